@@ -1,0 +1,79 @@
+import { ClientError } from "./errors";
+import { isPlainObject, LIMITS, Problem, validateEvent, ValidEvent } from "./validate";
+
+/** The parts of an HTTP request the core reads; built from an API Gateway v2 event or the local server. */
+export interface HttpRequest {
+  method: string;
+  path: string;
+  /** Lower-case header names. */
+  headers: Record<string, string | undefined>;
+  body?: string;
+  isBase64Encoded?: boolean;
+  sourceIp?: string;
+  requestId: string;
+}
+
+const JSON_TYPES = new Set(["application/json", "text/plain"]);
+
+function decodeBody(request: HttpRequest): Buffer {
+  if (!request.body) return Buffer.alloc(0);
+  return request.isBase64Encoded ? Buffer.from(request.body, "base64") : Buffer.from(request.body, "utf8");
+}
+
+function checkContentType(header: string | undefined): void {
+  if (header === undefined) return; // curl without -H and some beacons send none: try JSON
+  const type = header.split(";")[0].trim().toLowerCase();
+  if (JSON_TYPES.has(type) || type.endsWith("+json")) return;
+  throw new ClientError(415, "UnsupportedMediaType", `Content type ${type || "(empty)"} is not accepted; send application/json or text/plain.`);
+}
+
+function parseJson(bytes: Buffer): unknown {
+  if (bytes.length === 0) throw new ClientError(400, "InvalidJSON", "The request body is empty; send one event object or {\"events\": [...]}.");
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new ClientError(400, "InvalidJSON", "The request body is not valid JSON.");
+  }
+}
+
+function rawEvents(body: unknown): unknown[] {
+  if (!isPlainObject(body))
+    throw validationError("The body must be one event object or {\"events\": [...]}.", [{ field: "(body)", problem: "must be a JSON object" }], 1);
+  if (!Object.prototype.hasOwnProperty.call(body, "events")) return [body];
+  const { events } = body;
+  const extra = Object.keys(body).filter((k) => k !== "events");
+  const problems: Problem[] = extra.map((field) => ({ field, problem: "is not allowed next to \"events\"" }));
+  if (!Array.isArray(events) || events.length < 1 || events.length > LIMITS.batchMax)
+    problems.push({ field: "events", problem: `must be an array of 1 to ${LIMITS.batchMax} events` });
+  if (problems.length) throw validationError("The batch is malformed.", problems, Array.isArray(events) ? Math.max(events.length, 1) : 1);
+  return events as unknown[];
+}
+
+function validationError(message: string, details: Problem[], rejected: number): ClientError {
+  return new ClientError(400, "ValidationError", message, details, rejected);
+}
+
+export interface ParsedEvents {
+  events: ValidEvent[];
+  /** `{"events": [...]}` (answered with lists) rather than one bare event. */
+  batch: boolean;
+}
+
+/** Parses and validates a POST /events body: every event valid, or a ClientError and nothing written. */
+export function parseEvents(request: HttpRequest): ParsedEvents {
+  const bytes = decodeBody(request);
+  if (bytes.length > LIMITS.bodyBytes)
+    throw new ClientError(413, "PayloadTooLarge", `The body is ${bytes.length} bytes; at most ${LIMITS.bodyBytes} bytes are accepted.`);
+  checkContentType(request.headers["content-type"]);
+  const body = parseJson(bytes);
+  const raws = rawEvents(body);
+  const problems: Problem[] = [];
+  const valid = raws.map((raw, index) => validateEvent(raw, index, problems));
+  if (problems.length) {
+    const first = problems[0];
+    const where = raws.length > 1 ? `event ${first.index}: ` : "";
+    const more = problems.length > 1 ? ` (${problems.length} problems in all; see details)` : "";
+    throw validationError(`Invalid event, nothing was stored: ${where}${first.field} ${first.problem}${more}.`, problems, raws.length);
+  }
+  return { events: valid as ValidEvent[], batch: raws !== undefined && raws[0] !== body };
+}

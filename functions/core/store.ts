@@ -1,0 +1,73 @@
+import {
+  BatchWriteItemCommand,
+  DeleteItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+  type WriteRequest,
+} from "@aws-sdk/client-dynamodb";
+import { StorageUnavailableError } from "./errors";
+
+/** The one method of the DynamoDB client the core uses; a fault injector can wrap it. */
+export type DynamoSender = Pick<DynamoDBClient, "send">;
+
+/** Time the request may still spend on storage, with the abort signal that enforces it. */
+export interface Budget {
+  deadline: number;
+  signal: AbortSignal;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+}
+
+export const BATCH_SIZE = 25; // BatchWriteItem limit
+const BACKOFF_BASE_MS = 25;
+const BACKOFF_CAP_MS = 1_000;
+
+/** Capped exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter"). */
+export function backoffDelay(attempt: number, random: () => number): number {
+  return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+}
+
+export function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** One BatchWriteItem chunk, retrying UnprocessedItems until done or the budget would be overrun. */
+async function writeChunk(db: DynamoSender, table: string, requests: WriteRequest[], budget: Budget): Promise<number> {
+  let pending = requests;
+  for (let attempt = 0; ; attempt++) {
+    const out = await db.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }), { abortSignal: budget.signal });
+    pending = out.UnprocessedItems?.[table] ?? [];
+    if (pending.length === 0) return attempt;
+    const delay = backoffDelay(attempt + 1, budget.random);
+    if (budget.now() + delay >= budget.deadline)
+      throw new StorageUnavailableError(`${pending.length} of ${requests.length} items still unprocessed in ${table} after ${attempt + 1} attempts`);
+    await budget.sleep(delay);
+  }
+}
+
+/** Writes every request, 25 per BatchWriteItem, all chunks concurrently. Resolves with retry rounds used. */
+export async function batchWriteAll(db: DynamoSender, table: string, requests: WriteRequest[], budget: Budget): Promise<number> {
+  const rounds = await Promise.all(chunk(requests, BATCH_SIZE).map((c) => writeChunk(db, table, c, budget)));
+  return rounds.reduce((a, b) => a + b, 0);
+}
+
+const isConditionFailure = (error: unknown) => error instanceof Error && error.name === "ConditionalCheckFailedException";
+
+/** Runs a conditional write; a failed condition resolves `false` instead of throwing. */
+export async function conditionalWrite(
+  db: DynamoSender,
+  command: UpdateItemCommand | PutItemCommand | DeleteItemCommand,
+  budget: Budget,
+): Promise<{ applied: boolean; oldAttributes?: Record<string, unknown> }> {
+  try {
+    const out = await db.send(command as UpdateItemCommand, { abortSignal: budget.signal });
+    return { applied: true, oldAttributes: out.Attributes };
+  } catch (error) {
+    if (isConditionFailure(error)) return { applied: false };
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+import { describeError } from "../core/errors";
+
+/** The SPEC §5 request line. Metric filters parse these fields: rename nothing without them. */
+export interface RequestLogLine {
+  timestamp: string;
+  level: "INFO" | "WARN" | "ERROR";
+  message: string;
+  service: string;
+  environment: string;
+  request_id: string;
+  cold_start: boolean;
+  events: number;
+  rejected: number;
+  sessions: number;
+  sessions_created: number;
+  processing_time_ms: number;
+  status: number;
+  error_name?: string;
+  error_message?: string;
+}
+
+export interface LineFacts {
+  service: string;
+  environment: string;
+  requestId: string;
+  coldStart: boolean;
+  /** Epoch ms when the line is written. */
+  finishedAt: number;
+  processingMs: number;
+  status: number;
+  counts: { events: number; rejected: number; sessions: number; sessionsCreated: number };
+  error?: unknown;
+}
+
+/** Builds the line; never includes bodies, IPs or stacks. 5xx → ERROR, 4xx → WARN. */
+export function requestLogLine(f: LineFacts): RequestLogLine {
+  const level = f.status >= 500 ? "ERROR" : f.status >= 400 ? "WARN" : "INFO";
+  const line: RequestLogLine = {
+    timestamp: new Date(f.finishedAt).toISOString(),
+    level,
+    message: "request completed",
+    service: f.service,
+    environment: f.environment,
+    request_id: f.requestId,
+    cold_start: f.coldStart,
+    events: f.counts.events,
+    rejected: f.counts.rejected,
+    sessions: f.counts.sessions,
+    sessions_created: f.counts.sessionsCreated,
+    processing_time_ms: Math.round(f.processingMs),
+    status: f.status,
+  };
+  if (f.error !== undefined && f.status >= 400) Object.assign(line, describeError(f.error));
+  return line;
+}
+
+export type LogSink = (line: string) => void;
+
+export const stdoutSink: LogSink = (line) => process.stdout.write(line + "\n");

@@ -1,0 +1,65 @@
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import { keyAttributes, TABLE_SCHEMAS, tableName, TableSchema } from "../functions/shared/schema";
+
+/** CreateTable input for a schema: the same keys, index and billing mode as the Pulumi component. */
+export function createTableInput(stack: string, schema: TableSchema): CreateTableCommandInput {
+  const keys = (hash: { name: string }, range?: { name: string }) => [
+    { AttributeName: hash.name, KeyType: "HASH" as const },
+    ...(range ? [{ AttributeName: range.name, KeyType: "RANGE" as const }] : []),
+  ];
+  return {
+    TableName: tableName(stack, schema),
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: keyAttributes(schema).map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+    KeySchema: keys(schema.hashKey, schema.rangeKey),
+    GlobalSecondaryIndexes: schema.globalIndexes.length
+      ? schema.globalIndexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: keys(index.hashKey, index.rangeKey),
+          Projection: { ProjectionType: index.projection },
+        }))
+      : undefined,
+  };
+}
+
+async function listAllTables(client: DynamoDBClient): Promise<Set<string>> {
+  const names = new Set<string>();
+  let start: string | undefined;
+  do {
+    const out = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    for (const n of out.TableNames ?? []) names.add(n);
+    start = out.LastEvaluatedTableName;
+  } while (start);
+  return names;
+}
+
+/** Turns TTL on where the server supports it; dynalite does not, and reads filter `expires_at` anyway. */
+async function enableTtl(client: DynamoDBClient, name: string, attribute: string, log: (m: string) => void) {
+  try {
+    await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }));
+  } catch (error) {
+    log(`TTL on ${name}.${attribute} skipped: this server does not support UpdateTimeToLive (${(error as Error).name}); reads still filter expires_at > now.`);
+  }
+}
+
+/** Creates the tables of `stack` that are missing; returns the names it created. */
+export async function ensureTables(client: DynamoDBClient, stack: string, log: (m: string) => void): Promise<string[]> {
+  const existing = await listAllTables(client);
+  const created: string[] = [];
+  for (const schema of TABLE_SCHEMAS) {
+    const input = createTableInput(stack, schema);
+    if (existing.has(input.TableName!)) continue;
+    await client.send(new CreateTableCommand(input));
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 }, { TableName: input.TableName });
+    await enableTtl(client, input.TableName!, schema.ttlAttribute, log);
+    created.push(input.TableName!);
+  }
+  return created;
+}
