@@ -1,0 +1,80 @@
+/**
+ * AnalyticsTables: the Events, Sessions and ActiveSessions tables, built from the key schemas in
+ * functions/shared/schema.ts (the same data the local runner uses to create them on dynalite).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { KeyAttribute, TABLE_SCHEMAS, TableSchema, keyAttributes, tableName } from "../functions/shared/schema";
+
+export interface AnalyticsTablesArgs {
+  /** Stack name; tables are called `LiveInsight-<stack>-<logical name>`. */
+  readonly stack: string;
+  /** Point-in-time recovery, deletion protection and Pulumi `protect` on every table. Default false. */
+  readonly protectData?: boolean;
+}
+
+type LogicalName = TableSchema["logicalName"];
+
+export class AnalyticsTables extends pulumi.ComponentResource {
+  public readonly tableNames: Record<LogicalName, pulumi.Output<string>>;
+  public readonly tableArns: Record<LogicalName, pulumi.Output<string>>;
+  public readonly eventsTableName: pulumi.Output<string>;
+  public readonly sessionsTableName: pulumi.Output<string>;
+  public readonly activeSessionsTableName: pulumi.Output<string>;
+
+  constructor(name: string, args: AnalyticsTablesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("liveinsight:storage:AnalyticsTables", name, {}, opts);
+    const protectData = args.protectData ?? false;
+    const tables = TABLE_SCHEMAS.map((schema) => ({
+      schema,
+      table: new aws.dynamodb.Table(
+        `${name}-${kebab(schema.logicalName)}`,
+        tableArgs(args.stack, schema, protectData),
+        // `protect` makes `pulumi destroy` refuse to delete the data until it is lifted on purpose.
+        { parent: this, protect: protectData },
+      ),
+    }));
+    const byName = <T>(pick: (t: aws.dynamodb.Table) => pulumi.Output<T>) =>
+      Object.fromEntries(tables.map(({ schema, table }) => [schema.logicalName, pick(table)])) as Record<LogicalName, pulumi.Output<T>>;
+
+    this.tableNames = byName((t) => t.name);
+    this.tableArns = byName((t) => t.arn);
+    this.eventsTableName = this.tableNames.Events;
+    this.sessionsTableName = this.tableNames.Sessions;
+    this.activeSessionsTableName = this.tableNames.ActiveSessions;
+    this.registerOutputs({ tableNames: this.tableNames, tableArns: this.tableArns });
+  }
+}
+
+/** Pure: the Table arguments for one schema. */
+export function tableArgs(stack: string, schema: TableSchema, protectData: boolean): aws.dynamodb.TableArgs {
+  return {
+    name: tableName(stack, schema),
+    // On-demand: traffic is bursty and unknown up front; no capacity to size or autoscale.
+    billingMode: "PAY_PER_REQUEST",
+    hashKey: schema.hashKey.name,
+    rangeKey: schema.rangeKey?.name,
+    attributes: keyAttributes(schema).map((a) => ({ name: a.name, type: a.type })),
+    globalSecondaryIndexes: schema.globalIndexes.length
+      ? schema.globalIndexes.map((index) => ({
+          name: index.name,
+          keySchemas: keySchema(index.hashKey, index.rangeKey),
+          projectionType: index.projection,
+        }))
+      : undefined,
+    ttl: { attributeName: schema.ttlAttribute, enabled: true },
+    serverSideEncryption: { enabled: true },
+    pointInTimeRecovery: { enabled: protectData },
+    deletionProtectionEnabled: protectData,
+  };
+}
+
+function keySchema(hash: KeyAttribute, range?: KeyAttribute) {
+  const keys = [{ attributeName: hash.name, keyType: "HASH" }];
+  if (range) keys.push({ attributeName: range.name, keyType: "RANGE" });
+  return keys;
+}
+
+function kebab(logicalName: string): string {
+  return logicalName.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
+}

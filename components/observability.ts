@@ -1,0 +1,207 @@
+/**
+ * Observability: metric filters on the collector's log group, an SNS alarm topic (optional e-mail),
+ * the stack's alarms and one dashboard. A thin shell: what to watch, how to alarm and what to draw
+ * is decided by the pure builders in ./metrics, which tests call without mocks.
+ *
+ * Library choice, per resource:
+ * - single-metric alarms: awsx `classic.cloudwatch.Metric#createAlarm` — a typed metric (statistic
+ *   vs. percentile, period check) turned straight into an alarm;
+ * - metric-math alarms (error and 5xx rates): plain `aws.cloudwatch.MetricAlarm`, because awsx's
+ *   createAlarm always sets metricName/namespace/statistic from its metric, which AWS rejects next
+ *   to `metricQueries`;
+ * - metric filters: plain aws — awsx has no metric-filter helper;
+ * - dashboard: plain `aws.cloudwatch.Dashboard` with a body from `buildDashboardBody`; awsx's
+ *   Dashboard assembles its body from Output-valued widgets inside `pulumi.output`, so it cannot be
+ *   a pure, directly testable function of plain values.
+ */
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  AlarmSpec, AlarmThresholds, CUSTOM_NAMESPACE, FILTER_DIMENSIONS, MathAlarmSpec, METRIC_FILTERS, MetricDef,
+  MonitoredResources, TABLE_LABELS, buildAlarmSpecs, buildDashboardBody, dashboardConsoleUrl, dashboardName, kebab, thresholdProblems,
+} from "./metrics";
+
+export type { AlarmThresholds } from "./metrics";
+
+export interface ObservabilityArgs {
+  /** Stack name: the Environment dimension and part of every resource name. */
+  readonly stack: string;
+  readonly collectorFunctionName: pulumi.Input<string>;
+  readonly realtimeFunctionName: pulumi.Input<string>;
+  /** The collector's log group; the metric filters attach here. */
+  readonly collectorLogGroupName: pulumi.Input<string>;
+  /** HTTP API id (ApiId dimension). */
+  readonly apiId: pulumi.Input<string>;
+  /** Stage name (Stage dimension), "$default" for this API. */
+  readonly apiStageName: pulumi.Input<string>;
+  /** The three tables, in TABLE_SCHEMAS order: Events, Sessions, ActiveSessions. */
+  readonly tableNames: pulumi.Input<string>[];
+  readonly thresholds: AlarmThresholds;
+  /** Address subscribed to the alarm topic; no subscription when absent. */
+  readonly alarmEmail?: string;
+}
+
+type In = pulumi.Input<string>;
+
+export class Observability extends pulumi.ComponentResource {
+  public readonly dashboardName: pulumi.Output<string>;
+  /** CloudWatch console URL of the dashboard. */
+  public readonly dashboardUrl: pulumi.Output<string>;
+  public readonly alarmTopicArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before registering anything, so a bad stack config fails without a half-built component.
+    checkArgs(name, args);
+    const region = requireRegion(name);
+    super("liveinsight:observability:Observability", name, {}, opts);
+    const resources = monitoredResources(args);
+
+    const filters = createMetricFilters(name, args, this);
+    const topic = new aws.sns.Topic(`${name}-alarms`, { name: `LiveInsight-${args.stack}-alarms` }, { parent: this });
+    // Alarm names label a table by its position. A plain-string name that disagrees is caught here;
+  // Output names cannot be checked before deployment (a throw inside apply would only surface late).
+  args.tableNames.forEach((table, i) => {
+    if (typeof table === "string" && !table.endsWith(`-${TABLE_LABELS[i]}`)) {
+      throw new Error(`Observability "${name}": tableNames[${i}] must be the ${TABLE_LABELS[i]} table; got ${table}. Pass the tables in the order ${TABLE_LABELS.join(", ")}.`);
+    }
+  });
+  if (args.alarmEmail !== undefined) {
+      // E-mail subscriptions stay "pending confirmation" until the recipient clicks the link AWS sends.
+      new aws.sns.TopicSubscription(`${name}-alarm-email`, { topic: topic.arn, protocol: "email", endpoint: args.alarmEmail }, { parent: this });
+    }
+    for (const spec of buildAlarmSpecs(resources, args.thresholds)) {
+      const producer = spec.kind === "metric" && spec.metric.namespace === CUSTOM_NAMESPACE ? filters.get(spec.metric.metricName) : undefined;
+      createAlarm(`${name}-${spec.key}`, spec, topic.arn, { parent: this, dependsOn: producer ? [producer] : [] });
+    }
+
+    const dashboard = new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
+      dashboardName: dashboardName(args.stack),
+      dashboardBody: dashboardBodyJson(region, resources, args.thresholds),
+    }, { parent: this });
+
+    this.dashboardName = dashboard.dashboardName;
+    this.dashboardUrl = dashboard.dashboardName.apply((n) => dashboardConsoleUrl(region, n));
+    this.alarmTopicArn = topic.arn;
+    this.registerOutputs({ dashboardName: this.dashboardName, dashboardUrl: this.dashboardUrl, alarmTopicArn: this.alarmTopicArn });
+  }
+}
+
+function checkArgs(name: string, args: ObservabilityArgs): void {
+  const problems = thresholdProblems(args.thresholds);
+  if (problems.length > 0) {
+    throw new Error(`Observability "${name}": ${problems.join("; ")}. Fix liveinsight:alarmThresholds in Pulumi.${args.stack}.yaml.`);
+  }
+  if (args.tableNames.length !== TABLE_LABELS.length) {
+    throw new Error(`Observability "${name}": tableNames must list ${TABLE_LABELS.length} tables (${TABLE_LABELS.join(", ")}); got ${args.tableNames.length}.`);
+  }
+  // Alarm names label a table by its position. A plain-string name that disagrees is caught here;
+  // Output names cannot be checked before deployment (a throw inside apply would only surface late).
+  args.tableNames.forEach((table, i) => {
+    if (typeof table === "string" && !table.endsWith(`-${TABLE_LABELS[i]}`)) {
+      throw new Error(`Observability "${name}": tableNames[${i}] must be the ${TABLE_LABELS[i]} table; got ${table}. Pass the tables in the order ${TABLE_LABELS.join(", ")}.`);
+    }
+  });
+  if (args.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(args.alarmEmail)) {
+    throw new Error(`Observability "${name}": alarmEmail must be an e-mail address; got "${args.alarmEmail}". Fix or remove liveinsight:alarmEmail in Pulumi.${args.stack}.yaml.`);
+  }
+}
+
+/**
+ * The dashboard's widgets must name their region. It comes from the `aws:region` config (or
+ * AWS_REGION), the same source the default provider uses; reading it needs no invoke, so the
+ * component runs unchanged under Pulumi mocks.
+ */
+function requireRegion(name: string): string {
+  const region = aws.config.region;
+  if (!region) {
+    throw new Error(`Observability "${name}" needs the AWS region for its dashboard: run \`pulumi config set aws:region <region>\` (or set AWS_REGION).`);
+  }
+  return region;
+}
+
+function monitoredResources(args: ObservabilityArgs): MonitoredResources<In> {
+  return {
+    stack: args.stack,
+    collectorFunctionName: args.collectorFunctionName,
+    realtimeFunctionName: args.realtimeFunctionName,
+    apiId: args.apiId,
+    apiStageName: args.apiStageName,
+    tableNames: args.tableNames,
+  };
+}
+
+function createMetricFilters(name: string, args: ObservabilityArgs, parent: pulumi.Resource): Map<string, aws.cloudwatch.LogMetricFilter> {
+  const filters = new Map<string, aws.cloudwatch.LogMetricFilter>();
+  for (const def of METRIC_FILTERS) {
+    filters.set(def.metricName, new aws.cloudwatch.LogMetricFilter(`${name}-${kebab(def.metricName)}-filter`, {
+      name: `LiveInsight-${args.stack}-${def.metricName}`,
+      logGroupName: args.collectorLogGroupName,
+      pattern: def.pattern,
+      metricTransformation: {
+        name: def.metricName,
+        namespace: CUSTOM_NAMESPACE,
+        value: def.value,
+        unit: def.unit,
+        dimensions: { ...FILTER_DIMENSIONS },
+      },
+    }, { parent }));
+  }
+  return filters;
+}
+
+function createAlarm(resourceName: string, spec: AlarmSpec<In>, topicArn: pulumi.Output<string>, opts: pulumi.CustomResourceOptions): void {
+  const common = {
+    name: spec.name,
+    alarmDescription: spec.description,
+    comparisonOperator: spec.comparisonOperator,
+    threshold: spec.threshold,
+    evaluationPeriods: spec.evaluationPeriods,
+    datapointsToAlarm: spec.datapointsToAlarm,
+    treatMissingData: spec.treatMissingData,
+    alarmActions: [topicArn],
+    okActions: [topicArn],
+  };
+  if (spec.kind === "metric") awsxMetric(spec.metric, spec.period).createAlarm(resourceName, common, opts);
+  else new aws.cloudwatch.MetricAlarm(resourceName, { ...common, actionsEnabled: true, metricQueries: metricQueries(spec) }, opts);
+}
+
+function awsxMetric(def: MetricDef<In>, period: number): awsx.classic.cloudwatch.Metric {
+  const percentile = /^p(\d+(?:\.\d+)?)$/.exec(def.stat);
+  return new awsx.classic.cloudwatch.Metric({
+    namespace: def.namespace,
+    name: def.metricName,
+    dimensions: { ...def.dimensions },
+    period,
+    ...(percentile
+      ? { extendedStatistic: Number(percentile[1]) }
+      : { statistic: def.stat as awsx.classic.cloudwatch.MetricStatistic }),
+  });
+}
+
+function metricQueries(spec: MathAlarmSpec<In>): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {
+  return [
+    ...spec.inputs.map((input) => ({
+      id: input.id,
+      returnData: false,
+      metric: {
+        namespace: input.metric.namespace,
+        metricName: input.metric.metricName,
+        dimensions: { ...input.metric.dimensions },
+        period: spec.period,
+        stat: input.metric.stat,
+      },
+    })),
+    { id: spec.expression.id, expression: spec.expression.expression, label: spec.expression.label, returnData: true },
+  ];
+}
+
+function dashboardBodyJson(region: string, r: MonitoredResources<In>, thresholds: AlarmThresholds): pulumi.Output<string> {
+  return pulumi
+    .all([r.collectorFunctionName, r.realtimeFunctionName, r.apiId, r.apiStageName, pulumi.all([...r.tableNames])])
+    .apply(([collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames]) => JSON.stringify(buildDashboardBody({
+      region,
+      thresholds,
+      resources: { stack: r.stack, collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames },
+    })));
+}

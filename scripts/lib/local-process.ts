@@ -1,0 +1,112 @@
+/**
+ * Local mode (`local/start.ts`) as a child process, plus the event-id bookkeeping that proves
+ * stored == acknowledged. Shared by the crash/local-mode tests and `npm run soak`.
+ */
+import { DynamoDBClient, ScanCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { tableNamesFor } from "../../functions/shared/schema";
+
+export interface LocalReady {
+  apiUrl: string;
+  eventsUrl: string;
+  realtimeUrl: string;
+  dynamodbEndpoint: string;
+}
+
+export interface LocalProcess extends LocalReady {
+  child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal) once the child has exited. */
+  exited: Promise<number | null>;
+  /** Sends the signal (if still running) and waits for the exit. */
+  stop(signal: NodeJS.Signals): Promise<number | null>;
+  stderr(): string;
+}
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** Starts local mode on free ports with the given data directory; rejects with its stderr if it dies first. */
+export function startLocalMode(dataDir: string, timeoutMs = 30_000): Promise<LocalProcess> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: "0", DYNAMODB_PORT: "0", LIVEINSIGHT_DATA_DIR: dataDir, DYNAMODB_ENDPOINT: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let errText = "";
+  child.stderr!.on("data", (d: Buffer) => (errText = (errText + d.toString()).slice(-8000)));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const stop = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`local mode not ready after ${timeoutMs} ms:\n${errText}`)), timeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      void stop("SIGKILL");
+      reject(error);
+    };
+    let buffer = "";
+    // stdout must be drained for the whole life of the child (one log line per request), or it blocks.
+    child.stdout!.on("data", (d: Buffer) => {
+      buffer += d.toString();
+      const lines = buffer.split("\n");
+      buffer = lines.pop() ?? "";
+      for (const line of lines) {
+        if (!line.startsWith('{"ready":true')) continue;
+        clearTimeout(timer);
+        const ready = JSON.parse(line) as LocalReady;
+        resolve({ ...ready, child, exited, stop, stderr: () => errText });
+      }
+    });
+    void exited.then((code) => fail(new Error(`local mode exited (${code}) before it was ready:\n${errText}`)));
+  });
+}
+
+export function localDynamo(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 5 });
+}
+
+/** How many Events items carry each event_id, over a full (paginated) scan of the local Events table. */
+export async function storedEventIdCounts(endpoint: string, stack = "local"): Promise<Map<string, number>> {
+  const client = localDynamo(endpoint);
+  const counts = new Map<string, number>();
+  let start: Record<string, AttributeValue> | undefined;
+  try {
+    do {
+      const out = await client.send(new ScanCommand({ TableName: tableNamesFor(stack).events, ProjectionExpression: "event_id", ExclusiveStartKey: start }));
+      for (const item of out.Items ?? []) {
+        const id = item.event_id?.S ?? "(missing)";
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+  } finally {
+    client.destroy();
+  }
+  return counts;
+}
+
+export interface Reconciliation {
+  acknowledged: number;
+  stored: number;
+  /** Acknowledged ids with no stored item. */
+  missing: string[];
+  /** Ids stored more than once. */
+  duplicated: string[];
+  /** Stored ids never acknowledged (in flight at a crash, or a 503 that did store): allowed, reported. */
+  unacknowledgedStored: number;
+}
+
+/** Compares acknowledged event ids with stored ones, restricted to ids this run sent (prefix). */
+export function reconcile(acknowledged: Set<string>, stored: Map<string, number>, prefix: string): Reconciliation {
+  const ours = [...stored].filter(([id]) => id.startsWith(prefix));
+  return {
+    acknowledged: acknowledged.size,
+    stored: ours.length,
+    missing: [...acknowledged].filter((id) => !stored.has(id)),
+    duplicated: ours.filter(([, n]) => n !== 1).map(([id]) => id),
+    unacknowledgedStored: ours.filter(([id]) => !acknowledged.has(id)).length,
+  };
+}

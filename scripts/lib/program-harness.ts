@@ -1,0 +1,341 @@
+/**
+ * Runs the real Pulumi program (index.ts) offline under Pulumi mocks, with a stack's config file,
+ * and returns every resource it registers — components included — with inputs resolved.
+ *
+ * Used by the program tests and the offline policy checker; no Pulumi CLI, engine or AWS is
+ * involved. Several runs (e.g. dev then prod) work in one process: each run gets fresh mocks and
+ * config and re-imports the program's own modules, and runs are serialised because the Pulumi
+ * runtime keeps its state in process-wide globals.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
+
+// js-yaml ships with @pulumi/pulumi (a dependency of it) but without type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml: { load(text: string): unknown } = require("js-yaml");
+
+export const PROJECT = "liveinsight";
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const MOCK_ACCOUNT_ID = "123456789012";
+const DEFAULT_REGION = "us-east-1";
+
+export interface RecordedResource {
+  type: string;
+  /** Logical name as given to the constructor. */
+  name: string;
+  urn: string;
+  /** Parent URN; absent for top-level resources (mocks register no root stack). */
+  parent?: string;
+  /**
+   * Inputs as sent to the engine, outputs resolved. Asset archives are plain data:
+   * `{ assets: { "index.js": { text: "…" } } }`.
+   */
+  inputs: Record<string, any>;
+  protect: boolean;
+  /** URNs of every direct dependency the engine orders this resource after (explicit and via inputs). */
+  dependsOn: string[];
+  /** Provider reference (`urn::id`) when one is set explicitly. */
+  provider?: string;
+  /** false for component resources. */
+  custom: boolean;
+  /** A component's registered outputs (resolved); absent for custom resources. */
+  outputs?: Record<string, any>;
+}
+
+export interface RunProgramOptions {
+  stack: string;
+  /** Stack config file to use instead of `Pulumi.<stack>.yaml` (absolute or relative to the repo). */
+  configFile?: string;
+  /** Values laid over the file's, keyed `liveinsight:memorySize` or just `memorySize`. */
+  config?: Record<string, unknown>;
+}
+
+/** An invalid or unreadable config file; the name survives module reloads, unlike `instanceof`. */
+export class HarnessConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export interface ProgramRun {
+  resources: RecordedResource[];
+  /** The program's stack outputs (index.ts exports), resolved. */
+  outputs: Record<string, unknown>;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Every resource the program registers for `opts.stack` (the shared contract). */
+export async function runProgram(opts: RunProgramOptions): Promise<RecordedResource[]> {
+  return (await runProgramWithOutputs(opts)).resources;
+}
+
+/** Like runProgram, plus the stack outputs. Runs are serialised: the Pulumi runtime is global. */
+export function runProgramWithOutputs(opts: RunProgramOptions): Promise<ProgramRun> {
+  const run = queue.then(() => runOnce(opts));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function runOnce(opts: RunProgramOptions): Promise<ProgramRun> {
+  const config = stackConfig(opts);
+  const region = String(config["aws:region"] ?? DEFAULT_REGION);
+  const recorder = new Recorder();
+  forgetProgramModules();
+  await pulumi.runtime.setMocks(new ProgramMocks(region), PROJECT, opts.stack, false);
+  recorder.attach();
+  pulumi.runtime.setAllConfig(toRuntimeConfig(config));
+  const program: Record<string, unknown> = require(path.join(REPO_ROOT, "index.ts"));
+  const outputs: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(program)) {
+    outputs[name] = pulumi.Output.isInstance(value) ? await (value as unknown as { promise(): Promise<unknown> }).promise() : value;
+  }
+  await waitForRpcs();
+  return { resources: await recorder.finish(), outputs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Config: Pulumi.yaml defaults < Pulumi.<stack>.yaml < opts.config, as the CLI merges them
+// ---------------------------------------------------------------------------------------------
+
+/** The merged, fully-qualified config a run sees (exported for tools that print it). */
+export function stackConfig(opts: RunProgramOptions): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...projectDefaults() };
+  const file = opts.configFile ? path.resolve(REPO_ROOT, opts.configFile) : path.join(REPO_ROOT, `Pulumi.${opts.stack}.yaml`);
+  if (fs.existsSync(file)) Object.assign(merged, stackFileConfig(file));
+  else if (opts.configFile || !opts.config) {
+    throw new HarnessConfigError(`No config file for stack "${opts.stack}": ${path.relative(REPO_ROOT, file)} does not exist.`);
+  }
+  for (const [key, value] of Object.entries(opts.config ?? {})) merged[qualify(key)] = value;
+  return merged;
+}
+
+function projectDefaults(): Record<string, unknown> {
+  const project = readYaml(path.join(REPO_ROOT, "Pulumi.yaml")) as { config?: Record<string, unknown> };
+  const defaults: Record<string, unknown> = {};
+  for (const [key, decl] of Object.entries(project.config ?? {})) {
+    const value = isRecord(decl) ? (decl.default ?? decl.value) : decl;
+    if (value !== undefined) defaults[qualify(key)] = value;
+  }
+  return defaults;
+}
+
+function stackFileConfig(file: string): Record<string, unknown> {
+  const doc = readYaml(file);
+  const config = isRecord(doc) && isRecord(doc.config) ? doc.config : {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (isRecord(value) && "secure" in value) {
+      throw new HarnessConfigError(`${key} in ${path.basename(file)} is encrypted; offline runs cannot decrypt it, pass it in opts.config instead.`);
+    }
+    out[qualify(key)] = value;
+  }
+  return out;
+}
+
+function readYaml(file: string): unknown {
+  try {
+    return yaml.load(fs.readFileSync(file, "utf8")) ?? {};
+  } catch (error) {
+    throw new HarnessConfigError(`Cannot read ${path.relative(REPO_ROOT, file)}: ${(error as Error).message}`);
+  }
+}
+
+function qualify(key: string): string {
+  return key.includes(":") ? key : `${PROJECT}:${key}`;
+}
+
+/** The engine hands config to programs as strings; lists and objects as JSON text. */
+function toRuntimeConfig(config: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mocks: deterministic ids and the computed outputs the program reads (ARNs, URLs)
+// ---------------------------------------------------------------------------------------------
+
+type State = Record<string, any>;
+
+/** Exported for tests; runProgram creates one per run. */
+export class ProgramMocks implements pulumi.runtime.Mocks {
+  constructor(private readonly region: string) {}
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
+    const physical: string = args.inputs.name ?? args.inputs.dashboardName ?? args.name;
+    const extra = computedOutputs(args.type, physical, args.inputs, this.region);
+    return { id: extra.id ?? `${args.name}-id`, state: { ...args.inputs, name: physical, ...extra } };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+    switch (args.token) {
+      case "aws:index/getRegion:getRegion":
+        return { id: this.region, name: this.region, region: this.region, endpoint: `ec2.${this.region}.amazonaws.com` };
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { id: MOCK_ACCOUNT_ID, accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, userId: "AIDAMOCK" };
+      case "aws:index/getPartition:getPartition":
+        return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+      default:
+        throw new Error(`program-harness: unexpected invoke ${args.token}; add it to ProgramMocks.call if the program really needs it`);
+    }
+  }
+}
+
+function computedOutputs(type: string, name: string, inputs: State, region: string): State {
+  const acct = MOCK_ACCOUNT_ID;
+  switch (type) {
+    case "aws:dynamodb/table:Table":
+      return { id: name, arn: `arn:aws:dynamodb:${region}:${acct}:table/${name}` };
+    case "aws:lambda/function:Function": {
+      const arn = `arn:aws:lambda:${region}:${acct}:function:${name}`;
+      const invokeArn = `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
+      return { id: name, arn, invokeArn, qualifiedArn: `${arn}:$LATEST`, version: "$LATEST" };
+    }
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { id: name, arn: `arn:aws:logs:${region}:${acct}:log-group:${name}` };
+    case "aws:iam/role:Role":
+      return { id: name, arn: `arn:aws:iam::${acct}:role/${name}`, uniqueId: `AROA${name.length}MOCK` };
+    case "aws:apigatewayv2/api:Api": {
+      const id = `${name.toLowerCase().replace(/[^a-z0-9]/g, "")}mock`;
+      const apiEndpoint = `https://${id}.execute-api.${region}.amazonaws.com`;
+      return { id, apiEndpoint, executionArn: `arn:aws:execute-api:${region}:${acct}:${id}`, arn: `arn:aws:apigateway:${region}::/apis/${id}` };
+    }
+    case "aws:apigatewayv2/stage:Stage": {
+      const base = `https://${inputs.apiId}.execute-api.${region}.amazonaws.com/`;
+      const invokeUrl = name === "$default" ? base : `${base}${name}`;
+      return { id: name, invokeUrl, executionArn: `arn:aws:execute-api:${region}:${acct}:${inputs.apiId}/${name}` };
+    }
+    case "aws:sns/topic:Topic": {
+      const arn = `arn:aws:sns:${region}:${acct}:${name}`;
+      return { id: arn, arn };
+    }
+    case "aws:cloudwatch/dashboard:Dashboard":
+      return { id: name, dashboardArn: `arn:aws:cloudwatch::${acct}:dashboard/${name}` };
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return { id: name, arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${name}` };
+    default:
+      return { arn: `arn:aws:mock:${region}:${acct}:${type.split(":").pop()}/${name}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recording: every RegisterResource request the program sends, as the engine would see it
+// ---------------------------------------------------------------------------------------------
+
+type Struct = Parameters<typeof pulumi.runtime.deserializeProperties>[0];
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean | undefined;
+  getDependenciesList(): string[];
+  getProvider(): string;
+  getObject(): Struct;
+}
+interface OutputsRequest {
+  getUrn(): string;
+  getOutputs(): Struct;
+}
+type Callback = (err: unknown, response: any) => void;
+interface MonitorLike {
+  registerResource(req: RegisterRequest, callback: Callback): unknown;
+  registerResourceOutputs(req: OutputsRequest, callback: Callback): unknown;
+}
+
+class Recorder {
+  private readonly pending: Promise<RecordedResource | undefined>[] = [];
+  private readonly outputs = new Map<string, Promise<Record<string, any>>>();
+  private readonly errors: unknown[] = [];
+
+  attach(): void {
+    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+    const register = monitor.registerResource.bind(monitor);
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResource = (req, callback) =>
+      register(req, (err, response) => {
+        if (err) this.errors.push(err);
+        else this.pending.push(recordedFrom(req, response.getUrn()));
+        callback(err, response);
+      });
+    monitor.registerResourceOutputs = (req, callback) => {
+      this.outputs.set(req.getUrn(), plain(pulumi.runtime.deserializeProperties(req.getOutputs())));
+      return registerOutputs(req, callback);
+    };
+  }
+
+  async finish(): Promise<RecordedResource[]> {
+    if (this.errors.length > 0) throw this.errors[0];
+    const resources = (await Promise.all(this.pending)).filter((r): r is RecordedResource => r !== undefined);
+    for (const resource of resources) {
+      const outputs = this.outputs.get(resource.urn);
+      if (outputs) resource.outputs = await outputs;
+    }
+    return resources;
+  }
+}
+
+async function recordedFrom(req: RegisterRequest, urn: string): Promise<RecordedResource> {
+  const record: RecordedResource = {
+    type: req.getType(),
+    name: req.getName(),
+    urn,
+    inputs: await plain(pulumi.runtime.deserializeProperties(req.getObject())),
+    protect: req.getProtect() ?? false,
+    dependsOn: [...req.getDependenciesList()],
+    custom: req.getCustom(),
+  };
+  if (req.getParent()) record.parent = req.getParent();
+  if (req.getProvider()) record.provider = req.getProvider();
+  return record;
+}
+
+/** Resolves the promise-valued fields of assets and archives so inputs are plain data. */
+async function plain(value: any): Promise<any> {
+  if (pulumi.asset.Asset.isInstance(value)) {
+    const asset = value as unknown as { text?: Promise<string>; path?: Promise<string>; uri?: Promise<string> };
+    return definedOnly({ text: await asset.text, path: await asset.path, uri: await asset.uri });
+  }
+  if (pulumi.asset.Archive.isInstance(value)) {
+    const archive = value as unknown as { assets?: Promise<Record<string, unknown>>; path?: Promise<string> };
+    const assets = await archive.assets;
+    return assets ? { assets: await plain(assets) } : { path: await archive.path };
+  }
+  if (Array.isArray(value)) return Promise.all(value.map(plain));
+  if (value !== null && typeof value === "object") {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await plain(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+/** Every module of the program itself, so the next run re-reads config and re-registers. */
+function forgetProgramModules(): void {
+  const programPaths = [path.join(REPO_ROOT, "index.ts"), path.join(REPO_ROOT, "config.ts")];
+  const programDirs = [path.join(REPO_ROOT, "components") + path.sep, path.join(REPO_ROOT, "functions") + path.sep];
+  // bundle.ts stays: its memo depends only on source files, and re-bundling every run costs ~0.5 s.
+  const keep = path.join(REPO_ROOT, "components", "bundle.ts");
+  for (const id of Object.keys(require.cache)) {
+    const isProgram = programPaths.includes(id) || programDirs.some((dir) => id.startsWith(dir));
+    if (isProgram && id !== keep) delete require.cache[id];
+  }
+}
+
+async function waitForRpcs(): Promise<void> {
+  const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+  if (runtime.waitForRPCs) await runtime.waitForRPCs();
+}
+
+function definedOnly(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+}
+
+function isRecord(value: unknown): value is Record<string, any> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Resources of one type, for terse assertions. */
+export function ofType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
+  return resources.filter((r) => r.type === type);
+}

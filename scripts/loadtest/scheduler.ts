@@ -1,0 +1,105 @@
+// The two load models.
+//  closed (--concurrency n): n virtual clients, each sends its next request when the previous one
+//    returns. Simple and self-limiting, but a slow server also slows the arrivals, so queueing
+//    hides inside fewer requests ("coordinated omission").
+//  open (--rate r): request i is due at i/r seconds whatever happened before. Its latency is
+//    measured from that SCHEDULED time, so time spent waiting for a socket, for the event loop or
+//    behind a slow server is counted. Outstanding requests are capped (--max-in-flight): a request
+//    due while the cap is reached is not sent, is counted as "dropped" and as a failure.
+import type { Transport } from "./http-client";
+import type { Recorder } from "./recorder";
+import { requestBody, type TrafficGenerator } from "./traffic";
+
+/** Open model: a request that leaves more than this after its slot counts as "late" (client lag). */
+export const LATE_THRESHOLD_MS = 10;
+
+export interface RunContext {
+  transport: Transport;
+  traffic: TrafficGenerator;
+  recorder: Recorder;
+  batch: number;
+  /** monotonic ms (performance.now) */
+  clock: () => number;
+  /** epoch ms for event timestamps */
+  wallClock: () => number;
+  /** true once the user asked to stop early (Ctrl-C): no new request starts, in-flight ones finish */
+  stopRequested: () => boolean;
+}
+
+/** Number of open-model slots i/rate that fall inside [0, duration). */
+export function scheduledCount(rate: number, durationS: number): number {
+  return Math.max(0, Math.ceil(rate * durationS - 1e-9));
+}
+
+/** Offset of slot i in ms from the start of the run. */
+export function scheduledOffsetMs(index: number, rate: number): number {
+  return (index * 1000) / rate;
+}
+
+/** Whether a status carries a meaningful latency: any HTTP answer, and timeouts (a lower bound). */
+function hasLatency(status: string): boolean {
+  return status === "ERR_TIMEOUT" || /^\d+$/.test(status);
+}
+
+/** Sends one request for one visitor and records it; latency counts from `referenceMs`. Never rejects. */
+async function fireOne(ctx: RunContext, startMs: number, referenceMs: number): Promise<void> {
+  const visitor = ctx.traffic.acquire();
+  let status = "ERR_CLIENT";
+  let ok = false;
+  let body: unknown = null;
+  try {
+    const events = ctx.traffic.nextEvents(visitor, ctx.batch, ctx.wallClock());
+    ({ status, ok, body } = await ctx.transport.send(requestBody(events)));
+  } finally {
+    const completedAtMs = ctx.clock() - startMs;
+    ctx.traffic.release(visitor, ok ? body : null);
+    ctx.recorder.record({
+      status, ok, events: ctx.batch, completedAtMs,
+      latencyMs: hasLatency(status) ? completedAtMs - referenceMs : null,
+    });
+  }
+}
+
+/** Closed model; resolves with the elapsed ms once the last in-flight request has returned. */
+export async function runClosed(ctx: RunContext, concurrency: number, durationS: number): Promise<number> {
+  const start = ctx.clock();
+  const durationMs = durationS * 1000;
+  const client = async () => {
+    for (let sentAt = ctx.clock() - start; sentAt < durationMs && !ctx.stopRequested(); sentAt = ctx.clock() - start) {
+      await fireOne(ctx, start, sentAt).catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  return ctx.clock() - start;
+}
+
+/** Open model; resolves with the elapsed ms once every sent request has returned. */
+export async function runOpen(ctx: RunContext, rate: number, durationS: number, maxInFlight: number): Promise<number> {
+  const total = scheduledCount(rate, durationS);
+  const start = ctx.clock();
+  const pending = new Set<Promise<void>>();
+  let next = 0;
+  await new Promise<void>((allScheduled) => {
+    const tick = () => {
+      const now = ctx.clock() - start;
+      // Catch up on every slot that is due: timers fire ≥ 1 ms apart, and a busy event loop later.
+      for (; next < total && scheduledOffsetMs(next, rate) <= now; next++) {
+        const due = scheduledOffsetMs(next, rate);
+        if (pending.size >= maxInFlight) {
+          ctx.recorder.recordDropped(now);
+          continue;
+        }
+        ctx.recorder.recordSendLag(now - due, LATE_THRESHOLD_MS);
+        const request: Promise<void> = fireOne(ctx, start, due)
+          .catch(() => undefined)
+          .finally(() => pending.delete(request));
+        pending.add(request);
+      }
+      if (next >= total || ctx.stopRequested()) return allScheduled();
+      setTimeout(tick, Math.max(0, scheduledOffsetMs(next, rate) - (ctx.clock() - start)));
+    };
+    tick();
+  });
+  await Promise.all([...pending]);
+  return ctx.clock() - start;
+}

@@ -1,0 +1,286 @@
+import { expect } from "chai";
+import { bundleFunction } from "../../components/bundle";
+import { accessLogFormat, collectorEnvironment, realtimeEnvironment } from "../../components/collector-api";
+import { MOCK_ACCOUNT_ID, ofType, RecordedResource, runProgram } from "../../scripts/lib/program-harness";
+
+const ACCT = MOCK_ACCOUNT_ID;
+const REGION = "us-east-1";
+const COMPONENT = "liveinsight:api:CollectorApi";
+
+function one(resources: RecordedResource[], type: string, name: string): RecordedResource {
+  const found = resources.filter((r) => r.type === type && r.name === name);
+  expect(found, `${type} ${name}`).to.have.length(1);
+  return found[0];
+}
+
+function urnOf(stack: string, type: string, name: string): string {
+  return `urn:pulumi:${stack}::liveinsight::${COMPONENT}$${type}::${name}`;
+}
+
+interface StackExpectations {
+  memorySize: number;
+  reservedConcurrency: number;
+  logRetentionDays: number;
+  eventRetentionDays: number;
+  throttle: { throttlingRateLimit: number; throttlingBurstLimit: number };
+  corsOrigins: string[];
+}
+
+const STACKS: Record<string, StackExpectations> = {
+  dev: {
+    memorySize: 256,
+    reservedConcurrency: -1,
+    logRetentionDays: 14,
+    eventRetentionDays: 30,
+    throttle: { throttlingRateLimit: 50, throttlingBurstLimit: 100 },
+    corsOrigins: ["*"],
+  },
+  prod: {
+    memorySize: 512,
+    reservedConcurrency: 100,
+    logRetentionDays: 90,
+    eventRetentionDays: 395,
+    throttle: { throttlingRateLimit: 500, throttlingBurstLimit: 1000 },
+    corsOrigins: ["https://www.example.com", "https://example.com"],
+  },
+};
+
+describe("components/collector-api", () => {
+  const runs: Record<string, RecordedResource[]> = {};
+  before(async () => {
+    runs.dev = await runProgram({ stack: "dev" });
+    runs.prod = await runProgram({ stack: "prod" });
+  });
+
+  for (const [stack, want] of Object.entries(STACKS)) {
+    describe(stack, () => {
+      const fnName = (kind: string) => `LiveInsight-${stack}-${kind}`;
+      const tableArn = (t: string) => `arn:aws:dynamodb:${REGION}:${ACCT}:table/LiveInsight-${stack}-${t}`;
+      const logGroupArn = (kind: string) => `arn:aws:logs:${REGION}:${ACCT}:log-group:/aws/lambda/${fnName(kind)}`;
+      const apiId = `liveinsight${stack}mock`;
+
+      it("puts every API, function, role and log resource under one CollectorApi component", () => {
+        const components = ofType(runs[stack], COMPONENT);
+        expect(components.map((c) => c.urn)).to.deep.equal([`urn:pulumi:${stack}::liveinsight::${COMPONENT}::api`]);
+        const children = runs[stack].filter((r) => r.parent === components[0].urn);
+        expect(children.map((r) => `${r.type} ${r.name}`).sort()).to.deep.equal(
+          [
+            "aws:apigatewayv2/api:Api api-http",
+            "aws:apigatewayv2/stage:Stage api-stage",
+            "aws:cloudwatch/logGroup:LogGroup api-access-logs",
+            ...["events", "realtime"].flatMap((id) => [
+              `aws:apigatewayv2/integration:Integration api-${id}-integration`,
+              `aws:apigatewayv2/route:Route api-${id}-route`,
+              `aws:lambda/permission:Permission api-${id}-permission`,
+            ]),
+            ...["collector", "realtime"].flatMap((kind) => [
+              `aws:cloudwatch/logGroup:LogGroup api-${kind}-logs`,
+              `aws:iam/role:Role api-${kind}-role`,
+              `aws:iam/rolePolicy:RolePolicy api-${kind}-policy`,
+              `aws:lambda/function:Function api-${kind}`,
+              `aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig api-${kind}-invoke-config`,
+            ]),
+          ].sort(),
+        );
+      });
+
+      for (const kind of ["collector", "realtime"]) {
+        it(`configures the ${kind} function from the stack config with the bundled code`, () => {
+          const fn = one(runs[stack], "aws:lambda/function:Function", `api-${kind}`);
+          const { code, ...settings } = fn.inputs;
+          expect(settings).to.deep.equal({
+            name: fnName(kind),
+            runtime: "nodejs22.x",
+            architectures: ["arm64"],
+            handler: "index.handler",
+            role: `arn:aws:iam::${ACCT}:role/api-${kind}-role`,
+            memorySize: want.memorySize,
+            timeout: 10,
+            reservedConcurrentExecutions: want.reservedConcurrency,
+            environment: { variables: kind === "collector" ? collectorEnv() : realtimeEnv() },
+            loggingConfig: { logFormat: "Text", logGroup: `/aws/lambda/${fnName(kind)}` },
+          });
+          expect(code).to.deep.equal({ assets: { "index.js": { text: bundleFunction(`functions/${kind}.ts`) } } });
+        });
+
+        it(`creates the ${kind} log group with retention before the function`, () => {
+          const logs = one(runs[stack], "aws:cloudwatch/logGroup:LogGroup", `api-${kind}-logs`);
+          expect(logs.inputs).to.deep.equal({ name: `/aws/lambda/${fnName(kind)}`, retentionInDays: want.logRetentionDays });
+          const fn = one(runs[stack], "aws:lambda/function:Function", `api-${kind}`);
+          expect(fn.dependsOn).to.include.members([
+            urnOf(stack, "aws:cloudwatch/logGroup:LogGroup", `api-${kind}-logs`),
+            urnOf(stack, "aws:iam/rolePolicy:RolePolicy", `api-${kind}-policy`),
+            urnOf(stack, "aws:iam/role:Role", `api-${kind}-role`),
+          ]);
+        });
+
+        it(`gives the ${kind} function its own role, trusted by Lambda only`, () => {
+          const role = one(runs[stack], "aws:iam/role:Role", `api-${kind}-role`);
+          expect(Object.keys(role.inputs)).to.deep.equal(["assumeRolePolicy"]);
+          expect(JSON.parse(role.inputs.assumeRolePolicy)).to.deep.equal({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+          });
+          expect(ofType(runs[stack], "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).to.deep.equal([]);
+        });
+
+        it(`bounds the ${kind} function's asynchronous invokes: no retries, 60 s maximum age`, () => {
+          const config = one(runs[stack], "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", `api-${kind}-invoke-config`);
+          expect(config.inputs).to.deep.equal({ functionName: fnName(kind), maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 });
+        });
+      }
+
+      it("makes the realtime function depend on no table but ActiveSessions", () => {
+        const fn = one(runs[stack], "aws:lambda/function:Function", "api-realtime");
+        const tables = fn.dependsOn.filter((urn) => urn.includes("aws:dynamodb/table:Table"));
+        expect(tables).to.deep.equal([`urn:pulumi:${stack}::liveinsight::liveinsight:storage:AnalyticsTables$aws:dynamodb/table:Table::tables-active-sessions`]);
+      });
+
+      it("grants the collector only its writes and its own log group", () => {
+        const policy = one(runs[stack], "aws:iam/rolePolicy:RolePolicy", "api-collector-policy");
+        expect(policy.inputs.role).to.equal("api-collector-role");
+        expect(JSON.parse(policy.inputs.policy)).to.deep.equal({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "WriteEvents", Effect: "Allow", Action: ["dynamodb:BatchWriteItem"], Resource: [tableArn("Events")] },
+            { Sid: "UpdateSessions", Effect: "Allow", Action: ["dynamodb:UpdateItem"], Resource: [tableArn("Sessions")] },
+            { Sid: "TrackActiveSessions", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: [tableArn("ActiveSessions")] },
+            { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn("collector")}:*`] },
+          ],
+        });
+      });
+
+      it("grants the realtime function a Scan of ActiveSessions and its own log group", () => {
+        const policy = one(runs[stack], "aws:iam/rolePolicy:RolePolicy", "api-realtime-policy");
+        expect(policy.inputs.role).to.equal("api-realtime-role");
+        expect(JSON.parse(policy.inputs.policy)).to.deep.equal({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "ReadActiveSessions", Effect: "Allow", Action: ["dynamodb:Scan"], Resource: [tableArn("ActiveSessions")] },
+            { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn("realtime")}:*`] },
+          ],
+        });
+      });
+
+      it("creates an HTTP API with CORS from the stack config", () => {
+        expect(one(runs[stack], "aws:apigatewayv2/api:Api", "api-http").inputs).to.deep.equal({
+          name: `LiveInsight-${stack}`,
+          protocolType: "HTTP",
+          description: `LiveInsight collector API (${stack})`,
+          corsConfiguration: {
+            allowOrigins: want.corsOrigins,
+            allowMethods: ["GET", "OPTIONS", "POST"],
+            allowHeaders: ["content-type"],
+            maxAge: 7200,
+          },
+        });
+      });
+
+      it("deploys a throttled $default stage with JSON access logs to their own log group", () => {
+        const accessLogs = one(runs[stack], "aws:cloudwatch/logGroup:LogGroup", "api-access-logs");
+        expect(accessLogs.inputs).to.deep.equal({ name: `/aws/apigateway/LiveInsight-${stack}/access`, retentionInDays: want.logRetentionDays });
+        expect(one(runs[stack], "aws:apigatewayv2/stage:Stage", "api-stage").inputs).to.deep.equal({
+          apiId,
+          name: "$default",
+          autoDeploy: true,
+          defaultRouteSettings: want.throttle,
+          accessLogSettings: {
+            destinationArn: `arn:aws:logs:${REGION}:${ACCT}:log-group:/aws/apigateway/LiveInsight-${stack}/access`,
+            format: accessLogFormat(),
+          },
+        });
+      });
+
+      for (const [id, routeKey, kind] of [
+        ["events", "POST /events", "collector"],
+        ["realtime", "GET /realtime", "realtime"],
+      ]) {
+        it(`routes ${routeKey} to the ${kind} function through a payload 2.0 proxy integration with a 12 s timeout`, () => {
+          expect(one(runs[stack], "aws:apigatewayv2/integration:Integration", `api-${id}-integration`).inputs).to.deep.equal({
+            apiId,
+            integrationType: "AWS_PROXY",
+            integrationUri: `arn:aws:lambda:${REGION}:${ACCT}:function:${fnName(kind)}`,
+            integrationMethod: "POST",
+            payloadFormatVersion: "2.0",
+            timeoutMilliseconds: 12000,
+          });
+          expect(one(runs[stack], "aws:apigatewayv2/route:Route", `api-${id}-route`).inputs).to.deep.equal({
+            apiId,
+            routeKey,
+            target: `integrations/api-${id}-integration-id`,
+          });
+        });
+
+        it(`lets API Gateway invoke the ${kind} function for ${routeKey} only`, () => {
+          const [method, path] = routeKey.split(" ");
+          expect(one(runs[stack], "aws:lambda/permission:Permission", `api-${id}-permission`).inputs).to.deep.equal({
+            action: "lambda:InvokeFunction",
+            function: fnName(kind),
+            principal: "apigateway.amazonaws.com",
+            sourceArn: `arn:aws:execute-api:${REGION}:${ACCT}:${apiId}/*/${method}${path}`,
+          });
+        });
+      }
+
+      it("publishes the API id, URL and function names as component outputs", () => {
+        expect(ofType(runs[stack], COMPONENT)[0].outputs).to.deep.equal({
+          apiId,
+          url: `https://${apiId}.execute-api.${REGION}.amazonaws.com`,
+          collectorFunctionName: fnName("collector"),
+          realtimeFunctionName: fnName("realtime"),
+        });
+      });
+
+      function collectorEnv() {
+        return {
+          EVENTS_TABLE: `LiveInsight-${stack}-Events`,
+          SESSIONS_TABLE: `LiveInsight-${stack}-Sessions`,
+          ACTIVE_SESSIONS_TABLE: `LiveInsight-${stack}-ActiveSessions`,
+          ENVIRONMENT: stack,
+          EVENT_RETENTION_DAYS: String(want.eventRetentionDays),
+          AWS_MAX_ATTEMPTS: "3",
+          AWS_RETRY_MODE: "standard",
+        };
+      }
+
+      function realtimeEnv() {
+        return { ACTIVE_SESSIONS_TABLE: `LiveInsight-${stack}-ActiveSessions`, ENVIRONMENT: stack, AWS_MAX_ATTEMPTS: "3", AWS_RETRY_MODE: "standard" };
+      }
+    });
+  }
+
+  describe("pure helpers", () => {
+    const settings = {
+      stack: "qa",
+      eventsTableName: "E",
+      sessionsTableName: "S",
+      activeSessionsTableName: "A",
+      eventRetentionDays: 7,
+      sdkMaxAttempts: 5,
+      sdkRetryMode: "adaptive",
+    };
+
+    it("collectorEnvironment sets every variable SPEC §2 names, as strings, and never DYNAMODB_ENDPOINT", () => {
+      expect(collectorEnvironment(settings)).to.deep.equal({
+        EVENTS_TABLE: "E",
+        SESSIONS_TABLE: "S",
+        ACTIVE_SESSIONS_TABLE: "A",
+        ENVIRONMENT: "qa",
+        EVENT_RETENTION_DAYS: "7",
+        AWS_MAX_ATTEMPTS: "5",
+        AWS_RETRY_MODE: "adaptive",
+      });
+    });
+
+    it("realtimeEnvironment passes only the table the realtime function reads", () => {
+      expect(realtimeEnvironment(settings)).to.deep.equal({ ACTIVE_SESSIONS_TABLE: "A", ENVIRONMENT: "qa", AWS_MAX_ATTEMPTS: "5", AWS_RETRY_MODE: "adaptive" });
+    });
+
+    it("accessLogFormat is one JSON object with quoted $context values and no client IP or user agent", () => {
+      const format = JSON.parse(accessLogFormat()) as Record<string, string>;
+      expect(Object.keys(format)).to.include.members(["requestId", "routeKey", "status", "responseLatency", "integrationLatency", "integrationError"]);
+      for (const value of Object.values(format)) expect(value).to.match(/^\$context\.[A-Za-z.]+$/);
+      expect(accessLogFormat()).not.to.match(/sourceIp|userAgent/);
+    });
+  });
+});

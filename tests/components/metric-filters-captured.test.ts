@@ -1,0 +1,30 @@
+import { expect } from "chai";
+import { FILTER_DIMENSIONS, METRIC_FILTERS } from "../../components/metrics";
+import { capturedCollectorRequests } from "../support/captured-logs";
+import { evaluateMetricFilter } from "../support/filter-pattern";
+
+/** The metric filters against the lines the real collector handler wrote (SPEC §5). */
+describe("metric filters on lines captured from the real collector", () => {
+  it("publish exactly the expected value per request, with the Environment dimension", async () => {
+    const requests = await capturedCollectorRequests();
+    const published = requests.map(({ name, lines }) => {
+      const perMetric: Record<string, number | null> = {};
+      for (const filter of METRIC_FILTERS) {
+        const result = evaluateMetricFilter({ ...filter, dimensions: FILTER_DIMENSIONS }, lines[0]);
+        if (filter.metricName !== "ProcessingTime") perMetric[filter.metricName] = result.matched ? (result.value ?? null) : null;
+        else perMetric.ProcessingTime = result.matched ? 1 : null; // latency varies: only assert it is published
+        if (result.matched) expect(result.dimensions).to.deep.equal({ Environment: "dev" });
+      }
+      return [name, perMetric];
+    });
+    const row = (ep: number | null, er: number | null, sc: number | null, pe: number | null) => ({ EventsProcessed: ep, EventsRejected: er, SessionsCreated: sc, ProcessingTime: 1, ProcessingErrors: pe });
+    expect(published).to.deep.equal([
+      ["single", row(1, null, 1, null)],
+      ["batch", row(5, null, 1, null)],
+      ["invalid", row(null, 2, null, null)],
+      ["malformed", row(null, 1, null, null)],
+      ["method", row(null, null, null, null)],
+      ["storage-down", row(null, null, null, 1)],
+    ]);
+  });
+});

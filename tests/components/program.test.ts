@@ -1,0 +1,158 @@
+import { expect } from "chai";
+import { ofType, ProgramMocks, ProgramRun, runProgram, runProgramWithOutputs } from "../../scripts/lib/program-harness";
+
+const COMPONENT_TYPES = ["liveinsight:storage:AnalyticsTables", "liveinsight:api:CollectorApi", "liveinsight:observability:Observability"];
+
+function countByType(run: ProgramRun): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of run.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** What index.ts builds in every stack; prod adds the alarm e-mail subscription. */
+const BASE_COUNTS: Record<string, number> = {
+  "aws:apigatewayv2/api:Api": 1,
+  "aws:apigatewayv2/integration:Integration": 2,
+  "aws:apigatewayv2/route:Route": 2,
+  "aws:apigatewayv2/stage:Stage": 1,
+  "aws:cloudwatch/dashboard:Dashboard": 1,
+  "aws:cloudwatch/logGroup:LogGroup": 3,
+  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 5,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 14,
+  "aws:dynamodb/table:Table": 3,
+  "aws:iam/role:Role": 2,
+  "aws:iam/rolePolicy:RolePolicy": 2,
+  "aws:lambda/function:Function": 2,
+  "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 2,
+  "aws:lambda/permission:Permission": 2,
+  "aws:sns/topic:Topic": 1,
+  "liveinsight:api:CollectorApi": 1,
+  "liveinsight:observability:Observability": 1,
+  "liveinsight:storage:AnalyticsTables": 1,
+};
+
+describe("index.ts (the whole program under mocks)", () => {
+  const runs: Record<string, ProgramRun> = {};
+  before(async () => {
+    runs.dev = await runProgramWithOutputs({ stack: "dev" });
+    runs.prod = await runProgramWithOutputs({ stack: "prod" });
+  });
+
+  it("builds the dev stack from exactly these resources", () => {
+    expect(countByType(runs.dev)).to.deep.equal(BASE_COUNTS);
+  });
+
+  it("builds the prod stack from the same resources plus the alarm e-mail subscription", () => {
+    expect(countByType(runs.prod)).to.deep.equal({ ...BASE_COUNTS, "aws:sns/topicSubscription:TopicSubscription": 1 });
+    const [subscription] = ofType(runs.prod.resources, "aws:sns/topicSubscription:TopicSubscription");
+    expect(subscription.inputs).to.deep.include({ protocol: "email", endpoint: "oncall@example.com" });
+  });
+
+  for (const stack of ["dev", "prod"]) {
+    it(`${stack}: the three components are top-level and every other resource belongs to one of them`, () => {
+      const components = runs[stack].resources.filter((r) => !r.custom);
+      expect(components.map((c) => c.type).sort()).to.deep.equal([...COMPONENT_TYPES].sort());
+      for (const c of components) expect(c.parent, c.type).to.equal(undefined);
+      const componentUrns = new Set(components.map((c) => c.urn));
+      for (const r of runs[stack].resources.filter((r) => r.custom)) expect(componentUrns.has(r.parent!), `${r.type} ${r.name}`).to.equal(true);
+      for (const r of runs[stack].resources) expect(r.urn.startsWith(`urn:pulumi:${stack}::liveinsight::`), r.urn).to.equal(true);
+    });
+
+    it(`${stack}: exports the URLs, table names, dashboard URL and alarm topic`, () => {
+      const api = `https://liveinsight${stack}mock.execute-api.us-east-1.amazonaws.com`;
+      expect(runs[stack].outputs).to.deep.equal({
+        apiUrl: api,
+        eventsUrl: `${api}/events`,
+        realtimeUrl: `${api}/realtime`,
+        eventsTableName: `LiveInsight-${stack}-Events`,
+        sessionsTableName: `LiveInsight-${stack}-Sessions`,
+        activeSessionsTableName: `LiveInsight-${stack}-ActiveSessions`,
+        dashboardUrl: `https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/LiveInsight-${stack}`,
+        alarmTopicArn: `arn:aws:sns:us-east-1:123456789012:LiveInsight-${stack}-alarms`,
+      });
+    });
+
+    it(`${stack}: wires Observability to the collector's log group, both functions, the API stage and the tables`, () => {
+      for (const filter of ofType(runs[stack].resources, "aws:cloudwatch/logMetricFilter:LogMetricFilter")) {
+        expect(filter.inputs.logGroupName).to.equal(`/aws/lambda/LiveInsight-${stack}-collector`);
+      }
+      const dimensions = ofType(runs[stack].resources, "aws:cloudwatch/metricAlarm:MetricAlarm").flatMap((alarm) => [
+        alarm.inputs.dimensions ?? {},
+        ...(alarm.inputs.metricQueries ?? []).map((q: any) => q.metric?.dimensions ?? {}),
+      ]);
+      const values = new Set(dimensions.flatMap((d) => Object.values(d)));
+      for (const expected of [
+        `LiveInsight-${stack}-collector`,
+        `LiveInsight-${stack}-realtime`,
+        `liveinsight${stack}mock`,
+        "$default",
+        `LiveInsight-${stack}-Events`,
+        `LiveInsight-${stack}-Sessions`,
+        `LiveInsight-${stack}-ActiveSessions`,
+        stack,
+      ]) {
+        expect(values.has(expected), expected).to.equal(true);
+      }
+      const [dashboard] = ofType(runs[stack].resources, "aws:cloudwatch/dashboard:Dashboard");
+      expect(dashboard.inputs.dashboardName).to.equal(`LiveInsight-${stack}`);
+    });
+  }
+
+  it("uses no wildcard IAM action or resource anywhere in either stack", () => {
+    for (const stack of ["dev", "prod"]) {
+      for (const policy of ofType(runs[stack].resources, "aws:iam/rolePolicy:RolePolicy")) {
+        for (const s of JSON.parse(policy.inputs.policy).Statement) {
+          expect(s.Action.filter((a: string) => a.includes("*")), policy.name).to.deep.equal([]);
+          expect(s.Resource.filter((r: string) => r === "*" || r.endsWith(":*:*")), policy.name).to.deep.equal([]);
+        }
+      }
+    }
+  });
+
+  describe("harness", () => {
+    it("keeps runs apart: a later run sees only its own stack's config and resources", async () => {
+      const again = await runProgram({ stack: "dev", config: { memorySize: 1024 } });
+      expect(again).to.have.length(runs.dev.resources.length);
+      for (const r of again) expect(r.urn.startsWith("urn:pulumi:dev::"), r.urn).to.equal(true);
+      const memory = ofType(again, "aws:lambda/function:Function").map((f) => f.inputs.memorySize);
+      expect(memory).to.deep.equal([1024, 1024]);
+      const prodAgain = await runProgram({ stack: "prod" });
+      expect(ofType(prodAgain, "aws:lambda/function:Function").map((f) => f.inputs.memorySize)).to.deep.equal([512, 512]);
+    });
+
+    it("mocks answer the invokes the program may use and throw on any other", () => {
+      const mocks = new ProgramMocks("eu-west-1");
+      expect(mocks.call({ token: "aws:index/getRegion:getRegion", inputs: {} })).to.deep.include({ name: "eu-west-1", region: "eu-west-1" });
+      expect(mocks.call({ token: "aws:index/getCallerIdentity:getCallerIdentity", inputs: {} })).to.deep.include({ accountId: "123456789012" });
+      expect(() => mocks.call({ token: "aws:ec2/getVpc:getVpc", inputs: {} })).to.throw(
+        "program-harness: unexpected invoke aws:ec2/getVpc:getVpc; add it to ProgramMocks.call if the program really needs it",
+      );
+    });
+
+    it("reports an invalid stack setting as a ConfigError naming the stack file", async () => {
+      const error = await runProgram({ stack: "prod", config: { memorySize: 64 } }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(error?.name).to.equal("ConfigError");
+      expect(error?.message).to.equal("liveinsight:memorySize must be between 128 and 10240 MB; got 64 in Pulumi.prod.yaml");
+    });
+
+    it("reports a missing stack file as a ConfigError", async () => {
+      const error = await runProgram({ stack: "nosuchstack" }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(error?.name).to.equal("ConfigError");
+      expect(error?.message).to.equal('No config file for stack "nosuchstack": Pulumi.nosuchstack.yaml does not exist.');
+    });
+
+    it("runs a stack without a file from Pulumi.yaml defaults when config is given explicitly", async () => {
+      const resources = await runProgram({ stack: "qa", config: { "aws:region": "eu-west-1" } });
+      const fn = ofType(resources, "aws:lambda/function:Function").find((f) => f.name === "api-collector")!;
+      expect(fn.inputs).to.deep.include({ name: "LiveInsight-qa-collector", memorySize: 256, timeout: 10, reservedConcurrentExecutions: -1 });
+      const [table] = ofType(resources, "aws:dynamodb/table:Table");
+      expect(table.protect).to.equal(false);
+    });
+  });
+});

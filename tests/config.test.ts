@@ -1,0 +1,272 @@
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError, DEFAULT_ALARM_THRESHOLDS, DEFAULTS, loadConfig, parseConfig, StackConfig } from "../config";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml: { load(text: string): any } = require("js-yaml");
+const ROOT = path.resolve(__dirname, "..");
+
+/** A stack file's `liveinsight:*` values, keys without the prefix, as YAML types them. */
+function stackFile(stack: string): Record<string, unknown> {
+  const doc = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+  return Object.fromEntries(
+    Object.entries(doc.config as Record<string, unknown>)
+      .filter(([k]) => k.startsWith("liveinsight:"))
+      .map(([k, v]) => [k.slice("liveinsight:".length), v]),
+  );
+}
+
+function rejection(raw: Record<string, unknown>, stack = "dev"): string {
+  try {
+    parseConfig(raw, stack);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    expect((error as Error).name).to.equal("ConfigError");
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
+}
+
+describe("config", () => {
+  it("uses DEFAULTS for every key a stack leaves out", () => {
+    expect(parseConfig({}, "staging")).to.deep.equal({ stack: "staging", ...DEFAULTS });
+  });
+
+  it("Pulumi.yaml declares every scalar and list key with the DEFAULTS value, a type and a description", () => {
+    const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+    const declared = project.config as Record<string, { type: string; default: unknown; description: string }>;
+    const scalarKeys = Object.keys(DEFAULTS).filter((k) => k !== "alarmThresholds");
+    expect(Object.keys(declared).sort()).to.deep.equal(scalarKeys.map((k) => `liveinsight:${k}`).sort());
+    for (const key of scalarKeys) {
+      const decl = declared[`liveinsight:${key}`];
+      expect(decl.type, key).to.be.oneOf(["integer", "string", "boolean", "array"]);
+      expect(decl.description, key).to.be.a("string").and.not.empty;
+      // The CLI cannot declare an optional string without a default, so "" stands for "none".
+      const expected = key === "alarmEmail" ? "" : DEFAULTS[key as keyof typeof DEFAULTS];
+      expect(decl.default, key).to.deep.equal(expected);
+    }
+    expect(parseConfig({ alarmEmail: declared["liveinsight:alarmEmail"].default }, "x").alarmEmail).to.equal(undefined);
+  });
+
+  it("Pulumi.yaml documents each alarm threshold with its default (object keys cannot be typed there)", () => {
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    expect(text).to.include("# liveinsight:alarmThresholds");
+    for (const [name, value] of Object.entries(DEFAULT_ALARM_THRESHOLDS)) {
+      expect(text).to.match(new RegExp(`#\\s+${name}: ${value}\\s`), name);
+    }
+  });
+
+  it("reads Pulumi.dev.yaml: small, open CORS, short retention, no protection, looser alarms", () => {
+    const expected: StackConfig = {
+      stack: "dev",
+      memorySize: 256,
+      timeoutSeconds: 10,
+      architecture: "arm64",
+      reservedConcurrency: -1,
+      logRetentionDays: 14,
+      eventRetentionDays: 30,
+      sdkMaxAttempts: 3,
+      sdkRetryMode: "standard",
+      throttleRateLimit: 50,
+      throttleBurstLimit: 100,
+      corsOrigins: ["*"],
+      alarmEmail: undefined,
+      protectData: false,
+      integrationTimeoutMs: 12000,
+      alarmThresholds: {
+        collectorErrorRatePercent: 5,
+        collectorP99DurationMs: 3000,
+        functionThrottles: 10,
+        api5xxRatePercent: 5,
+        apiP99LatencyMs: 3000,
+        tableThrottleEvents: 25,
+        processingErrors: 10,
+        periodSeconds: 60,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 5,
+      },
+    };
+    expect(parseConfig(stackFile("dev"), "dev")).to.deep.equal(expected);
+  });
+
+  it("reads Pulumi.prod.yaml: protected data, listed origins, alarm e-mail, reserved concurrency, stricter alarms", () => {
+    const expected: StackConfig = {
+      stack: "prod",
+      memorySize: 512,
+      timeoutSeconds: 10,
+      architecture: "arm64",
+      reservedConcurrency: 100,
+      logRetentionDays: 90,
+      eventRetentionDays: 395,
+      sdkMaxAttempts: 3,
+      sdkRetryMode: "standard",
+      throttleRateLimit: 500,
+      throttleBurstLimit: 1000,
+      corsOrigins: ["https://www.example.com", "https://example.com"],
+      alarmEmail: "oncall@example.com",
+      protectData: true,
+      integrationTimeoutMs: 12000,
+      alarmThresholds: {
+        collectorErrorRatePercent: 1,
+        collectorP99DurationMs: 800,
+        functionThrottles: 1,
+        api5xxRatePercent: 1,
+        apiP99LatencyMs: 1000,
+        tableThrottleEvents: 1,
+        processingErrors: 1,
+        periodSeconds: 60,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+      },
+    };
+    expect(parseConfig(stackFile("prod"), "prod")).to.deep.equal(expected);
+  });
+
+  it("keeps every stack's integration timeout above its function timeout", () => {
+    for (const stack of ["dev", "prod"]) {
+      const c = parseConfig(stackFile(stack), stack);
+      expect(c.integrationTimeoutMs, stack).to.be.greaterThan(c.timeoutSeconds * 1000);
+    }
+  });
+
+  it("accepts values the way the Pulumi runtime hands them over: strings and JSON text", () => {
+    const c = parseConfig(
+      {
+        memorySize: "1024",
+        throttleRateLimit: "12.5",
+        protectData: "true",
+        corsOrigins: '["https://app.example.org","http://localhost:8080"]',
+        alarmThresholds: '{"periodSeconds":120,"evaluationPeriods":3,"datapointsToAlarm":2}',
+      },
+      "qa",
+    );
+    expect(c.memorySize).to.equal(1024);
+    expect(c.throttleRateLimit).to.equal(12.5);
+    expect(c.protectData).to.equal(true);
+    expect(c.corsOrigins).to.deep.equal(["https://app.example.org", "http://localhost:8080"]);
+    expect(c.alarmThresholds).to.deep.equal({ ...DEFAULT_ALARM_THRESHOLDS, periodSeconds: 120, evaluationPeriods: 3, datapointsToAlarm: 2 });
+  });
+
+  it("merges alarmThresholds over the defaults key by key", () => {
+    expect(parseConfig({ alarmThresholds: { apiP99LatencyMs: 700 } }, "qa").alarmThresholds).to.deep.equal({
+      ...DEFAULT_ALARM_THRESHOLDS,
+      apiP99LatencyMs: 700,
+    });
+  });
+
+  it("passes legal but unwise values unchanged (the policy pack judges them)", () => {
+    const c = parseConfig(
+      {
+        memorySize: 10240,
+        timeoutSeconds: 900,
+        integrationTimeoutMs: 5000, // below the function timeout: a policy violation, not a config error
+        reservedConcurrency: 0,
+        logRetentionDays: 0,
+        corsOrigins: [],
+        throttleRateLimit: 0,
+        alarmThresholds: { collectorErrorRatePercent: 150 },
+      },
+      "qa",
+    );
+    expect([c.memorySize, c.timeoutSeconds, c.integrationTimeoutMs, c.reservedConcurrency, c.logRetentionDays]).to.deep.equal([10240, 900, 5000, 0, 0]);
+    expect(c.corsOrigins).to.deep.equal([]);
+    expect(c.throttleRateLimit).to.equal(0);
+    expect(c.alarmThresholds.collectorErrorRatePercent).to.equal(150);
+  });
+
+  it("returns a frozen object", () => {
+    const c = parseConfig({}, "qa");
+    expect(Object.isFrozen(c)).to.equal(true);
+    expect(Object.isFrozen(c.corsOrigins)).to.equal(true);
+    expect(Object.isFrozen(c.alarmThresholds)).to.equal(true);
+  });
+
+  describe("rejects what AWS would reject, naming key, allowed range, value and file", () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ memorySize: 64 }, "liveinsight:memorySize must be between 128 and 10240 MB; got 64 in Pulumi.dev.yaml"],
+      [{ memorySize: 10241 }, "liveinsight:memorySize must be between 128 and 10240 MB; got 10241 in Pulumi.dev.yaml"],
+      [{ memorySize: "lots" }, 'liveinsight:memorySize must be a whole number; got "lots" in Pulumi.dev.yaml'],
+      [{ memorySize: 256.5 }, "liveinsight:memorySize must be a whole number; got 256.5 in Pulumi.dev.yaml"],
+      [{ timeoutSeconds: 0 }, "liveinsight:timeoutSeconds must be between 1 and 900 seconds; got 0 in Pulumi.dev.yaml"],
+      [{ timeoutSeconds: "901" }, "liveinsight:timeoutSeconds must be between 1 and 900 seconds; got 901 in Pulumi.dev.yaml"],
+      [{ architecture: "arm" }, 'liveinsight:architecture must be one of "arm64", "x86_64"; got "arm" in Pulumi.dev.yaml'],
+      [{ reservedConcurrency: -2 }, "liveinsight:reservedConcurrency must be at least -1; got -2 in Pulumi.dev.yaml"],
+      [
+        { logRetentionDays: 10 },
+        "liveinsight:logRetentionDays must be a CloudWatch Logs retention period " +
+          "(0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653; " +
+          "0 = never expire); got 10 in Pulumi.dev.yaml",
+      ],
+      [{ eventRetentionDays: 0 }, "liveinsight:eventRetentionDays must be at least 1; got 0 in Pulumi.dev.yaml"],
+      [{ sdkMaxAttempts: 0 }, "liveinsight:sdkMaxAttempts must be at least 1; got 0 in Pulumi.dev.yaml"],
+      [{ sdkRetryMode: "aggressive" }, 'liveinsight:sdkRetryMode must be one of "standard", "adaptive", "legacy"; got "aggressive" in Pulumi.dev.yaml'],
+      [{ throttleRateLimit: -1 }, "liveinsight:throttleRateLimit must be at least 0; got -1 in Pulumi.dev.yaml"],
+      [{ throttleBurstLimit: 1.5 }, "liveinsight:throttleBurstLimit must be a whole number; got 1.5 in Pulumi.dev.yaml"],
+      [{ corsOrigins: "*" }, 'liveinsight:corsOrigins must be a list of origins; got "*" in Pulumi.dev.yaml'],
+      [
+        { corsOrigins: ["www.example.com"] },
+        'liveinsight:corsOrigins must list "*" or origins like "https://www.example.com" (scheme and host, no path); got "www.example.com" in Pulumi.dev.yaml',
+      ],
+      [
+        { corsOrigins: ["https://example.com/"] },
+        'liveinsight:corsOrigins must list "*" or origins like "https://www.example.com" (scheme and host, no path); got "https://example.com/" in Pulumi.dev.yaml',
+      ],
+      [{ alarmEmail: "oncall" }, 'liveinsight:alarmEmail must be an e-mail address (SNS rejects anything else); got "oncall" in Pulumi.dev.yaml'],
+      [{ protectData: "yes" }, 'liveinsight:protectData must be true or false; got "yes" in Pulumi.dev.yaml'],
+      [{ integrationTimeoutMs: 30001 }, "liveinsight:integrationTimeoutMs must be between 50 and 30000 ms; got 30001 in Pulumi.dev.yaml"],
+      [{ integrationTimeoutMs: 49 }, "liveinsight:integrationTimeoutMs must be between 50 and 30000 ms; got 49 in Pulumi.dev.yaml"],
+      [{ alarmThresholds: [1] }, "liveinsight:alarmThresholds must be an object; got [1] in Pulumi.dev.yaml"],
+      [{ alarmThresholds: { apiP99LatencyMs: -5 } }, "liveinsight:alarmThresholds.apiP99LatencyMs must be at least 0; got -5 in Pulumi.dev.yaml"],
+      [{ alarmThresholds: { apiP99LatencyMs: "fast" } }, 'liveinsight:alarmThresholds.apiP99LatencyMs must be a number; got "fast" in Pulumi.dev.yaml'],
+      [
+        { alarmThresholds: { errorRate: 1 } },
+        "liveinsight:alarmThresholds has no threshold \"errorRate\" (known: collectorErrorRatePercent, collectorP99DurationMs, " +
+          "functionThrottles, api5xxRatePercent, apiP99LatencyMs, tableThrottleEvents, processingErrors, periodSeconds, " +
+          "evaluationPeriods, datapointsToAlarm); got 1 in Pulumi.dev.yaml",
+      ],
+      [
+        { alarmThresholds: { periodSeconds: 45 } },
+        "liveinsight:alarmThresholds.periodSeconds must be a positive multiple of 60; got 45 in Pulumi.dev.yaml",
+      ],
+      [
+        { alarmThresholds: { datapointsToAlarm: 6 } },
+        "liveinsight:alarmThresholds.datapointsToAlarm must be an integer between 1 and evaluationPeriods (5); got 6 in Pulumi.dev.yaml",
+      ],
+      [
+        { alarmThresholds: { evaluationPeriods: 2000 } },
+        "liveinsight:alarmThresholds.periodSeconds * evaluationPeriods must not exceed 86400 s (one day); got 120000 in Pulumi.dev.yaml",
+      ],
+    ];
+    for (const [raw, message] of cases) {
+      it(`${JSON.stringify(raw)}`, () => expect(rejection(raw)).to.equal(message));
+    }
+
+    it("an unknown key, so a misspelt setting is not silently ignored", () => {
+      expect(rejection({ memorysize: 512 })).to.equal(
+        "liveinsight:memorysize is not a LiveInsight setting (known: memorySize, timeoutSeconds, architecture, reservedConcurrency, " +
+          "logRetentionDays, eventRetentionDays, sdkMaxAttempts, sdkRetryMode, throttleRateLimit, throttleBurstLimit, corsOrigins, " +
+          "alarmEmail, protectData, integrationTimeoutMs, alarmThresholds); check its spelling in Pulumi.dev.yaml",
+      );
+    });
+
+    it("names the file of the stack being read", () => {
+      expect(rejection({ memorySize: 64 }, "prod")).to.equal("liveinsight:memorySize must be between 128 and 10240 MB; got 64 in Pulumi.prod.yaml");
+    });
+  });
+
+  describe("loadConfig", () => {
+    afterEach(() => pulumi.runtime.setAllConfig({}));
+
+    it("reads only the liveinsight namespace from the Pulumi runtime", () => {
+      pulumi.runtime.setAllConfig({
+        "liveinsight:memorySize": "1024",
+        "liveinsight:corsOrigins": '["https://a.example.com"]',
+        "aws:region": "eu-west-1",
+      });
+      const c = loadConfig(new pulumi.Config("liveinsight"), "qa");
+      expect(c).to.deep.equal({ ...parseConfig({}, "qa"), memorySize: 1024, corsOrigins: ["https://a.example.com"] });
+    });
+  });
+});

@@ -1,0 +1,83 @@
+import { expect } from "chai";
+import type { TableNames } from "../../functions/shared/schema";
+import { collect, scanAll, testDeps } from "../support/collector";
+import { startDynamo, TestDynamo } from "../support/dynalite";
+import { injectFaults } from "../support/fault-injector";
+
+const NOW = Date.now();
+
+function batch(n: number, sessions: number, tag: string) {
+  return { events: Array.from({ length: n }, (_, i) => ({ event_type: "click", event_id: `${tag}-${i}`, session_id: `${tag}-s${i % sessions}`, timestamp: NOW - 1000 + i })) };
+}
+
+describe("collector fault paths (fault injector around the real client)", () => {
+  let dynamo: TestDynamo;
+  let tables: TableNames;
+  before(async () => (dynamo = await startDynamo()));
+  after(async () => dynamo.close());
+  beforeEach(async () => (tables = await dynamo.freshTables()));
+
+  it("retries UnprocessedItems with backoff until every event is stored, then answers 200", async () => {
+    const client = dynamo.client();
+    const stats = injectFaults(client, { seed: 3, unprocessedRate: 0.5, commands: ["BatchWriteItemCommand"] });
+    const out = await collect(testDeps(client, tables), batch(60, 4, "u"), NOW);
+    expect(out.result.statusCode).to.equal(200);
+    expect(stats.unprocessedItems).to.be.greaterThan(30);
+    expect(stats.calls.BatchWriteItemCommand).to.be.greaterThan(3); // 3 chunks of ≤ 25, plus retries
+    const stored = await scanAll(dynamo.client(), tables.events);
+    expect(stored.map((e) => e.event_id).sort()).to.deep.equal(batch(60, 4, "u").events.map((e) => e.event_id).sort());
+  });
+
+  it("answers 503 StorageUnavailable, retryable, when unprocessed items outlast the invocation's time", async () => {
+    const client = dynamo.client();
+    injectFaults(client, { unprocessedRate: 1, commands: ["BatchWriteItemCommand"] });
+    const started = Date.now();
+    const out = await collect(testDeps(client, tables, { remainingTimeMs: () => 800 }), batch(5, 1, "t"), NOW);
+    const elapsed = Date.now() - started;
+    expect(out.result.statusCode).to.equal(503);
+    expect(out.json).to.deep.equal({ error: "StorageUnavailable", message: "The events could not be stored right now; retry the same request with backoff.", retryable: true });
+    expect(elapsed).to.be.lessThan(800); // returned inside the invocation's remaining time
+    expect((out.error as Error).message).to.match(/^5 of 5 items still unprocessed in LiveInsight-.*-Events after \d+ attempts$/);
+  });
+
+  it("lets the SDK retry throttling per AWS_MAX_ATTEMPTS, then answers 503", async () => {
+    const client = dynamo.client({ maxAttempts: 2 });
+    const stats = injectFaults(client, { throttleRate: 1, commands: ["BatchWriteItemCommand"] });
+    const out = await collect(testDeps(client, tables), batch(3, 1, "th"), NOW);
+    expect(out.result.statusCode).to.equal(503);
+    expect([stats.calls.BatchWriteItemCommand, stats.attempts.BatchWriteItemCommand]).to.deep.equal([1, 2]);
+    expect((out.error as Error).name).to.equal("ProvisionedThroughputExceededException");
+  });
+
+  it("stores every event exactly once through 30% injected 500s when the SDK may retry", async () => {
+    const client = dynamo.client({ maxAttempts: 6 });
+    const stats = injectFaults(client, { seed: 11, serverErrorRate: 0.3 });
+    const deps = testDeps(client, tables);
+    const statuses: number[] = [];
+    for (let r = 0; r < 10; r++) statuses.push((await collect(deps, batch(10, 2, `r${r}`), NOW)).result.statusCode);
+    expect(statuses).to.deep.equal(Array(10).fill(200));
+    expect(stats.serverErrors).to.be.greaterThan(5);
+    expect((await scanAll(dynamo.client(), tables.events)).length).to.equal(100);
+  });
+
+  it("answers 503 when the session update fails after the events were written, and a retry stores each event once", async () => {
+    const failing = dynamo.client({ maxAttempts: 1 });
+    injectFaults(failing, { throttleRate: 1, commands: ["UpdateItemCommand"] });
+    const body = batch(4, 2, "late");
+    const first = await collect(testDeps(failing, tables), body, NOW);
+    expect(first.result.statusCode).to.equal(503);
+    const retry = await collect(testDeps(dynamo.client(), tables), body, NOW + 100);
+    expect(retry.result.statusCode).to.equal(200);
+    expect((await scanAll(dynamo.client(), tables.events)).map((e) => e.event_id)).to.have.members(body.events.map((e) => e.event_id));
+    expect((await scanAll(dynamo.client(), tables.events)).length).to.equal(4);
+  });
+
+  it("aborts a slow storage call at the invocation's deadline and answers 503", async () => {
+    const client = dynamo.client({ maxAttempts: 1 });
+    injectFaults(client, { delayMs: 700, commands: ["PutItemCommand"] });
+    const started = Date.now();
+    const out = await collect(testDeps(client, tables, { remainingTimeMs: () => 600 }), batch(1, 1, "slow"), NOW);
+    expect(out.result.statusCode).to.equal(503);
+    expect(Date.now() - started).to.be.lessThan(1000);
+  });
+});

@@ -1,0 +1,64 @@
+import { BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
+import { expect } from "chai";
+import { createRealtimeReader } from "../../functions/core/realtime";
+import { chunk } from "../../functions/core/store";
+import type { TableNames } from "../../functions/shared/schema";
+import { startDynamo, TestDynamo } from "../support/dynalite";
+import { injectFaults } from "../support/fault-injector";
+
+const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
+
+describe("realtime reader against dynalite", () => {
+  let dynamo: TestDynamo;
+  let tables: TableNames;
+  before(async () => (dynamo = await startDynamo()));
+  after(async () => dynamo.close());
+  beforeEach(async () => (tables = await dynamo.freshTables()));
+
+  async function seed(rows: { id: string; user: string; page?: string; expiresAt: number }[]) {
+    const client = dynamo.client();
+    for (const part of chunk(rows, 25)) {
+      await client.send(new BatchWriteItemCommand({ RequestItems: { [tables.activeSessions]: part.map((r) => ({ PutRequest: { Item: {
+        session_id: { S: r.id }, user_id: { S: r.user }, expires_at: { N: String(r.expiresAt) }, last_activity: { N: String(NOW) },
+        ...(r.page ? { current_page: { S: r.page } } : {}),
+      } } })) } }));
+    }
+  }
+
+  it("paginates every page, drops expired rows and ranks the top 10 pages", async () => {
+    const live = Math.floor(NOW / 1000) + 60;
+    const rows = Array.from({ length: 47 }, (_, i) => ({ id: `s${i}`, user: `u${i % 30}`, page: `https://e.com/p${i % 12}`, expiresAt: live }));
+    rows.push(...Array.from({ length: 9 }, (_, i) => ({ id: `old${i}`, user: `gone${i}`, page: "https://e.com/expired", expiresAt: Math.floor(NOW / 1000) })));
+    await seed(rows);
+    const client = dynamo.client();
+    const stats = injectFaults(client, {});
+    const snapshot = await createRealtimeReader({ db: client, table: tables.activeSessions, cacheMs: 5000, maxPages: 50, pageSize: 10 }, { now: () => NOW })();
+    expect(stats.calls.ScanCommand).to.equal(6); // 56 rows, 10 per page
+    expect(snapshot.active_sessions).to.equal(47);
+    expect(snapshot.active_users).to.equal(30);
+    expect(snapshot.top_pages).to.have.length(10);
+    expect(snapshot.top_pages.slice(0, 3)).to.deep.equal([
+      { page_url: "https://e.com/p0", sessions: 4 }, { page_url: "https://e.com/p1", sessions: 4 }, { page_url: "https://e.com/p10", sessions: 4 },
+    ]);
+    expect(snapshot.top_pages.map((p) => p.page_url)).not.to.include("https://e.com/expired");
+    expect(snapshot.generated_at).to.equal("2026-11-26T12:00:00.000Z");
+    expect(snapshot.truncated).to.equal(undefined);
+  });
+
+  it("serves one scan per cache window to every caller and says when the page cap cut the scan", async () => {
+    await seed(Array.from({ length: 30 }, (_, i) => ({ id: `s${i}`, user: "u", expiresAt: Math.floor(NOW / 1000) + 60 })));
+    const client = dynamo.client();
+    const stats = injectFaults(client, {});
+    let now = NOW;
+    const read = createRealtimeReader({ db: client, table: tables.activeSessions, cacheMs: 5000, maxPages: 2, pageSize: 10 }, { now: () => now });
+    const [a, b] = await Promise.all([read(), read()]);
+    expect(a).to.equal(b);
+    expect([a.active_sessions, a.truncated]).to.deep.equal([20, true]);
+    now += 4999;
+    await read();
+    expect(stats.calls.ScanCommand).to.equal(2);
+    now += 1;
+    await read();
+    expect(stats.calls.ScanCommand).to.equal(4);
+  });
+});

@@ -1,0 +1,119 @@
+// End to end: the real CLI (`npx tsx scripts/loadtest.ts`) in a child process against a stub
+// collector on loopback; checks exit codes, the console report, the JSON file and the HTML file.
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startStubServer, type StubServer } from "./stub-server";
+
+const REPO = path.resolve(__dirname, "../..");
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const loadtest = (args: string[]) => runCli("npx", ["tsx", "scripts/loadtest.ts", ...args]);
+
+describe("loadtest CLI (child process)", function () {
+  this.timeout(20_000);
+  let fast: StubServer;
+  let slow: StubServer;
+  const dir = mkdtempSync(path.join(tmpdir(), "loadtest-cli-"));
+
+  before(async () => {
+    fast = await startStubServer();
+    slow = await startStubServer({ delayMs: 20 });
+  });
+  after(async () => {
+    await fast.close();
+    await slow.close();
+  });
+
+  it("exits 0 when the SLOs are met and writes the JSON and HTML reports", async () => {
+    const jsonFile = path.join(dir, "result.json");
+    const htmlFile = path.join(dir, "report.html");
+    const run = await loadtest([
+      "--url", fast.url, "--duration", "1.5", "--concurrency", "4", "--batch", "3", "--sessions", "10",
+      "--slo-p99-ms", "5000", "--slo-success", "0.99", "--json", jsonFile, "--html", htmlFile,
+    ]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.match(/^LiveInsight load test: closed model, 4 clients, 1.5 s, batch 3, 10 sessions$/m);
+    expect(run.stdout).to.match(/^latency \(ms\)    p50 [\d.]+  p90 [\d.]+  p99 [\d.]+  max [\d.]+ /m);
+    expect(run.stdout).to.contain("  PASS  success rate >= 99%: 100%");
+    expect(run.stdout).to.match(/verdict: PASS\n$/);
+    // Not a terminal: one plain progress line per second on stderr.
+    expect(run.stderr).to.match(/^\[   1s\] requests \d+  events\/s \d+  p99 ~[\d.]+ ms  errors 0$/m);
+
+    const json = JSON.parse(readFileSync(jsonFile, "utf8"));
+    expect(json).to.include.all.keys("requests", "events", "events_per_s", "success_rate", "statuses", "latency_ms", "config", "model", "duration_s", "timeline", "slo");
+    expect(json.requests).to.equal(fast.requests.length);
+    expect(json.events).to.equal(3 * json.requests);
+    expect(json.statuses).to.deep.equal({ "200": json.requests });
+    expect(json.success_rate).to.equal(1);
+    expect(json.model).to.equal("closed");
+    expect(Object.keys(json.latency_ms)).to.include.members(["p50", "p90", "p99", "max"]);
+    expect(json.latency_ms.p50).to.be.at.most(json.latency_ms.p90).and.at.most(json.latency_ms.p99);
+    expect(json.latency_ms.p99).to.be.at.most(json.latency_ms.max);
+    expect(json.timeline.reduce((sum: number, p: { requests: number }) => sum + p.requests, 0)).to.equal(json.requests);
+    expect(json.slo.passed).to.equal(true);
+
+    const html = readFileSync(htmlFile, "utf8");
+    expect(html.match(/<svg /g)).to.have.length(3);
+    expect(html).to.contain('<span class="verdict pass">PASS</span>');
+  });
+
+  it("exits 1 when the p99 objective is impossible", async () => {
+    const run = await loadtest(["--url", slow.url, "--rate", "20", "--duration", "0.5", "--slo-p99-ms", "1", "--quiet"]);
+    expect(run.code, run.stderr).to.equal(1);
+    expect(run.stdout).to.match(/^  FAIL  p99 latency <= 1 ms: \d+\.\d ms$/m);
+    expect(run.stdout).to.match(/^open model      10 scheduled, 0 dropped/m);
+    expect(run.stdout).to.match(/verdict: FAIL\n$/);
+  });
+
+  it("exits 2 with a message on a usage error", async () => {
+    const run = await loadtest(["--url", fast.url, "--batch", "101"]);
+    expect(run).to.deep.equal({ code: 2, stdout: "", stderr: "loadtest: --batch must be between 1 and 100 events per request (the API limit); got 101.\n" });
+  });
+
+  it("stops early on Ctrl-C (SIGINT) and still reports what ran", async () => {
+    const tsxCli = require.resolve("tsx/cli");
+    const child = spawn(process.execPath, [tsxCli, "scripts/loadtest.ts", "--url", fast.url, "--duration", "60", "--concurrency", "2"], { cwd: REPO });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    // The run header goes to stderr once the SIGINT handler is installed; interrupt a bit later.
+    await new Promise((resolve) => child.stderr.once("data", resolve));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill("SIGINT");
+    expect(await exited).to.equal(0);
+    expect(stdout).to.match(/^duration        \d+\.\d\d s \(stopped early by Ctrl-C\)$/m);
+    expect(stdout).to.match(/verdict: PASS\n$/);
+  });
+
+  it("exits 2 telling to pass --url when --stack is used without the Pulumi CLI", async () => {
+    // Run node directly with an empty PATH so no `pulumi` can be found whatever is installed.
+    const emptyPath = mkdtempSync(path.join(tmpdir(), "loadtest-nopath-"));
+    const tsxCli = require.resolve("tsx/cli");
+    const run = await runCli(process.execPath, [tsxCli, "scripts/loadtest.ts", "--stack", "dev"], { ...process.env, PATH: emptyPath });
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.equal(
+      'loadtest: --stack dev needs the Pulumi CLI to read the stack\'s eventsUrl output, and "pulumi" was not found on PATH. ' +
+        "Install it (https://www.pulumi.com/docs/install/) or pass --url <api>/events instead.\n",
+    );
+  });
+});

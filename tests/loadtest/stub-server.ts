@@ -1,0 +1,82 @@
+// A tiny stand-in for the collector: answers POST /events with the collector's 200 JSON shape
+// (SPEC §4), optionally slowly, one at a time, or with a rolled-over session id. Loopback only.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface StubRequest {
+  receivedAtMs: number; // performance.now() when the body was complete
+  body: any;
+  userAgent: string | undefined;
+}
+
+export interface StubOptions {
+  /** ms before answering each request */
+  delayMs?: number;
+  /** answer one request at a time, in arrival order (a server with a single worker) */
+  serial?: boolean;
+  /** status to answer with (200 by default; non-2xx gets a JSON error body) */
+  status?: number;
+  /** answer with a new session id for any session id not yet rolled (tests adoption) */
+  rollSessions?: boolean;
+}
+
+export interface StubServer {
+  url: string;
+  requests: StubRequest[];
+  maxConcurrent: number;
+  close(): Promise<void>;
+}
+
+export const ROLLED_PREFIX = "rolled_";
+
+export function collectorResponse(body: any, rollSessions: boolean): unknown {
+  const resolve = (sessionId: string) =>
+    rollSessions && !sessionId.startsWith(ROLLED_PREFIX) ? `${ROLLED_PREFIX}${sessionId}` : sessionId;
+  if (Array.isArray(body?.events)) {
+    return {
+      message: "Events processed successfully", accepted: body.events.length,
+      event_ids: body.events.map((e: any) => e.event_id), session_ids: body.events.map((e: any) => resolve(e.session_id)),
+    };
+  }
+  return { message: "Event processed successfully", event_id: body.event_id, session_id: resolve(body.session_id) };
+}
+
+export async function startStubServer(options: StubOptions = {}): Promise<StubServer> {
+  const requests: StubRequest[] = [];
+  let active = 0;
+  let queue = Promise.resolve();
+  const state = { maxConcurrent: 0 };
+  const server = http.createServer((req, res) => {
+    active++;
+    state.maxConcurrent = Math.max(state.maxConcurrent, active);
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      requests.push({ receivedAtMs: performance.now(), body, userAgent: req.headers["user-agent"] });
+      const answer = () => new Promise<void>((done) => setTimeout(() => {
+        const status = options.status ?? 200;
+        const payload = status === 200 ? collectorResponse(body, options.rollSessions === true) : { error: "StorageUnavailable", retryable: true };
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(payload));
+        active--;
+        done();
+      }, options.delayMs ?? 0));
+      if (options.serial) queue = queue.then(answer);
+      else void answer();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/events`,
+    requests,
+    get maxConcurrent() {
+      return state.maxConcurrent;
+    },
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

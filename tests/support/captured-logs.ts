@@ -1,0 +1,68 @@
+/**
+ * Runs the real collector handler module (functions/collector.ts, env read at module scope as in
+ * Lambda) against dynalite and captures exactly what it writes to stdout. Tests of the log line
+ * and of the metric filter patterns use these lines, so they prove the patterns against what the
+ * function really writes. Runs once per process: the handler module reads its env once.
+ */
+import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { startDynamo } from "./dynalite";
+
+export interface CapturedRequest {
+  name: string;
+  status: number;
+  lines: string[];
+}
+
+export function apiEvent(method: string, body: string | undefined, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
+  return {
+    version: "2.0", routeKey: `${method} /events`, rawPath: "/events", rawQueryString: "", body, isBase64Encoded: false,
+    headers: { "content-type": "application/json", "user-agent": "capture/1.0", "x-forwarded-for": "203.0.113.77", ...headers },
+    requestContext: { http: { method, path: "/events", protocol: "HTTP/1.1", sourceIp: "203.0.113.77", userAgent: "capture/1.0" }, requestId: `api-${method}` } as APIGatewayProxyEventV2["requestContext"],
+  };
+}
+
+export const lambdaContext = (id: string) => ({ awsRequestId: id, getRemainingTimeInMillis: () => 5000 }) as unknown as Context;
+
+let captured: Promise<CapturedRequest[]> | undefined;
+
+export function capturedCollectorRequests(): Promise<CapturedRequest[]> {
+  return (captured ??= capture());
+}
+
+async function capture(): Promise<CapturedRequest[]> {
+  const dynamo = await startDynamo();
+  const tables = await dynamo.freshTables();
+  Object.assign(process.env, {
+    EVENTS_TABLE: tables.events, SESSIONS_TABLE: tables.sessions, ACTIVE_SESSIONS_TABLE: tables.activeSessions,
+    ENVIRONMENT: "dev", EVENT_RETENTION_DAYS: "30", AWS_MAX_ATTEMPTS: "1", AWS_RETRY_MODE: "standard",
+    AWS_REGION: "us-east-1", DYNAMODB_ENDPOINT: dynamo.endpoint,
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { handler } = require("../../functions/collector") as { handler: (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2> };
+  const results: CapturedRequest[] = [];
+  const run = async (name: string, event: APIGatewayProxyEventV2) => {
+    const lines: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => (lines.push(...String(chunk).split("\n").filter(Boolean)), true)) as typeof write;
+    try {
+      const out = await handler(event, lambdaContext(`req-${results.length + 1}`));
+      results.push({ name, status: out.statusCode ?? 0, lines });
+    } finally {
+      process.stdout.write = write;
+    }
+  };
+  const now = Date.now();
+  await run("single", apiEvent("POST", JSON.stringify({ event_type: "page_view", session_id: "cap-s1", page_url: "https://e.com/", timestamp: now - 1000 })));
+  await run("batch", apiEvent("POST", JSON.stringify({ events: [
+    ...[1, 2, 3].map((i) => ({ event_type: "click", session_id: "cap-s1", timestamp: now - 900 + i })),
+    ...[1, 2].map((i) => ({ event_type: "page_view", session_id: "cap-s2", timestamp: now - 900 + i })),
+  ] })));
+  await run("invalid", apiEvent("POST", JSON.stringify({ events: [{ event_type: "ok" }, { event_type: "Bad" }] })));
+  await run("malformed", apiEvent("POST", "{not json"));
+  await run("method", apiEvent("GET", undefined));
+  await dynamo.client().send(new DeleteTableCommand({ TableName: tables.sessions }));
+  await run("storage-down", apiEvent("POST", JSON.stringify({ event_type: "click", session_id: "cap-s3" })));
+  await dynamo.close();
+  return results;
+}
