@@ -1,4 +1,5 @@
 import { DeleteItemCommand, PutItemCommand, UpdateItemCommand, type WriteRequest } from "@aws-sdk/client-dynamodb";
+import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { TableNames } from "../shared/schema";
 import { ClientError, clientErrorResult, HttpResult, internalErrorResult, jsonResult, StorageUnavailableError, storageUnavailableResult } from "./errors";
@@ -40,9 +41,12 @@ const MAX_ROLLOVER_HOPS = 3;
 
 function startBudget(deps: CollectorDeps): Budget {
   const deadline = performance.now() + deps.remainingTimeMs() - RESPONSE_RESERVE_MS;
+  const signal = AbortSignal.timeout(Math.max(1, Math.floor(deadline - performance.now())));
+  // One signal bounds every call of the request (up to 4 batches + 2 calls per session).
+  setMaxListeners(0, signal);
   return {
     deadline,
-    signal: AbortSignal.timeout(Math.max(1, Math.floor(deadline - performance.now()))),
+    signal,
     now: () => performance.now(),
     sleep: deps.sleep,
     random: deps.random,
