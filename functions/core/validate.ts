@@ -138,6 +138,19 @@ function propertiesLimitProblem(entries: [string, Scalar][]): string | undefined
   return undefined;
 }
 
+/** Nesting depth up to `limit + 1`, without recursion (a hostile body can nest 100k levels deep). */
+export function depthExceeds(value: unknown, limit: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length; depth++) {
+    if (depth > limit) return true;
+    level = level.flatMap((v) => (typeof v === "object" && v !== null ? Object.values(v) : []));
+  }
+  return false;
+}
+
+/** event → properties → value → (one more level, so a nested value gets its precise message). */
+const MAX_EVENT_DEPTH = 3;
+
 /** Validates one raw event; problems are appended, the event is returned only when it has none. */
 export function validateEvent(raw: unknown, index: number, problems: Problem[]): ValidEvent | undefined {
   if (!isPlainObject(raw)) {
@@ -145,6 +158,10 @@ export function validateEvent(raw: unknown, index: number, problems: Problem[]):
     return undefined;
   }
   const before = problems.length;
+  if (depthExceeds(raw, MAX_EVENT_DEPTH)) {
+    problems.push({ index, field: "(event)", problem: "is nested too deeply; an event is flat apart from a flat properties object" });
+    return undefined;
+  }
   const size = Buffer.byteLength(JSON.stringify(raw));
   if (size > LIMITS.eventBytes) {
     problems.push({ index, field: "(event)", problem: `is ${size} bytes serialized; at most ${LIMITS.eventBytes} allowed` });

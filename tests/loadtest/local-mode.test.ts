@@ -3,8 +3,7 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createHttpTransport } from "../../scripts/loadtest/http-client";
-import { main, type MainDeps } from "../../scripts/loadtest/main";
+import { defaultDeps, main, type MainDeps } from "../../scripts/loadtest/main";
 import { LocalMode, startLocalMode } from "../support/local-mode";
 
 async function countEvents(endpoint: string): Promise<number> {
@@ -30,12 +29,12 @@ describe("load test against real local mode (short)", function () {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "lt-")), "run.json");
     const stderr: string[] = [];
     const deps: MainDeps = {
+      ...defaultDeps,
       stdout: () => undefined,
       stderr: { write: (t: string) => stderr.push(t), isTTY: false },
       exec: async () => { throw new Error("no pulumi here"); },
-      createTransport: createHttpTransport,
       cloudWatchClient: () => { throw new Error("no CloudWatch in tests"); },
-    } as MainDeps;
+    };
     const code = await main(["--url", `${local.apiUrl}/events`, "--duration", "3", "--concurrency", "4", "--batch", "5", "--sessions", "20", "--slo-success", "1", "--json", file], deps);
     const result = JSON.parse(readFileSync(file, "utf8"));
     expect(code).to.equal(0);

@@ -1,0 +1,111 @@
+/**
+ * Local mode end to end over real HTTP: the same routes, status codes, CORS and persistence a
+ * user of `npm start` relies on (SPEC §1, §4).
+ */
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { LocalProcess, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
+
+const ORIGIN = "https://shop.example.com";
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = (res: Response): Promise<any> => res.json();
+
+describe("local mode over HTTP", function () {
+  this.timeout(60_000);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "liveinsight-local-"));
+  const children: LocalProcess[] = [];
+  let local: LocalProcess;
+  const now = Date.now();
+
+  const post = (body: string, contentType = "application/json", headers: Record<string, string> = {}) =>
+    fetch(local.eventsUrl, { method: "POST", headers: { "content-type": contentType, ...headers }, body });
+  const event = (id: string, session: string, page = "https://example.com/a") =>
+    ({ event_type: "page_view", event_id: id, session_id: session, timestamp: now, page_url: page });
+
+  before(async () => {
+    local = await startLocalMode(dataDir);
+    children.push(local);
+  });
+
+  after(async () => {
+    await Promise.all(children.map((c) => c.stop("SIGKILL")));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("stores a single event and answers 200 with its ids", async () => {
+    const res = await post(JSON.stringify(event("evt-single", "sess-a")));
+    expect(res.status).to.equal(200);
+    expect(await json(res)).to.deep.equal({ message: "Event processed successfully", event_id: "evt-single", session_id: "sess-a" });
+  });
+
+  it("stores a batch and answers 200 with every id", async () => {
+    const res = await post(JSON.stringify({ events: [event("evt-b1", "sess-b", "https://example.com/b"), event("evt-b2", "sess-c", "https://example.com/b")] }));
+    expect(res.status).to.equal(200);
+    expect(await json(res)).to.deep.equal({ message: "Events processed successfully", accepted: 2, event_ids: ["evt-b1", "evt-b2"], session_ids: ["sess-b", "sess-c"] });
+  });
+
+  it("parses a text/plain beacon body as JSON", async () => {
+    const res = await post(JSON.stringify(event("evt-beacon", "sess-a")), "text/plain;charset=UTF-8");
+    expect(res.status).to.equal(200);
+    expect((await json(res)).event_id).to.equal("evt-beacon");
+  });
+
+  it("answers an invalid event with 400 and the problem", async () => {
+    const res = await post(JSON.stringify({ page_url: "https://example.com/" }));
+    expect(res.status).to.equal(400);
+    const body = await json(res);
+    expect(body.error).to.equal("ValidationError");
+    expect(body.details).to.deep.equal([{ index: 0, field: "event_type", problem: "is required" }]);
+  });
+
+  it("answers a 300 KB body with 413", async () => {
+    const res = await post(JSON.stringify({ event_type: "page_view", pad: "x".repeat(300 * 1024) }));
+    expect(res.status).to.equal(413);
+    expect((await json(res)).error).to.equal("PayloadTooLarge");
+  });
+
+  it("answers GET /events with 405 and an Allow header", async () => {
+    const res = await fetch(local.eventsUrl);
+    expect(res.status).to.equal(405);
+    expect(res.headers.get("allow")).to.equal("POST, OPTIONS");
+    expect((await json(res)).error).to.equal("MethodNotAllowed");
+  });
+
+  it("answers an unknown path with 404", async () => {
+    const res = await fetch(`${local.apiUrl}/nope`);
+    expect(res.status).to.equal(404);
+    expect((await json(res)).error).to.equal("NotFound");
+  });
+
+  it("answers a CORS preflight with 204 and the allowed origin", async () => {
+    const res = await fetch(local.eventsUrl, { method: "OPTIONS", headers: { origin: ORIGIN, "access-control-request-method": "POST" } });
+    expect(res.status).to.equal(204);
+    expect(res.headers.get("access-control-allow-origin")).to.equal("*");
+    expect(res.headers.get("access-control-allow-methods")).to.equal("POST,OPTIONS");
+  });
+
+  it("puts the CORS header on a POST from a browser origin", async () => {
+    const res = await post(JSON.stringify(event("evt-cors", "sess-a")), "application/json", { origin: ORIGIN });
+    expect(res.status).to.equal(200);
+    expect(res.headers.get("access-control-allow-origin")).to.equal("*");
+  });
+
+  it("counts active sessions, users and top pages on GET /realtime", async () => {
+    const res = await fetch(local.realtimeUrl);
+    expect(res.status).to.equal(200);
+    const body = await json(res);
+    expect(body.active_sessions).to.equal(3); // sess-a, sess-b, sess-c
+    expect(body.active_users).to.equal(2); // no user_id sent: one is minted per request, so the batch's two sessions share one
+    expect(body.top_pages).to.deep.equal([{ page_url: "https://example.com/b", sessions: 2 }, { page_url: "https://example.com/a", sessions: 1 }]);
+  });
+
+  it("keeps every stored event across a clean SIGTERM restart", async () => {
+    expect(await local.stop("SIGTERM")).to.equal(0);
+    local = await startLocalMode(dataDir);
+    children.push(local);
+    const stored = await storedEventIdCounts(local.dynamodbEndpoint);
+    expect([...stored].sort()).to.deep.equal([["evt-b1", 1], ["evt-b2", 1], ["evt-beacon", 1], ["evt-cors", 1], ["evt-single", 1]]);
+  });
+});
