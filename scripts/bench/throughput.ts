@@ -1,0 +1,110 @@
+/**
+ * collector_vs_floor: events/s through handleCollect ÷ events/s of a minimal loop issuing the same
+ * DynamoDB calls (BatchWriteItem + per-session UpdateItem + PutItem) with no validation, logging or
+ * retry logic. Rounds alternate collector/floor so the shared machine's noise hits both alike.
+ */
+import { BatchWriteItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { performance } from "node:perf_hooks";
+import { handleCollect } from "../../functions/core/collect";
+import { activeSessionPut, eventItem, sessionUpdate } from "../../functions/core/items";
+import { groupBySession, normalizeEvents } from "../../functions/core/plan";
+import { parseEvents } from "../../functions/core/request";
+import type { TableNames } from "../../functions/shared/schema";
+import { chunk } from "../../functions/core/store";
+import { counterHex, fixedClock, postEvents, testDeps } from "../../tests/support/collector";
+import type { TestDynamo } from "../../tests/support/dynalite";
+import { log, median, runPool } from "./stats";
+import { requestBody } from "./traffic";
+
+export interface ThroughputOptions {
+  requests: number;
+  inFlight: number;
+  eventsPerRequest: number;
+  sessionsPerRequest: number;
+  rounds: number;
+}
+
+export interface ThroughputResult {
+  collector_events_per_s: number;
+  floor_events_per_s: number;
+  ratio: number;
+  rounds: { collector: number[]; floor: number[] };
+  settings: ThroughputOptions;
+}
+
+type Body = ReturnType<typeof requestBody>;
+
+function bodies(tag: string, o: ThroughputOptions, nowMs: number): Body[] {
+  return Array.from({ length: o.requests }, (_, i) => {
+    const sessions = Array.from({ length: o.sessionsPerRequest }, (_, k) => `${tag}-${i}-${k}`);
+    return requestBody(`${tag}-${i}`, sessions, o.eventsPerRequest, nowMs - 60_000);
+  });
+}
+
+/** The calls the collector makes for `body`, without its validation, budget, logging or retries. */
+function floorCalls(body: Body, tables: TableNames, nowMs: number) {
+  const request = postEvents(body);
+  const parsed = parseEvents(request);
+  const records = normalizeEvents(parsed.events, { nowMs, retentionDays: 30, hex: counterHex(), userAgentHeader: request.headers["user-agent"] });
+  const groups = groupBySession(records, new Set(parsed.events.flatMap((e) => (e.session_id ? [e.session_id] : []))));
+  return [
+    ...chunk(records.map((e) => ({ PutRequest: { Item: eventItem(e) } })), 25).map((c) => new BatchWriteItemCommand({ RequestItems: { [tables.events]: c } })),
+    ...groups.map((g) => new UpdateItemCommand(sessionUpdate(tables.sessions, g, 30))),
+    ...groups.map((g) => new PutItemCommand(activeSessionPut(tables.activeSessions, g))),
+  ];
+}
+
+async function timed(o: ThroughputOptions, work: (i: number) => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await runPool(o.requests, o.inFlight, work);
+  return (o.requests * o.eventsPerRequest) / ((performance.now() - started) / 1000);
+}
+
+async function collectorRound(dynamo: TestDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
+  const tables = await dynamo.freshTables();
+  const nowMs = Date.now();
+  const requests = bodies(tag, o, nowMs).map((b) => postEvents(b));
+  const deps = testDeps(client, tables);
+  return timed(o, async (i) => {
+    const out = await handleCollect(requests[i], deps, fixedClock(nowMs));
+    if (out.result.statusCode !== 200) throw new Error(`collector answered ${out.result.statusCode}: ${out.result.body}`);
+  });
+}
+
+async function floorRound(dynamo: TestDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
+  const tables = await dynamo.freshTables();
+  const nowMs = Date.now();
+  const all = bodies(tag, o, nowMs);
+  // Items are built inside the timed loop, as the collector builds them: the floor skips only
+  // validation, logging and retry handling, not the unavoidable item marshalling.
+  return timed(o, async (i) => {
+    await Promise.all(floorCalls(all[i], tables, nowMs).map((c) => client.send(c as BatchWriteItemCommand)));
+  });
+}
+
+export async function collectorVsFloor(dynamo: TestDynamo, o: ThroughputOptions): Promise<ThroughputResult> {
+  const client = dynamo.client();
+  // A full-size warm-up of each: the first rounds run several times slower while V8 and dynalite warm up.
+  const warm = { ...o, requests: Math.min(150, o.requests) };
+  for (const w of ["w1", "w2"]) {
+    await collectorRound(dynamo, client, warm, `${w}-c`);
+    await floorRound(dynamo, client, warm, `${w}-f`);
+  }
+  log("collector_vs_floor warmed up");
+  const rounds = { collector: [] as number[], floor: [] as number[] };
+  for (let r = 0; r < o.rounds; r++) {
+    // Alternate which goes first so a drift in machine load does not favour one side.
+    const order = r % 2 === 0 ? (["collector", "floor"] as const) : (["floor", "collector"] as const);
+    for (const side of order) {
+      const eps = side === "collector" ? await collectorRound(dynamo, client, o, `c${r}`) : await floorRound(dynamo, client, o, `f${r}`);
+      rounds[side].push(eps);
+      log(`collector_vs_floor round ${r + 1}/${o.rounds} ${side}: ${eps.toFixed(0)} events/s`);
+    }
+  }
+  const c = median(rounds.collector);
+  const f = median(rounds.floor);
+  return { collector_events_per_s: round1(c), floor_events_per_s: round1(f), ratio: round3(c / f), rounds, settings: o };
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const round3 = (n: number) => Math.round(n * 1000) / 1000;

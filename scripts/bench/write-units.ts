@@ -1,0 +1,78 @@
+/**
+ * write_units_per_event: realistic traffic (visitors whose sessions continue across requests)
+ * through handleCollect, counting item and index writes from the fault injector's call counts.
+ * dynalite's ReturnConsumedCapacity is read alongside as a cross-check (it bills table writes
+ * by item size but does not model GSI writes, so the count is the figure used).
+ */
+import type { ConsumedCapacity, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { handleCollect } from "../../functions/core/collect";
+import { fixedClock, postEvents, testDeps } from "../../tests/support/collector";
+import type { TestDynamo } from "../../tests/support/dynalite";
+import { injectFaults } from "../../tests/support/fault-injector";
+import { runPool } from "./stats";
+import { requestBody } from "./traffic";
+
+export interface WriteUnitResult {
+  events: number;
+  requests: number;
+  event_item_writes: number;
+  session_updates: number;
+  user_index_writes: number;
+  active_session_puts: number;
+  write_units_per_event: number;
+  dynalite_consumed_wcu_per_event: number | null;
+  method: string;
+}
+
+/** Asks every call for its consumed capacity and adds it up (the collector itself never asks). */
+function consumedCapacityMeter(client: DynamoDBClient) {
+  const meter = { units: 0, reported: false };
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = "INDEXES";
+      const out = await next(args);
+      const cc = (out.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
+      for (const c of cc === undefined ? [] : Array.isArray(cc) ? cc : [cc]) {
+        meter.reported = true;
+        meter.units += c.CapacityUnits ?? 0;
+      }
+      return out;
+    },
+    { step: "initialize", name: "benchConsumedCapacity" },
+  );
+  return meter;
+}
+
+export async function writeUnitsPerEvent(dynamo: TestDynamo, eventsPerRequest: number, visitors = 20, requestsPerVisitor = 10): Promise<WriteUnitResult> {
+  const client = dynamo.client();
+  const stats = injectFaults(client, {});
+  const meter = consumedCapacityMeter(client);
+  const deps = testDeps(client, await dynamo.freshTables());
+  const base = Date.now() - 60 * 60_000;
+  let events = 0;
+  let created = 0;
+  // One visitor's requests go in order (a session continues); visitors run concurrently.
+  await runPool(visitors, 8, async (v) => {
+    for (let r = 0; r < requestsPerVisitor; r++) {
+      const body = requestBody(`b${eventsPerRequest}-v${v}-r${r}`, [`b${eventsPerRequest}-v${v}`], eventsPerRequest, base + r * 60_000);
+      const out = await handleCollect(postEvents(body), deps, fixedClock(base + r * 60_000 + 1_000));
+      if (out.result.statusCode !== 200) throw new Error(`collector answered ${out.result.statusCode}: ${out.result.body}`);
+      events += out.events;
+      created += out.sessionsCreated;
+    }
+  });
+  const updates = stats.calls.UpdateItemCommand ?? 0;
+  const puts = stats.calls.PutItemCommand ?? 0;
+  const units = events + updates + created + puts;
+  return {
+    events,
+    requests: visitors * requestsPerVisitor,
+    event_item_writes: events,
+    session_updates: updates,
+    user_index_writes: created,
+    active_session_puts: puts,
+    write_units_per_event: Math.round((units / events) * 1000) / 1000,
+    dynalite_consumed_wcu_per_event: meter.reported ? Math.round((meter.units / events) * 1000) / 1000 : null,
+    method: "counted: event items (BatchWriteItem) + UpdateItem calls + UserIndex writes on session creation (KEYS_ONLY, keys never change after) + PutItem calls; items assumed ≤ 1 KB",
+  };
+}
