@@ -239,20 +239,21 @@ export class CollectorApi extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.apigatewayv2.Route(
-      `${name}-${id}-route`,
-      { apiId: api.id, routeKey, target: pulumi.interpolate`integrations/${integration.id}` },
-      { parent: this },
-    );
-    const [method, path] = routeKey.split(" ");
+    const target = pulumi.interpolate`integrations/${integration.id}`;
+    new aws.apigatewayv2.Route(`${name}-${id}-route`, { apiId: api.id, routeKey, target }, { parent: this });
+    // Without a catch-all, API Gateway answers a wrong method with 404; routing ANY to the same
+    // function lets it answer 405 with an Allow header (SPEC §4). The method route stays the
+    // documented one; preflight OPTIONS is still answered by the API's CORS configuration.
+    const [, path] = routeKey.split(" ");
+    new aws.apigatewayv2.Route(`${name}-${id}-any-route`, { apiId: api.id, routeKey: `ANY ${path}`, target }, { parent: this });
     new aws.lambda.Permission(
       `${name}-${id}-permission`,
       {
         action: "lambda:InvokeFunction",
         function: fn.name,
         principal: "apigateway.amazonaws.com",
-        // Any stage of this API, this route only.
-        sourceArn: pulumi.interpolate`${api.executionArn}/*/${method}${path}`,
+        // Any stage and method of this API, this path only.
+        sourceArn: pulumi.interpolate`${api.executionArn}/*/*${path}`,
       },
       { parent: this },
     );

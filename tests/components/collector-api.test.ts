@@ -71,6 +71,7 @@ describe("components/collector-api", () => {
             ...["events", "realtime"].flatMap((id) => [
               `aws:apigatewayv2/integration:Integration api-${id}-integration`,
               `aws:apigatewayv2/route:Route api-${id}-route`,
+              `aws:apigatewayv2/route:Route api-${id}-any-route`,
               `aws:lambda/permission:Permission api-${id}-permission`,
             ]),
             ...["collector", "realtime"].flatMap((kind) => [
@@ -211,13 +212,21 @@ describe("components/collector-api", () => {
           });
         });
 
-        it(`lets API Gateway invoke the ${kind} function for ${routeKey} only`, () => {
-          const [method, path] = routeKey.split(" ");
+        it(`routes every other method on ${routeKey.split(" ")[1]} to the same function, which answers 405`, () => {
+          expect(one(runs[stack], "aws:apigatewayv2/route:Route", `api-${id}-any-route`).inputs).to.deep.equal({
+            apiId,
+            routeKey: `ANY ${routeKey.split(" ")[1]}`,
+            target: `integrations/api-${id}-integration-id`,
+          });
+        });
+
+        it(`lets API Gateway invoke the ${kind} function for ${routeKey.split(" ")[1]} only`, () => {
+          const path = routeKey.split(" ")[1];
           expect(one(runs[stack], "aws:lambda/permission:Permission", `api-${id}-permission`).inputs).to.deep.equal({
             action: "lambda:InvokeFunction",
             function: fnName(kind),
             principal: "apigateway.amazonaws.com",
-            sourceArn: `arn:aws:execute-api:${REGION}:${ACCT}:${apiId}/*/${method}${path}`,
+            sourceArn: `arn:aws:execute-api:${REGION}:${ACCT}:${apiId}/*/*${path}`,
           });
         });
       }

@@ -13,7 +13,7 @@ function countByType(run: ProgramRun): Record<string, number> {
 const BASE_COUNTS: Record<string, number> = {
   "aws:apigatewayv2/api:Api": 1,
   "aws:apigatewayv2/integration:Integration": 2,
-  "aws:apigatewayv2/route:Route": 2,
+  "aws:apigatewayv2/route:Route": 4,
   "aws:apigatewayv2/stage:Stage": 1,
   "aws:cloudwatch/dashboard:Dashboard": 1,
   "aws:cloudwatch/logGroup:LogGroup": 3,

@@ -33,13 +33,18 @@ export function capturedCollectorRequests(): Promise<CapturedRequest[]> {
 async function capture(): Promise<CapturedRequest[]> {
   const dynamo = await startDynamo();
   const tables = await dynamo.freshTables();
-  Object.assign(process.env, {
+  const functionEnv: Record<string, string> = {
     EVENTS_TABLE: tables.events, SESSIONS_TABLE: tables.sessions, ACTIVE_SESSIONS_TABLE: tables.activeSessions,
     ENVIRONMENT: "dev", EVENT_RETENTION_DAYS: "30", AWS_MAX_ATTEMPTS: "1", AWS_RETRY_MODE: "standard",
     AWS_REGION: "us-east-1", DYNAMODB_ENDPOINT: dynamo.endpoint,
-  });
+  };
+  const saved = Object.fromEntries(Object.keys(functionEnv).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, functionEnv);
+  // The module reads its env once, at load; restore ours so child processes of later tests
+  // (local mode) do not inherit an endpoint that is closed below.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { handler } = require("../../functions/collector") as { handler: (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2> };
+  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
   const results: CapturedRequest[] = [];
   const run = async (name: string, event: APIGatewayProxyEventV2) => {
     const lines: string[] = [];

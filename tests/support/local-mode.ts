@@ -13,11 +13,17 @@ export interface LocalMode {
 
 const ROOT = path.resolve(__dirname, "../..");
 
+/** The test process's env without settings that would point local mode at another server. */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const { DYNAMODB_ENDPOINT: _endpoint, PORT: _port, DYNAMODB_PORT: _dport, LIVEINSIGHT_DATA_DIR: _dir, ...rest } = process.env;
+  return rest;
+}
+
 /** Starts `npm start`'s program as a child on free ports and waits for its ready line. */
 export function startLocalMode(dataDir = mkdtempSync(path.join(tmpdir(), "liveinsight-")), env: Record<string, string> = {}): Promise<LocalMode> {
   const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", DYNAMODB_PORT: "0", LIVEINSIGHT_DATA_DIR: dataDir, ...env },
+    env: { ...inheritedEnv(), PORT: "0", DYNAMODB_PORT: "0", LIVEINSIGHT_DATA_DIR: dataDir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
