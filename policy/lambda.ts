@@ -9,65 +9,64 @@ import { Props, remediateTypes, validateTypes } from "./lib/resources";
 const FUNCTION = [TYPES.lambdaFunction];
 const functionSubject = (name: string) => subject("Lambda function", name);
 
-interface MemoryConfig { minMemoryMb: number; maxMemoryMb: number }
-const memorySchema: PolicyConfigSchema = {
-    properties: {
-        minMemoryMb: integerProperty(128, 128, 10240, "Smallest memorySize allowed (MB)."),
-        maxMemoryMb: integerProperty(3008, 128, 10240, "Largest memorySize allowed (MB)."),
-    },
-};
+/** One numeric Lambda property that must lie within [min, max] from the policy config. */
+interface RangeRule {
+    name: string;
+    description: string;
+    field: "memorySize" | "timeout";
+    unit: string;
+    awsDefault: number;
+    minKey: string;
+    maxKey: string;
+    schema: PolicyConfigSchema;
+}
 
-function memoryCheck(props: Props, name: string, c: MemoryConfig): RangeCheck {
+function rangeCheck(rule: RangeRule, props: Props, name: string, c: Record<string, number>): RangeCheck {
     return {
-        subject: functionSubject(name), field: "memorySize", value: props.memorySize, unit: " MB",
-        awsDefault: AWS_DEFAULTS.lambdaMemoryMb, min: c.minMemoryMb, max: c.maxMemoryMb,
+        subject: functionSubject(name), field: rule.field, value: props[rule.field], unit: rule.unit,
+        awsDefault: rule.awsDefault, min: c[rule.minKey], max: c[rule.maxKey],
     };
 }
 
-export const lambdaMemoryRange: ResourceValidationPolicy = {
+/** Validates the range and, with enforcementLevel "remediate", clamps the value into it. */
+function rangePolicy(rule: RangeRule): ResourceValidationPolicy {
+    return {
+        name: rule.name,
+        description: rule.description,
+        enforcementLevel: "mandatory",
+        configSchema: rule.schema,
+        validateResource: validateTypes(FUNCTION, (props, args, report) => {
+            const message = checkRange(rangeCheck(rule, props, args.name, readConfig(rule.schema, args)));
+            if (message) report(message);
+        }),
+        remediateResource: remediateTypes(FUNCTION, (props, args) =>
+            clampField(props, rule.field, rangeCheck(rule, props, args.name, readConfig<Record<string, number>>(rule.schema, args)))),
+    };
+}
+
+export const lambdaMemoryRange = rangePolicy({
     name: "lambda-function-memory-range",
     description: "Checks that every Lambda function's memorySize is within the configured range.",
-    enforcementLevel: "mandatory",
-    configSchema: memorySchema,
-    validateResource: validateTypes(FUNCTION, (props, args, report) => {
-        const message = checkRange(memoryCheck(props, args.name, readConfig(memorySchema, args)));
-        if (message) report(message);
-    }),
-    remediateResource: remediateTypes(FUNCTION, (props, args) => {
-        const c = readConfig<MemoryConfig>(memorySchema, args);
-        return clampField(props, "memorySize", memoryCheck(props, args.name, c));
-    }),
-};
-
-interface TimeoutConfig { minTimeoutSeconds: number; maxTimeoutSeconds: number }
-const timeoutSchema: PolicyConfigSchema = {
-    properties: {
-        minTimeoutSeconds: integerProperty(1, 1, 900, "Shortest timeout allowed (seconds)."),
-        maxTimeoutSeconds: integerProperty(29, 1, 900, "Longest timeout allowed (seconds)."),
+    field: "memorySize", unit: " MB", awsDefault: AWS_DEFAULTS.lambdaMemoryMb, minKey: "minMemoryMb", maxKey: "maxMemoryMb",
+    schema: {
+        properties: {
+            minMemoryMb: integerProperty(128, 128, 10240, "Smallest memorySize allowed (MB)."),
+            maxMemoryMb: integerProperty(3008, 128, 10240, "Largest memorySize allowed (MB)."),
+        },
     },
-};
+});
 
-function timeoutCheck(props: Props, name: string, c: TimeoutConfig): RangeCheck {
-    return {
-        subject: functionSubject(name), field: "timeout", value: props.timeout, unit: " s",
-        awsDefault: AWS_DEFAULTS.lambdaTimeoutSeconds, min: c.minTimeoutSeconds, max: c.maxTimeoutSeconds,
-    };
-}
-
-export const lambdaTimeoutRange: ResourceValidationPolicy = {
+export const lambdaTimeoutRange = rangePolicy({
     name: "lambda-function-timeout-range",
     description: "Checks that every Lambda function's timeout is within the configured range.",
-    enforcementLevel: "mandatory",
-    configSchema: timeoutSchema,
-    validateResource: validateTypes(FUNCTION, (props, args, report) => {
-        const message = checkRange(timeoutCheck(props, args.name, readConfig(timeoutSchema, args)));
-        if (message) report(message);
-    }),
-    remediateResource: remediateTypes(FUNCTION, (props, args) => {
-        const c = readConfig<TimeoutConfig>(timeoutSchema, args);
-        return clampField(props, "timeout", timeoutCheck(props, args.name, c));
-    }),
-};
+    field: "timeout", unit: " s", awsDefault: AWS_DEFAULTS.lambdaTimeoutSeconds, minKey: "minTimeoutSeconds", maxKey: "maxTimeoutSeconds",
+    schema: {
+        properties: {
+            minTimeoutSeconds: integerProperty(1, 1, 900, "Shortest timeout allowed (seconds)."),
+            maxTimeoutSeconds: integerProperty(29, 1, 900, "Longest timeout allowed (seconds)."),
+        },
+    },
+});
 
 /** Sets props[field] to the effective value clamped into range; undefined when nothing changes. */
 function clampField(props: Props, field: string, check: RangeCheck): Props | undefined {
