@@ -1,6 +1,6 @@
 /** Lambda "realtime": GET /realtime. The snapshot cache lives at module scope (≤ 5 s per container). */
 import type { Outcome } from "./core/collect";
-import { ClientError, clientErrorResult, jsonResult } from "./core/errors";
+import { clientErrorResult, jsonResult, methodNotAllowed } from "./core/errors";
 import { createRealtimeReader } from "./core/realtime";
 import { createDynamoClient } from "./shared/clients";
 import { readEnv } from "./shared/env";
@@ -19,8 +19,8 @@ const none = { events: 0, rejected: 0, sessions: 0, sessionsCreated: 0 };
 
 export const handler = createHandler({ service: "realtime", environment: env.environment, log: stdoutSink }, async (request): Promise<Outcome> => {
   if (request.method !== "GET") {
-    const error = new ClientError(405, "MethodNotAllowed", `Method ${request.method} is not allowed on ${request.path}; use GET.`, undefined, 0);
-    return { ...none, result: { ...clientErrorResult(error), headers: { "content-type": "application/json", allow: "GET" } }, error };
+    const error = methodNotAllowed(request, "GET", "GET");
+    return { ...none, result: clientErrorResult(error), error };
   }
   try {
     const snapshot = await readSnapshot();

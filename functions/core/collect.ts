@@ -2,7 +2,7 @@ import { DeleteItemCommand, PutItemCommand, UpdateItemCommand, type WriteRequest
 import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { TableNames } from "../shared/schema";
-import { ClientError, clientErrorResult, HttpResult, internalErrorResult, jsonResult, StorageUnavailableError, storageUnavailableResult } from "./errors";
+import { ClientError, clientErrorResult, HttpResult, internalErrorResult, jsonResult, methodNotAllowed, StorageUnavailableError, storageUnavailableResult } from "./errors";
 import { HexSource, rolloverSessionId } from "./ids";
 import { clientIpPrefix } from "./ip";
 import { activeExpiry, activeSessionPut, eventItem, sessionUpdate } from "./items";
@@ -135,7 +135,7 @@ function isStorageFailure(error: unknown): boolean {
 export async function handleCollect(request: HttpRequest, deps: CollectorDeps, clock: Clock): Promise<Outcome> {
   const empty = { events: 0, rejected: 0, sessions: 0, sessionsCreated: 0 };
   if (request.method !== "POST") {
-    const error = new ClientError(405, "MethodNotAllowed", `Method ${request.method} is not allowed on ${request.path}; use POST.`, undefined, 0);
+    const error = methodNotAllowed(request, "POST", "POST, OPTIONS");
     return { ...empty, result: clientErrorResult(error), error };
   }
   let parsed: ReturnType<typeof parseEvents>;

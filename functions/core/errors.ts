@@ -9,6 +9,8 @@ export class ClientError extends Error {
     readonly details?: Problem[],
     /** How many events the refused request carried (1 when they could not be counted). */
     readonly rejectedEvents = 1,
+    /** Extra response headers, e.g. `allow` on a 405. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "ClientError";
@@ -36,7 +38,12 @@ export function jsonResult(statusCode: number, body: unknown, headers: Record<st
 export function clientErrorResult(error: ClientError): HttpResult {
   const body: Record<string, unknown> = { error: error.code, message: error.message };
   if (error.details) body.details = error.details;
-  return jsonResult(error.statusCode, body, error.statusCode === 405 ? { allow: "POST, OPTIONS" } : {});
+  return jsonResult(error.statusCode, body, error.headers);
+}
+
+/** 405 naming the one method a route accepts, with the Allow header the client needs. */
+export function methodNotAllowed(request: { method: string; path: string }, allowed: string, allowHeader: string): ClientError {
+  return new ClientError(405, "MethodNotAllowed", `Method ${request.method} is not allowed on ${request.path}; use ${allowed}.`, undefined, 0, { allow: allowHeader });
 }
 
 export function storageUnavailableResult(): HttpResult {

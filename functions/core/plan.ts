@@ -86,7 +86,11 @@ export function assignSession(group: SessionGroup, sessionId: string): SessionGr
  */
 export function groupBySession(events: EventRecord[], clientSessionIds: Set<string>): SessionGroup[] {
   const bySession = new Map<string, EventRecord[]>();
-  for (const e of events) bySession.set(e.session_id, [...(bySession.get(e.session_id) ?? []), e]);
+  for (const e of events) {
+    const list = bySession.get(e.session_id);
+    if (list) list.push(e);
+    else bySession.set(e.session_id, [e]);
+  }
   const groups: SessionGroup[] = [];
   for (const [sessionId, list] of bySession) {
     list.sort((a, b) => a.timestamp - b.timestamp || a.index - b.index);
