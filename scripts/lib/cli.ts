@@ -1,0 +1,112 @@
+// The one command-line helper every tool uses: node:util parseArgs in strict mode, `--help` on every
+// command, unknown flags and bad values rejected with one sentence and exit 2, never a stack trace.
+import { parseArgs } from "node:util";
+
+export class UsageError extends Error {
+  readonly name = "UsageError";
+}
+
+type OptionSpec = { type: "string" | "boolean"; short?: string; multiple?: boolean };
+export type OptionSpecs = Record<string, OptionSpec>;
+export type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+export type Parsed = { help: true } | { help: false; values: Values; positionals: string[] };
+
+/** Parses argv against `options` (plus --help/-h); unknown flags, missing values and stray words are UsageErrors. */
+export function parseCommandLine(argv: readonly string[], options: OptionSpecs, allowPositionals = false): Parsed {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals,
+    });
+  } catch (error) {
+    throw new UsageError(explainParseError(error as NodeJS.ErrnoException));
+  }
+  if (parsed.values.help) return { help: true };
+  return { help: false, values: parsed.values as Values, positionals: parsed.positionals };
+}
+
+// parseArgs' own messages suggest `--` tricks that never apply to these tools; say what to do instead.
+function explainParseError(error: NodeJS.ErrnoException): string {
+  const flag = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1] ?? "";
+  switch (error.code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return `Unknown option ${flag}. Run with --help for the list of options.`;
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+      return `Unexpected argument ${/'([^']*)'/.exec(error.message)?.[1] ?? ""}. Options start with --; run with --help for the list.`;
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return /argument missing/.test(error.message)
+        ? `${flag.split(" ")[0]} needs a value.`
+        : `${flag} is a flag and takes no value.`;
+    default:
+      return error.message;
+  }
+}
+
+export function stringOption(values: Values, name: string): string | undefined {
+  const value = values[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value.trim() === "") throw new UsageError(`--${name} needs a non-empty value.`);
+  return value;
+}
+
+export function numberOption(
+  values: Values,
+  name: string,
+  range: { min: number; max: number; integer?: boolean },
+  fallback: number,
+): number;
+export function numberOption(values: Values, name: string, range: { min: number; max: number; integer?: boolean }): number | undefined;
+export function numberOption(
+  values: Values,
+  name: string,
+  range: { min: number; max: number; integer?: boolean },
+  fallback?: number,
+): number | undefined {
+  const raw = stringOption(values, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || (range.integer && !Number.isInteger(value))) {
+    throw new UsageError(`--${name} must be ${range.integer ? "an integer" : "a number"}; got "${raw}".`);
+  }
+  if (value < range.min || value > range.max) throw new UsageError(`--${name} must be between ${range.min} and ${range.max}; got ${raw}.`);
+  return value;
+}
+
+export function urlOption(values: Values, name: string, example: string): string | undefined {
+  const raw = stringOption(values, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--${name} must be an absolute http(s) URL such as ${example}; got "${raw}".`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--${name} must use http or https; got "${url.protocol}" in "${raw}".`);
+  return raw;
+}
+
+/**
+ * Runs a tool's main and maps the outcome to an exit code: its own code, 2 with one sentence for a
+ * UsageError, 1 with `<tool>: <message>` for anything else (the stack only with DEBUG=1).
+ */
+export function runCli(tool: string, main: (argv: string[]) => Promise<number>, argv = process.argv.slice(2)): Promise<void> {
+  return main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`${tool}: ${error.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const err = error instanceof Error ? error : new Error(String(error));
+      process.stderr.write(`${tool}: ${process.env.DEBUG ? err.stack : err.message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
