@@ -1,12 +1,15 @@
-import { DeleteItemCommand, PutItemCommand, UpdateItemCommand, type WriteRequest } from "@aws-sdk/client-dynamodb";
+import { PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { TableNames } from "../shared/schema";
 import { ClientError, clientErrorResult, HttpResult, internalErrorResult, jsonResult, methodNotAllowed, StorageUnavailableError, storageUnavailableResult } from "./errors";
-import { HexSource, rolloverSessionId } from "./ids";
+import { placeChain, Placement } from "./chain";
+import { refuseDuplicates } from "./duplicates";
+import type { HexSource } from "./ids";
 import { clientIpPrefix } from "./ip";
-import { activeExpiry, activeSessionPut, eventItem, sessionUpdate } from "./items";
-import { assignSession, EventRecord, groupBySession, keyOf, normalizeEvents, SessionGroup } from "./plan";
+import { activeExpiry, activeSessionPut, activeSessionUpdate, eventItem } from "./items";
+import { pinOutOfWindowTimes } from "./pins";
+import { EventRecord, groupBySession, normalizeEvents, SessionGroup } from "./plan";
 import { HttpRequest, parseEvents } from "./request";
 import { batchWriteAll, Budget, conditionalWrite, DynamoSender } from "./store";
 
@@ -37,7 +40,6 @@ export interface Outcome {
 
 /** Time kept back from the invocation's remaining time to log and answer. */
 const RESPONSE_RESERVE_MS = 250;
-const MAX_ROLLOVER_HOPS = 3;
 
 function startBudget(deps: CollectorDeps): Budget {
   const deadline = performance.now() + deps.remainingTimeMs() - RESPONSE_RESERVE_MS;
@@ -53,65 +55,36 @@ function startBudget(deps: CollectorDeps): Budget {
   };
 }
 
-interface SessionResult {
-  group: SessionGroup;
-  created: boolean;
-  /** Set when the client's session had been idle for 30+ minutes and the events moved to a new one. */
-  rolledFrom?: string;
-}
-
-/** The conditional session update; on an idle session, rolls over to a new deterministic id. */
-async function updateSession(deps: CollectorDeps, group: SessionGroup, budget: Budget): Promise<SessionResult> {
-  const originalId = group.sessionId;
-  let current = group;
-  for (let hop = 0; hop < MAX_ROLLOVER_HOPS; hop++) {
-    const input = sessionUpdate(deps.tables.sessions, current, deps.retentionDays);
-    const { applied, oldAttributes } = await conditionalWrite(deps.db, new UpdateItemCommand(input), budget);
-    const created = !oldAttributes || Object.keys(oldAttributes).length === 0;
-    if (applied) return { group: current, created, rolledFrom: hop > 0 ? originalId : undefined };
-    const head = current.events[0];
-    current = assignSession(current, rolloverSessionId(current.sessionId, keyOf(head), head.timestamp));
-  }
-  throw new StorageUnavailableError(`session ${originalId} did not settle after ${MAX_ROLLOVER_HOPS} rollovers`);
-}
-
 const isActive = (group: SessionGroup, nowMs: number) => activeExpiry(group) * 1000 > nowMs;
 
-function putActive(deps: CollectorDeps, group: SessionGroup, budget: Budget) {
-  return conditionalWrite(deps.db, new PutItemCommand(activeSessionPut(deps.tables.activeSessions, group)), budget);
+/** The live row of an open session: a put when its latest event has a page, else an update that keeps current_page. */
+function writeActive(deps: CollectorDeps, placement: Placement, budget: Budget) {
+  const group = { sessionId: placement.sessionId, events: placement.events };
+  const latest = group.events[group.events.length - 1];
+  const command = latest.page_url
+    ? new PutItemCommand(activeSessionPut(deps.tables.activeSessions, group))
+    : new UpdateItemCommand(activeSessionUpdate(deps.tables.activeSessions, group));
+  // A failed condition means a newer request already moved the row on: nothing to do.
+  return conditionalWrite(deps.db, command, budget, { readOnFailure: false });
 }
 
 /**
- * Events were written optimistically under the client's session id, concurrently with the
- * session update. For the rare group whose session rolled over, move them: put under the new
- * id, delete under the old one, and replace the ActiveSessions row.
+ * Pins out-of-window times, places every chain's events (the conditional Sessions writes), then
+ * writes the events under their resolved sessions and the live rows, concurrently.
  */
-async function moveRolledOver(deps: CollectorDeps, moved: SessionResult, oldItems: Map<EventRecord, WriteRequest>, budget: Budget, nowMs: number) {
-  const requests: WriteRequest[] = moved.group.events.flatMap((e) => [
-    { PutRequest: { Item: eventItem(e) } },
-    { DeleteRequest: { Key: { session_id: { S: moved.rolledFrom! }, event_key: (oldItems.get(e)!.PutRequest!.Item!.event_key) } } },
-  ]);
-  await Promise.all([
-    batchWriteAll(deps.db, deps.tables.events, requests, budget),
-    deps.db.send(new DeleteItemCommand({ TableName: deps.tables.activeSessions, Key: { session_id: { S: moved.rolledFrom! } } }), { abortSignal: budget.signal }),
-    isActive(moved.group, nowMs) ? putActive(deps, moved.group, budget) : undefined,
-  ]);
-}
-
-/** All writes of the request, concurrently: events (25 per batch), one session update and one active put per session. */
-async function storeAll(deps: CollectorDeps, records: EventRecord[], groups: SessionGroup[], nowMs: number) {
+async function storeAll(deps: CollectorDeps, records: EventRecord[], nowMs: number): Promise<Placement[]> {
   const budget = startBudget(deps);
-  const eventWrites = new Map(records.map((e) => [e, { PutRequest: { Item: eventItem(e) } } as WriteRequest]));
-  const settled = await Promise.allSettled([
-    Promise.all(groups.map((g) => updateSession(deps, g, budget))),
-    batchWriteAll(deps.db, deps.tables.events, [...eventWrites.values()], budget),
-    Promise.all(groups.filter((g) => isActive(g, nowMs)).map((g) => putActive(deps, g, budget))),
+  await pinOutOfWindowTimes(deps.db, deps.tables.events, records, deps.retentionDays, budget);
+  const ctx = { db: deps.db, sessionsTable: deps.tables.sessions, retentionDays: deps.retentionDays, budget };
+  const chains = groupBySession(records);
+  const placements = (await Promise.all(chains.map((g) => placeChain(ctx, g.sessionId, g.events)))).flat();
+  for (const p of placements) for (const e of p.events) e.session_id = p.sessionId;
+  const live = placements.filter((p) => p.open && isActive({ sessionId: p.sessionId, events: p.events }, nowMs));
+  await Promise.all([
+    batchWriteAll(deps.db, deps.tables.events, records.map((e) => ({ PutRequest: { Item: eventItem(e) } })), budget),
+    ...live.map((p) => writeActive(deps, p, budget)),
   ]);
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-  if (failure) throw failure.reason;
-  const sessions = (settled[0] as PromiseFulfilledResult<SessionResult[]>).value;
-  await Promise.all(sessions.filter((s) => s.rolledFrom).map((s) => moveRolledOver(deps, s, eventWrites, budget, nowMs)));
-  return sessions;
+  return placements;
 }
 
 function successBody(records: EventRecord[], batch: boolean) {
@@ -141,6 +114,7 @@ export async function handleCollect(request: HttpRequest, deps: CollectorDeps, c
   let parsed: ReturnType<typeof parseEvents>;
   try {
     parsed = parseEvents(request);
+    refuseDuplicates(parsed.events);
   } catch (error) {
     if (!(error instanceof ClientError)) throw error;
     return { ...empty, rejected: error.rejectedEvents, result: clientErrorResult(error), error };
@@ -149,14 +123,14 @@ export async function handleCollect(request: HttpRequest, deps: CollectorDeps, c
   const ipPrefix = clientIpPrefix(request.headers["x-forwarded-for"], request.sourceIp);
   const facts = { nowMs, ipPrefix, userAgentHeader: request.headers["user-agent"], retentionDays: deps.retentionDays, hex: deps.hex };
   const records = normalizeEvents(parsed.events, facts);
-  const groups = groupBySession(records, new Set(parsed.events.flatMap((e) => (e.session_id ? [e.session_id] : []))));
   try {
-    const sessions = await storeAll(deps, records, groups, nowMs);
-    const created = sessions.filter((s) => s.created).length;
+    const placements = await storeAll(deps, records, nowMs);
+    const sessions = new Set(placements.map((p) => p.sessionId)).size;
+    const created = placements.filter((p) => p.created).length;
     const result = jsonResult(200, successBody(records, parsed.batch));
-    return { result, events: records.length, rejected: 0, sessions: sessions.length, sessionsCreated: created };
+    return { result, events: records.length, rejected: 0, sessions, sessionsCreated: created };
   } catch (error) {
     const result = isStorageFailure(error) ? storageUnavailableResult() : internalErrorResult();
-    return { ...empty, sessions: groups.length, result, error };
+    return { ...empty, sessions: new Set(records.map((e) => e.chain_id)).size, result, error };
   }
 }

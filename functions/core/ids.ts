@@ -24,16 +24,17 @@ export function mintUserId(hex: HexSource): string {
 }
 
 /**
- * The id a session rolls over to. Derived from the old id and the first event of the new
- * session, so a retried request rolls over to the same session and its events land on the
- * same items instead of being duplicated under a second new id.
+ * The successor of an idle session. Derived only from the predecessor's stored state (its id and
+ * the `last_activity` it had when it was closed), never from the request: every request that finds
+ * the same idle session computes the same id, and the conditional write that closes the session
+ * records it, so two tabs resuming at once and every retry continue in one successor.
  */
-export function rolloverSessionId(oldSessionId: string, firstEventKey: string, firstTimestamp: number): string {
-  const digest = createHash("sha256").update(`${oldSessionId}|${firstEventKey}`).digest("hex");
-  return `sess_${firstTimestamp}_${digest.slice(0, 8)}`;
+export function successorSessionId(predecessorId: string, lastActivityAtClose: number): string {
+  const digest = createHash("sha256").update(`${predecessorId}|${lastActivityAtClose}`).digest("hex");
+  return `sess_${lastActivityAtClose}_${digest.slice(0, 8)}`;
 }
 
-/** Events sort key: `<timestamp ms, 13 digits>#<event_id>`. */
+/** Events sort key: `<identity timestamp ms, 13 digits>#<event_id>` (SPEC §3). */
 export function eventKey(timestamp: number, eventId: string): string {
   return `${String(timestamp).padStart(13, "0")}#${eventId}`;
 }

@@ -1,12 +1,10 @@
 import type { AttributeValue, PutItemCommandInput, UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
-import { ACTIVE_WINDOW_MS, SESSION_IDLE_TIMEOUT_MS } from "../shared/schema";
+import { ACTIVE_WINDOW_MS } from "../shared/schema";
+import { Item, N, S } from "./attributes";
 import { EventRecord, keyOf, SessionGroup } from "./plan";
+import { fastPathUpdate } from "./session-updates";
 import type { Scalar } from "./validate";
 
-type Item = Record<string, AttributeValue>;
-
-const S = (v: string): AttributeValue => ({ S: v });
-const N = (v: number): AttributeValue => ({ N: String(v) });
 
 function scalar(v: Scalar): AttributeValue {
   if (typeof v === "string") return S(v);
@@ -14,7 +12,7 @@ function scalar(v: Scalar): AttributeValue {
   return { BOOL: v };
 }
 
-/** Adds the optional string attributes that are present (DynamoDB rejects empty key-less values less often than nulls). */
+/** Adds the optional attributes that are present (an absent field is left out, never stored empty). */
 function withOptional(item: Item, fields: Record<string, string | number | undefined>): Item {
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined || value === "") continue;
@@ -46,79 +44,45 @@ export function eventItem(e: EventRecord): Item {
   });
 }
 
-const first = <T>(events: EventRecord[], pick: (e: EventRecord) => T | undefined) =>
-  events.map(pick).find((v) => v !== undefined && v !== "");
-const last = <T>(events: EventRecord[], pick: (e: EventRecord) => T | undefined) => first([...events].reverse(), pick);
-
-/**
- * One atomic, conditional UpdateItem per session: first-seen fields with if_not_exists, counters
- * with ADD, and the rollover rule as the condition (no read before the write). A session whose
- * last activity is more than 30 minutes before this group's first event fails the condition.
- */
+/** The fast-path Sessions update of a group (in-order events of a live session); kept for the bench floor. */
 export function sessionUpdate(table: string, group: SessionGroup, retentionDays: number): UpdateItemCommandInput {
-  const { events } = group;
-  const start = events[0].timestamp;
-  const end = events[events.length - 1].timestamp;
-  const values: Item = {
-    ":user": S(events[0].user_id),
-    ":start": N(start),
-    ":last": N(end),
-    ":cutoff": N(start - SESSION_IDLE_TIMEOUT_MS),
-    ":exp": N(Math.floor(end / 1000) + retentionDays * 86_400),
-    ":n": N(events.length),
-    ":pv": N(events.filter((e) => e.event_type === "page_view").length),
-  };
-  const sets = [
-    "user_id = if_not_exists(user_id, :user)",
-    "start_time = if_not_exists(start_time, :start)",
-    "last_activity = :last",
-    "duration_ms = :last - if_not_exists(start_time, :start)",
-    "expires_at = :exp",
-  ];
-  const firstSeen = { entry_page: first(events, (e) => e.page_url), referrer: first(events, (e) => e.referrer),
-    user_agent: first(events, (e) => e.user_agent), ip_prefix: first(events, (e) => e.ip_prefix) };
-  for (const [name, value] of Object.entries(firstSeen)) {
-    if (value === undefined) continue;
-    values[`:${name}`] = S(value);
-    sets.push(`${name} = if_not_exists(${name}, :${name})`);
-  }
-  const exitPage = last(events, (e) => e.page_url);
-  if (exitPage !== undefined) {
-    values[":exit_page"] = S(exitPage);
-    sets.push("exit_page = :exit_page");
-  }
-  return {
-    TableName: table,
-    Key: { session_id: S(group.sessionId) },
-    UpdateExpression: `SET ${sets.join(", ")} ADD total_events :n, page_views :pv`,
-    ConditionExpression: "attribute_not_exists(session_id) OR last_activity >= :cutoff",
-    ExpressionAttributeValues: values,
-    ReturnValues: "UPDATED_OLD",
-  };
-}
-
-/** The ActiveSessions row; the condition keeps a late, older request from moving it backwards. */
-export function activeSessionPut(table: string, group: SessionGroup): PutItemCommandInput {
-  const { events } = group;
-  const lastEvent = events[events.length - 1];
-  const item = withOptional(
-    {
-      session_id: S(group.sessionId),
-      user_id: S(lastEvent.user_id),
-      last_activity: N(lastEvent.timestamp),
-      expires_at: N(activeExpiry(group)),
-    },
-    { current_page: last(events, (e) => e.page_url) },
-  );
-  return {
-    TableName: table,
-    Item: item,
-    ConditionExpression: "attribute_not_exists(session_id) OR last_activity <= :last",
-    ExpressionAttributeValues: { ":last": N(lastEvent.timestamp) },
-  };
+  return fastPathUpdate(table, group.sessionId, group.events, retentionDays);
 }
 
 /** Epoch seconds at which the session stops being active: last activity + 30 minutes. */
 export function activeExpiry(group: SessionGroup): number {
   return Math.floor((group.events[group.events.length - 1].timestamp + ACTIVE_WINDOW_MS) / 1000);
+}
+
+// Never move the row backwards: an older request arriving late changes nothing.
+const ACTIVE_CONDITION = "attribute_not_exists(session_id) OR last_activity <= :last";
+
+/**
+ * The ActiveSessions row when the group's latest event has a page: a whole-item put, conditional
+ * so a late, older request cannot move the row backwards.
+ */
+export function activeSessionPut(table: string, group: SessionGroup): PutItemCommandInput {
+  const latest = group.events[group.events.length - 1];
+  const item = withOptional(
+    { session_id: S(group.sessionId), user_id: S(latest.user_id), last_activity: N(latest.timestamp), expires_at: N(activeExpiry(group)) },
+    { current_page: latest.page_url },
+  );
+  return { TableName: table, Item: item, ConditionExpression: ACTIVE_CONDITION, ExpressionAttributeValues: { ":last": N(latest.timestamp) } };
+}
+
+/**
+ * The ActiveSessions row when the latest event has no page (a heartbeat): an update, because a put
+ * would replace the row and erase `current_page`. The page of the group's latest page event, if
+ * any, still moves the row on.
+ */
+export function activeSessionUpdate(table: string, group: SessionGroup): UpdateItemCommandInput {
+  const latest = group.events[group.events.length - 1];
+  const page = [...group.events].reverse().find((e) => e.page_url)?.page_url;
+  const values: Item = { ":user": S(latest.user_id), ":last": N(latest.timestamp), ":exp": N(activeExpiry(group)) };
+  const sets = ["user_id = :user", "last_activity = :last", "expires_at = :exp"];
+  if (page) {
+    values[":page"] = S(page);
+    sets.push("current_page = :page");
+  }
+  return { TableName: table, Key: { session_id: S(group.sessionId) }, UpdateExpression: `SET ${sets.join(", ")}`, ConditionExpression: ACTIVE_CONDITION, ExpressionAttributeValues: values };
 }

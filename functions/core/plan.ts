@@ -1,5 +1,4 @@
-import { SESSION_IDLE_TIMEOUT_MS } from "../shared/schema";
-import { eventKey, HexSource, mintEventId, mintSessionId, mintUserId, rolloverSessionId } from "./ids";
+import { eventKey, HexSource, mintEventId, mintSessionId, mintUserId } from "./ids";
 import { LIMITS, Scalar, ValidEvent } from "./validate";
 
 /** What the server knows about the request beyond its body. */
@@ -11,14 +10,19 @@ export interface RequestFacts {
   hex: HexSource;
 }
 
-/** An event as it will be stored (SPEC §3). `session_id` may still change if its session rolls over. */
+/** An event as it will be stored (SPEC §3). `session_id` is resolved along its chain before the write. */
 export interface EventRecord {
   index: number;
   event_id: string;
   event_type: string;
   user_id: string;
+  /** The session the client named (or the one minted for it): the head of the event's chain. */
+  chain_id: string;
   session_id: string;
+  /** The effective time: the client's timestamp inside the window, else server time (pinned on retries). */
   timestamp: number;
+  /** The timestamp in the key: the client's whenever sent, so retries land on the same item. */
+  identity_timestamp: number;
   client_timestamp?: number;
   page_url?: string;
   referrer?: string;
@@ -29,11 +33,9 @@ export interface EventRecord {
   expires_at: number;
 }
 
-/** One Sessions update + one ActiveSessions put: all the events of one session in this request. */
+/** The events of one chain in this request, in time order. */
 export interface SessionGroup {
   sessionId: string;
-  /** Rollover is only possible for an id the client sent (a minted id is new by construction). */
-  mayExist: boolean;
   events: EventRecord[];
 }
 
@@ -42,6 +44,14 @@ function resolveTimestamp(clientTs: number | undefined, nowMs: number): { timest
   if (clientTs === undefined) return { timestamp: nowMs };
   const inWindow = clientTs >= nowMs - LIMITS.pastWindowMs && clientTs <= nowMs + LIMITS.futureWindowMs;
   return inWindow ? { timestamp: clientTs } : { timestamp: nowMs, client_timestamp: clientTs };
+}
+
+export const expiresAt = (timestampMs: number, retentionDays: number) => Math.floor(timestampMs / 1000) + retentionDays * 86_400;
+
+/** Changes an event's effective time (a pinned out-of-window event keeps its first server time). */
+export function setEffectiveTime(e: EventRecord, timestamp: number, retentionDays: number): void {
+  e.timestamp = timestamp;
+  e.expires_at = expiresAt(timestamp, retentionDays);
 }
 
 /** Fills minted ids and server fields. One minted user and one minted session per user per request. */
@@ -58,8 +68,10 @@ export function normalizeEvents(events: ValidEvent[], facts: RequestFacts): Even
       event_id: e.event_id ?? mintEventId(facts.nowMs, facts.hex),
       event_type: e.event_type,
       user_id,
+      chain_id: session_id,
       session_id,
       timestamp,
+      identity_timestamp: e.timestamp ?? facts.nowMs,
       client_timestamp,
       page_url: e.page_url,
       referrer: e.referrer,
@@ -67,43 +79,29 @@ export function normalizeEvents(events: ValidEvent[], facts: RequestFacts): Even
       ip_prefix: facts.ipPrefix,
       properties: e.properties,
       received_at: facts.nowMs,
-      expires_at: Math.floor(timestamp / 1000) + facts.retentionDays * 86_400,
+      expires_at: expiresAt(timestamp, facts.retentionDays),
     };
   });
 }
 
-export const keyOf = (e: EventRecord) => eventKey(e.timestamp, e.event_id);
+/** The Events sort key (identity timestamp). */
+export const keyOf = (e: EventRecord) => eventKey(e.identity_timestamp, e.event_id);
 
-/** Moves every event of the group to `sessionId`. */
-export function assignSession(group: SessionGroup, sessionId: string): SessionGroup {
-  for (const e of group.events) e.session_id = sessionId;
-  return { ...group, sessionId };
-}
+/** Total order of a session's events by effective time: decides entry and exit pages. */
+export const orderOf = (e: EventRecord) => eventKey(e.timestamp, e.event_id);
+
+export const byTime = (a: EventRecord, b: EventRecord) => a.timestamp - b.timestamp || (orderOf(a) < orderOf(b) ? -1 : orderOf(a) > orderOf(b) ? 1 : 0);
 
 /**
- * Coalesces events by session, in time order. A gap of more than 30 minutes inside one
- * session's events starts a new session (a deterministic id, so retries land on it again).
+ * Coalesces events by chain (the session id the client named), each group in time order. Where
+ * in the chain each event lands is decided against the stored sessions (chain.ts), not here.
  */
-export function groupBySession(events: EventRecord[], clientSessionIds: Set<string>): SessionGroup[] {
-  const bySession = new Map<string, EventRecord[]>();
+export function groupBySession(events: EventRecord[], _clientSessionIds?: Set<string>): SessionGroup[] {
+  const byChain = new Map<string, EventRecord[]>();
   for (const e of events) {
-    const list = bySession.get(e.session_id);
+    const list = byChain.get(e.chain_id);
     if (list) list.push(e);
-    else bySession.set(e.session_id, [e]);
+    else byChain.set(e.chain_id, [e]);
   }
-  const groups: SessionGroup[] = [];
-  for (const [sessionId, list] of bySession) {
-    list.sort((a, b) => a.timestamp - b.timestamp || a.index - b.index);
-    let current: SessionGroup = { sessionId, mayExist: clientSessionIds.has(sessionId), events: [] };
-    for (const e of list) {
-      const last = current.events[current.events.length - 1];
-      if (last && e.timestamp - last.timestamp > SESSION_IDLE_TIMEOUT_MS) {
-        groups.push(current);
-        current = { sessionId: rolloverSessionId(sessionId, keyOf(e), e.timestamp), mayExist: true, events: [] };
-      }
-      current.events.push(e);
-    }
-    groups.push(current);
-  }
-  return groups.map((g) => assignSession(g, g.sessionId));
+  return [...byChain].map(([sessionId, list]) => ({ sessionId, events: list.sort(byTime) }));
 }

@@ -1,8 +1,9 @@
 import {
   BatchWriteItemCommand,
-  DeleteItemCommand,
+  GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
+  type AttributeValue,
   type DynamoDBClient,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
@@ -55,19 +56,42 @@ export async function batchWriteAll(db: DynamoSender, table: string, requests: W
   return rounds.reduce((a, b) => a + b, 0);
 }
 
-const isConditionFailure = (error: unknown) => error instanceof Error && error.name === "ConditionalCheckFailedException";
+type Stored = Record<string, AttributeValue>;
 
-/** Runs a conditional write; a failed condition resolves `false` instead of throwing. */
+export type WriteOutcome = { applied: true; oldAttributes?: Stored } | { applied: false; stored?: Stored };
+
+const isConditionFailure = (error: unknown): error is Error & { Item?: Stored } =>
+  error instanceof Error && error.name === "ConditionalCheckFailedException";
+
+/**
+ * Runs a conditional write. A failed condition resolves with the item as stored, so the caller
+ * can decide again and issue another conditional write (never a blind one):
+ * - DynamoDB returns the item with the exception when the write asks for it
+ *   (ReturnValuesOnConditionCheckFailure: "ALL_OLD"; UpdateItem and PutItem API references);
+ * - dynalite (local mode, tests) ignores that parameter, so when the exception carries no item it
+ *   is read with a strongly consistent GetItem. On AWS that read happens only when the item does
+ *   not exist, where it returns nothing, as the exception did.
+ */
 export async function conditionalWrite(
   db: DynamoSender,
-  command: UpdateItemCommand | PutItemCommand | DeleteItemCommand,
+  command: UpdateItemCommand | PutItemCommand,
   budget: Budget,
-): Promise<{ applied: boolean; oldAttributes?: Record<string, unknown> }> {
+  options: { readOnFailure: boolean } = { readOnFailure: true },
+): Promise<WriteOutcome> {
   try {
     const out = await db.send(command as UpdateItemCommand, { abortSignal: budget.signal });
     return { applied: true, oldAttributes: out.Attributes };
   } catch (error) {
-    if (isConditionFailure(error)) return { applied: false };
-    throw error;
+    if (!isConditionFailure(error)) throw error;
+    if (error.Item || !options.readOnFailure) return { applied: false, stored: error.Item };
+    const input = command.input as { TableName: string; Key?: Stored; Item?: Stored };
+    const key = input.Key ?? keyOf(input.Item!);
+    const out = await db.send(new GetItemCommand({ TableName: input.TableName, Key: key, ConsistentRead: true }), { abortSignal: budget.signal });
+    return { applied: false, stored: out.Item };
   }
+}
+
+/** The primary key of a put item: every table here is keyed by session_id (+ event_key on Events). */
+function keyOf(item: Stored): Stored {
+  return item.event_key ? { session_id: item.session_id, event_key: item.event_key } : { session_id: item.session_id };
 }

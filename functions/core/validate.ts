@@ -1,3 +1,5 @@
+import { unstorableNumberProblem } from "./numbers";
+
 /**
  * Request parsing and validation (SPEC §4). Pure: no I/O, no clock except the one passed in.
  * Validation is all-or-nothing: every problem of every event is collected, and one problem
@@ -109,6 +111,10 @@ function collectProperties(raw: Record<string, unknown>, problems: Problem[], in
     const keyProblem = propertyKeyProblem(key);
     if (keyProblem) return keyProblem;
     if (!isScalar(value)) return "must be a string, number or boolean";
+    if (typeof value === "number") {
+      const numberProblem = unstorableNumberProblem(value);
+      if (numberProblem) return numberProblem;
+    }
     if (seen.has(key) && seen.get(key) !== value) return `conflicts with properties.${key}`;
     return undefined;
   };

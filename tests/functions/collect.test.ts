@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { rolloverSessionId, eventKey } from "../../functions/core/ids";
+import { successorSessionId } from "../../functions/core/ids";
 import type { TableNames } from "../../functions/shared/schema";
 import { collect, getSession, scanAll, sessionEvents, testDeps } from "../support/collector";
 import { startDynamo, TestDynamo } from "../support/dynalite";
@@ -35,7 +35,7 @@ describe("collector core against dynalite", () => {
       session_id: "s1", user_id: "u1", start_time: NOW - 1000, last_activity: NOW - 1000, duration_ms: 0,
       entry_page: "https://shop.example/a", exit_page: "https://shop.example/a", referrer: "https://search.example/",
       user_agent: "test-agent/1.0", ip_prefix: "198.51.100.0/24", total_events: 1, page_views: 1,
-      expires_at: Math.floor((NOW - 1000) / 1000) + 30 * 86400,
+      expires_at: Math.floor((NOW - 1000) / 1000) + 30 * 86400, entry_key: `${NOW - 1000}#e1`, exit_key: `${NOW - 1000}#e1`,
     });
     expect(await scanAll(reader(), tables.activeSessions)).to.deep.equal([{
       session_id: "s1", user_id: "u1", last_activity: NOW - 1000, current_page: "https://shop.example/a",
@@ -96,7 +96,7 @@ describe("collector core against dynalite", () => {
     await collect(deps, { event_type: "page_view", session_id: "s-old", user_id: "u", timestamp: NOW - 40 * MIN, page_url: "https://e.com/1" }, NOW);
     const second = { events: [{ event_type: "page_view", event_id: "e2", session_id: "s-old", user_id: "u", timestamp: NOW - 5 * MIN, page_url: "https://e.com/2" }, { event_type: "click", event_id: "e3", session_id: "s-old", user_id: "u", timestamp: NOW - 4 * MIN }] };
     const out = await collect(deps, second, NOW);
-    const rolled = rolloverSessionId("s-old", eventKey(NOW - 5 * MIN, "e2"), NOW - 5 * MIN);
+    const rolled = successorSessionId("s-old", NOW - 40 * MIN);
     expect(rolled).to.match(/^sess_\d{13}_[0-9a-f]{8}$/);
     expect(out.json.session_ids).to.deep.equal([rolled, rolled]);
     expect(out.sessionsCreated).to.equal(1);
@@ -114,7 +114,7 @@ describe("collector core against dynalite", () => {
       { event_type: "page_view", event_id: "a", session_id: "s", timestamp: NOW - 50 * MIN },
       { event_type: "page_view", event_id: "b", session_id: "s", timestamp: NOW - 10 * MIN },
     ] }, NOW);
-    const second = rolloverSessionId("s", eventKey(NOW - 10 * MIN, "b"), NOW - 10 * MIN);
+    const second = successorSessionId("s", NOW - 50 * MIN);
     expect(out.json.session_ids).to.deep.equal(["s", second]);
     expect([out.sessions, out.sessionsCreated]).to.deep.equal([2, 2]);
     expect((await scanAll(reader(), tables.activeSessions)).map((a) => a.session_id)).to.deep.equal([second]);
@@ -126,9 +126,10 @@ describe("collector core against dynalite", () => {
       { event_type: "click", event_id: "future", session_id: "s", timestamp: NOW + 6 * MIN },
       { event_type: "click", event_id: "edge", session_id: "s", timestamp: NOW + 5 * MIN },
     ] }, NOW);
-    const stored = await scanAll(reader(), tables.events);
-    expect(stored.map((e) => [e.event_id, e.timestamp, e.client_timestamp])).to.deep.equal([
-      ["future", NOW, NOW + 6 * MIN], ["old", NOW, NOW - 8 * 86400_000], ["edge", NOW + 5 * MIN, undefined],
+    const stored = (await scanAll(reader(), tables.events)).filter((e) => e.session_id === "s");
+    // The key keeps the client's timestamp (SPEC §3), so a retry lands on the same item.
+    expect(stored.map((e) => [e.event_key, e.timestamp, e.client_timestamp])).to.deep.equal([
+      [`${NOW - 8 * 86400_000}#old`, NOW, NOW - 8 * 86400_000], [`${NOW + 5 * MIN}#edge`, NOW + 5 * MIN, undefined], [`${NOW + 6 * MIN}#future`, NOW, NOW + 6 * MIN],
     ]);
   });
 

@@ -74,7 +74,7 @@ describe("collector fault paths (fault injector around the real client)", () => 
 
   it("aborts a slow storage call at the invocation's deadline and answers 503", async () => {
     const client = dynamo.client({ maxAttempts: 1 });
-    injectFaults(client, { delayMs: 700, commands: ["PutItemCommand"] });
+    injectFaults(client, { delayMs: 700, commands: ["BatchWriteItemCommand"] });
     const started = Date.now();
     const out = await collect(testDeps(client, tables, { remainingTimeMs: () => 600 }), batch(1, 1, "slow"), NOW);
     expect(out.result.statusCode).to.equal(503);

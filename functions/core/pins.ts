@@ -1,0 +1,25 @@
+/**
+ * An event whose timestamp is outside the window takes server time as its effective time
+ * (SPEC §4). A retry arrives at another server time, and the effective time decides the event's
+ * session, start/last activity and pages, so the first server time is pinned: one conditional
+ * PutItem per such event, keyed by chain and event key, in the Events table under a partition
+ * no session id can name (`#` is outside the id charset). A retry finds the pin and reuses it, so
+ * it is the same event again in every respect. In-window events never pay for this.
+ */
+import { PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { N, S } from "./attributes";
+import { EventRecord, keyOf, setEffectiveTime } from "./plan";
+import { Budget, conditionalWrite, DynamoSender } from "./store";
+
+export const PIN_PREFIX = "#pin#";
+
+export async function pinOutOfWindowTimes(db: DynamoSender, eventsTable: string, records: EventRecord[], retentionDays: number, budget: Budget): Promise<void> {
+  const outside = records.filter((e) => e.client_timestamp !== undefined);
+  await Promise.all(outside.map(async (e) => {
+    const Item = { session_id: S(`${PIN_PREFIX}${e.chain_id}`), event_key: S(keyOf(e)), pinned_timestamp: N(e.timestamp), expires_at: N(e.expires_at) };
+    const command = new PutItemCommand({ TableName: eventsTable, Item, ConditionExpression: "attribute_not_exists(event_key)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" });
+    const out = await conditionalWrite(db, command, budget);
+    const pinned = out.applied ? undefined : Number(out.stored?.pinned_timestamp?.N);
+    if (pinned !== undefined && Number.isSafeInteger(pinned)) setEffectiveTime(e, pinned, retentionDays);
+  }));
+}

@@ -1,0 +1,37 @@
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { SESSION_IDLE_TIMEOUT_MS } from "../shared/schema";
+import { successorSessionId } from "./ids";
+
+/** The parts of a stored Sessions row that decide where an event goes and which sides to move. */
+export interface SessionState {
+  exists: boolean;
+  start?: number;
+  last?: number;
+  /** `<timestamp>#<event_id>` of the event that set entry_page / exit_page. */
+  entryKey?: string;
+  exitKey?: string;
+  /** Set once, by the conditional write that closes the session. */
+  successor?: string;
+  /** Events at or after this time (ms) belong to the successor. */
+  boundary?: number;
+}
+
+const num = (v: AttributeValue | undefined) => (v?.N === undefined ? undefined : Number(v.N));
+
+export function parseSessionState(item: Record<string, AttributeValue> | undefined): SessionState {
+  if (!item || !item.session_id) return { exists: false };
+  return {
+    exists: true,
+    start: num(item.start_time),
+    last: num(item.last_activity),
+    entryKey: item.entry_key?.S,
+    exitKey: item.exit_key?.S,
+    successor: item.successor?.S,
+    boundary: num(item.boundary),
+  };
+}
+
+/** How a session is closed when its last activity is `lastActivity`: successor id and boundary. */
+export function closingOf(sessionId: string, lastActivity: number) {
+  return { successor: successorSessionId(sessionId, lastActivity), boundary: lastActivity + SESSION_IDLE_TIMEOUT_MS + 1 };
+}
