@@ -77,3 +77,8 @@ function plainValue(v: AttributeValue): unknown {
   if (v.M !== undefined) return plain(v.M);
   throw new Error(`unexpected attribute ${JSON.stringify(v)}`);
 }
+
+/** Every stored event (without the pins of out-of-window times, which share the Events table). */
+export async function storedEvents(client: DynamoDBClient, table: string) {
+  return (await scanAll(client, table)).filter((e) => !String(e.session_id).startsWith("#pin#"));
+}

@@ -6,6 +6,7 @@
  */
 import {
   DynamoDBClient,
+  GetItemCommand,
   InternalServerError,
   ProvisionedThroughputExceededException,
   type BatchWriteItemCommandInput,
@@ -117,6 +118,33 @@ export function injectFaults(client: DynamoDBClient, plan: FaultPlan): FaultStat
       return next(args);
     },
     { step: "deserialize", name: "faultInjectorAttempt", override: true },
+  );
+  return stats;
+}
+
+/**
+ * Makes a dynalite-backed client answer a failed condition the way DynamoDB does when the write
+ * sets ReturnValuesOnConditionCheckFailure to ALL_OLD: the ConditionalCheckFailedException carries
+ * the item as it was (UpdateItem / PutItem API references, "ReturnValuesOnConditionCheckFailure";
+ * Developer Guide, "Condition expressions"). dynalite ignores the parameter, so the item is read
+ * with a separate client and attached. Counts how many failures it answered.
+ */
+export function returnItemOnConditionFailure(client: DynamoDBClient, reader: DynamoDBClient): { attached: number } {
+  const stats = { attached: 0 };
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const input = args.input as { TableName: string; Key?: Record<string, unknown>; Item?: Record<string, { S?: string }>; ReturnValuesOnConditionCheckFailure?: string };
+        if (!(error instanceof Error) || error.name !== "ConditionalCheckFailedException" || input.ReturnValuesOnConditionCheckFailure !== "ALL_OLD") throw error;
+        const key = input.Key ?? (input.Item!.event_key ? { session_id: input.Item!.session_id, event_key: input.Item!.event_key } : { session_id: input.Item!.session_id });
+        const out = await reader.send(new GetItemCommand({ TableName: input.TableName, Key: key as never, ConsistentRead: true }));
+        stats.attached++;
+        throw Object.assign(error, { Item: out.Item });
+      }
+    },
+    { step: "initialize", name: "awsConditionFailureItem", override: true },
   );
   return stats;
 }
