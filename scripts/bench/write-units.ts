@@ -1,6 +1,7 @@
 /**
  * write_units_per_event: realistic traffic (visitors whose sessions continue across requests)
- * through handleCollect, counting item and index writes from the fault injector's call counts.
+ * through handleCollect, counting item and index writes per table from the calls sent (a failed
+ * conditional write is billed too, so every call counts).
  * dynalite's ReturnConsumedCapacity is read alongside as a cross-check (it bills table writes
  * by item size but does not model GSI writes, so the count is the figure used).
  */
@@ -19,9 +20,27 @@ export interface WriteUnitResult {
   session_updates: number;
   user_index_writes: number;
   active_session_puts: number;
+  /** Conditional PutItems pinning the server time of out-of-window events (none in this traffic). */
+  out_of_window_pins: number;
+  /** Strongly consistent reads after a failed condition (local mode only; read units, not write). */
+  consistent_reads: number;
   write_units_per_event: number;
   dynalite_consumed_wcu_per_event: number | null;
   method: string;
+}
+
+/** Single-item writes (PutItem/UpdateItem/DeleteItem) per table name. */
+function itemWritesByTable(client: DynamoDBClient) {
+  const writes: Record<string, number> = {};
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const table = (args.input as { TableName?: string }).TableName;
+      if (table && /^(PutItem|UpdateItem|DeleteItem)Command$/.test(context.commandName as string)) writes[table] = (writes[table] ?? 0) + 1;
+      return next(args);
+    },
+    { step: "initialize", name: "benchItemWrites" },
+  );
+  return writes;
 }
 
 /** Asks every call for its consumed capacity and adds it up (the collector itself never asks). */
@@ -46,8 +65,10 @@ function consumedCapacityMeter(client: DynamoDBClient) {
 export async function writeUnitsPerEvent(dynamo: TestDynamo, eventsPerRequest: number, visitors = 20, requestsPerVisitor = 10): Promise<WriteUnitResult> {
   const client = dynamo.client();
   const stats = injectFaults(client, {});
+  const writes = itemWritesByTable(client);
   const meter = consumedCapacityMeter(client);
-  const deps = testDeps(client, await dynamo.freshTables());
+  const tables = await dynamo.freshTables();
+  const deps = testDeps(client, tables);
   const base = Date.now() - 60 * 60_000;
   let events = 0;
   let created = 0;
@@ -61,9 +82,10 @@ export async function writeUnitsPerEvent(dynamo: TestDynamo, eventsPerRequest: n
       created += out.sessionsCreated;
     }
   });
-  const updates = stats.calls.UpdateItemCommand ?? 0;
-  const puts = stats.calls.PutItemCommand ?? 0;
-  const units = events + updates + created + puts;
+  const updates = writes[tables.sessions] ?? 0;
+  const puts = writes[tables.activeSessions] ?? 0;
+  const pins = writes[tables.events] ?? 0;
+  const units = events + updates + created + puts + pins;
   return {
     events,
     requests: visitors * requestsPerVisitor,
@@ -71,8 +93,10 @@ export async function writeUnitsPerEvent(dynamo: TestDynamo, eventsPerRequest: n
     session_updates: updates,
     user_index_writes: created,
     active_session_puts: puts,
+    out_of_window_pins: pins,
+    consistent_reads: stats.calls.GetItemCommand ?? 0,
     write_units_per_event: Math.round((units / events) * 1000) / 1000,
     dynalite_consumed_wcu_per_event: meter.reported ? Math.round((meter.units / events) * 1000) / 1000 : null,
-    method: "counted: event items (BatchWriteItem) + UpdateItem calls + UserIndex writes on session creation (KEYS_ONLY, keys never change after) + PutItem calls; items assumed ≤ 1 KB",
+    method: "counted: event items (BatchWriteItem) + Sessions UpdateItem calls + UserIndex writes on session creation (KEYS_ONLY) + ActiveSessions PutItem/UpdateItem and Events PutItem (out-of-window pins) calls; items assumed ≤ 1 KB",
   };
 }
