@@ -51,6 +51,10 @@ const KNOWN = new Set(["event_type", "page_url", "user_id", "session_id", "event
 
 type FieldCheck = (value: unknown) => string | undefined;
 
+// A lone surrogate is valid in a JS string but has no UTF-8 encoding, which DynamoDB strings need.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNICODE_PROBLEM = "must be well-formed Unicode (no lone surrogate)";
+
 const isString = (v: unknown): v is string => typeof v === "string";
 const isScalar = (v: unknown): v is Scalar =>
   typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
@@ -67,6 +71,7 @@ function stringCheck(max: number): FieldCheck {
   return (value) => {
     if (!isString(value)) return "must be a string";
     if (value.length > max) return `is ${value.length} characters long; at most ${max} allowed`;
+    if (LONE_SURROGATE.test(value)) return UNICODE_PROBLEM;
     return undefined;
   };
 }
@@ -100,6 +105,7 @@ function propertyKeyProblem(key: string): string | undefined {
   if (key.length === 0 || key.length > LIMITS.propertyKeyMax) return `key must be 1-${LIMITS.propertyKeyMax} characters`;
   if (CONTROL.test(key)) return "key must not contain control characters";
   if (key === "__proto__") return "key __proto__ is reserved";
+  if (LONE_SURROGATE.test(key)) return `key ${UNICODE_PROBLEM}`;
   return undefined;
 }
 
@@ -115,6 +121,7 @@ function collectProperties(raw: Record<string, unknown>, problems: Problem[], in
       const numberProblem = unstorableNumberProblem(value);
       if (numberProblem) return numberProblem;
     }
+    if (typeof value === "string" && LONE_SURROGATE.test(value)) return UNICODE_PROBLEM;
     if (seen.has(key) && seen.get(key) !== value) return `conflicts with properties.${key}`;
     return undefined;
   };

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { ClientError } from "../../functions/core/errors";
 import { HttpRequest, parseEvents } from "../../functions/core/request";
+import { duplicateProblems } from "../../functions/core/duplicates";
+import { dynamoNumber, unstorableNumberProblem } from "../../functions/core/numbers";
 import { LIMITS, Problem } from "../../functions/core/validate";
 
 const request = (body: unknown, headers: Record<string, string> = { "content-type": "application/json" }): HttpRequest => ({
@@ -23,6 +25,8 @@ function refusal(body: unknown, headers?: Record<string, string>): ClientError {
 
 const details = (body: unknown) => refusal(body).details as Problem[];
 const base = { event_type: "page_view" };
+
+const OUT_OF_RANGE = "is outside the range DynamoDB stores (0, or a magnitude from 1e-130 to 9.99…e125)";
 
 describe("request validation (SPEC §4)", () => {
   it("accepts a minimal event and a batch", () => {
@@ -65,6 +69,12 @@ describe("request validation (SPEC §4)", () => {
     ["unknown null field", { ...base, extra: null }, { index: 0, field: "extra", problem: "must be a string, number or boolean" }],
     ["__proto__ key", JSON.parse('{"event_type":"click","properties":{"__proto__":"x"}}'), { index: 0, field: "properties.__proto__", problem: "key __proto__ is reserved" }],
     ["conflicting folded field", { ...base, plan: "a", properties: { plan: "b" } }, { index: 0, field: "plan", problem: "conflicts with properties.plan" }],
+    ["property number above DynamoDB's range", { ...base, properties: { big: 1e126 } }, { index: 0, field: "properties.big", problem: OUT_OF_RANGE }],
+    ["property number below DynamoDB's range", { ...base, properties: { tiny: 5e-324 } }, { index: 0, field: "properties.tiny", problem: OUT_OF_RANGE }],
+    ["negative number below DynamoDB's range", { ...base, properties: { tiny: -1e-131 } }, { index: 0, field: "properties.tiny", problem: OUT_OF_RANGE }],
+    ["folded number above DynamoDB's range", { ...base, price: 1e300 }, { index: 0, field: "price", problem: OUT_OF_RANGE }],
+    ["lone surrogate in a property value", { ...base, properties: { name: "a\ud800b" } }, { index: 0, field: "properties.name", problem: "must be well-formed Unicode (no lone surrogate)" }],
+    ["lone surrogate in referrer", { ...base, referrer: "\udc00" }, { index: 0, field: "referrer", problem: "must be well-formed Unicode (no lone surrogate)" }],
   ];
   for (const [name, event, expected] of cases) {
     it(`rejects ${name} with the exact detail`, () => {
@@ -127,5 +137,35 @@ describe("request validation (SPEC §4)", () => {
   it("decodes base64 bodies from the gateway", () => {
     const req = { ...request(base), body: Buffer.from(JSON.stringify(base)).toString("base64"), isBase64Encoded: true };
     expect(parseEvents(req).events[0].event_type).to.equal("page_view");
+  });
+});
+
+describe("storable numbers and duplicate events (SPEC §4)", () => {
+  it("accepts the edges of DynamoDB's number range and refuses just past them", () => {
+    for (const ok of [0, -0, 1e-130, -1e-130, 9.99e125, -9.99e125, 0.1 + 0.2, Number.MAX_VALUE / 1e183]) expect(unstorableNumberProblem(ok), String(ok)).to.equal(undefined);
+    for (const bad of [1e126, -1e126, 1e-131, 5e-324, Number.MAX_VALUE, Infinity, NaN]) expect(unstorableNumberProblem(bad), String(bad)).to.be.a("string");
+  });
+
+  it("writes numbers in plain decimal, exactly", () => {
+    expect([1e21, -2.5e22, 1.5e-7, 123.25, 0, 1e-130].map(dynamoNumber)).to.deep.equal([
+      "1000000000000000000000", "-25000000000000000000000", "0.00000015", "123.25", "0", `0.${"0".repeat(129)}1`,
+    ]);
+    for (const n of [1e21, 1.5e-7, 9.99e125, 1.2345e-100]) expect(Number(dynamoNumber(n))).to.equal(n);
+  });
+
+  it("names both indexes of a repeated event_id + timestamp, and of an event_id repeated without a timestamp", () => {
+    const events = [
+      { index: 0, event_type: "click", event_id: "a", timestamp: 5, properties: [] },
+      { index: 1, event_type: "click", event_id: "a", timestamp: 6, properties: [] },
+      { index: 2, event_type: "click", event_id: "a", timestamp: 5, properties: [] },
+      { index: 3, event_type: "click", event_id: "b", properties: [] },
+      { index: 4, event_type: "click", event_id: "b", properties: [] },
+      { index: 5, event_type: "click", properties: [] },
+      { index: 6, event_type: "click", properties: [] },
+    ];
+    expect(duplicateProblems(events)).to.deep.equal([
+      { index: 2, field: "event_id", problem: "repeats event 0 (same event_id and timestamp); send each event once" },
+      { index: 4, field: "event_id", problem: "repeats event 3 (same event_id and timestamp); send each event once" },
+    ]);
   });
 });

@@ -8,6 +8,10 @@ import fc from "fast-check";
 import { ClientError, clientErrorResult } from "../../functions/core/errors";
 import { HttpRequest, parseEvents, ParsedEvents } from "../../functions/core/request";
 import { LIMITS } from "../../functions/core/validate";
+import { collect, scanAll, testDeps } from "../support/collector";
+import { startDynamo, TestDynamo } from "../support/dynalite";
+
+const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 
 const RUNS = { numRuns: 300 };
 const CONTENT_TYPES = [undefined, "application/json", "text/plain;charset=UTF-8", "application/vnd.api+json", "application/octet-stream", "text/html", ""];
@@ -196,4 +200,37 @@ describe("hostile input: pathological bodies are refused cheaply", () => {
   // a deeply nested object inside an event must still be a 400, not a RangeError (a 500).
   it("refuses a deeply nested object inside an event, just under the body limit, with 400", () =>
     timed("256 KB deep object in an event", deepObject(Math.floor(nearLimit / 6)), 400));
+});
+
+describe("hostile input: storage never fails on an accepted request (handleCollect on dynalite)", () => {
+  // Valid-looking events whose values stress what DynamoDB can store: any double (incl. 5e-324,
+  // 1e300), unicode strings with lone surrogates, empty strings, repeated ids and timestamps.
+  const value = fc.oneof(fc.double(), fc.integer(), fc.string({ unit: "binary" }), fc.constant(""), fc.boolean());
+  const stressEvent = fc.record(
+    {
+      event_type: fc.constantFrom("page_view", "click"),
+      event_id: fc.constantFrom("a", "b", "c"),
+      session_id: fc.constantFrom("s1", "s2"),
+      timestamp: fc.constantFrom(NOW - 1000, NOW - 2000, NOW - 9 * 86_400_000),
+      referrer: fc.string({ unit: "binary", maxLength: 20 }),
+      properties: fc.dictionary(fc.string({ unit: "binary", minLength: 1, maxLength: 8 }), value, { maxKeys: 4 }),
+      price: value,
+    },
+    { requiredKeys: ["event_type"] },
+  );
+  let dynamo: TestDynamo;
+  before(async () => (dynamo = await startDynamo()));
+  after(async () => dynamo.close());
+
+  it("answers 200 or a documented 400, never a 5xx, and writes nothing on a 400", async () => {
+    const statuses = new Set<number>();
+    await fc.assert(fc.asyncProperty(fc.array(stressEvent, { minLength: 1, maxLength: 6 }), async (events) => {
+      const tables = await dynamo.freshTables();
+      const out = await collect(testDeps(dynamo.client(), tables), { events }, NOW);
+      statuses.add(out.result.statusCode);
+      expect([200, 400], out.result.body).to.include(out.result.statusCode);
+      if (out.result.statusCode === 400) for (const table of Object.values(tables)) expect(await scanAll(dynamo.client(), table)).to.deep.equal([]);
+    }), { numRuns: 60 });
+    expect([...statuses].sort()).to.deep.equal([200, 400]);
+  });
 });
