@@ -44,7 +44,7 @@ const RESPONSE_RESERVE_MS = 250;
 function startBudget(deps: CollectorDeps): Budget {
   const deadline = performance.now() + deps.remainingTimeMs() - RESPONSE_RESERVE_MS;
   const signal = AbortSignal.timeout(Math.max(1, Math.floor(deadline - performance.now())));
-  // One signal bounds every call of the request (up to 4 batches + 2 calls per session).
+  // One signal bounds every call of the request: pins, the conditional session writes, batches, live rows.
   setMaxListeners(0, signal);
   return {
     deadline,
