@@ -21,7 +21,7 @@ describe("session invariants under generated browser delivery (fast-check, dynal
   after(async () => dynamo.close());
 
   it(`holds every invariant for ${RUNS} generated deliveries`, async () => {
-    const totals = { cases: 0, events: 0, attempts: 0, lostResponses: 0 };
+    const totals = { cases: 0, events: 0, attempts: 0, lostResponses: 0, exactCounterCases: 0 };
     await fc.assert(
       fc.asyncProperty(trafficArbitrary, async (traffic) => {
         const tables = await dynamo.freshTables();
@@ -32,6 +32,7 @@ describe("session invariants under generated browser delivery (fast-check, dynal
         totals.events += traffic.events.length;
         totals.attempts += stats.attempts;
         totals.lostResponses += stats.lostResponses;
+        if (answers.singleAttempts) totals.exactCounterCases++;
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
