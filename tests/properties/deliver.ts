@@ -18,7 +18,7 @@ export async function deliver(dynamo: TestDynamo, tables: TableNames, traffic: T
   // maxAttempts 1: a lost response reaches the collector (which answers 503) instead of being
   // retried inside the SDK; the "browser" below retries the whole request.
   const faulty = dynamo.client({ maxAttempts: 1 });
-  const faults = injectFaults(faulty, { seed: traffic.seed, failAfterWriteRate: traffic.lostResponseRate });
+  const faults = injectFaults(faulty, { seed: traffic.seed, failAfterWriteRate: traffic.lostResponseRate, throttleRate: traffic.throttleRate, unprocessedRate: traffic.unprocessedRate });
   const clean = dynamo.client();
   const answers: Answers = { sessionIds: new Map(), singleAttempts: true };
   const stats: DeliveryStats = { attempts: 0, lostResponses: 0, unexpectedStatuses: [] };
@@ -46,6 +46,6 @@ export async function deliver(dynamo: TestDynamo, tables: TableNames, traffic: T
     await Promise.all(wave.flatMap((d) => Array.from({ length: d.copies }, (_, copy) => attemptUntilStored(d, copy))));
   }
   stats.lostResponses = faults.failedAfterWrite;
-  if (faults.failedAfterWrite > 0) answers.singleAttempts = false;
+  if (faults.failedAfterWrite > 0 || faults.throttled > 0) answers.singleAttempts = false;
   return { answers, stats };
 }

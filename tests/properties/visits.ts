@@ -35,6 +35,9 @@ export interface Traffic {
   waves: Delivery[][];
   /** Per call: probability a write lands and its response is lost. */
   lostResponseRate: number;
+  /** Per call: probability of throttling (nothing written); per batch item: of coming back unprocessed. */
+  throttleRate: number;
+  unprocessedRate: number;
   seed: number;
 }
 
@@ -89,6 +92,8 @@ export const trafficArbitrary: fc.Arbitrary<Traffic> = fc
       delays: fc.array(fc.integer({ min: 0, max: 2 * MIN }), { minLength: 1, maxLength: 8 }),
       waveSizes: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 5 }),
       lostResponseRate: fc.constantFrom(0, 0, 0.1, 0.3),
+      throttleRate: fc.constantFrom(0, 0, 0, 0.1),
+      unprocessedRate: fc.constantFrom(0, 0, 0, 0.3),
       seed: fc.integer({ min: 1, max: 2 ** 30 }),
     });
   })
@@ -100,7 +105,7 @@ export const trafficArbitrary: fc.Arbitrary<Traffic> = fc
       waves.push(deliveries.slice(i, i + size));
       i += size;
     }
-    return { events: r.events, waves, lostResponseRate: r.lostResponseRate, seed: r.seed };
+    return { events: r.events, waves, lostResponseRate: r.lostResponseRate, throttleRate: r.throttleRate, unprocessedRate: r.unprocessedRate, seed: r.seed };
   });
 
 /** The request body for one delivery, as a tracker would send it. */
