@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { TableNames } from "../../functions/shared/schema";
-import { collect, scanAll, testDeps } from "../support/collector";
+import { collect, getSession, scanAll, testDeps } from "../support/collector";
 import { startDynamo, TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";
 
@@ -79,5 +79,32 @@ describe("collector fault paths (fault injector around the real client)", () => 
     const out = await collect(testDeps(client, tables, { remainingTimeMs: () => 600 }), batch(1, 1, "slow"), NOW);
     expect(out.result.statusCode).to.equal(503);
     expect(Date.now() - started).to.be.lessThan(1000);
+  });
+});
+
+describe("lost responses (write lands, response lost)", () => {
+  let dynamo: TestDynamo;
+  let tables: TableNames;
+  before(async () => (dynamo = await startDynamo()));
+  after(async () => dynamo.close());
+  beforeEach(async () => (tables = await dynamo.freshTables()));
+
+  it("answers 503 when every response of a rollover is lost, and the retry stores each event once in the same successor", async () => {
+    const MIN = 60_000;
+    await collect(testDeps(dynamo.client(), tables), { event_type: "page_view", event_id: "old", session_id: "s", timestamp: NOW - 50 * MIN }, NOW);
+    const lossy = dynamo.client({ maxAttempts: 1 });
+    const stats = injectFaults(lossy, { failAfterWriteRate: 1, commands: ["UpdateItemCommand"] });
+    const body = { events: [{ event_type: "page_view", event_id: "n1", session_id: "s", timestamp: NOW - 5 * MIN }, { event_type: "click", event_id: "n2", session_id: "s", timestamp: NOW - 4 * MIN }] };
+    const lost = await collect(testDeps(lossy, tables), body, NOW);
+    // The close of the idle session landed; its response was lost.
+    expect([lost.result.statusCode, stats.failedAfterWrite]).to.deep.equal([503, 1]);
+    expect((await getSession(dynamo.client(), tables.sessions, "s"))?.successor).to.be.a("string");
+    const retry = await collect(testDeps(dynamo.client(), tables), body, NOW + 1000);
+    const sessions = await scanAll(dynamo.client(), tables.sessions);
+    const successor = String(sessions.find((s) => s.session_id !== "s")!.session_id);
+    expect(retry.json.session_ids).to.deep.equal([successor, successor]);
+    expect(sessions.find((s) => s.session_id === "s")).to.include({ successor, last_activity: NOW - 50 * MIN });
+    const events = (await scanAll(dynamo.client(), tables.events)).map((e) => [e.session_id, e.event_id]);
+    expect(events).to.deep.equal([["s", "old"], [successor, "n1"], [successor, "n2"]].sort((a, b) => a[0].localeCompare(b[0])));
   });
 });
