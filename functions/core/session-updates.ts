@@ -111,7 +111,10 @@ export function mergeUpdate(table: string, sessionId: string, events: EventRecor
   const span = spanOf(events);
   const low = state.start === undefined || span.first < state.start;
   const high = state.last === undefined || span.last > state.last;
-  if (low) x.set("start_time = :first", { ":first": N(span.first) }), x.when("(attribute_not_exists(start_time) OR start_time > :first)");
+  if (low) {
+    x.set("start_time = :first", { ":first": N(span.first) });
+    x.when("(attribute_not_exists(start_time) OR start_time > :first)");
+  }
   if (high) {
     x.set("last_activity = :last, expires_at = :exp", { ":last": N(span.last), ":exp": N(expiresAt(span.last, options.retentionDays)) });
     if (!options.closing) x.when("(attribute_not_exists(last_activity) OR last_activity < :last)");

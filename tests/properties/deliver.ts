@@ -32,7 +32,9 @@ export async function deliver(dynamo: TestDynamo, tables: TableNames, traffic: T
       const out = await collect(testDeps(client, tables), body(d), serverTime(traffic, d, attempt + copy));
       if (out.result.statusCode === 200) {
         const ids: string[] = out.json.session_ids;
-        out.json.event_ids.forEach((id: string, i: number) => answers.sessionIds.set(id, (answers.sessionIds.get(id) ?? new Set()).add(ids[i])));
+        out.json.event_ids.forEach((id: string, i: number) => {
+          answers.sessionIds.set(id, (answers.sessionIds.get(id) ?? new Set()).add(ids[i]));
+        });
         return;
       }
       if (out.result.statusCode !== 503 || client === clean) {
