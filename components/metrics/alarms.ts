@@ -44,9 +44,13 @@ export function alarmName(stack: string, resource: string, metric: string): stri
   return `LiveInsight-${stack}-${resource}-${metric}`;
 }
 
-/** `IF` keeps the rate defined (0) in a period with a denominator of 0 instead of dividing by zero. */
+/**
+ * `IF` keeps the rate defined (0) in a period with a denominator of 0 instead of dividing by zero.
+ * `FILL(…, 0)`: a metric filter with dimensions cannot have a default value, so a period without
+ * a single 5xx has no ServerErrors datapoint at all; it counts as 0, not as a missing rate.
+ */
 export function rateExpression(numeratorId: string, denominatorId: string): string {
-  return `IF(${denominatorId} > 0, 100 * ${numeratorId} / ${denominatorId}, 0)`;
+  return `IF(${denominatorId} > 0, 100 * FILL(${numeratorId}, 0) / ${denominatorId}, 0)`;
 }
 
 /** `WriteThrottleEvents` → `write-throttle-events`: Pulumi child names and alarm keys. */
