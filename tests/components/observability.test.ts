@@ -445,3 +445,17 @@ describe("pure metric builders", () => {
     }
   });
 });
+
+describe("docs/operations.md", () => {
+  it("documents every alarm a reserved stack creates", () => {
+    const text = require("node:fs").readFileSync(require("node:path").join(__dirname, "../../docs/operations.md"), "utf8") as string;
+    const resources = {
+      stack: "x", collectorFunctionName: "c", realtimeFunctionName: "r", apiId: "a", apiStageName: "$default",
+      tableNames: ["LiveInsight-x-Events", "LiveInsight-x-Sessions", "LiveInsight-x-ActiveSessions"], collectorReservedConcurrency: 10,
+    };
+    for (const spec of buildAlarmSpecs(resources, PROD_THRESHOLDS)) {
+      const suffix = spec.name.replace("LiveInsight-x-", "").replace(/^(Events|Sessions|ActiveSessions)-/, "<Table>-");
+      expect(text, spec.name).to.contain(`\`${suffix}\``);
+    }
+  });
+});
