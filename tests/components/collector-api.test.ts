@@ -37,7 +37,7 @@ const STACKS: Record<string, StackExpectations> = {
   },
   prod: {
     memorySize: 512,
-    reservedConcurrency: 100,
+    reservedConcurrency: 50,
     logRetentionDays: 90,
     eventRetentionDays: 395,
     throttle: { throttlingRateLimit: 500, throttlingBurstLimit: 1000 },
