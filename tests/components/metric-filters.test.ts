@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ACCESS_FILTER_DIMENSIONS, CUSTOM_NAMESPACE, CustomMetricName, FILTER_DIMENSIONS, FUNCTION_FILTER_DIMENSIONS, METRIC_FILTERS, MetricFilterDef } from "../../components/metrics";
+import { accessLogFormat } from "../../components/collector-api";
 import {
   evaluateMetricFilter, extractMetricValue, matchesFilterPattern, parseFilterPattern,
 } from "../support/filter-pattern";
@@ -131,7 +132,8 @@ describe("collector metric filters", () => {
   }
 
   it("ThrottledRequests counts the access log's 429s and nothing else", () => {
-    const access = (status: string) => JSON.stringify({ requestId: "r", apiId: "abc123", status, integrationStatus: "-", routeKey: "-" });
+    // A line exactly as the stage's access-log format renders it: every value a quoted string, "-" when absent.
+    const access = (status: string) => accessLogFormat().replace(/\$context\.[A-Za-z.]+/g, (v) => ({ "$context.apiId": "abc123", "$context.status": status })[v] ?? "-");
     const filter = filterFor("ThrottledRequests");
     expect(evaluateMetricFilter(filter, access("429"))).to.deep.equal({ matched: true, value: 1, dimensions: { ApiId: "abc123" } });
     for (const status of ["200", "400", "503", "4290"]) expect(evaluateMetricFilter(filter, access(status)).matched, status).to.equal(false);

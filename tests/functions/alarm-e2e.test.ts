@@ -17,6 +17,7 @@ import { injectFaults } from "../support/fault-injector";
 import { evaluateMetricFilter } from "../support/filter-pattern";
 import { alarmState, evaluateMetricMath } from "../support/metric-math";
 import { readStackConfig } from "../../scripts/bench/stacks";
+import { accessLogFormat } from "../../components/collector-api";
 
 type Handler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 type Source = "collector" | "realtime";
@@ -33,7 +34,7 @@ const canonical = (metricName: string, dims: Record<string, unknown>) =>
   `${metricName}|${Object.entries(dims).map(([k, v]) => `${k}=${String(v)}`).sort().join(",")}`;
 
 /** Sum per metric + dimensions of what the filters of `source` publish for one period's lines. */
-function datapoints(lines: string[], source: Source): Map<string, number> {
+function datapoints(lines: string[], source: Source | "access"): Map<string, number> {
   const sums = new Map<string, number>();
   for (const filter of METRIC_FILTERS.filter((f) => f.sources.includes(source))) {
     for (const line of lines) {
@@ -135,5 +136,17 @@ describe("storage outage → request lines → metric filters → 5xx-rate alarm
     expect(rate(98, 2)).to.equal(2);
     expect(rate(100, 0)).to.equal(0); // no ServerErrors datapoint at all: FILL makes it 0, not missing
     expect(rate(0, 0)).to.equal(0); // no traffic
+  });
+
+  it("stage throttling: 429s in the access log raise Api-Throttled once a period holds more than the threshold", () => {
+    const spec = specNamed(`LiveInsight-${STACK}-Api-Throttled`);
+    if (spec.kind !== "metric") throw new Error("Api-Throttled is a single-metric alarm");
+    const line = (status: string) => accessLogFormat().replace(/\$context\.[A-Za-z.]+/g, (v) => ({ "$context.apiId": "api1", "$context.status": status })[v] ?? "-");
+    const minute = (throttled: number) => [...Array(throttled).fill(line("429")), ...Array(50).fill(line("200"))];
+    const series = [0, 2, 11, 40, 12].map((n) => datapoints(minute(n), "access").get(canonical(spec.metric.metricName, spec.metric.dimensions)) ?? NaN);
+    expect(series).to.deep.equal([NaN, 2, 11, 40, 12]);
+    expect(spec.threshold).to.equal(THRESHOLDS.apiThrottledRequests);
+    expect(alarmState(spec, series)).to.equal("ALARM"); // 11, 40, 12 > 10 in 3 of 5
+    expect(alarmState(spec, [NaN, 2, 11, 40, 3])).to.equal("OK");
   });
 });
