@@ -7,7 +7,7 @@
  * pass unchanged: judging them is the policy pack's job, and silently clamping would hide them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AlarmThresholds, thresholdProblems } from "./components/metrics";
+import { AlarmThresholds, thresholdProblems } from "./components/metrics/thresholds";
 
 export const CONFIG_NAMESPACE = "liveinsight";
 
@@ -42,6 +42,13 @@ export interface StackConfig {
   readonly protectData: boolean;
   /** API Gateway integration timeout; should exceed the function timeout. */
   readonly integrationTimeoutMs: number;
+  /**
+   * Proxies in front of the API whose X-Forwarded-For entries are trusted (e.g. 1 for CloudFront).
+   * 0: the client is API Gateway's source IP and X-Forwarded-For is ignored (SPEC §4).
+   */
+  readonly trustedProxyHops: number;
+  /** Customer-managed KMS key ARN for the tables; absent = DynamoDB's free AWS-owned key. */
+  readonly tableKmsKeyArn?: string;
   readonly alarmThresholds: Readonly<AlarmThresholds>;
 }
 
@@ -49,12 +56,18 @@ export type ConfigSettings = Omit<StackConfig, "stack">;
 
 export const DEFAULT_ALARM_THRESHOLDS: Readonly<AlarmThresholds> = Object.freeze({
   collectorErrorRatePercent: 1,
+  functionErrors: 0,
   collectorP99DurationMs: 1000,
+  realtimeP99DurationMs: 1000,
+  collectorConcurrencyPercent: 80,
   functionThrottles: 1,
   api5xxRatePercent: 1,
+  api4xxRatePercent: 10,
+  apiThrottledRequests: 10,
   apiP99LatencyMs: 1500,
   tableThrottleEvents: 1,
   processingErrors: 1,
+  eventsRejected: 100,
   periodSeconds: 60,
   evaluationPeriods: 5,
   datapointsToAlarm: 3,
@@ -76,6 +89,8 @@ export const DEFAULTS: Readonly<ConfigSettings> = Object.freeze({
   alarmEmail: undefined,
   protectData: false,
   integrationTimeoutMs: 12000,
+  trustedProxyHops: 0,
+  tableKmsKeyArn: undefined,
   alarmThresholds: DEFAULT_ALARM_THRESHOLDS,
 });
 
@@ -83,6 +98,9 @@ export const DEFAULTS: Readonly<ConfigSettings> = Object.freeze({
 export const LOG_RETENTION_DAYS: readonly number[] = [
   0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
+
+// A key id is a UUID, or `mrk-` + 32 hex digits for a multi-Region key (KMS Developer Guide, "Key identifiers").
+const KMS_KEY_ARN = /^arn:aws(-cn|-us-gov)?:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 
 /** Thrown for any invalid stack setting; `name` survives module reloads, unlike `instanceof`. */
 export class ConfigError extends Error {
@@ -125,6 +143,8 @@ export function parseConfig(raw: Record<string, unknown>, stack: string): StackC
     alarmEmail: read.email("alarmEmail"),
     protectData: read.boolean("protectData"),
     integrationTimeoutMs: read.integer("integrationTimeoutMs", 50, 30000, " ms"),
+    trustedProxyHops: read.integer("trustedProxyHops", 0, 10, " proxies"),
+    tableKmsKeyArn: read.kmsKeyArn("tableKmsKeyArn"),
     alarmThresholds: read.thresholds("alarmThresholds"),
   });
 }
@@ -197,6 +217,16 @@ class SettingReader {
     if (value === undefined || value === "") return undefined;
     if (typeof value !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) {
       this.fail(key, "must be an e-mail address (SNS rejects anything else)", value);
+    }
+    return value as string;
+  }
+
+  /** DynamoDB stores a table's key as its ARN; an alias or bare id would show a diff on every preview. */
+  kmsKeyArn(key: Key): string | undefined {
+    const value = this.value(key);
+    if (value === undefined || value === "") return undefined;
+    if (typeof value !== "string" || !KMS_KEY_ARN.test(value)) {
+      this.fail(key, "must be a KMS key ARN like arn:aws:kms:us-east-1:123456789012:key/<key id> (or empty for the AWS-owned key)", value);
     }
     return value as string;
   }

@@ -6,7 +6,7 @@ import { loadConfig } from "./config";
 
 const config = loadConfig();
 
-const tables = new AnalyticsTables("tables", { stack: config.stack, protectData: config.protectData });
+const tables = new AnalyticsTables("tables", { stack: config.stack, protectData: config.protectData, tableKmsKeyArn: config.tableKmsKeyArn });
 
 const api = new CollectorApi("api", {
   stack: config.stack,
@@ -28,6 +28,7 @@ const api = new CollectorApi("api", {
   throttleBurstLimit: config.throttleBurstLimit,
   corsOrigins: [...config.corsOrigins],
   integrationTimeoutMs: config.integrationTimeoutMs,
+  trustedProxyHops: config.trustedProxyHops,
 });
 
 const observability = new Observability("observability", {
@@ -35,6 +36,9 @@ const observability = new Observability("observability", {
   collectorFunctionName: api.collectorFunctionName,
   realtimeFunctionName: api.realtimeFunctionName,
   collectorLogGroupName: api.collectorLogGroupName,
+  realtimeLogGroupName: api.realtimeLogGroupName,
+  accessLogGroupName: api.accessLogGroupName,
+  collectorReservedConcurrency: config.reservedConcurrency,
   apiId: api.apiId,
   apiStageName: api.stageName,
   tableNames: [tables.tableNames.Events, tables.tableNames.Sessions, tables.tableNames.ActiveSessions],

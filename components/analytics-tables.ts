@@ -11,6 +11,11 @@ export interface AnalyticsTablesArgs {
   readonly stack: string;
   /** Point-in-time recovery, deletion protection and Pulumi `protect` on every table. Default false. */
   readonly protectData?: boolean;
+  /**
+   * A customer-managed KMS key for the tables. Absent (the default): DynamoDB's AWS-owned key,
+   * which is free and writes no CloudTrail entries; a key ARN opts into KMS charges and auditing.
+   */
+  readonly tableKmsKeyArn?: string;
 }
 
 type LogicalName = TableSchema["logicalName"];
@@ -29,7 +34,7 @@ export class AnalyticsTables extends pulumi.ComponentResource {
       schema,
       table: new aws.dynamodb.Table(
         `${name}-${kebab(schema.logicalName)}`,
-        tableArgs(args.stack, schema, protectData),
+        tableArgs(args.stack, schema, protectData, args.tableKmsKeyArn),
         // `protect` makes `pulumi destroy` refuse to delete the data until it is lifted on purpose.
         { parent: this, protect: protectData },
       ),
@@ -47,7 +52,7 @@ export class AnalyticsTables extends pulumi.ComponentResource {
 }
 
 /** Pure: the Table arguments for one schema. */
-export function tableArgs(stack: string, schema: TableSchema, protectData: boolean): aws.dynamodb.TableArgs {
+export function tableArgs(stack: string, schema: TableSchema, protectData: boolean, kmsKeyArn?: string): aws.dynamodb.TableArgs {
   return {
     name: tableName(stack, schema),
     // On-demand: traffic is bursty and unknown up front; no capacity to size or autoscale.
@@ -63,7 +68,10 @@ export function tableArgs(stack: string, schema: TableSchema, protectData: boole
         }))
       : undefined,
     ttl: { attributeName: schema.ttlAttribute, enabled: true },
-    serverSideEncryption: { enabled: true },
+    // `enabled: true` without a key would select the AWS *managed* key (aws/dynamodb: KMS request
+    // charges, CloudTrail entries). Leaving the block out keeps the AWS-owned key, which every
+    // table is encrypted with at rest anyway (DynamoDB Developer Guide, "Encryption at rest").
+    serverSideEncryption: kmsKeyArn ? { enabled: true, kmsKeyArn } : undefined,
     pointInTimeRecovery: { enabled: protectData },
     deletionProtectionEnabled: protectData,
   };

@@ -43,6 +43,8 @@ export interface CollectorApiArgs {
   readonly corsOrigins?: pulumi.Input<pulumi.Input<string>[]>;
   /** Integration timeout in ms; keep it above the function timeout. Default 12000. */
   readonly integrationTimeoutMs?: pulumi.Input<number>;
+  /** Trusted proxies in front of the API (TRUSTED_PROXY_HOPS; X-Forwarded-For is ignored at 0). Default 0. */
+  readonly trustedProxyHops?: pulumi.Input<number>;
 }
 
 /** The settings the function environments are built from, resolved. */
@@ -54,6 +56,8 @@ export interface FunctionEnvSettings {
   readonly eventRetentionDays: number;
   readonly sdkMaxAttempts: number;
   readonly sdkRetryMode: string;
+  /** Absent = 0. */
+  readonly trustedProxyHops?: number;
 }
 
 export type RealtimeEnvSettings = Pick<FunctionEnvSettings, "stack" | "activeSessionsTableName" | "sdkMaxAttempts" | "sdkRetryMode">;
@@ -125,6 +129,7 @@ export class CollectorApi extends pulumi.ComponentResource {
           sessionsTableName: args.sessionsTableName,
           activeSessionsTableName: args.activeSessionsTableName,
           eventRetentionDays: args.eventRetentionDays ?? DEFAULTS.eventRetentionDays,
+          trustedProxyHops: args.trustedProxyHops ?? DEFAULTS.trustedProxyHops,
         })
         .apply(collectorEnvironment),
       policy: (logGroupArn) =>
@@ -204,9 +209,12 @@ export class CollectorApi extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // Under /aws/vendedlogs/ API Gateway's log delivery needs no entry in the account's CloudWatch
+    // Logs resource policy, whose 5,120-character limit otherwise fills up after a few APIs
+    // (CloudWatch Logs User Guide, "Enabling logging from AWS services").
     const accessLogs = new aws.cloudwatch.LogGroup(
       `${name}-access-logs`,
-      { name: `/aws/apigateway/LiveInsight-${args.stack}/access`, retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays },
+      { name: accessLogGroupNameFor(args.stack), retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays },
       { parent: this },
     );
     const stage = new aws.apigatewayv2.Stage(
@@ -260,6 +268,10 @@ export class CollectorApi extends pulumi.ComponentResource {
   }
 }
 
+export function accessLogGroupNameFor(stack: string): string {
+  return `/aws/vendedlogs/apigateway/LiveInsight-${stack}/access`;
+}
+
 export function functionNameFor(stack: string, kind: "collector" | "realtime"): string {
   return `LiveInsight-${stack}-${kind}`;
 }
@@ -274,6 +286,7 @@ export function collectorEnvironment(s: FunctionEnvSettings): Record<string, str
     EVENT_RETENTION_DAYS: String(s.eventRetentionDays),
     AWS_MAX_ATTEMPTS: String(s.sdkMaxAttempts),
     AWS_RETRY_MODE: s.sdkRetryMode,
+    TRUSTED_PROXY_HOPS: String(s.trustedProxyHops ?? 0),
   };
 }
 
@@ -295,6 +308,8 @@ export function realtimeEnvironment(s: RealtimeEnvSettings): Record<string, stri
 export function accessLogFormat(): string {
   return JSON.stringify({
     requestId: "$context.requestId",
+    // The dimension of the ThrottledRequests metric filter (components/metrics/filters.ts).
+    apiId: "$context.apiId",
     requestTimeEpoch: "$context.requestTimeEpoch",
     httpMethod: "$context.httpMethod",
     routeKey: "$context.routeKey",
@@ -304,8 +319,12 @@ export function accessLogFormat(): string {
     responseLength: "$context.responseLength",
     responseLatency: "$context.responseLatency",
     integrationLatency: "$context.integrationLatency",
-    integrationStatus: "$context.integrationStatus",
-    integrationError: "$context.integrationErrorMessage",
+    // `integration.status` is the status the function answered; `integrationStatus` would be
+    // Lambda's invoke status (200 even when the function answered 503). API Gateway HTTP API
+    // access-logging variables: $context.integration.status, $context.integration.error.
+    integrationStatus: "$context.integration.status",
+    integrationError: "$context.integration.error",
+    integrationErrorMessage: "$context.integrationErrorMessage",
     error: "$context.error.message",
   });
 }

@@ -1,5 +1,6 @@
 /**
- * Observability: metric filters on the collector's log group, an SNS alarm topic (optional e-mail),
+ * Observability: metric filters on both functions' log groups and the API access log, an SNS
+ * alarm topic (optional e-mail),
  * the stack's alarms and one dashboard. A thin shell: what to watch, how to alarm and what to draw
  * is decided by the pure builders in ./metrics, which tests call without mocks.
  *
@@ -18,8 +19,8 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  AlarmSpec, AlarmThresholds, CUSTOM_NAMESPACE, FILTER_DIMENSIONS, MathAlarmSpec, METRIC_FILTERS, MetricDef,
-  MonitoredResources, TABLE_LABELS, buildAlarmSpecs, buildDashboardBody, dashboardConsoleUrl, dashboardName, kebab, thresholdProblems,
+  AlarmSpec, AlarmThresholds, CUSTOM_NAMESPACE, LogSource, MathAlarmSpec, METRIC_FILTERS, MetricDef,
+  MonitoredResources, TABLE_LABELS, buildAlarmSpecs, buildDashboardBody, dashboardConsoleUrl, dashboardName, filterName, kebab, thresholdProblems,
 } from "./metrics";
 
 export type { AlarmThresholds } from "./metrics";
@@ -29,8 +30,14 @@ export interface ObservabilityArgs {
   readonly stack: string;
   readonly collectorFunctionName: pulumi.Input<string>;
   readonly realtimeFunctionName: pulumi.Input<string>;
-  /** The collector's log group; the metric filters attach here. */
+  /** The collector's log group: the event metrics and its Requests / ServerErrors filters attach here. */
   readonly collectorLogGroupName: pulumi.Input<string>;
+  /** The realtime function's log group: its Requests / ServerErrors filters. */
+  readonly realtimeLogGroupName: pulumi.Input<string>;
+  /** The API access log group: the 429 (ThrottledRequests) filter. */
+  readonly accessLogGroupName: pulumi.Input<string>;
+  /** The collector's reserved concurrency (-1 = unreserved): the concurrency alarm's 100 %. */
+  readonly collectorReservedConcurrency?: number;
   /** HTTP API id (ApiId dimension). */
   readonly apiId: pulumi.Input<string>;
   /** Stage name (Stage dimension), "$default" for this API. */
@@ -59,20 +66,15 @@ export class Observability extends pulumi.ComponentResource {
 
     const filters = createMetricFilters(name, args, this);
     const topic = new aws.sns.Topic(`${name}-alarms`, { name: `LiveInsight-${args.stack}-alarms` }, { parent: this });
-    // Alarm names label a table by its position. A plain-string name that disagrees is caught here;
-  // Output names cannot be checked before deployment (a throw inside apply would only surface late).
-  args.tableNames.forEach((table, i) => {
-    if (typeof table === "string" && !table.endsWith(`-${TABLE_LABELS[i]}`)) {
-      throw new Error(`Observability "${name}": tableNames[${i}] must be the ${TABLE_LABELS[i]} table; got ${table}. Pass the tables in the order ${TABLE_LABELS.join(", ")}.`);
-    }
-  });
-  if (args.alarmEmail !== undefined) {
+    if (args.alarmEmail !== undefined) {
       // E-mail subscriptions stay "pending confirmation" until the recipient clicks the link AWS sends.
       new aws.sns.TopicSubscription(`${name}-alarm-email`, { topic: topic.arn, protocol: "email", endpoint: args.alarmEmail }, { parent: this });
     }
     for (const spec of buildAlarmSpecs(resources, args.thresholds)) {
-      const producer = spec.kind === "metric" && spec.metric.namespace === CUSTOM_NAMESPACE ? filters.get(spec.metric.metricName) : undefined;
-      createAlarm(`${name}-${spec.key}`, spec, topic.arn, { parent: this, dependsOn: producer ? [producer] : [] });
+      // An alarm on a custom metric waits for the filters that publish it.
+      const metrics = spec.kind === "metric" ? [spec.metric] : spec.inputs.map((i) => i.metric);
+      const producers = metrics.filter((m) => m.namespace === CUSTOM_NAMESPACE).flatMap((m) => filters.get(m.metricName) ?? []);
+      createAlarm(`${name}-${spec.key}`, spec, topic.arn, { parent: this, dependsOn: producers });
     }
 
     const dashboard = new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
@@ -128,24 +130,28 @@ function monitoredResources(args: ObservabilityArgs): MonitoredResources<In> {
     apiId: args.apiId,
     apiStageName: args.apiStageName,
     tableNames: args.tableNames,
+    collectorReservedConcurrency: args.collectorReservedConcurrency,
   };
 }
 
-function createMetricFilters(name: string, args: ObservabilityArgs, parent: pulumi.Resource): Map<string, aws.cloudwatch.LogMetricFilter> {
-  const filters = new Map<string, aws.cloudwatch.LogMetricFilter>();
+function createMetricFilters(name: string, args: ObservabilityArgs, parent: pulumi.Resource): Map<string, aws.cloudwatch.LogMetricFilter[]> {
+  const logGroups: Record<LogSource, pulumi.Input<string>> = {
+    collector: args.collectorLogGroupName,
+    realtime: args.realtimeLogGroupName,
+    access: args.accessLogGroupName,
+  };
+  const filters = new Map<string, aws.cloudwatch.LogMetricFilter[]>();
   for (const def of METRIC_FILTERS) {
-    filters.set(def.metricName, new aws.cloudwatch.LogMetricFilter(`${name}-${kebab(def.metricName)}-filter`, {
-      name: `LiveInsight-${args.stack}-${def.metricName}`,
-      logGroupName: args.collectorLogGroupName,
-      pattern: def.pattern,
-      metricTransformation: {
-        name: def.metricName,
-        namespace: CUSTOM_NAMESPACE,
-        value: def.value,
-        unit: def.unit,
-        dimensions: { ...FILTER_DIMENSIONS },
-      },
-    }, { parent }));
+    const made = def.sources.map((source) => {
+      const child = def.sources.length > 1 ? `${name}-${source}-${kebab(def.metricName)}-filter` : `${name}-${kebab(def.metricName)}-filter`;
+      return new aws.cloudwatch.LogMetricFilter(child, {
+        name: filterName(args.stack, def, source),
+        logGroupName: logGroups[source],
+        pattern: def.pattern,
+        metricTransformation: { name: def.metricName, namespace: CUSTOM_NAMESPACE, value: def.value, unit: def.unit, dimensions: { ...def.dimensions } },
+      }, { parent });
+    });
+    filters.set(def.metricName, made);
   }
   return filters;
 }
@@ -202,6 +208,6 @@ function dashboardBodyJson(region: string, r: MonitoredResources<In>, thresholds
     .apply(([collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames]) => JSON.stringify(buildDashboardBody({
       region,
       thresholds,
-      resources: { stack: r.stack, collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames },
+      resources: { stack: r.stack, collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames, collectorReservedConcurrency: r.collectorReservedConcurrency },
     })));
 }

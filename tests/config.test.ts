@@ -44,7 +44,7 @@ describe("config", () => {
       expect(decl.type, key).to.be.oneOf(["integer", "string", "boolean", "array"]);
       expect(decl.description, key).to.be.a("string").and.not.empty;
       // The CLI cannot declare an optional string without a default, so "" stands for "none".
-      const expected = key === "alarmEmail" ? "" : DEFAULTS[key as keyof typeof DEFAULTS];
+      const expected = key === "alarmEmail" || key === "tableKmsKeyArn" ? "" : DEFAULTS[key as keyof typeof DEFAULTS];
       expect(decl.default, key).to.deep.equal(expected);
     }
     expect(parseConfig({ alarmEmail: declared["liveinsight:alarmEmail"].default }, "x").alarmEmail).to.equal(undefined);
@@ -75,14 +75,22 @@ describe("config", () => {
       alarmEmail: undefined,
       protectData: false,
       integrationTimeoutMs: 12000,
+      trustedProxyHops: 0,
+      tableKmsKeyArn: undefined,
       alarmThresholds: {
         collectorErrorRatePercent: 5,
+        functionErrors: 5,
         collectorP99DurationMs: 3000,
+        realtimeP99DurationMs: 3000,
+        collectorConcurrencyPercent: 90,
         functionThrottles: 10,
         api5xxRatePercent: 5,
+        api4xxRatePercent: 25,
+        apiThrottledRequests: 100,
         apiP99LatencyMs: 3000,
         tableThrottleEvents: 25,
         processingErrors: 10,
+        eventsRejected: 500,
         periodSeconds: 60,
         evaluationPeriods: 5,
         datapointsToAlarm: 5,
@@ -97,7 +105,7 @@ describe("config", () => {
       memorySize: 512,
       timeoutSeconds: 10,
       architecture: "arm64",
-      reservedConcurrency: 100,
+      reservedConcurrency: 50,
       logRetentionDays: 90,
       eventRetentionDays: 395,
       sdkMaxAttempts: 3,
@@ -108,14 +116,22 @@ describe("config", () => {
       alarmEmail: "oncall@example.com",
       protectData: true,
       integrationTimeoutMs: 12000,
+      trustedProxyHops: 0,
+      tableKmsKeyArn: undefined,
       alarmThresholds: {
         collectorErrorRatePercent: 1,
+        functionErrors: 0,
         collectorP99DurationMs: 800,
+        realtimeP99DurationMs: 500,
+        collectorConcurrencyPercent: 80,
         functionThrottles: 1,
         api5xxRatePercent: 1,
+        api4xxRatePercent: 5,
+        apiThrottledRequests: 10,
         apiP99LatencyMs: 1000,
         tableThrottleEvents: 1,
         processingErrors: 1,
+        eventsRejected: 100,
         periodSeconds: 60,
         evaluationPeriods: 5,
         datapointsToAlarm: 3,
@@ -176,6 +192,14 @@ describe("config", () => {
     expect(c.alarmThresholds.collectorErrorRatePercent).to.equal(150);
   });
 
+  it("accepts a customer-managed key ARN (single- and multi-Region) and trusted proxy hops", () => {
+    const single = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const multi = "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+    expect(parseConfig({ tableKmsKeyArn: single, trustedProxyHops: "2" }, "qa")).to.deep.include({ tableKmsKeyArn: single, trustedProxyHops: 2 });
+    expect(parseConfig({ tableKmsKeyArn: multi }, "qa").tableKmsKeyArn).to.equal(multi);
+    expect(parseConfig({ tableKmsKeyArn: "" }, "qa").tableKmsKeyArn).to.equal(undefined);
+  });
+
   it("returns a frozen object", () => {
     const c = parseConfig({}, "qa");
     expect(Object.isFrozen(c)).to.equal(true);
@@ -222,9 +246,26 @@ describe("config", () => {
       [{ alarmThresholds: { apiP99LatencyMs: "fast" } }, 'liveinsight:alarmThresholds.apiP99LatencyMs must be a number; got "fast" in Pulumi.dev.yaml'],
       [
         { alarmThresholds: { errorRate: 1 } },
-        "liveinsight:alarmThresholds has no threshold \"errorRate\" (known: collectorErrorRatePercent, collectorP99DurationMs, " +
-          "functionThrottles, api5xxRatePercent, apiP99LatencyMs, tableThrottleEvents, processingErrors, periodSeconds, " +
+        "liveinsight:alarmThresholds has no threshold \"errorRate\" (known: collectorErrorRatePercent, functionErrors, collectorP99DurationMs, " +
+          "realtimeP99DurationMs, collectorConcurrencyPercent, functionThrottles, api5xxRatePercent, api4xxRatePercent, apiThrottledRequests, " +
+          "apiP99LatencyMs, tableThrottleEvents, processingErrors, eventsRejected, periodSeconds, " +
           "evaluationPeriods, datapointsToAlarm); got 1 in Pulumi.dev.yaml",
+      ],
+      [{ trustedProxyHops: -1 }, "liveinsight:trustedProxyHops must be between 0 and 10 proxies; got -1 in Pulumi.dev.yaml"],
+      [{ trustedProxyHops: "one" }, 'liveinsight:trustedProxyHops must be a whole number; got "one" in Pulumi.dev.yaml'],
+      [
+        { tableKmsKeyArn: "alias/liveinsight" },
+        "liveinsight:tableKmsKeyArn must be a KMS key ARN like arn:aws:kms:us-east-1:123456789012:key/<key id> (or empty for the AWS-owned key); " +
+          'got "alias/liveinsight" in Pulumi.dev.yaml',
+      ],
+      [
+        { tableKmsKeyArn: "arn:aws:kms:us-east-1:12345:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+        "liveinsight:tableKmsKeyArn must be a KMS key ARN like arn:aws:kms:us-east-1:123456789012:key/<key id> (or empty for the AWS-owned key); " +
+          'got "arn:aws:kms:us-east-1:12345:key/1234abcd-12ab-34cd-56ef-1234567890ab" in Pulumi.dev.yaml',
+      ],
+      [
+        { alarmThresholds: { collectorConcurrencyPercent: 120 } },
+        "liveinsight:alarmThresholds.collectorConcurrencyPercent must be a share of the reservation in (0, 100]; got 120 in Pulumi.dev.yaml",
       ],
       [
         { alarmThresholds: { periodSeconds: 45 } },
@@ -247,7 +288,7 @@ describe("config", () => {
       expect(rejection({ memorysize: 512 })).to.equal(
         "liveinsight:memorysize is not a LiveInsight setting (known: memorySize, timeoutSeconds, architecture, reservedConcurrency, " +
           "logRetentionDays, eventRetentionDays, sdkMaxAttempts, sdkRetryMode, throttleRateLimit, throttleBurstLimit, corsOrigins, " +
-          "alarmEmail, protectData, integrationTimeoutMs, alarmThresholds); check its spelling in Pulumi.dev.yaml",
+          "alarmEmail, protectData, integrationTimeoutMs, trustedProxyHops, tableKmsKeyArn, alarmThresholds); check its spelling in Pulumi.dev.yaml",
       );
     });
 

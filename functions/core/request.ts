@@ -9,6 +9,11 @@ export interface HttpRequest {
   headers: Record<string, string | undefined>;
   body?: string;
   isBase64Encoded?: boolean;
+  /**
+   * The client's address, already resolved by the adapter that built the request (ip.ts
+   * `resolveClientIp`): API Gateway's source IP, or behind `trustedProxyHops` proxies the
+   * `X-Forwarded-For` entry just left of them. Absent when no trustworthy address exists.
+   */
   sourceIp?: string;
   requestId: string;
 }

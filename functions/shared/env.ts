@@ -9,6 +9,8 @@ export interface FunctionEnv {
   /** Local mode only: a DynamoDB-compatible endpoint such as dynalite. */
   endpoint?: string;
   region: string;
+  /** Trusted proxies in front of the API (TRUSTED_PROXY_HOPS, default 0: X-Forwarded-For is ignored). */
+  trustedProxyHops: number;
 }
 
 export class ConfigError extends Error {
@@ -34,6 +36,14 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function nonNegativeInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) throw new ConfigError(`Environment variable ${name} must be a whole number >= 0; got "${raw}".`);
+  return value;
+}
+
 const RETRY_MODES = ["standard", "adaptive", "legacy"] as const;
 
 /**
@@ -53,5 +63,6 @@ export function readEnv(env: Env, needs: readonly (keyof TableNames)[]): Functio
     retryMode: retryMode as FunctionEnv["retryMode"],
     endpoint: env.DYNAMODB_ENDPOINT || undefined,
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1",
+    trustedProxyHops: nonNegativeInt(env, "TRUSTED_PROXY_HOPS", 0),
   };
 }

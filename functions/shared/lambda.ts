@@ -2,18 +2,24 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { performance } from "node:perf_hooks";
 import { HttpResult, internalErrorResult } from "../core/errors";
 import type { Outcome } from "../core/collect";
+import { resolveClientIp } from "../core/ip";
 import type { HttpRequest } from "../core/request";
 import { LogSink, requestLogLine } from "./logger";
 
-/** API Gateway HTTP API payload 2.0 → the core's request. Header names arrive lower-cased. */
-export function toHttpRequest(event: APIGatewayProxyEventV2): HttpRequest {
+/**
+ * API Gateway HTTP API payload 2.0 → the core's request. Header names arrive lower-cased. The
+ * client address is resolved here, once, from the connection's source IP and — only behind
+ * `trustedProxyHops` trusted proxies — `X-Forwarded-For` (SPEC §4).
+ */
+export function toHttpRequest(event: APIGatewayProxyEventV2, trustedProxyHops = 0): HttpRequest {
+  const headers = event.headers ?? {};
   return {
     method: event.requestContext?.http?.method ?? "GET",
     path: event.rawPath ?? event.requestContext?.http?.path ?? "/",
-    headers: event.headers ?? {},
+    headers,
     body: event.body,
     isBase64Encoded: event.isBase64Encoded,
-    sourceIp: event.requestContext?.http?.sourceIp,
+    sourceIp: resolveClientIp(event.requestContext?.http?.sourceIp, headers["x-forwarded-for"], trustedProxyHops),
     requestId: event.requestContext?.requestId ?? "",
   };
 }
@@ -26,6 +32,8 @@ export interface HandlerRuntime {
   service: string;
   environment: string;
   log: LogSink;
+  /** Proxies in front of the API whose `X-Forwarded-For` entries are believed (TRUSTED_PROXY_HOPS). */
+  trustedProxyHops?: number;
 }
 
 /**
@@ -44,7 +52,7 @@ export function createHandler(runtime: HandlerRuntime, core: (request: HttpReque
     const started = performance.now();
     const isCold = coldStart;
     coldStart = false;
-    const request = toHttpRequest(event);
+    const request = toHttpRequest(event, runtime.trustedProxyHops ?? 0);
     const outcome = await core(request, context).catch(
       (error): Outcome => ({ result: internalErrorResult(), events: 0, rejected: 0, sessions: 0, sessionsCreated: 0, error }),
     );

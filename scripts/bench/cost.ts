@@ -13,6 +13,8 @@ export interface CostInputs {
   putMetricDataPerEvent: number;
   /** Application log bytes per invocation (platform lines are added). */
   appLogBytesPerRequest: number;
+  /** API access-log bytes per request; absent = not priced (the naive baseline had none). */
+  accessLogBytesPerRequest?: number;
 }
 
 export interface CostLine {
@@ -28,7 +30,7 @@ export interface CostBreakdown {
 }
 
 const EVENTS = 1_000_000;
-const fmt = (n: number) => Number(n.toPrecision(6)).toString();
+export const fmt = (n: number) => Number(n.toPrecision(6)).toString();
 
 /** Pure: the same inputs always give the same lines; `bench` prints them and the test checks them. */
 export function costPerMillionEvents(c: CostInputs): CostBreakdown {
@@ -46,11 +48,15 @@ export function costPerMillionEvents(c: CostInputs): CostBreakdown {
     { item: "CloudWatch PutMetricData", arithmetic: `${fmt(metricCalls)} calls × $${fmt(PRICES.putMetricData.usd * 1e6)}/M`, usd: metricCalls * PRICES.putMetricData.usd },
     { item: "CloudWatch Logs ingestion", arithmetic: `${fmt(requests)} × (${PLATFORM_LOG_BYTES} + ${c.appLogBytesPerRequest}) B = ${fmt(logGb)} GB × $${PRICES.logsIngestionGb.usd}/GB`, usd: logGb * PRICES.logsIngestionGb.usd },
   ];
+  if (c.accessLogBytesPerRequest) {
+    const accessGb = (requests * c.accessLogBytesPerRequest) / 1e9;
+    lines.push({ item: "Access log ingestion", arithmetic: `${fmt(requests)} × ${c.accessLogBytesPerRequest} B = ${fmt(accessGb)} GB × $${PRICES.logsIngestionGb.usd}/GB`, usd: accessGb * PRICES.logsIngestionGb.usd });
+  }
   return { name: c.name, lines, totalUsd: lines.reduce((sum, l) => sum + l.usd, 0) };
 }
 
 /**
- * The seed's design (PRICES.md worked reference): 1 event per request, x86 512 MB at 134 ms,
+ * The seed's design (docs/prices.md worked reference): 1 event per request, x86 512 MB at 134 ms,
  * 3 writes and 2 PutMetricData per event, a ~200-byte application log line.
  */
 export const NAIVE_BASELINE: CostInputs = {

@@ -2,10 +2,12 @@
 import { writeFileSync } from "node:fs";
 import { startDynamo } from "../../tests/support/dynalite";
 import { coldStart } from "./cold-start";
-import { CostBreakdown, CostInputs, costPerMillionEvents, NAIVE_BASELINE, renderBreakdown } from "./cost";
+import { allInMonthly, MonthlyCost, renderMonthly, sideBySide } from "./all-in";
+import { costPerMillionEvents, NAIVE_BASELINE, renderBreakdown } from "./cost";
+import { measureItemSizes } from "./item-sizes";
 import { PRICES, PRICES_AS_OF } from "./prices";
 import { markdownTable } from "./report";
-import { readStackConfig } from "./stacks";
+import { MeasuredInputs, stackCostInputs } from "./stacks";
 import { log } from "./stats";
 import { collectorVsFloor } from "./throughput";
 import { writeUnitsPerEvent } from "./write-units";
@@ -26,12 +28,10 @@ export function parseArgs(argv: string[]): { json?: string; quick: boolean } {
   return out;
 }
 
-function stackCost(stack: string, wruPerEvent: number, logBytes: number): CostBreakdown {
-  const cfg = readStackConfig(stack);
-  const inputs: CostInputs = { name: stack, eventsPerRequest: 10, architecture: cfg.architecture, memoryMb: cfg.memorySize,
-    durationMs: ASSUMED_DURATION_MS, writeUnitsPerEvent: wruPerEvent, putMetricDataPerEvent: 0, appLogBytesPerRequest: logBytes };
-  return costPerMillionEvents(inputs);
-}
+/** Events a month at which the all-in cost is shown. */
+export const VOLUMES = [1e6, 1e7, 1e8];
+
+const round4 = (n: number) => Math.round(n * 10000) / 10000;
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
@@ -43,22 +43,35 @@ export async function main(argv: string[]): Promise<number> {
     log("write units, batch_1 and batch_10 (20 visitors × 10 requests)");
     const batch1 = await writeUnitsPerEvent(dynamo, 1);
     const batch10 = await writeUnitsPerEvent(dynamo, 10);
-    const costs = [stackCost("dev", batch10.write_units_per_event, cold.log_line_bytes), stackCost("prod", batch10.write_units_per_event, cold.log_line_bytes), costPerMillionEvents(NAIVE_BASELINE)];
+    log("item sizes: tracker-like traffic stored in dynalite, sized by DynamoDB's rules");
+    const sizes = await measureItemSizes(dynamo);
+    const measured: MeasuredInputs = { writeUnitsPerEvent: batch10.write_units_per_event, appLogBytesPerRequest: cold.log_line_bytes, billedDurationMs: ASSUMED_DURATION_MS, eventsPerRequest: 10, sizes };
+    const stacks = ["dev", "prod"].map((stack) => stackCostInputs(stack, measured));
+    const costs = [...stacks.map((s) => s.ingestPerMillion), costPerMillionEvents(NAIVE_BASELINE)];
+    const allIn: Record<string, MonthlyCost[]> = Object.fromEntries(stacks.map((s) => [s.stack, VOLUMES.map((v) => allInMonthly(s, v))]));
     const assumptions = [
       `prices: ${PRICES_AS_OF}; ${Object.values(PRICES).map(priceText).join("; ")}`,
-      `dev/prod: 10 events per request, ${ASSUMED_DURATION_MS} ms billed per invocation (assumed, not measured: dynalite is not DynamoDB), memory/architecture from Pulumi.<stack>.yaml, WRU/event = measured batch_10, app log line = measured ${cold.log_line_bytes} B, no PutMetricData (metrics come from log filters), INIT excluded (< 1% of invocations)`,
+      `dev/prod: 10 events per request, ${ASSUMED_DURATION_MS} ms billed per invocation (assumed, not measured: dynalite is not DynamoDB), memory/architecture from Pulumi.<stack>.yaml, WRU/event = measured batch_10, app log line = measured ${cold.log_line_bytes} B, access log line from the stage's format, no PutMetricData (metrics come from log filters), INIT excluded (< 1% of invocations)`,
+      `all-in: steady state (a full retention stored), item sizes measured (${sizes.method}), ${sizes.events_per_session} events per session, no free tier, realtime reads not included (they scale with viewers, not events)`,
       "naive_baseline: 1 event/request, x86_64 512 MB at 134 ms, 3 WRU/event, 2 PutMetricData/event, 200 B app log line",
     ];
     for (const c of costs) process.stderr.write(renderBreakdown(c) + "\n");
+    for (const months of Object.values(allIn)) for (const m of months) process.stderr.write(renderMonthly(m) + "\n");
     const result = {
       collector_vs_floor: throughput,
       cold_start: cold,
       write_units_per_event: { batch_1: batch1, batch_10: batch10 },
       cost_per_million_events_usd: Object.fromEntries(costs.map((c) => [c.name, { total: Math.round(c.totalUsd * 10000) / 10000, lines: c.lines }])),
       cost_assumptions: assumptions,
+      item_sizes_bytes: sizes,
+      all_in_cost: Object.fromEntries(Object.entries(allIn).map(([stack, ms]) => [stack, ms.map((m) => ({
+        events_per_month: m.eventsPerMonth, monthly_usd: round4(m.monthlyUsd), per_million_events_usd: round4(m.perMillionUsd), lines: m.lines,
+      }))])),
     };
     if (args.json) writeFileSync(args.json, JSON.stringify(result, null, 2) + "\n");
     process.stdout.write(markdownTable(result) + "\n");
+    process.stdout.write(`\nAll-in cost (ingest + storage over retention + PITR + logs + fixed monthly), arithmetic on stderr:\n${sideBySide(allIn)}\n`);
+    process.stdout.write(`Item sizes stored (mean, + 100 B overhead): Events ${sizes.events.mean_stored_bytes} B, Sessions ${sizes.sessions.mean_stored_bytes} B, UserIndex ${sizes.user_index.mean_stored_bytes} B, ActiveSessions ${sizes.active_sessions.mean_stored_bytes} B.\n`);
     return 0;
   } finally {
     await dynamo.close();

@@ -1,7 +1,18 @@
-/** Reads a stack's Pulumi.<stack>.yaml through config.ts's own parser, so the bench prices the real settings. */
+/**
+ * A stack as the cost model sees it: its Pulumi.<stack>.yaml through config.ts's own parser (so
+ * the bench prices the real settings), and what it deploys that has a monthly price: alarm
+ * metrics, custom metrics, the dashboard, log lines per request.
+ */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { accessLogFormat } from "../../components/collector-api";
+import { buildAlarmSpecs, customMetricCount } from "../../components/metrics";
 import { CONFIG_NAMESPACE, parseConfig, StackConfig } from "../../config";
+import { TABLE_SCHEMAS, tableName } from "../../functions/shared/schema";
+import type { AllInInputs } from "./all-in";
+import { CostInputs, costPerMillionEvents } from "./cost";
+import type { ItemSizes } from "./item-sizes";
+import { PLATFORM_LOG_BYTES } from "./prices";
 
 // js-yaml ships without types in this repo; only `load` is used.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -13,4 +24,59 @@ export function readStackConfig(stack: string, root = path.resolve(__dirname, ".
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc.config ?? {})) if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
   return parseConfig(raw, stack);
+}
+
+/** Alarm metrics the stack's alarms bill: a metric-math alarm bills each metric it reads. */
+export function alarmMetricCount(cfg: StackConfig): number {
+  const specs = buildAlarmSpecs({
+    stack: cfg.stack, collectorFunctionName: "c", realtimeFunctionName: "r", apiId: "a", apiStageName: "$default",
+    tableNames: TABLE_SCHEMAS.map((s) => tableName(cfg.stack, s)), collectorReservedConcurrency: cfg.reservedConcurrency,
+  }, cfg.alarmThresholds);
+  return specs.reduce((n, s) => n + (s.kind === "math" ? s.inputs.length : 1), 0);
+}
+
+/** One access-log line as API Gateway writes it for a POST /events, with typical values (bytes + newline-free). */
+export function sampleAccessLogBytes(): number {
+  const sample: Record<string, string> = {
+    "$context.requestId": "Xyz1AbCdIAMEbQw=", "$context.apiId": "a1b2c3d4e5", "$context.requestTimeEpoch": "1764612345",
+    "$context.httpMethod": "POST", "$context.routeKey": "POST /events", "$context.path": "/events", "$context.status": "200",
+    "$context.protocol": "HTTP/1.1", "$context.responseLength": "512", "$context.responseLatency": "38",
+    "$context.integrationLatency": "31", "$context.integration.status": "200", "$context.integration.error": "-",
+    "$context.integrationErrorMessage": "-", "$context.error.message": "-",
+  };
+  const line = accessLogFormat().replace(/\$context\.[A-Za-z.]+/g, (v) => {
+    if (!(v in sample)) throw new Error(`No sample value for ${v}; add one so the access-log cost stays measured`);
+    return sample[v]!;
+  });
+  return Buffer.byteLength(line, "utf8");
+}
+
+export interface MeasuredInputs {
+  readonly writeUnitsPerEvent: number;
+  readonly appLogBytesPerRequest: number;
+  readonly billedDurationMs: number;
+  readonly eventsPerRequest: number;
+  readonly sizes: ItemSizes;
+}
+
+export function stackCostInputs(stack: string, m: MeasuredInputs): AllInInputs {
+  const cfg = readStackConfig(stack);
+  const access = sampleAccessLogBytes();
+  const ingest: CostInputs = {
+    name: stack, eventsPerRequest: m.eventsPerRequest, architecture: cfg.architecture, memoryMb: cfg.memorySize, durationMs: m.billedDurationMs,
+    writeUnitsPerEvent: m.writeUnitsPerEvent, putMetricDataPerEvent: 0, appLogBytesPerRequest: m.appLogBytesPerRequest, accessLogBytesPerRequest: access,
+  };
+  const requestsPerMillion = 1e6 / m.eventsPerRequest;
+  return {
+    stack,
+    ingestPerMillion: costPerMillionEvents(ingest),
+    sizes: m.sizes,
+    eventRetentionDays: cfg.eventRetentionDays,
+    logRetentionDays: cfg.logRetentionDays,
+    pitr: cfg.protectData,
+    logBytesPerMillion: requestsPerMillion * (PLATFORM_LOG_BYTES + m.appLogBytesPerRequest + access),
+    alarmMetrics: alarmMetricCount(cfg),
+    customMetrics: customMetricCount(),
+    dashboards: 1,
+  };
 }

@@ -1,11 +1,16 @@
 import { expect } from "chai";
 import { costPerMillionEvents, CostInputs, NAIVE_BASELINE } from "../../scripts/bench/cost";
-import { readStackConfig } from "../../scripts/bench/stacks";
+import { AllInInputs, allInMonthly } from "../../scripts/bench/all-in";
+import type { ItemSizes } from "../../scripts/bench/item-sizes";
+import { measureItemSizes } from "../../scripts/bench/item-sizes";
+import { alarmMetricCount, readStackConfig, sampleAccessLogBytes } from "../../scripts/bench/stacks";
+import { accessLogFormat } from "../../components/collector-api";
+import { startDynamo } from "../support/dynalite";
 
 const usd = (b: ReturnType<typeof costPerMillionEvents>) => Object.fromEntries(b.lines.map((l) => [l.item, l.usd]));
 
 describe("bench cost per million events", () => {
-  it("prices the naive baseline line by line as PRICES.md's worked reference (≈ $24.42)", () => {
+  it("prices the naive baseline line by line as docs/prices.md's worked reference (≈ $24.42)", () => {
     const b = costPerMillionEvents(NAIVE_BASELINE);
     const lines = usd(b);
     expect(lines["API Gateway HTTP"]).to.be.closeTo(1.0, 1e-9); // 1 M requests × $1/M
@@ -52,5 +57,70 @@ describe("bench cost per million events", () => {
       "2000000 calls × $10/M",
       "1000000 × (261 + 200) B = 0.461 GB × $0.5/GB",
     ]);
+  });
+});
+
+describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
+  const sizes: ItemSizes = {
+    events: { items: 10, mean_stored_bytes: 500 }, sessions: { items: 1, mean_stored_bytes: 400 },
+    user_index: { items: 1, mean_stored_bytes: 150 }, active_sessions: { items: 1, mean_stored_bytes: 200 },
+    events_per_session: 10, method: "fixture",
+  };
+  const ingest = costPerMillionEvents({ ...NAIVE_BASELINE, name: "x" });
+  const inputs = (pitr: boolean): AllInInputs => ({
+    stack: "x", ingestPerMillion: ingest, sizes, eventRetentionDays: 365.25, logRetentionDays: 30.4375, pitr,
+    logBytesPerMillion: 1e8, alarmMetrics: 25, customMetrics: 10, dashboards: 1,
+  });
+
+  it("prices a year of retention at 1 M events/month line by line (steady state)", () => {
+    const m = allInMonthly(inputs(true), 1e6);
+    const lines = Object.fromEntries(m.lines.map((l) => [l.item, l.usd]));
+    expect(lines.Ingest).to.be.closeTo(24.4222, 1e-4);
+    expect(lines["Events storage"]).to.be.closeTo(1.5, 1e-9); // 1e6 × 500 B × 12 months = 6 GB × $0.25
+    expect(lines["Sessions storage"]).to.be.closeTo(0.12, 1e-9); // 1e5 × 400 B × 12 = 0.48 GB × $0.25
+    expect(lines["UserIndex storage"]).to.be.closeTo(0.045, 1e-9); // 1e5 × 150 B × 12 = 0.18 GB
+    expect(lines["ActiveSessions storage"]).to.be.closeTo((1e5 * 200 * (2 / 30.4375) / 1e9) * 0.25, 1e-12);
+    const tableGb = 6 + 0.48 + (1e5 * 200 * (2 / 30.4375)) / 1e9; // the index is not backed up
+    expect(lines.PITR).to.be.closeTo(tableGb * 0.2, 1e-9);
+    expect(lines["Log storage"]).to.be.closeTo(0.003, 1e-9); // 0.1 GB × 1 month × $0.03
+    expect([lines.Alarms, lines.Dashboard, lines["Custom metrics"]]).to.deep.equal([2.5, 3, 3]);
+    expect(m.perMillionUsd).to.be.closeTo(m.monthlyUsd, 1e-9);
+    expect(m.lines.find((l) => l.item === "Events storage")!.arithmetic).to.equal("1000000 ev × 500 B × 365.25 d/30.4375 d = 6 GB × $0.25");
+  });
+
+  it("spreads the fixed monthly costs over the volume and drops PITR when the stack has none", () => {
+    const at1 = allInMonthly(inputs(false), 1e6);
+    const at100 = allInMonthly(inputs(false), 1e8);
+    expect(at1.lines.map((l) => l.item)).not.to.include("PITR");
+    const fixed = 2.5 + 3 + 3;
+    expect(at1.perMillionUsd - at100.perMillionUsd).to.be.closeTo(fixed - fixed / 100, 1e-9);
+  });
+
+  it("counts the alarm metrics each committed stack bills: metric-math alarms bill each metric they read", () => {
+    // dev: 20 alarms (no concurrency alarm while unreserved), 4 of them metric math over 2 metrics.
+    expect(alarmMetricCount(readStackConfig("dev"))).to.equal(16 + 4 * 2);
+    // prod reserves concurrency, so the collector's concurrency alarm is added.
+    expect(alarmMetricCount(readStackConfig("prod"))).to.equal(17 + 4 * 2);
+  });
+
+  it("prices the access log from the stage's own format", () => {
+    const bytes = sampleAccessLogBytes();
+    expect(bytes).to.be.within(300, 400);
+    const line = JSON.parse(accessLogFormat().replace(/\$context\.[A-Za-z.]+/g, "v")) as Record<string, string>;
+    expect(Object.keys(line)).to.include.members(["apiId", "status", "integrationStatus", "integrationError"]);
+  });
+
+  it("measures stored item sizes from what the collector really wrote to dynalite", async () => {
+    const dynamo = await startDynamo();
+    try {
+      const sizes = await measureItemSizes(dynamo, 3, 10);
+      expect([sizes.events.items, sizes.sessions.items, sizes.user_index.items, sizes.active_sessions.items, sizes.events_per_session]).to.deep.equal([30, 3, 3, 3, 10]);
+      // A stored event: ~400 B of attributes (Chrome user agent, URL, ids, properties) + 100 B overhead.
+      expect(sizes.events.mean_stored_bytes).to.be.within(450, 560);
+      // A KEYS_ONLY index entry: session_id + user_id + start_time + 100 B.
+      expect(sizes.user_index.mean_stored_bytes).to.be.within(140, 180);
+    } finally {
+      await dynamo.close();
+    }
   });
 });

@@ -12,7 +12,6 @@ function expectedTables(stack: string, protectData: boolean): Record<string, any
     billingMode: "PAY_PER_REQUEST",
     hashKey: "session_id",
     ttl: { attributeName: "expires_at", enabled: true },
-    serverSideEncryption: { enabled: true },
     pointInTimeRecovery: { enabled: protectData },
     deletionProtectionEnabled: protectData,
   };
@@ -67,7 +66,7 @@ describe("components/analytics-tables", () => {
         for (const table of tables) expect(table.parent).to.equal(component.urn);
       });
 
-      it(`creates on-demand tables with TTL and SSE${protectData ? ", PITR and deletion protection" : ", without PITR or deletion protection"}`, () => {
+      it(`creates on-demand tables with TTL and the AWS-owned key${protectData ? ", PITR and deletion protection" : ", without PITR or deletion protection"}`, () => {
         const byName = (a: Record<string, any>, b: Record<string, any>) => a.name.localeCompare(b.name);
         const actual = ofType(runs[stack], TABLE).map((t) => t.inputs);
         expect(actual.sort(byName)).to.deep.equal(expectedTables(stack, protectData).sort(byName));
@@ -99,5 +98,12 @@ describe("components/analytics-tables", () => {
     expect(tableArgs("qa", EVENTS_TABLE, false)).to.deep.include({ name: "LiveInsight-qa-Events", hashKey: "session_id", rangeKey: "event_key" });
     expect(tableArgs("qa", EVENTS_TABLE, false).globalSecondaryIndexes).to.equal(undefined);
     expect(tableArgs("qa", SESSIONS_TABLE, true)).to.deep.include({ deletionProtectionEnabled: true, pointInTimeRecovery: { enabled: true } });
+  });
+
+  it("keeps DynamoDB's free AWS-owned key unless a customer-managed key is configured", () => {
+    // `enabled: true` without a key ARN would select the KMS-managed aws/dynamodb key instead.
+    expect(tableArgs("qa", EVENTS_TABLE, false).serverSideEncryption).to.equal(undefined);
+    const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    expect(tableArgs("qa", EVENTS_TABLE, false, key).serverSideEncryption).to.deep.equal({ enabled: true, kmsKeyArn: key });
   });
 });

@@ -37,7 +37,7 @@ const STACKS: Record<string, StackExpectations> = {
   },
   prod: {
     memorySize: 512,
-    reservedConcurrency: 100,
+    reservedConcurrency: 50,
     logRetentionDays: 90,
     eventRetentionDays: 395,
     throttle: { throttlingRateLimit: 500, throttlingBurstLimit: 1000 },
@@ -179,14 +179,14 @@ describe("components/collector-api", () => {
 
       it("deploys a throttled $default stage with JSON access logs to their own log group", () => {
         const accessLogs = one(runs[stack], "aws:cloudwatch/logGroup:LogGroup", "api-access-logs");
-        expect(accessLogs.inputs).to.deep.equal({ name: `/aws/apigateway/LiveInsight-${stack}/access`, retentionInDays: want.logRetentionDays });
+        expect(accessLogs.inputs).to.deep.equal({ name: `/aws/vendedlogs/apigateway/LiveInsight-${stack}/access`, retentionInDays: want.logRetentionDays });
         expect(one(runs[stack], "aws:apigatewayv2/stage:Stage", "api-stage").inputs).to.deep.equal({
           apiId,
           name: "$default",
           autoDeploy: true,
           defaultRouteSettings: want.throttle,
           accessLogSettings: {
-            destinationArn: `arn:aws:logs:${REGION}:${ACCT}:log-group:/aws/apigateway/LiveInsight-${stack}/access`,
+            destinationArn: `arn:aws:logs:${REGION}:${ACCT}:log-group:/aws/vendedlogs/apigateway/LiveInsight-${stack}/access`,
             format: accessLogFormat(),
           },
         });
@@ -249,6 +249,7 @@ describe("components/collector-api", () => {
           EVENT_RETENTION_DAYS: String(want.eventRetentionDays),
           AWS_MAX_ATTEMPTS: "3",
           AWS_RETRY_MODE: "standard",
+          TRUSTED_PROXY_HOPS: "0",
         };
       }
 
@@ -278,7 +279,9 @@ describe("components/collector-api", () => {
         EVENT_RETENTION_DAYS: "7",
         AWS_MAX_ATTEMPTS: "5",
         AWS_RETRY_MODE: "adaptive",
+        TRUSTED_PROXY_HOPS: "0",
       });
+      expect(collectorEnvironment({ ...settings, trustedProxyHops: 2 }).TRUSTED_PROXY_HOPS).to.equal("2");
     });
 
     it("realtimeEnvironment passes only the table the realtime function reads", () => {
@@ -290,6 +293,12 @@ describe("components/collector-api", () => {
       expect(Object.keys(format)).to.include.members(["requestId", "routeKey", "status", "responseLatency", "integrationLatency", "integrationError"]);
       for (const value of Object.values(format)) expect(value).to.match(/^\$context\.[A-Za-z.]+$/);
       expect(accessLogFormat()).not.to.match(/sourceIp|userAgent/);
+    });
+
+    it("accessLogFormat logs the status the function answered and the integration's error, not Lambda's invoke status", () => {
+      const format = JSON.parse(accessLogFormat()) as Record<string, string>;
+      expect(format).to.include({ status: "$context.status", integrationStatus: "$context.integration.status", integrationError: "$context.integration.error" });
+      expect(Object.values(format)).not.to.include("$context.integrationStatus");
     });
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { FILTER_DIMENSIONS, METRIC_FILTERS } from "../../components/metrics";
+import { METRIC_FILTERS } from "../../components/metrics";
 import { capturedCollectorRequests } from "../support/captured-logs";
 import { evaluateMetricFilter } from "../support/filter-pattern";
 
@@ -9,15 +9,17 @@ describe("metric filters on lines captured from the real collector", () => {
     const requests = await capturedCollectorRequests();
     const published = requests.map(({ name, lines }) => {
       const perMetric: Record<string, number | null> = {};
-      for (const filter of METRIC_FILTERS) {
-        const result = evaluateMetricFilter({ ...filter, dimensions: FILTER_DIMENSIONS }, lines[0]);
+      for (const filter of METRIC_FILTERS.filter((f) => f.sources.includes("collector"))) {
+        const result = evaluateMetricFilter(filter, lines[0]);
         if (filter.metricName !== "ProcessingTime") perMetric[filter.metricName] = result.matched ? (result.value ?? null) : null;
         else perMetric.ProcessingTime = result.matched ? 1 : null; // latency varies: only assert it is published
-        if (result.matched) expect(result.dimensions).to.deep.equal({ Environment: "dev" });
+        const dimensions = "Function" in filter.dimensions ? { Environment: "dev", Function: "collector" } : { Environment: "dev" };
+        if (result.matched) expect(result.dimensions).to.deep.equal(dimensions);
       }
       return [name, perMetric];
     });
-    const row = (ep: number | null, er: number | null, sc: number | null, pe: number | null) => ({ EventsProcessed: ep, EventsRejected: er, SessionsCreated: sc, ProcessingTime: 1, ProcessingErrors: pe });
+    const row = (ep: number | null, er: number | null, sc: number | null, pe: number | null) =>
+      ({ EventsProcessed: ep, EventsRejected: er, SessionsCreated: sc, ProcessingTime: 1, ProcessingErrors: pe, Requests: 1, ServerErrors: pe });
     expect(published).to.deep.equal([
       ["single", row(1, null, 1, null)],
       ["batch", row(5, null, 1, null)],

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { CUSTOM_NAMESPACE, CustomMetricName, FILTER_DIMENSIONS, METRIC_FILTERS, MetricFilterDef } from "../../components/metrics";
+import { ACCESS_FILTER_DIMENSIONS, CUSTOM_NAMESPACE, CustomMetricName, FILTER_DIMENSIONS, FUNCTION_FILTER_DIMENSIONS, METRIC_FILTERS, MetricFilterDef } from "../../components/metrics";
+import { accessLogFormat } from "../../components/collector-api";
 import {
   evaluateMetricFilter, extractMetricValue, matchesFilterPattern, parseFilterPattern,
 } from "../support/filter-pattern";
@@ -19,37 +20,37 @@ const COLLECTOR_LOG_FIXTURES: readonly LogFixture[] = [
   {
     name: "200, one event, new session, cold start",
     line: '{"timestamp":"2025-01-15T10:00:00.000Z","level":"INFO","message":"request completed","service":"collector","environment":"dev","request_id":"req-1","cold_start":true,"events":1,"rejected":0,"sessions":1,"sessions_created":1,"processing_time_ms":12,"status":200}',
-    publishes: { EventsProcessed: 1, SessionsCreated: 1, ProcessingTime: 12 },
+    publishes: { EventsProcessed: 1, SessionsCreated: 1, ProcessingTime: 12, Requests: 1 },
   },
   {
     name: "200, batch of 3 into known sessions",
     line: '{"timestamp":"2025-01-15T10:00:01.000Z","level":"INFO","message":"request completed","service":"collector","environment":"dev","request_id":"req-2","cold_start":false,"events":3,"rejected":0,"sessions":2,"sessions_created":0,"processing_time_ms":8,"status":200}',
-    publishes: { EventsProcessed: 3, ProcessingTime: 8 },
+    publishes: { EventsProcessed: 3, ProcessingTime: 8, Requests: 1 },
   },
   {
     name: "400 validation error rejecting 2 events",
     line: '{"timestamp":"2025-01-15T10:00:02.000Z","level":"WARN","message":"request completed","service":"collector","environment":"dev","request_id":"req-3","cold_start":false,"events":0,"rejected":2,"sessions":0,"sessions_created":0,"processing_time_ms":1,"status":400,"error_name":"ValidationError","error_message":"events[1].event_type is required"}',
-    publishes: { EventsRejected: 2, ProcessingTime: 1 },
+    publishes: { EventsRejected: 2, ProcessingTime: 1, Requests: 1 },
   },
   {
     name: "400 malformed JSON (the body counts as one rejected event, as the collector logs it)",
     line: '{"timestamp":"2025-01-15T10:00:03.000Z","level":"WARN","message":"request completed","service":"collector","environment":"dev","request_id":"req-4","cold_start":false,"events":0,"rejected":1,"sessions":0,"sessions_created":0,"processing_time_ms":0,"status":400,"error_name":"InvalidJSON","error_message":"Body is not valid JSON"}',
-    publishes: { EventsRejected: 1, ProcessingTime: 0 },
+    publishes: { EventsRejected: 1, ProcessingTime: 0, Requests: 1 },
   },
   {
     name: "405 wrong method (no events either way)",
     line: '{"timestamp":"2025-01-15T10:00:03.500Z","level":"WARN","message":"request completed","service":"collector","environment":"dev","request_id":"req-4b","cold_start":false,"events":0,"rejected":0,"sessions":0,"sessions_created":0,"processing_time_ms":0,"status":405,"error_name":"MethodNotAllowed","error_message":"Use POST"}',
-    publishes: { ProcessingTime: 0 },
+    publishes: { ProcessingTime: 0, Requests: 1 },
   },
   {
     name: "503 storage failure after storing some events",
     line: '{"timestamp":"2025-01-15T10:00:04.000Z","level":"ERROR","message":"request completed","service":"collector","environment":"dev","request_id":"req-5","cold_start":false,"events":2,"rejected":0,"sessions":1,"sessions_created":1,"processing_time_ms":2950,"status":503,"error_name":"StorageUnavailable","error_message":"DynamoDB unavailable after retries"}',
-    publishes: { SessionsCreated: 1, ProcessingTime: 2950, ProcessingErrors: 1 },
+    publishes: { SessionsCreated: 1, ProcessingTime: 2950, ProcessingErrors: 1, Requests: 1, ServerErrors: 1 },
   },
   {
-    name: "realtime request line (other service)",
+    name: "realtime request line (other service: only the per-function filters count it)",
     line: '{"timestamp":"2025-01-15T10:00:05.000Z","level":"ERROR","message":"request completed","service":"realtime","environment":"dev","request_id":"req-6","cold_start":false,"events":0,"rejected":0,"sessions":0,"sessions_created":0,"processing_time_ms":40,"status":500,"error_name":"Error","error_message":"scan failed"}',
-    publishes: {},
+    publishes: { Requests: 1, ServerErrors: 1 },
   },
   {
     name: "another collector JSON line that is not the request summary",
@@ -86,38 +87,61 @@ const filterFor = (metricName: CustomMetricName): MetricFilterDef => {
   return found;
 };
 
+/** The filters on the functions' own log groups (the access-log filter is tested below). */
+const FUNCTION_FILTERS = METRIC_FILTERS.filter((f) => !f.sources.includes("access"));
+
+/** The dimensions a datapoint of `filter` carries for a fixture line, written out per dimension set. */
+function expectedDimensions(filter: MetricFilterDef, line: string): Record<string, string> {
+  if (filter.dimensions === FUNCTION_FILTER_DIMENSIONS) return { Environment: "dev", Function: JSON.parse(line).service };
+  return { Environment: "dev" };
+}
+
 describe("collector metric filters", () => {
-  it("define exactly the five custom metrics of SPEC §5 with their units", () => {
-    expect(METRIC_FILTERS.map((f) => [f.metricName, f.value, f.unit])).to.deep.equal([
-      ["EventsProcessed", "$.events", "Count"],
-      ["EventsRejected", "$.rejected", "Count"],
-      ["SessionsCreated", "$.sessions_created", "Count"],
-      ["ProcessingTime", "$.processing_time_ms", "Milliseconds"],
-      ["ProcessingErrors", "1", "Count"],
+  it("define the five custom metrics of SPEC §5, the per-function Requests / ServerErrors and the access-log 429s", () => {
+    expect(METRIC_FILTERS.map((f) => [f.metricName, f.value, f.unit, f.sources.join("+")])).to.deep.equal([
+      ["EventsProcessed", "$.events", "Count", "collector"],
+      ["EventsRejected", "$.rejected", "Count", "collector"],
+      ["SessionsCreated", "$.sessions_created", "Count", "collector"],
+      ["ProcessingTime", "$.processing_time_ms", "Milliseconds", "collector"],
+      ["ProcessingErrors", "1", "Count", "collector"],
+      ["Requests", "1", "Count", "collector+realtime"],
+      ["ServerErrors", "1", "Count", "collector+realtime"],
+      ["ThrottledRequests", "1", "Count", "access"],
     ]);
     expect(CUSTOM_NAMESPACE).to.equal("LiveInsight");
     expect(FILTER_DIMENSIONS).to.deep.equal({ Environment: "$.environment" });
+    expect(FUNCTION_FILTER_DIMENSIONS).to.deep.equal({ Environment: "$.environment", Function: "$.service" });
+    expect(ACCESS_FILTER_DIMENSIONS).to.deep.equal({ ApiId: "$.apiId" });
   });
 
-  for (const filter of METRIC_FILTERS) {
+  for (const filter of FUNCTION_FILTERS) {
     describe(filter.metricName, () => {
       for (const fixture of COLLECTOR_LOG_FIXTURES) {
         const expected = fixture.publishes[filter.metricName];
-        const behaviour = expected === undefined ? "publishes nothing" : `publishes ${expected} with Environment=dev`;
+        const behaviour = expected === undefined ? "publishes nothing" : `publishes ${expected} with its dimensions`;
         it(`${behaviour} for: ${fixture.name}`, () => {
-          const result = evaluateMetricFilter({ ...filter, dimensions: FILTER_DIMENSIONS }, fixture.line);
+          const result = evaluateMetricFilter(filter, fixture.line);
           if (expected === undefined) {
             expect(result.value, JSON.stringify(result)).to.equal(undefined);
           } else {
-            expect(result).to.deep.equal({ matched: true, value: expected, dimensions: { Environment: "dev" } });
+            expect(result).to.deep.equal({ matched: true, value: expected, dimensions: expectedDimensions(filter, fixture.line) });
           }
         });
       }
     });
   }
 
+  it("ThrottledRequests counts the access log's 429s and nothing else", () => {
+    // A line exactly as the stage's access-log format renders it: every value a quoted string, "-" when absent.
+    const access = (status: string) => accessLogFormat().replace(/\$context\.[A-Za-z.]+/g, (v) => ({ "$context.apiId": "abc123", "$context.status": status })[v] ?? "-");
+    const filter = filterFor("ThrottledRequests");
+    expect(evaluateMetricFilter(filter, access("429"))).to.deep.equal({ matched: true, value: 1, dimensions: { ApiId: "abc123" } });
+    for (const status of ["200", "400", "503", "4290"]) expect(evaluateMetricFilter(filter, access(status)).matched, status).to.equal(false);
+    for (const fixture of COLLECTOR_LOG_FIXTURES) expect(matchesFilterPattern(filter.pattern, fixture.line), fixture.name).to.equal(false);
+  });
+
   it("each filter both matches and rejects at least one fixture", () => {
-    for (const filter of METRIC_FILTERS) {
+    for (const filter of FUNCTION_FILTERS) {
       const outcomes = COLLECTOR_LOG_FIXTURES.map((f) => matchesFilterPattern(filter.pattern, f.line));
       expect(outcomes, filter.metricName).to.include(true).and.to.include(false);
     }
@@ -138,14 +162,14 @@ describe("collector metric filters", () => {
 
   it("publishes no datapoint for a line without environment (the dimension comes from the line)", () => {
     const line = withFields(lineWhere((e) => isCollector(e) && e.status === 200), { environment: undefined });
-    const result = evaluateMetricFilter({ ...filterFor("EventsProcessed"), dimensions: FILTER_DIMENSIONS }, line);
+    const result = evaluateMetricFilter(filterFor("EventsProcessed"), line);
     expect(result).to.deep.equal({ matched: true });
   });
 
   it("publishes no datapoint when a counted field is a string instead of a number", () => {
     const ok = lineWhere((e) => isCollector(e) && e.status === 200);
     const line = withFields(ok, { processing_time_ms: String(JSON.parse(ok).processing_time_ms) });
-    expect(evaluateMetricFilter({ ...filterFor("ProcessingTime"), dimensions: FILTER_DIMENSIONS }, line).value).to.equal(undefined);
+    expect(evaluateMetricFilter(filterFor("ProcessingTime"), line).value).to.equal(undefined);
   });
 
   it("every pattern fits the 1024-character limit of a metric filter", () => {

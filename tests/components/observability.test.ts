@@ -18,13 +18,17 @@ let sink: Recorded[] = [];
 let Observability: typeof ObservabilityClass;
 
 const DEV_THRESHOLDS: AlarmThresholds = {
-  collectorErrorRatePercent: 5, collectorP99DurationMs: 5000, functionThrottles: 10, api5xxRatePercent: 5,
-  apiP99LatencyMs: 5000, tableThrottleEvents: 50, processingErrors: 20, periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 3,
+  collectorErrorRatePercent: 5, functionErrors: 3, collectorP99DurationMs: 5000, realtimeP99DurationMs: 4000, collectorConcurrencyPercent: 90,
+  functionThrottles: 10, api5xxRatePercent: 5, api4xxRatePercent: 30, apiThrottledRequests: 200,
+  apiP99LatencyMs: 5000, tableThrottleEvents: 50, processingErrors: 20, eventsRejected: 1000, periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 3,
 };
 const PROD_THRESHOLDS: AlarmThresholds = {
-  collectorErrorRatePercent: 1, collectorP99DurationMs: 1000, functionThrottles: 0, api5xxRatePercent: 1,
-  apiP99LatencyMs: 1500, tableThrottleEvents: 0, processingErrors: 0, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3,
+  collectorErrorRatePercent: 1, functionErrors: 0, collectorP99DurationMs: 1000, realtimeP99DurationMs: 600, collectorConcurrencyPercent: 80,
+  functionThrottles: 0, api5xxRatePercent: 1, api4xxRatePercent: 5, apiThrottledRequests: 10,
+  apiP99LatencyMs: 1500, tableThrottleEvents: 0, processingErrors: 0, eventsRejected: 50, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3,
 };
+/** prod-like: reserved; dev-like: unreserved (no concurrency alarm). */
+const RESERVED: Record<string, number> = { dev: -1, prod: 40 };
 
 function argsFor(stack: string, thresholds: AlarmThresholds, alarmEmail?: string): ObservabilityArgs {
   return {
@@ -32,6 +36,9 @@ function argsFor(stack: string, thresholds: AlarmThresholds, alarmEmail?: string
     collectorFunctionName: `liveinsight-${stack}-collector`,
     realtimeFunctionName: `liveinsight-${stack}-realtime`,
     collectorLogGroupName: `/aws/lambda/liveinsight-${stack}-collector`,
+    realtimeLogGroupName: `/aws/lambda/liveinsight-${stack}-realtime`,
+    accessLogGroupName: `/aws/vendedlogs/apigateway/liveinsight-${stack}/access`,
+    collectorReservedConcurrency: RESERVED[stack],
     apiId: `api${stack}01`,
     apiStageName: "$default",
     tableNames: [`LiveInsight-${stack}-Events`, `LiveInsight-${stack}-Sessions`, `LiveInsight-${stack}-ActiveSessions`],
@@ -99,7 +106,7 @@ type Expected = { name: string; threshold: number; treatMissingData: string } & 
 
 function rateQueries(ns: string, dims: Record<string, string>, num: [string, string], den: [string, string], period: number, label: string) {
   const q = ([id, metricName]: [string, string]) => ({ id, returnData: false, metric: { namespace: ns, metricName, dimensions: dims, period, stat: "Sum" } });
-  return [q(num), q(den), { id: "rate", expression: `IF(${den[0]} > 0, 100 * ${num[0]} / ${den[0]}, 0)`, label, returnData: true }];
+  return [q(num), q(den), { id: "rate", expression: `IF(${den[0]} > 0, 100 * FILL(${num[0]}, 0) / ${den[0]}, 0)`, label, returnData: true }];
 }
 
 function expectedAlarms(stack: string, t: AlarmThresholds): Expected[] {
@@ -112,24 +119,37 @@ function expectedAlarms(stack: string, t: AlarmThresholds): Expected[] {
     name: `LiveInsight-${stack}-${label}-${rw}ThrottleEvents`, threshold: t.tableThrottleEvents, treatMissingData: "notBreaching",
     metric: { namespace: "AWS/DynamoDB", metricName: `${rw}ThrottleEvents`, dimensions: { TableName: `LiveInsight-${stack}-${label}` }, stat: sum },
   })));
+  const perFunction = (label: string, name: pulumi.Input<string>, p99Ms: number): Expected[] => [
+    { name: `LiveInsight-${stack}-${label}-ErrorRate`, threshold: t.collectorErrorRatePercent, treatMissingData: "notBreaching",
+      queries: rateQueries("LiveInsight", { Environment: stack, Function: label.toLowerCase() }, ["serverErrors", "ServerErrors"], ["requests", "Requests"], t.periodSeconds, `${label} 5xx rate (%)`) },
+    { name: `LiveInsight-${stack}-${label}-Errors`, threshold: t.functionErrors, treatMissingData: "notBreaching",
+      metric: { namespace: "AWS/Lambda", metricName: "Errors", dimensions: fn(name), stat: sum } },
+    { name: `LiveInsight-${stack}-${label}-P99Duration`, threshold: p99Ms, treatMissingData: "missing",
+      metric: { namespace: "AWS/Lambda", metricName: "Duration", dimensions: fn(name), stat: p99 } },
+    { name: `LiveInsight-${stack}-${label}-Throttles`, threshold: t.functionThrottles, treatMissingData: "notBreaching",
+      metric: { namespace: "AWS/Lambda", metricName: "Throttles", dimensions: fn(name), stat: sum } },
+  ];
+  const concurrency: Expected[] = RESERVED[stack]! > 0 ? [{
+    name: `LiveInsight-${stack}-Collector-ConcurrentExecutions`, threshold: (RESERVED[stack]! * t.collectorConcurrencyPercent) / 100, treatMissingData: "notBreaching",
+    metric: { namespace: "AWS/Lambda", metricName: "ConcurrentExecutions", dimensions: fn(a.collectorFunctionName), stat: { statistic: "Maximum" } },
+  }] : [];
   return [
-    { name: `LiveInsight-${stack}-Collector-ErrorRate`, threshold: t.collectorErrorRatePercent, treatMissingData: "notBreaching",
-      queries: rateQueries("AWS/Lambda", fn(a.collectorFunctionName), ["errors", "Errors"], ["invocations", "Invocations"], t.periodSeconds, "Collector error rate (%)") },
-    { name: `LiveInsight-${stack}-Collector-P99Duration`, threshold: t.collectorP99DurationMs, treatMissingData: "missing",
-      metric: { namespace: "AWS/Lambda", metricName: "Duration", dimensions: fn(a.collectorFunctionName), stat: p99 } },
-    { name: `LiveInsight-${stack}-Collector-Throttles`, threshold: t.functionThrottles, treatMissingData: "notBreaching",
-      metric: { namespace: "AWS/Lambda", metricName: "Throttles", dimensions: fn(a.collectorFunctionName), stat: sum } },
-    { name: `LiveInsight-${stack}-Realtime-ErrorRate`, threshold: t.collectorErrorRatePercent, treatMissingData: "notBreaching",
-      queries: rateQueries("AWS/Lambda", fn(a.realtimeFunctionName), ["errors", "Errors"], ["invocations", "Invocations"], t.periodSeconds, "Realtime error rate (%)") },
-    { name: `LiveInsight-${stack}-Realtime-Throttles`, threshold: t.functionThrottles, treatMissingData: "notBreaching",
-      metric: { namespace: "AWS/Lambda", metricName: "Throttles", dimensions: fn(a.realtimeFunctionName), stat: sum } },
+    ...perFunction("Collector", a.collectorFunctionName, t.collectorP99DurationMs),
+    ...concurrency,
+    ...perFunction("Realtime", a.realtimeFunctionName, t.realtimeP99DurationMs),
     { name: `LiveInsight-${stack}-Api-5xxRate`, threshold: t.api5xxRatePercent, treatMissingData: "notBreaching",
       queries: rateQueries("AWS/ApiGateway", api, ["serverErrors", "5xx"], ["requests", "Count"], t.periodSeconds, "API 5xx rate (%)") },
+    { name: `LiveInsight-${stack}-Api-4xxRate`, threshold: t.api4xxRatePercent, treatMissingData: "notBreaching",
+      queries: rateQueries("AWS/ApiGateway", api, ["clientErrors", "4xx"], ["requests", "Count"], t.periodSeconds, "API 4xx rate (%)") },
+    { name: `LiveInsight-${stack}-Api-Throttled`, threshold: t.apiThrottledRequests, treatMissingData: "notBreaching",
+      metric: { namespace: "LiveInsight", metricName: "ThrottledRequests", dimensions: { ApiId: a.apiId as string }, stat: sum } },
     { name: `LiveInsight-${stack}-Api-P99Latency`, threshold: t.apiP99LatencyMs, treatMissingData: "missing",
       metric: { namespace: "AWS/ApiGateway", metricName: "Latency", dimensions: api, stat: p99 } },
     ...tables,
     { name: `LiveInsight-${stack}-Collector-ProcessingErrors`, threshold: t.processingErrors, treatMissingData: "notBreaching",
       metric: { namespace: "LiveInsight", metricName: "ProcessingErrors", dimensions: { Environment: stack }, stat: sum } },
+    { name: `LiveInsight-${stack}-Collector-EventsRejected`, threshold: t.eventsRejected, treatMissingData: "notBreaching",
+      metric: { namespace: "LiveInsight", metricName: "EventsRejected", dimensions: { Environment: stack }, stat: sum } },
   ];
 }
 
@@ -144,32 +164,51 @@ function expectedAlarmInputs(e: Expected, t: AlarmThresholds, topicArn: string):
   return { ...common, namespace, metricName, dimensions, period: t.periodSeconds, ...stat };
 }
 
-const EXPECTED_FILTERS: [string, string, string, string][] = [
-  ["EventsProcessed", '{ $.service = "collector" && $.message = "request completed" && $.status = 200 && $.events > 0 }', "$.events", "Count"],
-  ["EventsRejected", '{ $.service = "collector" && $.message = "request completed" && $.rejected > 0 }', "$.rejected", "Count"],
-  ["SessionsCreated", '{ $.service = "collector" && $.message = "request completed" && $.sessions_created > 0 }', "$.sessions_created", "Count"],
-  ["ProcessingTime", '{ $.service = "collector" && $.message = "request completed" && $.processing_time_ms >= 0 }', "$.processing_time_ms", "Milliseconds"],
-  ["ProcessingErrors", '{ $.service = "collector" && $.message = "request completed" && $.level = "ERROR" }', "1", "Count"],
+const EVENT_LINE = '$.service = "collector" && $.message = "request completed"';
+const ENV = { Environment: "$.environment" };
+const PER_FUNCTION = { Environment: "$.environment", Function: "$.service" };
+/** [AWS filter name suffix, log group kind, metric, pattern, value, unit, dimensions] */
+const EXPECTED_FILTERS: [string, "collector" | "realtime" | "access", string, string, string, string, Record<string, string>][] = [
+  ["EventsProcessed", "collector", "EventsProcessed", `{ ${EVENT_LINE} && $.status = 200 && $.events > 0 }`, "$.events", "Count", ENV],
+  ["EventsRejected", "collector", "EventsRejected", `{ ${EVENT_LINE} && $.rejected > 0 }`, "$.rejected", "Count", ENV],
+  ["SessionsCreated", "collector", "SessionsCreated", `{ ${EVENT_LINE} && $.sessions_created > 0 }`, "$.sessions_created", "Count", ENV],
+  ["ProcessingTime", "collector", "ProcessingTime", `{ ${EVENT_LINE} && $.processing_time_ms >= 0 }`, "$.processing_time_ms", "Milliseconds", ENV],
+  ["ProcessingErrors", "collector", "ProcessingErrors", `{ ${EVENT_LINE} && $.level = "ERROR" }`, "1", "Count", ENV],
+  ["collector-Requests", "collector", "Requests", '{ $.message = "request completed" && $.status >= 100 }', "1", "Count", PER_FUNCTION],
+  ["realtime-Requests", "realtime", "Requests", '{ $.message = "request completed" && $.status >= 100 }', "1", "Count", PER_FUNCTION],
+  ["collector-ServerErrors", "collector", "ServerErrors", '{ $.message = "request completed" && $.status >= 500 }', "1", "Count", PER_FUNCTION],
+  ["realtime-ServerErrors", "realtime", "ServerErrors", '{ $.message = "request completed" && $.status >= 500 }', "1", "Count", PER_FUNCTION],
+  ["ThrottledRequests", "access", "ThrottledRequests", '{ $.status = "429" }', "1", "Count", { ApiId: "$.apiId" }],
 ];
 
-const WIDGET_TITLES = [
-  "## API", "API requests", "API 4xx / 5xx", "API 5xx rate (%)", "API latency (ms)",
-  "## Collector function", "Collector invocations / errors", "Collector error rate (%)", "Collector duration (ms)", "Collector throttles / concurrency",
-  "## Realtime function", "Realtime invocations / errors", "Realtime error rate (%)", "Realtime duration (ms)", "Realtime throttles / concurrency",
-  "## Collector custom metrics (from log metric filters)", "Events processed / rejected", "Sessions created", "Processing time (ms)", "Processing errors",
-  "## DynamoDB tables", "Events consumed capacity", "Events throttle events", "Sessions consumed capacity", "Sessions throttle events",
-  "ActiveSessions consumed capacity", "ActiveSessions throttle events",
-];
+function widgetTitles(): string[] {
+  return [
+    "## API", "API requests", "API 4xx / 5xx", "API 5xx rate (%)", "API 4xx rate (%)", "API 429 throttled (access log)", "API latency (ms)",
+    ...["Collector", "Realtime"].flatMap((f) => [
+      `## ${f} function`, `${f} 5xx rate (%)`, `${f} invocations / errors`, `${f} duration (ms)`, `${f} throttles`, `${f} concurrent executions`,
+    ]),
+    "## Collector custom metrics (from log metric filters)", "Events processed", "Events rejected", "Sessions created", "Processing time (ms)", "Processing errors",
+    "## DynamoDB tables", "Events consumed capacity", "Events throttle events", "Sessions consumed capacity", "Sessions throttle events",
+    "ActiveSessions consumed capacity", "ActiveSessions throttle events",
+  ];
+}
 
-function annotationsByTitle(t: AlarmThresholds): Record<string, number[]> {
+function annotationsByTitle(stack: string, t: AlarmThresholds): Record<string, number[]> {
   return {
     "API 5xx rate (%)": [t.api5xxRatePercent],
+    "API 4xx rate (%)": [t.api4xxRatePercent],
+    "API 429 throttled (access log)": [t.apiThrottledRequests],
     "API latency (ms)": [t.apiP99LatencyMs],
-    "Collector error rate (%)": [t.collectorErrorRatePercent],
+    "Collector 5xx rate (%)": [t.collectorErrorRatePercent],
+    "Collector invocations / errors": [t.functionErrors],
     "Collector duration (ms)": [t.collectorP99DurationMs],
-    "Collector throttles / concurrency": [t.functionThrottles],
-    "Realtime error rate (%)": [t.collectorErrorRatePercent],
-    "Realtime throttles / concurrency": [t.functionThrottles],
+    "Collector throttles": [t.functionThrottles],
+    ...(RESERVED[stack]! > 0 ? { "Collector concurrent executions": [(RESERVED[stack]! * t.collectorConcurrencyPercent) / 100] } : {}),
+    "Realtime 5xx rate (%)": [t.collectorErrorRatePercent],
+    "Realtime invocations / errors": [t.functionErrors],
+    "Realtime duration (ms)": [t.realtimeP99DurationMs],
+    "Realtime throttles": [t.functionThrottles],
+    "Events rejected": [t.eventsRejected],
     "Processing errors": [t.processingErrors],
     "Events throttle events": [t.tableThrottleEvents],
     "Sessions throttle events": [t.tableThrottleEvents],
@@ -205,24 +244,27 @@ for (const [stack, thresholds, email] of [["dev", DEV_THRESHOLDS, undefined], ["
       for (const r of b.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
       expect(counts).to.deep.equal({
         "liveinsight:observability:Observability": 1,
-        [FILTER]: 5,
+        [FILTER]: 10,
         "aws:sns/topic:Topic": 1,
         ...(email ? { "aws:sns/topicSubscription:TopicSubscription": 1 } : {}),
-        [ALARM]: 14,
+        [ALARM]: RESERVED[stack]! > 0 ? 21 : 20,
         "aws:cloudwatch/dashboard:Dashboard": 1,
       });
       expect(b.urns).to.have.length(b.resources.length - 1);
       for (const urn of b.urns) expect(urn).to.contain("::liveinsight:observability:Observability$");
     });
 
-    it("attaches the five metric filters to the collector log group with the Environment dimension", () => {
-      const filters = ofType(b, FILTER).map((r) => r.inputs);
-      expect(filters).to.deep.equal(EXPECTED_FILTERS.map(([metric, pattern, value, unit]) => ({
-        name: `LiveInsight-${stack}-${metric}`,
-        logGroupName: `/aws/lambda/liveinsight-${stack}-collector`,
+    it("attaches the event filters to the collector's log group, Requests / ServerErrors to each function's, 429s to the access log", () => {
+      const a = argsFor(stack, thresholds);
+      const groups = { collector: a.collectorLogGroupName, realtime: a.realtimeLogGroupName, access: a.accessLogGroupName };
+      const byName = (x: Record<string, any>, y: Record<string, any>) => String(x.name).localeCompare(String(y.name));
+      const filters = ofType(b, FILTER).map((r) => r.inputs).sort(byName);
+      expect(filters).to.deep.equal(EXPECTED_FILTERS.map(([suffix, source, metric, pattern, value, unit, dimensions]) => ({
+        name: `LiveInsight-${stack}-${suffix}`,
+        logGroupName: groups[source],
         pattern,
-        metricTransformation: { name: metric, namespace: "LiveInsight", value, unit, dimensions: { Environment: "$.environment" } },
-      })));
+        metricTransformation: { name: metric, namespace: "LiveInsight", value, unit, dimensions },
+      })).sort(byName));
     });
 
     it(`creates the alarm topic${email ? " with an e-mail subscription" : " without any subscription"}`, () => {
@@ -257,14 +299,14 @@ for (const [stack, thresholds, email] of [["dev", DEV_THRESHOLDS, undefined], ["
         thresholds,
         resources: {
           stack, collectorFunctionName: a.collectorFunctionName as string, realtimeFunctionName: a.realtimeFunctionName as string,
-          apiId: a.apiId as string, apiStageName: "$default", tableNames: a.tableNames as string[],
+          apiId: a.apiId as string, apiStageName: "$default", tableNames: a.tableNames as string[], collectorReservedConcurrency: RESERVED[stack],
         },
       }));
     });
 
     it("lays out rows for the API, each function, the custom metrics and the tables", () => {
       const body = dashboardBodyOf(b);
-      expect(body.widgets.map(titleOf)).to.deep.equal(WIDGET_TITLES);
+      expect(body.widgets.map(titleOf)).to.deep.equal(widgetTitles());
       for (const w of body.widgets.filter((x) => x.type === "metric")) {
         const p = w.properties as MetricWidgetProperties;
         expect([p.region, p.period], titleOf(w)).to.deep.equal([REGION, thresholds.periodSeconds]);
@@ -278,7 +320,7 @@ for (const [stack, thresholds, email] of [["dev", DEV_THRESHOLDS, undefined], ["
         const lines = "annotations" in w.properties ? w.properties.annotations?.horizontal ?? [] : [];
         if (lines.length > 0) drawn[titleOf(w)] = lines.map((l) => l.value);
       }
-      expect(drawn).to.deep.equal(annotationsByTitle(thresholds));
+      expect(drawn).to.deep.equal(annotationsByTitle(stack, thresholds));
       expect(widget(body, "Events throttle events").annotations!.horizontal[0]!.label).to.equal(
         `LiveInsight-${stack}-Events-ReadThrottleEvents / LiveInsight-${stack}-Events-WriteThrottleEvents > ${thresholds.tableThrottleEvents}`,
       );
@@ -293,14 +335,18 @@ for (const [stack, thresholds, email] of [["dev", DEV_THRESHOLDS, undefined], ["
         [...api, { stat: "p99", label: "Latency p99" }],
       ]);
       const fn = ["FunctionName", `liveinsight-${stack}-collector`];
-      expect(widget(body, "Collector error rate (%)").metrics).to.deep.equal([
-        ["AWS/Lambda", "Errors", ...fn, { stat: "Sum", label: "Errors", id: "errors", visible: false }],
-        ["AWS/Lambda", "Invocations", ...fn, { stat: "Sum", label: "Invocations", id: "invocations", visible: false }],
-        [{ expression: "IF(invocations > 0, 100 * errors / invocations, 0)", label: "Collector error rate (%)", id: "rate" }],
+      const own = ["Environment", stack, "Function", "realtime"];
+      expect(widget(body, "Realtime 5xx rate (%)").metrics).to.deep.equal([
+        ["LiveInsight", "ServerErrors", ...own, { stat: "Sum", label: "5xx answers (request lines)", id: "serverErrors", visible: false }],
+        ["LiveInsight", "Requests", ...own, { stat: "Sum", label: "Requests (request lines)", id: "requests", visible: false }],
+        [{ expression: "IF(requests > 0, 100 * FILL(serverErrors, 0) / requests, 0)", label: "Realtime 5xx rate (%)", id: "rate" }],
       ]);
-      expect(widget(body, "Collector throttles / concurrency").metrics).to.deep.equal([
-        ["AWS/Lambda", "Throttles", ...fn, { stat: "Sum", label: "Throttles" }],
-        ["AWS/Lambda", "ConcurrentExecutions", ...fn, { stat: "Maximum", label: "Concurrent executions", yAxis: "right" }],
+      expect(widget(body, "Collector throttles").metrics).to.deep.equal([["AWS/Lambda", "Throttles", ...fn, { stat: "Sum", label: "Throttles" }]]);
+      expect(widget(body, "Collector concurrent executions").metrics).to.deep.equal([
+        ["AWS/Lambda", "ConcurrentExecutions", ...fn, { stat: "Maximum", label: "Concurrent executions" }],
+      ]);
+      expect(widget(body, "API 429 throttled (access log)").metrics).to.deep.equal([
+        ["LiveInsight", "ThrottledRequests", "ApiId", `api${stack}01`, { stat: "Sum", label: "429 throttled" }],
       ]);
       expect(widget(body, "Sessions consumed capacity").metrics).to.deep.equal([
         ["AWS/DynamoDB", "ConsumedReadCapacityUnits", "TableName", `LiveInsight-${stack}-Sessions`, { stat: "Sum", label: "Consumed read units" }],
@@ -384,8 +430,11 @@ describe("pure metric builders", () => {
   });
 
   it("draws every alarm's threshold on a widget that plots that alarm's own metric or expression", () => {
-    const body = buildDashboardBody({ region: REGION, resources, thresholds: PROD_THRESHOLDS });
-    for (const spec of buildAlarmSpecs(resources, PROD_THRESHOLDS)) {
+    const reserved = { ...resources, collectorReservedConcurrency: 10 };
+    const body = buildDashboardBody({ region: REGION, resources: reserved, thresholds: PROD_THRESHOLDS });
+    const specs = buildAlarmSpecs(reserved, PROD_THRESHOLDS);
+    expect(specs.map((s) => s.key)).to.include("collector-concurrent-executions");
+    for (const spec of specs) {
       const plotted = spec.kind === "math"
         ? [{ expression: spec.expression.expression, label: spec.expression.label, id: spec.expression.id }]
         : [spec.metric.namespace, spec.metric.metricName, ...Object.entries(spec.metric.dimensions).flat(), { stat: spec.metric.stat, label: spec.metric.label }];
@@ -393,6 +442,20 @@ describe("pure metric builders", () => {
         .some((l) => l.value === spec.threshold && l.label.includes(spec.name)));
       expect(hosts, spec.name).to.have.length(1);
       expect((hosts[0]!.properties as MetricWidgetProperties).metrics, spec.name).to.deep.include(plotted);
+    }
+  });
+});
+
+describe("docs/operations.md", () => {
+  it("documents every alarm a reserved stack creates", () => {
+    const text = require("node:fs").readFileSync(require("node:path").join(__dirname, "../../docs/operations.md"), "utf8") as string;
+    const resources = {
+      stack: "x", collectorFunctionName: "c", realtimeFunctionName: "r", apiId: "a", apiStageName: "$default",
+      tableNames: ["LiveInsight-x-Events", "LiveInsight-x-Sessions", "LiveInsight-x-ActiveSessions"], collectorReservedConcurrency: 10,
+    };
+    for (const spec of buildAlarmSpecs(resources, PROD_THRESHOLDS)) {
+      const suffix = spec.name.replace("LiveInsight-x-", "").replace(/^(Events|Sessions|ActiveSessions)-/, "<Table>-");
+      expect(text, spec.name).to.contain(`\`${suffix}\``);
     }
   });
 });

@@ -17,8 +17,8 @@ const BASE_COUNTS: Record<string, number> = {
   "aws:apigatewayv2/stage:Stage": 1,
   "aws:cloudwatch/dashboard:Dashboard": 1,
   "aws:cloudwatch/logGroup:LogGroup": 3,
-  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 5,
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 14,
+  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 10,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 20,
   "aws:dynamodb/table:Table": 3,
   "aws:iam/role:Role": 2,
   "aws:iam/rolePolicy:RolePolicy": 2,
@@ -42,8 +42,10 @@ describe("index.ts (the whole program under mocks)", () => {
     expect(countByType(runs.dev)).to.deep.equal(BASE_COUNTS);
   });
 
-  it("builds the prod stack from the same resources plus the alarm e-mail subscription", () => {
-    expect(countByType(runs.prod)).to.deep.equal({ ...BASE_COUNTS, "aws:sns/topicSubscription:TopicSubscription": 1 });
+  it("builds the prod stack from the same resources plus the alarm e-mail subscription and the concurrency alarm", () => {
+    expect(countByType(runs.prod)).to.deep.equal({
+      ...BASE_COUNTS, "aws:sns/topicSubscription:TopicSubscription": 1, "aws:cloudwatch/metricAlarm:MetricAlarm": BASE_COUNTS["aws:cloudwatch/metricAlarm:MetricAlarm"]! + 1,
+    });
     const [subscription] = ofType(runs.prod.resources, "aws:sns/topicSubscription:TopicSubscription");
     expect(subscription.inputs).to.deep.include({ protocol: "email", endpoint: "oncall@example.com" });
   });
@@ -72,10 +74,11 @@ describe("index.ts (the whole program under mocks)", () => {
       });
     });
 
-    it(`${stack}: wires Observability to the collector's log group, both functions, the API stage and the tables`, () => {
-      for (const filter of ofType(runs[stack].resources, "aws:cloudwatch/logMetricFilter:LogMetricFilter")) {
-        expect(filter.inputs.logGroupName).to.equal(`/aws/lambda/LiveInsight-${stack}-collector`);
-      }
+    it(`${stack}: wires Observability to both functions' log groups, the access log, both functions, the API stage and the tables`, () => {
+      const groups = ofType(runs[stack].resources, "aws:cloudwatch/logMetricFilter:LogMetricFilter").map((f) => f.inputs.logGroupName as string);
+      const count = (g: string) => groups.filter((x) => x === g).length;
+      expect([count(`/aws/lambda/LiveInsight-${stack}-collector`), count(`/aws/lambda/LiveInsight-${stack}-realtime`), count(`/aws/vendedlogs/apigateway/LiveInsight-${stack}/access`)])
+        .to.deep.equal([7, 2, 1]);
       const dimensions = ofType(runs[stack].resources, "aws:cloudwatch/metricAlarm:MetricAlarm").flatMap((alarm) => [
         alarm.inputs.dimensions ?? {},
         ...(alarm.inputs.metricQueries ?? []).map((q: any) => q.metric?.dimensions ?? {}),

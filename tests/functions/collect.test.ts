@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { successorSessionId } from "../../functions/core/ids";
 import type { TableNames } from "../../functions/shared/schema";
-import { collect, getSession, scanAll, sessionEvents, testDeps } from "../support/collector";
+import { handleCollect } from "../../functions/core/collect";
+import { collect, fixedClock, getSession, postEvents, scanAll, sessionEvents, testDeps } from "../support/collector";
 import { startDynamo, TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";
 
@@ -133,15 +134,16 @@ describe("collector core against dynalite", () => {
     ]);
   });
 
-  for (const [name, headers, prefix] of [
-    ["IPv4 source", {}, "198.51.100.0/24"],
-    ["first X-Forwarded-For hop", { "x-forwarded-for": "203.0.113.77, 10.0.0.1" }, "203.0.113.0/24"],
-    ["IPv6", { "x-forwarded-for": "2001:db8:1:2:3:4:5:6" }, "2001:db8:1::/48"],
-    ["compressed IPv6", { "x-forwarded-for": "2001:db8::1" }, "2001:db8::/48"],
-    ["IPv4-mapped IPv6", { "x-forwarded-for": "::ffff:192.0.2.9" }, "192.0.2.0/24"],
+  // The request's sourceIp is the client address the adapter resolved (SPEC §4; tests/functions/client-ip.test.ts).
+  for (const [name, sourceIp, prefix] of [
+    ["IPv4 source", "198.51.100.23", "198.51.100.0/24"],
+    ["IPv6", "2001:db8:1:2:3:4:5:6", "2001:db8:1::/48"],
+    ["compressed IPv6", "2001:db8::1", "2001:db8::/48"],
+    ["IPv4-mapped IPv6", "::ffff:192.0.2.9", "192.0.2.0/24"],
   ] as const) {
-    it(`stores only the network of the client address (${name})`, async () => {
-      await collect(testDeps(dynamo.client(), tables), { event_type: "click", session_id: "s" }, NOW, headers);
+    it(`stores only the network of the client address (${name}), never a forged X-Forwarded-For`, async () => {
+      const request = { ...postEvents({ event_type: "click", session_id: "s" }, { "x-forwarded-for": "203.0.113.77, 10.0.0.1" }), sourceIp };
+      await handleCollect(request, testDeps(dynamo.client(), tables), fixedClock(NOW));
       const [event] = await scanAll(reader(), tables.events);
       const session = await getSession(reader(), tables.sessions, "s");
       expect([event.ip_prefix, session?.ip_prefix]).to.deep.equal([prefix, prefix]);

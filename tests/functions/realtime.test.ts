@@ -2,6 +2,9 @@ import { BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { createRealtimeReader } from "../../functions/core/realtime";
 import { chunk } from "../../functions/core/store";
+import { readEnv } from "../../functions/shared/env";
+import { realtimeHandler } from "../../functions/shared/handlers";
+import { apiEvent, lambdaContext } from "../support/captured-logs";
 import type { TableNames } from "../../functions/shared/schema";
 import { startDynamo, TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";
@@ -60,5 +63,28 @@ describe("realtime reader against dynalite", () => {
     now += 1;
     await read();
     expect(stats.calls.ScanCommand).to.equal(4);
+  });
+
+  it("the realtime handler writes the SPEC §5 request line, events 0, at INFO for a 200 and ERROR for a 503", async () => {
+    const lines: string[] = [];
+    const env = readEnv({ ACTIVE_SESSIONS_TABLE: tables.activeSessions, ENVIRONMENT: "dev", DYNAMODB_ENDPOINT: dynamo.endpoint }, ["activeSessions"]);
+    const healthy = realtimeHandler(env, dynamo.client(), (l) => lines.push(l));
+    const broken = dynamo.client({ maxAttempts: 1 });
+    injectFaults(broken, { serverErrorRate: 1 });
+    const failing = realtimeHandler(env, broken, (l) => lines.push(l));
+    const get = { ...apiEvent("GET", undefined), rawPath: "/realtime" };
+    expect((await healthy(get, lambdaContext("rt-1"))).statusCode).to.equal(200);
+    expect((await failing(get, lambdaContext("rt-2"))).statusCode).to.equal(503);
+    const parsed = lines.map((l) => JSON.parse(l));
+    expect(parsed).to.have.length(2);
+    const fields = ["timestamp", "level", "message", "service", "environment", "request_id", "cold_start", "events", "rejected", "sessions", "sessions_created", "processing_time_ms", "status"];
+    expect(Object.keys(parsed[0])).to.deep.equal(fields);
+    expect(Object.keys(parsed[1])).to.deep.equal([...fields, "error_name", "error_message"]);
+    const pick = (l: Record<string, unknown>) => [l.level, l.message, l.service, l.environment, l.request_id, l.events, l.rejected, l.status];
+    expect(parsed.map(pick)).to.deep.equal([
+      ["INFO", "request completed", "realtime", "dev", "rt-1", 0, 0, 200],
+      ["ERROR", "request completed", "realtime", "dev", "rt-2", 0, 0, 503],
+    ]);
+    expect(parsed[1].error_name).to.equal("InternalServerError");
   });
 });

@@ -1,0 +1,144 @@
+/**
+ * The alarm specifications of a stack, as plain data: which metric (or metric-math expression),
+ * which threshold, "M of N" evaluation and missing-data handling. The component turns each into
+ * a CloudWatch alarm; the dashboard draws each threshold on the widget that plots its metric.
+ */
+import { MetricCatalog, MetricDef, MonitoredResources, metricCatalog } from "./catalog";
+import type { AlarmThresholds } from "./thresholds";
+
+interface AlarmCommon {
+  /** Stable key, used for the Pulumi child name and to find the alarm's widget. */
+  readonly key: string;
+  /** AWS alarm name: `LiveInsight-<stack>-<Resource>-<Metric>`. */
+  readonly name: string;
+  readonly description: string;
+  readonly threshold: number;
+  readonly comparisonOperator: "GreaterThanThreshold";
+  readonly period: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  /** notBreaching for counts and rates (no traffic is healthy), missing for latencies. */
+  readonly treatMissingData: "notBreaching" | "missing";
+}
+
+export interface MetricAlarmSpec<V = string> extends AlarmCommon {
+  readonly kind: "metric";
+  // `| string`: custom metrics carry the stack name, a plain string, whatever V is.
+  readonly metric: MetricDef<V | string>;
+}
+
+export interface MathInput<V = string> {
+  readonly id: string;
+  readonly metric: MetricDef<V | string>;
+}
+
+export interface MathAlarmSpec<V = string> extends AlarmCommon {
+  readonly kind: "math";
+  readonly expression: { readonly id: string; readonly expression: string; readonly label: string };
+  readonly inputs: readonly MathInput<V>[];
+}
+
+export type AlarmSpec<V = string> = MetricAlarmSpec<V> | MathAlarmSpec<V>;
+
+export function alarmName(stack: string, resource: string, metric: string): string {
+  return `LiveInsight-${stack}-${resource}-${metric}`;
+}
+
+/**
+ * `IF` keeps the rate defined (0) in a period with a denominator of 0 instead of dividing by zero.
+ * `FILL(…, 0)`: a metric filter with dimensions cannot have a default value, so a period without
+ * a single 5xx has no ServerErrors datapoint at all; it counts as 0, not as a missing rate.
+ */
+export function rateExpression(numeratorId: string, denominatorId: string): string {
+  return `IF(${denominatorId} > 0, 100 * FILL(${numeratorId}, 0) / ${denominatorId}, 0)`;
+}
+
+/** `WriteThrottleEvents` → `write-throttle-events`: Pulumi child names and alarm keys. */
+export function kebab(text: string): string {
+  return text.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+}
+
+type AlarmShape<V> =
+  | { kind: "metric"; metric: MetricDef<V | string> }
+  | { kind: "math"; numerator: MathInput<V>; denominator: MathInput<V>; label: string };
+
+interface AlarmDraft<V> {
+  resource: string;
+  metric: string;
+  shape: AlarmShape<V>;
+  threshold: number;
+  missing: "notBreaching" | "missing";
+  what: string;
+}
+
+function makeAlarm<V>(r: MonitoredResources<V>, t: AlarmThresholds, d: AlarmDraft<V>): AlarmSpec<V> {
+  const common: AlarmCommon = {
+    key: `${kebab(d.resource)}-${kebab(d.metric)}`,
+    name: alarmName(r.stack, d.resource, d.metric),
+    description: `${d.what} above ${d.threshold} in ${t.datapointsToAlarm} of ${t.evaluationPeriods} periods of ${t.periodSeconds} s (stack ${r.stack}).`,
+    threshold: d.threshold,
+    comparisonOperator: "GreaterThanThreshold",
+    period: t.periodSeconds,
+    evaluationPeriods: t.evaluationPeriods,
+    datapointsToAlarm: t.datapointsToAlarm,
+    treatMissingData: d.missing,
+  };
+  if (d.shape.kind === "metric") return { ...common, kind: "metric", metric: d.shape.metric };
+  return {
+    ...common,
+    kind: "math",
+    expression: { id: "rate", expression: rateExpression(d.shape.numerator.id, d.shape.denominator.id), label: d.shape.label },
+    inputs: [d.shape.numerator, d.shape.denominator],
+  };
+}
+
+const metric = <V>(m: MetricDef<V | string>): AlarmShape<V> => ({ kind: "metric", metric: m });
+
+function functionDrafts<V>(r: MonitoredResources<V>, t: AlarmThresholds, fn: MetricCatalog<V>["functions"][number]): AlarmDraft<V>[] {
+  const label = fn.label;
+  const p99 = label === "Collector" ? t.collectorP99DurationMs : t.realtimeP99DurationMs;
+  const drafts: AlarmDraft<V>[] = [
+    // From the function's own answers: what a client saw. Lambda's Errors stays 0 through a
+    // DynamoDB outage because the handlers answer 503 themselves.
+    { resource: label, metric: "ErrorRate", threshold: t.collectorErrorRatePercent, missing: "notBreaching", what: `${label} 5xx rate (5xx answers / requests from its request lines, %)`,
+      shape: { kind: "math", numerator: { id: "serverErrors", metric: fn.serverErrors }, denominator: { id: "requests", metric: fn.requests }, label: `${label} 5xx rate (%)` } },
+    // Crashes (thrown exceptions, timeouts, out of memory) never write a request line.
+    { resource: label, metric: "Errors", shape: metric<V>(fn.errors), threshold: t.functionErrors, missing: "notBreaching", what: `${label} Lambda Errors: crashes, timeouts (sum)` },
+    { resource: label, metric: "P99Duration", shape: metric(fn.duration.p99), threshold: p99, missing: "missing", what: `${label} p99 duration (ms)` },
+    { resource: label, metric: "Throttles", shape: metric(fn.throttles), threshold: t.functionThrottles, missing: "notBreaching", what: `${label} throttles (sum)` },
+  ];
+  const reserved = r.collectorReservedConcurrency ?? -1;
+  if (label === "Collector" && reserved > 0) {
+    const threshold = (reserved * t.collectorConcurrencyPercent) / 100;
+    drafts.push({ resource: label, metric: "ConcurrentExecutions", shape: metric(fn.concurrency), threshold, missing: "notBreaching",
+      what: `Collector concurrent executions (maximum; ${t.collectorConcurrencyPercent} % of its reserved ${reserved})` });
+  }
+  return drafts;
+}
+
+function apiDrafts<V>(t: AlarmThresholds, c: MetricCatalog<V>): AlarmDraft<V>[] {
+  const rate = (id: string, m: MetricDef<V>, label: string): AlarmShape<V> =>
+    ({ kind: "math", numerator: { id, metric: m }, denominator: { id: "requests", metric: c.api.requests }, label });
+  return [
+    { resource: "Api", metric: "5xxRate", shape: rate("serverErrors", c.api.serverErrors, "API 5xx rate (%)"), threshold: t.api5xxRatePercent, missing: "notBreaching", what: "API 5xx rate (5xx / Count, %)" },
+    { resource: "Api", metric: "4xxRate", shape: rate("clientErrors", c.api.clientErrors, "API 4xx rate (%)"), threshold: t.api4xxRatePercent, missing: "notBreaching", what: "API 4xx rate (4xx / Count, %)" },
+    { resource: "Api", metric: "Throttled", shape: metric(c.api.throttled), threshold: t.apiThrottledRequests, missing: "notBreaching", what: "API 429 answers from stage throttling (sum)" },
+    { resource: "Api", metric: "P99Latency", shape: metric(c.api.latency.p99), threshold: t.apiP99LatencyMs, missing: "missing", what: "API p99 latency (ms)" },
+  ];
+}
+
+/** Every alarm of a stack, in a stable order. */
+export function buildAlarmSpecs<V>(r: MonitoredResources<V>, t: AlarmThresholds): AlarmSpec<V>[] {
+  const c = metricCatalog(r);
+  const drafts: AlarmDraft<V>[] = [...c.functions.flatMap((fn) => functionDrafts(r, t, fn)), ...apiDrafts(t, c)];
+  for (const table of c.tables) {
+    for (const [m, rw] of [[table.readThrottles, "read"], [table.writeThrottles, "write"]] as const) {
+      drafts.push({ resource: table.label, metric: m.metricName, shape: metric(m), threshold: t.tableThrottleEvents, missing: "notBreaching", what: `${table.label} table ${rw} throttle events (sum)` });
+    }
+  }
+  drafts.push(
+    { resource: "Collector", metric: "ProcessingErrors", shape: metric<V>(c.custom.processingErrors), threshold: t.processingErrors, missing: "notBreaching", what: "Collector requests that ended in a 5xx (ProcessingErrors, sum)" },
+    { resource: "Collector", metric: "EventsRejected", shape: metric<V>(c.custom.eventsRejected), threshold: t.eventsRejected, missing: "notBreaching", what: "Events the collector refused with a 4xx (EventsRejected, sum)" },
+  );
+  return drafts.map((d) => makeAlarm(r, t, d));
+}

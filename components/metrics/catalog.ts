@@ -1,0 +1,122 @@
+/**
+ * The one catalog of metric definitions that alarms and dashboard widgets share. Pure data.
+ *
+ * Generic `V` is the type of a dimension value: `pulumi.Input<string>` when the component builds
+ * alarms from not-yet-known resource names, `string` for tests and for the dashboard body. Values
+ * of type V are only placed into dimension maps, never inspected, so the same builders serve both.
+ */
+import { TABLE_SCHEMAS } from "../../functions/shared/schema";
+import { CUSTOM_NAMESPACE, CustomMetricName } from "./filters";
+
+export type Stat = "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount" | "p50" | "p90" | "p99";
+
+export interface MetricDef<V = string> {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Readonly<Record<string, V>>;
+  readonly stat: Stat;
+  readonly label: string;
+}
+
+/** The resources Observability watches. */
+export interface MonitoredResources<V = string> {
+  readonly stack: string;
+  readonly collectorFunctionName: V;
+  readonly realtimeFunctionName: V;
+  readonly apiId: V;
+  readonly apiStageName: V;
+  /** In TABLE_SCHEMAS order: Events, Sessions, ActiveSessions. */
+  readonly tableNames: readonly V[];
+  /** The collector's reserved concurrency; -1 or absent = unreserved (no concurrency-share alarm). */
+  readonly collectorReservedConcurrency?: number;
+}
+
+export interface Percentiles<V> {
+  readonly p50: MetricDef<V>;
+  readonly p90: MetricDef<V>;
+  readonly p99: MetricDef<V>;
+}
+
+function percentiles<V>(base: Omit<MetricDef<V>, "stat">): Percentiles<V> {
+  const at = (stat: "p50" | "p90" | "p99"): MetricDef<V> => ({ ...base, stat, label: `${base.label} ${stat}` });
+  return { p50: at("p50"), p90: at("p90"), p99: at("p99") };
+}
+
+/** `service` of the function's request line, i.e. the `Function` dimension of its custom metrics. */
+export type FunctionLabel = "Collector" | "Realtime";
+
+export function lambdaMetrics<V>(label: FunctionLabel, functionName: V, stack: string) {
+  const m = (metricName: string, stat: Stat, l: string): MetricDef<V> => ({
+    namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: functionName }, stat, label: l,
+  });
+  const own = (metricName: CustomMetricName, l: string): MetricDef<string> => ({
+    namespace: CUSTOM_NAMESPACE, metricName, dimensions: { Environment: stack, Function: label.toLowerCase() }, stat: "Sum", label: l,
+  });
+  return {
+    label,
+    invocations: m("Invocations", "Sum", "Invocations"),
+    errors: m("Errors", "Sum", "Errors"),
+    duration: percentiles<V>({ namespace: "AWS/Lambda", metricName: "Duration", dimensions: { FunctionName: functionName }, label: "Duration" }),
+    throttles: m("Throttles", "Sum", "Throttles"),
+    concurrency: m("ConcurrentExecutions", "Maximum", "Concurrent executions"),
+    /** From the function's own request lines (metric filters), not from Lambda. */
+    requests: own("Requests", "Requests (request lines)"),
+    serverErrors: own("ServerErrors", "5xx answers (request lines)"),
+  };
+}
+
+/** HTTP API (v2) metrics: namespace AWS/ApiGateway, dimensions ApiId + Stage. */
+export function apiMetrics<V>(apiId: V, stage: V) {
+  const dimensions = { ApiId: apiId, Stage: stage };
+  const m = (metricName: string, label: string): MetricDef<V> => ({ namespace: "AWS/ApiGateway", metricName, dimensions, stat: "Sum", label });
+  return {
+    requests: m("Count", "Requests"),
+    clientErrors: m("4xx", "4xx"),
+    serverErrors: m("5xx", "5xx"),
+    latency: percentiles<V>({ namespace: "AWS/ApiGateway", metricName: "Latency", dimensions, label: "Latency" }),
+    /** From the access log (metric filter): AWS/ApiGateway has no 429 metric for HTTP APIs. */
+    throttled: { namespace: CUSTOM_NAMESPACE, metricName: "ThrottledRequests", dimensions: { ApiId: apiId }, stat: "Sum", label: "429 throttled" } as MetricDef<V>,
+  };
+}
+
+export function tableMetrics<V>(label: string, tableName: V) {
+  const m = (metricName: string, l: string): MetricDef<V> => ({
+    namespace: "AWS/DynamoDB", metricName, dimensions: { TableName: tableName }, stat: "Sum", label: l,
+  });
+  return {
+    label,
+    consumedRead: m("ConsumedReadCapacityUnits", "Consumed read units"),
+    consumedWrite: m("ConsumedWriteCapacityUnits", "Consumed write units"),
+    readThrottles: m("ReadThrottleEvents", "Read throttle events"),
+    writeThrottles: m("WriteThrottleEvents", "Write throttle events"),
+  };
+}
+
+/** Custom metrics carry the stack as a plain string: it is known at program time. */
+export function customMetrics(stack: string) {
+  const m = (metricName: CustomMetricName, label: string, stat: Stat = "Sum"): MetricDef<string> => ({
+    namespace: CUSTOM_NAMESPACE, metricName, dimensions: { Environment: stack }, stat, label,
+  });
+  return {
+    eventsProcessed: m("EventsProcessed", "Events processed"),
+    eventsRejected: m("EventsRejected", "Events rejected"),
+    sessionsCreated: m("SessionsCreated", "Sessions created"),
+    processingTime: percentiles<string>({ namespace: CUSTOM_NAMESPACE, metricName: "ProcessingTime", dimensions: { Environment: stack }, label: "Processing time" }),
+    processingErrors: m("ProcessingErrors", "Processing errors"),
+  };
+}
+
+/** Table labels (for alarm names and titles), by position in MonitoredResources.tableNames. */
+export const TABLE_LABELS: readonly string[] = TABLE_SCHEMAS.map((s) => s.logicalName);
+
+/** The one catalog of metrics; alarms and dashboard widgets both draw from it. */
+export function metricCatalog<V>(r: MonitoredResources<V>) {
+  return {
+    api: apiMetrics(r.apiId, r.apiStageName),
+    functions: [lambdaMetrics("Collector", r.collectorFunctionName, r.stack), lambdaMetrics("Realtime", r.realtimeFunctionName, r.stack)],
+    custom: customMetrics(r.stack),
+    tables: r.tableNames.map((name, i) => tableMetrics(TABLE_LABELS[i] ?? `Table${i}`, name)),
+  };
+}
+
+export type MetricCatalog<V> = ReturnType<typeof metricCatalog<V>>;

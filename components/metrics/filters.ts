@@ -1,0 +1,78 @@
+/**
+ * Metric filters: log lines → custom metrics (SPEC §5). The functions' per-request line and the
+ * API's access log are the only sources; no PutMetricData in the request path.
+ */
+
+/** Namespace of the custom metrics the metric filters publish. */
+export const CUSTOM_NAMESPACE = "LiveInsight";
+
+export type CustomMetricName =
+  | "EventsProcessed" | "EventsRejected" | "SessionsCreated" | "ProcessingTime" | "ProcessingErrors"
+  | "Requests" | "ServerErrors" | "ThrottledRequests";
+
+/** Which log group a filter attaches to: a function's own group, or the API's access log. */
+export type LogSource = "collector" | "realtime" | "access";
+
+export interface MetricFilterDef {
+  readonly metricName: CustomMetricName;
+  readonly pattern: string;
+  /** Metric value: a `$.` selector into the line, or a literal. */
+  readonly value: string;
+  readonly unit: "Count" | "Milliseconds";
+  /** Dimension name → `$.` selector: a metric filter can only take dimension values from the log event. */
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly sources: readonly LogSource[];
+}
+
+/**
+ * The Environment dimension comes from the line itself: the functions write `environment` = stack
+ * name into every line. (A filter with dimensions cannot also have a defaultValue, so none is set.)
+ */
+export const FILTER_DIMENSIONS: Readonly<Record<string, string>> = { Environment: "$.environment" };
+
+/** Requests and 5xx are counted per function: the `Function` dimension is the line's `service`. */
+export const FUNCTION_FILTER_DIMENSIONS: Readonly<Record<string, string>> = { Environment: "$.environment", Function: "$.service" };
+
+/** The access log carries no stack name; its metrics are keyed by the API, like AWS/ApiGateway's. */
+export const ACCESS_FILTER_DIMENSIONS: Readonly<Record<string, string>> = { ApiId: "$.apiId" };
+
+// Only the collector's per-request summary line feeds the event metrics; any other JSON the
+// function might write (or Lambda's own START/END/REPORT text lines) never matches.
+const REQUEST_LINE = `$.service = "collector" && $.message = "request completed"`;
+// Both functions write the same request line (the realtime one with events: 0).
+const ANY_REQUEST_LINE = `$.message = "request completed"`;
+
+const collectorOnly = (def: Omit<MetricFilterDef, "dimensions" | "sources">): MetricFilterDef => ({ ...def, dimensions: FILTER_DIMENSIONS, sources: ["collector"] });
+
+export const METRIC_FILTERS: readonly MetricFilterDef[] = [
+  // Only a 200 stores every event of its request; counting 503s too would count the client's retry twice.
+  collectorOnly({ metricName: "EventsProcessed", pattern: `{ ${REQUEST_LINE} && $.status = 200 && $.events > 0 }`, value: "$.events", unit: "Count" }),
+  collectorOnly({ metricName: "EventsRejected", pattern: `{ ${REQUEST_LINE} && $.rejected > 0 }`, value: "$.rejected", unit: "Count" }),
+  collectorOnly({ metricName: "SessionsCreated", pattern: `{ ${REQUEST_LINE} && $.sessions_created > 0 }`, value: "$.sessions_created", unit: "Count" }),
+  collectorOnly({ metricName: "ProcessingTime", pattern: `{ ${REQUEST_LINE} && $.processing_time_ms >= 0 }`, value: "$.processing_time_ms", unit: "Milliseconds" }),
+  // One per request that ended in a 5xx (the collector logs those, and only those, at ERROR).
+  collectorOnly({ metricName: "ProcessingErrors", pattern: `{ ${REQUEST_LINE} && $.level = "ERROR" }`, value: "1", unit: "Count" }),
+  // The error-rate alarms' inputs. Lambda's `Errors` counts only thrown exceptions, and both
+  // handlers answer every failure themselves, so a DynamoDB outage shows up here and only here.
+  {
+    metricName: "Requests", pattern: `{ ${ANY_REQUEST_LINE} && $.status >= 100 }`, value: "1", unit: "Count",
+    dimensions: FUNCTION_FILTER_DIMENSIONS, sources: ["collector", "realtime"],
+  },
+  {
+    metricName: "ServerErrors", pattern: `{ ${ANY_REQUEST_LINE} && $.status >= 500 }`, value: "1", unit: "Count",
+    dimensions: FUNCTION_FILTER_DIMENSIONS, sources: ["collector", "realtime"],
+  },
+  // Stage throttling answers 429 before any function runs, so only the access log sees it. Every
+  // access-log value is a quoted string (components/collector-api.ts), hence the string match.
+  { metricName: "ThrottledRequests", pattern: `{ $.status = "429" }`, value: "1", unit: "Count", dimensions: ACCESS_FILTER_DIMENSIONS, sources: ["access"] },
+];
+
+/** The AWS name of one filter: the event metrics keep their original names, per-source ones say their source. */
+export function filterName(stack: string, def: MetricFilterDef, source: LogSource): string {
+  return def.sources.length > 1 ? `LiveInsight-${stack}-${source}-${def.metricName}` : `LiveInsight-${stack}-${def.metricName}`;
+}
+
+/** How many custom metrics (distinct name + dimension values) the filters publish per stack: the metric bill. */
+export function customMetricCount(): number {
+  return METRIC_FILTERS.reduce((n, def) => n + def.sources.length, 0);
+}

@@ -1,0 +1,71 @@
+/**
+ * Alarm thresholds (stack config `liveinsight:alarmThresholds`, merged over defaults by config.ts).
+ * Each threshold is the highest acceptable value: an alarm fires when a period's value exceeds it
+ * (GreaterThanThreshold) in `datapointsToAlarm` of the last `evaluationPeriods` periods.
+ */
+export interface AlarmThresholds {
+  /** 5xx answers / requests * 100 per period, from each function's own request lines (both functions). */
+  collectorErrorRatePercent: number;
+  /** Sum of Lambda `Errors` (thrown exceptions, crashes, timeouts) per period, each function. */
+  functionErrors: number;
+  /** p99 of the collector's Duration per period, in ms. */
+  collectorP99DurationMs: number;
+  /** p99 of the realtime function's Duration per period, in ms. */
+  realtimeP99DurationMs: number;
+  /** Maximum ConcurrentExecutions of the collector as a share (%) of its reserved concurrency. */
+  collectorConcurrencyPercent: number;
+  /** Sum of Throttles per period, each function (0 = alarm on any throttle). */
+  functionThrottles: number;
+  /** 5xx / Count * 100 per period, HTTP API stage. */
+  api5xxRatePercent: number;
+  /** 4xx / Count * 100 per period, HTTP API stage (throttled 429s included). */
+  api4xxRatePercent: number;
+  /** Sum of 429 answers per period (stage throttling), counted from the access log. */
+  apiThrottledRequests: number;
+  /** p99 of the API's Latency per period, in ms. */
+  apiP99LatencyMs: number;
+  /** Sum of ReadThrottleEvents, and of WriteThrottleEvents, per period, each table. */
+  tableThrottleEvents: number;
+  /** Sum of LiveInsight ProcessingErrors per period. */
+  processingErrors: number;
+  /** Sum of LiveInsight EventsRejected per period: a spike means a broken tracker or a bad client release. */
+  eventsRejected: number;
+  /** Period of every alarm and dashboard graph, in seconds (a multiple of 60). */
+  periodSeconds: number;
+  /** N of "M of N". */
+  evaluationPeriods: number;
+  /** M of "M of N". */
+  datapointsToAlarm: number;
+}
+
+/**
+ * Problems AWS would reject or that make an alarm meaningless; empty when the thresholds are usable.
+ * Exported so config.ts can report them against the stack file too.
+ */
+export function thresholdProblems(t: AlarmThresholds): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(t)) {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      problems.push(`alarmThresholds.${key} must be a number >= 0; got ${JSON.stringify(value)}`);
+    }
+  }
+  if (!(t.collectorConcurrencyPercent > 0 && t.collectorConcurrencyPercent <= 100)) {
+    problems.push(`alarmThresholds.collectorConcurrencyPercent must be a share of the reservation in (0, 100]; got ${t.collectorConcurrencyPercent}`);
+  }
+  if (!(Number.isInteger(t.periodSeconds) && t.periodSeconds >= 60 && t.periodSeconds % 60 === 0)) {
+    problems.push(`alarmThresholds.periodSeconds must be a positive multiple of 60; got ${t.periodSeconds}`);
+  }
+  if (!(Number.isInteger(t.evaluationPeriods) && t.evaluationPeriods >= 1)) {
+    problems.push(`alarmThresholds.evaluationPeriods must be an integer >= 1; got ${t.evaluationPeriods}`);
+  }
+  if (!(Number.isInteger(t.datapointsToAlarm) && t.datapointsToAlarm >= 1 && t.datapointsToAlarm <= t.evaluationPeriods)) {
+    problems.push(
+      `alarmThresholds.datapointsToAlarm must be an integer between 1 and evaluationPeriods (${t.evaluationPeriods}); got ${t.datapointsToAlarm}`,
+    );
+  }
+  // CloudWatch evaluates at most one day of data per alarm.
+  if (t.periodSeconds * t.evaluationPeriods > 86_400) {
+    problems.push(`alarmThresholds.periodSeconds * evaluationPeriods must not exceed 86400 s (one day); got ${t.periodSeconds * t.evaluationPeriods}`);
+  }
+  return problems;
+}

@@ -1,0 +1,165 @@
+import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand, ResourceNotFoundException } from "@aws-sdk/client-lambda";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { main, PreflightIo } from "../../scripts/preflight";
+import type { PreflightClients, Sender } from "../../scripts/preflight/aws";
+import { REPO_ROOT } from "../../scripts/lib/program-harness";
+
+interface StubAccount {
+  limit: number;
+  unreserved: number;
+  reserved?: Record<string, number>;
+  credentialsError?: Error;
+}
+
+/** Stub SDK senders: answer by command class, as the real clients would, and record every call. */
+function stubClients(account: StubAccount, calls: string[]): PreflightClients {
+  const sts: Sender = {
+    async send(command) {
+      calls.push(command.constructor.name);
+      if (!(command instanceof GetCallerIdentityCommand)) throw new Error(`unexpected ${command.constructor.name}`);
+      if (account.credentialsError) throw account.credentialsError;
+      return { Account: "111122223333", Arn: "arn:aws:sts::111122223333:assumed-role/deployer/me" };
+    },
+  };
+  const lambda: Sender = {
+    async send(command) {
+      calls.push(command.constructor.name);
+      if (command instanceof GetAccountSettingsCommand) {
+        return { AccountLimit: { ConcurrentExecutions: account.limit, UnreservedConcurrentExecutions: account.unreserved } };
+      }
+      if (command instanceof GetFunctionConcurrencyCommand) {
+        const name = command.input.FunctionName!;
+        if (account.reserved?.[name] === undefined) throw new ResourceNotFoundException({ message: `Function not found: ${name}`, $metadata: {} });
+        return { ReservedConcurrentExecutions: account.reserved[name] };
+      }
+      throw new Error(`unexpected ${command.constructor.name}`);
+    },
+  };
+  return { sts, lambda };
+}
+
+/** A repo root holding one stack file: the committed one, edited by `edit`. */
+function rootWith(stack: string, edit: (text: string) => string = (t) => t, from = stack): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "preflight-"));
+  writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), edit(readFileSync(path.join(REPO_ROOT, `Pulumi.${from}.yaml`), "utf8")));
+  return dir;
+}
+
+async function run(argv: string[], root: string, account: StubAccount) {
+  const out: string[] = [];
+  const calls: string[] = [];
+  const regions: string[] = [];
+  const io: PreflightIo = { root, out: (l) => out.push(l), clients: (region) => (regions.push(region), stubClients(account, calls)) };
+  const code = await main(argv, io);
+  return { code, out, calls, regions };
+}
+
+const REAL_EMAIL = (t: string) => t.replace("oncall@example.com", "oncall@liveinsight.io");
+const BIG: StubAccount = { limit: 1000, unreserved: 1000 };
+
+describe("npm run preflight (stub AWS clients, never AWS)", () => {
+  it("passes the prod stack on a 1000-quota account once the alarm e-mail is real: exit 0", async () => {
+    const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), BIG);
+    expect(r.code).to.equal(0);
+    expect(r.regions).to.deep.equal(["us-east-1"]);
+    expect(r.calls.sort()).to.deep.equal(["GetAccountSettingsCommand", "GetCallerIdentityCommand", "GetFunctionConcurrencyCommand", "GetFunctionConcurrencyCommand"]);
+    expect(r.out).to.deep.equal([
+      "ok   region       Region us-east-1 (aws:region in Pulumi.prod.yaml).",
+      "ok   alarm-email  Alarm e-mail oncall@liveinsight.io (confirm the subscription AWS mails after the first deploy).",
+      "ok   identity     Deploying as arn:aws:sts::111122223333:assumed-role/deployer/me in account 111122223333.",
+      "ok   concurrency  Reserving 50 for each of 2 functions leaves 900 of account 111122223333's quota of 1000 unreserved (AWS requires 100).",
+      "Stack prod is ready for `pulumi up`.",
+    ]);
+  });
+
+  it("fails the committed prod stack for its placeholder e-mail, and a small quota, one sentence each with its fix: exit 1", async () => {
+    const r = await run(["--stack", "prod"], rootWith("prod"), { limit: 150, unreserved: 150 });
+    expect(r.code).to.equal(1);
+    expect(r.out.filter((l) => l.startsWith("FAIL"))).to.deep.equal([
+      "FAIL alarm-email  liveinsight:alarmEmail in Pulumi.prod.yaml is the placeholder \"oncall@example.com\" (example.com never receives mail); " +
+        "set a real on-call address with `pulumi config set liveinsight:alarmEmail <address> --stack prod`.",
+      "FAIL concurrency  Reserving 50 for each of 2 functions needs 200 of account 111122223333's concurrency (100 + 100 AWS keeps unreserved) " +
+        "but only 150 is available (quota 150), so `pulumi up` would fail; request a higher \"Concurrent executions\" quota in Service Quotas (AWS Lambda) " +
+        "or lower liveinsight:reservedConcurrency in Pulumi.prod.yaml to at most 25.",
+    ]);
+    expect(r.out.at(-1)).to.equal("2 problem(s) to fix before `pulumi up --stack prod`.");
+  });
+
+  it("counts the stack's own current reservations as available (a redeploy frees them first)", async () => {
+    const reserved = { "LiveInsight-prod-collector": 50, "LiveInsight-prod-realtime": 50 };
+    const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { limit: 200, unreserved: 100, reserved });
+    expect(r.code).to.equal(0);
+    expect(r.out).to.include("ok   concurrency  Reserving 50 for each of 2 functions leaves 100 of account 111122223333's quota of 200 unreserved (AWS requires 100).");
+  });
+
+  it("a new account with a quota of 10 is told to leave the functions unreserved", async () => {
+    const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { limit: 10, unreserved: 10 });
+    expect(r.code).to.equal(1);
+    expect(r.out.find((l) => l.startsWith("FAIL"))).to.match(/only 10 is available \(quota 10\).*or set liveinsight:reservedConcurrency to -1 in Pulumi\.prod\.yaml\.$/);
+  });
+
+  it("passes dev (unreserved, no e-mail) without reading function reservations", async () => {
+    const r = await run(["--stack", "dev"], rootWith("dev"), { limit: 10, unreserved: 10 });
+    expect(r.code).to.equal(0);
+    expect(r.out).to.include("ok   concurrency  The functions reserve no concurrency (liveinsight:reservedConcurrency -1); account 111122223333's quota is 10.");
+    expect(r.out).to.include("ok   alarm-email  No alarm e-mail (allowed for a dev stack): alarms reach the SNS topic only.");
+    expect(r.calls.sort()).to.deep.equal(["GetAccountSettingsCommand", "GetCallerIdentityCommand"]);
+  });
+
+  it("reports rejected credentials with the fix and skips the account checks", async () => {
+    const error = Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredToken" });
+    const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { ...BIG, credentialsError: error });
+    expect(r.code).to.equal(1);
+    expect(r.out.filter((l) => l.startsWith("FAIL"))).to.deep.equal([
+      "FAIL identity     AWS did not accept the caller's credentials (ExpiredToken: The security token included in the request is expired); " +
+        "sign in (e.g. `aws sso login`) or set AWS_PROFILE, then rerun preflight.",
+    ]);
+    expect(r.calls).to.deep.equal(["GetCallerIdentityCommand"]);
+  });
+
+  it("fails a stack without aws:region, or with a malformed one, and never calls AWS", async () => {
+    const none = await run(["--stack", "qa"], rootWith("qa", (t) => t.replace(/^\s*aws:region:.*$/m, ""), "dev"), BIG);
+    expect(none.code).to.equal(1);
+    expect(none.regions).to.deep.equal([]);
+    expect(none.out[0]).to.equal("FAIL region       Pulumi.qa.yaml sets no aws:region; run `pulumi config set aws:region us-east-1 --stack qa` (or the region you deploy to).");
+    const bad = await run(["--stack", "qa"], rootWith("qa", (t) => t.replace("us-east-1", "US East"), "dev"), BIG);
+    expect(bad.out[0]).to.match(/^FAIL region {7}Pulumi\.qa\.yaml sets aws:region to "US East", which is not an AWS region name/);
+    // qa is not a dev* stack, so it also needs an alarm e-mail.
+    expect(bad.out).to.include("FAIL alarm-email  Pulumi.qa.yaml sets no liveinsight:alarmEmail, so no one hears an alarm; set a real on-call address with `pulumi config set liveinsight:alarmEmail <address> --stack qa`.");
+  });
+
+  it("usage and config errors are UsageErrors (exit 2 through runCli), one sentence each", async () => {
+    const root = rootWith("prod", (t) => t.replace("liveinsight:reservedConcurrency: 50", "liveinsight:reservedConcurrency: many"));
+    await expectUsage(run(["--stack", "prod"], root, BIG), 'liveinsight:reservedConcurrency must be a whole number; got "many" in Pulumi.prod.yaml');
+    await expectUsage(run([], root, BIG), "--stack is required, e.g. --stack prod.");
+    await expectUsage(run(["--stack", "prod", "--region", "x"], root, BIG), "Unknown option --region. Run with --help for the list of options.");
+    await expectUsage(run(["--stack", "nope"], root, BIG), "Pulumi.nope.yaml does not exist; create it with `pulumi stack init nope` and set its config.");
+  });
+
+  it("as a command: a usage error exits 2 with one sentence, never a stack trace", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/preflight.ts", "--stack"], { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_PROFILE: "" } });
+    expect([r.status, r.stderr.trim(), r.stdout]).to.deep.equal([2, "preflight: --stack needs a value.", ""]);
+  });
+
+  it("--help prints the usage and exits 0", async () => {
+    const r = await run(["--help"], REPO_ROOT, BIG);
+    expect(r.code).to.equal(0);
+    expect(r.out[0]).to.match(/^Usage: npm run preflight -- --stack <name>/);
+  });
+});
+
+async function expectUsage(promise: Promise<unknown>, message: string): Promise<void> {
+  try {
+    await promise;
+  } catch (error) {
+    expect((error as Error).name).to.equal("UsageError");
+    expect((error as Error).message).to.equal(message);
+    return;
+  }
+  throw new Error(`expected a UsageError: ${message}`);
+}
