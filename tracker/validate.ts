@@ -20,6 +20,7 @@ function propertyProblem(key: string, value: unknown): string | undefined {
   if (!/^[^\0-\x1f\x7f]{1,64}$/.test(key) || key == "__proto__") return "bad key " + key;
   const type = typeof value;
   if (type != "string" && type != "boolean" && !(type == "number" && storable(value as number))) return "bad value for " + key;
+  return undefined;
 }
 
 /** The event, or a sentence saying why the server would refuse it. */
