@@ -150,6 +150,11 @@ const api: Api = {
 safe(() => {
   if (win.liveinsight) return;
   win.liveinsight = api;
+  win.addEventListener("pagehide", safe(leave));
+  document.addEventListener("visibilitychange", safe(leave));
+  if (!optedOut()) retry();
+  if (attr("auto") == "false") return;
+  // Page views on load and on SPA navigations (History API and back/forward) only in auto mode.
   const onNavigate = safe(pageview);
   const push = history.pushState;
   history.pushState = (...args: Parameters<History["pushState"]>) => {
@@ -157,8 +162,5 @@ safe(() => {
     onNavigate();
   };
   win.addEventListener("popstate", onNavigate);
-  win.addEventListener("pagehide", safe(leave));
-  document.addEventListener("visibilitychange", safe(leave));
-  if (attr("auto") != "false") onNavigate();
-  if (!optedOut()) retry();
+  onNavigate();
 })();
