@@ -111,7 +111,7 @@ function retryLater() {
 
 function retry() {
   retryTimer = undefined;
-  const events = queueTake(MAX_BATCH);
+  const events = optedOut() ? [] : queueTake(MAX_BATCH);
   if (events.length) void post(events, true);
 }
 
@@ -152,7 +152,7 @@ safe(() => {
   win.liveinsight = api;
   win.addEventListener("pagehide", safe(leave));
   document.addEventListener("visibilitychange", safe(leave));
-  if (!optedOut()) retry();
+  retry();
   if (attr("auto") == "false") return;
   // Page views on load and on SPA navigations (History API and back/forward) only in auto mode.
   const onNavigate = safe(pageview);

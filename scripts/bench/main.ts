@@ -1,5 +1,6 @@
 /** `npm run bench [-- --json <file>] [--quick]`: all four benchmarks on one in-process dynalite. */
 import { writeFileSync } from "node:fs";
+import { trackerAsset } from "../../components/tracker-asset";
 import { startDynamo } from "../../tests/support/dynalite";
 import { coldStart } from "./cold-start";
 import { CostBreakdown, CostInputs, costPerMillionEvents, NAIVE_BASELINE, renderBreakdown } from "./cost";
@@ -56,9 +57,11 @@ export async function main(argv: string[]): Promise<number> {
       write_units_per_event: { batch_1: batch1, batch_10: batch10 },
       cost_per_million_events_usd: Object.fromEntries(costs.map((c) => [c.name, { total: Math.round(c.totalUsd * 10000) / 10000, lines: c.lines }])),
       cost_assumptions: assumptions,
+      tracker_gzip_bytes: trackerAsset().gzip.length,
     };
     if (args.json) writeFileSync(args.json, JSON.stringify(result, null, 2) + "\n");
     process.stdout.write(markdownTable(result) + "\n");
+    process.stdout.write(`Tracker: /tracker.js is ${result.tracker_gzip_bytes} B gzipped (zlib level 9; budget 2048 B).\n`);
     return 0;
   } finally {
     await dynamo.close();

@@ -126,6 +126,27 @@ describe("tracker delivery in Chromium", function () {
     open.problems.length = 0;
   });
 
+  it("adopts the session id the server resolved when it rolled an idle session over", async () => {
+    const idle = `s_idle_${Date.now()}`;
+    const seed = await fetch(`${harness.apiBase}/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ event_type: "page_view", session_id: idle, event_id: `${idle}-0`, timestamp: Date.now() - 40 * 60_000 }),
+    });
+    expect(seed.status).to.equal(200);
+    // The browser believes the session is live (its own clock says so); the server knows it idled 40 minutes.
+    const initScript = `if (location.protocol === "http:" && !localStorage.getItem("li_sid")) localStorage.setItem("li_sid", "${idle} " + Date.now());`;
+    open = await harness.open({ path: "/adopt", attributes: { "data-auto": "false" }, initScript });
+    await open.page.evaluate(() => (window.liveinsight.track("first"), window.liveinsight.flush()));
+    await open.page.evaluate(() => (window.liveinsight.track("second"), window.liveinsight.flush()));
+    const [first] = ofType("first");
+    const [second] = ofType("second");
+    expect(first.session_id).to.equal(idle);
+    expect(second.session_id).to.be.a("string").and.not.equal(idle);
+    const stored = (await harness.stored()).filter((i) => i.event_type === "first" || i.event_type === "second");
+    expect(stored.map((i) => i.session_id)).to.deep.equal([second.session_id, second.session_id]);
+  });
+
   it('keeps nothing in browser storage with data-storage="none" and makes new ids per load', async () => {
     open = await harness.open({ path: "/memory", attributes: { "data-storage": "none" } });
     await open.page.evaluate(() => window.liveinsight.flush());

@@ -39,6 +39,8 @@ export interface PageOptions {
   /** Expose navigator.globalPrivacyControl = true, as GPC browsers do. */
   globalPrivacyControl?: boolean;
   path?: string;
+  /** Script run before the page's own scripts on every load. */
+  initScript?: string;
 }
 
 export interface OpenPage {
@@ -157,6 +159,7 @@ export class BrowserHarness {
     this.contexts.push(context);
     // Chromium has no GPC setting; this is what GPC browsers expose. A string, so no transpiler helper leaks in.
     if (options.globalPrivacyControl) await context.addInitScript({ content: 'Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });' });
+    if (options.initScript) await context.addInitScript({ content: options.initScript });
     const page = context.pages()[0] ?? (await context.newPage());
     const problems: string[] = [];
     page.on("console", (m) => problems.push(`console.${m.type()}: ${m.text()}`));
