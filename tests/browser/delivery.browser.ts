@@ -36,6 +36,14 @@ describe("tracker delivery in Chromium", function () {
     expect(stored.filter((i) => i.event_id === view.event_id)).to.have.length(1);
   });
 
+  it("sends to the origin the script came from when data-api is left out", async () => {
+    open = await harness.open({ path: "/no-data-api", attributes: { "data-api": "" } });
+    expect(await open.page.evaluate(() => document.querySelector("script")!.hasAttribute("data-api"))).to.equal(false);
+    await open.page.evaluate(() => window.liveinsight.flush());
+    const [view] = await eventually(() => ofType("page_view").length > 0 && ofType("page_view"), 5000, "the page view");
+    expect(view.page_url).to.equal(open.url);
+  });
+
   it("sends a page view on pushState and on back, in the same session", async () => {
     open = await harness.open({ path: "/spa" });
     await open.page.evaluate(() => history.pushState({}, "", "/spa/step-2"));

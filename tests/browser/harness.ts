@@ -58,8 +58,10 @@ function pageServer(api: string): http.Server {
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://page");
     const attrs = JSON.parse(url.searchParams.get("attrs") || "{}") as Record<string, string>;
-    const extra = Object.entries(attrs).map(([k, v]) => ` ${k}="${v}"`).join("");
-    const html = `<!doctype html><html><head><title>page</title><script src="${api}/tracker.js" data-api="${api}"${extra} defer></script></head><body><a href="/other">other</a></body></html>`;
+    // data-api="" in attrs leaves the attribute out, so the tracker falls back to its own origin.
+    const all: Record<string, string> = { "data-api": api, ...attrs };
+    const extra = Object.entries(all).filter(([k, v]) => !(k === "data-api" && v === "")).map(([k, v]) => ` ${k}="${v}"`).join("");
+    const html = `<!doctype html><html><head><title>page</title><script src="${api}/tracker.js"${extra} defer></script></head><body><a href="/other">other</a></body></html>`;
     res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
     res.end(html);
   });
