@@ -108,8 +108,10 @@ describe("tracker privacy and CORS in Chromium", function () {
   it("sets and sends no cookie on either origin", async () => {
     open = await harness.open({ path: "/cookies" });
     await open.page.evaluate(() => (window.liveinsight.track("cookie_probe"), window.liveinsight.flush()));
-    await open.page.goto(`${harness.apiBase}/tracker.js`);
     expect(await open.context.cookies()).to.deep.equal([]);
+    expect(await open.page.evaluate(() => document.cookie)).to.equal("");
+    const script = await fetch(`${harness.apiBase}/tracker.js`);
+    expect(script.headers.get("set-cookie")).to.equal(null);
     expect(harness.seen.slice(since).filter((s) => s.cookie !== undefined)).to.deep.equal([]);
     expect(posts().some((s) => s.status === 200)).to.equal(true);
   });
