@@ -155,6 +155,14 @@ describe("tracker delivery in Chromium", function () {
     expect(stored.map((i) => i.session_id)).to.deep.equal([second.session_id, second.session_id]);
   });
 
+  it("keeps working in memory when the page may not use localStorage", async () => {
+    const initScript = 'Object.defineProperty(window, "localStorage", { get() { throw new DOMException("blocked", "SecurityError"); } });';
+    open = await harness.open({ path: "/no-storage", initScript });
+    await open.page.evaluate(() => (window.liveinsight.track("stored_nowhere"), window.liveinsight.flush()));
+    const types = received().map((e) => e.event_type);
+    expect(types).to.include.members(["page_view", "stored_nowhere"]);
+  });
+
   it('keeps nothing in browser storage with data-storage="none" and makes new ids per load', async () => {
     open = await harness.open({ path: "/memory", attributes: { "data-storage": "none" } });
     await open.page.evaluate(() => window.liveinsight.flush());
