@@ -49,6 +49,7 @@ const observability = new Observability("observability", {
 export const apiUrl = api.url;
 export const eventsUrl = api.eventsUrl;
 export const realtimeUrl = api.realtimeUrl;
+export const trackerUrl = api.trackerUrl;
 export const eventsTableName = tables.eventsTableName;
 export const sessionsTableName = tables.sessionsTableName;
 export const activeSessionsTableName = tables.activeSessionsTableName;

@@ -1,14 +1,16 @@
 /**
  * CollectorApi: the HTTP API (CORS, throttled `$default` stage with JSON access logs), the routes
- * `POST /events` and `GET /realtime`, and behind them the two functions with their roles, log
+ * of contracts/edge.ts (`POST /events`, `GET /realtime`, `GET /tracker.js`), and behind them the two functions with their roles, log
  * groups and event-invoke configs. Function code is bundled from functions/ by the program itself.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Architecture, DEFAULTS, SdkRetryMode } from "../config";
+import { corsConfiguration, EDGE_PATHS, edgeRoutes, RouteTarget } from "../contracts/edge";
 import { TABLE_ENV } from "../functions/shared/schema";
 import { bundleFunction } from "./bundle";
 import { collectorPolicy, lambdaAssumeRolePolicy, PolicyDocument, realtimePolicy } from "./iam";
+import { trackerAsset } from "./tracker-asset";
 
 export interface CollectorApiArgs {
   /** Stack name: function names are `LiveInsight-<stack>-collector` / `-realtime`; also ENVIRONMENT. */
@@ -71,6 +73,8 @@ export interface ApiFunction {
 
 interface FunctionSpec {
   readonly kind: "collector" | "realtime";
+  /** File name → content of the deployment archive. */
+  readonly code: Record<string, string>;
   readonly environment: pulumi.Input<Record<string, string>>;
   readonly policy: (logGroupArn: pulumi.Output<string>) => pulumi.Output<PolicyDocument>;
 }
@@ -82,6 +86,8 @@ export class CollectorApi extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
   public readonly eventsUrl: pulumi.Output<string>;
   public readonly realtimeUrl: pulumi.Output<string>;
+  /** Where site owners load the tracker from (SPEC §8). */
+  public readonly trackerUrl: pulumi.Output<string>;
   public readonly collectorFunctionName: pulumi.Output<string>;
   public readonly realtimeFunctionName: pulumi.Output<string>;
   public readonly collectorLogGroupName: pulumi.Output<string>;
@@ -92,14 +98,14 @@ export class CollectorApi extends pulumi.ComponentResource {
     super("liveinsight:api:CollectorApi", name, {}, opts);
     const { collector, realtime } = this.createFunctions(name, args);
     const { api, stage, accessLogs } = this.createApi(name, args);
-    this.createRoute(name, "events", "POST /events", api, collector.function, args);
-    this.createRoute(name, "realtime", "GET /realtime", api, realtime.function, args);
+    this.createRoutes(name, api, { collector: collector.function, realtime: realtime.function }, args);
 
     this.apiId = api.id;
     this.stageName = stage.name;
     this.url = stage.invokeUrl.apply((u) => u.replace(/\/+$/, ""));
     this.eventsUrl = pulumi.interpolate`${this.url}/events`;
     this.realtimeUrl = pulumi.interpolate`${this.url}/realtime`;
+    this.trackerUrl = pulumi.interpolate`${this.url}/tracker.js`;
     this.collectorFunctionName = collector.function.name;
     this.realtimeFunctionName = realtime.function.name;
     this.collectorLogGroupName = collector.logGroup.name;
@@ -108,6 +114,7 @@ export class CollectorApi extends pulumi.ComponentResource {
     this.registerOutputs({
       apiId: this.apiId,
       url: this.url,
+      trackerUrl: this.trackerUrl,
       collectorFunctionName: this.collectorFunctionName,
       realtimeFunctionName: this.realtimeFunctionName,
     });
@@ -122,6 +129,8 @@ export class CollectorApi extends pulumi.ComponentResource {
     };
     const collector = this.createFunction(name, args, {
       kind: "collector",
+      // The collector also serves GET /tracker.js (see ROUTE_HOST), from the built script beside it.
+      code: { "index.js": bundleFunction("functions/collector-edge.ts"), "tracker.js": trackerAsset().script },
       environment: pulumi
         .output({
           ...common,
@@ -140,6 +149,7 @@ export class CollectorApi extends pulumi.ComponentResource {
     // The realtime function only reads ActiveSessions, so only that table reaches its environment.
     const realtime = this.createFunction(name, args, {
       kind: "realtime",
+      code: { "index.js": bundleFunction("functions/realtime.ts") },
       environment: pulumi.output({ ...common, activeSessionsTableName: args.activeSessionsTableName }).apply(realtimeEnvironment),
       policy: (logGroupArn) => pulumi.output({ activeSessionsTableArn: args.activeSessionsTableArn, logGroupArn }).apply(realtimePolicy),
     });
@@ -168,7 +178,7 @@ export class CollectorApi extends pulumi.ComponentResource {
         runtime: "nodejs22.x",
         architectures: [args.architecture ?? DEFAULTS.architecture],
         handler: "index.handler",
-        code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleFunction(`functions/${spec.kind}.ts`)) }),
+        code: new pulumi.asset.AssetArchive(Object.fromEntries(Object.entries(spec.code).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)]))),
         role: role.arn,
         memorySize: args.memorySize ?? DEFAULTS.memorySize,
         timeout: args.timeoutSeconds ?? DEFAULTS.timeoutSeconds,
@@ -199,13 +209,8 @@ export class CollectorApi extends pulumi.ComponentResource {
         name: `LiveInsight-${args.stack}`,
         protocolType: "HTTP",
         description: `LiveInsight collector API (${args.stack})`,
-        corsConfiguration: {
-          allowOrigins: args.corsOrigins ?? [...DEFAULTS.corsOrigins],
-          allowMethods: ["GET", "OPTIONS", "POST"],
-          allowHeaders: ["content-type"],
-          // Browsers cap preflight caching at two hours (Chromium), so longer buys nothing.
-          maxAge: 7200,
-        },
+        // The same CORS settings local mode emulates (contracts/edge.ts).
+        corsConfiguration: pulumi.output(args.corsOrigins ?? [...DEFAULTS.corsOrigins]).apply(corsConfiguration),
       },
       { parent: this },
     );
@@ -234,8 +239,37 @@ export class CollectorApi extends pulumi.ComponentResource {
     return { api, stage, accessLogs };
   }
 
-  private createRoute(name: string, id: string, routeKey: string, api: aws.apigatewayv2.Api, fn: aws.lambda.Function, args: CollectorApiArgs) {
-    const integration = new aws.apigatewayv2.Integration(
+  /**
+   * One route per (path, method) of contracts/edge.ts, all to the hosting function's integration,
+   * and one invoke permission per path.
+   */
+  private createRoutes(name: string, api: aws.apigatewayv2.Api, functions: Record<"collector" | "realtime", aws.lambda.Function>, args: CollectorApiArgs) {
+    const integrations = {
+      collector: this.createIntegration(name, "events", api, functions.collector, args),
+      realtime: this.createIntegration(name, "realtime", api, functions.realtime, args),
+    };
+    for (const route of edgeRoutes()) {
+      const id = route.primary ? `${name}-${route.path.id}-route` : `${name}-${route.path.id}-${route.method.toLowerCase()}-route`;
+      const target = pulumi.interpolate`integrations/${integrations[ROUTE_HOST[route.path.target]].id}`;
+      new aws.apigatewayv2.Route(id, { apiId: api.id, routeKey: route.routeKey, target }, { parent: this });
+    }
+    for (const path of EDGE_PATHS) {
+      new aws.lambda.Permission(
+        `${name}-${path.id}-permission`,
+        {
+          action: "lambda:InvokeFunction",
+          function: functions[ROUTE_HOST[path.target]].name,
+          principal: "apigateway.amazonaws.com",
+          // Any stage and method of this API, this path only.
+          sourceArn: pulumi.interpolate`${api.executionArn}/*/*${path.path}`,
+        },
+        { parent: this },
+      );
+    }
+  }
+
+  private createIntegration(name: string, id: string, api: aws.apigatewayv2.Api, fn: aws.lambda.Function, args: CollectorApiArgs) {
+    return new aws.apigatewayv2.Integration(
       `${name}-${id}-integration`,
       {
         apiId: api.id,
@@ -247,30 +281,26 @@ export class CollectorApi extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const target = pulumi.interpolate`integrations/${integration.id}`;
-    new aws.apigatewayv2.Route(`${name}-${id}-route`, { apiId: api.id, routeKey, target }, { parent: this });
-    // Without a catch-all, API Gateway answers a wrong method with 404; routing ANY to the same
-    // function lets it answer 405 with an Allow header (SPEC §4). The method route stays the
-    // documented one; preflight OPTIONS is still answered by the API's CORS configuration.
-    const [, path] = routeKey.split(" ");
-    new aws.apigatewayv2.Route(`${name}-${id}-any-route`, { apiId: api.id, routeKey: `ANY ${path}`, target }, { parent: this });
-    new aws.lambda.Permission(
-      `${name}-${id}-permission`,
-      {
-        action: "lambda:InvokeFunction",
-        function: fn.name,
-        principal: "apigateway.amazonaws.com",
-        // Any stage and method of this API, this path only.
-        sourceArn: pulumi.interpolate`${api.executionArn}/*/*${path}`,
-      },
-      { parent: this },
-    );
   }
 }
 
 export function accessLogGroupNameFor(stack: string): string {
   return `/aws/vendedlogs/apigateway/LiveInsight-${stack}/access`;
 }
+
+/**
+ * Which function serves each route target. GET /tracker.js is served by the collector function
+ * (functions/collector-edge.ts) rather than anything else an HTTP API can front:
+ * - HTTP APIs have no mock integration, and no S3 integration short of a public bucket behind an
+ *   HTTP proxy (a second origin hop and a public bucket to guard);
+ * - a function of its own would cold-start on the first page view after every idle spell and
+ *   need its own role, log group and error alarm; the collector is the function every page load
+ *   keeps warm, and the script is in memory, so a request takes a few milliseconds;
+ * - cost per page load: `Cache-Control: public, max-age=86400` plus the ETag means a returning
+ *   visitor fetches the script at most once a day and then revalidates with a 304, so it costs
+ *   one API request and one short invocation per visitor-day, not per page view.
+ */
+const ROUTE_HOST: Record<RouteTarget, "collector" | "realtime"> = { collector: "collector", realtime: "realtime", tracker: "collector" };
 
 export function functionNameFor(stack: string, kind: "collector" | "realtime"): string {
   return `LiveInsight-${stack}-${kind}`;

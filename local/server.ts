@@ -1,39 +1,40 @@
+/**
+ * Local stand-in for the HTTP API: the routes and CORS settings of contracts/edge.ts, served the
+ * way API Gateway serves them (rules and their AWS references in local/api-gateway.ts), in front
+ * of the same function handlers the stack deploys.
+ */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import { ClientError, clientErrorResult, HttpResult, jsonResult } from "../functions/core/errors";
+import { corsConfiguration, CorsConfiguration, edgeRoutes, RouteTarget } from "../contracts/edge";
+import { trackerAsset } from "../components/tracker-asset";
+import { ClientError, clientErrorResult } from "../functions/core/errors";
 import { LIMITS } from "../functions/core/validate";
+import { trackerHandler } from "../functions/tracker";
+import { fromLambdaResult, gatewayError, GatewayResponse, isPreflight, matchRoute, parseTarget, preflightResponse, toApiGatewayEvent, withCors } from "./api-gateway";
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface LocalApiOptions {
   collector: LambdaHandler;
   realtime: LambdaHandler;
+  /** Serves GET /tracker.js. Default: the tracker built from tracker/ at start. */
+  tracker?: LambdaHandler;
   /** The function timeout the local "invocation" gets, like the stack's timeoutSeconds. */
   timeoutMs: number;
   /** Allowed CORS origins; `*` allows any. */
   corsOrigins: readonly string[];
 }
 
-const ROUTES: Record<string, { method: string; handler: keyof Pick<LocalApiOptions, "collector" | "realtime"> }> = {
-  "/events": { method: "POST", handler: "collector" },
-  "/realtime": { method: "GET", handler: "realtime" },
-};
+const ROUTES = edgeRoutes();
 
-const TEXT_TYPES = /^(application\/(json|[\w.+-]+\+json|x-www-form-urlencoded)|text\/[\w.+-]+)\s*(;|$)/i;
-
-function corsHeaders(origin: string | undefined, allowed: readonly string[]): Record<string, string> {
-  if (!origin) return {};
-  if (allowed.includes("*")) return { "access-control-allow-origin": "*" };
-  return allowed.includes(origin) ? { "access-control-allow-origin": origin, vary: "origin" } : {};
+function send(res: http.ServerResponse, statusCode: number, headers: Record<string, string>, body: Buffer | string) {
+  const bytes = typeof body === "string" ? Buffer.from(body) : body;
+  res.writeHead(statusCode, { ...headers, "content-length": String(bytes.length) });
+  res.end(bytes);
 }
 
-function send(res: http.ServerResponse, result: HttpResult & { isBase64Encoded?: boolean } | APIGatewayProxyStructuredResultV2, extra: Record<string, string>) {
-  const headers = { ...(result.headers as Record<string, string> | undefined), ...extra };
-  const body = result.isBase64Encoded ? Buffer.from(result.body ?? "", "base64") : Buffer.from(result.body ?? "");
-  res.writeHead(result.statusCode ?? 200, { ...headers, "content-length": String(body.length) });
-  res.end(body);
-}
+const sendGateway = (res: http.ServerResponse, response: GatewayResponse) => send(res, response.statusCode, response.headers, response.body);
 
 /** Reads the body up to the collector's limit; beyond it the client gets 413 without an invocation. */
 function readBody(req: http.IncomingMessage): Promise<Buffer | "too-large"> {
@@ -50,61 +51,48 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | "too-large"> {
   });
 }
 
-/** The HTTP API payload format 2.0 event the gateway would send for this request. */
-export function toApiGatewayEvent(req: http.IncomingMessage, body: Buffer, routeKey: string): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(",") : value;
-  const text = TEXT_TYPES.test(headers["content-type"] ?? "application/json");
-  const now = new Date();
-  return {
-    version: "2.0",
-    routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
-    headers,
-    body: body.length ? (text ? body.toString("utf8") : body.toString("base64")) : undefined,
-    isBase64Encoded: body.length > 0 && !text,
-    requestContext: {
-      accountId: "000000000000",
-      apiId: "local",
-      domainName: headers.host ?? "localhost",
-      domainPrefix: "local",
-      http: { method: req.method ?? "GET", path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? "127.0.0.1", userAgent: headers["user-agent"] ?? "" },
-      requestId: randomUUID(),
-      routeKey,
-      stage: "$default",
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-    },
-  };
-}
-
 function lambdaContext(timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
   return { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) } as Context;
 }
 
-/** A small stand-in for the HTTP API: the same routes, CORS preflight, body limit, 404/405. */
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, handlers: Record<RouteTarget, LambdaHandler>, cors: CorsConfiguration, timeoutMs: number) {
+  const method = req.method ?? "GET";
+  const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
+  const target = parseTarget(req.url ?? "");
+  if (!target) return sendGateway(res, gatewayError(400, "Bad Request"));
+  if (isPreflight(method, req.headers)) return sendGateway(res, preflightResponse(origin!, cors));
+  const route = matchRoute(ROUTES, method, target.path);
+  if (!route) return sendGateway(res, gatewayError(404, "Not Found"));
+  const body = await readBody(req);
+  if (body === "too-large") {
+    const error = clientErrorResult(new ClientError(413, "PayloadTooLarge", `The body is larger than ${LIMITS.bodyBytes} bytes; send at most ${LIMITS.bodyBytes} bytes.`));
+    return send(res, 413, withCors({ ...error.headers, connection: "close" }, origin, cors), error.body);
+  }
+  const event = toApiGatewayEvent({ method, path: target.path, query: target.query, httpVersion: req.httpVersion, headers: req.headers, body, peer: req.socket.remoteAddress }, route.routeKey);
+  let result: ReturnType<typeof fromLambdaResult>;
+  try {
+    result = fromLambdaResult(await handlers[route.path.target](event, lambdaContext(timeoutMs)));
+  } catch {
+    // A function that throws reaches the client as API Gateway's own 500.
+    return sendGateway(res, gatewayError(500, "Internal Server Error"));
+  }
+  send(res, result.statusCode, withCors(result.headers, origin, cors), result.body);
+}
+
+/** The HTTP API on this machine: same routes, CORS, payload format and gateway errors as on AWS. */
 export function createLocalApi(options: LocalApiOptions): http.Server {
-  return http.createServer(async (req, res) => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    const route = ROUTES[path];
-    const cors = corsHeaders(req.headers.origin, options.corsOrigins);
-    if (!route) return send(res, jsonResult(404, { error: "NotFound", message: `No route for ${req.method} ${path}; the API serves POST /events and GET /realtime.` }), cors);
-    if (req.method === "OPTIONS") {
-      return send(res, { statusCode: 204, headers: { ...cors, "access-control-allow-methods": `${route.method},OPTIONS`, "access-control-allow-headers": "content-type", "access-control-max-age": "3600" }, body: "" }, {});
-    }
-    try {
-      const body = await readBody(req);
-      if (body === "too-large") {
-        const error = new ClientError(413, "PayloadTooLarge", `The body is larger than ${LIMITS.bodyBytes} bytes; send at most ${LIMITS.bodyBytes} bytes.`);
-        return send(res, clientErrorResult(error), { ...cors, connection: "close" });
-      }
-      const event = toApiGatewayEvent(req, body, `${route.method} ${path}`);
-      send(res, await options[route.handler](event, lambdaContext(options.timeoutMs)), cors);
-    } catch {
-      send(res, jsonResult(500, { error: "InternalError", message: "The local API failed to handle the request." }), cors);
-    }
+  const handlers: Record<RouteTarget, LambdaHandler> = {
+    collector: options.collector,
+    realtime: options.realtime,
+    tracker: options.tracker ?? trackerHandler(trackerAsset()),
+  };
+  const cors = corsConfiguration(options.corsOrigins);
+  return http.createServer((req, res) => {
+    handle(req, res, handlers, cors, options.timeoutMs).catch(() => {
+      // Only a broken connection gets here (the handlers' errors are answered above).
+      if (!res.headersSent) sendGateway(res, gatewayError(500, "Internal Server Error"));
+      else res.destroy();
+    });
   });
 }

@@ -1,5 +1,6 @@
 /** `npm run bench [-- --json <file>] [--quick]`: all four benchmarks on one in-process dynalite. */
 import { writeFileSync } from "node:fs";
+import { trackerAsset } from "../../components/tracker-asset";
 import { startDynamo } from "../../tests/support/dynalite";
 import { coldStart } from "./cold-start";
 import { allInMonthly, MonthlyCost, renderMonthly, sideBySide } from "./all-in";
@@ -64,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       cost_per_million_events_usd: Object.fromEntries(costs.map((c) => [c.name, { total: Math.round(c.totalUsd * 10000) / 10000, lines: c.lines }])),
       cost_assumptions: assumptions,
       item_sizes_bytes: sizes,
+      tracker_gzip_bytes: trackerAsset().gzip.length,
       all_in_cost: Object.fromEntries(Object.entries(allIn).map(([stack, ms]) => [stack, ms.map((m) => ({
         events_per_month: m.eventsPerMonth, monthly_usd: round4(m.monthlyUsd), per_million_events_usd: round4(m.perMillionUsd), lines: m.lines,
       }))])),
@@ -72,6 +74,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(markdownTable(result) + "\n");
     process.stdout.write(`\nAll-in cost (ingest + storage over retention + PITR + logs + fixed monthly), arithmetic on stderr:\n${sideBySide(allIn)}\n`);
     process.stdout.write(`Item sizes stored (mean, + 100 B overhead): Events ${sizes.events.mean_stored_bytes} B, Sessions ${sizes.sessions.mean_stored_bytes} B, UserIndex ${sizes.user_index.mean_stored_bytes} B, ActiveSessions ${sizes.active_sessions.mean_stored_bytes} B.\n`);
+    process.stdout.write(`Tracker: /tracker.js is ${result.tracker_gzip_bytes} B gzipped (zlib level 9; budget 2048 B).\n`);
     return 0;
   } finally {
     await dynamo.close();

@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { bundleFunction } from "../../components/bundle";
+import { trackerAsset } from "../../components/tracker-asset";
+import { ROUTE_METHODS } from "../../contracts/edge";
 import { accessLogFormat, collectorEnvironment, realtimeEnvironment } from "../../components/collector-api";
 import { MOCK_ACCOUNT_ID, ofType, RecordedResource, runProgram } from "../../scripts/lib/program-harness";
 
@@ -45,6 +47,9 @@ const STACKS: Record<string, StackExpectations> = {
   },
 };
 
+/** The methods routed to a path only so its function can answer 405. */
+const otherMethods = (id: string) => ROUTE_METHODS.filter((m) => m !== { events: "POST", realtime: "GET", tracker: "GET" }[id]);
+
 describe("components/collector-api", () => {
   const runs: Record<string, RecordedResource[]> = {};
   before(async () => {
@@ -68,10 +73,10 @@ describe("components/collector-api", () => {
             "aws:apigatewayv2/api:Api api-http",
             "aws:apigatewayv2/stage:Stage api-stage",
             "aws:cloudwatch/logGroup:LogGroup api-access-logs",
-            ...["events", "realtime"].flatMap((id) => [
-              `aws:apigatewayv2/integration:Integration api-${id}-integration`,
+            ...["events", "realtime"].map((id) => `aws:apigatewayv2/integration:Integration api-${id}-integration`),
+            ...["events", "realtime", "tracker"].flatMap((id) => [
               `aws:apigatewayv2/route:Route api-${id}-route`,
-              `aws:apigatewayv2/route:Route api-${id}-any-route`,
+              ...otherMethods(id).map((m) => `aws:apigatewayv2/route:Route api-${id}-${m.toLowerCase()}-route`),
               `aws:lambda/permission:Permission api-${id}-permission`,
             ]),
             ...["collector", "realtime"].flatMap((kind) => [
@@ -101,7 +106,10 @@ describe("components/collector-api", () => {
             environment: { variables: kind === "collector" ? collectorEnv() : realtimeEnv() },
             loggingConfig: { logFormat: "Text", logGroup: `/aws/lambda/${fnName(kind)}` },
           });
-          expect(code).to.deep.equal({ assets: { "index.js": { text: bundleFunction(`functions/${kind}.ts`) } } });
+          const files = kind === "collector"
+            ? { "index.js": { text: bundleFunction("functions/collector-edge.ts") }, "tracker.js": { text: trackerAsset().script } }
+            : { "index.js": { text: bundleFunction("functions/realtime.ts") } };
+          expect(code).to.deep.equal({ assets: files });
         });
 
         it(`creates the ${kind} log group with retention before the function`, () => {
@@ -170,7 +178,7 @@ describe("components/collector-api", () => {
           description: `LiveInsight collector API (${stack})`,
           corsConfiguration: {
             allowOrigins: want.corsOrigins,
-            allowMethods: ["GET", "OPTIONS", "POST"],
+            allowMethods: ["GET", "POST"],
             allowHeaders: ["content-type"],
             maxAge: 7200,
           },
@@ -192,11 +200,8 @@ describe("components/collector-api", () => {
         });
       });
 
-      for (const [id, routeKey, kind] of [
-        ["events", "POST /events", "collector"],
-        ["realtime", "GET /realtime", "realtime"],
-      ]) {
-        it(`routes ${routeKey} to the ${kind} function through a payload 2.0 proxy integration with a 12 s timeout`, () => {
+      for (const [id, kind] of [["events", "collector"], ["realtime", "realtime"]]) {
+        it(`integrates the ${kind} function through a payload 2.0 proxy integration with a 12 s timeout`, () => {
           expect(one(runs[stack], "aws:apigatewayv2/integration:Integration", `api-${id}-integration`).inputs).to.deep.equal({
             apiId,
             integrationType: "AWS_PROXY",
@@ -205,23 +210,34 @@ describe("components/collector-api", () => {
             payloadFormatVersion: "2.0",
             timeoutMilliseconds: 12000,
           });
+        });
+      }
+
+      for (const [id, routeKey, kind, integration] of [
+        ["events", "POST /events", "collector", "events"],
+        ["realtime", "GET /realtime", "realtime", "realtime"],
+        ["tracker", "GET /tracker.js", "collector", "events"],
+      ]) {
+        const path = routeKey.split(" ")[1];
+        it(`routes ${routeKey} to the ${kind} function`, () => {
           expect(one(runs[stack], "aws:apigatewayv2/route:Route", `api-${id}-route`).inputs).to.deep.equal({
             apiId,
             routeKey,
-            target: `integrations/api-${id}-integration-id`,
+            target: `integrations/api-${integration}-integration-id`,
           });
         });
 
-        it(`routes every other method on ${routeKey.split(" ")[1]} to the same function, which answers 405`, () => {
-          expect(one(runs[stack], "aws:apigatewayv2/route:Route", `api-${id}-any-route`).inputs).to.deep.equal({
-            apiId,
-            routeKey: `ANY ${routeKey.split(" ")[1]}`,
-            target: `integrations/api-${id}-integration-id`,
-          });
+        it(`routes every other method but OPTIONS on ${path} to the same function, which answers 405`, () => {
+          for (const method of otherMethods(id)) {
+            expect(one(runs[stack], "aws:apigatewayv2/route:Route", `api-${id}-${method.toLowerCase()}-route`).inputs).to.deep.equal({
+              apiId,
+              routeKey: `${method} ${path}`,
+              target: `integrations/api-${integration}-integration-id`,
+            });
+          }
         });
 
-        it(`lets API Gateway invoke the ${kind} function for ${routeKey.split(" ")[1]} only`, () => {
-          const path = routeKey.split(" ")[1];
+        it(`lets API Gateway invoke the ${kind} function for ${path} only`, () => {
           expect(one(runs[stack], "aws:lambda/permission:Permission", `api-${id}-permission`).inputs).to.deep.equal({
             action: "lambda:InvokeFunction",
             function: fnName(kind),
@@ -231,10 +247,17 @@ describe("components/collector-api", () => {
         });
       }
 
+      it("has no ANY and no OPTIONS route, so API Gateway itself answers every CORS preflight", () => {
+        const keys = ofType(runs[stack], "aws:apigatewayv2/route:Route").map((r) => r.inputs.routeKey as string);
+        expect(keys).to.have.length(18);
+        expect(keys.filter((k) => /^(ANY|OPTIONS) |^\$default$/.test(k))).to.deep.equal([]);
+      });
+
       it("publishes the API id, URL and function names as component outputs", () => {
         expect(ofType(runs[stack], COMPONENT)[0].outputs).to.deep.equal({
           apiId,
           url: `https://${apiId}.execute-api.${REGION}.amazonaws.com`,
+          trackerUrl: `https://${apiId}.execute-api.${REGION}.amazonaws.com/tracker.js`,
           collectorFunctionName: fnName("collector"),
           realtimeFunctionName: fnName("realtime"),
         });

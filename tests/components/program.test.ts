@@ -13,7 +13,7 @@ function countByType(run: ProgramRun): Record<string, number> {
 const BASE_COUNTS: Record<string, number> = {
   "aws:apigatewayv2/api:Api": 1,
   "aws:apigatewayv2/integration:Integration": 2,
-  "aws:apigatewayv2/route:Route": 4,
+  "aws:apigatewayv2/route:Route": 18, // 3 paths × 6 methods (contracts/edge.ts), no ANY or OPTIONS
   "aws:apigatewayv2/stage:Stage": 1,
   "aws:cloudwatch/dashboard:Dashboard": 1,
   "aws:cloudwatch/logGroup:LogGroup": 3,
@@ -24,7 +24,7 @@ const BASE_COUNTS: Record<string, number> = {
   "aws:iam/rolePolicy:RolePolicy": 2,
   "aws:lambda/function:Function": 2,
   "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 2,
-  "aws:lambda/permission:Permission": 2,
+  "aws:lambda/permission:Permission": 3,
   "aws:sns/topic:Topic": 1,
   "liveinsight:api:CollectorApi": 1,
   "liveinsight:observability:Observability": 1,
@@ -66,6 +66,7 @@ describe("index.ts (the whole program under mocks)", () => {
         apiUrl: api,
         eventsUrl: `${api}/events`,
         realtimeUrl: `${api}/realtime`,
+        trackerUrl: `${api}/tracker.js`,
         eventsTableName: `LiveInsight-${stack}-Events`,
         sessionsTableName: `LiveInsight-${stack}-Sessions`,
         activeSessionsTableName: `LiveInsight-${stack}-ActiveSessions`,

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { trackerAsset } from "../../components/tracker-asset";
 import { LocalProcess, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
 
 const ORIGIN = "https://shop.example.com";
@@ -73,17 +74,31 @@ describe("local mode over HTTP", function () {
     expect((await json(res)).error).to.equal("MethodNotAllowed");
   });
 
-  it("answers an unknown path with 404", async () => {
+  it("answers an unknown path with API Gateway's 404 body", async () => {
     const res = await fetch(`${local.apiUrl}/nope`);
     expect(res.status).to.equal(404);
-    expect((await json(res)).error).to.equal("NotFound");
+    expect(await json(res)).to.deep.equal({ message: "Not Found" });
   });
 
-  it("answers a CORS preflight with 204 and the allowed origin", async () => {
-    const res = await fetch(local.eventsUrl, { method: "OPTIONS", headers: { origin: ORIGIN, "access-control-request-method": "POST" } });
+  it("answers a CORS preflight with 204 and the edge's CORS settings", async () => {
+    const res = await fetch(local.eventsUrl, { method: "OPTIONS", headers: { origin: ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
     expect(res.status).to.equal(204);
     expect(res.headers.get("access-control-allow-origin")).to.equal("*");
-    expect(res.headers.get("access-control-allow-methods")).to.equal("POST,OPTIONS");
+    expect(res.headers.get("access-control-allow-methods")).to.equal("GET,POST");
+    expect(res.headers.get("access-control-allow-headers")).to.equal("content-type");
+    expect(res.headers.get("access-control-max-age")).to.equal("7200");
+  });
+
+  it("serves the built tracker at /tracker.js, long-cached, with a 304 for its ETag", async () => {
+    const res = await fetch(`${local.apiUrl}/tracker.js`, { headers: { "accept-encoding": "identity" } });
+    expect(res.status).to.equal(200);
+    expect(res.headers.get("content-type")).to.equal("application/javascript; charset=utf-8");
+    expect(res.headers.get("cache-control")).to.equal("public, max-age=86400");
+    expect(await res.text()).to.equal(trackerAsset().script);
+    const etag = res.headers.get("etag")!;
+    expect(etag).to.equal(trackerAsset().etag);
+    const again = await fetch(`${local.apiUrl}/tracker.js`, { headers: { "if-none-match": etag } });
+    expect(again.status).to.equal(304);
   });
 
   it("puts the CORS header on a POST from a browser origin", async () => {

@@ -1,0 +1,41 @@
+/**
+ * Builds the browser tracker (tracker/tracker.ts) into the script served at GET /tracker.js:
+ * one minified IIFE, no source map, no comments, so an unchanged source gives byte-identical
+ * output, the same ETag and no spurious diff in `pulumi preview`.
+ */
+import { buildSync } from "esbuild";
+import path from "node:path";
+import { TrackerAsset, trackerAssetFrom } from "../functions/tracker";
+import { REPO_ROOT } from "./bundle";
+
+export const TRACKER_ENTRY = "tracker/tracker.ts";
+
+let cached: TrackerAsset | undefined;
+
+/** The built tracker with its gzip form and ETag; built once per process. */
+export function trackerAsset(): TrackerAsset {
+  cached ??= trackerAssetFrom(buildTrackerScript());
+  return cached;
+}
+
+/** Uncached build of the tracker script. */
+export function buildTrackerScript(entry = TRACKER_ENTRY): string {
+  const result = buildSync({
+    entryPoints: [path.resolve(REPO_ROOT, entry)],
+    absWorkingDir: REPO_ROOT,
+    write: false,
+    bundle: true,
+    platform: "browser",
+    // Every browser with fetch keepalive also runs ES2020, and its syntax is the shorter one.
+    target: ["es2020"],
+    format: "iife",
+    minify: true,
+    legalComments: "none",
+    sourcemap: false,
+    charset: "utf8",
+    logLevel: "silent",
+  });
+  const file = result.outputFiles[0];
+  if (!file) throw new Error(`esbuild produced no output for ${entry}`);
+  return file.text;
+}

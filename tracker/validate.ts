@@ -1,0 +1,41 @@
+/**
+ * What the server would refuse and the tracker can check itself (SPEC §4), so one bad call is
+ * dropped alone instead of failing the whole batch it would have joined.
+ */
+export interface TrackedEvent {
+  event_type: string;
+  event_id: string;
+  timestamp: number;
+  page_url?: string;
+  user_id?: string;
+  session_id?: string;
+  referrer?: string;
+  properties?: Record<string, string | number | boolean>;
+}
+
+// DynamoDB stores 0 or magnitudes in [1e-130, 1e126).
+const storable = (n: number) => n == 0 || (Math.abs(n) >= 1e-130 && Math.abs(n) < 1e126);
+
+function propertyProblem(key: string, value: unknown): string | undefined {
+  if (!/^[^\0-\x1f\x7f]{1,64}$/.test(key) || key == "__proto__") return "bad key " + key;
+  const type = typeof value;
+  if (type != "string" && type != "boolean" && !(type == "number" && storable(value as number))) return "bad value for " + key;
+  return undefined;
+}
+
+/** The event, or a sentence saying why the server would refuse it. */
+export function validEvent(event: TrackedEvent, properties: unknown): TrackedEvent | string {
+  if (typeof event.event_type != "string" || !/^[a-z][a-z0-9_]{0,63}$/.test(event.event_type)) return "bad event type " + event.event_type;
+  if (properties == null) return event;
+  if (typeof properties != "object" || Array.isArray(properties)) return "properties must be an object";
+  const keys = Object.keys(properties);
+  if (keys.length > 20) return "over 20 properties";
+  for (const key of keys) {
+    const problem = propertyProblem(key, (properties as Record<string, unknown>)[key]);
+    if (problem) return problem;
+  }
+  const json = JSON.stringify(properties);
+  if (new Blob([json]).size > 2048) return "properties over 2 KB";
+  event.properties = JSON.parse(json);
+  return event;
+}
