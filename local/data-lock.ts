@@ -16,10 +16,12 @@ export class LockedError extends Error {
   }
 }
 
-interface LockContent {
+export interface LockContent {
   pid: number;
   /** The holder's storage process, which may outlive a SIGKILLed holder by a moment. */
   storagePid?: number;
+  /** Where the holder's dynalite listens, so `npm run local:scan` finds it on any port. */
+  endpoint?: string;
 }
 
 export function isAlive(pid: number): boolean {
@@ -43,8 +45,8 @@ export function lockHolder(dataDir: string): LockContent | undefined {
 }
 
 export interface DataLock {
-  /** Records the storage process so a successor can wait for it after a crash. */
-  setStoragePid(pid: number | undefined): void;
+  /** Records the storage process (a successor waits for it after a crash) and its endpoint. */
+  record(details: Omit<LockContent, "pid">): void;
   release(): void;
 }
 
@@ -65,9 +67,12 @@ export async function acquireLock(dataDir: string, staleWaitMs = 5000): Promise<
     await waitForStaleStorage(file, staleWaitMs);
     rmSync(file, { force: true });
   }
-  const write = (content: LockContent) => writeFileSync(file, JSON.stringify(content));
+  let content: LockContent = { pid: process.pid };
   return {
-    setStoragePid: (storagePid) => write({ pid: process.pid, storagePid }),
+    record: (details) => {
+      content = { ...content, ...details };
+      writeFileSync(file, JSON.stringify(content));
+    },
     release: () => {
       if (lockHolder(dataDir)?.pid === process.pid) rmSync(file, { force: true });
     },

@@ -14,7 +14,7 @@ import { LOCAL_STACK, localFunctionEnv } from "./function-env";
 import { attachRequestLog, filterFunctionLines } from "./request-log";
 import { createLocalApi, type LambdaHandler } from "./server";
 import { readSettings, START_USAGE, type LocalSettings } from "./settings";
-import { gracefulStopper, type Stopper } from "./shutdown";
+import { gracefulStopper } from "./shutdown";
 import { StartError, startStorage, type Storage } from "./storage";
 import { ensureTables } from "./tables";
 
@@ -32,7 +32,7 @@ function listen(server: http.Server, settings: LocalSettings): Promise<number> {
 
 async function openStorage(settings: LocalSettings, lock: DataLock | undefined): Promise<Storage | { endpoint: string; stop?: undefined }> {
   if (settings.endpoint) return { endpoint: settings.endpoint };
-  return startStorage({ host: settings.host, port: settings.dynamoPort, dataPath: path.join(settings.dataDir, "dynalite"), log, onSpawn: (pid) => lock?.setStoragePid(pid) });
+  return startStorage({ host: settings.host, port: settings.dynamoPort, dataPath: path.join(settings.dataDir, "dynalite"), log, onSpawn: (pid) => lock?.record({ storagePid: pid }) });
 }
 
 async function createTables(endpoint: string, external: boolean): Promise<DynamoDBClient> {
@@ -81,16 +81,16 @@ async function main(argv: string[]): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const lock = settings.endpoint ? undefined : await acquireLock(settings.dataDir);
   let storage: Awaited<ReturnType<typeof openStorage>> | undefined;
-  let stopper: Stopper | undefined;
   try {
     storage = await openStorage(settings, lock);
+    lock?.record({ endpoint: storage.endpoint });
     Object.assign(process.env, localFunctionEnv(storage.endpoint));
     const admin = await createTables(storage.endpoint, Boolean(settings.endpoint));
     filterFunctionLines(settings.logMode);
     const collector = (await import("../functions/collector")).handler as LambdaHandler;
     const realtime = (await import("../functions/realtime")).handler as LambdaHandler;
     const api = createLocalApi({ collector, realtime, timeoutMs: 10_000, corsOrigins: ["*"] });
-    stopper = gracefulStopper(api);
+    const stopper = gracefulStopper(api);
     attachRequestLog(api, settings.logMode, (line) => process.stdout.write(`${line}\n`));
     const base = `http://${settings.host}:${await listen(api, settings)}`;
     printReady(base, settings, storage.endpoint);

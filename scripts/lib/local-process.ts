@@ -21,19 +21,41 @@ export interface LocalProcess extends LocalReady {
   /** Sends the signal (if still running) and waits for the exit. */
   stop(signal: NodeJS.Signals): Promise<number | null>;
   stderr(): string;
+  /** Everything after the ready line on stdout (request log lines), last 64 KB. */
+  stdout(): string;
 }
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
+export interface LocalModeOptions {
+  timeoutMs?: number;
+  /** Extra environment (e.g. PORT for a fixed port, DYNAMODB_ENDPOINT). */
+  env?: Record<string, string>;
+  /** Flags after `local/start.ts`, e.g. ["--json-logs"]. */
+  args?: string[];
+  /** Runs local mode under `ulimit -f <blocks>` (1 KiB blocks): a disk that fills up. */
+  fileSizeLimitKb?: number;
+}
+
+/** The command that runs `npm start` without npm: node with tsx, optionally under a file-size limit. */
+function startCommand(options: LocalModeOptions): [string, string[]] {
+  const node = [process.execPath, "--import", "tsx", "local/start.ts", ...(options.args ?? [])];
+  if (options.fileSizeLimitKb === undefined) return [node[0], node.slice(1)];
+  return ["bash", ["-c", `ulimit -f ${options.fileSizeLimitKb} && exec "$@"`, "bash", ...node]];
+}
+
 /** Starts local mode on free ports with the given data directory; rejects with its stderr if it dies first. */
-export function startLocalMode(dataDir: string, timeoutMs = 30_000): Promise<LocalProcess> {
+export function startLocalMode(dataDir: string, options: LocalModeOptions = {}): Promise<LocalProcess> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-  const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
+  const [file, args] = startCommand(options);
+  const child = spawn(file, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: "0", DYNAMODB_PORT: "0", LIVEINSIGHT_DATA_DIR: dataDir, DYNAMODB_ENDPOINT: "" },
+    env: { ...process.env, PORT: "0", DYNAMODB_PORT: "0", LIVEINSIGHT_DATA_DIR: dataDir, DYNAMODB_ENDPOINT: "", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let errText = "";
+  let outText = "";
   child.stderr!.on("data", (d: Buffer) => (errText = (errText + d.toString()).slice(-8000)));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const stop = async (signal: NodeJS.Signals) => {
@@ -47,17 +69,24 @@ export function startLocalMode(dataDir: string, timeoutMs = 30_000): Promise<Loc
       void stop("SIGKILL");
       reject(error);
     };
-    let buffer = "";
+    let buffer: string | null = "";
     // stdout must be drained for the whole life of the child (one log line per request), or it blocks.
     child.stdout!.on("data", (d: Buffer) => {
+      if (buffer === null) {
+        outText = (outText + d.toString()).slice(-65536);
+        return;
+      }
       buffer += d.toString();
       const lines = buffer.split("\n");
       buffer = lines.pop() ?? "";
-      for (const line of lines) {
+      for (const [i, line] of lines.entries()) {
         if (!line.startsWith('{"ready":true')) continue;
         clearTimeout(timer);
         const ready = JSON.parse(line) as LocalReady;
-        resolve({ ...ready, child, exited, stop, stderr: () => errText });
+        outText = [...lines.slice(i + 1), buffer].join("\n");
+        buffer = null;
+        resolve({ ...ready, child, exited, stop, stderr: () => errText, stdout: () => outText });
+        return;
       }
     });
     void exited.then((code) => fail(new Error(`local mode exited (${code}) before it was ready:\n${errText}`)));
