@@ -7,8 +7,7 @@
 import { collectorEnvironment, realtimeEnvironment } from "../components/collector-api";
 import { tableNamesFor } from "../functions/shared/schema";
 import { projectDefaults } from "../scripts/lib/stack-file";
-
-export const LOCAL_STACK = "local";
+import { LOCAL_STACK } from "./settings";
 
 export function localFunctionEnv(endpoint: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const defaults = projectDefaults();

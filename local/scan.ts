@@ -6,8 +6,7 @@
 import { DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { TABLE_SCHEMAS, tableName } from "../functions/shared/schema";
 import { numberOption, parseCommandLine, runCli, UsageError } from "../scripts/lib/cli";
-import { LOCAL_STACK } from "./function-env";
-import { dataDirFrom } from "./settings";
+import { dataDirFrom, LOCAL_STACK } from "./settings";
 import { withLocalStore } from "./store-access";
 
 const TABLES = TABLE_SCHEMAS.map((schema) => schema.logicalName);

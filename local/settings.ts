@@ -6,6 +6,9 @@
 import path from "node:path";
 import { parseCommandLine, UsageError } from "../scripts/lib/cli";
 
+/** Local mode is the stack named `local` (SPEC §1): tables LiveInsight-local-Events etc. */
+export const LOCAL_STACK = "local";
+
 export type LogMode = "human" | "json" | "quiet";
 
 export interface LocalSettings {

@@ -10,10 +10,9 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { runCli } from "../scripts/lib/cli";
 import { acquireLock, type DataLock } from "./data-lock";
-import { LOCAL_STACK, localFunctionEnv } from "./function-env";
 import { attachRequestLog, filterFunctionLines } from "./request-log";
 import { createLocalApi, type LambdaHandler } from "./server";
-import { readSettings, START_USAGE, type LocalSettings } from "./settings";
+import { LOCAL_STACK, readSettings, START_USAGE, type LocalSettings } from "./settings";
 import { gracefulStopper } from "./shutdown";
 import { StartError, startStorage, type Storage } from "./storage";
 import { ensureTables } from "./tables";
@@ -84,6 +83,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     storage = await openStorage(settings, lock);
     lock?.record({ endpoint: storage.endpoint });
+    // Loaded here, not at the top: it pulls in the Pulumi component, which `--help` never needs.
+    const { localFunctionEnv } = await import("./function-env");
     Object.assign(process.env, localFunctionEnv(storage.endpoint));
     const admin = await createTables(storage.endpoint, Boolean(settings.endpoint));
     filterFunctionLines(settings.logMode);
