@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { eventIdPrefix } from "../../scripts/lib/event-generator";
 import { driveLoad, newStats } from "../../scripts/lib/event-sender";
 import { LocalProcess, reconcile, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
 
@@ -49,7 +50,7 @@ describe("local mode: graceful stop", function () {
     expect(local.stderr()).to.include("stopped cleanly");
 
     const again = await start("load");
-    const result = reconcile(stats.acknowledged, await storedEventIdCounts(again.dynamodbEndpoint), "term-");
+    const result = reconcile(stats.acknowledged, await storedEventIdCounts(again.dynamodbEndpoint), eventIdPrefix("term"));
     expect(result.missing).to.deep.equal([]);
     expect(result.duplicated).to.deep.equal([]);
     expect(result.acknowledged).to.be.greaterThan(199);
