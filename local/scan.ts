@@ -3,11 +3,10 @@
  * line (plain values, not DynamoDB's {"S": …} form), then a count on stderr. Needs no AWS
  * credentials and works whether or not `npm start` is running.
  */
-import { DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { TABLE_SCHEMAS, tableName } from "../functions/shared/schema";
 import { numberOption, parseCommandLine, runCli, UsageError } from "../scripts/lib/cli";
 import { dataDirFrom, LOCAL_STACK } from "./settings";
-import { withLocalStore } from "./store-access";
+import { scanItems, withLocalStore } from "./store-access";
 
 const TABLES = TABLE_SCHEMAS.map((schema) => schema.logicalName);
 
@@ -35,13 +34,10 @@ async function main(argv: string[]): Promise<number> {
   const limit = numberOption(parsed.values, "limit", { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true }, Infinity);
   const count = await withLocalStore(dataDirFrom(process.env), process.env, async (client) => {
     let printed = 0;
-    const pages = paginateScan({ client: DynamoDBDocumentClient.from(client) }, { TableName: table });
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        if (printed >= limit) return printed;
-        process.stdout.write(`${JSON.stringify(item)}\n`);
-        printed++;
-      }
+    for await (const item of scanItems(client, table)) {
+      if (printed >= limit) break;
+      process.stdout.write(`${JSON.stringify(item)}\n`);
+      printed++;
     }
     return printed;
   });

@@ -93,17 +93,18 @@ async function main(argv: string[]): Promise<number> {
     const api = createLocalApi({ collector, realtime, timeoutMs: 10_000, corsOrigins: ["*"] });
     const stopper = gracefulStopper(api);
     attachRequestLog(api, settings.logMode, (line) => process.stdout.write(`${line}\n`));
-    const base = `http://${settings.host}:${await listen(api, settings)}`;
-    printReady(base, settings, storage.endpoint);
-    const running = { storage, stopper };
+    const port = await listen(api, settings);
+    const running = storage;
+    // Before the ready line: whoever reacts to it with a signal gets the clean stop.
     onSignals(async () => {
-      await running.stopper.stop(); // every in-flight request answered: each 200 was written
+      await stopper.stop(); // every in-flight request answered: each 200 was written
       admin.destroy();
-      await running.storage.stop?.();
+      await running.stop?.();
       lock?.release();
       log("stopped cleanly");
       process.exit(0);
     });
+    printReady(`http://${settings.host}:${port}`, settings, storage.endpoint);
     return 0;
   } catch (error) {
     await storage?.stop?.();

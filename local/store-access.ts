@@ -4,6 +4,7 @@
  * nothing running, the LevelDB store opened directly for the duration of the command.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
 import path from "node:path";
 import { acquireLock, lockHolder } from "./data-lock";
 import { endpointFrom } from "./settings";
@@ -42,4 +43,10 @@ async function useClient<T>(endpoint: string, use: (client: DynamoDBClient, endp
   } finally {
     client.destroy();
   }
+}
+
+/** Every item of a table as plain values, page after page (a Scan page stops at 1 MB). */
+export async function* scanItems(client: DynamoDBClient, table: string, projection?: string): AsyncGenerator<Record<string, unknown>> {
+  const pages = paginateScan({ client: DynamoDBDocumentClient.from(client) }, { TableName: table, ProjectionExpression: projection });
+  for await (const page of pages) yield* page.Items ?? [];
 }

@@ -2,10 +2,11 @@
  * Local mode (`local/start.ts`) as a child process, plus the event-id bookkeeping that proves
  * stored == acknowledged. Shared by the crash/local-mode tests and `npm run soak`.
  */
-import { DynamoDBClient, ScanCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { tableNamesFor } from "../../functions/shared/schema";
+import { localClient, scanItems } from "../../local/store-access";
 
 export interface LocalReady {
   apiUrl: string;
@@ -118,23 +119,18 @@ export function runRepoCommand(script: string, args: string[], env: Record<strin
 }
 
 export function localDynamo(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 5 });
+  return localClient(endpoint);
 }
 
 /** How many Events items carry each event_id, over a full (paginated) scan of the local Events table. */
 export async function storedEventIdCounts(endpoint: string, stack = "local"): Promise<Map<string, number>> {
   const client = localDynamo(endpoint);
   const counts = new Map<string, number>();
-  let start: Record<string, AttributeValue> | undefined;
   try {
-    do {
-      const out = await client.send(new ScanCommand({ TableName: tableNamesFor(stack).events, ProjectionExpression: "event_id", ExclusiveStartKey: start }));
-      for (const item of out.Items ?? []) {
-        const id = item.event_id?.S ?? "(missing)";
-        counts.set(id, (counts.get(id) ?? 0) + 1);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const item of scanItems(client, tableNamesFor(stack).events, "event_id")) {
+      const id = typeof item.event_id === "string" ? item.event_id : "(missing)";
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
   } finally {
     client.destroy();
   }

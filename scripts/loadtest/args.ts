@@ -1,7 +1,7 @@
 // Command-line options of `npm run loadtest`, parsed by the shared scripts/lib/cli.ts. Every
 // mistake is a UsageError (exit 2) whose message names the option, the value found and what
 // would be accepted.
-import { parseCommandLine, UsageError, type OptionSpecs } from "../lib/cli";
+import { numberOption, parseCommandLine, stringOption, urlOption, UsageError, type OptionSpecs } from "../lib/cli";
 
 export { UsageError };
 
@@ -57,26 +57,15 @@ export function tokenize(argv: readonly string[]): Raw | "help" {
   const parsed = parseCommandLine(argv, SPECS);
   if (parsed.help) return "help";
   const raw: Raw = {};
+  const anyNumber = { min: -Infinity, max: Infinity };
   for (const [name, value] of Object.entries(parsed.values)) {
     if (value === undefined) continue;
     const kind = OPTION_KINDS[name];
     if (kind === "flag") raw[name] = true;
-    else raw[name] = kind === "string" ? requireText(name, value as string) : toNumber(name, value as string, kind === "int");
+    else if (kind === "string") raw[name] = stringOption(parsed.values, name)!;
+    else raw[name] = numberOption(parsed.values, name, { ...anyNumber, integer: kind === "int" })!; // ranges: inRange, with hints
   }
   return raw;
-}
-
-function requireText(name: string, value: string): string {
-  if (value.trim() === "") throw new UsageError(`--${name} needs a non-empty value.`);
-  return value;
-}
-
-function toNumber(name: string, value: string, integer: boolean): number {
-  const n = value.trim() === "" ? NaN : Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`--${name} must be ${integer ? "an integer" : "a number"}; got "${value}".`);
-  }
-  return n;
 }
 
 function inRange(name: string, value: number, min: number, max: number, hint = ""): number {
@@ -123,16 +112,9 @@ function parseTarget(raw: Raw): { url: string | null; stack: string | null } {
   return { url, stack };
 }
 
+/** The same check as the --url flag, for a URL from elsewhere (the stack's eventsUrl output). */
 export function validateUrl(url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`--url must be an absolute http(s) URL such as http://127.0.0.1:3000/events; got "${url}".`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new UsageError(`--url must use http or https; got "${parsed.protocol}" in "${url}".`);
-  }
+  urlOption({ url }, "url", "http://127.0.0.1:3000/events");
 }
 
 function parseModel(raw: Raw) {
