@@ -43,7 +43,10 @@ async function createTables(endpoint: string, external: boolean): Promise<Dynamo
   } catch (error) {
     admin.destroy();
     const err = error as NodeJS.ErrnoException;
-    throw external ? new StartError(`Could not use DYNAMODB_ENDPOINT ${endpoint}: ${err.code ?? err.name} ${err.message}`.trim()) : error;
+    if (!external) throw error;
+    throw new StartError(err.code
+      ? `Could not reach DYNAMODB_ENDPOINT ${endpoint} (${err.code}); start that server, or unset DYNAMODB_ENDPOINT to use dynalite.`
+      : `DYNAMODB_ENDPOINT ${endpoint} refused to create the tables: ${err.name}: ${err.message}`);
   }
 }
 

@@ -60,6 +60,14 @@ describe("local mode commands", function () {
     }
   });
 
+  it("names DYNAMODB_ENDPOINT when nothing answers there", async () => {
+    const closed = await occupiedPort();
+    closed.close();
+    const run = await start([], { PORT: "0", DYNAMODB_ENDPOINT: `http://127.0.0.1:${closed.port}` });
+    expect([run.code, run.stderr]).to.deep.equal([1,
+      `liveinsight: Could not reach DYNAMODB_ENDPOINT http://127.0.0.1:${closed.port} (ECONNREFUSED); start that server, or unset DYNAMODB_ENDPOINT to use dynalite.\n`]);
+  });
+
   it("refuses a second instance on the same data directory, naming the first one's PID", async () => {
     const dataDir = path.join(root, "twice");
     const first: LocalProcess = await startLocalMode(dataDir);
