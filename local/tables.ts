@@ -40,12 +40,13 @@ async function listAllTables(client: DynamoDBClient): Promise<Set<string>> {
   return names;
 }
 
-/** Turns TTL on where the server supports it; dynalite does not, and reads filter `expires_at` anyway. */
-async function enableTtl(client: DynamoDBClient, name: string, attribute: string, log: (m: string) => void) {
+/** Turns TTL on where the server supports it (dynalite does not; reads filter `expires_at` anyway). */
+async function enableTtl(client: DynamoDBClient, name: string, attribute: string): Promise<boolean> {
   try {
     await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }));
-  } catch (error) {
-    log(`TTL on ${name}.${attribute} skipped: this server does not support UpdateTimeToLive (${(error as Error).name}); reads still filter expires_at > now.`);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -53,13 +54,15 @@ async function enableTtl(client: DynamoDBClient, name: string, attribute: string
 export async function ensureTables(client: DynamoDBClient, stack: string, log: (m: string) => void): Promise<string[]> {
   const existing = await listAllTables(client);
   const created: string[] = [];
+  const withoutTtl: string[] = [];
   for (const schema of TABLE_SCHEMAS) {
     const input = createTableInput(stack, schema);
     if (existing.has(input.TableName!)) continue;
     await client.send(new CreateTableCommand(input));
     await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 }, { TableName: input.TableName });
-    await enableTtl(client, input.TableName!, schema.ttlAttribute, log);
+    if (!(await enableTtl(client, input.TableName!, schema.ttlAttribute))) withoutTtl.push(input.TableName!);
     created.push(input.TableName!);
   }
+  if (withoutTtl.length) log(`TTL not enabled on ${withoutTtl.join(", ")}: this server does not support UpdateTimeToLive; reads still filter expires_at > now.`);
   return created;
 }

@@ -1,51 +1,78 @@
 /**
- * `npm run soak -- --duration S --concurrency N [--url <api> --dynamodb-endpoint <url>]`
+ * `npm run soak -- [--duration S] [--concurrency N] [--url <api>/events [--dynamodb-endpoint <url>]]`
  * Drives local mode (a fresh one on a temp data dir unless --url is given) with concurrent
- * senders, then proves stored == acknowledged by event_id. Exit 0 = proven, 1 = mismatch,
- * 2 = usage error. Not part of `npm test`: it runs for as long as asked.
+ * senders, then proves stored == acknowledged by event_id. Exit 0 = proven, 1 = mismatch or
+ * nothing acknowledged, 2 = usage error. Not part of `npm test`: it runs for as long as asked.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { lockHolder } from "../local/data-lock";
+import { dataDirFrom } from "../local/settings";
+import { numberOption, parseCommandLine, runCli, urlOption, UsageError } from "./lib/cli";
+import { eventIdPrefix } from "./lib/event-generator";
 import { driveLoad, newStats, SendStats } from "./lib/event-sender";
 import { LocalProcess, reconcile, Reconciliation, startLocalMode, storedEventIdCounts } from "./lib/local-process";
 
-interface SoakArgs {
+export const SOAK_USAGE = `Usage: npm run soak -- [--duration <s>] [--concurrency <n>] [--url <api>/events [--dynamodb-endpoint <url>]]
+
+Sends events from concurrent clients, then scans the Events table and proves that every
+acknowledged event is stored exactly once.
+
+  --duration <s>              seconds of load (default 60)
+  --concurrency <n>           concurrent clients (default 50)
+  --url <url>                 collector endpoint, as for npm run loadtest, e.g.
+                              http://127.0.0.1:3000/events; without it a fresh local mode is started
+  --dynamodb-endpoint <url>   where that server stores its events (default: the endpoint of the
+                              local mode running on LIVEINSIGHT_DATA_DIR, if any)
+
+Exit codes: 0 = stored == acknowledged, 1 = a mismatch or nothing acknowledged, 2 = usage error.
+`;
+
+export interface SoakArgs {
   durationS: number;
   concurrency: number;
   url?: string;
   dynamodbEndpoint?: string;
 }
 
-class UsageError extends Error {}
-
-export function parseSoakArgs(argv: string[]): SoakArgs {
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    if (i === -1) return undefined;
-    if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) throw new UsageError(`${flag} needs a value`);
-    return argv[i + 1];
+export function parseSoakArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SoakArgs | "help" {
+  const parsed = parseCommandLine(argv, {
+    duration: { type: "string" }, concurrency: { type: "string" }, url: { type: "string" }, "dynamodb-endpoint": { type: "string" },
+  });
+  if (parsed.help) return "help";
+  const { values } = parsed;
+  const url = urlOption(values, "url", "http://127.0.0.1:3000/events");
+  let dynamodbEndpoint = urlOption(values, "dynamodb-endpoint", "http://127.0.0.1:8000");
+  if (dynamodbEndpoint && !url) throw new UsageError("--dynamodb-endpoint only applies with --url; without --url the soak starts its own local mode.");
+  if (url && !dynamodbEndpoint) {
+    dynamodbEndpoint = lockHolder(dataDirFrom(env))?.endpoint;
+    if (!dynamodbEndpoint) throw new UsageError(`--url needs --dynamodb-endpoint <url> (the store is scanned to prove the counts); no local mode is running on ${dataDirFrom(env)} to take it from.`);
+  }
+  return {
+    durationS: numberOption(values, "duration", { min: 1, max: 86_400 }, 60),
+    concurrency: numberOption(values, "concurrency", { min: 1, max: 10_000, integer: true }, 50),
+    url,
+    dynamodbEndpoint,
   };
-  const positive = (flag: string, fallback: number) => {
-    const raw = value(flag);
-    const n = raw === undefined ? fallback : Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer; got "${raw}"`);
-    return n;
-  };
-  const args = { durationS: positive("--duration", 60), concurrency: positive("--concurrency", 50), url: value("--url"), dynamodbEndpoint: value("--dynamodb-endpoint") };
-  if (Boolean(args.url) !== Boolean(args.dynamodbEndpoint)) throw new UsageError("--url and --dynamodb-endpoint go together (the store is scanned to prove the counts)");
-  return args;
 }
 
 function progress(stats: SendStats, startedMs: number): void {
   const s = ((Date.now() - startedMs) / 1000).toFixed(0);
-  console.error(`[soak] ${s}s requests=${stats.requests} acknowledged_events=${stats.acknowledged.size} outcomes=${JSON.stringify(stats.outcomes)}`);
+  process.stderr.write(`[soak] ${s}s requests=${stats.requests} acknowledged_events=${stats.acknowledged.size} outcomes=${JSON.stringify(stats.outcomes)}\n`);
 }
 
-function report(stats: SendStats, result: Reconciliation, seconds: number): boolean {
-  const ok = result.missing.length === 0 && result.duplicated.length === 0;
-  console.log(JSON.stringify({
-    result: ok ? "stored == acknowledged" : "MISMATCH",
+/** The verdict: every acknowledged event stored once, and at least one acknowledged at all. */
+export function verdict(result: Reconciliation): "stored == acknowledged" | "MISMATCH" | "NOTHING ACKNOWLEDGED" {
+  if (result.acknowledged === 0) return "NOTHING ACKNOWLEDGED";
+  return result.missing.length === 0 && result.duplicated.length === 0 ? "stored == acknowledged" : "MISMATCH";
+}
+
+function report(stats: SendStats, result: Reconciliation, seconds: number, target: string): number {
+  const outcome = verdict(result);
+  process.stdout.write(`${JSON.stringify({
+    result: outcome,
+    target,
     seconds: Number(seconds.toFixed(1)),
     requests: stats.requests,
     requests_per_s: Number((stats.requests / seconds).toFixed(1)),
@@ -56,21 +83,21 @@ function report(stats: SendStats, result: Reconciliation, seconds: number): bool
     duplicated: result.duplicated.length,
     unacknowledged_but_stored: result.unacknowledgedStored,
     examples: { missing: result.missing.slice(0, 5), duplicated: result.duplicated.slice(0, 5) },
-  }, null, 2));
-  return ok;
+  }, null, 2)}\n`);
+  if (outcome === "NOTHING ACKNOWLEDGED") process.stderr.write(`soak: no request to ${target} was acknowledged (outcomes ${JSON.stringify(stats.outcomes)}); check the URL and that the server runs.\n`);
+  return outcome === "stored == acknowledged" ? 0 : 1;
 }
 
-async function soak(args: SoakArgs): Promise<boolean> {
+async function soak(args: SoakArgs): Promise<number> {
   let local: LocalProcess | undefined;
   let dataDir: string | undefined;
   try {
     if (!args.url) {
       dataDir = mkdtempSync(path.join(os.tmpdir(), "liveinsight-soak-"));
       local = await startLocalMode(dataDir);
-      console.error(`[soak] local mode on ${local.apiUrl}, data in ${dataDir}`);
+      process.stderr.write(`[soak] local mode on ${local.apiUrl}, data in ${dataDir}\n`);
     }
-    const eventsUrl = args.url ? `${args.url.replace(/\/+$/, "")}/events` : local!.eventsUrl;
-    const endpoint = args.dynamodbEndpoint ?? local!.dynamodbEndpoint;
+    const eventsUrl = args.url ?? local!.eventsUrl;
     // A per-run prefix keeps this run's events apart from anything already in the table.
     const prefix = `soak${Date.now().toString(36)}`;
     const stats = newStats();
@@ -79,26 +106,21 @@ async function soak(args: SoakArgs): Promise<boolean> {
     await driveLoad({ eventsUrl, concurrency: args.concurrency, prefix, shouldStop: () => Date.now() - started >= args.durationS * 1000 }, stats);
     clearInterval(ticker);
     const seconds = (Date.now() - started) / 1000;
-    return report(stats, reconcile(stats.acknowledged, await storedEventIdCounts(endpoint), `${prefix}-`), seconds);
+    const stored = await storedEventIdCounts(args.dynamodbEndpoint ?? local!.dynamodbEndpoint);
+    return report(stats, reconcile(stats.acknowledged, stored, eventIdPrefix(prefix)), seconds, eventsUrl);
   } finally {
     if (local) await local.stop("SIGTERM");
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-if (require.main === module) {
-  let args: SoakArgs;
-  try {
-    args = parseSoakArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error(`soak: ${(error as Error).message}\nusage: npm run soak -- --duration <s> --concurrency <n> [--url <api> --dynamodb-endpoint <url>]`);
-    process.exit(2);
+async function main(argv: string[]): Promise<number> {
+  const args = parseSoakArgs(argv);
+  if (args === "help") {
+    process.stdout.write(SOAK_USAGE);
+    return 0;
   }
-  soak(args).then(
-    (ok) => process.exit(ok ? 0 : 1),
-    (error) => {
-      console.error(`soak failed: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
-    },
-  );
+  return soak(args);
 }
+
+if (require.main === module) void runCli("soak", main);

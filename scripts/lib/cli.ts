@@ -38,7 +38,8 @@ function explainParseError(error: NodeJS.ErrnoException): string {
     case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
       return `Unexpected argument ${/'([^']*)'/.exec(error.message)?.[1] ?? ""}. Options start with --; run with --help for the list.`;
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      return /argument missing/.test(error.message)
+      // "argument missing" (nothing follows) or "ambiguous" (another --flag follows): no value either way.
+      return /argument missing|ambiguous/.test(error.message)
         ? `${flag.split(" ")[0]} needs a value.`
         : `${flag} is a flag and takes no value.`;
     default:

@@ -1,7 +1,10 @@
 /**
- * Concurrent senders that post events with unique `event_id` + `timestamp` and record exactly
- * which ids were acknowledged with a 200. Anything else (4xx, 503, a dropped connection) is not.
+ * Concurrent senders that post the event generator's traffic (unique `event_id` + `timestamp`)
+ * and record exactly which ids were acknowledged with a 200. Anything else (4xx, 503, a dropped
+ * connection) is not. Used by `npm run soak` and the local-mode crash and stop tests.
  */
+import { randomBytes } from "node:crypto";
+import { requestBody, TrafficGenerator } from "./event-generator";
 
 export interface SendStats {
   acknowledged: Set<string>;
@@ -13,10 +16,11 @@ export interface SendStats {
 export interface LoadOptions {
   eventsUrl: string;
   concurrency: number;
-  /** Every event id starts with this, so a reconciliation can tell this run's events apart. */
+  /** Every id starts with this; `eventIdPrefix(prefix)` picks out this run's events in the store. */
   prefix: string;
   /** Senders stop when this returns true (checked before each request). */
   shouldStop: () => boolean;
+  /** Largest batch; senders cycle through 1 … maxBatch events per request (default 5). */
   maxBatch?: number;
 }
 
@@ -24,32 +28,30 @@ export function newStats(): SendStats {
   return { acknowledged: new Set(), requests: 0, outcomes: {} };
 }
 
-function batchFor(prefix: string, sender: number, seq: number, size: number) {
-  const now = Date.now();
-  return Array.from({ length: size }, (_, i) => ({
-    event_type: i === 0 ? "page_view" : "click",
-    event_id: `${prefix}-${sender}-${seq}-${i}`,
-    timestamp: now,
-    session_id: `${prefix}-s${sender}`,
-    page_url: `https://example.com/p${seq % 7}`,
-  }));
-}
-
-async function postOnce(url: string, events: unknown[]): Promise<string> {
+function parseJson(text: string): unknown {
   try {
-    const body = events.length === 1 ? events[0] : { events };
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
-    await res.arrayBuffer();
-    return String(res.status);
+    return JSON.parse(text);
   } catch {
-    return "network";
+    return null;
   }
 }
 
-async function sender(options: LoadOptions, index: number, stats: SendStats): Promise<void> {
+async function postOnce(url: string, body: string): Promise<{ outcome: string; body: unknown }> {
+  try {
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(15_000) });
+    const text = await res.text();
+    return { outcome: String(res.status), body: res.ok ? parseJson(text) : null };
+  } catch {
+    return { outcome: "network", body: null };
+  }
+}
+
+async function sender(options: LoadOptions, traffic: TrafficGenerator, stats: SendStats): Promise<void> {
   for (let seq = 0; !options.shouldStop(); seq++) {
-    const events = batchFor(options.prefix, index, seq, 1 + (seq % (options.maxBatch ?? 5)));
-    const outcome = await postOnce(options.eventsUrl, events);
+    const visitor = traffic.acquire();
+    const events = traffic.nextEvents(visitor, 1 + (seq % (options.maxBatch ?? 5)), Date.now());
+    const { outcome, body } = await postOnce(options.eventsUrl, requestBody(events));
+    traffic.release(visitor, body);
     stats.requests++;
     stats.outcomes[outcome] = (stats.outcomes[outcome] ?? 0) + 1;
     if (outcome === "200") for (const e of events) stats.acknowledged.add(e.event_id);
@@ -60,6 +62,7 @@ async function sender(options: LoadOptions, index: number, stats: SendStats): Pr
 
 /** Runs `concurrency` senders until `shouldStop`; resolves when every in-flight request has settled. */
 export async function driveLoad(options: LoadOptions, stats = newStats()): Promise<SendStats> {
-  await Promise.all(Array.from({ length: options.concurrency }, (_, i) => sender(options, i, stats)));
+  const traffic = new TrafficGenerator({ sessions: options.concurrency, seed: 1, runId: randomBytes(4).toString("hex"), idPrefix: options.prefix });
+  await Promise.all(Array.from({ length: options.concurrency }, () => sender(options, traffic, stats)));
   return stats;
 }

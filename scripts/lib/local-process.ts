@@ -2,10 +2,11 @@
  * Local mode (`local/start.ts`) as a child process, plus the event-id bookkeeping that proves
  * stored == acknowledged. Shared by the crash/local-mode tests and `npm run soak`.
  */
-import { DynamoDBClient, ScanCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { tableNamesFor } from "../../functions/shared/schema";
+import { localClient, scanItems } from "../../local/store-access";
 
 export interface LocalReady {
   apiUrl: string;
@@ -21,19 +22,41 @@ export interface LocalProcess extends LocalReady {
   /** Sends the signal (if still running) and waits for the exit. */
   stop(signal: NodeJS.Signals): Promise<number | null>;
   stderr(): string;
+  /** Everything after the ready line on stdout (request log lines), last 64 KB. */
+  stdout(): string;
 }
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
+export interface LocalModeOptions {
+  timeoutMs?: number;
+  /** Extra environment (e.g. PORT for a fixed port, DYNAMODB_ENDPOINT). */
+  env?: Record<string, string>;
+  /** Flags after `local/start.ts`, e.g. ["--json-logs"]. */
+  args?: string[];
+  /** Runs local mode under `ulimit -f <blocks>` (1 KiB blocks): a disk that fills up. */
+  fileSizeLimitKb?: number;
+}
+
+/** The command that runs `npm start` without npm: node with tsx, optionally under a file-size limit. */
+function startCommand(options: LocalModeOptions): [string, string[]] {
+  const node = [process.execPath, "--import", "tsx", "local/start.ts", ...(options.args ?? [])];
+  if (options.fileSizeLimitKb === undefined) return [node[0], node.slice(1)];
+  return ["bash", ["-c", `ulimit -f ${options.fileSizeLimitKb} && exec "$@"`, "bash", ...node]];
+}
+
 /** Starts local mode on free ports with the given data directory; rejects with its stderr if it dies first. */
-export function startLocalMode(dataDir: string, timeoutMs = 30_000): Promise<LocalProcess> {
+export function startLocalMode(dataDir: string, options: LocalModeOptions = {}): Promise<LocalProcess> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-  const child = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
+  const [file, args] = startCommand(options);
+  const child = spawn(file, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: "0", DYNAMODB_PORT: "0", LIVEINSIGHT_DATA_DIR: dataDir, DYNAMODB_ENDPOINT: "" },
+    env: { ...process.env, PORT: "0", DYNAMODB_PORT: "0", LIVEINSIGHT_DATA_DIR: dataDir, DYNAMODB_ENDPOINT: "", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let errText = "";
+  let outText = "";
   child.stderr!.on("data", (d: Buffer) => (errText = (errText + d.toString()).slice(-8000)));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const stop = async (signal: NodeJS.Signals) => {
@@ -47,41 +70,67 @@ export function startLocalMode(dataDir: string, timeoutMs = 30_000): Promise<Loc
       void stop("SIGKILL");
       reject(error);
     };
-    let buffer = "";
+    let buffer: string | null = "";
     // stdout must be drained for the whole life of the child (one log line per request), or it blocks.
     child.stdout!.on("data", (d: Buffer) => {
+      if (buffer === null) {
+        outText = (outText + d.toString()).slice(-65536);
+        return;
+      }
       buffer += d.toString();
       const lines = buffer.split("\n");
       buffer = lines.pop() ?? "";
-      for (const line of lines) {
+      for (const [i, line] of lines.entries()) {
         if (!line.startsWith('{"ready":true')) continue;
         clearTimeout(timer);
         const ready = JSON.parse(line) as LocalReady;
-        resolve({ ...ready, child, exited, stop, stderr: () => errText });
+        outText = [...lines.slice(i + 1), buffer].join("\n");
+        buffer = null;
+        resolve({ ...ready, child, exited, stop, stderr: () => errText, stdout: () => outText });
+        return;
       }
     });
     void exited.then((code) => fail(new Error(`local mode exited (${code}) before it was ready:\n${errText}`)));
   });
 }
 
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a repo TypeScript entry point (e.g. "local/reset.ts") to completion, as `npm run` would. */
+export function runRepoCommand(script: string, args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CommandResult> {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  return new Promise((resolve) => child.once("close", (code) => {
+    clearTimeout(timer);
+    resolve({ code, stdout, stderr });
+  }));
+}
+
 export function localDynamo(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 5 });
+  return localClient(endpoint);
 }
 
 /** How many Events items carry each event_id, over a full (paginated) scan of the local Events table. */
 export async function storedEventIdCounts(endpoint: string, stack = "local"): Promise<Map<string, number>> {
   const client = localDynamo(endpoint);
   const counts = new Map<string, number>();
-  let start: Record<string, AttributeValue> | undefined;
   try {
-    do {
-      const out = await client.send(new ScanCommand({ TableName: tableNamesFor(stack).events, ProjectionExpression: "event_id", ExclusiveStartKey: start }));
-      for (const item of out.Items ?? []) {
-        const id = item.event_id?.S ?? "(missing)";
-        counts.set(id, (counts.get(id) ?? 0) + 1);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const item of scanItems(client, tableNamesFor(stack).events, "event_id")) {
+      const id = typeof item.event_id === "string" ? item.event_id : "(missing)";
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
   } finally {
     client.destroy();
   }

@@ -1,9 +1,9 @@
-// Command-line options of `npm run loadtest`. Every mistake is a UsageError (exit 2) whose message
-// names the option, the value found and what would be accepted.
+// Command-line options of `npm run loadtest`, parsed by the shared scripts/lib/cli.ts. Every
+// mistake is a UsageError (exit 2) whose message names the option, the value found and what
+// would be accepted.
+import { numberOption, parseCommandLine, stringOption, urlOption, UsageError, type OptionSpecs } from "../lib/cli";
 
-export class UsageError extends Error {
-  readonly name = "UsageError";
-}
+export { UsageError };
 
 export type LoadModel = "closed" | "open";
 
@@ -43,48 +43,29 @@ const OPTION_KINDS: Record<string, Kind> = {
   duration: "number", batch: "int", sessions: "int", "timeout-ms": "int", "slo-p99-ms": "number",
   "slo-success": "number", json: "string", html: "string", cloudwatch: "flag", "no-cloudwatch": "flag",
   "function-name": "string", environment: "string", region: "string", "cloudwatch-wait": "number",
-  seed: "int", quiet: "flag", help: "flag",
+  seed: "int", quiet: "flag",
 };
+
+const SPECS: OptionSpecs = Object.fromEntries(
+  Object.entries(OPTION_KINDS).map(([name, kind]) => [name, { type: kind === "flag" ? ("boolean" as const) : ("string" as const) }]),
+);
 
 type Raw = Record<string, string | number | boolean>;
 
-/** Splits argv into known options with typed values; knows nothing about their meaning. */
-export function tokenize(argv: readonly string[]): Raw {
+/** Known options with typed values, or "help"; knows nothing about their meaning. */
+export function tokenize(argv: readonly string[]): Raw | "help" {
+  const parsed = parseCommandLine(argv, SPECS);
+  if (parsed.help) return "help";
   const raw: Raw = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "-h") { raw.help = true; continue; }
-    if (!arg.startsWith("--")) throw new UsageError(`Unexpected argument "${arg}". Options start with --; run with --help for the list.`);
-    const eq = arg.indexOf("=");
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
+  const anyNumber = { min: -Infinity, max: Infinity };
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (value === undefined) continue;
     const kind = OPTION_KINDS[name];
-    if (!kind) throw new UsageError(`Unknown option --${name}. Run with --help for the list of options.`);
-    if (kind === "flag") {
-      if (eq !== -1) throw new UsageError(`--${name} is a flag and takes no value; got "${arg}".`);
-      raw[name] = true;
-      continue;
-    }
-    let value: string | undefined = eq === -1 ? argv[i + 1] : arg.slice(eq + 1);
-    if (eq === -1) {
-      if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value.`);
-      i++;
-    }
-    raw[name] = kind === "string" ? requireText(name, value) : toNumber(name, value, kind === "int");
+    if (kind === "flag") raw[name] = true;
+    else if (kind === "string") raw[name] = stringOption(parsed.values, name)!;
+    else raw[name] = numberOption(parsed.values, name, { ...anyNumber, integer: kind === "int" })!; // ranges: inRange, with hints
   }
   return raw;
-}
-
-function requireText(name: string, value: string): string {
-  if (value.trim() === "") throw new UsageError(`--${name} needs a non-empty value.`);
-  return value;
-}
-
-function toNumber(name: string, value: string, integer: boolean): number {
-  const n = value.trim() === "" ? NaN : Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`--${name} must be ${integer ? "an integer" : "a number"}; got "${value}".`);
-  }
-  return n;
 }
 
 function inRange(name: string, value: number, min: number, max: number, hint = ""): number {
@@ -99,7 +80,7 @@ const str = (raw: Raw, name: string): string | undefined => raw[name] as string 
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const raw = tokenize(argv);
-  if (raw.help) return { kind: "help" };
+  if (raw === "help") return { kind: "help" };
   const { url, stack } = parseTarget(raw);
   const { model, concurrency, rate, maxInFlight, timeoutMs } = parseModel(raw);
   const durationS = inRange("duration", num(raw, "duration") ?? DEFAULTS.durationS, 0.1, 86_400, " seconds");
@@ -131,16 +112,9 @@ function parseTarget(raw: Raw): { url: string | null; stack: string | null } {
   return { url, stack };
 }
 
+/** The same check as the --url flag, for a URL from elsewhere (the stack's eventsUrl output). */
 export function validateUrl(url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`--url must be an absolute http(s) URL such as http://127.0.0.1:3000/events; got "${url}".`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new UsageError(`--url must use http or https; got "${parsed.protocol}" in "${url}".`);
-  }
+  urlOption({ url }, "url", "http://127.0.0.1:3000/events");
 }
 
 function parseModel(raw: Raw) {

@@ -1,7 +1,7 @@
 // `npm run loadtest`: parse options, resolve the target, drive the load, report, gate on SLOs.
 // Exit codes: 0 = every SLO met, 1 = an SLO missed (or nothing succeeded), 2 = usage error.
 import { randomBytes } from "node:crypto";
-import { existsSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
@@ -16,7 +16,7 @@ import { Recorder } from "./recorder";
 import { buildResult, describeLoad, formatProgress, formatReport, type RunFacts } from "./report";
 import { runClosed, runOpen } from "./scheduler";
 import { execFileAsync, resolveEventsUrl, type ExecFn } from "./stack";
-import { TrafficGenerator } from "./traffic";
+import { TrafficGenerator } from "../lib/event-generator";
 
 export interface MainDeps {
   stdout: (text: string) => void;
@@ -56,19 +56,24 @@ export async function main(argv: readonly string[], deps: MainDeps = defaultDeps
   const facts = await executeRun(options, url, deps);
   const result = buildResult(facts);
   if (options.cloudwatch) result.cloudwatch = await cloudWatchFigures(options.cloudwatch, facts, deps);
-  writeReports(options, result);
   deps.stdout(formatReport(result));
   if (result.cloudwatch) deps.stdout(`\n${renderMetrics(result.cloudwatch)}`);
+  for (const written of writeReports(options, result)) deps.stderr.write(`loadtest: ${written}\n`);
   return result.slo.passed ? 0 : 1;
 }
 
-/** Fails before the run, not after minutes of load, when a report could not be written. */
+/**
+ * Creates the reports' directories before the run (a fresh clone has no out/), and fails then,
+ * not after minutes of load, when a report could not be written.
+ */
 function checkOutputPaths(options: LoadTestOptions): void {
   for (const [flag, file] of [["--json", options.jsonFile], ["--html", options.htmlFile]] as const) {
     if (file === null) continue;
     const dir = path.dirname(path.resolve(file));
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-      throw new UsageError(`${flag} ${file}: directory ${dir} does not exist; create it or pick another path.`);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw new UsageError(`${flag} ${file}: cannot create directory ${dir} (${(error as NodeJS.ErrnoException).code}); pick another path.`);
     }
     if (existsSync(file) && statSync(file).isDirectory()) {
       throw new UsageError(`${flag} ${file} is a directory; give a file name such as ${path.join(file, flag === "--json" ? "loadtest.json" : "loadtest.html")}.`);
@@ -76,9 +81,18 @@ function checkOutputPaths(options: LoadTestOptions): void {
   }
 }
 
-function writeReports(options: LoadTestOptions, result: ReturnType<typeof buildResult>): void {
-  if (options.jsonFile) writeFileSync(options.jsonFile, `${JSON.stringify(result, null, 2)}\n`);
-  if (options.htmlFile) writeFileSync(options.htmlFile, renderHtml(result));
+/** Writes the requested reports; returns one "wrote …" line per file, with its absolute path. */
+function writeReports(options: LoadTestOptions, result: ReturnType<typeof buildResult>): string[] {
+  const written: string[] = [];
+  if (options.jsonFile) {
+    writeFileSync(options.jsonFile, `${JSON.stringify(result, null, 2)}\n`);
+    written.push(`JSON report written to ${path.resolve(options.jsonFile)}`);
+  }
+  if (options.htmlFile) {
+    writeFileSync(options.htmlFile, renderHtml(result));
+    written.push(`HTML report written to ${path.resolve(options.htmlFile)}`);
+  }
+  return written;
 }
 
 /** Drives the load with progress lines; exported so tests can run a model in-process. */

@@ -3,7 +3,7 @@
 import type { LoadModel, LoadTestOptions } from "./args";
 import type { CloudWatchSummary } from "./cloudwatch";
 import { round3, type Recorder, type TimelinePoint } from "./recorder";
-import { LATE_THRESHOLD_MS, scheduledCount } from "./scheduler";
+import { LATE_THRESHOLD_MS, REFUSED_BACKOFF_MS, scheduledCount } from "./scheduler";
 import { formatPercent, evaluateSlos, type SloResult } from "./slo";
 import { histogram, summarize, type HistogramBin } from "./stats";
 
@@ -121,6 +121,7 @@ export function formatReport(result: LoadTestResult): string {
     `events          ${result.events} acknowledged of ${result.events_sent} sent  (${result.events_per_s.toFixed(1)} events/s)`,
     `success rate    ${result.success_rate === null ? "n/a" : formatPercent(result.success_rate)}`,
     `statuses        ${statuses}`,
+    ...refusedLine(result),
     `latency (ms)    p50 ${formatMs(l.p50)}  p90 ${formatMs(l.p90)}  p99 ${formatMs(l.p99)}  max ${formatMs(l.max)}  (${l.samples} samples, exact nearest-rank${result.model === "open" ? ", from scheduled send time" : ""})`,
   ];
   if (result.open_model) {
@@ -136,6 +137,13 @@ export function formatReport(result: LoadTestResult): string {
   }
   lines.push(`verdict: ${result.slo.passed ? "PASS" : "FAIL"}`);
   return lines.join("\n");
+}
+
+function refusedLine(result: LoadTestResult): string[] {
+  const refused = result.statuses.ERR_ECONNREFUSED ?? 0;
+  if (refused === 0) return [];
+  const pause = result.model === "closed" ? `; each client paused (up to ${REFUSED_BACKOFF_MS.max / 1000} s) instead of retrying at once` : "";
+  return [`refused         ${refused} connection${refused === 1 ? "" : "s"} refused: is the server at ${result.target} running?${pause}`];
 }
 
 function clientWarning(result: LoadTestResult): string {

@@ -8,7 +8,10 @@
 //    due while the cap is reached is not sent, is counted as "dropped" and as a failure.
 import type { Transport } from "./http-client";
 import type { Recorder } from "./recorder";
-import { requestBody, type TrafficGenerator } from "./traffic";
+import { requestBody, type TrafficGenerator } from "../lib/event-generator";
+
+/** Closed model: a client whose connection is refused waits this long, doubling up to the max. */
+export const REFUSED_BACKOFF_MS = { first: 100, max: 2000 } as const;
 
 /** Open model: a request that leaves more than this after its slot counts as "late" (client lag). */
 export const LATE_THRESHOLD_MS = 10;
@@ -41,8 +44,8 @@ function hasLatency(status: string): boolean {
   return status === "ERR_TIMEOUT" || /^\d+$/.test(status);
 }
 
-/** Sends one request for one visitor and records it; latency counts from `referenceMs`. Never rejects. */
-async function fireOne(ctx: RunContext, startMs: number, referenceMs: number): Promise<void> {
+/** Sends one request for one visitor and records it; latency counts from `referenceMs`. Resolves with the status. */
+async function fireOne(ctx: RunContext, startMs: number, referenceMs: number): Promise<string> {
   const visitor = ctx.traffic.acquire();
   let status = "ERR_CLIENT";
   let ok = false;
@@ -58,15 +61,27 @@ async function fireOne(ctx: RunContext, startMs: number, referenceMs: number): P
       latencyMs: hasLatency(status) ? completedAtMs - referenceMs : null,
     });
   }
+  return status;
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Closed model; resolves with the elapsed ms once the last in-flight request has returned. */
 export async function runClosed(ctx: RunContext, concurrency: number, durationS: number): Promise<number> {
   const start = ctx.clock();
   const durationMs = durationS * 1000;
   const client = async () => {
+    let backoffMs = 0;
     for (let sentAt = ctx.clock() - start; sentAt < durationMs && !ctx.stopRequested(); sentAt = ctx.clock() - start) {
-      await fireOne(ctx, start, sentAt).catch(() => undefined);
+      const status = await fireOne(ctx, start, sentAt).catch(() => "ERR_CLIENT");
+      // Nothing listens: a refusal comes back in microseconds, so without a pause every client
+      // would spin on the dead port. Any HTTP answer resets the pause.
+      if (status !== "ERR_ECONNREFUSED") {
+        backoffMs = 0;
+        continue;
+      }
+      backoffMs = Math.min(REFUSED_BACKOFF_MS.max, backoffMs ? backoffMs * 2 : REFUSED_BACKOFF_MS.first);
+      await sleep(Math.max(0, Math.min(backoffMs, durationMs - (ctx.clock() - start))));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, client));
@@ -91,7 +106,7 @@ export async function runOpen(ctx: RunContext, rate: number, durationS: number, 
         }
         ctx.recorder.recordSendLag(now - due, LATE_THRESHOLD_MS);
         const request: Promise<void> = fireOne(ctx, start, due)
-          .catch(() => undefined)
+          .then(() => undefined, () => undefined)
           .finally(() => pending.delete(request));
         pending.add(request);
       }

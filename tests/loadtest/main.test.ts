@@ -1,6 +1,6 @@
 // main() in-process: exit codes and the CloudWatch step wired to a stub client (no network).
 import { expect } from "chai";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { GetMetricDataCommand, GetMetricDataInput } from "@aws-sdk/client-cloudwatch";
@@ -100,13 +100,26 @@ describe("loadtest main (in-process)", function () {
     expect(code).to.equal(1);
     const output = c.stdout.join("\n");
     expect(output).to.match(/statuses        ERR_ECONNREFUSED: \d+/);
+    expect(output).to.match(new RegExp(`refused         \\d+ connections? refused: is the server at ${dead.url} running\\?; each client paused \\(up to 2 s\\) instead of retrying at once`));
     expect(output).to.contain("  FAIL  at least one request succeeded: 0");
   });
 
-  it("exits 2 with the reason for a usage error, and for --stack without the Pulumi CLI", async () => {
+  it("creates missing report directories and prints where each report went", async () => {
     const c = capture();
-    expect(await main(["--url", server.url, "--json", path.join(dir, "missing", "r.json")], c.deps)).to.equal(2);
-    expect(c.stderr.join("")).to.equal(`loadtest: --json ${path.join(dir, "missing", "r.json")}: directory ${path.join(dir, "missing")} does not exist; create it or pick another path.\n`);
+    const json = path.join(dir, "fresh", "out", "r.json");
+    const html = path.join(dir, "fresh", "html", "r.html");
+    expect(await main(["--url", server.url, "--duration", "0.2", "--quiet", "--json", json, "--html", html], c.deps)).to.equal(0);
+    expect(JSON.parse(readFileSync(json, "utf8")).tool).to.equal("liveinsight-loadtest");
+    expect(readFileSync(html, "utf8")).to.match(/^<!doctype html>/i);
+    expect(c.stderr.slice(-2)).to.deep.equal([`loadtest: JSON report written to ${json}\n`, `loadtest: HTML report written to ${html}\n`]);
+  });
+
+  it("exits 2 with the reason for a usage error, and for --stack without the Pulumi CLI", async () => {
+    const blocker = path.join(dir, "a-file");
+    writeFileSync(blocker, "");
+    const c = capture();
+    expect(await main(["--url", server.url, "--json", path.join(blocker, "r.json")], c.deps)).to.equal(2);
+    expect(c.stderr.join("")).to.equal(`loadtest: --json ${path.join(blocker, "r.json")}: cannot create directory ${blocker} (EEXIST); pick another path.\n`);
     const d = capture();
     expect(await main(["--url", server.url, "--html", dir], d.deps)).to.equal(2);
     expect(d.stderr.join("")).to.equal(`loadtest: --html ${dir} is a directory; give a file name such as ${path.join(dir, "loadtest.html")}.\n`);

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { createHttpTransport } from "../../scripts/loadtest/http-client";
 import { Recorder } from "../../scripts/loadtest/recorder";
 import { runClosed, runOpen, scheduledCount, scheduledOffsetMs, type RunContext } from "../../scripts/loadtest/scheduler";
-import { TrafficGenerator } from "../../scripts/loadtest/traffic";
+import { TrafficGenerator } from "../../scripts/lib/event-generator";
 import { ROLLED_PREFIX, startStubServer, type StubServer } from "./stub-server";
 
 interface Harness {
@@ -51,8 +51,9 @@ describe("loadtest scheduling", function () {
       await runOpen(h.ctx, 40, 0.5, 50);
       expect(server.requests).to.have.length(20);
       const first = server.requests[0].receivedAtMs;
+      // Never early; late only by what a shared, busy test machine adds (timers, other processes).
       server.requests.forEach((request, i) => {
-        expect(request.receivedAtMs - first, `request ${i}`).to.be.closeTo(i * 25, 15);
+        expect(request.receivedAtMs - first, `request ${i}`).to.be.within(i * 25 - 5, i * 25 + 100);
       });
       expect([h.recorder.requests, h.recorder.okRequests, h.recorder.dropped]).to.deep.equal([20, 20, 0]);
     });
@@ -69,9 +70,11 @@ describe("loadtest scheduling", function () {
       expect(latencies[0]).to.be.within(100, 170);
       // Each request waits 50 ms longer than the one before (100 ms of service − 50 ms of spacing);
       // compared pairwise so timer overhead on a busy machine does not accumulate into the check.
-      for (let i = 1; i < latencies.length; i++) expect(latencies[i] - latencies[i - 1], `request ${i}`).to.be.closeTo(50, 20);
+      // The tolerance covers timer jitter on a loaded machine; the 50 ms step itself is what
+      // send-time measurement (≈ 0 ms step) would miss.
+      for (let i = 1; i < latencies.length; i++) expect(latencies[i] - latencies[i - 1], `request ${i}`).to.be.closeTo(50, 35);
       expect(latencies[9]).to.be.at.least(550);
-      expect(h.recorder.maxSendLagMs).to.be.below(20); // the scheduler itself was on time
+      expect(h.recorder.maxSendLagMs).to.be.below(50); // the scheduler itself was on time
     });
 
     it("drops requests due while --max-in-flight are outstanding and counts them as failures", async () => {
@@ -129,6 +132,19 @@ describe("loadtest scheduling", function () {
       expect(h.recorder.statuses).to.deep.equal({ ERR_ECONNREFUSED: 3 });
       expect(h.recorder.latencySamples()).to.have.length(0);
       expect(h.recorder.successRate).to.equal(0);
+    });
+
+    it("backs off in the closed model when the connection is refused instead of spinning on the dead port", async () => {
+      server = await startStubServer();
+      const url = server.url;
+      await server.close();
+      server = undefined;
+      h = harness(url, { sockets: 2 });
+      await runClosed(h.ctx, 2, 0.5);
+      // Each client: refused at 0, pauses 100 ms, refused, pauses 200 ms, refused, pauses until the end.
+      // Without the pause, two clients send thousands of requests in 0.5 s.
+      expect(h.recorder.statuses.ERR_ECONNREFUSED).to.be.within(4, 8);
+      expect(Object.keys(h.recorder.statuses)).to.deep.equal(["ERR_ECONNREFUSED"]);
     });
 
     it("records a 503 as a failed request that still has a latency", async () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Recorder } from "../../scripts/loadtest/recorder";
-import { createRng } from "../../scripts/loadtest/traffic";
+import { createRng } from "../../scripts/lib/rng";
 import { histogram, LogHistogram, niceStep, percentile, sortedCopy, summarize } from "../../scripts/loadtest/stats";
 
 describe("loadtest stats", () => {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { createRng, requestBody, sessionIdFromResponse, SITE, TrafficGenerator } from "../../scripts/loadtest/traffic";
+import { requestBody, sessionIdFromResponse, SITE, TrafficGenerator } from "../../scripts/lib/event-generator";
+import { createRng } from "../../scripts/lib/rng";
 
 // SPEC §4 field rules the API validates.
 const EVENT_TYPE = /^[a-z][a-z0-9_]{0,63}$/;

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { eventIdPrefix } from "../../scripts/lib/event-generator";
 import { driveLoad, newStats } from "../../scripts/lib/event-sender";
 import { LocalProcess, reconcile, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
 
@@ -35,7 +36,7 @@ describe("local mode: crash and restart", function () {
 
     const second = await startLocalMode(dataDir);
     children.push(second);
-    const result = reconcile(stats.acknowledged, await storedEventIdCounts(second.dynamodbEndpoint), "crash-");
+    const result = reconcile(stats.acknowledged, await storedEventIdCounts(second.dynamodbEndpoint), eventIdPrefix("crash"));
     console.log(`      requests ${stats.requests} ${JSON.stringify(stats.outcomes)}; acknowledged ${result.acknowledged}, stored ${result.stored}, unacknowledged-but-stored ${result.unacknowledgedStored}`);
     expect(result.missing).to.deep.equal([]);
     expect(result.duplicated).to.deep.equal([]);

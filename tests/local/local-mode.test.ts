@@ -6,8 +6,9 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { trackerAsset } from "../../components/tracker-asset";
-import { LocalProcess, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
+import { LocalProcess, localDynamo, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
 
 const ORIGIN = "https://shop.example.com";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -116,11 +117,39 @@ describe("local mode over HTTP", function () {
     expect(body.top_pages).to.deep.equal([{ page_url: "https://example.com/b", sessions: 2 }, { page_url: "https://example.com/a", sessions: 1 }]);
   });
 
+  it("keeps events for the stack's documented 90 days (Pulumi.yaml eventRetentionDays)", async () => {
+    const client = localDynamo(local.dynamodbEndpoint);
+    const out = await client.send(new ScanCommand({ TableName: "LiveInsight-local-Events", FilterExpression: "event_id = :id", ExpressionAttributeValues: { ":id": { S: "evt-single" } } }));
+    client.destroy();
+    expect(Number(out.Items?.[0]?.expires_at?.N) - Math.floor(now / 1000)).to.equal(90 * 86_400);
+  });
+
+  it("logs one short line per request and none of the functions' JSON lines", () => {
+    const lines = local.stdout().trim().split("\n");
+    expect(lines.some((line) => /^\d\d:\d\d:\d\d POST \/events 200 \d+ ms$/.test(line))).to.equal(true);
+    expect(lines.some((line) => /^\d\d:\d\d:\d\d GET \/nope 404 \d+ ms$/.test(line))).to.equal(true);
+    expect(lines.filter((line) => line.startsWith("{"))).to.deep.equal([]);
+  });
+
   it("keeps every stored event across a clean SIGTERM restart", async () => {
     expect(await local.stop("SIGTERM")).to.equal(0);
     local = await startLocalMode(dataDir);
     children.push(local);
     const stored = await storedEventIdCounts(local.dynamodbEndpoint);
     expect([...stored].sort()).to.deep.equal([["evt-b1", 1], ["evt-b2", 1], ["evt-beacon", 1], ["evt-cors", 1], ["evt-single", 1]]);
+  });
+
+  it("shows the functions' JSON request lines with --json-logs, and nothing with --quiet", async () => {
+    const [jsonLogs, quiet] = await Promise.all([
+      startLocalMode(path.join(dataDir, "json"), { args: ["--json-logs"] }),
+      startLocalMode(path.join(dataDir, "quiet"), { args: ["--quiet"] }),
+    ]);
+    children.push(jsonLogs, quiet);
+    for (const instance of [jsonLogs, quiet]) await (await fetch(instance.realtimeUrl)).arrayBuffer();
+    expect(await jsonLogs.stop("SIGTERM")).to.equal(0);
+    expect(await quiet.stop("SIGTERM")).to.equal(0);
+    const line = JSON.parse(jsonLogs.stdout().trim());
+    expect([line.message, line.service, line.environment, line.status]).to.deep.equal(["request completed", "realtime", "local", 200]);
+    expect(quiet.stdout()).to.equal("");
   });
 });

@@ -1,7 +1,9 @@
-// Simulated visitors of a small shop. Each visitor keeps its user_id and session_id across
+// The one event generator of the tools (load test, soak): simulated visitors of a small shop. Each visitor keeps its user_id and session_id across
 // requests, lands on a page, then clicks, sends heartbeats and navigates (with the previous page as
 // referrer) - the mix a real tracker sends. A visitor sends one request at a time, like a browser
 // tab, and adopts the session id the server answers with (the server may roll a session over).
+
+import { createRng } from "./rng";
 
 export const SITE = "https://shop.example.com";
 
@@ -33,18 +35,6 @@ export interface TrafficEvent {
   properties?: Record<string, string | number | boolean>;
 }
 
-/** mulberry32: tiny, fast, seedable; good enough to vary behaviour, not for cryptography. */
-export function createRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface Visitor {
   readonly index: number;
   readonly userId: string;
@@ -59,7 +49,12 @@ export interface TrafficOptions {
   seed: number;
   /** makes ids unique per run: the API deduplicates on event_id, so a reused id would not be stored */
   runId: string;
+  /** Every id starts with this (default `lt_<runId>`), so a reconciliation can pick out this run. */
+  idPrefix?: string;
 }
+
+/** The prefix of every event id a generator with this `idPrefix` mints. */
+export const eventIdPrefix = (idPrefix: string) => `${idPrefix}_e`;
 
 export class TrafficGenerator {
   readonly visitors: Visitor[];
@@ -67,15 +62,17 @@ export class TrafficGenerator {
   private readonly random: () => number;
   private eventCounter = 0;
   private roundRobin = 0;
+  private readonly idPrefix: string;
   sessionsAdopted = 0;
 
-  constructor(private readonly options: TrafficOptions) {
+  constructor(options: TrafficOptions) {
     this.random = createRng(options.seed);
+    this.idPrefix = options.idPrefix ?? `lt_${options.runId}`;
     this.visitors = Array.from({ length: options.sessions }, (_, index) => ({
       index,
-      userId: `lt_${options.runId}_u${index}`,
+      userId: `${this.idPrefix}_u${index}`,
       userAgent: USER_AGENTS[index % USER_AGENTS.length],
-      sessionId: `lt_${options.runId}_s${index}`,
+      sessionId: `${this.idPrefix}_s${index}`,
       page: null,
       busy: false,
     }));
@@ -112,7 +109,7 @@ export class TrafficGenerator {
   private nextEvent(visitor: Visitor, timestamp: number): TrafficEvent {
     const base = {
       session_id: visitor.sessionId, user_id: visitor.userId, user_agent: visitor.userAgent,
-      event_id: `lt_${this.options.runId}_e${this.eventCounter++}`, timestamp,
+      event_id: `${eventIdPrefix(this.idPrefix)}${this.eventCounter++}`, timestamp,
     };
     if (visitor.page === null) {
       visitor.page = this.pick(PAGES.slice(0, 6));

@@ -1,0 +1,48 @@
+/**
+ * `npm run local:scan -- <table> [--limit N]`: prints a local table's items, one JSON object per
+ * line (plain values, not DynamoDB's {"S": …} form), then a count on stderr. Needs no AWS
+ * credentials and works whether or not `npm start` is running.
+ */
+import { TABLE_SCHEMAS, tableName } from "../functions/shared/schema";
+import { numberOption, parseCommandLine, runCli, UsageError } from "../scripts/lib/cli";
+import { dataDirFrom, LOCAL_STACK } from "./settings";
+import { scanItems, withLocalStore } from "./store-access";
+
+const TABLES = TABLE_SCHEMAS.map((schema) => schema.logicalName);
+
+export const SCAN_USAGE = `Usage: npm run local:scan -- <${TABLES.join(" | ")}> [--limit <n>]
+
+Prints the items of a local-mode table (LiveInsight-local-<table>), one JSON object per line.
+Reads the running instance's data, or the data directory directly when none is running
+(LIVEINSIGHT_DATA_DIR, default .liveinsight; DYNAMODB_ENDPOINT to read another server).
+`;
+
+export function tableFor(word: string): string {
+  const schema = TABLE_SCHEMAS.find((s) => s.logicalName.toLowerCase() === word.toLowerCase() || tableName(LOCAL_STACK, s) === word);
+  if (!schema) throw new UsageError(`Unknown table "${word}"; pick one of ${TABLES.join(", ")}.`);
+  return tableName(LOCAL_STACK, schema);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseCommandLine(argv, { limit: { type: "string" } }, true);
+  if (parsed.help) {
+    process.stdout.write(SCAN_USAGE);
+    return 0;
+  }
+  if (parsed.positionals.length !== 1) throw new UsageError(`Name one table to scan: ${TABLES.join(", ")}.`);
+  const table = tableFor(parsed.positionals[0]);
+  const limit = numberOption(parsed.values, "limit", { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true }, Infinity);
+  const count = await withLocalStore(dataDirFrom(process.env), process.env, async (client) => {
+    let printed = 0;
+    for await (const item of scanItems(client, table)) {
+      if (printed >= limit) break;
+      process.stdout.write(`${JSON.stringify(item)}\n`);
+      printed++;
+    }
+    return printed;
+  });
+  process.stderr.write(`${count} item${count === 1 ? "" : "s"} in ${table}\n`);
+  return 0;
+}
+
+if (require.main === module) void runCli("local:scan", main);

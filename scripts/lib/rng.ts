@@ -1,0 +1,14 @@
+/**
+ * The one seedable RNG of the tools: mulberry32, tiny and fast; good enough to vary behaviour,
+ * never for cryptography. (tests/support/collector.ts and tests/support/fault-injector.ts can use it too.)
+ */
+export function createRng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

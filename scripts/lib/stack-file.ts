@@ -1,0 +1,53 @@
+/**
+ * The one reader of the project's Pulumi files for tools: the documented defaults in Pulumi.yaml
+ * and a stack's `Pulumi.<stack>.yaml`, both as bare `liveinsight:` keys. (scripts/bench/stacks.ts,
+ * scripts/lib/program-harness.ts and tests/config.test.ts read the same files and can switch to it.)
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+// js-yaml ships with @pulumi/pulumi and is a dependency of this repo, but has no type declarations here.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const yaml: { load(text: string): unknown } = require("js-yaml");
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const NAMESPACE = "liveinsight";
+
+export class StackFileError extends Error {
+  readonly name = "StackFileError";
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+function readYaml(file: string): Record<string, unknown> {
+  if (!existsSync(file)) throw new StackFileError(`${path.basename(file)} does not exist in ${path.dirname(file)}.`);
+  let doc: unknown;
+  try {
+    doc = yaml.load(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new StackFileError(`${path.basename(file)} is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
+  return isRecord(doc) ? doc : {};
+}
+
+/** `liveinsight:<key>` entries of a config block, with the namespace stripped. */
+function ownKeys(config: unknown, pick: (value: unknown) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!isRecord(config)) return out;
+  for (const [key, value] of Object.entries(config)) {
+    const bare = key.startsWith(`${NAMESPACE}:`) ? key.slice(NAMESPACE.length + 1) : undefined;
+    const picked = pick(value);
+    if (bare !== undefined && picked !== undefined) out[bare] = picked;
+  }
+  return out;
+}
+
+/** The `default:` of every `liveinsight:` setting declared in Pulumi.yaml. */
+export function projectDefaults(root = REPO_ROOT): Record<string, unknown> {
+  return ownKeys(readYaml(path.join(root, "Pulumi.yaml")).config, (decl) => (isRecord(decl) ? (decl.default ?? decl.value) : decl));
+}
+
+/** The `liveinsight:` settings of Pulumi.<stack>.yaml (secure values are left out). */
+export function stackSettings(stack: string, root = REPO_ROOT): Record<string, unknown> {
+  return ownKeys(readYaml(path.join(root, `Pulumi.${stack}.yaml`)).config, (value) => (isRecord(value) && "secure" in value ? undefined : value));
+}

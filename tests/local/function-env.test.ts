@@ -1,0 +1,31 @@
+import { expect } from "chai";
+import { localFunctionEnv } from "../../local/function-env";
+import { readEnv } from "../../functions/shared/env";
+
+describe("local mode function environment", () => {
+  it("is the stack's environment for the local stack with Pulumi.yaml's defaults, plus the endpoint", () => {
+    expect(localFunctionEnv("http://127.0.0.1:8123", {})).to.deep.equal({
+      EVENTS_TABLE: "LiveInsight-local-Events",
+      SESSIONS_TABLE: "LiveInsight-local-Sessions",
+      ACTIVE_SESSIONS_TABLE: "LiveInsight-local-ActiveSessions",
+      ENVIRONMENT: "local",
+      EVENT_RETENTION_DAYS: "90",
+      AWS_MAX_ATTEMPTS: "3",
+      AWS_RETRY_MODE: "standard",
+      AWS_REGION: "us-east-1",
+      DYNAMODB_ENDPOINT: "http://127.0.0.1:8123",
+    });
+  });
+
+  it("takes overrides from the shell as typed, so the functions' own check names a bad value", () => {
+    const env = localFunctionEnv("http://x", { EVENT_RETENTION_DAYS: "7", AWS_RETRY_MODE: "adaptive", AWS_MAX_ATTEMPTS: "5", AWS_REGION: "eu-west-1" });
+    expect([env.EVENT_RETENTION_DAYS, env.AWS_RETRY_MODE, env.AWS_MAX_ATTEMPTS, env.AWS_REGION]).to.deep.equal(["7", "adaptive", "5", "eu-west-1"]);
+    expect(() => readEnv(localFunctionEnv("http://x", { EVENT_RETENTION_DAYS: "ninety" }), ["events"]))
+      .to.throw('Environment variable EVENT_RETENTION_DAYS must be a positive integer; got "ninety".');
+  });
+
+  it("is accepted by both functions' configuration check", () => {
+    const read = readEnv(localFunctionEnv("http://127.0.0.1:8123", {}), ["events", "sessions", "activeSessions"]);
+    expect([read.environment, read.retentionDays, read.endpoint]).to.deep.equal(["local", 90, "http://127.0.0.1:8123"]);
+  });
+});
