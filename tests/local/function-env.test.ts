@@ -12,14 +12,15 @@ describe("local mode function environment", () => {
       EVENT_RETENTION_DAYS: "90",
       AWS_MAX_ATTEMPTS: "3",
       AWS_RETRY_MODE: "standard",
+      TRUSTED_PROXY_HOPS: "0",
       AWS_REGION: "us-east-1",
       DYNAMODB_ENDPOINT: "http://127.0.0.1:8123",
     });
   });
 
   it("takes overrides from the shell as typed, so the functions' own check names a bad value", () => {
-    const env = localFunctionEnv("http://x", { EVENT_RETENTION_DAYS: "7", AWS_RETRY_MODE: "adaptive", AWS_MAX_ATTEMPTS: "5", AWS_REGION: "eu-west-1" });
-    expect([env.EVENT_RETENTION_DAYS, env.AWS_RETRY_MODE, env.AWS_MAX_ATTEMPTS, env.AWS_REGION]).to.deep.equal(["7", "adaptive", "5", "eu-west-1"]);
+    const env = localFunctionEnv("http://x", { EVENT_RETENTION_DAYS: "7", AWS_RETRY_MODE: "adaptive", AWS_MAX_ATTEMPTS: "5", AWS_REGION: "eu-west-1", TRUSTED_PROXY_HOPS: "1" });
+    expect([env.EVENT_RETENTION_DAYS, env.AWS_RETRY_MODE, env.AWS_MAX_ATTEMPTS, env.AWS_REGION, env.TRUSTED_PROXY_HOPS]).to.deep.equal(["7", "adaptive", "5", "eu-west-1", "1"]);
     expect(() => readEnv(localFunctionEnv("http://x", { EVENT_RETENTION_DAYS: "ninety" }), ["events"]))
       .to.throw('Environment variable EVENT_RETENTION_DAYS must be a positive integer; got "ninety".');
   });
