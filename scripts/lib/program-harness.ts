@@ -41,6 +41,22 @@ export interface RecordedResource {
   custom: boolean;
   /** A component's registered outputs (resolved); absent for custom resources. */
   outputs?: Record<string, any>;
+  /** The same resource in the engine's wire form (what a policy analyzer is sent). */
+  wire: WireRecord;
+}
+
+/**
+ * google.protobuf.Struct JSON exactly as the program sent it and the (mock) provider answered:
+ * unknowns as the unknown sentinel, assets/archives/secrets/resource references with their
+ * signature key. scripts/policy/wire.ts turns it into Analyze/AnalyzeStack requests.
+ */
+export interface WireRecord {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  /** "" when the id is unknown (a resource a preview would create). */
+  id: string;
+  /** Input property → URNs of the resources its value was computed from. */
+  propertyDependencies: Record<string, string[]>;
 }
 
 export interface RunProgramOptions {
@@ -49,6 +65,8 @@ export interface RunProgramOptions {
   configFile?: string;
   /** Values laid over the file's, keyed `liveinsight:memorySize` or just `memorySize`. */
   config?: Record<string, unknown>;
+  /** Run as a first `pulumi preview` sees it: every value AWS computes (ids, ARNs, URLs) is unknown. */
+  preview?: boolean;
 }
 
 /** An invalid or unreadable config file; the name survives module reloads, unlike `instanceof`. */
@@ -84,7 +102,7 @@ async function runOnce(opts: RunProgramOptions): Promise<ProgramRun> {
   const region = String(config["aws:region"] ?? DEFAULT_REGION);
   const recorder = new Recorder();
   forgetProgramModules();
-  await pulumi.runtime.setMocks(new ProgramMocks(region), PROJECT, opts.stack, false);
+  await pulumi.runtime.setMocks(new ProgramMocks(region, opts.preview ?? false), PROJECT, opts.stack, opts.preview ?? false);
   recorder.attach();
   pulumi.runtime.setAllConfig(toRuntimeConfig(config));
   const program: Record<string, unknown> = require(path.join(REPO_ROOT, "index.ts"));
@@ -160,11 +178,16 @@ type State = Record<string, any>;
 
 /** Exported for tests; runProgram creates one per run. */
 export class ProgramMocks implements pulumi.runtime.Mocks {
-  constructor(private readonly region: string) {}
+  /** With `preview`, what AWS computes is unknown: the id is "" and computed outputs are the unknown sentinel. */
+  constructor(private readonly region: string, private readonly preview = false) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
     const physical: string = args.inputs.name ?? args.inputs.dashboardName ?? args.name;
     const extra = computedOutputs(args.type, physical, args.inputs, this.region);
+    if (this.preview) {
+      const unknown = Object.fromEntries(Object.keys(extra).filter((k) => k !== "id").map((k) => [k, pulumi.runtime.unknownValue]));
+      return { id: "", state: { ...args.inputs, name: physical, ...unknown } };
+    }
     return { id: extra.id ?? `${args.name}-id`, state: { ...args.inputs, name: physical, ...extra } };
   }
 
@@ -233,6 +256,12 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getProvider(): string;
   getObject(): Struct;
+  getPropertydependenciesMap(): { forEach(fn: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+}
+interface RegisterResponse {
+  getUrn(): string;
+  getId(): string;
+  getObject(): Struct | undefined;
 }
 interface OutputsRequest {
   getUrn(): string;
@@ -247,6 +276,7 @@ interface MonitorLike {
 class Recorder {
   private readonly pending: Promise<RecordedResource | undefined>[] = [];
   private readonly outputs = new Map<string, Promise<Record<string, any>>>();
+  private readonly wireOutputs = new Map<string, Record<string, unknown>>();
   private readonly errors: unknown[] = [];
 
   attach(): void {
@@ -256,10 +286,11 @@ class Recorder {
     monitor.registerResource = (req, callback) =>
       register(req, (err, response) => {
         if (err) this.errors.push(err);
-        else this.pending.push(recordedFrom(req, response.getUrn()));
+        else this.pending.push(recordedFrom(req, response));
         callback(err, response);
       });
     monitor.registerResourceOutputs = (req, callback) => {
+      this.wireOutputs.set(req.getUrn(), toJavaScript(req.getOutputs()));
       this.outputs.set(req.getUrn(), plain(pulumi.runtime.deserializeProperties(req.getOutputs())));
       return registerOutputs(req, callback);
     };
@@ -271,20 +302,28 @@ class Recorder {
     for (const resource of resources) {
       const outputs = this.outputs.get(resource.urn);
       if (outputs) resource.outputs = await outputs;
+      const wireOutputs = this.wireOutputs.get(resource.urn);
+      if (wireOutputs) resource.wire.outputs = wireOutputs;
     }
     return resources;
   }
 }
 
-async function recordedFrom(req: RegisterRequest, urn: string): Promise<RecordedResource> {
+async function recordedFrom(req: RegisterRequest, response: RegisterResponse): Promise<RecordedResource> {
+  const propertyDependencies: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((deps, key) => {
+    propertyDependencies[key] = [...deps.getUrnsList()];
+  });
+  const inputs = toJavaScript(req.getObject());
   const record: RecordedResource = {
     type: req.getType(),
     name: req.getName(),
-    urn,
+    urn: response.getUrn(),
     inputs: await plain(pulumi.runtime.deserializeProperties(req.getObject())),
     protect: req.getProtect() ?? false,
     dependsOn: [...req.getDependenciesList()],
     custom: req.getCustom(),
+    wire: { inputs, outputs: req.getCustom() ? toJavaScript(response.getObject()) : {}, id: response.getId(), propertyDependencies },
   };
   if (req.getParent()) record.parent = req.getParent();
   if (req.getProvider()) record.provider = req.getProvider();
@@ -325,6 +364,10 @@ function forgetProgramModules(): void {
 async function waitForRpcs(): Promise<void> {
   const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
   if (runtime.waitForRPCs) await runtime.waitForRPCs();
+}
+
+function toJavaScript(struct: Struct | undefined): Record<string, unknown> {
+  return struct ? ((struct as unknown as { toJavaScript(): Record<string, unknown> }).toJavaScript()) : {};
 }
 
 function definedOnly(fields: Record<string, unknown>): Record<string, unknown> {
