@@ -68,7 +68,8 @@ export interface ApiFunction {
 interface FunctionSpec {
   readonly kind: "collector" | "realtime";
   readonly environment: pulumi.Input<Record<string, string>>;
-  readonly policy: (logGroupArn: pulumi.Output<string>) => pulumi.Output<PolicyDocument>;
+  /** Built from names and the account scope only, so it is known at a first preview. */
+  readonly policy: (logGroupName: string) => pulumi.Output<PolicyDocument>;
 }
 
 export class CollectorApi extends pulumi.ComponentResource {
@@ -127,16 +128,23 @@ export class CollectorApi extends pulumi.ComponentResource {
           eventRetentionDays: args.eventRetentionDays ?? DEFAULTS.eventRetentionDays,
         })
         .apply(collectorEnvironment),
-      policy: (logGroupArn) =>
+      policy: (logGroupName) =>
         pulumi
-          .output({ eventsTableArn: args.eventsTableArn, sessionsTableArn: args.sessionsTableArn, activeSessionsTableArn: args.activeSessionsTableArn, logGroupArn })
+          .output({
+            ...accountScope(this),
+            eventsTableName: args.eventsTableName,
+            sessionsTableName: args.sessionsTableName,
+            activeSessionsTableName: args.activeSessionsTableName,
+            logGroupName,
+          })
           .apply(collectorPolicy),
     });
     // The realtime function only reads ActiveSessions, so only that table reaches its environment.
     const realtime = this.createFunction(name, args, {
       kind: "realtime",
       environment: pulumi.output({ ...common, activeSessionsTableName: args.activeSessionsTableName }).apply(realtimeEnvironment),
-      policy: (logGroupArn) => pulumi.output({ activeSessionsTableArn: args.activeSessionsTableArn, logGroupArn }).apply(realtimePolicy),
+      policy: (logGroupName) =>
+        pulumi.output({ ...accountScope(this), activeSessionsTableName: args.activeSessionsTableName, logGroupName }).apply(realtimePolicy),
     });
     return { collector, realtime };
   }
@@ -147,13 +155,13 @@ export class CollectorApi extends pulumi.ComponentResource {
     const prefix = `${name}-${spec.kind}`;
     const logGroup = new aws.cloudwatch.LogGroup(
       `${prefix}-logs`,
-      { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays },
+      { name: logGroupNameFor(functionName), retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays },
       { parent: this },
     );
     const role = new aws.iam.Role(`${prefix}-role`, { assumeRolePolicy: JSON.stringify(lambdaAssumeRolePolicy()) }, { parent: this });
     const policy = new aws.iam.RolePolicy(
       `${prefix}-policy`,
-      { role: role.id, policy: spec.policy(logGroup.arn).apply((doc) => JSON.stringify(doc)) },
+      { role: role.id, policy: spec.policy(logGroupNameFor(functionName)).apply((doc) => JSON.stringify(doc)) },
       { parent: this },
     );
     const fn = new aws.lambda.Function(
@@ -258,6 +266,20 @@ export class CollectorApi extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+}
+
+/** Lambda's own log-group name for a function; created up front so its retention is ours. */
+export function logGroupNameFor(functionName: string): string {
+  return `/aws/lambda/${functionName}`;
+}
+
+/** Partition, region and account of the provider: invokes, so known during preview as well. */
+function accountScope(parent: pulumi.Resource) {
+  return {
+    partition: aws.getPartitionOutput({}, { parent }).partition,
+    region: aws.getRegionOutput({}, { parent }).region,
+    accountId: aws.getCallerIdentityOutput({}, { parent }).accountId,
+  };
 }
 
 export function functionNameFor(stack: string, kind: "collector" | "realtime"): string {
