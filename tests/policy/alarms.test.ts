@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { FUNCTION_NAME, goodSpecs, messagesOf, stackWith, toResources, TOPIC_ARN, UNKNOWN, urnOf } from "./fixtures";
+import { DEV_TAGS, FUNCTION_NAME, goodSpecs, messagesOf, stackWith, toResources, TOPIC_ARN, UNKNOWN, urnOf } from "./fixtures";
 
 type Props = Record<string, any>;
 const NAME = "lambda-function-errors-alarm";
@@ -39,14 +39,22 @@ describe("policy lambda-function-errors-alarm", () => {
         expect(await messagesOf(NAME, stackWithAlarm(singleMetricAlarm("Errors", "LiveInsight-test-other")))).to.deep.equal([MISSING]);
     });
 
-    it("does not count a metric-math alarm without the Errors metric", async () => {
+    it("counts a metric-math alarm tied to the function by a query dimension, even without the Errors metric", async () => {
         const resources = stackWith("collector-error-rate", (p) => { p.metricQueries = p.metricQueries.slice(1); });
+        expect(await messagesOf(NAME, resources)).to.deep.equal([]);
+    });
+
+    it("does not count a metric-math alarm over another function's metrics", async () => {
+        const resources = stackWith("collector-error-rate", (p) => {
+            p.metricQueries = p.metricQueries.slice(1);
+            p.metricQueries[0].metric.dimensions.FunctionName = "LiveInsight-test-other";
+        });
         expect(await messagesOf(NAME, resources)).to.deep.equal([MISSING]);
     });
 
     it("requires alarm actions when configured", async () => {
         const resources = stackWith("collector-error-rate", (p) => { delete p.alarmActions; });
-        expect(await messagesOf(NAME, resources)).to.deep.equal([]);
+        expect(await messagesOf(NAME, resources, {}, DEV_TAGS)).to.deep.equal([]);
         expect(await messagesOf(NAME, resources, { requireAlarmActions: true })).to.deep.equal([
             'Lambda function "collector" has 1 alarm(s) on its AWS/Lambda Errors metric ("collector-error-rate") but none sets alarmActions; at least one must notify an action such as the alarm SNS topic.',
         ]);
