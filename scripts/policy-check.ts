@@ -113,14 +113,20 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
   let session: AnalyzerSession | undefined;
   try {
-    session = await startSession(options.stack, options.preview);
-    const report = await checkWith(session, options);
+    // The pack compiles while the program runs: neither needs the other until Configure.
+    const starting = startSession(options.stack, options.preview);
+    const program = runProgram({ stack: options.stack, configFile: options.configFile, preview: options.preview });
+    const [pack, resources] = await Promise.allSettled([starting, program]);
+    if (pack.status === "fulfilled") session = pack.value;
+    if (pack.status === "rejected") throw pack.reason;
+    if (resources.status === "rejected") throw resources.reason;
+    const report = await checkWith(session!, options, resources.value);
     const elapsed = Date.now() - started;
     if (options.json) {
       io.out(JSON.stringify(report, null, 2));
       io.err(`policy:check took ${(elapsed / 1000).toFixed(1)} s`);
     } else {
-      const header = `Policy pack ${session.packName}@${session.packVersion} · stack ${options.stack}${options.preview ? " (preview)" : ""} · ` +
+      const header = `Policy pack ${session!.packName}@${session!.packVersion} · stack ${options.stack}${options.preview ? " (preview)" : ""} · ` +
         `policy config ${report.policyConfig ?? "none (stack profile)"}`;
       io.out(tableReport(report, header, elapsed));
     }
