@@ -40,6 +40,7 @@ export function goodSpecs(): Record<string, Spec> {
         } },
         "stage": { type: "aws:apigatewayv2/stage:Stage", props: {
             apiId: "api123", name: "$default", defaultRouteSettings: { throttlingRateLimit: 100, throttlingBurstLimit: 200 },
+            accessLogSettings: { destinationArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/apigateway/test`, format: "{\"requestId\":\"$context.requestId\"}" },
         } },
         "collector-logs": { type: "aws:cloudwatch/logGroup:LogGroup", props: { name: `/aws/lambda/${FUNCTION_NAME}`, retentionInDays: 30 } },
         "events": { type: "aws:dynamodb/table:Table", protect: true, props: {

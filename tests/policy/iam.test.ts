@@ -26,6 +26,12 @@ describe("policy iam-policy-no-wildcards", () => {
         ]);
     });
 
+    it("rejects a partial action wildcard such as s3:Get*", async () => {
+        expect(await messagesOf(NAME, withStatement({ Effect: "Allow", Action: ["s3:Get*"], Resource: [TABLE] }))).to.deep.equal([
+            'IAM role policy "collector-policy" statement 1 allows action "s3:Get*"; wildcard actions ("*", "<service>:*" or partial ones such as "s3:Get*") are not allowed, list the exact actions.',
+        ]);
+    });
+
     it("rejects the resource \"*\"", async () => {
         expect(await messagesOf(NAME, withStatement({ Effect: "Allow", Action: ["dynamodb:PutItem"], Resource: "*" }))).to.deep.equal([
             'IAM role policy "collector-policy" statement 1 allows resource "*"; wildcard resources are not allowed, list the exact ARNs.',
