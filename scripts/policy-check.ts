@@ -8,11 +8,12 @@
  */
 import * as path from "path";
 import { parseCommandLine, runCli, stringOption, UsageError } from "./lib/cli";
-import { PROJECT, REPO_ROOT, RecordedResource, runProgram } from "./lib/program-harness";
+import { PROJECT, ProgramRun, REPO_ROOT, runProgramWithOutputs } from "./lib/program-harness";
 import { PackStartError } from "./policy/analyzer-process";
 import { mergePolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy/config";
 import { buildReport, Report, tableReport } from "./policy/report";
 import { AnalyzerSession } from "./policy/session";
+import { rootStackResource } from "./policy/stack-resource";
 
 export const USAGE = `Usage: npm run policy:check -- --stack <name> [options]
 
@@ -91,13 +92,18 @@ function displayPath(file: string): string {
 }
 
 /** One check with an already running session (tests reuse one server for many checks). */
-export async function checkWith(session: AnalyzerSession, options: CheckOptions, resources?: readonly RecordedResource[]): Promise<Report> {
+export async function checkWith(session: AnalyzerSession, options: CheckOptions, program?: ProgramRun): Promise<Report> {
   const file = options.policyConfig ? path.resolve(options.policyConfig) : undefined;
   const given = file ? readPolicyConfigFile(displayPath(file)) : undefined;
   const config = mergePolicyConfig(session.policies, given, file ? displayPath(file) : undefined);
-  const recorded = resources ?? (await runProgram({ stack: options.stack, configFile: options.configFile, preview: options.preview }));
+  const run = program ?? (await runChecked(options));
+  const recorded = [rootStackResource(PROJECT, options.stack, run.outputs, options.preview), ...run.resources];
   const outcome = await session.run(recorded, config, options.tags);
   return buildReport(options.stack, file ? displayPath(file) : null, outcome, recorded);
+}
+
+function runChecked(options: CheckOptions): Promise<ProgramRun> {
+  return runProgramWithOutputs({ stack: options.stack, configFile: options.configFile, preview: options.preview });
 }
 
 export function startSession(stack: string, preview: boolean): Promise<AnalyzerSession> {
@@ -115,7 +121,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   try {
     // The pack compiles while the program runs: neither needs the other until Configure.
     const starting = startSession(options.stack, options.preview);
-    const program = runProgram({ stack: options.stack, configFile: options.configFile, preview: options.preview });
+    const program = runChecked(options);
     const [pack, resources] = await Promise.allSettled([starting, program]);
     if (pack.status === "fulfilled") session = pack.value;
     if (pack.status === "rejected") throw pack.reason;

@@ -26,7 +26,8 @@ const EXEMPTED = /^Exempted until (\d{4}-\d{2}-\d{2}) \((.*)\): ([a-z0-9-]+): (.
 
 /** `urn:pulumi:<stack>::<project>::<parent$>type::name` → type and name; "" is the stack itself. */
 function urnParts(urn: string, resources: readonly RecordedResource[]): { type: string; name: string } {
-  const known = resources.find((r) => r.urn === urn);
+  // A stack policy's violation without a resource belongs to the stack itself.
+  const known = resources.find((r) => (urn === "" ? r.type === "pulumi:pulumi:Stack" : r.urn === urn));
   if (known) return { type: known.type, name: known.name };
   const parts = urn.split("::");
   if (parts.length < 4) return { type: "pulumi:pulumi:Stack", name: "" };

@@ -131,8 +131,60 @@ describe("policy pack through the real analyzer: prod", function () {
   });
 });
 
+describe("policy pack through the real analyzer: a stack with no profile of its own", function () {
+  this.timeout(120_000);
+  let session: AnalyzerSession;
+  before(async () => {
+    session = await startSession("qa", false);
+  });
+  after(() => session?.close());
+
+  it("judges an unknown stack name as prod (fail closed): dev's settings fail prod's rules", async () => {
+    const report = await checkWith(session, options("qa", { configFile: path.join(__dirname, "..", "..", "Pulumi.dev.yaml") }));
+    expect(report.mandatory).to.be.greaterThan(0);
+    expect(report.violations.map((v) => v.message)).to.include(
+      'DynamoDB table "tables-events" has pointInTimeRecovery.enabled false; the required value is true.',
+    );
+  });
+
+  it("follows the liveinsight:environment tag when it says dev", async () => {
+    const report = await checkWith(session, options("qa", {
+      configFile: path.join(__dirname, "..", "..", "Pulumi.dev.yaml"), tags: { "liveinsight:environment": "dev" },
+    }));
+    expect(report.violations).to.deep.equal([]);
+  });
+});
+
 describe("policy pack that cannot start", function () {
   this.timeout(120_000);
+  const fakePack = (entry?: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pack-"));
+    fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+    if (entry !== undefined) {
+      const cmd = path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
+      fs.mkdirSync(cmd, { recursive: true });
+      fs.writeFileSync(path.join(cmd, "index.js"), entry);
+    }
+    return dir;
+  };
+  const start = (packDir: string, timeoutMs = 60_000) =>
+    startPack({ packDir, project: "liveinsight", stack: "dev", dryRun: false, timeoutMs }).catch((e) => e);
+
+  it("gives up after the start bound when the pack never serves, with what it printed", async () => {
+    const dir = fakePack('console.error("stuck loading plugins"); setInterval(() => {}, 1000);\n');
+    const error = await start(dir, 1500);
+    expect(error).to.be.instanceOf(PackStartError);
+    expect(error.message).to.equal("The policy pack did not start within 1.5 s:\nstuck loading plugins");
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("says how to install the pack's dependencies when they are missing", async () => {
+    const dir = fakePack();
+    const error = await start(dir);
+    expect(error.message).to.equal(`The policy pack's dependencies are not installed; run \`npm ci --prefix ${path.basename(dir)}\`.`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it("reports the pack's own TypeScript error instead of hanging", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "broken-pack-"));
     for (const file of ["PulumiPolicy.yaml", "package.json", "tsconfig.json"]) fs.copyFileSync(path.join(PACK_DIR, file), path.join(dir, file));
