@@ -92,8 +92,12 @@ export const policyExemptions: StackValidationPolicy = {
     description: "Lists every violation an exemption in the policy config keeps from being enforced, with its reason and expiry.",
     enforcementLevel: "advisory",
     configSchema: withSchema(undefined),
-    validateStack: (_args, report) => {
-        for (const { urn, message } of exempted.values()) report(message, urn || undefined);
+    validateStack: (args, report) => {
+        // Only this stack's resources: a run the engine abandoned before AnalyzeStack leaves nothing behind.
+        const urns = new Set(args.resources.map((r) => r.urn));
+        for (const { urn, message } of exempted.values()) {
+            if (urn === "" || urns.has(urn)) report(message, urn || undefined);
+        }
         exempted.clear();
     },
 };

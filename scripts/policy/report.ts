@@ -55,7 +55,9 @@ function classify(d: Diagnostic, resources: readonly RecordedResource[], out: { 
   const exempt = d.policy === EXEMPTIONS_POLICY ? EXEMPTED.exec(d.message) : null;
   if (exempt) {
     out.exempted.push({ policy: exempt[3], resourceName: name, reason: exempt[2], expires: exempt[1], message: exempt[4] });
-    return;
+    // A config that raises policy-exemptions itself to mandatory (say `"all": "mandatory"`) makes the
+    // CLI block on the report; the checker counts it the same way instead of hiding it.
+    if (d.enforcementLevel !== "mandatory") return;
   }
   out.violations.push({ policy: d.policy, enforcementLevel: d.enforcementLevel, resourceType: type, resourceName: name, message: d.message });
 }

@@ -17,6 +17,13 @@ describe("policy stack profiles", () => {
     expect(PROFILES.dev).to.deep.equal(thresholds("dev.json"));
   });
 
+  it("keeps policy-exemptions advisory under every committed config, so an exemption never blocks an update", () => {
+    for (const file of ["dev.json", "prod.json"]) {
+      const config = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policy", "config", file), "utf8"));
+      expect(config["policy-exemptions"] ?? config.all, file).to.equal("advisory");
+    }
+  });
+
   it("caps the prod timeout below the 12 s integration timeout", () => {
     expect(PROFILES.prod["lambda-function-timeout-range"].maxTimeoutSeconds).to.equal(11);
   });
