@@ -109,7 +109,12 @@ function readPort(child: ChildProcess, timeoutMs: number): Promise<number> {
 function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once("exit", () => resolve());
+    // A pack that ignores SIGTERM must not keep the checker alive.
+    const force = setTimeout(() => child.kill("SIGKILL"), 5000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
     child.kill("SIGTERM");
   });
 }

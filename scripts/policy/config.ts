@@ -3,8 +3,9 @@
  * pack declares (GetAnalyzerInfo) the way the CLI does, and validate every policy's config against
  * its JSON schema (ajv here, gojsonschema in the CLI) before anything is sent to the pack.
  *
- * Precedence, as the CLI applies it: a policy's own entry level > `all` > the policy's declared
- * level; properties are the schema defaults overlaid (shallowly) with the file's. Without a file
+ * Precedence, as the CLI applies it: a policy's own entry level > `all` > the pack's initialConfig >
+ * the policy's declared level; properties are the schema defaults overlaid (shallowly) with the
+ * pack's initialConfig, then with the file's. Without a file
  * the pack still gets the schema defaults at the declared levels.
  */
 import Ajv, { ErrorObject } from "ajv";
@@ -13,12 +14,13 @@ import * as fs from "fs";
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
-/** One policy as GetAnalyzerInfo describes it. */
+/** One policy as GetAnalyzerInfo describes it (with the pack's initialConfig for it, if any). */
 export interface DeclaredPolicy {
   name: string;
   description?: string;
   enforcementLevel: EnforcementLevel;
   schema?: { properties: Record<string, Record<string, unknown>>; required: string[] };
+  initial?: { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> };
 }
 
 export interface PolicyConfigEntry {
@@ -84,7 +86,9 @@ export function mergePolicyConfig(declared: readonly DeclaredPolicy[], given: Re
   const merged: MergedConfig = {};
   const allLevel = given?.all?.enforcementLevel;
   for (const policy of declared) {
-    merged[policy.name] = { enforcementLevel: allLevel ?? policy.enforcementLevel, properties: defaults(policy) };
+    // Schema defaults, then the pack's own initialConfig, then the file.
+    const level = allLevel ?? policy.initial?.enforcementLevel ?? policy.enforcementLevel;
+    merged[policy.name] = { enforcementLevel: level, properties: { ...defaults(policy), ...policy.initial?.properties } };
   }
   for (const [name, entry] of Object.entries(given ?? {})) {
     if (name === "all") continue;

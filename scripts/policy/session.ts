@@ -67,6 +67,10 @@ export class AnalyzerSession {
       const info = await call<any>(pack.client, "getAnalyzerInfo", new Empty());
       await call(pack.client, "getPluginInfo", new Empty());
       const policies: DeclaredPolicy[] = info.getPoliciesList().map(declaredPolicy);
+      info.getInitialconfigMap().forEach((c: any, name: string) => {
+        const policy = policies.find((p) => p.name === name);
+        if (policy) policy.initial = { enforcementLevel: LEVELS[c.getEnforcementlevel()], properties: c.getProperties()?.toJavaScript() ?? {} };
+      });
       return new AnalyzerSession(pack, opts, info.getName(), info.getVersion(), policies);
     } catch (error) {
       await pack.close();
