@@ -70,4 +70,24 @@ describe("policy lambda-function-errors-alarm", () => {
         };
         expect(await messagesOf(NAME, toResources(specs))).to.deep.equal([]);
     });
+
+    it("counts a metric-math alarm over log-metric-filter metrics joined by property dependencies or by its name", async () => {
+        const math = (extra: Record<string, unknown>) => ({
+            comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 5, threshold: 1, alarmActions: [TOPIC_ARN],
+            metricQueries: [
+                { id: "failed", returnData: false, metric: { metricName: "RequestsFailed", namespace: "LiveInsight/test", period: 60, stat: "Sum" } },
+                { id: "rate", expression: "100 * failed / 10", returnData: true },
+            ],
+            ...extra,
+        });
+        const stackOf = (props: Record<string, unknown>, propertyDependencies: Record<string, string[]> = {}) => {
+            const specs = goodSpecs();
+            delete specs["collector-error-rate"];
+            specs["collector-math"] = { type: "aws:cloudwatch/metricAlarm:MetricAlarm", props, propertyDependencies };
+            return toResources(specs);
+        };
+        expect(await messagesOf(NAME, stackOf(math({})))).to.deep.equal([MISSING]);
+        expect(await messagesOf(NAME, stackOf(math({}), { metricQueries: [urnOf("aws:lambda/function:Function", "collector")] }))).to.deep.equal([]);
+        expect(await messagesOf(NAME, stackOf(math({ name: `${FUNCTION_NAME}-error-rate` })))).to.deep.equal([]);
+    });
 });
