@@ -76,7 +76,8 @@ interface FunctionSpec {
   /** File name → content of the deployment archive. */
   readonly code: Record<string, string>;
   readonly environment: pulumi.Input<Record<string, string>>;
-  readonly policy: (logGroupArn: pulumi.Output<string>) => pulumi.Output<PolicyDocument>;
+  /** Built from names and the account scope only, so it is known at a first preview. */
+  readonly policy: (logGroupName: string) => pulumi.Output<PolicyDocument>;
 }
 
 export class CollectorApi extends pulumi.ComponentResource {
@@ -141,9 +142,15 @@ export class CollectorApi extends pulumi.ComponentResource {
           trustedProxyHops: args.trustedProxyHops ?? DEFAULTS.trustedProxyHops,
         })
         .apply(collectorEnvironment),
-      policy: (logGroupArn) =>
+      policy: (logGroupName) =>
         pulumi
-          .output({ eventsTableArn: args.eventsTableArn, sessionsTableArn: args.sessionsTableArn, activeSessionsTableArn: args.activeSessionsTableArn, logGroupArn })
+          .output({
+            ...accountScope(this),
+            eventsTableName: args.eventsTableName,
+            sessionsTableName: args.sessionsTableName,
+            activeSessionsTableName: args.activeSessionsTableName,
+            logGroupName,
+          })
           .apply(collectorPolicy),
     });
     // The realtime function only reads ActiveSessions, so only that table reaches its environment.
@@ -151,7 +158,8 @@ export class CollectorApi extends pulumi.ComponentResource {
       kind: "realtime",
       code: { "index.js": bundleFunction("functions/realtime.ts") },
       environment: pulumi.output({ ...common, activeSessionsTableName: args.activeSessionsTableName }).apply(realtimeEnvironment),
-      policy: (logGroupArn) => pulumi.output({ activeSessionsTableArn: args.activeSessionsTableArn, logGroupArn }).apply(realtimePolicy),
+      policy: (logGroupName) =>
+        pulumi.output({ ...accountScope(this), activeSessionsTableName: args.activeSessionsTableName, logGroupName }).apply(realtimePolicy),
     });
     return { collector, realtime };
   }
@@ -162,13 +170,13 @@ export class CollectorApi extends pulumi.ComponentResource {
     const prefix = `${name}-${spec.kind}`;
     const logGroup = new aws.cloudwatch.LogGroup(
       `${prefix}-logs`,
-      { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays },
+      { name: logGroupNameFor(functionName), retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays },
       { parent: this },
     );
     const role = new aws.iam.Role(`${prefix}-role`, { assumeRolePolicy: JSON.stringify(lambdaAssumeRolePolicy()) }, { parent: this });
     const policy = new aws.iam.RolePolicy(
       `${prefix}-policy`,
-      { role: role.id, policy: spec.policy(logGroup.arn).apply((doc) => JSON.stringify(doc)) },
+      { role: role.id, policy: spec.policy(logGroupNameFor(functionName)).apply((doc) => JSON.stringify(doc)) },
       { parent: this },
     );
     const fn = new aws.lambda.Function(
@@ -301,6 +309,20 @@ export function accessLogGroupNameFor(stack: string): string {
  *   one API request and one short invocation per visitor-day, not per page view.
  */
 const ROUTE_HOST: Record<RouteTarget, "collector" | "realtime"> = { collector: "collector", realtime: "realtime", tracker: "collector" };
+
+/** Lambda's own log-group name for a function; created up front so its retention is ours. */
+export function logGroupNameFor(functionName: string): string {
+  return `/aws/lambda/${functionName}`;
+}
+
+/** Partition, region and account of the provider: invokes, so known during preview as well. */
+function accountScope(parent: pulumi.Resource) {
+  return {
+    partition: aws.getPartitionOutput({}, { parent }).partition,
+    region: aws.getRegionOutput({}, { parent }).region,
+    accountId: aws.getCallerIdentityOutput({}, { parent }).accountId,
+  };
+}
 
 export function functionNameFor(stack: string, kind: "collector" | "realtime"): string {
   return `LiveInsight-${stack}-${kind}`;

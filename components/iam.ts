@@ -1,6 +1,11 @@
 /**
  * IAM documents for the two functions, as pure data so tests read them without mocks.
  *
+ * Built from what is known when the program plans (table and log-group names, plus the account's
+ * partition, region and id from lookups), not from resource ARNs: a new table's ARN is unknown
+ * until it exists, which would leave the policy document — and the no-wildcard policy judging it —
+ * unknown at a first `pulumi preview`.
+ *
  * Least privilege: each statement lists exactly the DynamoDB actions the function's code sends
  * (functions/core/store.ts, collect.ts, realtime.ts) on exactly the tables it sends them to. Neither
  * function queries an index, so no index ARN appears. Logging is granted on the function's own log
@@ -29,16 +34,33 @@ export interface AssumeRolePolicyDocument {
   }[];
 }
 
-export interface CollectorPolicyArns {
-  readonly eventsTableArn: string;
-  readonly sessionsTableArn: string;
-  readonly activeSessionsTableArn: string;
-  readonly logGroupArn: string;
+/** Where the resources live: from aws.getPartition / getRegion / getCallerIdentity. */
+export interface AccountScope {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
 }
 
-export interface RealtimePolicyArns {
-  readonly activeSessionsTableArn: string;
-  readonly logGroupArn: string;
+export interface CollectorPolicyNames extends AccountScope {
+  readonly eventsTableName: string;
+  readonly sessionsTableName: string;
+  readonly activeSessionsTableName: string;
+  readonly logGroupName: string;
+}
+
+export interface RealtimePolicyNames extends AccountScope {
+  readonly activeSessionsTableName: string;
+  readonly logGroupName: string;
+}
+
+/** `arn:<partition>:dynamodb:<region>:<account>:table/<name>` (the ARN format DynamoDB documents). */
+export function tableArn(scope: AccountScope, tableName: string): string {
+  return `arn:${scope.partition}:dynamodb:${scope.region}:${scope.accountId}:table/${tableName}`;
+}
+
+/** `arn:<partition>:logs:<region>:<account>:log-group:<name>` (the CloudWatch Logs ARN format). */
+export function logGroupArn(scope: AccountScope, logGroupName: string): string {
+  return `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:${logGroupName}`;
 }
 
 /** Trust policy: only the Lambda service may assume a function role. */
@@ -49,24 +71,32 @@ export function lambdaAssumeRolePolicy(): AssumeRolePolicyDocument {
   };
 }
 
-/** Collector: batch-writes events, updates sessions, puts/deletes active-session rows (rollover). */
-export function collectorPolicy(arns: CollectorPolicyArns): PolicyDocument {
+/**
+ * Collector: batch-writes events (plus one conditional put per out-of-window event's pinned time),
+ * updates sessions, puts or updates live rows. GetItem re-reads an item after a failed condition
+ * where DynamoDB-compatible servers return none (functions/core/store.ts). A test drives every
+ * write path against dynalite and checks each call it made is allowed here, and nothing more.
+ */
+export function collectorPolicy(n: CollectorPolicyNames): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      allow("WriteEvents", ["dynamodb:BatchWriteItem"], [arns.eventsTableArn]),
-      allow("UpdateSessions", ["dynamodb:UpdateItem"], [arns.sessionsTableArn]),
-      allow("TrackActiveSessions", ["dynamodb:PutItem", "dynamodb:DeleteItem"], [arns.activeSessionsTableArn]),
-      logStatement(arns.logGroupArn),
+      allow("WriteEvents", ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem"], [tableArn(n, n.eventsTableName)]),
+      allow("UpdateSessions", ["dynamodb:UpdateItem", "dynamodb:GetItem"], [tableArn(n, n.sessionsTableName)]),
+      allow("TrackActiveSessions", ["dynamodb:PutItem", "dynamodb:UpdateItem"], [tableArn(n, n.activeSessionsTableName)]),
+      logStatement(logGroupArn(n, n.logGroupName)),
     ],
   };
 }
 
 /** Realtime: scans the active-session rows, nothing else. */
-export function realtimePolicy(arns: RealtimePolicyArns): PolicyDocument {
+export function realtimePolicy(n: RealtimePolicyNames): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [allow("ReadActiveSessions", ["dynamodb:Scan"], [arns.activeSessionsTableArn]), logStatement(arns.logGroupArn)],
+    Statement: [
+      allow("ReadActiveSessions", ["dynamodb:Scan"], [tableArn(n, n.activeSessionsTableName)]),
+      logStatement(logGroupArn(n, n.logGroupName)),
+    ],
   };
 }
 

@@ -1,5 +1,5 @@
-// Every function must have an alarm on its AWS/Lambda Errors metric: a function that fails
-// silently is the failure this stack most needs to hear about.
+// Every function must have an error alarm: the AWS/Lambda Errors alarm on it, or a metric-math
+// alarm tied to it. A function that fails silently is the failure this stack most needs to hear about.
 import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "./lib/aws";
 import { booleanProperty, readConfig } from "./lib/config";
@@ -10,7 +10,7 @@ import { dependsThrough, known, ofType, Props } from "./lib/resources";
 interface ErrorsAlarmConfig { requireAlarmActions: boolean }
 const errorsAlarmSchema: PolicyConfigSchema = {
     properties: {
-        requireAlarmActions: booleanProperty(false, "Require at least one such alarm to set alarmActions."),
+        requireAlarmActions: booleanProperty("Require at least one such alarm to set alarmActions."),
     },
 };
 
@@ -23,13 +23,37 @@ function isErrorsMetricOf(metric: Props | undefined, alarm: PolicyResource, key:
     return target === undefined ? dependsThrough(alarm, key, fn) : referencesFunction(target, fn);
 }
 
+/**
+ * A metric-math alarm (an error rate over log-metric-filter metrics, say) counts for a function
+ * when it is tied to it: computed from the function (property dependencies), a query dimension
+ * names it, or the alarm's name carries the function's name.
+ */
+function isMathAlarmOf(alarm: PolicyResource, fn: PolicyResource): boolean {
+    const queries: Props[] = known(() => alarm.props.metricQueries) ?? [];
+    if (!queries.some((q) => q.expression !== undefined)) {
+        return false;
+    }
+    if (Object.keys(alarm.propertyDependencies).some((key) => dependsThrough(alarm, key, fn))) {
+        return true;
+    }
+    // Each dimension read on its own: at preview some (an API id) are unknown, the function name is not.
+    const dimensionValues = queries.flatMap((q) => {
+        const dimensions = known(() => q.metric?.dimensions) ?? {};
+        return Object.keys(dimensions).map((key) => known(() => dimensions[key]));
+    });
+    const name = functionName(fn);
+    const alarmName = known(() => alarm.props.name);
+    return dimensionValues.some((v) => referencesFunction(v, fn)) ||
+        (name !== undefined && typeof alarmName === "string" && alarmName.includes(name));
+}
+
 function watchesErrors(alarm: PolicyResource, fn: PolicyResource): boolean {
     const props = alarm.props;
     if (isErrorsMetricOf(props, alarm, "dimensions", fn)) {
         return true;
     }
     const queries: Props[] = props.metricQueries ?? [];
-    return queries.some((q) => isErrorsMetricOf(q.metric, alarm, "metricQueries", fn));
+    return queries.some((q) => isErrorsMetricOf(q.metric, alarm, "metricQueries", fn)) || isMathAlarmOf(alarm, fn);
 }
 
 const hasActions = (alarm: PolicyResource) => (alarm.props.alarmActions ?? []).length > 0;
@@ -57,7 +81,7 @@ export const lambdaErrorsAlarm: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: errorsAlarmSchema,
     validateStack: (args, report) => {
-        const c = readConfig<ErrorsAlarmConfig>(errorsAlarmSchema, args);
+        const c = readConfig<ErrorsAlarmConfig>("lambda-function-errors-alarm", args);
         const alarms = ofType(args.resources, TYPES.metricAlarm);
         for (const fn of ofType(args.resources, TYPES.lambdaFunction)) {
             const message = missingAlarmMessage(fn, alarms.filter((a) => watchesErrors(a, fn)), c);

@@ -11,10 +11,10 @@ import { ofType, Props, validateTypes } from "./lib/resources";
 interface ThrottleConfig { minRateLimit: number; maxRateLimit: number; minBurstLimit: number; maxBurstLimit: number }
 const throttleSchema: PolicyConfigSchema = {
     properties: {
-        minRateLimit: integerProperty(1, 0, 100000, "Smallest throttlingRateLimit allowed (requests per second)."),
-        maxRateLimit: integerProperty(10000, 0, 100000, "Largest throttlingRateLimit allowed (requests per second)."),
-        minBurstLimit: integerProperty(1, 0, 100000, "Smallest throttlingBurstLimit allowed (requests)."),
-        maxBurstLimit: integerProperty(5000, 0, 100000, "Largest throttlingBurstLimit allowed (requests)."),
+        minRateLimit: integerProperty(0, 100000, "Smallest throttlingRateLimit allowed (requests per second)."),
+        maxRateLimit: integerProperty(0, 100000, "Largest throttlingRateLimit allowed (requests per second)."),
+        minBurstLimit: integerProperty(0, 100000, "Smallest throttlingBurstLimit allowed (requests)."),
+        maxBurstLimit: integerProperty(0, 100000, "Largest throttlingBurstLimit allowed (requests)."),
     },
 };
 
@@ -37,7 +37,7 @@ export const apiStageThrottling: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: throttleSchema,
     validateResource: validateTypes([TYPES.httpStage], (props, args, report) => {
-        const c = readConfig<ThrottleConfig>(throttleSchema, args);
+        const c = readConfig<ThrottleConfig>("apigatewayv2-stage-throttling", args);
         throttleMessages(props, args.name, c).forEach((m) => m && report(m));
     }),
 };
@@ -45,7 +45,7 @@ export const apiStageThrottling: ResourceValidationPolicy = {
 interface IntegrationTimeoutConfig { defaultIntegrationTimeoutMs: number }
 const integrationSchema: PolicyConfigSchema = {
     properties: {
-        defaultIntegrationTimeoutMs: integerProperty(AWS_DEFAULTS.httpApiIntegrationTimeoutMs, 50, 30000,
+        defaultIntegrationTimeoutMs: integerProperty(50, 30000,
             "Timeout assumed for an HTTP API integration that does not set timeoutMilliseconds (ms)."),
     },
 };
@@ -80,7 +80,7 @@ export const lambdaTimeoutBelowIntegration: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: integrationSchema,
     validateStack: (args, report) => {
-        const c = readConfig<IntegrationTimeoutConfig>(integrationSchema, args);
+        const c = readConfig<IntegrationTimeoutConfig>("lambda-function-timeout-below-integration", args);
         const functions = ofType(args.resources, TYPES.lambdaFunction);
         for (const kind of integrationKinds(c)) {
             for (const integration of ofType(args.resources, kind.type)) {

@@ -13,9 +13,9 @@ interface DataProtectionConfig {
 }
 const dataProtectionSchema: PolicyConfigSchema = {
     properties: {
-        requirePointInTimeRecovery: booleanProperty(true, "Require pointInTimeRecovery.enabled: true."),
-        requireDeletionProtection: booleanProperty(true, "Require deletionProtectionEnabled: true."),
-        requireProtect: booleanProperty(false, "Require the Pulumi resource option protect: true."),
+        requirePointInTimeRecovery: booleanProperty("Require pointInTimeRecovery.enabled: true."),
+        requireDeletionProtection: booleanProperty("Require deletionProtectionEnabled: true."),
+        requireProtect: booleanProperty("Require the Pulumi resource option protect: true."),
     },
 };
 
@@ -25,7 +25,10 @@ export const tableDataProtection: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: dataProtectionSchema,
     validateResource: validateTypes([TYPES.table], (props, args, report) => {
-        const c = readConfig<DataProtectionConfig>(dataProtectionSchema, args);
+        const c = readConfig<DataProtectionConfig>("dynamodb-table-data-protection", args);
+        if (!c.requirePointInTimeRecovery && !c.requireDeletionProtection && !c.requireProtect) {
+            args.notApplicable("The stack's profile and policy config require no table protection");
+        }
         const who = subject("DynamoDB table", args.name);
         const messages = [
             c.requirePointInTimeRecovery

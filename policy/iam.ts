@@ -15,7 +15,7 @@ const DOCUMENT_KINDS: Record<string, string> = {
 interface WildcardConfig { allowedResourceWildcardActions: string[] }
 const wildcardSchema: PolicyConfigSchema = {
     properties: {
-        allowedResourceWildcardActions: stringListProperty([],
+        allowedResourceWildcardActions: stringListProperty(
             "Actions that may use Resource \"*\" because AWS offers no resource-level permission for them " +
             "(e.g. xray:PutTraceSegments); a statement qualifies only if all its actions are listed."),
     },
@@ -48,7 +48,8 @@ function statementsOf(document: unknown): Props[] | undefined {
 }
 
 const asList = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [String(value)]);
-const isWildcardAction = (action: string) => action === "*" || /^[A-Za-z0-9-]+:\*$/.test(action);
+/** Any wildcard in an action: "*", "<service>:*" and partial ones such as "s3:Get*" or "s3:?etObject". */
+const isWildcardAction = (action: string) => /[*?]/.test(action);
 
 function statementMessages(where: string, statement: Props, c: WildcardConfig): string[] {
     if (statement.Effect !== "Allow") {
@@ -56,7 +57,7 @@ function statementMessages(where: string, statement: Props, c: WildcardConfig): 
     }
     const actions = asList(statement.Action);
     const messages = actions.filter(isWildcardAction).map((a) =>
-        `${where} allows action "${a}"; wildcard actions ("*" or "<service>:*") are not allowed, list the exact actions.`);
+        `${where} allows action "${a}"; wildcard actions ("*", "<service>:*" or partial ones such as "s3:Get*") are not allowed, list the exact actions.`);
     if (statement.NotAction !== undefined) {
         messages.push(`${where} uses NotAction in an Allow, which allows every other action; list the exact actions with Action.`);
     }
@@ -76,7 +77,7 @@ export const iamNoWildcards: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: wildcardSchema,
     validateResource: validateTypes([...Object.keys(DOCUMENT_KINDS), TYPES.role], (props, args, report) => {
-        const c = readConfig<WildcardConfig>(wildcardSchema, args);
+        const c = readConfig<WildcardConfig>("iam-policy-no-wildcards", args);
         for (const { label, document } of documentsOf(args.type, args.name, props)) {
             const statements = statementsOf(document);
             if (!statements) {

@@ -36,11 +36,11 @@ function rangePolicy(rule: RangeRule): ResourceValidationPolicy {
         enforcementLevel: "mandatory",
         configSchema: rule.schema,
         validateResource: validateTypes(FUNCTION, (props, args, report) => {
-            const message = checkRange(rangeCheck(rule, props, args.name, readConfig(rule.schema, args)));
+            const message = checkRange(rangeCheck(rule, props, args.name, readConfig(rule.name, args)));
             if (message) report(message);
         }),
         remediateResource: remediateTypes(FUNCTION, (props, args) =>
-            clampField(props, rule.field, rangeCheck(rule, props, args.name, readConfig<Record<string, number>>(rule.schema, args)))),
+            clampField(props, rule.field, rangeCheck(rule, props, args.name, readConfig<Record<string, number>>(rule.name, args)))),
     };
 }
 
@@ -50,8 +50,8 @@ export const lambdaMemoryRange = rangePolicy({
     field: "memorySize", unit: " MB", awsDefault: AWS_DEFAULTS.lambdaMemoryMb, minKey: "minMemoryMb", maxKey: "maxMemoryMb",
     schema: {
         properties: {
-            minMemoryMb: integerProperty(128, 128, 10240, "Smallest memorySize allowed (MB)."),
-            maxMemoryMb: integerProperty(3008, 128, 10240, "Largest memorySize allowed (MB)."),
+            minMemoryMb: integerProperty(128, 10240, "Smallest memorySize allowed (MB)."),
+            maxMemoryMb: integerProperty(128, 10240, "Largest memorySize allowed (MB)."),
         },
     },
 });
@@ -62,8 +62,8 @@ export const lambdaTimeoutRange = rangePolicy({
     field: "timeout", unit: " s", awsDefault: AWS_DEFAULTS.lambdaTimeoutSeconds, minKey: "minTimeoutSeconds", maxKey: "maxTimeoutSeconds",
     schema: {
         properties: {
-            minTimeoutSeconds: integerProperty(1, 1, 900, "Shortest timeout allowed (seconds)."),
-            maxTimeoutSeconds: integerProperty(29, 1, 900, "Longest timeout allowed (seconds)."),
+            minTimeoutSeconds: integerProperty(1, 900, "Shortest timeout allowed (seconds)."),
+            maxTimeoutSeconds: integerProperty(1, 900, "Longest timeout allowed (seconds)."),
         },
     },
 });

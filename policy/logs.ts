@@ -8,8 +8,8 @@ import { validateTypes } from "./lib/resources";
 interface RetentionConfig { minRetentionDays: number; maxRetentionDays: number }
 const retentionSchema: PolicyConfigSchema = {
     properties: {
-        minRetentionDays: integerProperty(1, 1, 3653, "Shortest retentionInDays allowed."),
-        maxRetentionDays: integerProperty(3653, 1, 3653, "Longest retentionInDays allowed."),
+        minRetentionDays: integerProperty(1, 3653, "Shortest retentionInDays allowed."),
+        maxRetentionDays: integerProperty(1, 3653, "Longest retentionInDays allowed."),
     },
 };
 
@@ -19,7 +19,7 @@ export const logGroupRetention: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: retentionSchema,
     validateResource: validateTypes([TYPES.logGroup], (props, args, report) => {
-        const c = readConfig<RetentionConfig>(retentionSchema, args);
+        const c = readConfig<RetentionConfig>("cloudwatch-log-group-retention", args);
         const who = subject("CloudWatch log group", args.name);
         if (props.retentionInDays === 0) {
             // 0 is how the API spells "never expire".

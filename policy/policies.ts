@@ -1,11 +1,15 @@
 // The pack's contents in one list, imported by index.ts (which serves them to the Pulumi CLI) and
-// by the offline checker and tests (which must not start the policy server).
+// by the unit tests (which call the validators directly). Every policy takes `exemptions`;
+// policy-exemptions comes last so AnalyzeStack runs it after every other policy.
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
+import { apiStageAccessLogging, lambdaFunctionUrlAuth, lambdaPermissionSourceArn } from "./access";
 import { lambdaErrorsAlarm } from "./alarms";
 import { apiStageThrottling, lambdaTimeoutBelowIntegration } from "./api";
 import { tableDataProtection } from "./dynamodb";
 import { iamNoWildcards } from "./iam";
+import { iamNoAdminAttachments, iamNoPublicPrincipal } from "./iam-principals";
 import { lambdaMemoryRange, lambdaTimeoutRange } from "./lambda";
+import { policyExemptions, withExemptions } from "./lib/exemptions";
 import { logGroupRetention } from "./logs";
 import { eventSourceMappingFailureHandling, lambdaEventInvokeConfig, lambdaSdkRetryEnv } from "./retries";
 
@@ -25,5 +29,10 @@ export const policies: Policies = [
     logGroupRetention,
     tableDataProtection,
     apiStageThrottling,
+    apiStageAccessLogging,
+    lambdaPermissionSourceArn,
+    lambdaFunctionUrlAuth,
     iamNoWildcards,
-];
+    iamNoPublicPrincipal,
+    iamNoAdminAttachments,
+].map(withExemptions).concat([policyExemptions]);

@@ -13,9 +13,9 @@ const RETRY_MODES = ["standard", "adaptive", "legacy"];
 interface SdkRetryConfig { minAttempts: number; maxAttempts: number; allowedRetryModes: string[] }
 const sdkRetrySchema: PolicyConfigSchema = {
     properties: {
-        minAttempts: integerProperty(1, 1, 100, "Smallest AWS_MAX_ATTEMPTS allowed (1 = no retry)."),
-        maxAttempts: integerProperty(10, 1, 100, "Largest AWS_MAX_ATTEMPTS allowed."),
-        allowedRetryModes: stringListProperty(["standard", "adaptive"], "AWS_RETRY_MODE values allowed.", RETRY_MODES),
+        minAttempts: integerProperty(1, 100, "Smallest AWS_MAX_ATTEMPTS allowed (1 = no retry)."),
+        maxAttempts: integerProperty(1, 100, "Largest AWS_MAX_ATTEMPTS allowed."),
+        allowedRetryModes: stringListProperty("AWS_RETRY_MODE values allowed.", RETRY_MODES),
     },
 };
 
@@ -72,7 +72,7 @@ export const lambdaSdkRetryEnv: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: sdkRetrySchema,
     validateResource: validateTypes([TYPES.lambdaFunction], (props, args, report) => {
-        const c = readConfig<SdkRetryConfig>(sdkRetrySchema, args);
+        const c = readConfig<SdkRetryConfig>("lambda-function-sdk-retry-env", args);
         const who = subject("Lambda function", args.name);
         const env = environmentOf(props);
         for (const message of [attemptsMessage(who, env.AWS_MAX_ATTEMPTS, c), retryModeMessage(who, env.AWS_RETRY_MODE, c)]) {
@@ -80,14 +80,14 @@ export const lambdaSdkRetryEnv: ResourceValidationPolicy = {
         }
     }),
     remediateResource: remediateTypes([TYPES.lambdaFunction], (props, args) =>
-        remediateSdkEnv(props, readConfig<SdkRetryConfig>(sdkRetrySchema, args))),
+        remediateSdkEnv(props, readConfig<SdkRetryConfig>("lambda-function-sdk-retry-env", args))),
 };
 
 interface InvokeConfigConfig { maxRetryAttempts: number; maxEventAgeSeconds: number }
 const invokeConfigSchema: PolicyConfigSchema = {
     properties: {
-        maxRetryAttempts: integerProperty(2, 0, 2, "Largest maximumRetryAttempts allowed for asynchronous invocations."),
-        maxEventAgeSeconds: integerProperty(21600, 60, 21600, "Largest maximumEventAgeInSeconds allowed."),
+        maxRetryAttempts: integerProperty(0, 2, "Largest maximumRetryAttempts allowed for asynchronous invocations."),
+        maxEventAgeSeconds: integerProperty(60, 21600, "Largest maximumEventAgeInSeconds allowed."),
     },
 };
 
@@ -97,7 +97,7 @@ export const lambdaEventInvokeConfig: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: invokeConfigSchema,
     validateStack: (args, report) => {
-        const c = readConfig<InvokeConfigConfig>(invokeConfigSchema, args);
+        const c = readConfig<InvokeConfigConfig>("lambda-function-event-invoke-config", args);
         const invokeConfigs = ofType(args.resources, TYPES.eventInvokeConfig);
         for (const fn of ofType(args.resources, TYPES.lambdaFunction)) {
             const mine = invokeConfigs.filter((ic) => pointsAtFunction(ic, "functionName", fn));
@@ -124,9 +124,9 @@ export const lambdaEventInvokeConfig: StackValidationPolicy = {
 interface MappingConfig { maxRetryAttempts: number; requireBisect: boolean; requireOnFailureDestination: boolean }
 const mappingSchema: PolicyConfigSchema = {
     properties: {
-        maxRetryAttempts: integerProperty(10, 0, 10000, "Largest maximumRetryAttempts allowed for stream mappings."),
-        requireBisect: booleanProperty(true, "Require bisectBatchOnFunctionError: true."),
-        requireOnFailureDestination: booleanProperty(true, "Require destinationConfig.onFailure.destinationArn."),
+        maxRetryAttempts: integerProperty(0, 10000, "Largest maximumRetryAttempts allowed for stream mappings."),
+        requireBisect: booleanProperty("Require bisectBatchOnFunctionError: true."),
+        requireOnFailureDestination: booleanProperty("Require destinationConfig.onFailure.destinationArn."),
     },
 };
 
@@ -175,9 +175,9 @@ export const eventSourceMappingFailureHandling: ResourceValidationPolicy = {
         if (!isStreamMapping(props)) {
             args.notApplicable("Only Kinesis and DynamoDB stream mappings support these settings");
         }
-        const c = readConfig<MappingConfig>(mappingSchema, args);
+        const c = readConfig<MappingConfig>("lambda-event-source-mapping-failure-handling", args);
         mappingMessages(props, args.name, c).forEach((m) => m && report(m));
     }),
     remediateResource: remediateTypes([TYPES.eventSourceMapping], (props, args) =>
-        isStreamMapping(props) ? remediateMapping(props, readConfig<MappingConfig>(mappingSchema, args)) : undefined),
+        isStreamMapping(props) ? remediateMapping(props, readConfig<MappingConfig>("lambda-event-source-mapping-failure-handling", args)) : undefined),
 };

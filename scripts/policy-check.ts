@@ -1,186 +1,153 @@
 /**
- * Offline policy check: runs the Pulumi program under mocks with a stack's config and evaluates the
- * real policy pack (policy/) on every resource, with no Pulumi CLI and no cloud credentials.
+ * Offline policy check through the real analyzer: runs the program under mocks with a stack's
+ * config, starts the pack in policy/ as the Pulumi CLI does, and speaks to it as the engine would.
  *
- *   npm run policy:check -- --stack <name> [--policy-config <file>] [--config-file <Pulumi.x.yaml>] [--json]
+ *   npm run policy:check -- --stack <name> [--preview] [--json] [--tag k=v]… [--policy-pack-config <file>]
  *
- * Exit 0 = no mandatory violation, 1 = mandatory violation(s), 2 = usage or config error.
+ * Exit 0 = no mandatory violation, 1 = mandatory violation(s), 2 = usage, config or pack start error.
  */
-import * as fs from "fs";
 import * as path from "path";
-import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies } from "../policy/policies";
-import {
-    loadPolicyConfigFile, PackDefinition, PackResult, PolicyConfigError, reconcilePolicyConfig,
-    Remediation, runPolicyPack, toAnalyzerResources, undeclaredProperties, Violation,
-} from "./lib/policy-engine";
-import { REPO_ROOT, runProgram } from "./lib/program-harness";
+import { parseCommandLine, runCli, stringOption, UsageError } from "./lib/cli";
+import { PROJECT, ProgramRun, REPO_ROOT, runProgramWithOutputs } from "./lib/program-harness";
+import { PackStartError } from "./policy/analyzer-process";
+import { mergePolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy/config";
+import { buildReport, Report, tableReport } from "./policy/report";
+import { AnalyzerSession } from "./policy/session";
+import { rootStackResource } from "./policy/stack-resource";
 
 export const USAGE = `Usage: npm run policy:check -- --stack <name> [options]
 
-Runs the program offline (Pulumi mocks) with Pulumi.<stack>.yaml and evaluates the policy pack in
-policy/ on every resource, as \`pulumi preview --policy-pack policy\` would.
+Runs the program offline (Pulumi mocks) with Pulumi.<stack>.yaml, starts the policy pack in policy/
+the way the Pulumi CLI does and has it judge every resource, as
+\`pulumi preview --policy-pack policy [--policy-pack-config <file>]\` would.
 
 Options:
-  --stack <name>           stack whose config to use (required): dev, prod, ...
-  --policy-config <file>   policy pack config (default policy/config/<stack>.json,
-                           or policy/config/prod.json when the stack has none)
-  --config-file <file>     stack config file to use instead of Pulumi.<stack>.yaml
-  --json                   print one JSON document instead of the table
-  -h, --help               show this help
+  --stack <name>                stack to check (required): dev, prod, ...
+  --policy-pack-config <file>   policy config, as the CLI's flag (default: none; the pack's stack
+                                profile supplies the thresholds)
+  --preview                     judge the stack as a first preview sees it (AWS-computed values unknown)
+  --tag <key=value>             a stack tag, as the engine passes it (repeatable),
+                                e.g. --tag liveinsight:environment=prod
+  --config-file <file>          stack config file to use instead of Pulumi.<stack>.yaml
+  --json                        print one JSON document instead of the table
+  -h, --help                    show this help
 
-Exit status: 0 no mandatory violation, 1 mandatory violation(s), 2 usage or config error.`;
+Exit status: 0 no mandatory violation, 1 mandatory violation(s), 2 usage, config or pack error.`;
+
+const OPTIONS = {
+  stack: { type: "string" },
+  "policy-pack-config": { type: "string" },
+  preview: { type: "boolean" },
+  tag: { type: "string", multiple: true },
+  "config-file": { type: "string" },
+  json: { type: "boolean" },
+} as const;
 
 export interface CheckOptions {
-    stack: string;
-    policyConfig?: string;
-    configFile?: string;
-    json: boolean;
-    help: boolean;
+  stack: string;
+  policyConfig?: string;
+  preview: boolean;
+  tags: Record<string, string>;
+  configFile?: string;
+  json: boolean;
 }
 
 export interface Io {
-    out(text: string): void;
-    err(text: string): void;
+  out(text: string): void;
+  err(text: string): void;
 }
 
 const processIo: Io = {
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
 };
 
-const VALUE_FLAGS: Record<string, "stack" | "policyConfig" | "configFile"> = {
-    "--stack": "stack", "--policy-config": "policyConfig", "--config-file": "configFile",
-};
-
-export function parseArgs(argv: readonly string[]): CheckOptions {
-    const options: Partial<CheckOptions> = { json: false, help: false };
-    for (let i = 0; i < argv.length; i++) {
-        const [flag, inline] = argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
-        if (flag === "--json" || flag === "-h" || flag === "--help") {
-            if (inline !== undefined) throw new PolicyConfigError(`${flag} takes no value`);
-            options[flag === "--json" ? "json" : "help"] = true;
-        } else if (flag in VALUE_FLAGS) {
-            const value = inline ?? argv[++i];
-            if (value === undefined || value === "" || value.startsWith("--")) {
-                throw new PolicyConfigError(`${flag} needs a value`);
-            }
-            options[VALUE_FLAGS[flag]] = value;
-        } else {
-            throw new PolicyConfigError(`unknown argument "${argv[i]}"`);
-        }
-    }
-    if (!options.help && !options.stack) {
-        throw new PolicyConfigError("--stack is required");
-    }
-    return options as CheckOptions;
+export function parseOptions(argv: readonly string[]): CheckOptions | "help" {
+  const parsed = parseCommandLine(argv, OPTIONS);
+  if (parsed.help) return "help";
+  const stack = stringOption(parsed.values, "stack");
+  if (!stack) throw new UsageError("--stack is required, e.g. --stack dev.");
+  const tags: Record<string, string> = {};
+  for (const tag of (parsed.values.tag as string[] | undefined) ?? []) {
+    const match = /^([^=]+)=(.*)$/s.exec(tag);
+    if (!match) throw new UsageError(`--tag must be key=value, e.g. --tag liveinsight:environment=prod; got "${tag}".`);
+    tags[match[1]] = match[2];
+  }
+  return {
+    stack,
+    policyConfig: stringOption(parsed.values, "policy-pack-config"),
+    preview: parsed.values.preview === true,
+    tags,
+    configFile: stringOption(parsed.values, "config-file"),
+    json: parsed.values.json === true,
+  };
 }
 
-export function loadPack(): PackDefinition {
-    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policy", "package.json"), "utf8"));
-    return { name: PACK_NAME, version: manifest.version, enforcementLevel: PACK_ENFORCEMENT_LEVEL, policies };
-}
-
-/** The explicit file, else policy/config/<stack>.json, else the prod file (with a note why). */
-export function resolvePolicyConfig(options: CheckOptions): { file: string; note?: string } {
-    if (options.policyConfig) {
-        return { file: path.resolve(options.policyConfig) };
-    }
-    const own = path.join(REPO_ROOT, "policy", "config", `${options.stack}.json`);
-    if (fs.existsSync(own)) {
-        return { file: own };
-    }
-    const prod = path.join(REPO_ROOT, "policy", "config", "prod.json");
-    return {
-        file: prod,
-        note: `No policy/config/${options.stack}.json for stack "${options.stack}"; using policy/config/prod.json (the strictest levels and thresholds).`,
-    };
-}
+export const PACK_DIR = path.join(REPO_ROOT, "policy");
 
 /** Repo-relative when inside the repo (what CI logs show), absolute otherwise. */
 function displayPath(file: string): string {
-    const relative = path.relative(REPO_ROOT, file);
-    return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
+  const relative = path.relative(REPO_ROOT, file);
+  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
 }
 
-export const LEVEL_ORDER: Record<string, number> = { mandatory: 0, advisory: 1 };
-
-function sortedViolations(result: PackResult): Violation[] {
-    return [...result.violations].sort((a, b) => LEVEL_ORDER[a.enforcementLevel] - LEVEL_ORDER[b.enforcementLevel]);
+/** One check with an already running session (tests reuse one server for many checks). */
+export async function checkWith(session: AnalyzerSession, options: CheckOptions, program?: ProgramRun): Promise<Report> {
+  const file = options.policyConfig ? path.resolve(options.policyConfig) : undefined;
+  const given = file ? readPolicyConfigFile(displayPath(file)) : undefined;
+  const config = mergePolicyConfig(session.policies, given, file ? displayPath(file) : undefined);
+  const run = program ?? (await runChecked(options));
+  const recorded = [rootStackResource(PROJECT, options.stack, run.outputs, options.preview), ...run.resources];
+  const outcome = await session.run(recorded, config, options.tags);
+  return buildReport(options.stack, file ? displayPath(file) : null, outcome, recorded);
 }
 
-function counts(result: PackResult) {
-    const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    return { mandatory, advisory: result.violations.length - mandatory };
+function runChecked(options: CheckOptions): Promise<ProgramRun> {
+  return runProgramWithOutputs({ stack: options.stack, configFile: options.configFile, preview: options.preview });
 }
 
-export function jsonReport(stack: string, policyConfig: string, result: PackResult) {
-    return {
-        stack,
-        policyConfig,
-        violations: sortedViolations(result).map(({ policy, enforcementLevel, resourceType, resourceName, message }) =>
-            ({ policy, enforcementLevel, resourceType, resourceName, message })),
-        ...counts(result),
-        remediations: result.remediations.map(({ policy, resourceType, resourceName, message, changes }) =>
-            ({ policy, resourceType, resourceName, message, changes })),
-    };
+export function startSession(stack: string, preview: boolean): Promise<AnalyzerSession> {
+  return AnalyzerSession.start({ packDir: PACK_DIR, project: PROJECT, stack, preview });
 }
 
-function tableRows(violations: Violation[], remediations: Remediation[]): string[][] {
-    return [
-        ["POLICY", "LEVEL", "RESOURCE", "MESSAGE"],
-        ...violations.map((v) => [v.policy, v.enforcementLevel, v.resourceName, v.message]),
-        ...remediations.map((r) => [r.policy, "remediate", r.resourceName, r.message]),
-    ];
-}
-
-export function tableReport(stack: string, policyConfig: string, pack: PackDefinition, resourceCount: number, result: PackResult): string {
-    const { mandatory, advisory } = counts(result);
-    const lines = [`Policy pack ${pack.name}@${pack.version} · stack ${stack} · policy config ${policyConfig} · ${resourceCount} resources`, ""];
-    const rows = tableRows(sortedViolations(result), result.remediations);
-    if (rows.length > 1) {
-        const widths = [0, 1, 2].map((col) => Math.max(...rows.map((row) => row[col].length)));
-        lines.push(...rows.map((row) => row.map((cell, col) => (col < 3 ? cell.padEnd(widths[col]) : cell)).join("  ")), "");
-    } else {
-        lines.push("No violations.", "");
-    }
-    const verdict = mandatory > 0 ? "FAIL: mandatory violations would block `pulumi up`" : "PASS";
-    lines.push(`${mandatory} mandatory, ${advisory} advisory, ${result.remediations.length} remediated. ${verdict}.`);
-    return lines.join("\n");
-}
-
-/** Runs the check; returns the exit status instead of exiting so tests can call it. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
-    let options: CheckOptions;
-    try {
-        options = parseArgs(argv);
-    } catch (e) {
-        io.err(`error: ${(e as Error).message}\n\n${USAGE}`);
-        return 2;
+  const started = Date.now();
+  const options = parseOptions(argv);
+  if (options === "help") {
+    io.out(USAGE);
+    return 0;
+  }
+  let session: AnalyzerSession | undefined;
+  try {
+    // The pack compiles while the program runs: neither needs the other until Configure.
+    const starting = startSession(options.stack, options.preview);
+    const program = runChecked(options);
+    const [pack, resources] = await Promise.allSettled([starting, program]);
+    if (pack.status === "fulfilled") session = pack.value;
+    if (pack.status === "rejected") throw pack.reason;
+    if (resources.status === "rejected") throw resources.reason;
+    const report = await checkWith(session!, options, resources.value);
+    const elapsed = Date.now() - started;
+    if (options.json) {
+      io.out(JSON.stringify(report, null, 2));
+      io.err(`policy:check took ${(elapsed / 1000).toFixed(1)} s`);
+    } else {
+      const header = `Policy pack ${session!.packName}@${session!.packVersion} · stack ${options.stack}${options.preview ? " (preview)" : ""} · ` +
+        `policy config ${report.policyConfig ?? "none (stack profile)"}`;
+      io.out(tableReport(report, header, elapsed));
     }
-    if (options.help) {
-        io.out(USAGE);
-        return 0;
+    return report.mandatory > 0 ? 1 : 0;
+  } catch (error) {
+    if (error instanceof PolicyConfigError || error instanceof PackStartError || (error as Error).name === "ConfigError") {
+      io.err(`policy:check: ${(error as Error).message}`);
+      return 2;
     }
-    const pack = loadPack();
-    const { file, note } = resolvePolicyConfig(options);
-    if (note) io.err(`note: ${note}`);
-    try {
-        const given = loadPolicyConfigFile(file);
-        const { config, warnings } = reconcilePolicyConfig(pack, given);
-        [...warnings, ...undeclaredProperties(pack, given)].forEach((w) => io.err(`warning: ${w}`));
-        const recorded = await runProgram({ stack: options.stack, configFile: options.configFile });
-        const resources = await toAnalyzerResources(recorded);
-        const result = await runPolicyPack(pack, config, resources);
-        io.out(options.json
-            ? JSON.stringify(jsonReport(options.stack, displayPath(file), result), null, 2)
-            : tableReport(options.stack, displayPath(file), pack, resources.length, result));
-        return counts(result).mandatory > 0 ? 1 : 0;
-    } catch (e) {
-        io.err(`error: ${e instanceof PolicyConfigError ? "" : `stack ${options.stack}: `}${(e as Error).message}`);
-        return 2;
-    }
+    throw error;
+  } finally {
+    await session?.close();
+  }
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  void runCli("policy:check", (argv) => main(argv));
 }

@@ -16,6 +16,8 @@ export const TYPES = {
     policy: "aws:iam/policy:Policy",
     userPolicy: "aws:iam/userPolicy:UserPolicy",
     groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
+    lambdaPermission: "aws:lambda/permission:Permission",
+    functionUrl: "aws:lambda/functionUrl:FunctionUrl",
 } as const;
 
 /** What AWS does when an input is left out; every rule judges a missing input by these. */

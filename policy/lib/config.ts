@@ -1,35 +1,34 @@
-// Config schema builders and a typed reader. The Pulumi CLI fills schema defaults in before it
-// calls a policy; readConfig applies them again so a policy called without config (unit tests,
-// an older CLI) sees the same values.
+// Config schema builders and a typed reader. Thresholds have no schema `default`: the CLI copies
+// defaults into the config it sends, which would hide the stack profile. A setting the policy
+// config leaves out follows the stack's profile instead (lib/profiles.ts).
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { PROFILES, profileOf } from "./profiles";
 
-export function integerProperty(
-    defaultValue: number, minimum: number, maximum: number, description: string,
-): PolicyConfigJSONSchema {
-    return { type: "integer", minimum, maximum, default: defaultValue, description };
+export function integerProperty(minimum: number, maximum: number, description: string): PolicyConfigJSONSchema {
+    return { type: "integer", minimum, maximum, description: `${description} Default: the stack profile's value.` };
 }
 
-export function booleanProperty(defaultValue: boolean, description: string): PolicyConfigJSONSchema {
-    return { type: "boolean", default: defaultValue, description };
+export function booleanProperty(description: string): PolicyConfigJSONSchema {
+    return { type: "boolean", description: `${description} Default: the stack profile's value.` };
 }
 
-export function stringListProperty(
-    defaultValue: string[], description: string, allowed?: string[],
-): PolicyConfigJSONSchema {
+export function stringListProperty(description: string, allowed?: string[]): PolicyConfigJSONSchema {
     const items: PolicyConfigJSONSchema = allowed ? { type: "string", enum: allowed } : { type: "string" };
-    return { type: "array", items, default: defaultValue, description };
+    return { type: "array", items, description: `${description} Default: the stack profile's value.` };
 }
 
-/** Schema defaults, overlaid with whatever the engine passed (its values win). */
-export function readConfig<T extends object>(
-    schema: PolicyConfigSchema, args: { getConfig<C extends object>(): C },
-): T {
-    const defaults: Record<string, unknown> = {};
-    for (const [key, property] of Object.entries(schema.properties)) {
-        if (property.default !== undefined) {
-            defaults[key] = property.default;
-        }
-    }
-    return { ...defaults, ...args.getConfig<Record<string, unknown>>() } as T;
+export function schemaOf(properties: Record<string, PolicyConfigJSONSchema>): PolicyConfigSchema {
+    return { properties };
+}
+
+export interface ConfigArgs {
+    getConfig<C extends object>(): C;
+    stackTags?: ReadonlyMap<string, string>;
+}
+
+/** The stack profile's thresholds for `policy`, overlaid with whatever the policy config sets. */
+export function readConfig<T extends object>(policy: string, args: ConfigArgs): T {
+    const { exemptions: _exemptions, ...given } = args.getConfig<Record<string, unknown>>();
+    return { ...PROFILES[profileOf(args.stackTags)][policy], ...given } as T;
 }

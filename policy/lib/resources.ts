@@ -3,6 +3,7 @@
 import type {
     PolicyResource, ReportViolation, ResourceRemediation, ResourceValidation, ResourceValidationArgs,
 } from "@pulumi/policy";
+import { keepArchives } from "./archives";
 
 export type Props = Record<string, any>;
 
@@ -31,8 +32,12 @@ export function validateTypes(types: readonly string[], validate: Validate): Res
     return tagType(fn, types);
 }
 
+/** Remediated props go back with their archives in wire form, so a Lambda keeps its code (lib/archives.ts). */
 export function remediateTypes(types: readonly string[], remediate: Remediate): ResourceRemediation {
-    const fn: ResourceRemediation = (args) => (notOfType(args, types) ? undefined : remediate(args.props, args));
+    const fn: ResourceRemediation = (args) => {
+        const result = notOfType(args, types) ? undefined : remediate(args.props, args);
+        return result === undefined ? undefined : keepArchives(result);
+    };
     return tagType(fn, types);
 }
 

@@ -10,6 +10,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
+import { ProgramMocks } from "./program-mocks";
+
+export { MOCK_ACCOUNT_ID, ProgramMocks } from "./program-mocks";
 
 // js-yaml ships with @pulumi/pulumi (a dependency of it) but without type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -17,7 +20,6 @@ const yaml: { load(text: string): unknown } = require("js-yaml");
 
 export const PROJECT = "liveinsight";
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-export const MOCK_ACCOUNT_ID = "123456789012";
 const DEFAULT_REGION = "us-east-1";
 
 export interface RecordedResource {
@@ -41,6 +43,22 @@ export interface RecordedResource {
   custom: boolean;
   /** A component's registered outputs (resolved); absent for custom resources. */
   outputs?: Record<string, any>;
+  /** The same resource in the engine's wire form (what a policy analyzer is sent). */
+  wire: WireRecord;
+}
+
+/**
+ * google.protobuf.Struct JSON exactly as the program sent it and the (mock) provider answered:
+ * unknowns as the unknown sentinel, assets/archives/secrets/resource references with their
+ * signature key. scripts/policy/wire.ts turns it into Analyze/AnalyzeStack requests.
+ */
+export interface WireRecord {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  /** "" when the id is unknown (a resource a preview would create). */
+  id: string;
+  /** Input property → URNs of the resources its value was computed from. */
+  propertyDependencies: Record<string, string[]>;
 }
 
 export interface RunProgramOptions {
@@ -49,6 +67,8 @@ export interface RunProgramOptions {
   configFile?: string;
   /** Values laid over the file's, keyed `liveinsight:memorySize` or just `memorySize`. */
   config?: Record<string, unknown>;
+  /** Run as a first `pulumi preview` sees it: every value AWS computes (ids, ARNs, URLs) is unknown. */
+  preview?: boolean;
 }
 
 /** An invalid or unreadable config file; the name survives module reloads, unlike `instanceof`. */
@@ -84,7 +104,7 @@ async function runOnce(opts: RunProgramOptions): Promise<ProgramRun> {
   const region = String(config["aws:region"] ?? DEFAULT_REGION);
   const recorder = new Recorder();
   forgetProgramModules();
-  await pulumi.runtime.setMocks(new ProgramMocks(region), PROJECT, opts.stack, false);
+  await pulumi.runtime.setMocks(new ProgramMocks(region, opts.preview ?? false), PROJECT, opts.stack, opts.preview ?? false);
   recorder.attach();
   pulumi.runtime.setAllConfig(toRuntimeConfig(config));
   const program: Record<string, unknown> = require(path.join(REPO_ROOT, "index.ts"));
@@ -153,73 +173,6 @@ function toRuntimeConfig(config: Record<string, unknown>): Record<string, string
 }
 
 // ---------------------------------------------------------------------------------------------
-// Mocks: deterministic ids and the computed outputs the program reads (ARNs, URLs)
-// ---------------------------------------------------------------------------------------------
-
-type State = Record<string, any>;
-
-/** Exported for tests; runProgram creates one per run. */
-export class ProgramMocks implements pulumi.runtime.Mocks {
-  constructor(private readonly region: string) {}
-
-  newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
-    const physical: string = args.inputs.name ?? args.inputs.dashboardName ?? args.name;
-    const extra = computedOutputs(args.type, physical, args.inputs, this.region);
-    return { id: extra.id ?? `${args.name}-id`, state: { ...args.inputs, name: physical, ...extra } };
-  }
-
-  call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
-    switch (args.token) {
-      case "aws:index/getRegion:getRegion":
-        return { id: this.region, name: this.region, region: this.region, endpoint: `ec2.${this.region}.amazonaws.com` };
-      case "aws:index/getCallerIdentity:getCallerIdentity":
-        return { id: MOCK_ACCOUNT_ID, accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, userId: "AIDAMOCK" };
-      case "aws:index/getPartition:getPartition":
-        return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
-      default:
-        throw new Error(`program-harness: unexpected invoke ${args.token}; add it to ProgramMocks.call if the program really needs it`);
-    }
-  }
-}
-
-function computedOutputs(type: string, name: string, inputs: State, region: string): State {
-  const acct = MOCK_ACCOUNT_ID;
-  switch (type) {
-    case "aws:dynamodb/table:Table":
-      return { id: name, arn: `arn:aws:dynamodb:${region}:${acct}:table/${name}` };
-    case "aws:lambda/function:Function": {
-      const arn = `arn:aws:lambda:${region}:${acct}:function:${name}`;
-      const invokeArn = `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
-      return { id: name, arn, invokeArn, qualifiedArn: `${arn}:$LATEST`, version: "$LATEST" };
-    }
-    case "aws:cloudwatch/logGroup:LogGroup":
-      return { id: name, arn: `arn:aws:logs:${region}:${acct}:log-group:${name}` };
-    case "aws:iam/role:Role":
-      return { id: name, arn: `arn:aws:iam::${acct}:role/${name}`, uniqueId: `AROA${name.length}MOCK` };
-    case "aws:apigatewayv2/api:Api": {
-      const id = `${name.toLowerCase().replace(/[^a-z0-9]/g, "")}mock`;
-      const apiEndpoint = `https://${id}.execute-api.${region}.amazonaws.com`;
-      return { id, apiEndpoint, executionArn: `arn:aws:execute-api:${region}:${acct}:${id}`, arn: `arn:aws:apigateway:${region}::/apis/${id}` };
-    }
-    case "aws:apigatewayv2/stage:Stage": {
-      const base = `https://${inputs.apiId}.execute-api.${region}.amazonaws.com/`;
-      const invokeUrl = name === "$default" ? base : `${base}${name}`;
-      return { id: name, invokeUrl, executionArn: `arn:aws:execute-api:${region}:${acct}:${inputs.apiId}/${name}` };
-    }
-    case "aws:sns/topic:Topic": {
-      const arn = `arn:aws:sns:${region}:${acct}:${name}`;
-      return { id: arn, arn };
-    }
-    case "aws:cloudwatch/dashboard:Dashboard":
-      return { id: name, dashboardArn: `arn:aws:cloudwatch::${acct}:dashboard/${name}` };
-    case "aws:cloudwatch/metricAlarm:MetricAlarm":
-      return { id: name, arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${name}` };
-    default:
-      return { arn: `arn:aws:mock:${region}:${acct}:${type.split(":").pop()}/${name}` };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Recording: every RegisterResource request the program sends, as the engine would see it
 // ---------------------------------------------------------------------------------------------
 
@@ -233,6 +186,12 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getProvider(): string;
   getObject(): Struct;
+  getPropertydependenciesMap(): { forEach(fn: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+}
+interface RegisterResponse {
+  getUrn(): string;
+  getId(): string;
+  getObject(): Struct | undefined;
 }
 interface OutputsRequest {
   getUrn(): string;
@@ -247,6 +206,7 @@ interface MonitorLike {
 class Recorder {
   private readonly pending: Promise<RecordedResource | undefined>[] = [];
   private readonly outputs = new Map<string, Promise<Record<string, any>>>();
+  private readonly wireOutputs = new Map<string, Record<string, unknown>>();
   private readonly errors: unknown[] = [];
 
   attach(): void {
@@ -256,10 +216,11 @@ class Recorder {
     monitor.registerResource = (req, callback) =>
       register(req, (err, response) => {
         if (err) this.errors.push(err);
-        else this.pending.push(recordedFrom(req, response.getUrn()));
+        else this.pending.push(recordedFrom(req, response));
         callback(err, response);
       });
     monitor.registerResourceOutputs = (req, callback) => {
+      this.wireOutputs.set(req.getUrn(), toJavaScript(req.getOutputs()));
       this.outputs.set(req.getUrn(), plain(pulumi.runtime.deserializeProperties(req.getOutputs())));
       return registerOutputs(req, callback);
     };
@@ -271,20 +232,28 @@ class Recorder {
     for (const resource of resources) {
       const outputs = this.outputs.get(resource.urn);
       if (outputs) resource.outputs = await outputs;
+      const wireOutputs = this.wireOutputs.get(resource.urn);
+      if (wireOutputs) resource.wire.outputs = wireOutputs;
     }
     return resources;
   }
 }
 
-async function recordedFrom(req: RegisterRequest, urn: string): Promise<RecordedResource> {
+async function recordedFrom(req: RegisterRequest, response: RegisterResponse): Promise<RecordedResource> {
+  const propertyDependencies: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((deps, key) => {
+    propertyDependencies[key] = [...deps.getUrnsList()];
+  });
+  const inputs = toJavaScript(req.getObject());
   const record: RecordedResource = {
     type: req.getType(),
     name: req.getName(),
-    urn,
+    urn: response.getUrn(),
     inputs: await plain(pulumi.runtime.deserializeProperties(req.getObject())),
     protect: req.getProtect() ?? false,
     dependsOn: [...req.getDependenciesList()],
     custom: req.getCustom(),
+    wire: { inputs, outputs: req.getCustom() ? toJavaScript(response.getObject()) : {}, id: response.getId(), propertyDependencies },
   };
   if (req.getParent()) record.parent = req.getParent();
   if (req.getProvider()) record.provider = req.getProvider();
@@ -325,6 +294,10 @@ function forgetProgramModules(): void {
 async function waitForRpcs(): Promise<void> {
   const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
   if (runtime.waitForRPCs) await runtime.waitForRPCs();
+}
+
+function toJavaScript(struct: Struct | undefined): Record<string, unknown> {
+  return struct ? ((struct as unknown as { toJavaScript(): Record<string, unknown> }).toJavaScript()) : {};
 }
 
 function definedOnly(fields: Record<string, unknown>): Record<string, unknown> {

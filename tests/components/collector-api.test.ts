@@ -151,9 +151,9 @@ describe("components/collector-api", () => {
         expect(JSON.parse(policy.inputs.policy)).to.deep.equal({
           Version: "2012-10-17",
           Statement: [
-            { Sid: "WriteEvents", Effect: "Allow", Action: ["dynamodb:BatchWriteItem"], Resource: [tableArn("Events")] },
-            { Sid: "UpdateSessions", Effect: "Allow", Action: ["dynamodb:UpdateItem"], Resource: [tableArn("Sessions")] },
-            { Sid: "TrackActiveSessions", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:DeleteItem"], Resource: [tableArn("ActiveSessions")] },
+            { Sid: "WriteEvents", Effect: "Allow", Action: ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem"], Resource: [tableArn("Events")] },
+            { Sid: "UpdateSessions", Effect: "Allow", Action: ["dynamodb:UpdateItem", "dynamodb:GetItem"], Resource: [tableArn("Sessions")] },
+            { Sid: "TrackActiveSessions", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [tableArn("ActiveSessions")] },
             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn("collector")}:*`] },
           ],
         });

@@ -1,11 +1,14 @@
 import { expect } from "chai";
-import { collectorPolicy, lambdaAssumeRolePolicy, realtimePolicy } from "../../components/iam";
+import { collectorPolicy, lambdaAssumeRolePolicy, logGroupArn, realtimePolicy, tableArn } from "../../components/iam";
 
-const ARNS = {
-  eventsTableArn: "arn:aws:dynamodb:us-east-1:111122223333:table/LiveInsight-qa-Events",
-  sessionsTableArn: "arn:aws:dynamodb:us-east-1:111122223333:table/LiveInsight-qa-Sessions",
-  activeSessionsTableArn: "arn:aws:dynamodb:us-east-1:111122223333:table/LiveInsight-qa-ActiveSessions",
+const SCOPE = { partition: "aws", region: "us-east-1", accountId: "111122223333" };
+const NAMES = {
+  eventsTableName: "LiveInsight-qa-Events",
+  sessionsTableName: "LiveInsight-qa-Sessions",
+  activeSessionsTableName: "LiveInsight-qa-ActiveSessions",
 };
+const TABLE = (name: string) => `arn:aws:dynamodb:us-east-1:111122223333:table/${name}`;
+const LOGS = (fn: string) => `arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/${fn}:*`;
 
 describe("components/iam", () => {
   it("lets only the Lambda service assume a function role", () => {
@@ -15,38 +18,46 @@ describe("components/iam", () => {
     });
   });
 
+  it("spells table and log-group ARNs from partition, region, account and name", () => {
+    expect(tableArn({ partition: "aws-cn", region: "cn-north-1", accountId: "444455556666" }, "T")).to.equal(
+      "arn:aws-cn:dynamodb:cn-north-1:444455556666:table/T",
+    );
+    expect(logGroupArn({ partition: "aws-us-gov", region: "us-gov-west-1", accountId: "444455556666" }, "/aws/lambda/f")).to.equal(
+      "arn:aws-us-gov:logs:us-gov-west-1:444455556666:log-group:/aws/lambda/f",
+    );
+  });
+
   it("grants the collector exactly the writes its code sends, each on its own table", () => {
-    const logGroupArn = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/LiveInsight-qa-collector";
-    expect(collectorPolicy({ ...ARNS, logGroupArn })).to.deep.equal({
+    expect(collectorPolicy({ ...SCOPE, ...NAMES, logGroupName: "/aws/lambda/LiveInsight-qa-collector" })).to.deep.equal({
       Version: "2012-10-17",
       Statement: [
-        { Sid: "WriteEvents", Effect: "Allow", Action: ["dynamodb:BatchWriteItem"], Resource: [ARNS.eventsTableArn] },
-        { Sid: "UpdateSessions", Effect: "Allow", Action: ["dynamodb:UpdateItem"], Resource: [ARNS.sessionsTableArn] },
+        { Sid: "WriteEvents", Effect: "Allow", Action: ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem"], Resource: [TABLE(NAMES.eventsTableName)] },
+        { Sid: "UpdateSessions", Effect: "Allow", Action: ["dynamodb:UpdateItem", "dynamodb:GetItem"], Resource: [TABLE(NAMES.sessionsTableName)] },
         {
           Sid: "TrackActiveSessions",
           Effect: "Allow",
-          Action: ["dynamodb:PutItem", "dynamodb:DeleteItem"],
-          Resource: [ARNS.activeSessionsTableArn],
+          Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+          Resource: [TABLE(NAMES.activeSessionsTableName)],
         },
-        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:*`] },
+        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [LOGS("LiveInsight-qa-collector")] },
       ],
     });
   });
 
   it("grants the realtime function a Scan of ActiveSessions and nothing else", () => {
-    const logGroupArn = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/LiveInsight-qa-realtime";
-    expect(realtimePolicy({ activeSessionsTableArn: ARNS.activeSessionsTableArn, logGroupArn })).to.deep.equal({
+    const doc = realtimePolicy({ ...SCOPE, activeSessionsTableName: NAMES.activeSessionsTableName, logGroupName: "/aws/lambda/LiveInsight-qa-realtime" });
+    expect(doc).to.deep.equal({
       Version: "2012-10-17",
       Statement: [
-        { Sid: "ReadActiveSessions", Effect: "Allow", Action: ["dynamodb:Scan"], Resource: [ARNS.activeSessionsTableArn] },
-        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:*`] },
+        { Sid: "ReadActiveSessions", Effect: "Allow", Action: ["dynamodb:Scan"], Resource: [TABLE(NAMES.activeSessionsTableName)] },
+        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [LOGS("LiveInsight-qa-realtime")] },
       ],
     });
   });
 
   it("never uses a wildcard action or a bare * resource", () => {
-    const logGroupArn = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/x";
-    for (const doc of [collectorPolicy({ ...ARNS, logGroupArn }), realtimePolicy({ ...ARNS, logGroupArn })]) {
+    const logGroupName = "/aws/lambda/x";
+    for (const doc of [collectorPolicy({ ...SCOPE, ...NAMES, logGroupName }), realtimePolicy({ ...SCOPE, ...NAMES, logGroupName })]) {
       for (const statement of doc.Statement) {
         for (const action of statement.Action) expect(action).to.match(/^[a-z]+:[A-Za-z]+$/);
         for (const resource of statement.Resource) expect(resource).to.match(/^arn:aws:(dynamodb|logs):us-east-1:111122223333:/);

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { FUNCTION_NAME, goodSpecs, messagesOf, stackWith, toResources, TOPIC_ARN, UNKNOWN, urnOf } from "./fixtures";
+import { DEV_TAGS, FUNCTION_NAME, goodSpecs, messagesOf, stackWith, toResources, TOPIC_ARN, UNKNOWN, urnOf } from "./fixtures";
 
 type Props = Record<string, any>;
 const NAME = "lambda-function-errors-alarm";
@@ -39,14 +39,22 @@ describe("policy lambda-function-errors-alarm", () => {
         expect(await messagesOf(NAME, stackWithAlarm(singleMetricAlarm("Errors", "LiveInsight-test-other")))).to.deep.equal([MISSING]);
     });
 
-    it("does not count a metric-math alarm without the Errors metric", async () => {
+    it("counts a metric-math alarm tied to the function by a query dimension, even without the Errors metric", async () => {
         const resources = stackWith("collector-error-rate", (p) => { p.metricQueries = p.metricQueries.slice(1); });
+        expect(await messagesOf(NAME, resources)).to.deep.equal([]);
+    });
+
+    it("does not count a metric-math alarm over another function's metrics", async () => {
+        const resources = stackWith("collector-error-rate", (p) => {
+            p.metricQueries = p.metricQueries.slice(1);
+            p.metricQueries[0].metric.dimensions.FunctionName = "LiveInsight-test-other";
+        });
         expect(await messagesOf(NAME, resources)).to.deep.equal([MISSING]);
     });
 
     it("requires alarm actions when configured", async () => {
         const resources = stackWith("collector-error-rate", (p) => { delete p.alarmActions; });
-        expect(await messagesOf(NAME, resources)).to.deep.equal([]);
+        expect(await messagesOf(NAME, resources, {}, DEV_TAGS)).to.deep.equal([]);
         expect(await messagesOf(NAME, resources, { requireAlarmActions: true })).to.deep.equal([
             'Lambda function "collector" has 1 alarm(s) on its AWS/Lambda Errors metric ("collector-error-rate") but none sets alarmActions; at least one must notify an action such as the alarm SNS topic.',
         ]);
@@ -61,5 +69,25 @@ describe("policy lambda-function-errors-alarm", () => {
             propertyDependencies: { dimensions: [urnOf(specs.collector.type, "collector")] },
         };
         expect(await messagesOf(NAME, toResources(specs))).to.deep.equal([]);
+    });
+
+    it("counts a metric-math alarm over log-metric-filter metrics joined by property dependencies or by its name", async () => {
+        const math = (extra: Record<string, unknown>) => ({
+            comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 5, threshold: 1, alarmActions: [TOPIC_ARN],
+            metricQueries: [
+                { id: "failed", returnData: false, metric: { metricName: "RequestsFailed", namespace: "LiveInsight/test", period: 60, stat: "Sum" } },
+                { id: "rate", expression: "100 * failed / 10", returnData: true },
+            ],
+            ...extra,
+        });
+        const stackOf = (props: Record<string, unknown>, propertyDependencies: Record<string, string[]> = {}) => {
+            const specs = goodSpecs();
+            delete specs["collector-error-rate"];
+            specs["collector-math"] = { type: "aws:cloudwatch/metricAlarm:MetricAlarm", props, propertyDependencies };
+            return toResources(specs);
+        };
+        expect(await messagesOf(NAME, stackOf(math({})))).to.deep.equal([MISSING]);
+        expect(await messagesOf(NAME, stackOf(math({}), { metricQueries: [urnOf("aws:lambda/function:Function", "collector")] }))).to.deep.equal([]);
+        expect(await messagesOf(NAME, stackOf(math({ name: `${FUNCTION_NAME}-error-rate` })))).to.deep.equal([]);
     });
 });

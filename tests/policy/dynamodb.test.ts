@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { messagesOf, stackWith } from "./fixtures";
+import { DEV_TAGS, messagesOf, stackWith } from "./fixtures";
 
 type Props = Record<string, any>;
 const PROD = { requirePointInTimeRecovery: true, requireDeletionProtection: true, requireProtect: true };
@@ -32,7 +32,8 @@ describe("policy dynamodb-table-data-protection", () => {
         expect(await check((_p, spec) => { spec.protect = false; })).to.deep.equal([
             'DynamoDB table "events" has resource option protect false; the required value is true.',
         ]);
-        expect(await check((_p, spec) => { spec.protect = false; }, {})).to.deep.equal([]);
+        const unprotected = stackWith("events", (_p, spec) => { spec.protect = false; });
+        expect(await messagesOf("dynamodb-table-data-protection", unprotected, {}, DEV_TAGS)).to.deep.equal([]);
     });
 
     it("requires nothing when the stack config switches every check off (dev)", async () => {

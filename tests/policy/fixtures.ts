@@ -1,13 +1,10 @@
 /**
- * A small, fully compliant stack as the engine would send it to the policy pack, plus helpers to
- * change one field and run one policy through the same offline engine the checker uses (so every
- * test sees props wrapped exactly as under `pulumi preview`).
+ * A small, fully compliant stack, plus helpers to change one field and call one policy's
+ * validator directly (props wrapped in the SDK's public unknownCheckingProxy, as the server wraps
+ * them). The whole pack through the real analyzer server is tests/policy/analyzer.test.ts.
  */
-import type { ResourceValidationArgs } from "@pulumi/policy";
-import { policies, PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../../policy/policies";
-import {
-    AnalyzerResource, GivenPolicyConfig, PackDefinition, PackResult, reconcilePolicyConfig, runPolicyPack,
-} from "../../scripts/lib/policy-engine";
+import { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy } from "@pulumi/policy";
+import { policies } from "../../policy/policies";
 
 export const ACCOUNT = "123456789012";
 export const FUNCTION_NAME = "LiveInsight-test-collector";
@@ -43,6 +40,7 @@ export function goodSpecs(): Record<string, Spec> {
         } },
         "stage": { type: "aws:apigatewayv2/stage:Stage", props: {
             apiId: "api123", name: "$default", defaultRouteSettings: { throttlingRateLimit: 100, throttlingBurstLimit: 200 },
+            accessLogSettings: { destinationArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/apigateway/test`, format: "{\"requestId\":\"$context.requestId\"}" },
         } },
         "collector-logs": { type: "aws:cloudwatch/logGroup:LogGroup", props: { name: `/aws/lambda/${FUNCTION_NAME}`, retentionInDays: 30 } },
         "events": { type: "aws:dynamodb/table:Table", protect: true, props: {
@@ -69,10 +67,19 @@ export function goodSpecs(): Record<string, Spec> {
     };
 }
 
+export interface AnalyzerResource {
+    type: string;
+    name: string;
+    urn: string;
+    props: Props;
+    protect: boolean;
+    propertyDependencies: Record<string, string[]>;
+}
+
 export function toResources(specs: Record<string, Spec>): AnalyzerResource[] {
     return Object.entries(specs).map(([name, spec]) => ({
-        type: spec.type, name, urn: urnOf(spec.type, name), props: spec.props, outputs: spec.props,
-        protect: spec.protect ?? false, dependencies: [], propertyDependencies: spec.propertyDependencies ?? {},
+        type: spec.type, name, urn: urnOf(spec.type, name), props: spec.props,
+        protect: spec.protect ?? false, propertyDependencies: spec.propertyDependencies ?? {},
     }));
 }
 
@@ -83,36 +90,100 @@ export function stackWith(name?: string, edit?: (props: Props, spec: Spec) => vo
     return toResources(specs);
 }
 
-export function packOf(policyName?: string): PackDefinition {
-    const selected = policyName ? policies.filter((p) => p.name === policyName) : policies;
-    if (selected.length === 0) throw new Error(`no policy named ${policyName}`);
-    return { name: PACK_NAME, version: "0.1.0", enforcementLevel: PACK_ENFORCEMENT_LEVEL, policies: selected };
+export interface Violation { policy: string; resourceName: string; message: string }
+export interface GivenPolicyConfig { properties?: Record<string, unknown> }
+
+/** Stack tags for the prod profile unless a test says otherwise. */
+export const PROD_TAGS: ReadonlyMap<string, string> = new Map([["liveinsight:environment", "prod"]]);
+export const DEV_TAGS: ReadonlyMap<string, string> = new Map([["liveinsight:environment", "dev"]]);
+
+const OPTS = { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } };
+
+function notApplicable(reason?: string): never {
+    throw Object.assign(new Error(reason), { notApplicable: true });
 }
 
-/** Runs the pack (or one policy of it) with a policy config as in a --policy-pack-config file. */
+/** What the server does with a throw: not-applicable and unknown values are not errors. */
+function settled(error: unknown, policy: string, resourceName: string, out: Violation[]): void {
+    const e = error as Error & { notApplicable?: boolean };
+    if (e.notApplicable) return;
+    if (e.constructor?.name === "UnknownValueError") {
+        out.push({ policy, resourceName, message: `can't run during preview: ${e.message}` });
+        return;
+    }
+    throw error;
+}
+
+function policyResources(resources: AnalyzerResource[]): PolicyResource[] {
+    const list: PolicyResource[] = resources.map((r) => ({
+        type: r.type, name: r.name, urn: r.urn, props: unknownCheckingProxy(structuredClone(r.props)), opts: { ...OPTS, protect: r.protect },
+        dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined,
+    }) as unknown as PolicyResource);
+    resources.forEach((r, i) => {
+        for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+            list[i].propertyDependencies[key] = list.filter((p) => urns.includes(p.urn));
+        }
+    });
+    return list;
+}
+
+/** Calls the validators of one policy (or all) directly on `resources` with `given` as the policy config. */
 export async function runWith(
-    resources: AnalyzerResource[], given: Record<string, GivenPolicyConfig> = {}, policyName?: string,
-): Promise<PackResult> {
-    const pack = packOf(policyName);
-    const { config } = reconcilePolicyConfig(pack, given);
-    return runPolicyPack(pack, config, resources);
+    resources: AnalyzerResource[], given: Record<string, GivenPolicyConfig> = {}, policyName?: string, stackTags = PROD_TAGS,
+): Promise<{ violations: Violation[] }> {
+    const selected = policyName ? policies.filter((p) => p.name === policyName) : policies;
+    if (selected.length === 0) throw new Error(`no policy named ${policyName}`);
+    const violations: Violation[] = [];
+    for (const policy of selected) {
+        const getConfig = <T extends object>() => (given[policy.name]?.properties ?? {}) as T;
+        const stack = policy as StackValidationPolicy;
+        if (stack.validateStack) {
+            const report = (message: string, urn?: string) =>
+                violations.push({ policy: policy.name, resourceName: urn ? urn.split("::").pop()! : "", message });
+            try {
+                await stack.validateStack({ resources: policyResources(resources), getConfig, stackTags, notApplicable }, report as never);
+            } catch (e) {
+                settled(e, policy.name, "", violations);
+            }
+            continue;
+        }
+        const validation = (policy as ResourceValidationPolicy).validateResource;
+        for (const r of resources) {
+            const args = { ...remediationArgs(r.type, r.name, unknownCheckingProxy(structuredClone(r.props)), {}), getConfig, stackTags };
+            args.opts = { ...OPTS, protect: r.protect };
+            const report = (message: string) => violations.push({ policy: policy.name, resourceName: r.name, message });
+            try {
+                for (const v of Array.isArray(validation) ? validation : [validation!]) await v(args, report as never);
+            } catch (e) {
+                settled(e, policy.name, r.name, violations);
+            }
+        }
+    }
+    return { violations };
 }
 
 /** The messages one policy reports on `resources`, with `properties` as its config. */
 export async function messagesOf(
-    policyName: string, resources: AnalyzerResource[], properties: Record<string, unknown> = {},
+    policyName: string, resources: AnalyzerResource[], properties: Record<string, unknown> = {}, stackTags = PROD_TAGS,
 ): Promise<string[]> {
-    const result = await runWith(resources, { [policyName]: { properties } }, policyName);
+    const result = await runWith(resources, { [policyName]: { properties } }, policyName, stackTags);
     return result.violations.map((v) => v.message);
 }
 
-/** Minimal args for calling a remediation directly, the way the policy server builds them. */
-export function remediationArgs(type: string, name: string, props: Record<string, any>, config: object): ResourceValidationArgs {
+/** Minimal args for calling a validator or remediation directly, the way the policy server builds them. */
+export function remediationArgs(type: string, name: string, props: Record<string, any>, config: object, stackTags = PROD_TAGS): ResourceValidationArgs {
     return {
-        type, name, props, urn: urnOf(type, name), stackTags: new Map(),
-        opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
+        type, name, props, urn: urnOf(type, name), stackTags,
+        opts: { ...OPTS },
         isType: () => false, asType: () => undefined,
         getConfig: <T extends object>() => config as T,
-        notApplicable: (reason?: string): never => { throw new Error(reason); },
+        notApplicable,
     };
+}
+
+/** A pack policy by name (as served: with exemptions). */
+export function policyNamed(name: string) {
+    const policy = policies.find((p) => p.name === name);
+    if (!policy) throw new Error(`no policy named ${name}`);
+    return policy;
 }

