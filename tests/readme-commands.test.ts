@@ -1,5 +1,5 @@
 /**
- * Every shell command docs/local-mode.md shows (its ```sh blocks) runs against a fresh local mode
+ * Every shell command README.md and docs/local-mode.md show (their ```sh blocks) runs against a fresh local mode
  * as documented, so the commands a newcomer copies keep working. `npm run <script>` lines are
  * resolved through package.json (the script must exist and be `tsx <file>`); curl lines are
  * replayed with fetch against the test's instance. A new kind of command in those blocks fails
@@ -12,7 +12,11 @@ import path from "node:path";
 import { LocalProcess, runRepoCommand, startLocalMode } from "../scripts/lib/local-process";
 
 const ROOT = path.resolve(__dirname, "..");
-const DOC = path.join(ROOT, "docs", "local-mode.md");
+/** Each document with the commands it must show a newcomer. */
+const DOCS: Record<string, string[]> = {
+  "README.md": ["curl -s -X POST", "curl -s http", "npm run local:scan -- Events", "npm start -- --help"],
+  "docs/local-mode.md": ["npm ci", "npm start", "curl -s -X POST", "curl -s http", "npm run local:scan -- Events", "npm run local:reset", "npm start -- --help"],
+};
 const DOCUMENTED_API = "http://127.0.0.1:3000";
 
 /** The lines of the ```sh blocks. */
@@ -59,9 +63,9 @@ function npmScript(line: string): { file: string; args: string[] } {
   return { file: match![1], args: rest[0] === "--" ? rest.slice(1) : rest };
 }
 
-describe("the commands of docs/local-mode.md", function () {
+for (const [doc, required] of Object.entries(DOCS)) describe(`the commands of ${doc}`, function () {
   this.timeout(90_000);
-  const commands = shellCommands(readFileSync(DOC, "utf8"));
+  const commands = shellCommands(readFileSync(path.join(ROOT, doc), "utf8"));
   const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), "li-docs-")), ".liveinsight");
   let local: LocalProcess;
   const env = () => ({ LIVEINSIGHT_DATA_DIR: dataDir, DYNAMODB_ENDPOINT: "", AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" });
@@ -75,8 +79,8 @@ describe("the commands of docs/local-mode.md", function () {
   });
 
   it("shows the commands a newcomer needs", () => {
-    for (const start of ["npm ci", "npm start", "curl -s -X POST", "curl -s http", "npm run local:scan -- Events", "npm run local:reset", "npm start -- --help"]) {
-      expect(commands.some((c) => c.startsWith(start)), `docs/local-mode.md shows no "${start}" command`).to.equal(true);
+    for (const start of required) {
+      expect(commands.some((c) => c.startsWith(start)), `${doc} shows no "${start}" command`).to.equal(true);
     }
   });
 
@@ -109,7 +113,7 @@ describe("the commands of docs/local-mode.md", function () {
       if (args.includes("--help")) expect(run.stdout).to.match(/^Usage: /);
       else if (args[0] === "Events") {
         expect(run.stdout.trim().split("\n").map((l) => JSON.parse(l).event_type)).to.have.length(eventsSent);
-        expect(run.stderr).to.equal(`${eventsSent} items in LiveInsight-local-Events\n`);
+        expect(run.stderr).to.equal(`${eventsSent} item${eventsSent === 1 ? "" : "s"} in LiveInsight-local-Events\n`);
       } else expect(run.stderr, line).to.match(/^\d+ items? in LiveInsight-local-/);
     }
     expect(eventsSent, "the docs post no event").to.be.greaterThan(0);
