@@ -19,9 +19,8 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  AlarmSpec, AlarmThresholds, CUSTOM_NAMESPACE, LogSource, MathAlarmSpec, METRIC_FILTERS, MetricDef,
+  AlarmSpec, AlarmThresholds, CUSTOM_NAMESPACE, DEFAULT_ALARM_THRESHOLDS, LogSource, MathAlarmSpec, METRIC_FILTERS, MetricDef,
   MonitoredResources, TABLE_LABELS, buildAlarmSpecs, buildDashboardBody, dashboardConsoleUrl, dashboardName, filterName, kebab, thresholdProblems,
-  DEFAULT_ALARM_THRESHOLDS,
 } from "./metrics";
 import { FUNCTION_DEFAULTS } from "./defaults";
 
