@@ -10,40 +10,39 @@ const tables = new AnalyticsTables("tables", { stack: config.stack, protectData:
 
 const api = new CollectorApi("api", {
   stack: config.stack,
-  eventsTableName: tables.tableNames.Events,
-  eventsTableArn: tables.tableArns.Events,
-  sessionsTableName: tables.tableNames.Sessions,
-  sessionsTableArn: tables.tableArns.Sessions,
-  activeSessionsTableName: tables.tableNames.ActiveSessions,
-  activeSessionsTableArn: tables.tableArns.ActiveSessions,
-  memorySize: config.memorySize,
-  timeoutSeconds: config.timeoutSeconds,
-  architecture: config.architecture,
-  reservedConcurrency: config.reservedConcurrency,
-  logRetentionDays: config.logRetentionDays,
-  eventRetentionDays: config.eventRetentionDays,
-  sdkMaxAttempts: config.sdkMaxAttempts,
-  sdkRetryMode: config.sdkRetryMode,
-  throttleRateLimit: config.throttleRateLimit,
-  throttleBurstLimit: config.throttleBurstLimit,
-  corsOrigins: [...config.corsOrigins],
-  integrationTimeoutMs: config.integrationTimeoutMs,
-  trustedProxyHops: config.trustedProxyHops,
+  tables: {
+    events: { name: tables.tableNames.Events, arn: tables.tableArns.Events },
+    sessions: { name: tables.tableNames.Sessions, arn: tables.tableArns.Sessions },
+    activeSessions: { name: tables.tableNames.ActiveSessions, arn: tables.tableArns.ActiveSessions },
+  },
+  functions: {
+    memorySize: config.memorySize,
+    timeoutSeconds: config.timeoutSeconds,
+    architecture: config.architecture,
+    reservedConcurrency: config.reservedConcurrency,
+    logRetentionDays: config.logRetentionDays,
+    eventRetentionDays: config.eventRetentionDays,
+    sdkMaxAttempts: config.sdkMaxAttempts,
+    sdkRetryMode: config.sdkRetryMode,
+    trustedProxyHops: config.trustedProxyHops,
+  },
+  api: {
+    throttleRateLimit: config.throttleRateLimit,
+    throttleBurstLimit: config.throttleBurstLimit,
+    corsOrigins: [...config.corsOrigins],
+    integrationTimeoutMs: config.integrationTimeoutMs,
+  },
 });
 
 const observability = new Observability("observability", {
   stack: config.stack,
-  collectorFunctionName: api.collectorFunctionName,
-  realtimeFunctionName: api.realtimeFunctionName,
-  collectorLogGroupName: api.collectorLogGroupName,
-  realtimeLogGroupName: api.realtimeLogGroupName,
-  accessLogGroupName: api.accessLogGroupName,
-  collectorReservedConcurrency: config.reservedConcurrency,
-  apiId: api.apiId,
-  apiStageName: api.stageName,
+  functions: {
+    collector: { name: api.collectorFunctionName, logGroupName: api.collectorLogGroupName, reservedConcurrency: config.reservedConcurrency },
+    realtime: { name: api.realtimeFunctionName, logGroupName: api.realtimeLogGroupName },
+  },
+  api: { id: api.apiId, stageName: api.stageName, accessLogGroupName: api.accessLogGroupName },
   tableNames: [tables.tableNames.Events, tables.tableNames.Sessions, tables.tableNames.ActiveSessions],
-  thresholds: config.alarmThresholds,
-  alarmEmail: config.alarmEmail,
+  alarms: { thresholds: config.alarmThresholds, email: config.alarmEmail },
 });
 
 export const apiUrl = api.url;

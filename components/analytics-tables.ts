@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { KeyAttribute, TABLE_SCHEMAS, TableSchema, keyAttributes, tableName } from "../functions/shared/schema";
+import { TABLE_DEFAULTS } from "./defaults";
 
 export interface AnalyticsTablesArgs {
   /** Stack name; tables are called `LiveInsight-<stack>-<logical name>`. */
@@ -29,7 +30,7 @@ export class AnalyticsTables extends pulumi.ComponentResource {
 
   constructor(name: string, args: AnalyticsTablesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("liveinsight:storage:AnalyticsTables", name, {}, opts);
-    const protectData = args.protectData ?? false;
+    const protectData = args.protectData ?? TABLE_DEFAULTS.protectData;
     const tables = TABLE_SCHEMAS.map((schema) => ({
       schema,
       table: new aws.dynamodb.Table(

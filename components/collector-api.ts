@@ -5,49 +5,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Architecture, DEFAULTS, SdkRetryMode } from "../config";
 import { corsConfiguration, EDGE_PATHS, edgeRoutes, RouteTarget } from "../contracts/edge";
 import { TABLE_ENV } from "../functions/shared/schema";
 import { bundleFunction } from "./bundle";
+import { CollectorApiArgs, ResolvedArgs, withDefaults } from "./collector-api-args";
 import { collectorPolicy, lambdaAssumeRolePolicy, PolicyDocument, realtimePolicy } from "./iam";
 import { trackerAsset } from "./tracker-asset";
 
-export interface CollectorApiArgs {
-  /** Stack name: function names are `LiveInsight-<stack>-collector` / `-realtime`; also ENVIRONMENT. */
-  readonly stack: string;
-  readonly eventsTableName: pulumi.Input<string>;
-  readonly eventsTableArn: pulumi.Input<string>;
-  readonly sessionsTableName: pulumi.Input<string>;
-  readonly sessionsTableArn: pulumi.Input<string>;
-  readonly activeSessionsTableName: pulumi.Input<string>;
-  readonly activeSessionsTableArn: pulumi.Input<string>;
-  /** Lambda memory in MB. Default DEFAULTS.memorySize (256). */
-  readonly memorySize?: pulumi.Input<number>;
-  /** Lambda timeout in seconds. Default DEFAULTS.timeoutSeconds (10). */
-  readonly timeoutSeconds?: pulumi.Input<number>;
-  /** Default "arm64". */
-  readonly architecture?: pulumi.Input<Architecture>;
-  /** Reserved concurrency per function, -1 = unreserved. Default -1. */
-  readonly reservedConcurrency?: pulumi.Input<number>;
-  /** Retention of the function and access log groups. Default 30 days. */
-  readonly logRetentionDays?: pulumi.Input<number>;
-  /** EVENT_RETENTION_DAYS for the collector (TTL of Events and Sessions). Default 90. */
-  readonly eventRetentionDays?: pulumi.Input<number>;
-  /** AWS_MAX_ATTEMPTS. Default 3. */
-  readonly sdkMaxAttempts?: pulumi.Input<number>;
-  /** AWS_RETRY_MODE. Default "standard". */
-  readonly sdkRetryMode?: pulumi.Input<SdkRetryMode>;
-  /** Stage steady-state rate limit (requests/s). Default 100. */
-  readonly throttleRateLimit?: pulumi.Input<number>;
-  /** Stage burst limit. Default 200. */
-  readonly throttleBurstLimit?: pulumi.Input<number>;
-  /** CORS allowed origins. Default ["*"]. */
-  readonly corsOrigins?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Integration timeout in ms; keep it above the function timeout. Default 12000. */
-  readonly integrationTimeoutMs?: pulumi.Input<number>;
-  /** Trusted proxies in front of the API (TRUSTED_PROXY_HOPS; X-Forwarded-For is ignored at 0). Default 0. */
-  readonly trustedProxyHops?: pulumi.Input<number>;
-}
+export type { CollectorApiArgs, CollectorApiFunctions, CollectorApiHttp, CollectorApiTables, TableRef } from "./collector-api-args";
 
 /** The settings the function environments are built from, resolved. */
 export interface FunctionEnvSettings {
@@ -97,9 +62,10 @@ export class CollectorApi extends pulumi.ComponentResource {
 
   constructor(name: string, args: CollectorApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("liveinsight:api:CollectorApi", name, {}, opts);
-    const { collector, realtime } = this.createFunctions(name, args);
-    const { api, stage, accessLogs } = this.createApi(name, args);
-    this.createRoutes(name, api, { collector: collector.function, realtime: realtime.function }, args);
+    const settings = withDefaults(args);
+    const { collector, realtime } = this.createFunctions(name, settings);
+    const { api, stage, accessLogs } = this.createApi(name, settings);
+    this.createRoutes(name, api, { collector: collector.function, realtime: realtime.function }, settings);
 
     this.apiId = api.id;
     this.stageName = stage.name;
@@ -122,11 +88,11 @@ export class CollectorApi extends pulumi.ComponentResource {
   }
 
   /** Both functions; each gets only the tables, actions and environment it uses. */
-  private createFunctions(name: string, args: CollectorApiArgs): { collector: ApiFunction; realtime: ApiFunction } {
+  private createFunctions(name: string, args: ResolvedArgs): { collector: ApiFunction; realtime: ApiFunction } {
     const common = {
       stack: args.stack,
-      sdkMaxAttempts: args.sdkMaxAttempts ?? DEFAULTS.sdkMaxAttempts,
-      sdkRetryMode: args.sdkRetryMode ?? DEFAULTS.sdkRetryMode,
+      sdkMaxAttempts: args.functions.sdkMaxAttempts,
+      sdkRetryMode: args.functions.sdkRetryMode,
     };
     const collector = this.createFunction(name, args, {
       kind: "collector",
@@ -135,20 +101,20 @@ export class CollectorApi extends pulumi.ComponentResource {
       environment: pulumi
         .output({
           ...common,
-          eventsTableName: args.eventsTableName,
-          sessionsTableName: args.sessionsTableName,
-          activeSessionsTableName: args.activeSessionsTableName,
-          eventRetentionDays: args.eventRetentionDays ?? DEFAULTS.eventRetentionDays,
-          trustedProxyHops: args.trustedProxyHops ?? DEFAULTS.trustedProxyHops,
+          eventsTableName: args.tables.events.name,
+          sessionsTableName: args.tables.sessions.name,
+          activeSessionsTableName: args.tables.activeSessions.name,
+          eventRetentionDays: args.functions.eventRetentionDays,
+          trustedProxyHops: args.functions.trustedProxyHops,
         })
         .apply(collectorEnvironment),
       policy: (logGroupName) =>
         pulumi
           .output({
             ...accountScope(this),
-            eventsTableName: args.eventsTableName,
-            sessionsTableName: args.sessionsTableName,
-            activeSessionsTableName: args.activeSessionsTableName,
+            eventsTableName: args.tables.events.name,
+            sessionsTableName: args.tables.sessions.name,
+            activeSessionsTableName: args.tables.activeSessions.name,
             logGroupName,
           })
           .apply(collectorPolicy),
@@ -157,20 +123,20 @@ export class CollectorApi extends pulumi.ComponentResource {
     const realtime = this.createFunction(name, args, {
       kind: "realtime",
       code: { "index.js": bundleFunction("functions/realtime.ts") },
-      environment: pulumi.output({ ...common, activeSessionsTableName: args.activeSessionsTableName }).apply(realtimeEnvironment),
+      environment: pulumi.output({ ...common, activeSessionsTableName: args.tables.activeSessions.name }).apply(realtimeEnvironment),
       policy: (logGroupName) =>
-        pulumi.output({ ...accountScope(this), activeSessionsTableName: args.activeSessionsTableName, logGroupName }).apply(realtimePolicy),
+        pulumi.output({ ...accountScope(this), activeSessionsTableName: args.tables.activeSessions.name, logGroupName }).apply(realtimePolicy),
     });
     return { collector, realtime };
   }
 
   /** Log group first, then role and policy, then the function that needs both. */
-  private createFunction(name: string, args: CollectorApiArgs, spec: FunctionSpec): ApiFunction {
+  private createFunction(name: string, args: ResolvedArgs, spec: FunctionSpec): ApiFunction {
     const functionName = functionNameFor(args.stack, spec.kind);
     const prefix = `${name}-${spec.kind}`;
     const logGroup = new aws.cloudwatch.LogGroup(
       `${prefix}-logs`,
-      { name: logGroupNameFor(functionName), retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays },
+      { name: logGroupNameFor(functionName), retentionInDays: args.functions.logRetentionDays },
       { parent: this },
     );
     const role = new aws.iam.Role(`${prefix}-role`, { assumeRolePolicy: JSON.stringify(lambdaAssumeRolePolicy()) }, { parent: this });
@@ -184,13 +150,13 @@ export class CollectorApi extends pulumi.ComponentResource {
       {
         name: functionName,
         runtime: "nodejs22.x",
-        architectures: [args.architecture ?? DEFAULTS.architecture],
+        architectures: [args.functions.architecture],
         handler: "index.handler",
         code: new pulumi.asset.AssetArchive(Object.fromEntries(Object.entries(spec.code).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)]))),
         role: role.arn,
-        memorySize: args.memorySize ?? DEFAULTS.memorySize,
-        timeout: args.timeoutSeconds ?? DEFAULTS.timeoutSeconds,
-        reservedConcurrentExecutions: args.reservedConcurrency ?? DEFAULTS.reservedConcurrency,
+        memorySize: args.functions.memorySize,
+        timeout: args.functions.timeoutSeconds,
+        reservedConcurrentExecutions: args.functions.reservedConcurrency,
         environment: { variables: spec.environment },
         // Text format passes the functions' own JSON lines (written straight to stdout) through
         // unchanged, which is what the metric filters parse.
@@ -210,7 +176,7 @@ export class CollectorApi extends pulumi.ComponentResource {
     return { function: fn, logGroup, role };
   }
 
-  private createApi(name: string, args: CollectorApiArgs) {
+  private createApi(name: string, args: ResolvedArgs) {
     const api = new aws.apigatewayv2.Api(
       `${name}-http`,
       {
@@ -218,7 +184,7 @@ export class CollectorApi extends pulumi.ComponentResource {
         protocolType: "HTTP",
         description: `LiveInsight collector API (${args.stack})`,
         // The same CORS settings local mode emulates (contracts/edge.ts).
-        corsConfiguration: pulumi.output(args.corsOrigins ?? [...DEFAULTS.corsOrigins]).apply(corsConfiguration),
+        corsConfiguration: pulumi.output(args.api.corsOrigins).apply(corsConfiguration),
       },
       { parent: this },
     );
@@ -227,7 +193,7 @@ export class CollectorApi extends pulumi.ComponentResource {
     // (CloudWatch Logs User Guide, "Enabling logging from AWS services").
     const accessLogs = new aws.cloudwatch.LogGroup(
       `${name}-access-logs`,
-      { name: accessLogGroupNameFor(args.stack), retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays },
+      { name: accessLogGroupNameFor(args.stack), retentionInDays: args.functions.logRetentionDays },
       { parent: this },
     );
     const stage = new aws.apigatewayv2.Stage(
@@ -237,8 +203,8 @@ export class CollectorApi extends pulumi.ComponentResource {
         name: "$default",
         autoDeploy: true,
         defaultRouteSettings: {
-          throttlingRateLimit: args.throttleRateLimit ?? DEFAULTS.throttleRateLimit,
-          throttlingBurstLimit: args.throttleBurstLimit ?? DEFAULTS.throttleBurstLimit,
+          throttlingRateLimit: args.api.throttleRateLimit,
+          throttlingBurstLimit: args.api.throttleBurstLimit,
         },
         accessLogSettings: { destinationArn: accessLogs.arn, format: accessLogFormat() },
       },
@@ -251,7 +217,7 @@ export class CollectorApi extends pulumi.ComponentResource {
    * One route per (path, method) of contracts/edge.ts, all to the hosting function's integration,
    * and one invoke permission per path.
    */
-  private createRoutes(name: string, api: aws.apigatewayv2.Api, functions: Record<"collector" | "realtime", aws.lambda.Function>, args: CollectorApiArgs) {
+  private createRoutes(name: string, api: aws.apigatewayv2.Api, functions: Record<"collector" | "realtime", aws.lambda.Function>, args: ResolvedArgs) {
     const integrations = {
       collector: this.createIntegration(name, "events", api, functions.collector, args),
       realtime: this.createIntegration(name, "realtime", api, functions.realtime, args),
@@ -276,7 +242,7 @@ export class CollectorApi extends pulumi.ComponentResource {
     }
   }
 
-  private createIntegration(name: string, id: string, api: aws.apigatewayv2.Api, fn: aws.lambda.Function, args: CollectorApiArgs) {
+  private createIntegration(name: string, id: string, api: aws.apigatewayv2.Api, fn: aws.lambda.Function, args: ResolvedArgs) {
     return new aws.apigatewayv2.Integration(
       `${name}-${id}-integration`,
       {
@@ -285,7 +251,7 @@ export class CollectorApi extends pulumi.ComponentResource {
         integrationUri: fn.arn,
         integrationMethod: "POST",
         payloadFormatVersion: "2.0",
-        timeoutMilliseconds: args.integrationTimeoutMs ?? DEFAULTS.integrationTimeoutMs,
+        timeoutMilliseconds: args.api.integrationTimeoutMs,
       },
       { parent: this },
     );

@@ -19,34 +19,55 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  AlarmSpec, AlarmThresholds, CUSTOM_NAMESPACE, LogSource, MathAlarmSpec, METRIC_FILTERS, MetricDef,
+  AlarmSpec, AlarmThresholds, CUSTOM_NAMESPACE, DEFAULT_ALARM_THRESHOLDS, LogSource, MathAlarmSpec, METRIC_FILTERS, MetricDef,
   MonitoredResources, TABLE_LABELS, buildAlarmSpecs, buildDashboardBody, dashboardConsoleUrl, dashboardName, filterName, kebab, thresholdProblems,
 } from "./metrics";
+import { FUNCTION_DEFAULTS } from "./defaults";
 
 export type { AlarmThresholds } from "./metrics";
+
+/** A function the stack watches: its metrics by name, its request lines in its log group. */
+export interface ObservedFunction {
+  readonly name: pulumi.Input<string>;
+  /** Its log group: its Requests / ServerErrors filters (and, for the collector, the event metrics) attach here. */
+  readonly logGroupName: pulumi.Input<string>;
+}
+
+export interface ObservedFunctions {
+  readonly collector: ObservedFunction & {
+    /** The collector's reserved concurrency (-1 = unreserved): the concurrency alarm's 100 %. Default -1. */
+    readonly reservedConcurrency?: number;
+  };
+  readonly realtime: ObservedFunction;
+}
+
+export interface ObservedApi {
+  /** HTTP API id (ApiId dimension). */
+  readonly id: pulumi.Input<string>;
+  /** Stage name (Stage dimension), "$default" for this API. */
+  readonly stageName: pulumi.Input<string>;
+  /** The API access log group: the 429 (ThrottledRequests) filter. */
+  readonly accessLogGroupName: pulumi.Input<string>;
+}
+
+export interface AlarmSettings {
+  /** When each alarm fires. Default DEFAULT_ALARM_THRESHOLDS (components/metrics/thresholds.ts). */
+  readonly thresholds?: AlarmThresholds;
+  /** Address subscribed to the alarm topic. Default none: the topic has no subscription. */
+  readonly email?: string;
+}
 
 export interface ObservabilityArgs {
   /** Stack name: the Environment dimension and part of every resource name. */
   readonly stack: string;
-  readonly collectorFunctionName: pulumi.Input<string>;
-  readonly realtimeFunctionName: pulumi.Input<string>;
-  /** The collector's log group: the event metrics and its Requests / ServerErrors filters attach here. */
-  readonly collectorLogGroupName: pulumi.Input<string>;
-  /** The realtime function's log group: its Requests / ServerErrors filters. */
-  readonly realtimeLogGroupName: pulumi.Input<string>;
-  /** The API access log group: the 429 (ThrottledRequests) filter. */
-  readonly accessLogGroupName: pulumi.Input<string>;
-  /** The collector's reserved concurrency (-1 = unreserved): the concurrency alarm's 100 %. */
-  readonly collectorReservedConcurrency?: number;
-  /** HTTP API id (ApiId dimension). */
-  readonly apiId: pulumi.Input<string>;
-  /** Stage name (Stage dimension), "$default" for this API. */
-  readonly apiStageName: pulumi.Input<string>;
+  /** The two functions of CollectorApi. */
+  readonly functions: ObservedFunctions;
+  /** The HTTP API of CollectorApi. */
+  readonly api: ObservedApi;
   /** The three tables, in TABLE_SCHEMAS order: Events, Sessions, ActiveSessions. */
   readonly tableNames: pulumi.Input<string>[];
-  readonly thresholds: AlarmThresholds;
-  /** Address subscribed to the alarm topic; no subscription when absent. */
-  readonly alarmEmail?: string;
+  /** Thresholds and recipient. Default: DEFAULT_ALARM_THRESHOLDS, no e-mail. */
+  readonly alarms?: AlarmSettings;
 }
 
 type In = pulumi.Input<string>;
@@ -58,19 +79,21 @@ export class Observability extends pulumi.ComponentResource {
   public readonly alarmTopicArn: pulumi.Output<string>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+    const thresholds = args.alarms?.thresholds ?? DEFAULT_ALARM_THRESHOLDS;
+    const alarmEmail = args.alarms?.email;
     // Checked before registering anything, so a bad stack config fails without a half-built component.
-    checkArgs(name, args);
+    checkArgs(name, args, thresholds, alarmEmail);
     const region = requireRegion(name);
     super("liveinsight:observability:Observability", name, {}, opts);
     const resources = monitoredResources(args);
 
     const filters = createMetricFilters(name, args, this);
     const topic = new aws.sns.Topic(`${name}-alarms`, { name: `LiveInsight-${args.stack}-alarms` }, { parent: this });
-    if (args.alarmEmail !== undefined) {
+    if (alarmEmail !== undefined) {
       // E-mail subscriptions stay "pending confirmation" until the recipient clicks the link AWS sends.
-      new aws.sns.TopicSubscription(`${name}-alarm-email`, { topic: topic.arn, protocol: "email", endpoint: args.alarmEmail }, { parent: this });
+      new aws.sns.TopicSubscription(`${name}-alarm-email`, { topic: topic.arn, protocol: "email", endpoint: alarmEmail }, { parent: this });
     }
-    for (const spec of buildAlarmSpecs(resources, args.thresholds)) {
+    for (const spec of buildAlarmSpecs(resources, thresholds)) {
       // An alarm on a custom metric waits for the filters that publish it.
       const metrics = spec.kind === "metric" ? [spec.metric] : spec.inputs.map((i) => i.metric);
       const producers = metrics.filter((m) => m.namespace === CUSTOM_NAMESPACE).flatMap((m) => filters.get(m.metricName) ?? []);
@@ -79,7 +102,7 @@ export class Observability extends pulumi.ComponentResource {
 
     const dashboard = new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
       dashboardName: dashboardName(args.stack),
-      dashboardBody: dashboardBodyJson(region, resources, args.thresholds),
+      dashboardBody: dashboardBodyJson(region, resources, thresholds),
     }, { parent: this });
 
     this.dashboardName = dashboard.dashboardName;
@@ -89,8 +112,8 @@ export class Observability extends pulumi.ComponentResource {
   }
 }
 
-function checkArgs(name: string, args: ObservabilityArgs): void {
-  const problems = thresholdProblems(args.thresholds);
+function checkArgs(name: string, args: ObservabilityArgs, thresholds: AlarmThresholds, alarmEmail: string | undefined): void {
+  const problems = thresholdProblems(thresholds);
   if (problems.length > 0) {
     throw new Error(`Observability "${name}": ${problems.join("; ")}. Fix liveinsight:alarmThresholds in Pulumi.${args.stack}.yaml.`);
   }
@@ -104,8 +127,8 @@ function checkArgs(name: string, args: ObservabilityArgs): void {
       throw new Error(`Observability "${name}": tableNames[${i}] must be the ${TABLE_LABELS[i]} table; got ${table}. Pass the tables in the order ${TABLE_LABELS.join(", ")}.`);
     }
   });
-  if (args.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(args.alarmEmail)) {
-    throw new Error(`Observability "${name}": alarmEmail must be an e-mail address; got "${args.alarmEmail}". Fix or remove liveinsight:alarmEmail in Pulumi.${args.stack}.yaml.`);
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    throw new Error(`Observability "${name}": alarmEmail must be an e-mail address; got "${alarmEmail}". Fix or remove liveinsight:alarmEmail in Pulumi.${args.stack}.yaml.`);
   }
 }
 
@@ -125,20 +148,20 @@ function requireRegion(name: string): string {
 function monitoredResources(args: ObservabilityArgs): MonitoredResources<In> {
   return {
     stack: args.stack,
-    collectorFunctionName: args.collectorFunctionName,
-    realtimeFunctionName: args.realtimeFunctionName,
-    apiId: args.apiId,
-    apiStageName: args.apiStageName,
+    collectorFunctionName: args.functions.collector.name,
+    realtimeFunctionName: args.functions.realtime.name,
+    apiId: args.api.id,
+    apiStageName: args.api.stageName,
     tableNames: args.tableNames,
-    collectorReservedConcurrency: args.collectorReservedConcurrency,
+    collectorReservedConcurrency: args.functions.collector.reservedConcurrency ?? FUNCTION_DEFAULTS.reservedConcurrency,
   };
 }
 
 function createMetricFilters(name: string, args: ObservabilityArgs, parent: pulumi.Resource): Map<string, aws.cloudwatch.LogMetricFilter[]> {
   const logGroups: Record<LogSource, pulumi.Input<string>> = {
-    collector: args.collectorLogGroupName,
-    realtime: args.realtimeLogGroupName,
-    access: args.accessLogGroupName,
+    collector: args.functions.collector.logGroupName,
+    realtime: args.functions.realtime.logGroupName,
+    access: args.api.accessLogGroupName,
   };
   const filters = new Map<string, aws.cloudwatch.LogMetricFilter[]>();
   for (const def of METRIC_FILTERS) {

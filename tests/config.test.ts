@@ -200,6 +200,13 @@ describe("config", () => {
     expect(parseConfig({ tableKmsKeyArn: "" }, "qa").tableKmsKeyArn).to.equal(undefined);
   });
 
+  it("treats null as absent and reads booleans and threshold numbers given as text", () => {
+    const c = parseConfig({ memorySize: null, protectData: "false", alarmThresholds: '{"apiP99LatencyMs":"700"}' }, "qa");
+    expect(c.memorySize).to.equal(DEFAULTS.memorySize);
+    expect(c.protectData).to.equal(false);
+    expect(c.alarmThresholds.apiP99LatencyMs).to.equal(700);
+  });
+
   it("returns a frozen object", () => {
     const c = parseConfig({}, "qa");
     expect(Object.isFrozen(c)).to.equal(true);
@@ -290,6 +297,25 @@ describe("config", () => {
           "logRetentionDays, eventRetentionDays, sdkMaxAttempts, sdkRetryMode, throttleRateLimit, throttleBurstLimit, corsOrigins, " +
           "alarmEmail, protectData, integrationTimeoutMs, trustedProxyHops, tableKmsKeyArn, alarmThresholds); check its spelling in Pulumi.dev.yaml",
       );
+    });
+
+    it("an unknown key before any bad value beside it", () => {
+      expect(rejection({ memorySize: 64, memorysize: 512 })).to.match(/^liveinsight:memorysize is not a LiveInsight setting /);
+    });
+
+    it("a list element that is not text, quoting the element", () => {
+      expect(rejection({ corsOrigins: '["*", 5]' })).to.equal(
+        'liveinsight:corsOrigins must list "*" or origins like "https://www.example.com" (scheme and host, no path); got 5 in Pulumi.dev.yaml',
+      );
+    });
+
+    it("a retention period that is not a number, before checking it against CloudWatch's list", () => {
+      expect(rejection({ logRetentionDays: "x" })).to.equal('liveinsight:logRetentionDays must be a whole number; got "x" in Pulumi.dev.yaml');
+      expect(rejection({ logRetentionDays: -1 })).to.equal("liveinsight:logRetentionDays must be at least 0; got -1 in Pulumi.dev.yaml");
+    });
+
+    it("alarmThresholds text that is not JSON", () => {
+      expect(rejection({ alarmThresholds: "nope" })).to.equal('liveinsight:alarmThresholds must be an object; got "nope" in Pulumi.dev.yaml');
     });
 
     it("names the file of the stack being read", () => {

@@ -1,5 +1,6 @@
 /**
- * Alarm thresholds (stack config `liveinsight:alarmThresholds`, merged over defaults by config.ts).
+ * Alarm thresholds (stack config `liveinsight:alarmThresholds`, merged by config.ts over the
+ * defaults below, which Observability also uses when given none).
  * Each threshold is the highest acceptable value: an alarm fires when a period's value exceeds it
  * (GreaterThanThreshold) in `datapointsToAlarm` of the last `evaluationPeriods` periods.
  */
@@ -37,6 +38,26 @@ export interface AlarmThresholds {
   /** M of "M of N". */
   datapointsToAlarm: number;
 }
+
+/** Every threshold's default; Pulumi.yaml documents the same values (a test keeps them equal). */
+export const DEFAULT_ALARM_THRESHOLDS: Readonly<AlarmThresholds> = Object.freeze({
+  collectorErrorRatePercent: 1,
+  functionErrors: 0,
+  collectorP99DurationMs: 1000,
+  realtimeP99DurationMs: 1000,
+  collectorConcurrencyPercent: 80,
+  functionThrottles: 1,
+  api5xxRatePercent: 1,
+  api4xxRatePercent: 10,
+  apiThrottledRequests: 10,
+  apiP99LatencyMs: 1500,
+  tableThrottleEvents: 1,
+  processingErrors: 1,
+  eventsRejected: 100,
+  periodSeconds: 60,
+  evaluationPeriods: 5,
+  datapointsToAlarm: 3,
+});
 
 /**
  * Problems AWS would reject or that make an alarm meaningless; empty when the thresholds are usable.

@@ -33,17 +33,13 @@ const RESERVED: Record<string, number> = { dev: -1, prod: 40 };
 function argsFor(stack: string, thresholds: AlarmThresholds, alarmEmail?: string): ObservabilityArgs {
   return {
     stack,
-    collectorFunctionName: `liveinsight-${stack}-collector`,
-    realtimeFunctionName: `liveinsight-${stack}-realtime`,
-    collectorLogGroupName: `/aws/lambda/liveinsight-${stack}-collector`,
-    realtimeLogGroupName: `/aws/lambda/liveinsight-${stack}-realtime`,
-    accessLogGroupName: `/aws/vendedlogs/apigateway/liveinsight-${stack}/access`,
-    collectorReservedConcurrency: RESERVED[stack],
-    apiId: `api${stack}01`,
-    apiStageName: "$default",
+    functions: {
+      collector: { name: `liveinsight-${stack}-collector`, logGroupName: `/aws/lambda/liveinsight-${stack}-collector`, reservedConcurrency: RESERVED[stack] },
+      realtime: { name: `liveinsight-${stack}-realtime`, logGroupName: `/aws/lambda/liveinsight-${stack}-realtime` },
+    },
+    api: { id: `api${stack}01`, stageName: "$default", accessLogGroupName: `/aws/vendedlogs/apigateway/liveinsight-${stack}/access` },
     tableNames: [`LiveInsight-${stack}-Events`, `LiveInsight-${stack}-Sessions`, `LiveInsight-${stack}-ActiveSessions`],
-    thresholds,
-    ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    alarms: { thresholds, ...(alarmEmail !== undefined ? { email: alarmEmail } : {}) },
   };
 }
 
@@ -112,7 +108,7 @@ function rateQueries(ns: string, dims: Record<string, string>, num: [string, str
 function expectedAlarms(stack: string, t: AlarmThresholds): Expected[] {
   const a = argsFor(stack, t);
   const fn = (n: pulumi.Input<string>) => ({ FunctionName: n as string });
-  const api = { ApiId: a.apiId as string, Stage: "$default" };
+  const api = { ApiId: a.api.id as string, Stage: "$default" };
   const sum = { statistic: "Sum" };
   const p99 = { extendedStatistic: "p99" };
   const tables = ["Events", "Sessions", "ActiveSessions"].flatMap((label) => ["Read", "Write"].map((rw) => ({
@@ -131,18 +127,18 @@ function expectedAlarms(stack: string, t: AlarmThresholds): Expected[] {
   ];
   const concurrency: Expected[] = RESERVED[stack]! > 0 ? [{
     name: `LiveInsight-${stack}-Collector-ConcurrentExecutions`, threshold: (RESERVED[stack]! * t.collectorConcurrencyPercent) / 100, treatMissingData: "notBreaching",
-    metric: { namespace: "AWS/Lambda", metricName: "ConcurrentExecutions", dimensions: fn(a.collectorFunctionName), stat: { statistic: "Maximum" } },
+    metric: { namespace: "AWS/Lambda", metricName: "ConcurrentExecutions", dimensions: fn(a.functions.collector.name), stat: { statistic: "Maximum" } },
   }] : [];
   return [
-    ...perFunction("Collector", a.collectorFunctionName, t.collectorP99DurationMs),
+    ...perFunction("Collector", a.functions.collector.name, t.collectorP99DurationMs),
     ...concurrency,
-    ...perFunction("Realtime", a.realtimeFunctionName, t.realtimeP99DurationMs),
+    ...perFunction("Realtime", a.functions.realtime.name, t.realtimeP99DurationMs),
     { name: `LiveInsight-${stack}-Api-5xxRate`, threshold: t.api5xxRatePercent, treatMissingData: "notBreaching",
       queries: rateQueries("AWS/ApiGateway", api, ["serverErrors", "5xx"], ["requests", "Count"], t.periodSeconds, "API 5xx rate (%)") },
     { name: `LiveInsight-${stack}-Api-4xxRate`, threshold: t.api4xxRatePercent, treatMissingData: "notBreaching",
       queries: rateQueries("AWS/ApiGateway", api, ["clientErrors", "4xx"], ["requests", "Count"], t.periodSeconds, "API 4xx rate (%)") },
     { name: `LiveInsight-${stack}-Api-Throttled`, threshold: t.apiThrottledRequests, treatMissingData: "notBreaching",
-      metric: { namespace: "LiveInsight", metricName: "ThrottledRequests", dimensions: { ApiId: a.apiId as string }, stat: sum } },
+      metric: { namespace: "LiveInsight", metricName: "ThrottledRequests", dimensions: { ApiId: a.api.id as string }, stat: sum } },
     { name: `LiveInsight-${stack}-Api-P99Latency`, threshold: t.apiP99LatencyMs, treatMissingData: "missing",
       metric: { namespace: "AWS/ApiGateway", metricName: "Latency", dimensions: api, stat: p99 } },
     ...tables,
@@ -256,7 +252,7 @@ for (const [stack, thresholds, email] of [["dev", DEV_THRESHOLDS, undefined], ["
 
     it("attaches the event filters to the collector's log group, Requests / ServerErrors to each function's, 429s to the access log", () => {
       const a = argsFor(stack, thresholds);
-      const groups = { collector: a.collectorLogGroupName, realtime: a.realtimeLogGroupName, access: a.accessLogGroupName };
+      const groups = { collector: a.functions.collector.logGroupName, realtime: a.functions.realtime.logGroupName, access: a.api.accessLogGroupName };
       const byName = (x: Record<string, any>, y: Record<string, any>) => String(x.name).localeCompare(String(y.name));
       const filters = ofType(b, FILTER).map((r) => r.inputs).sort(byName);
       expect(filters).to.deep.equal(EXPECTED_FILTERS.map(([suffix, source, metric, pattern, value, unit, dimensions]) => ({
@@ -298,8 +294,8 @@ for (const [stack, thresholds, email] of [["dev", DEV_THRESHOLDS, undefined], ["
         region: REGION,
         thresholds,
         resources: {
-          stack, collectorFunctionName: a.collectorFunctionName as string, realtimeFunctionName: a.realtimeFunctionName as string,
-          apiId: a.apiId as string, apiStageName: "$default", tableNames: a.tableNames as string[], collectorReservedConcurrency: RESERVED[stack],
+          stack, collectorFunctionName: a.functions.collector.name as string, realtimeFunctionName: a.functions.realtime.name as string,
+          apiId: a.api.id as string, apiStageName: "$default", tableNames: a.tableNames as string[], collectorReservedConcurrency: RESERVED[stack],
         },
       }));
     });
