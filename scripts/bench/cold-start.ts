@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { bundleFunction, buildFunctionBundle } from "../../components/bundle";
-import type { TestDynamo } from "../../tests/support/dynalite";
+import type { InMemoryDynamo } from "../lib/dynalite-memory";
 import { log, median } from "./stats";
 
 export interface ColdStartResult {
@@ -63,7 +63,7 @@ function runOnce(dir: string, bundle: string, env: NodeJS.ProcessEnv): Promise<R
   });
 }
 
-export async function coldStart(dynamo: TestDynamo, runs: number): Promise<ColdStartResult> {
+export async function coldStart(dynamo: InMemoryDynamo, runs: number): Promise<ColdStartResult> {
   const tables = await dynamo.freshTables();
   const dir = mkdtempSync(path.join(tmpdir(), "liveinsight-bench-"));
   try {

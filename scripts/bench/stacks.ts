@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { accessLogFormat } from "../../components/collector-api";
 import { buildAlarmSpecs, customMetricCount } from "../../components/metrics";
 import { CONFIG_NAMESPACE, parseConfig, StackConfig } from "../../config";
-import { TABLE_SCHEMAS, tableName } from "../../functions/shared/schema";
+import { TABLE_SCHEMAS, tableName } from "../../contracts/tables";
 import type { AllInInputs } from "./all-in";
 import { CostInputs, costPerMillionEvents } from "./cost";
 import type { ItemSizes } from "./item-sizes";

@@ -9,10 +9,10 @@ import { handleCollect } from "../../functions/core/collect";
 import { activeSessionPut, eventItem, sessionUpdate } from "../../functions/core/items";
 import { groupBySession, normalizeEvents } from "../../functions/core/plan";
 import { parseEvents } from "../../functions/core/request";
-import type { TableNames } from "../../functions/shared/schema";
+import type { TableNames } from "../../contracts/tables";
 import { chunk } from "../../functions/core/store";
-import { counterHex, fixedClock, postEvents, testDeps } from "../../tests/support/collector";
-import type { TestDynamo } from "../../tests/support/dynalite";
+import { counterHex, fixedClock, postEvents, testDeps } from "../lib/collector-harness";
+import type { InMemoryDynamo } from "../lib/dynalite-memory";
 import { log, median, runPool } from "./stats";
 import { requestBody } from "./traffic";
 
@@ -60,7 +60,7 @@ async function timed(o: ThroughputOptions, work: (i: number) => Promise<void>): 
   return (o.requests * o.eventsPerRequest) / ((performance.now() - started) / 1000);
 }
 
-async function collectorRound(dynamo: TestDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
+async function collectorRound(dynamo: InMemoryDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
   const tables = await dynamo.freshTables();
   const nowMs = Date.now();
   const requests = bodies(tag, o, nowMs).map((b) => postEvents(b));
@@ -71,7 +71,7 @@ async function collectorRound(dynamo: TestDynamo, client: DynamoDBClient, o: Thr
   });
 }
 
-async function floorRound(dynamo: TestDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
+async function floorRound(dynamo: InMemoryDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
   const tables = await dynamo.freshTables();
   const nowMs = Date.now();
   const all = bodies(tag, o, nowMs);
@@ -82,7 +82,7 @@ async function floorRound(dynamo: TestDynamo, client: DynamoDBClient, o: Through
   });
 }
 
-export async function collectorVsFloor(dynamo: TestDynamo, o: ThroughputOptions): Promise<ThroughputResult> {
+export async function collectorVsFloor(dynamo: InMemoryDynamo, o: ThroughputOptions): Promise<ThroughputResult> {
   const client = dynamo.client();
   // A full-size warm-up of each: the first rounds run several times slower while V8 and dynalite warm up.
   const warm = { ...o, requests: Math.min(150, o.requests) };

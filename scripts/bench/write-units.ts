@@ -7,9 +7,9 @@
  */
 import type { ConsumedCapacity, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { handleCollect } from "../../functions/core/collect";
-import { fixedClock, postEvents, testDeps } from "../../tests/support/collector";
-import type { TestDynamo } from "../../tests/support/dynalite";
-import { injectFaults } from "../../tests/support/fault-injector";
+import { fixedClock, postEvents, testDeps } from "../lib/collector-harness";
+import type { InMemoryDynamo } from "../lib/dynalite-memory";
+import { injectFaults } from "../lib/fault-injector";
 import { runPool } from "./stats";
 import { requestBody } from "./traffic";
 
@@ -62,7 +62,7 @@ function consumedCapacityMeter(client: DynamoDBClient) {
   return meter;
 }
 
-export async function writeUnitsPerEvent(dynamo: TestDynamo, eventsPerRequest: number, visitors = 20, requestsPerVisitor = 10): Promise<WriteUnitResult> {
+export async function writeUnitsPerEvent(dynamo: InMemoryDynamo, eventsPerRequest: number, visitors = 20, requestsPerVisitor = 10): Promise<WriteUnitResult> {
   const client = dynamo.client();
   const stats = injectFaults(client, {});
   const writes = itemWritesByTable(client);

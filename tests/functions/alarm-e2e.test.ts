@@ -10,7 +10,7 @@ import { expect } from "chai";
 import { AlarmSpec, AlarmThresholds, buildAlarmSpecs, METRIC_FILTERS, MonitoredResources } from "../../components/metrics";
 import { readEnv } from "../../functions/shared/env";
 import { collectorHandler, realtimeHandler } from "../../functions/shared/handlers";
-import type { TableNames } from "../../functions/shared/schema";
+import type { TableNames } from "../../contracts/tables";
 import { apiEvent, lambdaContext } from "../support/captured-logs";
 import { startDynamo, TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";

@@ -3,7 +3,7 @@ import { clientIpPrefix, normaliseIp, resolveClientIp } from "../../functions/co
 import { ConfigError, readEnv } from "../../functions/shared/env";
 import { collectorHandler } from "../../functions/shared/handlers";
 import { toHttpRequest } from "../../functions/shared/lambda";
-import type { TableNames } from "../../functions/shared/schema";
+import type { TableNames } from "../../contracts/tables";
 import { apiEvent, lambdaContext } from "../support/captured-logs";
 import { scanAll } from "../support/collector";
 import { startDynamo, TestDynamo } from "../support/dynalite";
