@@ -14,7 +14,7 @@ import { chunk } from "../../functions/core/store";
 import { counterHex, fixedClock, postEvents, testDeps } from "../lib/collector-harness";
 import type { InMemoryDynamo } from "../lib/dynalite-memory";
 import { log, median, runPool } from "./stats";
-import { requestBody } from "./traffic";
+import { BenchTraffic, type BenchBody } from "./traffic";
 
 export interface ThroughputOptions {
   requests: number;
@@ -32,12 +32,14 @@ export interface ThroughputResult {
   settings: ThroughputOptions;
 }
 
-type Body = ReturnType<typeof requestBody>;
+type Body = BenchBody;
 
+/** Every request has visitors of its own: each request creates `sessionsPerRequest` sessions. */
 function bodies(tag: string, o: ThroughputOptions, nowMs: number): Body[] {
+  const traffic = new BenchTraffic(tag, o.requests * o.sessionsPerRequest);
   return Array.from({ length: o.requests }, (_, i) => {
-    const sessions = Array.from({ length: o.sessionsPerRequest }, (_, k) => `${tag}-${i}-${k}`);
-    return requestBody(`${tag}-${i}`, sessions, o.eventsPerRequest, nowMs - 60_000);
+    const visitors = Array.from({ length: o.sessionsPerRequest }, (_, k) => i * o.sessionsPerRequest + k);
+    return traffic.body(visitors, o.eventsPerRequest, nowMs - 60_000);
   });
 }
 
