@@ -103,3 +103,8 @@ export const TABLE_ENV = {
   sessions: "SESSIONS_TABLE",
   activeSessions: "ACTIVE_SESSIONS_TABLE",
 } as const;
+
+/** The table part of a function's environment. */
+export function tableEnv(tables: TableNames): Record<(typeof TABLE_ENV)[keyof TableNames], string> {
+  return { [TABLE_ENV.events]: tables.events, [TABLE_ENV.sessions]: tables.sessions, [TABLE_ENV.activeSessions]: tables.activeSessions };
+}
