@@ -4,12 +4,14 @@
  * recognised by local mode (local/request-log.ts). Every consumer names fields through this type,
  * so renaming a field breaks compilation rather than an alarm.
  */
+import type { FunctionKind } from "./names";
 
 export interface RequestLogLine {
   timestamp: string;
   level: "INFO" | "WARN" | "ERROR";
   message: string;
-  service: string;
+  /** Which function wrote the line: the `Function` dimension of its Requests / ServerErrors metrics. */
+  service: FunctionKind;
   environment: string;
   request_id: string;
   cold_start: boolean;

@@ -4,7 +4,7 @@
  */
 import { CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
 import { metricFilterName } from "../../contracts/names";
-import { REQUEST_COMPLETED, RequestLineField, selector } from "../../contracts/request-line";
+import { REQUEST_COMPLETED, RequestLineField, RequestLogLine, selector } from "../../contracts/request-line";
 
 export { CUSTOM_NAMESPACE } from "../../contracts/metrics";
 export type { CustomMetricName } from "../../contracts/metrics";
@@ -38,7 +38,8 @@ export const ACCESS_FILTER_DIMENSIONS: Readonly<Record<string, string>> = { [DIM
 const $ = selector;
 // Only the collector's per-request summary line feeds the event metrics; any other JSON the
 // function might write (or Lambda's own START/END/REPORT text lines) never matches.
-const REQUEST_LINE = `${$("service")} = "collector" && ${$("message")} = "${REQUEST_COMPLETED}"`;
+const COLLECTOR: RequestLogLine["service"] = "collector";
+const REQUEST_LINE = `${$("service")} = "${COLLECTOR}" && ${$("message")} = "${REQUEST_COMPLETED}"`;
 // Both functions write the same request line (the realtime one with events: 0).
 const ANY_REQUEST_LINE = `${$("message")} = "${REQUEST_COMPLETED}"`;
 /** A collector count: the line's value of `field`, for lines where it is above 0. */

@@ -2,7 +2,7 @@ import { REQUEST_COMPLETED, RequestLogLine } from "../../contracts/request-line"
 import { describeError } from "../core/errors";
 
 export interface LineFacts {
-  service: string;
+  service: RequestLogLine["service"];
   environment: string;
   requestId: string;
   coldStart: boolean;
