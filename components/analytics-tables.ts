@@ -1,10 +1,10 @@
 /**
  * AnalyticsTables: the Events, Sessions and ActiveSessions tables, built from the key schemas in
- * functions/shared/schema.ts (the same data the local runner uses to create them on dynalite).
+ * contracts/tables.ts (the same data the local runner uses to create them on dynalite).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { KeyAttribute, TABLE_SCHEMAS, TableSchema, keyAttributes, tableName } from "../functions/shared/schema";
+import { KeyAttribute, TABLE_SCHEMAS, TableSchema, keyAttributes, tableName } from "../contracts/tables";
 import { TABLE_DEFAULTS } from "./defaults";
 
 export interface AnalyticsTablesArgs {

@@ -4,7 +4,7 @@
  * the same sources always give the same bytes (no timestamps, no source maps, no absolute paths),
  * so an unchanged function never shows up as a code change in `pulumi preview`.
  */
-import { buildSync } from "esbuild";
+import { buildSync, type BuildOptions } from "esbuild";
 import * as path from "path";
 
 /** Repository root: entry points are resolved against it and paths in the output are relative to it. */
@@ -27,12 +27,7 @@ export function bundleFunction(entry: string): string {
 
 /** Uncached build of one entry (absolute path, or relative to the repository root). */
 export function buildFunctionBundle(entry: string): string {
-  const absoluteEntry = path.resolve(REPO_ROOT, entry);
-  const result = buildSync({
-    entryPoints: [absoluteEntry],
-    absWorkingDir: REPO_ROOT,
-    write: false,
-    bundle: true,
+  return deterministicBuild(entry, {
     platform: "node",
     // node20 so the same file runs under the local Node 20 and Lambda's nodejs22.x.
     target: "node20",
@@ -40,6 +35,24 @@ export function buildFunctionBundle(entry: string): string {
     // The AWS SDK v3 clients are bundled (not taken from the runtime) so the code that was tested
     // is the code that runs; ESM builds first lets esbuild drop the unused parts.
     mainFields: ["module", "main"],
+  });
+}
+
+/** What differs between the function bundles and the browser tracker; everything else is pinned below. */
+export type BuildTarget = Pick<BuildOptions, "platform" | "target" | "format" | "mainFields">;
+
+/**
+ * One minified file for `entry` (absolute, or relative to the repository root) with nothing that
+ * varies between builds: no source map, no comments, paths relative to the repository root.
+ */
+export function deterministicBuild(entry: string, target: BuildTarget): string {
+  const absoluteEntry = path.resolve(REPO_ROOT, entry);
+  const result = buildSync({
+    ...target,
+    entryPoints: [absoluteEntry],
+    absWorkingDir: REPO_ROOT,
+    write: false,
+    bundle: true,
     minify: true,
     legalComments: "none",
     sourcemap: false,

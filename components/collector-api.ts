@@ -6,7 +6,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { corsConfiguration, EDGE_PATHS, edgeRoutes, RouteTarget } from "../contracts/edge";
-import { TABLE_ENV } from "../functions/shared/schema";
+import { accessLogGroupName, apiName, functionName as physicalFunctionName, lambdaLogGroupName } from "../contracts/names";
+import { TABLE_ENV } from "../contracts/tables";
 import { bundleFunction } from "./bundle";
 import { CollectorApiArgs, ResolvedArgs, withDefaults } from "./collector-api-args";
 import { collectorPolicy, lambdaAssumeRolePolicy, PolicyDocument, realtimePolicy } from "./iam";
@@ -132,17 +133,17 @@ export class CollectorApi extends pulumi.ComponentResource {
 
   /** Log group first, then role and policy, then the function that needs both. */
   private createFunction(name: string, args: ResolvedArgs, spec: FunctionSpec): ApiFunction {
-    const functionName = functionNameFor(args.stack, spec.kind);
+    const functionName = physicalFunctionName(args.stack, spec.kind);
     const prefix = `${name}-${spec.kind}`;
     const logGroup = new aws.cloudwatch.LogGroup(
       `${prefix}-logs`,
-      { name: logGroupNameFor(functionName), retentionInDays: args.functions.logRetentionDays },
+      { name: lambdaLogGroupName(functionName), retentionInDays: args.functions.logRetentionDays },
       { parent: this },
     );
     const role = new aws.iam.Role(`${prefix}-role`, { assumeRolePolicy: JSON.stringify(lambdaAssumeRolePolicy()) }, { parent: this });
     const policy = new aws.iam.RolePolicy(
       `${prefix}-policy`,
-      { role: role.id, policy: spec.policy(logGroupNameFor(functionName)).apply((doc) => JSON.stringify(doc)) },
+      { role: role.id, policy: spec.policy(lambdaLogGroupName(functionName)).apply((doc) => JSON.stringify(doc)) },
       { parent: this },
     );
     const fn = new aws.lambda.Function(
@@ -180,7 +181,7 @@ export class CollectorApi extends pulumi.ComponentResource {
     const api = new aws.apigatewayv2.Api(
       `${name}-http`,
       {
-        name: `LiveInsight-${args.stack}`,
+        name: apiName(args.stack),
         protocolType: "HTTP",
         description: `LiveInsight collector API (${args.stack})`,
         // The same CORS settings local mode emulates (contracts/edge.ts).
@@ -193,7 +194,7 @@ export class CollectorApi extends pulumi.ComponentResource {
     // (CloudWatch Logs User Guide, "Enabling logging from AWS services").
     const accessLogs = new aws.cloudwatch.LogGroup(
       `${name}-access-logs`,
-      { name: accessLogGroupNameFor(args.stack), retentionInDays: args.functions.logRetentionDays },
+      { name: accessLogGroupName(args.stack), retentionInDays: args.functions.logRetentionDays },
       { parent: this },
     );
     const stage = new aws.apigatewayv2.Stage(
@@ -258,10 +259,6 @@ export class CollectorApi extends pulumi.ComponentResource {
   }
 }
 
-export function accessLogGroupNameFor(stack: string): string {
-  return `/aws/vendedlogs/apigateway/LiveInsight-${stack}/access`;
-}
-
 /**
  * Which function serves each route target. GET /tracker.js is served by the collector function
  * (functions/collector-edge.ts) rather than anything else an HTTP API can front:
@@ -276,11 +273,6 @@ export function accessLogGroupNameFor(stack: string): string {
  */
 const ROUTE_HOST: Record<RouteTarget, "collector" | "realtime"> = { collector: "collector", realtime: "realtime", tracker: "collector" };
 
-/** Lambda's own log-group name for a function; created up front so its retention is ours. */
-export function logGroupNameFor(functionName: string): string {
-  return `/aws/lambda/${functionName}`;
-}
-
 /** Partition, region and account of the provider: invokes, so known during preview as well. */
 function accountScope(parent: pulumi.Resource) {
   return {
@@ -288,10 +280,6 @@ function accountScope(parent: pulumi.Resource) {
     region: aws.getRegionOutput({}, { parent }).region,
     accountId: aws.getCallerIdentityOutput({}, { parent }).accountId,
   };
-}
-
-export function functionNameFor(stack: string, kind: "collector" | "realtime"): string {
-  return `LiveInsight-${stack}-${kind}`;
 }
 
 /** Pure: the collector's environment (SPEC §2). DYNAMODB_ENDPOINT is local-only and never set here. */

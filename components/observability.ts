@@ -18,6 +18,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import { alarmTopicName } from "../contracts/names";
 import {
   AlarmSpec, AlarmThresholds, CUSTOM_NAMESPACE, DEFAULT_ALARM_THRESHOLDS, LogSource, MathAlarmSpec, METRIC_FILTERS, MetricDef,
   MonitoredResources, TABLE_LABELS, buildAlarmSpecs, buildDashboardBody, dashboardConsoleUrl, dashboardName, filterName, kebab, thresholdProblems,
@@ -88,7 +89,7 @@ export class Observability extends pulumi.ComponentResource {
     const resources = monitoredResources(args);
 
     const filters = createMetricFilters(name, args, this);
-    const topic = new aws.sns.Topic(`${name}-alarms`, { name: `LiveInsight-${args.stack}-alarms` }, { parent: this });
+    const topic = new aws.sns.Topic(`${name}-alarms`, { name: alarmTopicName(args.stack) }, { parent: this });
     if (alarmEmail !== undefined) {
       // E-mail subscriptions stay "pending confirmation" until the recipient clicks the link AWS sends.
       new aws.sns.TopicSubscription(`${name}-alarm-email`, { topic: topic.arn, protocol: "email", endpoint: alarmEmail }, { parent: this });

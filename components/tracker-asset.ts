@@ -3,10 +3,8 @@
  * one minified IIFE, no source map, no comments, so an unchanged source gives byte-identical
  * output, the same ETag and no spurious diff in `pulumi preview`.
  */
-import { buildSync } from "esbuild";
-import path from "node:path";
 import { TrackerAsset, trackerAssetFrom } from "../functions/tracker";
-import { REPO_ROOT } from "./bundle";
+import { deterministicBuild } from "./bundle";
 
 export const TRACKER_ENTRY = "tracker/tracker.ts";
 
@@ -20,22 +18,6 @@ export function trackerAsset(): TrackerAsset {
 
 /** Uncached build of the tracker script. */
 export function buildTrackerScript(entry = TRACKER_ENTRY): string {
-  const result = buildSync({
-    entryPoints: [path.resolve(REPO_ROOT, entry)],
-    absWorkingDir: REPO_ROOT,
-    write: false,
-    bundle: true,
-    platform: "browser",
-    // Every browser with fetch keepalive also runs ES2020, and its syntax is the shorter one.
-    target: ["es2020"],
-    format: "iife",
-    minify: true,
-    legalComments: "none",
-    sourcemap: false,
-    charset: "utf8",
-    logLevel: "silent",
-  });
-  const file = result.outputFiles[0];
-  if (!file) throw new Error(`esbuild produced no output for ${entry}`);
-  return file.text;
+  // Every browser with fetch keepalive also runs ES2020, and its syntax is the shorter one.
+  return deterministicBuild(entry, { platform: "browser", target: ["es2020"], format: "iife" });
 }

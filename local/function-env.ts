@@ -5,7 +5,7 @@
  * EVENT_RETENTION_DAYS, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE and TRUSTED_PROXY_HOPS in the shell override the defaults.
  */
 import { collectorEnvironment, realtimeEnvironment } from "../components/collector-api";
-import { tableNamesFor } from "../functions/shared/schema";
+import { tableNamesFor } from "../contracts/tables";
 import { projectDefaults } from "../scripts/lib/stack-file";
 import { LOCAL_STACK } from "./settings";
 

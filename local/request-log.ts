@@ -6,14 +6,15 @@
  * functions, so the deployed code path stays untouched.
  */
 import type http from "node:http";
+import { REQUEST_COMPLETED, RequestLineField } from "../contracts/request-line";
 import type { LogMode } from "./settings";
 
 /** The functions' SPEC §5 request line: JSON with message "request completed" and a request_id. */
 export function isFunctionRequestLine(text: string): boolean {
   if (!text.startsWith("{")) return false;
   try {
-    const line = JSON.parse(text) as Record<string, unknown>;
-    return line.message === "request completed" && typeof line.request_id === "string";
+    const line = JSON.parse(text) as Partial<Record<RequestLineField, unknown>>;
+    return line.message === REQUEST_COMPLETED && typeof line.request_id === "string";
   } catch {
     return false;
   }

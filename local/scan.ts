@@ -3,7 +3,7 @@
  * line (plain values, not DynamoDB's {"S": …} form), then a count on stderr. Needs no AWS
  * credentials and works whether or not `npm start` is running.
  */
-import { TABLE_SCHEMAS, tableName } from "../functions/shared/schema";
+import { TABLE_SCHEMAS, tableName } from "../contracts/tables";
 import { numberOption, parseCommandLine, runCli, UsageError } from "../scripts/lib/cli";
 import { dataDirFrom, LOCAL_STACK } from "./settings";
 import { scanItems, withLocalStore } from "./store-access";

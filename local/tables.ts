@@ -6,7 +6,7 @@ import {
   waitUntilTableExists,
   type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { keyAttributes, TABLE_SCHEMAS, tableName, TableSchema } from "../functions/shared/schema";
+import { keyAttributes, TABLE_SCHEMAS, tableName, TableSchema } from "../contracts/tables";
 
 /** CreateTable input for a schema: the same keys, index and billing mode as the Pulumi component. */
 export function createTableInput(stack: string, schema: TableSchema): CreateTableCommandInput {

@@ -1,25 +1,22 @@
 // Log retention: CloudWatch Logs keeps events forever by default, which is a cost that only grows.
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "./lib/aws";
-import { integerProperty, readConfig } from "./lib/config";
+import { integerSettings } from "./lib/config";
 import { checkRange, rangeText, subject } from "./lib/messages";
 import { validateTypes } from "./lib/resources";
 
-interface RetentionConfig { minRetentionDays: number; maxRetentionDays: number }
-const retentionSchema: PolicyConfigSchema = {
-    properties: {
-        minRetentionDays: integerProperty(1, 3653, "Shortest retentionInDays allowed."),
-        maxRetentionDays: integerProperty(1, 3653, "Longest retentionInDays allowed."),
-    },
-};
+const retention = integerSettings({
+    minRetentionDays: [1, 3653, "Shortest retentionInDays allowed."],
+    maxRetentionDays: [1, 3653, "Longest retentionInDays allowed."],
+});
 
 export const logGroupRetention: ResourceValidationPolicy = {
     name: "cloudwatch-log-group-retention",
     description: "Checks that every CloudWatch log group sets retentionInDays within the configured range.",
     enforcementLevel: "mandatory",
-    configSchema: retentionSchema,
+    configSchema: retention.schema,
     validateResource: validateTypes([TYPES.logGroup], (props, args, report) => {
-        const c = readConfig<RetentionConfig>("cloudwatch-log-group-retention", args);
+        const c = retention.read("cloudwatch-log-group-retention", args);
         const who = subject("CloudWatch log group", args.name);
         if (props.retentionInDays === 0) {
             // 0 is how the API spells "never expire".

@@ -3,7 +3,7 @@
 // dependency is already failing, so every layer must state a bound.
 import type { PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { AWS_DEFAULTS, TYPES } from "./lib/aws";
-import { booleanProperty, integerProperty, readConfig, stringListProperty } from "./lib/config";
+import { booleanProperty, integerProperty, integerSettings, readConfig, stringListProperty } from "./lib/config";
 import { checkRange, checkRequiredTrue, clamp, quoteList, rangeText, subject } from "./lib/messages";
 import { known, ofType, Props, remediateTypes, validateTypes } from "./lib/resources";
 import { pointsAtFunction } from "./lib/lambda-refs";
@@ -83,21 +83,18 @@ export const lambdaSdkRetryEnv: ResourceValidationPolicy = {
         remediateSdkEnv(props, readConfig<SdkRetryConfig>("lambda-function-sdk-retry-env", args))),
 };
 
-interface InvokeConfigConfig { maxRetryAttempts: number; maxEventAgeSeconds: number }
-const invokeConfigSchema: PolicyConfigSchema = {
-    properties: {
-        maxRetryAttempts: integerProperty(0, 2, "Largest maximumRetryAttempts allowed for asynchronous invocations."),
-        maxEventAgeSeconds: integerProperty(60, 21600, "Largest maximumEventAgeInSeconds allowed."),
-    },
-};
+const invokeConfig = integerSettings({
+    maxRetryAttempts: [0, 2, "Largest maximumRetryAttempts allowed for asynchronous invocations."],
+    maxEventAgeSeconds: [60, 21600, "Largest maximumEventAgeInSeconds allowed."],
+});
 
 export const lambdaEventInvokeConfig: StackValidationPolicy = {
     name: "lambda-function-event-invoke-config",
     description: "Checks that every Lambda function has an explicit event-invoke config with bounded retries and event age.",
     enforcementLevel: "mandatory",
-    configSchema: invokeConfigSchema,
+    configSchema: invokeConfig.schema,
     validateStack: (args, report) => {
-        const c = readConfig<InvokeConfigConfig>("lambda-function-event-invoke-config", args);
+        const c = invokeConfig.read("lambda-function-event-invoke-config", args);
         const invokeConfigs = ofType(args.resources, TYPES.eventInvokeConfig);
         for (const fn of ofType(args.resources, TYPES.lambdaFunction)) {
             const mine = invokeConfigs.filter((ic) => pointsAtFunction(ic, "functionName", fn));

@@ -3,20 +3,12 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, DEFAULT_ALARM_THRESHOLDS, DEFAULTS, loadConfig, parseConfig, StackConfig } from "../config";
+import { projectDeclarations, stackSettings } from "../scripts/lib/stack-file";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const yaml: { load(text: string): any } = require("js-yaml");
 const ROOT = path.resolve(__dirname, "..");
 
 /** A stack file's `liveinsight:*` values, keys without the prefix, as YAML types them. */
-function stackFile(stack: string): Record<string, unknown> {
-  const doc = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
-  return Object.fromEntries(
-    Object.entries(doc.config as Record<string, unknown>)
-      .filter(([k]) => k.startsWith("liveinsight:"))
-      .map(([k, v]) => [k.slice("liveinsight:".length), v]),
-  );
-}
+const stackFile = (stack: string) => stackSettings(stack, ROOT);
 
 function rejection(raw: Record<string, unknown>, stack = "dev"): string {
   try {
@@ -35,8 +27,7 @@ describe("config", () => {
   });
 
   it("Pulumi.yaml declares every scalar and list key with the DEFAULTS value, a type and a description", () => {
-    const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
-    const declared = project.config as Record<string, { type: string; default: unknown; description: string }>;
+    const declared = Object.fromEntries(Object.entries(projectDeclarations(ROOT)).map(([k, v]) => [`liveinsight:${k}`, v])) as Record<string, { type: string; default: unknown; description: string }>;
     const scalarKeys = Object.keys(DEFAULTS).filter((k) => k !== "alarmThresholds");
     expect(Object.keys(declared).sort()).to.deep.equal(scalarKeys.map((k) => `liveinsight:${k}`).sort());
     for (const key of scalarKeys) {

@@ -3,6 +3,7 @@
  * which threshold, "M of N" evaluation and missing-data handling. The component turns each into
  * a CloudWatch alarm; the dashboard draws each threshold on the widget that plots its metric.
  */
+import { alarmName } from "../../contracts/names";
 import { MetricCatalog, MetricDef, MonitoredResources, metricCatalog } from "./catalog";
 import type { AlarmThresholds } from "./thresholds";
 
@@ -40,9 +41,7 @@ export interface MathAlarmSpec<V = string> extends AlarmCommon {
 
 export type AlarmSpec<V = string> = MetricAlarmSpec<V> | MathAlarmSpec<V>;
 
-export function alarmName(stack: string, resource: string, metric: string): string {
-  return `LiveInsight-${stack}-${resource}-${metric}`;
-}
+export { alarmName } from "../../contracts/names";
 
 /**
  * `IF` keeps the rate defined (0) in a period with a denominator of 0 instead of dividing by zero.

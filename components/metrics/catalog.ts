@@ -5,8 +5,8 @@
  * alarms from not-yet-known resource names, `string` for tests and for the dashboard body. Values
  * of type V are only placed into dimension maps, never inspected, so the same builders serve both.
  */
-import { TABLE_SCHEMAS } from "../../functions/shared/schema";
-import { CUSTOM_NAMESPACE, CustomMetricName } from "./filters";
+import { TABLE_SCHEMAS } from "../../contracts/tables";
+import { CUSTOM_NAMESPACE, CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
 
 export type Stat = "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount" | "p50" | "p90" | "p99";
 
@@ -50,7 +50,7 @@ export function lambdaMetrics<V>(label: FunctionLabel, functionName: V, stack: s
     namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: functionName }, stat, label: l,
   });
   const own = (metricName: CustomMetricName, l: string): MetricDef<string> => ({
-    namespace: CUSTOM_NAMESPACE, metricName, dimensions: { Environment: stack, Function: label.toLowerCase() }, stat: "Sum", label: l,
+    namespace: CUSTOM_NAMESPACE, metricName, dimensions: { [DIMENSIONS.environment]: stack, [DIMENSIONS.function]: label.toLowerCase() }, stat: "Sum", label: l,
   });
   return {
     label,
@@ -75,7 +75,7 @@ export function apiMetrics<V>(apiId: V, stage: V) {
     serverErrors: m("5xx", "5xx"),
     latency: percentiles<V>({ namespace: "AWS/ApiGateway", metricName: "Latency", dimensions, label: "Latency" }),
     /** From the access log (metric filter): AWS/ApiGateway has no 429 metric for HTTP APIs. */
-    throttled: { namespace: CUSTOM_NAMESPACE, metricName: "ThrottledRequests", dimensions: { ApiId: apiId }, stat: "Sum", label: "429 throttled" } as MetricDef<V>,
+    throttled: { namespace: CUSTOM_NAMESPACE, metricName: "ThrottledRequests", dimensions: { [DIMENSIONS.apiId]: apiId }, stat: "Sum", label: "429 throttled" } as MetricDef<V>,
   };
 }
 
@@ -95,13 +95,13 @@ export function tableMetrics<V>(label: string, tableName: V) {
 /** Custom metrics carry the stack as a plain string: it is known at program time. */
 export function customMetrics(stack: string) {
   const m = (metricName: CustomMetricName, label: string, stat: Stat = "Sum"): MetricDef<string> => ({
-    namespace: CUSTOM_NAMESPACE, metricName, dimensions: { Environment: stack }, stat, label,
+    namespace: CUSTOM_NAMESPACE, metricName, dimensions: { [DIMENSIONS.environment]: stack }, stat, label,
   });
   return {
     eventsProcessed: m("EventsProcessed", "Events processed"),
     eventsRejected: m("EventsRejected", "Events rejected"),
     sessionsCreated: m("SessionsCreated", "Sessions created"),
-    processingTime: percentiles<string>({ namespace: CUSTOM_NAMESPACE, metricName: "ProcessingTime", dimensions: { Environment: stack }, label: "Processing time" }),
+    processingTime: percentiles<string>({ namespace: CUSTOM_NAMESPACE, metricName: "ProcessingTime", dimensions: { [DIMENSIONS.environment]: stack }, label: "Processing time" }),
     processingErrors: m("ProcessingErrors", "Processing errors"),
   };
 }

@@ -7,9 +7,7 @@ import { AlarmSpec, buildAlarmSpecs, kebab } from "./alarms";
 import { MetricCatalog, MetricDef, MonitoredResources, metricCatalog } from "./catalog";
 import type { AlarmThresholds } from "./thresholds";
 
-export function dashboardName(stack: string): string {
-  return `LiveInsight-${stack}`;
-}
+export { dashboardName } from "../../contracts/names";
 
 export function dashboardConsoleUrl(region: string, name: string): string {
   return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${encodeURIComponent(name)}`;

@@ -2,13 +2,12 @@
  * Metric filters: log lines → custom metrics (SPEC §5). The functions' per-request line and the
  * API's access log are the only sources; no PutMetricData in the request path.
  */
+import { CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
+import { metricFilterName } from "../../contracts/names";
+import { REQUEST_COMPLETED, RequestLineField, RequestLogLine, selector } from "../../contracts/request-line";
 
-/** Namespace of the custom metrics the metric filters publish. */
-export const CUSTOM_NAMESPACE = "LiveInsight";
-
-export type CustomMetricName =
-  | "EventsProcessed" | "EventsRejected" | "SessionsCreated" | "ProcessingTime" | "ProcessingErrors"
-  | "Requests" | "ServerErrors" | "ThrottledRequests";
+export { CUSTOM_NAMESPACE } from "../../contracts/metrics";
+export type { CustomMetricName } from "../../contracts/metrics";
 
 /** Which log group a filter attaches to: a function's own group, or the API's access log. */
 export type LogSource = "collector" | "realtime" | "access";
@@ -28,38 +27,42 @@ export interface MetricFilterDef {
  * The Environment dimension comes from the line itself: the functions write `environment` = stack
  * name into every line. (A filter with dimensions cannot also have a defaultValue, so none is set.)
  */
-export const FILTER_DIMENSIONS: Readonly<Record<string, string>> = { Environment: "$.environment" };
+export const FILTER_DIMENSIONS: Readonly<Record<string, string>> = { [DIMENSIONS.environment]: selector("environment") };
 
 /** Requests and 5xx are counted per function: the `Function` dimension is the line's `service`. */
-export const FUNCTION_FILTER_DIMENSIONS: Readonly<Record<string, string>> = { Environment: "$.environment", Function: "$.service" };
+export const FUNCTION_FILTER_DIMENSIONS: Readonly<Record<string, string>> = { ...FILTER_DIMENSIONS, [DIMENSIONS.function]: selector("service") };
 
 /** The access log carries no stack name; its metrics are keyed by the API, like AWS/ApiGateway's. */
-export const ACCESS_FILTER_DIMENSIONS: Readonly<Record<string, string>> = { ApiId: "$.apiId" };
+export const ACCESS_FILTER_DIMENSIONS: Readonly<Record<string, string>> = { [DIMENSIONS.apiId]: "$.apiId" };
 
+const $ = selector;
 // Only the collector's per-request summary line feeds the event metrics; any other JSON the
 // function might write (or Lambda's own START/END/REPORT text lines) never matches.
-const REQUEST_LINE = `$.service = "collector" && $.message = "request completed"`;
+const COLLECTOR: RequestLogLine["service"] = "collector";
+const REQUEST_LINE = `${$("service")} = "${COLLECTOR}" && ${$("message")} = "${REQUEST_COMPLETED}"`;
 // Both functions write the same request line (the realtime one with events: 0).
-const ANY_REQUEST_LINE = `$.message = "request completed"`;
+const ANY_REQUEST_LINE = `${$("message")} = "${REQUEST_COMPLETED}"`;
+/** A collector count: the line's value of `field`, for lines where it is above 0. */
+const positive = (field: RequestLineField) => ({ pattern: `{ ${REQUEST_LINE} && ${$(field)} > 0 }`, value: $(field) });
 
 const collectorOnly = (def: Omit<MetricFilterDef, "dimensions" | "sources">): MetricFilterDef => ({ ...def, dimensions: FILTER_DIMENSIONS, sources: ["collector"] });
 
 export const METRIC_FILTERS: readonly MetricFilterDef[] = [
   // Only a 200 stores every event of its request; counting 503s too would count the client's retry twice.
-  collectorOnly({ metricName: "EventsProcessed", pattern: `{ ${REQUEST_LINE} && $.status = 200 && $.events > 0 }`, value: "$.events", unit: "Count" }),
-  collectorOnly({ metricName: "EventsRejected", pattern: `{ ${REQUEST_LINE} && $.rejected > 0 }`, value: "$.rejected", unit: "Count" }),
-  collectorOnly({ metricName: "SessionsCreated", pattern: `{ ${REQUEST_LINE} && $.sessions_created > 0 }`, value: "$.sessions_created", unit: "Count" }),
-  collectorOnly({ metricName: "ProcessingTime", pattern: `{ ${REQUEST_LINE} && $.processing_time_ms >= 0 }`, value: "$.processing_time_ms", unit: "Milliseconds" }),
+  collectorOnly({ metricName: "EventsProcessed", pattern: `{ ${REQUEST_LINE} && ${$("status")} = 200 && ${$("events")} > 0 }`, value: $("events"), unit: "Count" }),
+  collectorOnly({ metricName: "EventsRejected", ...positive("rejected"), unit: "Count" }),
+  collectorOnly({ metricName: "SessionsCreated", ...positive("sessions_created"), unit: "Count" }),
+  collectorOnly({ metricName: "ProcessingTime", pattern: `{ ${REQUEST_LINE} && ${$("processing_time_ms")} >= 0 }`, value: $("processing_time_ms"), unit: "Milliseconds" }),
   // One per request that ended in a 5xx (the collector logs those, and only those, at ERROR).
-  collectorOnly({ metricName: "ProcessingErrors", pattern: `{ ${REQUEST_LINE} && $.level = "ERROR" }`, value: "1", unit: "Count" }),
+  collectorOnly({ metricName: "ProcessingErrors", pattern: `{ ${REQUEST_LINE} && ${$("level")} = "ERROR" }`, value: "1", unit: "Count" }),
   // The error-rate alarms' inputs. Lambda's `Errors` counts only thrown exceptions, and both
   // handlers answer every failure themselves, so a DynamoDB outage shows up here and only here.
   {
-    metricName: "Requests", pattern: `{ ${ANY_REQUEST_LINE} && $.status >= 100 }`, value: "1", unit: "Count",
+    metricName: "Requests", pattern: `{ ${ANY_REQUEST_LINE} && ${$("status")} >= 100 }`, value: "1", unit: "Count",
     dimensions: FUNCTION_FILTER_DIMENSIONS, sources: ["collector", "realtime"],
   },
   {
-    metricName: "ServerErrors", pattern: `{ ${ANY_REQUEST_LINE} && $.status >= 500 }`, value: "1", unit: "Count",
+    metricName: "ServerErrors", pattern: `{ ${ANY_REQUEST_LINE} && ${$("status")} >= 500 }`, value: "1", unit: "Count",
     dimensions: FUNCTION_FILTER_DIMENSIONS, sources: ["collector", "realtime"],
   },
   // Stage throttling answers 429 before any function runs, so only the access log sees it. Every
@@ -69,7 +72,7 @@ export const METRIC_FILTERS: readonly MetricFilterDef[] = [
 
 /** The AWS name of one filter: the event metrics keep their original names, per-source ones say their source. */
 export function filterName(stack: string, def: MetricFilterDef, source: LogSource): string {
-  return def.sources.length > 1 ? `LiveInsight-${stack}-${source}-${def.metricName}` : `LiveInsight-${stack}-${def.metricName}`;
+  return metricFilterName(stack, def.metricName, def.sources.length > 1 ? source : undefined);
 }
 
 /** How many custom metrics (distinct name + dimension values) the filters publish per stack: the metric bill. */

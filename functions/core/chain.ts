@@ -7,7 +7,7 @@
  * condition returns the stored row, and the step is decided again on it.
  */
 import { UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { SESSION_IDLE_TIMEOUT_MS } from "../shared/schema";
+import { SESSION_IDLE_TIMEOUT_MS } from "../../contracts/tables";
 import { StorageUnavailableError } from "./errors";
 import type { EventRecord } from "./plan";
 import { closingOf, parseSessionState, SessionState } from "./session-state";

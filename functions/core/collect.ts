@@ -1,7 +1,7 @@
 import { PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
-import type { TableNames } from "../shared/schema";
+import type { TableNames } from "../../contracts/tables";
 import { ClientError, clientErrorResult, HttpResult, internalErrorResult, jsonResult, methodNotAllowed, StorageUnavailableError, storageUnavailableResult } from "./errors";
 import { placeChain, Placement } from "./chain";
 import { refuseDuplicates } from "./duplicates";

@@ -1,5 +1,5 @@
 import type { AttributeValue, PutItemCommandInput, UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
-import { ACTIVE_WINDOW_MS } from "../shared/schema";
+import { ACTIVE_WINDOW_MS } from "../../contracts/tables";
 import { Item, N, S } from "./attributes";
 import { EventRecord, keyOf, SessionGroup } from "./plan";
 import { fastPathUpdate } from "./session-updates";

@@ -1,5 +1,5 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { SESSION_IDLE_TIMEOUT_MS } from "../shared/schema";
+import { SESSION_IDLE_TIMEOUT_MS } from "../../contracts/tables";
 import { successorSessionId } from "./ids";
 
 /** The parts of a stored Sessions row that decide where an event goes and which sides to move. */

@@ -6,7 +6,7 @@
  * call that applies counts its events once.
  */
 import type { UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
-import { SESSION_IDLE_TIMEOUT_MS } from "../shared/schema";
+import { SESSION_IDLE_TIMEOUT_MS } from "../../contracts/tables";
 import { Item, N, S } from "./attributes";
 import { EventRecord, expiresAt, orderOf } from "./plan";
 import type { SessionState } from "./session-state";

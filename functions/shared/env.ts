@@ -1,4 +1,4 @@
-import { TABLE_ENV, TableNames } from "./schema";
+import { TABLE_ENV, TableNames } from "../../contracts/tables";
 
 export interface FunctionEnv {
   environment: string;

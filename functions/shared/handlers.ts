@@ -16,7 +16,7 @@ import type { LogSink } from "./logger";
 const clock = { now: () => Date.now() };
 
 export function collectorHandler(env: FunctionEnv, db: DynamoSender, log: LogSink) {
-  const runtime = { service: "collector", environment: env.environment, log, trustedProxyHops: env.trustedProxyHops };
+  const runtime = { service: "collector" as const, environment: env.environment, log, trustedProxyHops: env.trustedProxyHops };
   return createHandler(runtime, (request, context) =>
     handleCollect(
       request,

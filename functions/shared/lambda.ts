@@ -4,7 +4,7 @@ import { HttpResult, internalErrorResult } from "../core/errors";
 import type { Outcome } from "../core/collect";
 import { resolveClientIp } from "../core/ip";
 import type { HttpRequest } from "../core/request";
-import { LogSink, requestLogLine } from "./logger";
+import { LineFacts, LogSink, requestLogLine } from "./logger";
 
 /**
  * API Gateway HTTP API payload 2.0 → the core's request. Header names arrive lower-cased. The
@@ -29,7 +29,7 @@ export function toLambdaResult(result: HttpResult): APIGatewayProxyStructuredRes
 }
 
 export interface HandlerRuntime {
-  service: string;
+  service: LineFacts["service"];
   environment: string;
   log: LogSink;
   /** Proxies in front of the API whose `X-Forwarded-For` entries are believed (TRUSTED_PROXY_HOPS). */

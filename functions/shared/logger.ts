@@ -1,26 +1,8 @@
+import { REQUEST_COMPLETED, RequestLogLine } from "../../contracts/request-line";
 import { describeError } from "../core/errors";
 
-/** The SPEC §5 request line. Metric filters parse these fields: rename nothing without them. */
-export interface RequestLogLine {
-  timestamp: string;
-  level: "INFO" | "WARN" | "ERROR";
-  message: string;
-  service: string;
-  environment: string;
-  request_id: string;
-  cold_start: boolean;
-  events: number;
-  rejected: number;
-  sessions: number;
-  sessions_created: number;
-  processing_time_ms: number;
-  status: number;
-  error_name?: string;
-  error_message?: string;
-}
-
 export interface LineFacts {
-  service: string;
+  service: RequestLogLine["service"];
   environment: string;
   requestId: string;
   coldStart: boolean;
@@ -38,7 +20,7 @@ export function requestLogLine(f: LineFacts): RequestLogLine {
   const line: RequestLogLine = {
     timestamp: new Date(f.finishedAt).toISOString(),
     level,
-    message: "request completed",
+    message: REQUEST_COMPLETED,
     service: f.service,
     environment: f.environment,
     request_id: f.requestId,

@@ -18,6 +18,18 @@ export function stringListProperty(description: string, allowed?: string[]): Pol
     return { type: "array", items, description: `${description} Default: the stack profile's value.` };
 }
 
+/** Integer settings declared once: the config schema, and a reader typed with the same keys. */
+export function integerSettings<K extends string>(settings: Record<K, [minimum: number, maximum: number, description: string]>) {
+    const properties: Record<string, PolicyConfigJSONSchema> = {};
+    for (const [key, [minimum, maximum, description]] of Object.entries<[number, number, string]>(settings)) {
+        properties[key] = integerProperty(minimum, maximum, description);
+    }
+    return {
+        schema: schemaOf(properties),
+        read: (policy: string, args: ConfigArgs) => readConfig<Record<K, number>>(policy, args),
+    };
+}
+
 export function schemaOf(properties: Record<string, PolicyConfigJSONSchema>): PolicyConfigSchema {
     return { properties };
 }

@@ -9,7 +9,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { bundleFunction, buildFunctionBundle } from "../../components/bundle";
-import type { TestDynamo } from "../../tests/support/dynalite";
+import type { InMemoryDynamo } from "../lib/dynalite-memory";
+import { REQUEST_COMPLETED } from "../../contracts/request-line";
+import { createRng } from "../lib/rng";
 import { log, median } from "./stats";
 
 export interface ColdStartResult {
@@ -34,8 +36,12 @@ handler(event, { awsRequestId: "bench-cold", getRemainingTimeInMillis: () => 100
 });
 `;
 
+// Seeded like every tool's randomness; the time prefix keeps one run's sessions apart from another's.
+const random = createRng(1);
+
 function apiEvent(): unknown {
-  const body = JSON.stringify({ event_type: "page_view", page_url: "https://www.example.com/", user_id: "u-cold", session_id: `cold-${Date.now()}-${Math.random()}` });
+  const session = `cold-${Date.now()}-${Math.floor(random() * 2 ** 32).toString(16)}`;
+  const body = JSON.stringify({ event_type: "page_view", page_url: "https://www.example.com/", user_id: "u-cold", session_id: session });
   return {
     version: "2.0", rawPath: "/events", headers: { "content-type": "application/json", "user-agent": "bench/1.0" }, body, isBase64Encoded: false,
     requestContext: { requestId: "bench-cold", http: { method: "POST", path: "/events", sourceIp: "198.51.100.23" } },
@@ -57,13 +63,13 @@ function runOnce(dir: string, bundle: string, env: NodeJS.ProcessEnv): Promise<R
       if (!line) return reject(new Error(`cold start child for ${bundle} gave no result:\n${out}`));
       const result = JSON.parse(line.slice("BENCH_RESULT ".length)) as { ms: number; status: number };
       if (result.status !== 200) return reject(new Error(`${bundle} answered ${result.status}:\n${out}`));
-      const logLine = out.split("\n").find((l) => l.includes('"request completed"')) ?? "";
+      const logLine = out.split("\n").find((l) => l.includes(`"${REQUEST_COMPLETED}"`)) ?? "";
       resolve({ ms: result.ms, wallMs: performance.now() - started, logBytes: Buffer.byteLength(logLine) });
     });
   });
 }
 
-export async function coldStart(dynamo: TestDynamo, runs: number): Promise<ColdStartResult> {
+export async function coldStart(dynamo: InMemoryDynamo, runs: number): Promise<ColdStartResult> {
   const tables = await dynamo.freshTables();
   const dir = mkdtempSync(path.join(tmpdir(), "liveinsight-bench-"));
   try {

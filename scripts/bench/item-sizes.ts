@@ -3,11 +3,11 @@
  * dynalite, then every stored item read back and sized by DynamoDB's rules (./item-size), per
  * table and for the Sessions UserIndex. These sizes feed the storage and PITR lines of the cost.
  */
-import { ScanCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { paginateScan, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { handleCollect } from "../../functions/core/collect";
-import { SESSIONS_TABLE } from "../../functions/shared/schema";
-import { fixedClock, postEvents, testDeps } from "../../tests/support/collector";
-import type { TestDynamo } from "../../tests/support/dynalite";
+import { SESSIONS_TABLE } from "../../contracts/tables";
+import { fixedClock, postEvents, testDeps } from "../lib/collector-harness";
+import type { InMemoryDynamo } from "../lib/dynalite-memory";
 import { keysOnlyIndexEntryBytes, storedItemBytes } from "./item-size";
 
 export interface TableSize {
@@ -49,20 +49,16 @@ function visitorBatch(v: number, baseMs: number, events: number) {
   };
 }
 
+/** Raw items (attribute values, not plain JS): the size rules count the encoded attributes. */
 async function scanItems(client: DynamoDBClient, table: string): Promise<Record<string, AttributeValue>[]> {
   const items: Record<string, AttributeValue>[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const out = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  for await (const page of paginateScan({ client }, { TableName: table })) items.push(...(page.Items ?? []));
   return items;
 }
 
 const mean = (sizes: number[]): TableSize => ({ items: sizes.length, mean_stored_bytes: sizes.length ? Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) : 0 });
 
-export async function measureItemSizes(dynamo: TestDynamo, visitors = 40, eventsPerSession = 10): Promise<ItemSizes> {
+export async function measureItemSizes(dynamo: InMemoryDynamo, visitors = 40, eventsPerSession = 10): Promise<ItemSizes> {
   const client = dynamo.client();
   const tables = await dynamo.freshTables();
   const deps = testDeps(client, tables, { retentionDays: 395 });

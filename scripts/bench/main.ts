@@ -1,7 +1,7 @@
 /** `npm run bench [-- --json <file>] [--quick]`: all four benchmarks on one in-process dynalite. */
 import { writeFileSync } from "node:fs";
 import { trackerAsset } from "../../components/tracker-asset";
-import { startDynamo } from "../../tests/support/dynalite";
+import { startDynamo } from "../lib/dynalite-memory";
 import { coldStart } from "./cold-start";
 import { allInMonthly, MonthlyCost, renderMonthly, sideBySide } from "./all-in";
 import { costPerMillionEvents, NAIVE_BASELINE, renderBreakdown } from "./cost";

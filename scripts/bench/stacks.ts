@@ -3,27 +3,18 @@
  * the bench prices the real settings), and what it deploys that has a monthly price: alarm
  * metrics, custom metrics, the dashboard, log lines per request.
  */
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { accessLogFormat } from "../../components/collector-api";
 import { buildAlarmSpecs, customMetricCount } from "../../components/metrics";
-import { CONFIG_NAMESPACE, parseConfig, StackConfig } from "../../config";
-import { TABLE_SCHEMAS, tableName } from "../../functions/shared/schema";
+import { parseConfig, StackConfig } from "../../config";
+import { TABLE_SCHEMAS, tableName } from "../../contracts/tables";
+import { REPO_ROOT, stackSettings } from "../lib/stack-file";
 import type { AllInInputs } from "./all-in";
 import { CostInputs, costPerMillionEvents } from "./cost";
 import type { ItemSizes } from "./item-sizes";
 import { PLATFORM_LOG_BYTES } from "./prices";
 
-// js-yaml ships without types in this repo; only `load` is used.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const yaml: { load(text: string): unknown } = require("js-yaml");
-
-export function readStackConfig(stack: string, root = path.resolve(__dirname, "../..")): StackConfig {
-  const doc = yaml.load(readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
-  const prefix = `${CONFIG_NAMESPACE}:`;
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(doc.config ?? {})) if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
-  return parseConfig(raw, stack);
+export function readStackConfig(stack: string, root = REPO_ROOT): StackConfig {
+  return parseConfig(stackSettings(stack, root), stack);
 }
 
 /** Alarm metrics the stack's alarms bill: a metric-math alarm bills each metric it reads. */

@@ -9,12 +9,12 @@ import { handleCollect } from "../../functions/core/collect";
 import { activeSessionPut, eventItem, sessionUpdate } from "../../functions/core/items";
 import { groupBySession, normalizeEvents } from "../../functions/core/plan";
 import { parseEvents } from "../../functions/core/request";
-import type { TableNames } from "../../functions/shared/schema";
+import type { TableNames } from "../../contracts/tables";
 import { chunk } from "../../functions/core/store";
-import { counterHex, fixedClock, postEvents, testDeps } from "../../tests/support/collector";
-import type { TestDynamo } from "../../tests/support/dynalite";
+import { counterHex, fixedClock, postEvents, testDeps } from "../lib/collector-harness";
+import type { InMemoryDynamo } from "../lib/dynalite-memory";
 import { log, median, runPool } from "./stats";
-import { requestBody } from "./traffic";
+import { BenchTraffic, type BenchBody } from "./traffic";
 
 export interface ThroughputOptions {
   requests: number;
@@ -32,12 +32,14 @@ export interface ThroughputResult {
   settings: ThroughputOptions;
 }
 
-type Body = ReturnType<typeof requestBody>;
+type Body = BenchBody;
 
+/** Every request has visitors of its own: each request creates `sessionsPerRequest` sessions. */
 function bodies(tag: string, o: ThroughputOptions, nowMs: number): Body[] {
+  const traffic = new BenchTraffic(tag, o.requests * o.sessionsPerRequest);
   return Array.from({ length: o.requests }, (_, i) => {
-    const sessions = Array.from({ length: o.sessionsPerRequest }, (_, k) => `${tag}-${i}-${k}`);
-    return requestBody(`${tag}-${i}`, sessions, o.eventsPerRequest, nowMs - 60_000);
+    const visitors = Array.from({ length: o.sessionsPerRequest }, (_, k) => i * o.sessionsPerRequest + k);
+    return traffic.body(visitors, o.eventsPerRequest, nowMs - 60_000);
   });
 }
 
@@ -60,7 +62,7 @@ async function timed(o: ThroughputOptions, work: (i: number) => Promise<void>): 
   return (o.requests * o.eventsPerRequest) / ((performance.now() - started) / 1000);
 }
 
-async function collectorRound(dynamo: TestDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
+async function collectorRound(dynamo: InMemoryDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
   const tables = await dynamo.freshTables();
   const nowMs = Date.now();
   const requests = bodies(tag, o, nowMs).map((b) => postEvents(b));
@@ -71,7 +73,7 @@ async function collectorRound(dynamo: TestDynamo, client: DynamoDBClient, o: Thr
   });
 }
 
-async function floorRound(dynamo: TestDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
+async function floorRound(dynamo: InMemoryDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
   const tables = await dynamo.freshTables();
   const nowMs = Date.now();
   const all = bodies(tag, o, nowMs);
@@ -82,7 +84,7 @@ async function floorRound(dynamo: TestDynamo, client: DynamoDBClient, o: Through
   });
 }
 
-export async function collectorVsFloor(dynamo: TestDynamo, o: ThroughputOptions): Promise<ThroughputResult> {
+export async function collectorVsFloor(dynamo: InMemoryDynamo, o: ThroughputOptions): Promise<ThroughputResult> {
   const client = dynamo.client();
   // A full-size warm-up of each: the first rounds run several times slower while V8 and dynalite warm up.
   const warm = { ...o, requests: Math.min(150, o.requests) };

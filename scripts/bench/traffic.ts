@@ -1,28 +1,27 @@
-/** Request bodies for the bench: page views and clicks with explicit ids and timestamps. */
-export interface BenchEvent {
-  event_type: string;
-  session_id: string;
-  user_id: string;
-  event_id: string;
-  timestamp: number;
-  page_url: string;
-  properties?: Record<string, string | number>;
+/**
+ * Request bodies for the bench, from the tools' one event generator with a fixed seed, so every
+ * run measures the same traffic: `eventsPerRequest` events spread round-robin over the request's
+ * visitors, with explicit ids and timestamps `baseMs`, `baseMs + 1`, ….
+ */
+import { TrafficGenerator, type TrafficEvent } from "../lib/event-generator";
+
+const SEED = 1;
+
+export interface BenchBody {
+  events: TrafficEvent[];
 }
 
-/** `eventsPerRequest` events spread round-robin over the given sessions (visitor `u-<session>`). */
-export function requestBody(tag: string, sessions: string[], eventsPerRequest: number, baseMs: number) {
-  const events: BenchEvent[] = [];
-  for (let i = 0; i < eventsPerRequest; i++) {
-    const session = sessions[i % sessions.length];
-    events.push({
-      event_type: i % 3 === 0 ? "page_view" : "click",
-      session_id: session,
-      user_id: `u-${session}`,
-      event_id: `${tag}-${i}`,
-      timestamp: baseMs + i,
-      page_url: `https://www.example.com/p/${i % 4}`,
-      ...(i % 3 === 0 ? {} : { properties: { element: "button", x: i } }),
-    });
+export class BenchTraffic {
+  private readonly generator: TrafficGenerator;
+
+  /** `visitors` visitors with ids starting `tag` (unique per run: the API deduplicates on event_id). */
+  constructor(tag: string, visitors: number) {
+    this.generator = new TrafficGenerator({ sessions: visitors, seed: SEED, runId: tag, idPrefix: tag });
   }
-  return { events };
+
+  body(visitorIndexes: readonly number[], eventsPerRequest: number, baseMs: number): BenchBody {
+    const visitors = visitorIndexes.map((index) => this.generator.visitors[index]!);
+    const events = Array.from({ length: eventsPerRequest }, (_, i) => this.generator.nextEvents(visitors[i % visitors.length]!, 1, baseMs + i)[0]!);
+    return { events };
+  }
 }

@@ -7,11 +7,11 @@
  */
 import type { ConsumedCapacity, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { handleCollect } from "../../functions/core/collect";
-import { fixedClock, postEvents, testDeps } from "../../tests/support/collector";
-import type { TestDynamo } from "../../tests/support/dynalite";
-import { injectFaults } from "../../tests/support/fault-injector";
+import { fixedClock, postEvents, testDeps } from "../lib/collector-harness";
+import type { InMemoryDynamo } from "../lib/dynalite-memory";
+import { injectFaults } from "../lib/fault-injector";
 import { runPool } from "./stats";
-import { requestBody } from "./traffic";
+import { BenchTraffic } from "./traffic";
 
 export interface WriteUnitResult {
   events: number;
@@ -62,7 +62,7 @@ function consumedCapacityMeter(client: DynamoDBClient) {
   return meter;
 }
 
-export async function writeUnitsPerEvent(dynamo: TestDynamo, eventsPerRequest: number, visitors = 20, requestsPerVisitor = 10): Promise<WriteUnitResult> {
+export async function writeUnitsPerEvent(dynamo: InMemoryDynamo, eventsPerRequest: number, visitors = 20, requestsPerVisitor = 10): Promise<WriteUnitResult> {
   const client = dynamo.client();
   const stats = injectFaults(client, {});
   const writes = itemWritesByTable(client);
@@ -72,11 +72,13 @@ export async function writeUnitsPerEvent(dynamo: TestDynamo, eventsPerRequest: n
   const base = Date.now() - 60 * 60_000;
   let events = 0;
   let created = 0;
+  // Drawn before the concurrent part, so the traffic does not depend on how the visitors interleave.
+  const traffic = new BenchTraffic(`b${eventsPerRequest}`, visitors);
+  const bodies = Array.from({ length: visitors }, (_, v) => Array.from({ length: requestsPerVisitor }, (_, r) => traffic.body([v], eventsPerRequest, base + r * 60_000)));
   // One visitor's requests go in order (a session continues); visitors run concurrently.
   await runPool(visitors, 8, async (v) => {
     for (let r = 0; r < requestsPerVisitor; r++) {
-      const body = requestBody(`b${eventsPerRequest}-v${v}-r${r}`, [`b${eventsPerRequest}-v${v}`], eventsPerRequest, base + r * 60_000);
-      const out = await handleCollect(postEvents(body), deps, fixedClock(base + r * 60_000 + 1_000));
+      const out = await handleCollect(postEvents(bodies[v]![r]), deps, fixedClock(base + r * 60_000 + 1_000));
       if (out.result.statusCode !== 200) throw new Error(`collector answered ${out.result.statusCode}: ${out.result.body}`);
       events += out.events;
       created += out.sessionsCreated;

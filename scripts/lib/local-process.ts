@@ -5,7 +5,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { tableNamesFor } from "../../functions/shared/schema";
+import { tableNamesFor } from "../../contracts/tables";
 import { localClient, scanItems } from "../../local/store-access";
 
 export interface LocalReady {

@@ -11,12 +11,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { ProgramMocks } from "./program-mocks";
+import { projectDefaults, StackFileError, stackFileConfig } from "./stack-file";
 
 export { MOCK_ACCOUNT_ID, ProgramMocks } from "./program-mocks";
-
-// js-yaml ships with @pulumi/pulumi (a dependency of it) but without type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const yaml: { load(text: string): unknown } = require("js-yaml");
 
 export const PROJECT = "liveinsight";
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -122,9 +119,9 @@ async function runOnce(opts: RunProgramOptions): Promise<ProgramRun> {
 
 /** The merged, fully-qualified config a run sees (exported for tools that print it). */
 export function stackConfig(opts: RunProgramOptions): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...projectDefaults() };
+  const merged: Record<string, unknown> = Object.fromEntries(Object.entries(projectDefaults(REPO_ROOT)).map(([key, value]) => [qualify(key), value]));
   const file = opts.configFile ? path.resolve(REPO_ROOT, opts.configFile) : path.join(REPO_ROOT, `Pulumi.${opts.stack}.yaml`);
-  if (fs.existsSync(file)) Object.assign(merged, stackFileConfig(file));
+  if (fs.existsSync(file)) Object.assign(merged, stackFileSettings(file));
   else if (opts.configFile || !opts.config) {
     throw new HarnessConfigError(`No config file for stack "${opts.stack}": ${path.relative(REPO_ROOT, file)} does not exist.`);
   }
@@ -132,19 +129,15 @@ export function stackConfig(opts: RunProgramOptions): Record<string, unknown> {
   return merged;
 }
 
-function projectDefaults(): Record<string, unknown> {
-  const project = readYaml(path.join(REPO_ROOT, "Pulumi.yaml")) as { config?: Record<string, unknown> };
-  const defaults: Record<string, unknown> = {};
-  for (const [key, decl] of Object.entries(project.config ?? {})) {
-    const value = isRecord(decl) ? (decl.default ?? decl.value) : decl;
-    if (value !== undefined) defaults[qualify(key)] = value;
+/** A stack file's config, keys qualified; an encrypted value cannot be decrypted offline. */
+function stackFileSettings(file: string): Record<string, unknown> {
+  let config: Record<string, unknown>;
+  try {
+    config = stackFileConfig(file);
+  } catch (error) {
+    if (error instanceof StackFileError) throw new HarnessConfigError(`Cannot read ${path.relative(REPO_ROOT, file)}: ${error.message}`);
+    throw error;
   }
-  return defaults;
-}
-
-function stackFileConfig(file: string): Record<string, unknown> {
-  const doc = readYaml(file);
-  const config = isRecord(doc) && isRecord(doc.config) ? doc.config : {};
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (isRecord(value) && "secure" in value) {
@@ -153,14 +146,6 @@ function stackFileConfig(file: string): Record<string, unknown> {
     out[qualify(key)] = value;
   }
   return out;
-}
-
-function readYaml(file: string): unknown {
-  try {
-    return yaml.load(fs.readFileSync(file, "utf8")) ?? {};
-  } catch (error) {
-    throw new HarnessConfigError(`Cannot read ${path.relative(REPO_ROOT, file)}: ${(error as Error).message}`);
-  }
 }
 
 function qualify(key: string): string {

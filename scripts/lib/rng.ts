@@ -1,6 +1,6 @@
 /**
  * The one seedable RNG of the tools: mulberry32, tiny and fast; good enough to vary behaviour,
- * never for cryptography. (tests/support/collector.ts and tests/support/fault-injector.ts can use it too.)
+ * never for cryptography. The bench, the load tester, the fault injector and the tests all draw from it.
  */
 export function createRng(seed: number): () => number {
   let state = seed >>> 0;

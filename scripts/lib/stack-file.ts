@@ -1,7 +1,7 @@
 /**
  * The one reader of the project's Pulumi files for tools: the documented defaults in Pulumi.yaml
- * and a stack's `Pulumi.<stack>.yaml`, both as bare `liveinsight:` keys. (scripts/bench/stacks.ts,
- * scripts/lib/program-harness.ts and tests/config.test.ts read the same files and can switch to it.)
+ * and a stack's `Pulumi.<stack>.yaml`, both as bare `liveinsight:` keys, or a stack file's whole
+ * `config:` block as written (the program harness needs `aws:region` too).
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -42,12 +42,23 @@ function ownKeys(config: unknown, pick: (value: unknown) => unknown): Record<str
   return out;
 }
 
+/** Every `liveinsight:` setting Pulumi.yaml declares, as declared (`type`, `default`, `description`). */
+export function projectDeclarations(root = REPO_ROOT): Record<string, unknown> {
+  return ownKeys(readYaml(path.join(root, "Pulumi.yaml")).config, (decl) => decl);
+}
+
 /** The `default:` of every `liveinsight:` setting declared in Pulumi.yaml. */
 export function projectDefaults(root = REPO_ROOT): Record<string, unknown> {
   return ownKeys(readYaml(path.join(root, "Pulumi.yaml")).config, (decl) => (isRecord(decl) ? (decl.default ?? decl.value) : decl));
 }
 
+/** The whole `config:` block of a stack file, keys as written (`aws:region`, `liveinsight:memorySize`). */
+export function stackFileConfig(file: string): Record<string, unknown> {
+  const config = readYaml(file).config;
+  return isRecord(config) ? { ...config } : {};
+}
+
 /** The `liveinsight:` settings of Pulumi.<stack>.yaml (secure values are left out). */
 export function stackSettings(stack: string, root = REPO_ROOT): Record<string, unknown> {
-  return ownKeys(readYaml(path.join(root, `Pulumi.${stack}.yaml`)).config, (value) => (isRecord(value) && "secure" in value ? undefined : value));
+  return ownKeys(stackFileConfig(path.join(root, `Pulumi.${stack}.yaml`)), (value) => (isRecord(value) && "secure" in value ? undefined : value));
 }

@@ -1,6 +1,7 @@
 // Command-line options of `npm run loadtest`, parsed by the shared scripts/lib/cli.ts. Every
 // mistake is a UsageError (exit 2) whose message names the option, the value found and what
 // would be accepted.
+import { functionName as collectorFunctionName } from "../../contracts/names";
 import { numberOption, parseCommandLine, stringOption, urlOption, UsageError, type OptionSpecs } from "../lib/cli";
 
 export { UsageError };
@@ -162,7 +163,7 @@ function parseCloudWatch(raw: Raw, stack: string | null): LoadTestOptions["cloud
   if (!environment) {
     throw new UsageError("--cloudwatch needs --environment <stack name> (the Environment dimension of the LiveInsight metrics), or use --stack.");
   }
-  const functionName = str(raw, "function-name") ?? `LiveInsight-${environment}-collector`;
+  const functionName = str(raw, "function-name") ?? collectorFunctionName(environment, "collector");
   return { functionName, environment, region, waitS };
 }
 

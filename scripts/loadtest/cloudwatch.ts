@@ -7,6 +7,7 @@ import {
   type GetMetricDataOutput,
   type MetricDataResult,
 } from "@aws-sdk/client-cloudwatch";
+import { CUSTOM_NAMESPACE, type CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
 
 export interface CloudWatchTarget {
   functionName: string;
@@ -33,8 +34,8 @@ export function metricSpecs(target: CloudWatchTarget): MetricSpec[] {
   const lambda = (id: string, label: string, metricName: string, stat: string, unit: string, aggregate: WindowAggregate): MetricSpec => ({
     id, label, namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: target.functionName }, stat, unit, aggregate,
   });
-  const custom = (id: string, label: string, metricName: string, stat: string, unit: string, aggregate: WindowAggregate): MetricSpec => ({
-    id, label, namespace: "LiveInsight", metricName, dimensions: { Environment: target.environment }, stat, unit, aggregate,
+  const custom = (id: string, label: string, metricName: CustomMetricName, stat: string, unit: string, aggregate: WindowAggregate): MetricSpec => ({
+    id, label, namespace: CUSTOM_NAMESPACE, metricName, dimensions: { [DIMENSIONS.environment]: target.environment }, stat, unit, aggregate,
   });
   return [
     lambda("invocations", "Lambda Invocations", "Invocations", "Sum", "count", "sum"),

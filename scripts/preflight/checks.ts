@@ -2,7 +2,7 @@
  * The deploy prerequisites `pulumi up` would otherwise discover half-way: each check yields one
  * finding, one sentence, and for a problem the fix. Pure apart from the AWS calls in ./aws.
  */
-import { functionNameFor } from "../../components/collector-api";
+import { functionName } from "../../contracts/names";
 import { accountConcurrency, callerIdentity, functionReservation, PreflightClients } from "./aws";
 import type { PreflightStack } from "./stack";
 
@@ -103,7 +103,7 @@ export async function runPreflight(s: PreflightStack, clients: PreflightClients 
   }
   try {
     // The stack's current reservations matter only when it wants to reserve.
-    const names = s.config.reservedConcurrency > 0 ? FUNCTIONS.map((kind) => functionNameFor(s.config.stack, kind)) : [];
+    const names = s.config.reservedConcurrency > 0 ? FUNCTIONS.map((kind) => functionName(s.config.stack, kind)) : [];
     const [quota, reserved] = await Promise.all([accountConcurrency(clients), Promise.all(names.map((n) => functionReservation(clients, n)))]);
     findings.push(concurrencyFinding(s, { account, limit: quota.limit, unreserved: quota.unreserved, alreadyReserved: reserved.reduce((a, b) => a + b, 0) }));
   } catch (error) {

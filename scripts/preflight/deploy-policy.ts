@@ -9,6 +9,7 @@
  * actions AWS does not scope (sts:GetCallerIdentity, lambda:GetAccountSettings, CloudWatch Logs
  * log delivery for HTTP API access logs) are listed with "*" in their own statements.
  */
+import { ANY_STACK } from "../../contracts/names";
 
 export interface PolicyStatement {
   Sid: string;
@@ -37,9 +38,9 @@ interface TypePermissions {
 }
 
 const ROLES = (roles: string[]) => roles.map((r) => `arn:aws:iam::*:role/${r}-*`);
-const TABLES = () => ["arn:aws:dynamodb:*:*:table/LiveInsight-*"];
-const FUNCTIONS = () => ["arn:aws:lambda:*:*:function:LiveInsight-*"];
-const LOG_GROUPS = () => ["arn:aws:logs:*:*:log-group:/aws/lambda/LiveInsight-*", "arn:aws:logs:*:*:log-group:/aws/vendedlogs/apigateway/LiveInsight-*"];
+const TABLES = () => [`arn:aws:dynamodb:*:*:table/${ANY_STACK.resource}`];
+const FUNCTIONS = () => [`arn:aws:lambda:*:*:function:${ANY_STACK.resource}`];
+const LOG_GROUPS = () => [`arn:aws:logs:*:*:log-group:${ANY_STACK.lambdaLogGroups}`, `arn:aws:logs:*:*:log-group:${ANY_STACK.accessLogGroups}`];
 const APIS = () => ["arn:aws:apigateway:*::/apis", "arn:aws:apigateway:*::/apis/*", "arn:aws:apigateway:*::/tags/*"];
 const APIGATEWAY = ["apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:PUT", "apigateway:DELETE", "apigateway:TagResource", "apigateway:UntagResource"];
 
@@ -93,20 +94,20 @@ export const PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
   "aws:sns/topic:Topic": {
     sid: "AlarmTopic",
     actions: ["sns:CreateTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:ListTagsForResource", "sns:TagResource", "sns:UntagResource"],
-    resources: () => ["arn:aws:sns:*:*:LiveInsight-*-alarms"],
+    resources: () => [`arn:aws:sns:*:*:${ANY_STACK.alarmTopics}`],
   },
   "aws:sns/topicSubscription:TopicSubscription": {
     sid: "AlarmSubscription",
     actions: ["sns:Subscribe", "sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes"],
-    resources: () => ["arn:aws:sns:*:*:LiveInsight-*-alarms", "arn:aws:sns:*:*:LiveInsight-*-alarms:*"],
+    resources: () => [`arn:aws:sns:*:*:${ANY_STACK.alarmTopics}`, `arn:aws:sns:*:*:${ANY_STACK.alarmTopics}:*`],
   },
   "aws:cloudwatch/metricAlarm:MetricAlarm": {
     sid: "Alarms",
     actions: ["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:TagResource", "cloudwatch:UntagResource"],
-    resources: () => ["arn:aws:cloudwatch:*:*:alarm:LiveInsight-*"],
+    resources: () => [`arn:aws:cloudwatch:*:*:alarm:${ANY_STACK.resource}`],
   },
   "aws:cloudwatch/dashboard:Dashboard": {
-    sid: "Dashboard", actions: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"], resources: () => ["arn:aws:cloudwatch::*:dashboard/LiveInsight-*"],
+    sid: "Dashboard", actions: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"], resources: () => [`arn:aws:cloudwatch::*:dashboard/${ANY_STACK.resource}`],
   },
 };
 

@@ -5,39 +5,32 @@
 import { expect } from "chai";
 import { eventually, harness, OpenPage } from "./harness";
 import "./hooks";
+import { perTestPages } from "./support/per-test";
 
 describe("tracker delivery in Chromium", function () {
   this.timeout(60_000);
-  let since = 0;
+  const pages = perTestPages();
   let open: OpenPage | undefined;
-  const received = () => harness.seen.slice(since).filter((s) => s.method === "POST").flatMap((s) => (s.status === 200 ? s.events ?? [] : []));
+  const received = () => pages.seen().filter((s) => s.method === "POST").flatMap((s) => (s.status === 200 ? s.events ?? [] : []));
   const ofType = (type: string) => received().filter((e) => e.event_type === type);
 
-  beforeEach(() => {
-    since = harness.seen.length;
-    open = undefined;
-  });
-  afterEach(async () => {
-    if (open) expect(open.problems, "console output or errors from the page").to.deep.equal([]);
-    await open?.context.close();
-  });
 
   it("sends a page view on load without any call, within 5 s, with ids and no preflight", async () => {
-    open = await harness.open({ path: "/load" });
+    open = await pages.open({ path: "/load" });
     const [view] = await eventually(() => ofType("page_view").length > 0 && ofType("page_view"), 5000, "the load page view");
     expect(view.page_url).to.equal(open.url);
     expect(view.event_id).to.match(/^e_[0-9a-f]{16}$/);
     expect(view.user_id).to.match(/^u_[0-9a-f]{16}$/);
     expect(view.session_id).to.match(/^s_\d{13}_[0-9a-f]{16}$/);
     expect(view.timestamp).to.be.a("number");
-    const posts = harness.seen.slice(since).filter((s) => s.path === "/events");
+    const posts = pages.seen().filter((s) => s.path === "/events");
     expect(posts.map((s) => [s.method, s.contentType, s.origin])).to.deep.equal([["POST", "text/plain", harness.pageOrigin]]);
     const stored = await harness.stored();
     expect(stored.filter((i) => i.event_id === view.event_id)).to.have.length(1);
   });
 
   it("sends to the origin the script came from when data-api is left out", async () => {
-    open = await harness.open({ path: "/no-data-api", attributes: { "data-api": "" } });
+    open = await pages.open({ path: "/no-data-api", attributes: { "data-api": "" } });
     expect(await open.page.evaluate(() => document.querySelector("script")!.hasAttribute("data-api"))).to.equal(false);
     await open.page.evaluate(() => window.liveinsight.flush());
     const [view] = await eventually(() => ofType("page_view").length > 0 && ofType("page_view"), 5000, "the page view");
@@ -45,7 +38,7 @@ describe("tracker delivery in Chromium", function () {
   });
 
   it("sends a page view on pushState and on back, in the same session", async () => {
-    open = await harness.open({ path: "/spa" });
+    open = await pages.open({ path: "/spa" });
     await open.page.evaluate(() => history.pushState({}, "", "/spa/step-2"));
     await open.page.evaluate(() => history.back());
     await eventually(() => open!.page.url() === open!.url, 5000, "back navigation");
@@ -56,7 +49,7 @@ describe("tracker delivery in Chromium", function () {
   });
 
   it("stores custom events with their properties, and drops a bad call alone without throwing", async () => {
-    open = await harness.open({ path: "/custom", attributes: { "data-auto": "false" } });
+    open = await pages.open({ path: "/custom", attributes: { "data-auto": "false" } });
     const thrown = await open.page.evaluate(async () => {
       try {
         window.liveinsight.track("add_to_cart", { sku: "A-1", qty: 2, gift: true });
@@ -78,16 +71,16 @@ describe("tracker delivery in Chromium", function () {
   });
 
   it("delivers events tracked just before leaving the page by beacon, without a flush", async () => {
-    open = await harness.open({ path: "/leave", attributes: { "data-auto": "false" } });
+    open = await pages.open({ path: "/leave", attributes: { "data-auto": "false" } });
     await open.page.evaluate(() => window.liveinsight.track("outbound_click", { to: "other" }));
     await open.page.goto(`${harness.pageOrigin}/elsewhere?attrs=${encodeURIComponent('{"data-auto":"false"}')}`);
     const [event] = await eventually(() => ofType("outbound_click").length > 0 && ofType("outbound_click"), 5000, "the beacon");
     expect(event.properties).to.deep.equal({ to: "other" });
-    expect(harness.seen.slice(since).filter((s) => s.status === 200 && s.events?.some((e) => e.event_type === "outbound_click")).map((s) => s.contentType)).to.deep.equal(["text/plain;charset=UTF-8"]);
+    expect(pages.seen().filter((s) => s.status === 200 && s.events?.some((e) => e.event_type === "outbound_click")).map((s) => s.contentType)).to.deep.equal(["text/plain;charset=UTF-8"]);
   });
 
   it("queues events while offline and delivers them exactly once after a reload", async () => {
-    open = await harness.open({ path: "/offline", attributes: { "data-auto": "false" } });
+    open = await pages.open({ path: "/offline", attributes: { "data-auto": "false" } });
     await open.context.setOffline(true);
     await open.page.evaluate(async () => {
       for (let i = 0; i < 3; i++) window.liveinsight.track("offline_event", { n: i });
@@ -112,7 +105,7 @@ describe("tracker delivery in Chromium", function () {
   });
 
   it("retries a 503 and drops a 400 for good, even across a reload", async () => {
-    open = await harness.open({ path: "/refused", attributes: { "data-auto": "false" } });
+    open = await pages.open({ path: "/refused", attributes: { "data-auto": "false" } });
     harness.failNext(503);
     await open.page.evaluate(() => (window.liveinsight.track("retried_event"), window.liveinsight.flush()));
     await eventually(() => ofType("retried_event").length === 1, 8000, "the retried event");
@@ -122,11 +115,11 @@ describe("tracker delivery in Chromium", function () {
     await open.page.reload();
     await open.page.evaluate(() => (window.liveinsight.track("after_reload"), window.liveinsight.flush()));
     await new Promise((r) => setTimeout(r, 1500)); // longer than the first retry backoff
-    const attempts = harness.seen.slice(since).filter((s) => s.events?.some((e) => e.event_type === "refused_event"));
+    const attempts = pages.seen().filter((s) => s.events?.some((e) => e.event_type === "refused_event"));
     expect(attempts.map((s) => s.status)).to.deep.equal([400]);
     expect(ofType("refused_event")).to.deep.equal([]);
     expect(ofType("after_reload")).to.have.length(1);
-    const retried = harness.seen.slice(since).filter((s) => s.events?.some((e) => e.event_type === "retried_event"));
+    const retried = pages.seen().filter((s) => s.events?.some((e) => e.event_type === "retried_event"));
     expect(retried.map((s) => s.status)).to.deep.equal([503, 200]);
     expect(new Set(retried.map((s) => s.events![0].event_id)).size).to.equal(1);
     // Chromium reports a failed fetch's status on the console itself; the tracker logged nothing.
@@ -144,7 +137,7 @@ describe("tracker delivery in Chromium", function () {
     expect(seed.status).to.equal(200);
     // The browser believes the session is live (its own clock says so); the server knows it idled 40 minutes.
     const initScript = `if (location.protocol === "http:" && !localStorage.getItem("li_sid")) localStorage.setItem("li_sid", "${idle} " + Date.now());`;
-    open = await harness.open({ path: "/adopt", attributes: { "data-auto": "false" }, initScript });
+    open = await pages.open({ path: "/adopt", attributes: { "data-auto": "false" }, initScript });
     await open.page.evaluate(() => (window.liveinsight.track("first"), window.liveinsight.flush()));
     await open.page.evaluate(() => (window.liveinsight.track("second"), window.liveinsight.flush()));
     const [first] = ofType("first");
@@ -157,14 +150,14 @@ describe("tracker delivery in Chromium", function () {
 
   it("keeps working in memory when the page may not use localStorage", async () => {
     const initScript = 'Object.defineProperty(window, "localStorage", { get() { throw new DOMException("blocked", "SecurityError"); } });';
-    open = await harness.open({ path: "/no-storage", initScript });
+    open = await pages.open({ path: "/no-storage", initScript });
     await open.page.evaluate(() => (window.liveinsight.track("stored_nowhere"), window.liveinsight.flush()));
     const types = received().map((e) => e.event_type);
     expect(types).to.include.members(["page_view", "stored_nowhere"]);
   });
 
   it('keeps nothing in browser storage with data-storage="none" and makes new ids per load', async () => {
-    open = await harness.open({ path: "/memory", attributes: { "data-storage": "none" } });
+    open = await pages.open({ path: "/memory", attributes: { "data-storage": "none" } });
     await open.page.evaluate(() => window.liveinsight.flush());
     await open.page.reload();
     await open.page.evaluate(() => window.liveinsight.flush());

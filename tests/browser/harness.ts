@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { BrowserContext, chromium, Page } from "playwright-core";
-import type { TableNames } from "../../functions/shared/schema";
+import type { TableNames } from "../../contracts/tables";
 import { createLocalApi, LambdaHandler } from "../../local/server";
 import { startDynamo, TestDynamo } from "../support/dynalite";
 

@@ -5,24 +5,17 @@
 import { expect } from "chai";
 import { eventually, harness, OpenPage } from "./harness";
 import "./hooks";
+import { perTestPages } from "./support/per-test";
 
 const QUIET_MS = 2600; // longer than the tracker's 2 s batch window
 
 describe("tracker privacy and CORS in Chromium", function () {
   this.timeout(60_000);
-  let since = 0;
+  const pages = perTestPages();
   let open: OpenPage | undefined;
-  const posts = () => harness.seen.slice(since).filter((s) => s.method === "POST");
+  const posts = () => pages.seen().filter((s) => s.method === "POST");
   const quiet = () => new Promise((r) => setTimeout(r, QUIET_MS));
 
-  beforeEach(() => {
-    since = harness.seen.length;
-    open = undefined;
-  });
-  afterEach(async () => {
-    if (open) expect(open.problems, "console output or errors from the page").to.deep.equal([]);
-    await open?.context.close();
-  });
 
   const trackAndFlush = (o: OpenPage) => o.page.evaluate(() => (window.liveinsight.track("probe", { k: "v" }), window.liveinsight.flush()));
 
@@ -31,7 +24,7 @@ describe("tracker privacy and CORS in Chromium", function () {
     ["Global Privacy Control", { globalPrivacyControl: true }],
   ] as const) {
     it(`sends nothing under ${name}, yet defines window.liveinsight`, async () => {
-      open = await harness.open({ path: "/private", ...options });
+      open = await pages.open({ path: "/private", ...options });
       expect(await open.page.evaluate(() => [navigator.doNotTrack, (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl ?? false])).to.deep.equal(
         name === "Do Not Track" ? ["1", false] : [null, true],
       );
@@ -42,13 +35,13 @@ describe("tracker privacy and CORS in Chromium", function () {
   }
 
   it('sends under Do Not Track when the site sets data-respect-dnt="false"', async () => {
-    open = await harness.open({ path: "/dnt-ignored", doNotTrack: true, attributes: { "data-respect-dnt": "false" } });
+    open = await pages.open({ path: "/dnt-ignored", doNotTrack: true, attributes: { "data-respect-dnt": "false" } });
     await trackAndFlush(open);
     await eventually(() => posts().some((s) => s.events?.some((e) => e.event_type === "probe")), 5000, "the probe event");
   });
 
   it("keeps an opt-out across reloads and sends nothing tracked meanwhile, until optIn", async () => {
-    open = await harness.open({ path: "/opt-out", attributes: { "data-auto": "false" } });
+    open = await pages.open({ path: "/opt-out", attributes: { "data-auto": "false" } });
     await open.page.evaluate(() => window.liveinsight.optOut());
     await trackAndFlush(open);
     await open.page.reload();
@@ -62,7 +55,7 @@ describe("tracker privacy and CORS in Chromium", function () {
   });
 
   it('sends no automatic page view with data-auto="false", but pageview() still works', async () => {
-    open = await harness.open({ path: "/manual", attributes: { "data-auto": "false" } });
+    open = await pages.open({ path: "/manual", attributes: { "data-auto": "false" } });
     await quiet();
     await open.page.evaluate(() => history.pushState({}, "", "/manual/2"));
     await quiet();
@@ -72,14 +65,14 @@ describe("tracker privacy and CORS in Chromium", function () {
   });
 
   it("lets an allowed origin POST JSON cross-origin: the API answers the preflight, the function the POST", async () => {
-    open = await harness.open({ path: "/json", attributes: { "data-auto": "false" } });
+    open = await pages.open({ path: "/json", attributes: { "data-auto": "false" } });
     const answer = await open.page.evaluate(async (api) => {
       const res = await fetch(`${api}/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ event_type: "json_signup", event_id: "json-1", timestamp: Date.now() }) });
       return { status: res.status, body: await res.json() };
     }, harness.apiBase);
     expect(answer.status).to.equal(200);
     expect(answer.body).to.deep.include({ message: "Event processed successfully", event_id: "json-1" });
-    const seen = harness.seen.slice(since).filter((s) => s.path === "/events");
+    const seen = pages.seen().filter((s) => s.path === "/events");
     expect(seen.map((s) => [s.method, s.origin, s.status])).to.deep.equal([
       ["OPTIONS", harness.pageOrigin, undefined],
       ["POST", harness.pageOrigin, 200],
@@ -88,7 +81,7 @@ describe("tracker privacy and CORS in Chromium", function () {
   });
 
   it("refuses a JSON POST from an origin CORS does not allow: preflight only, nothing stored", async () => {
-    open = await harness.open({ path: "/refused-origin", refusedOrigin: true, attributes: { "data-auto": "false" } });
+    open = await pages.open({ path: "/refused-origin", refusedOrigin: true, attributes: { "data-auto": "false" } });
     const outcome = await open.page.evaluate(async (api) => {
       try {
         await fetch(`${api}/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ event_type: "refused_json", event_id: "refused-1" }) });
@@ -98,7 +91,7 @@ describe("tracker privacy and CORS in Chromium", function () {
       }
     }, harness.apiBase);
     expect(outcome).to.equal("TypeError");
-    const seen = harness.seen.slice(since).filter((s) => s.path === "/events");
+    const seen = pages.seen().filter((s) => s.path === "/events");
     expect(seen.map((s) => [s.method, s.origin])).to.deep.equal([["OPTIONS", harness.refusedOrigin]]);
     expect((await harness.stored()).filter((i) => i.event_id === "refused-1")).to.deep.equal([]);
     expect(open.problems.every((p) => p.includes("CORS policy") || p.includes("net::ERR_FAILED"))).to.equal(true);
@@ -106,13 +99,13 @@ describe("tracker privacy and CORS in Chromium", function () {
   });
 
   it("sets and sends no cookie on either origin", async () => {
-    open = await harness.open({ path: "/cookies" });
+    open = await pages.open({ path: "/cookies" });
     await open.page.evaluate(() => (window.liveinsight.track("cookie_probe"), window.liveinsight.flush()));
     expect(await open.context.cookies()).to.deep.equal([]);
     expect(await open.page.evaluate(() => document.cookie)).to.equal("");
     const script = await fetch(`${harness.apiBase}/tracker.js`);
     expect(script.headers.get("set-cookie")).to.equal(null);
-    expect(harness.seen.slice(since).filter((s) => s.cookie !== undefined)).to.deep.equal([]);
+    expect(pages.seen().filter((s) => s.cookie !== undefined)).to.deep.equal([]);
     expect(posts().some((s) => s.status === 200)).to.equal(true);
   });
 });

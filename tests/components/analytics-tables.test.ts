@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { tableArgs } from "../../components/analytics-tables";
-import { EVENTS_TABLE, SESSIONS_TABLE } from "../../functions/shared/schema";
+import { EVENTS_TABLE, SESSIONS_TABLE } from "../../contracts/tables";
 import { ofType, RecordedResource, runProgram } from "../../scripts/lib/program-harness";
 
 const TABLE = "aws:dynamodb/table:Table";

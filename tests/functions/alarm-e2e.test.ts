@@ -8,11 +8,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { expect } from "chai";
 import { AlarmSpec, AlarmThresholds, buildAlarmSpecs, METRIC_FILTERS, MonitoredResources } from "../../components/metrics";
-import { readEnv } from "../../functions/shared/env";
 import { collectorHandler, realtimeHandler } from "../../functions/shared/handlers";
-import type { TableNames } from "../../functions/shared/schema";
 import { apiEvent, lambdaContext } from "../support/captured-logs";
-import { startDynamo, TestDynamo } from "../support/dynalite";
+import { functionEnvOn, useDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";
 import { evaluateMetricFilter } from "../support/filter-pattern";
 import { alarmState, evaluateMetricMath } from "../support/metric-math";
@@ -63,20 +61,11 @@ const specNamed = (name: string) => {
 };
 
 describe("storage outage → request lines → metric filters → 5xx-rate alarm (end to end)", () => {
-  let dynamo: TestDynamo;
-  let tables: TableNames;
-  before(async () => {
-    dynamo = await startDynamo();
-    tables = await dynamo.freshTables();
-  });
-  after(async () => dynamo.close());
+  const suite = useDynamo();
 
   function handlers(failing: boolean, lines: string[]): { collector: Handler; realtime: Handler } {
-    const env = readEnv({
-      EVENTS_TABLE: tables.events, SESSIONS_TABLE: tables.sessions, ACTIVE_SESSIONS_TABLE: tables.activeSessions,
-      ENVIRONMENT: STACK, AWS_MAX_ATTEMPTS: "2", DYNAMODB_ENDPOINT: dynamo.endpoint,
-    }, ["events", "sessions", "activeSessions"]);
-    const client = dynamo.client({ maxAttempts: 2 });
+    const env = functionEnvOn(suite, { ENVIRONMENT: STACK, AWS_MAX_ATTEMPTS: "2" });
+    const client = suite.dynamo.client({ maxAttempts: 2 });
     if (failing) injectFaults(client, { serverErrorRate: 1 });
     const sink = (line: string) => lines.push(line);
     return { collector: collectorHandler(env, client, sink) as Handler, realtime: realtimeHandler(env, client, sink) as Handler };

@@ -3,10 +3,9 @@ import { clientIpPrefix, normaliseIp, resolveClientIp } from "../../functions/co
 import { ConfigError, readEnv } from "../../functions/shared/env";
 import { collectorHandler } from "../../functions/shared/handlers";
 import { toHttpRequest } from "../../functions/shared/lambda";
-import type { TableNames } from "../../functions/shared/schema";
 import { apiEvent, lambdaContext } from "../support/captured-logs";
 import { scanAll } from "../support/collector";
-import { startDynamo, TestDynamo } from "../support/dynalite";
+import { functionEnvOn, useDynamo } from "../support/dynalite";
 
 const SOURCE = "198.51.100.23";
 
@@ -74,19 +73,11 @@ describe("client IP (SPEC §4)", () => {
   });
 
   describe("through the real collector handler into dynalite", () => {
-    let dynamo: TestDynamo;
-    let tables: TableNames;
-    before(async () => {
-      dynamo = await startDynamo();
-      tables = await dynamo.freshTables();
-    });
-    after(async () => dynamo.close());
+    const suite = useDynamo();
 
     async function post(hops: number, xff: string | undefined, id: string) {
-      const env = readEnv({
-        EVENTS_TABLE: tables.events, SESSIONS_TABLE: tables.sessions, ACTIVE_SESSIONS_TABLE: tables.activeSessions,
-        ENVIRONMENT: "dev", DYNAMODB_ENDPOINT: dynamo.endpoint, TRUSTED_PROXY_HOPS: String(hops),
-      }, ["events", "sessions", "activeSessions"]);
+      const { dynamo, tables } = suite;
+      const env = functionEnvOn(suite, { ENVIRONMENT: "dev", TRUSTED_PROXY_HOPS: String(hops) });
       const handler = collectorHandler(env, dynamo.client(), () => undefined);
       const event = apiEvent("POST", JSON.stringify({ event_type: "page_view", session_id: id, event_id: id }), xff === undefined ? {} : { "x-forwarded-for": xff });
       if (xff === undefined) delete event.headers["x-forwarded-for"]; // apiEvent sends one by default

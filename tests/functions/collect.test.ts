@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { successorSessionId } from "../../functions/core/ids";
-import type { TableNames } from "../../functions/shared/schema";
+import type { TableNames } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
 import { collect, fixedClock, getSession, postEvents, scanAll, sessionEvents, testDeps } from "../support/collector";
 import { startDynamo, TestDynamo } from "../support/dynalite";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { TableNames } from "../../functions/shared/schema";
+import type { TableNames } from "../../contracts/tables";
 import { collect, getSession, scanAll, testDeps } from "../support/collector";
 import { startDynamo, TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";

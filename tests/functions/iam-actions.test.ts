@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { collectorPolicy } from "../../components/iam";
-import type { TableNames } from "../../functions/shared/schema";
+import type { TableNames } from "../../contracts/tables";
 import { collect, testDeps } from "../support/collector";
 import { startDynamo, TestDynamo } from "../support/dynalite";
 

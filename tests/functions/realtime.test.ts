@@ -5,7 +5,7 @@ import { chunk } from "../../functions/core/store";
 import { readEnv } from "../../functions/shared/env";
 import { realtimeHandler } from "../../functions/shared/handlers";
 import { apiEvent, lambdaContext } from "../support/captured-logs";
-import type { TableNames } from "../../functions/shared/schema";
+import type { TableNames } from "../../contracts/tables";
 import { startDynamo, TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";
 

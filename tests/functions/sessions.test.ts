@@ -5,7 +5,7 @@
 import { UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { successorSessionId } from "../../functions/core/ids";
-import type { TableNames } from "../../functions/shared/schema";
+import type { TableNames } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
 import { collect, fixedClock, getSession, postEvents, scanAll, storedEvents, testDeps } from "../support/collector";
 import { startDynamo, TestDynamo } from "../support/dynalite";

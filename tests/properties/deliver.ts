@@ -1,5 +1,5 @@
 /** Delivers generated traffic to handleCollect on dynalite, the way browsers and their retries do. */
-import type { TableNames } from "../../functions/shared/schema";
+import type { TableNames } from "../../contracts/tables";
 import { collect, testDeps } from "../support/collector";
 import type { TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";

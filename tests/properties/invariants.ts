@@ -4,7 +4,7 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { successorSessionId } from "../../functions/core/ids";
-import { SESSION_IDLE_TIMEOUT_MS, TableNames } from "../../functions/shared/schema";
+import { SESSION_IDLE_TIMEOUT_MS, TableNames } from "../../contracts/tables";
 import { scanAll, storedEvents } from "../support/collector";
 import type { Traffic } from "./visits";
 

@@ -3,6 +3,7 @@
  * the local runner (which creates the same tables on dynalite) and the functions' key names.
  * No SDK or Pulumi imports here, so every consumer can load it cheaply.
  */
+import { TableLogicalName, tableName as physicalTableName } from "./names";
 
 export type AttributeType = "S" | "N";
 
@@ -21,7 +22,7 @@ export interface IndexSchema {
 
 export interface TableSchema {
   /** Logical name: the table is called `LiveInsight-<stack>-<logicalName>`. */
-  readonly logicalName: "Events" | "Sessions" | "ActiveSessions";
+  readonly logicalName: TableLogicalName;
   readonly hashKey: KeyAttribute;
   readonly rangeKey?: KeyAttribute;
   readonly globalIndexes: readonly IndexSchema[];
@@ -77,7 +78,7 @@ export interface TableNames {
 
 /** `LiveInsight-<stack>-<logicalName>`, the physical name of a table in a stack. */
 export function tableName(stack: string, schema: TableSchema): string {
-  return `LiveInsight-${stack}-${schema.logicalName}`;
+  return physicalTableName(stack, schema.logicalName);
 }
 
 export function tableNamesFor(stack: string): TableNames {
@@ -102,3 +103,8 @@ export const TABLE_ENV = {
   sessions: "SESSIONS_TABLE",
   activeSessions: "ACTIVE_SESSIONS_TABLE",
 } as const;
+
+/** The table part of a function's environment. */
+export function tableEnv(tables: TableNames): Record<(typeof TABLE_ENV)[keyof TableNames], string> {
+  return { [TABLE_ENV.events]: tables.events, [TABLE_ENV.sessions]: tables.sessions, [TABLE_ENV.activeSessions]: tables.activeSessions };
+}

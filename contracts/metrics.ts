@@ -1,0 +1,21 @@
+/**
+ * The custom metrics the stack publishes from its log lines (SPEC §5): namespace, metric names and
+ * dimension names. The metric filters publish them, the alarms and dashboard read them, and the
+ * load tester queries them, all through these constants.
+ */
+
+/** Namespace of the custom metrics the metric filters publish. */
+export const CUSTOM_NAMESPACE = "LiveInsight";
+
+export const CUSTOM_METRIC_NAMES = [
+  "EventsProcessed", "EventsRejected", "SessionsCreated", "ProcessingTime", "ProcessingErrors",
+  "Requests", "ServerErrors", "ThrottledRequests",
+] as const;
+export type CustomMetricName = (typeof CUSTOM_METRIC_NAMES)[number];
+
+/** Dimension names of the custom metrics: the stack, the function (its `service`), the HTTP API. */
+export const DIMENSIONS = {
+  environment: "Environment",
+  function: "Function",
+  apiId: "ApiId",
+} as const;

@@ -1,0 +1,36 @@
+/**
+ * The SPEC §5 request line: one JSON object per request, written by both functions
+ * (functions/shared/logger.ts), parsed by the metric filters (components/metrics/filters.ts) and
+ * recognised by local mode (local/request-log.ts). Every consumer names fields through this type,
+ * so renaming a field breaks compilation rather than an alarm.
+ */
+import type { FunctionKind } from "./names";
+
+export interface RequestLogLine {
+  timestamp: string;
+  level: "INFO" | "WARN" | "ERROR";
+  message: string;
+  /** Which function wrote the line: the `Function` dimension of its Requests / ServerErrors metrics. */
+  service: FunctionKind;
+  environment: string;
+  request_id: string;
+  cold_start: boolean;
+  events: number;
+  rejected: number;
+  sessions: number;
+  sessions_created: number;
+  processing_time_ms: number;
+  status: number;
+  error_name?: string;
+  error_message?: string;
+}
+
+export type RequestLineField = keyof RequestLogLine;
+
+/** `message` of every request line; nothing else a function writes carries it. */
+export const REQUEST_COMPLETED = "request completed";
+
+/** A metric-filter selector (`$.field`) for a request-line field. */
+export function selector(field: RequestLineField): string {
+  return `$.${field}`;
+}

@@ -1,0 +1,45 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import dynalite from "dynalite";
+import type { AddressInfo } from "node:net";
+import { tableNamesFor, TableNames } from "../../contracts/tables";
+import { ensureTables } from "../../local/tables";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+export interface InMemoryDynamo {
+  endpoint: string;
+  client(config?: Partial<DynamoDBClientConfig>): DynamoDBClient;
+  /** Creates a fresh set of the three tables under a unique stack name. */
+  freshTables(): Promise<TableNames>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** An in-memory dynalite server on a free loopback port: the real DynamoDB API, no network. */
+export async function startDynamo(): Promise<InMemoryDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const clients: DynamoDBClient[] = [];
+  const client = (config: Partial<DynamoDBClientConfig> = {}) => {
+    const c = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, ...config });
+    clients.push(c);
+    return c;
+  };
+  const admin = client();
+  return {
+    endpoint,
+    client,
+    async freshTables() {
+      const stack = `t${process.pid}x${++counter}`;
+      await ensureTables(admin, stack, () => undefined);
+      return tableNamesFor(stack);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of clients) c.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
