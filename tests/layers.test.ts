@@ -90,7 +90,7 @@ describe("import layers", () => {
     expect(violations("components/iam.ts", ["config", "scripts/lib/cli", "local/tables"])).to.have.length(3);
     expect(violations("components/observability.ts", ["config"])).to.have.length(1);
     expect(violations("tests/layers.test.ts", ["scripts/lib/cli", "tests/support/collector", "config"])).to.deep.equal([]);
-    expect(violations("components/collector-api.ts", ["config"])).to.deep.equal([]);
+    expect(violations("components/collector-api.ts", ["config"])).to.have.length(1);
   });
 
   it("holds for every .ts file in the repo", () => {
