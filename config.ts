@@ -12,8 +12,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod/v4";
-import { API_DEFAULTS, Architecture, ARCHITECTURES, FUNCTION_DEFAULTS, SDK_RETRY_MODES, SdkRetryMode, TABLE_DEFAULTS } from "./components/defaults";
-import { AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, thresholdProblems } from "./components/metrics/thresholds";
+import {
+  API_DEFAULTS,
+  ARCHITECTURES,
+  type Architecture,
+  FUNCTION_DEFAULTS,
+  SDK_RETRY_MODES,
+  type SdkRetryMode,
+  TABLE_DEFAULTS,
+} from "./components/defaults";
+import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, thresholdProblems } from "./components/metrics/thresholds";
 
 export const CONFIG_NAMESPACE = "liveinsight";
 
@@ -26,7 +34,8 @@ export const LOG_RETENTION_DAYS: readonly number[] = [
 ];
 
 // A key id is a UUID, or `mrk-` + 32 hex digits for a multi-Region key (KMS Developer Guide, "Key identifiers").
-const KMS_KEY_ARN = /^arn:aws(-cn|-us-gov)?:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+const KMS_KEY_ARN =
+  /^arn:aws(-cn|-us-gov)?:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 // API Gateway accepts "*" or scheme://host[:port] (a "*." subdomain wildcard is allowed).
 const CORS_ORIGIN = /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -72,7 +81,13 @@ function optionalText(pattern: RegExp, rule: string) {
 
 const ORIGIN_RULE = 'must list "*" or origins like "https://www.example.com" (scheme and host, no path)';
 const corsOrigins = z
-  .preprocess(fromJsonText, z.array(z.string({ error: ORIGIN_RULE }).refine((o) => o === "*" || CORS_ORIGIN.test(o), { error: ORIGIN_RULE }), { error: "must be a list of origins" }))
+  .preprocess(
+    fromJsonText,
+    z.array(
+      z.string({ error: ORIGIN_RULE }).refine((o) => o === "*" || CORS_ORIGIN.test(o), { error: ORIGIN_RULE }),
+      { error: "must be a list of origins" },
+    ),
+  )
   .transform((list): readonly string[] => Object.freeze([...list]));
 
 const logRetentionDays = wholeNumber(0).refine((days) => LOG_RETENTION_DAYS.includes(days), {
@@ -90,9 +105,18 @@ type ThresholdSchema = z.ZodOptional<ReturnType<typeof numberSetting>>;
 const alarmThresholds = z
   .preprocess(
     fromJsonText,
-    z.strictObject(Object.fromEntries(THRESHOLD_NAMES.map((name) => [name, numberSetting(0).optional()])) as Record<keyof AlarmThresholds, ThresholdSchema>, {
-      error: (issue) => (issue.code === "unrecognized_keys" ? `has no threshold "${issue.keys[0]}" (known: ${THRESHOLD_NAMES.join(", ")})` : "must be an object"),
-    }),
+    z.strictObject(
+      Object.fromEntries(THRESHOLD_NAMES.map((name) => [name, numberSetting(0).optional()])) as Record<
+        keyof AlarmThresholds,
+        ThresholdSchema
+      >,
+      {
+        error: (issue) =>
+          issue.code === "unrecognized_keys"
+            ? `has no threshold "${issue.keys[0]}" (known: ${THRESHOLD_NAMES.join(", ")})`
+            : "must be an object",
+      },
+    ),
   )
   .transform((given): AlarmThresholds => ({ ...DEFAULT_ALARM_THRESHOLDS, ...given }))
   .superRefine((thresholds, ctx) => {
@@ -136,7 +160,10 @@ const SETTINGS = z.strictObject({
    * Customer-managed KMS key ARN for the tables; absent = DynamoDB's free AWS-owned key. An ARN
    * only: DynamoDB stores a table's key as its ARN, so an alias or bare id would show a diff on every preview.
    */
-  tableKmsKeyArn: optionalText(KMS_KEY_ARN, "must be a KMS key ARN like arn:aws:kms:us-east-1:123456789012:key/<key id> (or empty for the AWS-owned key)"),
+  tableKmsKeyArn: optionalText(
+    KMS_KEY_ARN,
+    "must be a KMS key ARN like arn:aws:kms:us-east-1:123456789012:key/<key id> (or empty for the AWS-owned key)",
+  ),
   alarmThresholds: alarmThresholds.default(DEFAULT_ALARM_THRESHOLDS),
 });
 
@@ -183,7 +210,9 @@ function configError(issues: readonly z.core.$ZodIssue[], source: string): Confi
   const unknown = issues.find((i) => i.code === "unrecognized_keys" && i.path.length === 0);
   if (unknown?.code === "unrecognized_keys") {
     const known = Object.keys(SETTINGS.shape).join(", ");
-    return new ConfigError(`${CONFIG_NAMESPACE}:${unknown.keys[0]} is not a LiveInsight setting (known: ${known}); check its spelling in ${source}`);
+    return new ConfigError(
+      `${CONFIG_NAMESPACE}:${unknown.keys[0]} is not a LiveInsight setting (known: ${known}); check its spelling in ${source}`,
+    );
   }
   const issue = issues[0]!;
   if (issue.code === "custom" && issue.params?.sentence) return new ConfigError(`${CONFIG_NAMESPACE}:${issue.message} in ${source}`);

@@ -6,7 +6,11 @@ import { loadConfig } from "./config";
 
 const config = loadConfig();
 
-const tables = new AnalyticsTables("tables", { stack: config.stack, protectData: config.protectData, tableKmsKeyArn: config.tableKmsKeyArn });
+const tables = new AnalyticsTables("tables", {
+  stack: config.stack,
+  protectData: config.protectData,
+  tableKmsKeyArn: config.tableKmsKeyArn,
+});
 
 const api = new CollectorApi("api", {
   stack: config.stack,
@@ -37,7 +41,11 @@ const api = new CollectorApi("api", {
 const observability = new Observability("observability", {
   stack: config.stack,
   functions: {
-    collector: { name: api.collectorFunctionName, logGroupName: api.collectorLogGroupName, reservedConcurrency: config.reservedConcurrency },
+    collector: {
+      name: api.collectorFunctionName,
+      logGroupName: api.collectorLogGroupName,
+      reservedConcurrency: config.reservedConcurrency,
+    },
     realtime: { name: api.realtimeFunctionName, logGroupName: api.realtimeLogGroupName },
   },
   api: { id: api.apiId, stageName: api.stageName, accessLogGroupName: api.accessLogGroupName },

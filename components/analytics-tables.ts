@@ -4,7 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { KeyAttribute, TABLE_SCHEMAS, TableSchema, keyAttributes, tableName } from "../contracts/tables";
+import { type KeyAttribute, keyAttributes, TABLE_SCHEMAS, type TableSchema, tableName } from "../contracts/tables";
 import { TABLE_DEFAULTS } from "./defaults";
 
 export interface AnalyticsTablesArgs {

@@ -4,8 +4,9 @@
  * the same sources always give the same bytes (no timestamps, no source maps, no absolute paths),
  * so an unchanged function never shows up as a code change in `pulumi preview`.
  */
-import { buildSync, type BuildOptions } from "esbuild";
-import * as path from "path";
+
+import * as path from "node:path";
+import { type BuildOptions, buildSync } from "esbuild";
 
 /** Repository root: entry points are resolved against it and paths in the output are relative to it. */
 export const REPO_ROOT = path.resolve(__dirname, "..");

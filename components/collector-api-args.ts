@@ -3,7 +3,7 @@
  * documented with its default, and the one place those defaults are applied.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { API_DEFAULTS, Architecture, FUNCTION_DEFAULTS, SdkRetryMode } from "./defaults";
+import { API_DEFAULTS, type Architecture, FUNCTION_DEFAULTS, type SdkRetryMode } from "./defaults";
 
 /** A table the functions use: its name reaches their environment, its ARN identifies it. */
 export interface TableRef {

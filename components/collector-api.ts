@@ -5,12 +5,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { corsConfiguration, EDGE_PATHS, edgeRoutes, RouteTarget } from "../contracts/edge";
-import { accessLogGroupName, apiName, functionName as physicalFunctionName, lambdaLogGroupName } from "../contracts/names";
+import { corsConfiguration, EDGE_PATHS, edgeRoutes, type RouteTarget } from "../contracts/edge";
+import { accessLogGroupName, apiName, lambdaLogGroupName, functionName as physicalFunctionName } from "../contracts/names";
 import { TABLE_ENV } from "../contracts/tables";
 import { bundleFunction } from "./bundle";
-import { CollectorApiArgs, ResolvedArgs, withDefaults } from "./collector-api-args";
-import { collectorPolicy, lambdaAssumeRolePolicy, PolicyDocument, realtimePolicy } from "./iam";
+import { type CollectorApiArgs, type ResolvedArgs, withDefaults } from "./collector-api-args";
+import { collectorPolicy, lambdaAssumeRolePolicy, type PolicyDocument, realtimePolicy } from "./iam";
 import { trackerAsset } from "./tracker-asset";
 
 export type { CollectorApiArgs, CollectorApiFunctions, CollectorApiHttp, CollectorApiTables, TableRef } from "./collector-api-args";
@@ -126,7 +126,9 @@ export class CollectorApi extends pulumi.ComponentResource {
       code: { "index.js": bundleFunction("functions/realtime.ts") },
       environment: pulumi.output({ ...common, activeSessionsTableName: args.tables.activeSessions.name }).apply(realtimeEnvironment),
       policy: (logGroupName) =>
-        pulumi.output({ ...accountScope(this), activeSessionsTableName: args.tables.activeSessions.name, logGroupName }).apply(realtimePolicy),
+        pulumi
+          .output({ ...accountScope(this), activeSessionsTableName: args.tables.activeSessions.name, logGroupName })
+          .apply(realtimePolicy),
     });
     return { collector, realtime };
   }
@@ -153,7 +155,9 @@ export class CollectorApi extends pulumi.ComponentResource {
         runtime: "nodejs22.x",
         architectures: [args.functions.architecture],
         handler: "index.handler",
-        code: new pulumi.asset.AssetArchive(Object.fromEntries(Object.entries(spec.code).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)]))),
+        code: new pulumi.asset.AssetArchive(
+          Object.fromEntries(Object.entries(spec.code).map(([file, text]) => [file, new pulumi.asset.StringAsset(text)])),
+        ),
         role: role.arn,
         memorySize: args.functions.memorySize,
         timeout: args.functions.timeoutSeconds,
@@ -218,7 +222,12 @@ export class CollectorApi extends pulumi.ComponentResource {
    * One route per (path, method) of contracts/edge.ts, all to the hosting function's integration,
    * and one invoke permission per path.
    */
-  private createRoutes(name: string, api: aws.apigatewayv2.Api, functions: Record<"collector" | "realtime", aws.lambda.Function>, args: ResolvedArgs) {
+  private createRoutes(
+    name: string,
+    api: aws.apigatewayv2.Api,
+    functions: Record<"collector" | "realtime", aws.lambda.Function>,
+    args: ResolvedArgs,
+  ) {
     const integrations = {
       collector: this.createIntegration(name, "events", api, functions.collector, args),
       realtime: this.createIntegration(name, "realtime", api, functions.realtime, args),

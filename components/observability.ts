@@ -19,11 +19,26 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { alarmTopicName } from "../contracts/names";
-import {
-  AlarmSpec, AlarmThresholds, CUSTOM_NAMESPACE, DEFAULT_ALARM_THRESHOLDS, LogSource, MathAlarmSpec, METRIC_FILTERS, MetricDef,
-  MonitoredResources, TABLE_LABELS, buildAlarmSpecs, buildDashboardBody, dashboardConsoleUrl, dashboardName, filterName, kebab, thresholdProblems,
-} from "./metrics";
 import { FUNCTION_DEFAULTS } from "./defaults";
+import {
+  type AlarmSpec,
+  type AlarmThresholds,
+  buildAlarmSpecs,
+  buildDashboardBody,
+  CUSTOM_NAMESPACE,
+  DEFAULT_ALARM_THRESHOLDS,
+  dashboardConsoleUrl,
+  dashboardName,
+  filterName,
+  kebab,
+  type LogSource,
+  type MathAlarmSpec,
+  METRIC_FILTERS,
+  type MetricDef,
+  type MonitoredResources,
+  TABLE_LABELS,
+  thresholdProblems,
+} from "./metrics";
 
 export type { AlarmThresholds } from "./metrics";
 
@@ -101,10 +116,14 @@ export class Observability extends pulumi.ComponentResource {
       createAlarm(`${name}-${spec.key}`, spec, topic.arn, { parent: this, dependsOn: producers });
     }
 
-    const dashboard = new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
-      dashboardName: dashboardName(args.stack),
-      dashboardBody: dashboardBodyJson(region, resources, thresholds),
-    }, { parent: this });
+    const dashboard = new aws.cloudwatch.Dashboard(
+      `${name}-dashboard`,
+      {
+        dashboardName: dashboardName(args.stack),
+        dashboardBody: dashboardBodyJson(region, resources, thresholds),
+      },
+      { parent: this },
+    );
 
     this.dashboardName = dashboard.dashboardName;
     this.dashboardUrl = dashboard.dashboardName.apply((n) => dashboardConsoleUrl(region, n));
@@ -119,17 +138,23 @@ function checkArgs(name: string, args: ObservabilityArgs, thresholds: AlarmThres
     throw new Error(`Observability "${name}": ${problems.join("; ")}. Fix liveinsight:alarmThresholds in Pulumi.${args.stack}.yaml.`);
   }
   if (args.tableNames.length !== TABLE_LABELS.length) {
-    throw new Error(`Observability "${name}": tableNames must list ${TABLE_LABELS.length} tables (${TABLE_LABELS.join(", ")}); got ${args.tableNames.length}.`);
+    throw new Error(
+      `Observability "${name}": tableNames must list ${TABLE_LABELS.length} tables (${TABLE_LABELS.join(", ")}); got ${args.tableNames.length}.`,
+    );
   }
   // Alarm names label a table by its position. A plain-string name that disagrees is caught here;
   // Output names cannot be checked before deployment (a throw inside apply would only surface late).
   args.tableNames.forEach((table, i) => {
     if (typeof table === "string" && !table.endsWith(`-${TABLE_LABELS[i]}`)) {
-      throw new Error(`Observability "${name}": tableNames[${i}] must be the ${TABLE_LABELS[i]} table; got ${table}. Pass the tables in the order ${TABLE_LABELS.join(", ")}.`);
+      throw new Error(
+        `Observability "${name}": tableNames[${i}] must be the ${TABLE_LABELS[i]} table; got ${table}. Pass the tables in the order ${TABLE_LABELS.join(", ")}.`,
+      );
     }
   });
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
-    throw new Error(`Observability "${name}": alarmEmail must be an e-mail address; got "${alarmEmail}". Fix or remove liveinsight:alarmEmail in Pulumi.${args.stack}.yaml.`);
+    throw new Error(
+      `Observability "${name}": alarmEmail must be an e-mail address; got "${alarmEmail}". Fix or remove liveinsight:alarmEmail in Pulumi.${args.stack}.yaml.`,
+    );
   }
 }
 
@@ -141,7 +166,9 @@ function checkArgs(name: string, args: ObservabilityArgs, thresholds: AlarmThres
 function requireRegion(name: string): string {
   const region = aws.config.region;
   if (!region) {
-    throw new Error(`Observability "${name}" needs the AWS region for its dashboard: run \`pulumi config set aws:region <region>\` (or set AWS_REGION).`);
+    throw new Error(
+      `Observability "${name}" needs the AWS region for its dashboard: run \`pulumi config set aws:region <region>\` (or set AWS_REGION).`,
+    );
   }
   return region;
 }
@@ -158,7 +185,11 @@ function monitoredResources(args: ObservabilityArgs): MonitoredResources<In> {
   };
 }
 
-function createMetricFilters(name: string, args: ObservabilityArgs, parent: pulumi.Resource): Map<string, aws.cloudwatch.LogMetricFilter[]> {
+function createMetricFilters(
+  name: string,
+  args: ObservabilityArgs,
+  parent: pulumi.Resource,
+): Map<string, aws.cloudwatch.LogMetricFilter[]> {
   const logGroups: Record<LogSource, pulumi.Input<string>> = {
     collector: args.functions.collector.logGroupName,
     realtime: args.functions.realtime.logGroupName,
@@ -167,13 +198,24 @@ function createMetricFilters(name: string, args: ObservabilityArgs, parent: pulu
   const filters = new Map<string, aws.cloudwatch.LogMetricFilter[]>();
   for (const def of METRIC_FILTERS) {
     const made = def.sources.map((source) => {
-      const child = def.sources.length > 1 ? `${name}-${source}-${kebab(def.metricName)}-filter` : `${name}-${kebab(def.metricName)}-filter`;
-      return new aws.cloudwatch.LogMetricFilter(child, {
-        name: filterName(args.stack, def, source),
-        logGroupName: logGroups[source],
-        pattern: def.pattern,
-        metricTransformation: { name: def.metricName, namespace: CUSTOM_NAMESPACE, value: def.value, unit: def.unit, dimensions: { ...def.dimensions } },
-      }, { parent });
+      const child =
+        def.sources.length > 1 ? `${name}-${source}-${kebab(def.metricName)}-filter` : `${name}-${kebab(def.metricName)}-filter`;
+      return new aws.cloudwatch.LogMetricFilter(
+        child,
+        {
+          name: filterName(args.stack, def, source),
+          logGroupName: logGroups[source],
+          pattern: def.pattern,
+          metricTransformation: {
+            name: def.metricName,
+            namespace: CUSTOM_NAMESPACE,
+            value: def.value,
+            unit: def.unit,
+            dimensions: { ...def.dimensions },
+          },
+        },
+        { parent },
+      );
     });
     filters.set(def.metricName, made);
   }
@@ -203,9 +245,7 @@ function awsxMetric(def: MetricDef<In>, period: number): awsx.classic.cloudwatch
     name: def.metricName,
     dimensions: { ...def.dimensions },
     period,
-    ...(percentile
-      ? { extendedStatistic: Number(percentile[1]) }
-      : { statistic: def.stat as awsx.classic.cloudwatch.MetricStatistic }),
+    ...(percentile ? { extendedStatistic: Number(percentile[1]) } : { statistic: def.stat as awsx.classic.cloudwatch.MetricStatistic }),
   });
 }
 
@@ -229,9 +269,21 @@ function metricQueries(spec: MathAlarmSpec<In>): aws.types.input.cloudwatch.Metr
 function dashboardBodyJson(region: string, r: MonitoredResources<In>, thresholds: AlarmThresholds): pulumi.Output<string> {
   return pulumi
     .all([r.collectorFunctionName, r.realtimeFunctionName, r.apiId, r.apiStageName, pulumi.all([...r.tableNames])])
-    .apply(([collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames]) => JSON.stringify(buildDashboardBody({
-      region,
-      thresholds,
-      resources: { stack: r.stack, collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames, collectorReservedConcurrency: r.collectorReservedConcurrency },
-    })));
+    .apply(([collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames]) =>
+      JSON.stringify(
+        buildDashboardBody({
+          region,
+          thresholds,
+          resources: {
+            stack: r.stack,
+            collectorFunctionName,
+            realtimeFunctionName,
+            apiId,
+            apiStageName,
+            tableNames,
+            collectorReservedConcurrency: r.collectorReservedConcurrency,
+          },
+        }),
+      ),
+    );
 }

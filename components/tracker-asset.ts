@@ -3,7 +3,7 @@
  * one minified IIFE, no source map, no comments, so an unchanged source gives byte-identical
  * output, the same ETag and no spurious diff in `pulumi preview`.
  */
-import { TrackerAsset, trackerAssetFrom } from "../functions/tracker";
+import { type TrackerAsset, trackerAssetFrom } from "../functions/tracker";
 import { deterministicBuild } from "./bundle";
 
 export const TRACKER_ENTRY = "tracker/tracker.ts";

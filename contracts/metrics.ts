@@ -8,8 +8,14 @@
 export const CUSTOM_NAMESPACE = "LiveInsight";
 
 export const CUSTOM_METRIC_NAMES = [
-  "EventsProcessed", "EventsRejected", "SessionsCreated", "ProcessingTime", "ProcessingErrors",
-  "Requests", "ServerErrors", "ThrottledRequests",
+  "EventsProcessed",
+  "EventsRejected",
+  "SessionsCreated",
+  "ProcessingTime",
+  "ProcessingErrors",
+  "Requests",
+  "ServerErrors",
+  "ThrottledRequests",
 ] as const;
 export type CustomMetricName = (typeof CUSTOM_METRIC_NAMES)[number];
 

@@ -3,7 +3,7 @@
  * the local runner (which creates the same tables on dynalite) and the functions' key names.
  * No SDK or Pulumi imports here, so every consumer can load it cheaply.
  */
-import { TableLogicalName, tableName as physicalTableName } from "./names";
+import { tableName as physicalTableName, type TableLogicalName } from "./names";
 
 export type AttributeType = "S" | "N";
 

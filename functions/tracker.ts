@@ -4,9 +4,10 @@
  * to clients that accept it. Pure apart from hashing and compressing, so the Lambda entry
  * (functions/collector-edge.ts) and local mode serve the very same bytes and headers.
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { TRACKER_CACHE_CONTROL } from "../contracts/edge";
 
 export const TRACKER_PATH = "/tracker.js";
@@ -31,17 +32,28 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   const bare = etag.slice(1, -1);
   return ifNoneMatch.split(",").some((tag) => {
-    const t = tag.trim().replace(/^W\//, "").replace(/^"|"$/g, "").replace(/-gzip$/, "");
+    const t = tag
+      .trim()
+      .replace(/^W\//, "")
+      .replace(/^"|"$/g, "")
+      .replace(/-gzip$/, "");
     return t === "*" || t === bare;
   });
 }
 
-export function trackerResult(asset: TrackerAsset, event: Pick<APIGatewayProxyEventV2, "headers" | "requestContext">): APIGatewayProxyStructuredResultV2 {
+export function trackerResult(
+  asset: TrackerAsset,
+  event: Pick<APIGatewayProxyEventV2, "headers" | "requestContext">,
+): APIGatewayProxyStructuredResultV2 {
   const method = event.requestContext?.http?.method ?? "GET";
   const headers = event.headers ?? {};
   if (method !== "GET" && method !== "HEAD") {
     const message = `Method ${method} is not allowed on ${TRACKER_PATH}; use GET.`;
-    return { statusCode: 405, headers: { "content-type": "application/json", allow: "GET, HEAD" }, body: JSON.stringify({ error: "MethodNotAllowed", message }) };
+    return {
+      statusCode: 405,
+      headers: { "content-type": "application/json", allow: "GET, HEAD" },
+      body: JSON.stringify({ error: "MethodNotAllowed", message }),
+    };
   }
   const gzip = /\bgzip\b/i.test(headers["accept-encoding"] ?? "");
   // Each encoding is its own representation, so each gets its own strong tag (RFC 9110 §8.8.3).

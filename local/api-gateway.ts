@@ -5,10 +5,11 @@
  * - routes: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
  * - payload format 2.0: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+
 import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { CorsConfiguration, EdgeRoute } from "../contracts/edge";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type { CorsConfiguration, EdgeRoute } from "../contracts/edge";
 
 export interface GatewayResponse {
   statusCode: number;
@@ -82,7 +83,8 @@ export function preflightResponse(origin: string, cors: CorsConfiguration): Gate
 export function withCors(headers: Record<string, string>, origin: string | undefined, cors: CorsConfiguration): Record<string, string> {
   const own = Object.fromEntries(Object.entries(headers).filter(([name]) => !name.toLowerCase().startsWith("access-control-")));
   const added = allowOrigin(origin, cors);
-  if (added["access-control-allow-origin"] && cors.exposeHeaders?.length) added["access-control-expose-headers"] = cors.exposeHeaders.join(",");
+  if (added["access-control-allow-origin"] && cors.exposeHeaders?.length)
+    added["access-control-expose-headers"] = cors.exposeHeaders.join(",");
   return { ...own, ...added };
 }
 
@@ -105,8 +107,12 @@ export interface GatewayRequest {
  */
 export function toApiGatewayEvent(req: GatewayRequest, routeKey: string): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
-  const cookies = headers.cookie?.split(";").map((c) => c.trim()).filter(Boolean);
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
+  const cookies = headers.cookie
+    ?.split(";")
+    .map((c) => c.trim())
+    .filter(Boolean);
   delete headers.cookie;
   const query = new URLSearchParams(req.query);
   const queryStringParameters: Record<string, string> = {};
@@ -129,7 +135,13 @@ export function toApiGatewayEvent(req: GatewayRequest, routeKey: string): APIGat
       domainName: headers.host ?? "localhost",
       domainPrefix: "local",
       // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d; API Gateway reports a.b.c.d.
-      http: { method: req.method, path: req.path, protocol: `HTTP/${req.httpVersion}`, sourceIp: (req.peer ?? "127.0.0.1").replace(/^::ffff:(?=\d+\.)/, ""), userAgent: headers["user-agent"] ?? "" },
+      http: {
+        method: req.method,
+        path: req.path,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: (req.peer ?? "127.0.0.1").replace(/^::ffff:(?=\d+\.)/, ""),
+        userAgent: headers["user-agent"] ?? "",
+      },
       requestId: randomUUID(),
       routeKey,
       stage: "$default",
@@ -140,7 +152,11 @@ export function toApiGatewayEvent(req: GatewayRequest, routeKey: string): APIGat
 }
 
 /** The integration's structured result as the bytes API Gateway sends (a base64 body decoded). */
-export function fromLambdaResult(result: APIGatewayProxyStructuredResultV2): { statusCode: number; headers: Record<string, string>; body: Buffer } {
+export function fromLambdaResult(result: APIGatewayProxyStructuredResultV2): {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: Buffer;
+} {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
   const body = result.isBase64Encoded ? Buffer.from(result.body ?? "", "base64") : Buffer.from(result.body ?? "");

@@ -11,7 +11,10 @@ export const LOCK_FILE = "instance.lock";
 
 export class LockedError extends Error {
   readonly name = "LockedError";
-  constructor(readonly dataDir: string, readonly pid: number) {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
     super(`Another local mode (PID ${pid}) is using ${dataDir}; stop it first, or set LIVEINSIGHT_DATA_DIR to another directory.`);
   }
 }

@@ -24,7 +24,8 @@ export function localFunctionEnv(endpoint: string, env: NodeJS.ProcessEnv = proc
   };
   // Passed on as typed, so the functions' own check names a bad value exactly as the user wrote it.
   const overrides: Record<string, string> = {};
-  for (const name of ["EVENT_RETENTION_DAYS", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "TRUSTED_PROXY_HOPS"]) if (env[name]) overrides[name] = env[name]!;
+  for (const name of ["EVENT_RETENTION_DAYS", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "TRUSTED_PROXY_HOPS"])
+    if (env[name]) overrides[name] = env[name]!;
   return {
     // Both functions run in this one process, so they share one environment: the union of theirs.
     ...realtimeEnvironment(settings),

@@ -6,7 +6,7 @@
  * functions, so the deployed code path stays untouched.
  */
 import type http from "node:http";
-import { REQUEST_COMPLETED, RequestLineField } from "../contracts/request-line";
+import { REQUEST_COMPLETED, type RequestLineField } from "../contracts/request-line";
 import type { LogMode } from "./settings";
 
 /** The functions' SPEC §5 request line: JSON with message "request completed" and a request_id. */
@@ -45,7 +45,8 @@ export function attachRequestLog(server: http.Server, mode: LogMode, print: (lin
   if (mode !== "human") return;
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = performance.now();
-    const done = () => print(humanLine(req.method ?? "?", req.url ?? "", res.writableFinished ? res.statusCode : "closed", performance.now() - started));
+    const done = () =>
+      print(humanLine(req.method ?? "?", req.url ?? "", res.writableFinished ? res.statusCode : "closed", performance.now() - started));
     res.once("close", done);
   });
 }

@@ -20,7 +20,9 @@ export async function resetDataDir(dataDir: string): Promise<string> {
   if (!existsSync(dataDir)) return `Nothing to reset: ${dataDir} does not exist.`;
   const foreign = readdirSync(dataDir).filter((entry) => !OURS.has(entry));
   if (foreign.length) {
-    throw new UsageError(`${dataDir} holds files local mode did not create (${foreign.slice(0, 3).join(", ")}); delete it yourself if you mean it.`);
+    throw new UsageError(
+      `${dataDir} holds files local mode did not create (${foreign.slice(0, 3).join(", ")}); delete it yourself if you mean it.`,
+    );
   }
   const lock = await acquireLock(dataDir); // throws LockedError naming the running instance
   rmSync(dataDir, { recursive: true, force: true });

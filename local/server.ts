@@ -3,15 +3,26 @@
  * way API Gateway serves them (rules and their AWS references in local/api-gateway.ts), in front
  * of the same function handlers the stack deploys.
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import { corsConfiguration, CorsConfiguration, edgeRoutes, RouteTarget } from "../contracts/edge";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { trackerAsset } from "../components/tracker-asset";
+import { type CorsConfiguration, corsConfiguration, edgeRoutes, type RouteTarget } from "../contracts/edge";
 import { ClientError, clientErrorResult } from "../functions/core/errors";
 import { LIMITS } from "../functions/core/validate";
 import { trackerHandler } from "../functions/tracker";
-import { fromLambdaResult, gatewayError, GatewayResponse, isPreflight, matchRoute, parseTarget, preflightResponse, toApiGatewayEvent, withCors } from "./api-gateway";
+import {
+  fromLambdaResult,
+  type GatewayResponse,
+  gatewayError,
+  isPreflight,
+  matchRoute,
+  parseTarget,
+  preflightResponse,
+  toApiGatewayEvent,
+  withCors,
+} from "./api-gateway";
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -34,7 +45,8 @@ function send(res: http.ServerResponse, statusCode: number, headers: Record<stri
   res.end(bytes);
 }
 
-const sendGateway = (res: http.ServerResponse, response: GatewayResponse) => send(res, response.statusCode, response.headers, response.body);
+const sendGateway = (res: http.ServerResponse, response: GatewayResponse) =>
+  send(res, response.statusCode, response.headers, response.body);
 
 /** Reads the body up to the collector's limit; beyond it the client gets 413 without an invocation. */
 function readBody(req: http.IncomingMessage): Promise<Buffer | "too-large"> {
@@ -56,7 +68,13 @@ function lambdaContext(timeoutMs: number): Context {
   return { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) } as Context;
 }
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse, handlers: Record<RouteTarget, LambdaHandler>, cors: CorsConfiguration, timeoutMs: number) {
+async function handle(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  handlers: Record<RouteTarget, LambdaHandler>,
+  cors: CorsConfiguration,
+  timeoutMs: number,
+) {
   const method = req.method ?? "GET";
   const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
   const target = parseTarget(req.url ?? "");
@@ -66,10 +84,23 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, handl
   if (!route) return sendGateway(res, gatewayError(404, "Not Found"));
   const body = await readBody(req);
   if (body === "too-large") {
-    const error = clientErrorResult(new ClientError(413, "PayloadTooLarge", `The body is larger than ${LIMITS.bodyBytes} bytes; send at most ${LIMITS.bodyBytes} bytes.`));
+    const error = clientErrorResult(
+      new ClientError(413, "PayloadTooLarge", `The body is larger than ${LIMITS.bodyBytes} bytes; send at most ${LIMITS.bodyBytes} bytes.`),
+    );
     return send(res, 413, withCors({ ...error.headers, connection: "close" }, origin, cors), error.body);
   }
-  const event = toApiGatewayEvent({ method, path: target.path, query: target.query, httpVersion: req.httpVersion, headers: req.headers, body, peer: req.socket.remoteAddress }, route.routeKey);
+  const event = toApiGatewayEvent(
+    {
+      method,
+      path: target.path,
+      query: target.query,
+      httpVersion: req.httpVersion,
+      headers: req.headers,
+      body,
+      peer: req.socket.remoteAddress,
+    },
+    route.routeKey,
+  );
   let result: ReturnType<typeof fromLambdaResult>;
   try {
     result = fromLambdaResult(await handlers[route.path.target](event, lambdaContext(timeoutMs)));

@@ -4,17 +4,18 @@
  * DYNAMODB_PORT so any SDK or the AWS CLI can inspect the data; DYNAMODB_ENDPOINT uses an existing
  * server instead. The API listens on PORT. `npm start -- --help` lists the options.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import http from "node:http";
+
+import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { runCli } from "../scripts/lib/cli";
 import { acquireLock, type DataLock } from "./data-lock";
 import { attachRequestLog, filterFunctionLines } from "./request-log";
 import { createLocalApi, type LambdaHandler } from "./server";
-import { LOCAL_STACK, readSettings, START_USAGE, type LocalSettings } from "./settings";
+import { LOCAL_STACK, type LocalSettings, readSettings, START_USAGE } from "./settings";
 import { gracefulStopper } from "./shutdown";
-import { StartError, startStorage, type Storage } from "./storage";
+import { StartError, type Storage, startStorage } from "./storage";
 import { ensureTables } from "./tables";
 
 const log = (message: string) => process.stderr.write(`[liveinsight] ${message}\n`);
@@ -22,20 +23,35 @@ const log = (message: string) => process.stderr.write(`[liveinsight] ${message}\
 function listen(server: http.Server, settings: LocalSettings): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" || error.code === "EACCES"
-        ? new StartError(`PORT ${settings.port} is not available on ${settings.host} (${error.code}): another program uses it; stop it or set PORT to a free port (0 picks one).`)
-        : error));
+      reject(
+        error.code === "EADDRINUSE" || error.code === "EACCES"
+          ? new StartError(
+              `PORT ${settings.port} is not available on ${settings.host} (${error.code}): another program uses it; stop it or set PORT to a free port (0 picks one).`,
+            )
+          : error,
+      ),
+    );
     server.listen(settings.port, settings.host, () => resolve((server.address() as AddressInfo).port));
   });
 }
 
 async function openStorage(settings: LocalSettings, lock: DataLock | undefined): Promise<Storage | { endpoint: string; stop?: undefined }> {
   if (settings.endpoint) return { endpoint: settings.endpoint };
-  return startStorage({ host: settings.host, port: settings.dynamoPort, dataPath: path.join(settings.dataDir, "dynalite"), log, onSpawn: (pid) => lock?.record({ storagePid: pid }) });
+  return startStorage({
+    host: settings.host,
+    port: settings.dynamoPort,
+    dataPath: path.join(settings.dataDir, "dynalite"),
+    log,
+    onSpawn: (pid) => lock?.record({ storagePid: pid }),
+  });
 }
 
 async function createTables(endpoint: string, external: boolean): Promise<DynamoDBClient> {
-  const admin = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const admin = new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
   try {
     const created = await ensureTables(admin, LOCAL_STACK, log);
     if (created.length) log(`created tables: ${created.join(", ")}`);
@@ -44,18 +60,24 @@ async function createTables(endpoint: string, external: boolean): Promise<Dynamo
     admin.destroy();
     const err = error as NodeJS.ErrnoException;
     if (!external) throw error;
-    throw new StartError(err.code
-      ? `Could not reach DYNAMODB_ENDPOINT ${endpoint} (${err.code}); start that server, or unset DYNAMODB_ENDPOINT to use dynalite.`
-      : `DYNAMODB_ENDPOINT ${endpoint} refused to create the tables: ${err.name}: ${err.message}`);
+    throw new StartError(
+      err.code
+        ? `Could not reach DYNAMODB_ENDPOINT ${endpoint} (${err.code}); start that server, or unset DYNAMODB_ENDPOINT to use dynalite.`
+        : `DYNAMODB_ENDPOINT ${endpoint} refused to create the tables: ${err.name}: ${err.message}`,
+    );
   }
 }
 
 function printReady(base: string, settings: LocalSettings, endpoint: string): void {
   log(`DynamoDB endpoint ${endpoint}${settings.endpoint ? "" : ` (dynalite, data in ${settings.dataDir})`}`);
   log(`API ready: POST ${base}/events  GET ${base}/realtime`);
-  log(`try: curl -s -X POST ${base}/events -H 'content-type: application/json' -d '{"event_type":"page_view","page_url":"https://example.com/"}'`);
+  log(
+    `try: curl -s -X POST ${base}/events -H 'content-type: application/json' -d '{"event_type":"page_view","page_url":"https://example.com/"}'`,
+  );
   log("look at the data: npm run local:scan -- Events   (Ctrl-C stops)");
-  process.stdout.write(`${JSON.stringify({ ready: true, apiUrl: base, eventsUrl: `${base}/events`, realtimeUrl: `${base}/realtime`, dynamodbEndpoint: endpoint })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ready: true, apiUrl: base, eventsUrl: `${base}/events`, realtimeUrl: `${base}/realtime`, dynamodbEndpoint: endpoint })}\n`,
+  );
 }
 
 function onSignals(stop: (signal: string) => Promise<void>): void {

@@ -9,9 +9,7 @@
 import type { Server } from "node:http";
 import dynalite from "dynalite";
 
-export type StorageMessage =
-  | { type: "ready"; port: number }
-  | { type: "error"; code: string; message: string };
+export type StorageMessage = { type: "ready"; port: number } | { type: "error"; code: string; message: string };
 
 const [host, portText, dataPath] = process.argv.slice(2);
 const send = (message: StorageMessage) => process.send?.(message);

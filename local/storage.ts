@@ -2,7 +2,7 @@
  * Parent side of the storage process (local/storage-process.ts): starts it, restarts it when it
  * dies (a full disk, a LevelDB error) while the API keeps answering 503, and stops it last.
  */
-import { fork, type ChildProcess } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import path from "node:path";
 import type { StorageMessage } from "./storage-process";
 
@@ -39,9 +39,13 @@ function spawnChild(options: StorageOptions, port: number): Promise<{ child: Chi
     child.once("message", (message: StorageMessage) => {
       child.removeListener("exit", onExit);
       if (message.type === "ready") return resolve({ child, port: message.port });
-      reject(message.code === "EADDRINUSE" || message.code === "EACCES"
-        ? new StartError(`DYNAMODB_PORT ${port} is not available on ${options.host} (${message.code}): another program uses it; stop it or set DYNAMODB_PORT to a free port (0 picks one).`)
-        : new StartError(`The storage process could not start: ${message.message}`));
+      reject(
+        message.code === "EADDRINUSE" || message.code === "EACCES"
+          ? new StartError(
+              `DYNAMODB_PORT ${port} is not available on ${options.host} (${message.code}): another program uses it; stop it or set DYNAMODB_PORT to a free port (0 picks one).`,
+            )
+          : new StartError(`The storage process could not start: ${message.message}`),
+      );
     });
   });
 }
@@ -60,7 +64,9 @@ export async function startStorage(options: StorageOptions): Promise<Storage> {
     current.once("exit", (code, signal) => {
       if (stopping) return;
       if (Date.now() - startedAt > HEALTHY_MS) delayMs = 1000;
-      options.log(`storage process stopped (${describeExit(code, signal)}); requests get 503 until it is back; restarting in ${delayMs / 1000} s`);
+      options.log(
+        `storage process stopped (${describeExit(code, signal)}); requests get 503 until it is back; restarting in ${delayMs / 1000} s`,
+      );
       const timer = setTimeout(() => void restart(), delayMs);
       timer.unref();
       delayMs = Math.min(MAX_RESTART_DELAY_MS, delayMs * 2);

@@ -3,9 +3,10 @@
  * dynalite (its endpoint is in the data directory's lock), DYNAMODB_ENDPOINT when set, or, with
  * nothing running, the LevelDB store opened directly for the duration of the command.
  */
+
+import path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
-import path from "node:path";
 import { acquireLock, lockHolder } from "./data-lock";
 import { endpointFrom } from "./settings";
 import { startStorage } from "./storage";
@@ -20,12 +21,21 @@ export function localClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS, maxAttempts: 5 });
 }
 
-export async function withLocalStore<T>(dataDir: string, env: NodeJS.ProcessEnv, use: (client: DynamoDBClient, endpoint: string) => Promise<T>): Promise<T> {
+export async function withLocalStore<T>(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  use: (client: DynamoDBClient, endpoint: string) => Promise<T>,
+): Promise<T> {
   const endpoint = endpointFrom(env) ?? lockHolder(dataDir)?.endpoint;
   if (endpoint) return useClient(endpoint, use);
   const lock = await acquireLock(dataDir);
   try {
-    const storage = await startStorage({ host: "127.0.0.1", port: 0, dataPath: path.join(dataDir, "dynalite"), log: (m) => process.stderr.write(`${m}\n`) });
+    const storage = await startStorage({
+      host: "127.0.0.1",
+      port: 0,
+      dataPath: path.join(dataDir, "dynalite"),
+      log: (m) => process.stderr.write(`${m}\n`),
+    });
     try {
       return await useClient(storage.endpoint, use);
     } finally {

@@ -1,12 +1,12 @@
 import {
   CreateTableCommand,
-  DynamoDBClient,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
   ListTablesCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
-  type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { keyAttributes, TABLE_SCHEMAS, tableName, TableSchema } from "../contracts/tables";
+import { keyAttributes, TABLE_SCHEMAS, type TableSchema, tableName } from "../contracts/tables";
 
 /** CreateTable input for a schema: the same keys, index and billing mode as the Pulumi component. */
 export function createTableInput(stack: string, schema: TableSchema): CreateTableCommandInput {
@@ -43,7 +43,9 @@ async function listAllTables(client: DynamoDBClient): Promise<Set<string>> {
 /** Turns TTL on where the server supports it (dynalite does not; reads filter `expires_at` anyway). */
 async function enableTtl(client: DynamoDBClient, name: string, attribute: string): Promise<boolean> {
   try {
-    await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }));
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: attribute, Enabled: true } }),
+    );
     return true;
   } catch {
     return false;
@@ -63,6 +65,7 @@ export async function ensureTables(client: DynamoDBClient, stack: string, log: (
     if (!(await enableTtl(client, input.TableName!, schema.ttlAttribute))) withoutTtl.push(input.TableName!);
     created.push(input.TableName!);
   }
-  if (withoutTtl.length) log(`TTL not enabled on ${withoutTtl.join(", ")}: this server does not support UpdateTimeToLive; reads still filter expires_at > now.`);
+  if (withoutTtl.length)
+    log(`TTL not enabled on ${withoutTtl.join(", ")}: this server does not support UpdateTimeToLive; reads still filter expires_at > now.`);
   return created;
 }

@@ -19,20 +19,22 @@ export const PACK_NAME = "liveinsight";
 export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
 
 export const policies: Policies = [
-    lambdaMemoryRange,
-    lambdaTimeoutRange,
-    lambdaTimeoutBelowIntegration,
-    lambdaSdkRetryEnv,
-    lambdaEventInvokeConfig,
-    eventSourceMappingFailureHandling,
-    lambdaErrorsAlarm,
-    logGroupRetention,
-    tableDataProtection,
-    apiStageThrottling,
-    apiStageAccessLogging,
-    lambdaPermissionSourceArn,
-    lambdaFunctionUrlAuth,
-    iamNoWildcards,
-    iamNoPublicPrincipal,
-    iamNoAdminAttachments,
-].map(withExemptions).concat([policyExemptions]);
+  lambdaMemoryRange,
+  lambdaTimeoutRange,
+  lambdaTimeoutBelowIntegration,
+  lambdaSdkRetryEnv,
+  lambdaEventInvokeConfig,
+  eventSourceMappingFailureHandling,
+  lambdaErrorsAlarm,
+  logGroupRetention,
+  tableDataProtection,
+  apiStageThrottling,
+  apiStageAccessLogging,
+  lambdaPermissionSourceArn,
+  lambdaFunctionUrlAuth,
+  iamNoWildcards,
+  iamNoPublicPrincipal,
+  iamNoAdminAttachments,
+]
+  .map(withExemptions)
+  .concat([policyExemptions]);

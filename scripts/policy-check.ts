@@ -6,12 +6,12 @@
  *
  * Exit 0 = no mandatory violation, 1 = mandatory violation(s), 2 = usage, config or pack start error.
  */
-import * as path from "path";
+import * as path from "node:path";
 import { parseCommandLine, runCli, stringOption, UsageError } from "./lib/cli";
-import { PROJECT, ProgramRun, REPO_ROOT, runProgramWithOutputs } from "./lib/program-harness";
+import { PROJECT, type ProgramRun, REPO_ROOT, runProgramWithOutputs } from "./lib/program-harness";
 import { PackStartError } from "./policy/analyzer-process";
 import { mergePolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy/config";
-import { buildReport, Report, tableReport } from "./policy/report";
+import { buildReport, type Report, tableReport } from "./policy/report";
 import { AnalyzerSession } from "./policy/session";
 import { rootStackResource } from "./policy/stack-resource";
 
@@ -132,7 +132,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.out(JSON.stringify(report, null, 2));
       io.err(`policy:check took ${(elapsed / 1000).toFixed(1)} s`);
     } else {
-      const header = `Policy pack ${session!.packName}@${session!.packVersion} · stack ${options.stack}${options.preview ? " (preview)" : ""} · ` +
+      const header =
+        `Policy pack ${session!.packName}@${session!.packVersion} · stack ${options.stack}${options.preview ? " (preview)" : ""} · ` +
         `policy config ${report.policyConfig ?? "none (stack profile)"}`;
       io.out(tableReport(report, header, elapsed));
     }

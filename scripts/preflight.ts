@@ -10,8 +10,8 @@
 import { ConfigError } from "../config";
 import { parseCommandLine, runCli, stringOption, UsageError } from "./lib/cli";
 import { REPO_ROOT } from "./lib/program-harness";
-import { PreflightClients, realClients } from "./preflight/aws";
-import { Finding, regionFinding, runPreflight } from "./preflight/checks";
+import { type PreflightClients, realClients } from "./preflight/aws";
+import { type Finding, regionFinding, runPreflight } from "./preflight/checks";
 import { readPreflightStack } from "./preflight/stack";
 
 export const USAGE = `Usage: npm run preflight -- --stack <name>
@@ -35,7 +35,7 @@ export interface PreflightIo {
   out: (line: string) => void;
 }
 
-const defaultIo: PreflightIo = { root: REPO_ROOT, clients: realClients, out: (line) => process.stdout.write(line + "\n") };
+const defaultIo: PreflightIo = { root: REPO_ROOT, clients: realClients, out: (line) => process.stdout.write(`${line}\n`) };
 
 export async function main(argv: string[], io: PreflightIo = defaultIo): Promise<number> {
   const parsed = parseCommandLine(argv, { stack: { type: "string" } });
@@ -45,7 +45,7 @@ export async function main(argv: string[], io: PreflightIo = defaultIo): Promise
   }
   const stack = stringOption(parsed.values, "stack");
   if (!stack) throw new UsageError("--stack is required, e.g. --stack prod.");
-  let s;
+  let s: ReturnType<typeof readPreflightStack>;
   try {
     s = readPreflightStack(stack, io.root);
   } catch (error) {
@@ -55,7 +55,9 @@ export async function main(argv: string[], io: PreflightIo = defaultIo): Promise
   const findings: Finding[] = await runPreflight(s, regionFinding(s).ok ? io.clients(s.region!) : undefined);
   for (const f of findings) io.out(`${f.ok ? "ok  " : "FAIL"} ${f.check.padEnd(12)} ${f.sentence}`);
   const problems = findings.filter((f) => !f.ok).length;
-  io.out(problems === 0 ? `Stack ${stack} is ready for \`pulumi up\`.` : `${problems} problem(s) to fix before \`pulumi up --stack ${stack}\`.`);
+  io.out(
+    problems === 0 ? `Stack ${stack} is ready for \`pulumi up\`.` : `${problems} problem(s) to fix before \`pulumi up --stack ${stack}\`.`,
+  );
   return problems === 0 ? 0 : 1;
 }
 

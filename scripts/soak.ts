@@ -9,10 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import { lockHolder } from "../local/data-lock";
 import { dataDirFrom } from "../local/settings";
-import { numberOption, parseCommandLine, runCli, urlOption, UsageError } from "./lib/cli";
+import { numberOption, parseCommandLine, runCli, UsageError, urlOption } from "./lib/cli";
 import { eventIdPrefix } from "./lib/event-generator";
-import { driveLoad, newStats, SendStats } from "./lib/event-sender";
-import { LocalProcess, reconcile, Reconciliation, startLocalMode, storedEventIdCounts } from "./lib/local-process";
+import { driveLoad, newStats, type SendStats } from "./lib/event-sender";
+import { type LocalProcess, type Reconciliation, reconcile, startLocalMode, storedEventIdCounts } from "./lib/local-process";
 
 export const SOAK_USAGE = `Usage: npm run soak -- [--duration <s>] [--concurrency <n>] [--url <api>/events [--dynamodb-endpoint <url>]]
 
@@ -38,16 +38,23 @@ export interface SoakArgs {
 
 export function parseSoakArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SoakArgs | "help" {
   const parsed = parseCommandLine(argv, {
-    duration: { type: "string" }, concurrency: { type: "string" }, url: { type: "string" }, "dynamodb-endpoint": { type: "string" },
+    duration: { type: "string" },
+    concurrency: { type: "string" },
+    url: { type: "string" },
+    "dynamodb-endpoint": { type: "string" },
   });
   if (parsed.help) return "help";
   const { values } = parsed;
   const url = urlOption(values, "url", "http://127.0.0.1:3000/events");
   let dynamodbEndpoint = urlOption(values, "dynamodb-endpoint", "http://127.0.0.1:8000");
-  if (dynamodbEndpoint && !url) throw new UsageError("--dynamodb-endpoint only applies with --url; without --url the soak starts its own local mode.");
+  if (dynamodbEndpoint && !url)
+    throw new UsageError("--dynamodb-endpoint only applies with --url; without --url the soak starts its own local mode.");
   if (url && !dynamodbEndpoint) {
     dynamodbEndpoint = lockHolder(dataDirFrom(env))?.endpoint;
-    if (!dynamodbEndpoint) throw new UsageError(`--url needs --dynamodb-endpoint <url> (the store is scanned to prove the counts); no local mode is running on ${dataDirFrom(env)} to take it from.`);
+    if (!dynamodbEndpoint)
+      throw new UsageError(
+        `--url needs --dynamodb-endpoint <url> (the store is scanned to prove the counts); no local mode is running on ${dataDirFrom(env)} to take it from.`,
+      );
   }
   return {
     durationS: numberOption(values, "duration", { min: 1, max: 86_400 }, 60),
@@ -59,7 +66,9 @@ export function parseSoakArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
 
 function progress(stats: SendStats, startedMs: number): void {
   const s = ((Date.now() - startedMs) / 1000).toFixed(0);
-  process.stderr.write(`[soak] ${s}s requests=${stats.requests} acknowledged_events=${stats.acknowledged.size} outcomes=${JSON.stringify(stats.outcomes)}\n`);
+  process.stderr.write(
+    `[soak] ${s}s requests=${stats.requests} acknowledged_events=${stats.acknowledged.size} outcomes=${JSON.stringify(stats.outcomes)}\n`,
+  );
 }
 
 /** The verdict: every acknowledged event stored once, and at least one acknowledged at all. */
@@ -70,21 +79,30 @@ export function verdict(result: Reconciliation): "stored == acknowledged" | "MIS
 
 function report(stats: SendStats, result: Reconciliation, seconds: number, target: string): number {
   const outcome = verdict(result);
-  process.stdout.write(`${JSON.stringify({
-    result: outcome,
-    target,
-    seconds: Number(seconds.toFixed(1)),
-    requests: stats.requests,
-    requests_per_s: Number((stats.requests / seconds).toFixed(1)),
-    outcomes: stats.outcomes,
-    acknowledged_events: result.acknowledged,
-    stored_events: result.stored,
-    missing: result.missing.length,
-    duplicated: result.duplicated.length,
-    unacknowledged_but_stored: result.unacknowledgedStored,
-    examples: { missing: result.missing.slice(0, 5), duplicated: result.duplicated.slice(0, 5) },
-  }, null, 2)}\n`);
-  if (outcome === "NOTHING ACKNOWLEDGED") process.stderr.write(`soak: no request to ${target} was acknowledged (outcomes ${JSON.stringify(stats.outcomes)}); check the URL and that the server runs.\n`);
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        result: outcome,
+        target,
+        seconds: Number(seconds.toFixed(1)),
+        requests: stats.requests,
+        requests_per_s: Number((stats.requests / seconds).toFixed(1)),
+        outcomes: stats.outcomes,
+        acknowledged_events: result.acknowledged,
+        stored_events: result.stored,
+        missing: result.missing.length,
+        duplicated: result.duplicated.length,
+        unacknowledged_but_stored: result.unacknowledgedStored,
+        examples: { missing: result.missing.slice(0, 5), duplicated: result.duplicated.slice(0, 5) },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  if (outcome === "NOTHING ACKNOWLEDGED")
+    process.stderr.write(
+      `soak: no request to ${target} was acknowledged (outcomes ${JSON.stringify(stats.outcomes)}); check the URL and that the server runs.\n`,
+    );
   return outcome === "stored == acknowledged" ? 0 : 1;
 }
 
@@ -103,7 +121,10 @@ async function soak(args: SoakArgs): Promise<number> {
     const stats = newStats();
     const started = Date.now();
     const ticker = setInterval(() => progress(stats, started), 1000);
-    await driveLoad({ eventsUrl, concurrency: args.concurrency, prefix, shouldStop: () => Date.now() - started >= args.durationS * 1000 }, stats);
+    await driveLoad(
+      { eventsUrl, concurrency: args.concurrency, prefix, shouldStop: () => Date.now() - started >= args.durationS * 1000 },
+      stats,
+    );
     clearInterval(ticker);
     const seconds = (Date.now() - started) / 1000;
     const stored = await storedEventIdCounts(args.dynamodbEndpoint ?? local!.dynamodbEndpoint);

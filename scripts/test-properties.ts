@@ -17,8 +17,16 @@ async function main(argv: string[]): Promise<number> {
   }
   const runs = numberOption(parsed.values, "runs", { min: 1, max: 100_000, integer: true }, 200);
   const seed = numberOption(parsed.values, "seed", { min: -(2 ** 31), max: 2 ** 31 - 1, integer: true });
-  const env = { ...process.env, PROPERTY_RUNS: String(runs), PROPERTY_REPORT: "1", ...(seed === undefined ? {} : { PROPERTY_SEED: String(seed) }) };
-  const mocha = spawnSync(process.execPath, [require.resolve("mocha/bin/mocha.js"), "tests/properties/**/*.test.ts"], { stdio: "inherit", env });
+  const env = {
+    ...process.env,
+    PROPERTY_RUNS: String(runs),
+    PROPERTY_REPORT: "1",
+    ...(seed === undefined ? {} : { PROPERTY_SEED: String(seed) }),
+  };
+  const mocha = spawnSync(process.execPath, [require.resolve("mocha/bin/mocha.js"), "tests/properties/**/*.test.ts"], {
+    stdio: "inherit",
+    env,
+  });
   return mocha.status ?? 1;
 }
 

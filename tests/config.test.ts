@@ -1,8 +1,8 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
-import { ConfigError, DEFAULT_ALARM_THRESHOLDS, DEFAULTS, loadConfig, parseConfig, StackConfig } from "../config";
+import { ConfigError, DEFAULT_ALARM_THRESHOLDS, DEFAULTS, loadConfig, parseConfig, type StackConfig } from "../config";
 import { projectDeclarations, stackSettings } from "../scripts/lib/stack-file";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -27,7 +27,10 @@ describe("config", () => {
   });
 
   it("Pulumi.yaml declares every scalar and list key with the DEFAULTS value, a type and a description", () => {
-    const declared = Object.fromEntries(Object.entries(projectDeclarations(ROOT)).map(([k, v]) => [`liveinsight:${k}`, v])) as Record<string, { type: string; default: unknown; description: string }>;
+    const declared = Object.fromEntries(Object.entries(projectDeclarations(ROOT)).map(([k, v]) => [`liveinsight:${k}`, v])) as Record<
+      string,
+      { type: string; default: unknown; description: string }
+    >;
     const scalarKeys = Object.keys(DEFAULTS).filter((k) => k !== "alarmThresholds");
     expect(Object.keys(declared).sort()).to.deep.equal(scalarKeys.map((k) => `liveinsight:${k}`).sort());
     for (const key of scalarKeys) {
@@ -153,7 +156,12 @@ describe("config", () => {
     expect(c.throttleRateLimit).to.equal(12.5);
     expect(c.protectData).to.equal(true);
     expect(c.corsOrigins).to.deep.equal(["https://app.example.org", "http://localhost:8080"]);
-    expect(c.alarmThresholds).to.deep.equal({ ...DEFAULT_ALARM_THRESHOLDS, periodSeconds: 120, evaluationPeriods: 3, datapointsToAlarm: 2 });
+    expect(c.alarmThresholds).to.deep.equal({
+      ...DEFAULT_ALARM_THRESHOLDS,
+      periodSeconds: 120,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+    });
   });
 
   it("merges alarmThresholds over the defaults key by key", () => {
@@ -177,7 +185,9 @@ describe("config", () => {
       },
       "qa",
     );
-    expect([c.memorySize, c.timeoutSeconds, c.integrationTimeoutMs, c.reservedConcurrency, c.logRetentionDays]).to.deep.equal([10240, 900, 5000, 0, 0]);
+    expect([c.memorySize, c.timeoutSeconds, c.integrationTimeoutMs, c.reservedConcurrency, c.logRetentionDays]).to.deep.equal([
+      10240, 900, 5000, 0, 0,
+    ]);
     expect(c.corsOrigins).to.deep.equal([]);
     expect(c.throttleRateLimit).to.equal(0);
     expect(c.alarmThresholds.collectorErrorRatePercent).to.equal(150);
@@ -186,7 +196,10 @@ describe("config", () => {
   it("accepts a customer-managed key ARN (single- and multi-Region) and trusted proxy hops", () => {
     const single = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     const multi = "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab";
-    expect(parseConfig({ tableKmsKeyArn: single, trustedProxyHops: "2" }, "qa")).to.deep.include({ tableKmsKeyArn: single, trustedProxyHops: 2 });
+    expect(parseConfig({ tableKmsKeyArn: single, trustedProxyHops: "2" }, "qa")).to.deep.include({
+      tableKmsKeyArn: single,
+      trustedProxyHops: 2,
+    });
     expect(parseConfig({ tableKmsKeyArn: multi }, "qa").tableKmsKeyArn).to.equal(multi);
     expect(parseConfig({ tableKmsKeyArn: "" }, "qa").tableKmsKeyArn).to.equal(undefined);
   });
@@ -223,7 +236,10 @@ describe("config", () => {
       ],
       [{ eventRetentionDays: 0 }, "liveinsight:eventRetentionDays must be at least 1; got 0 in Pulumi.dev.yaml"],
       [{ sdkMaxAttempts: 0 }, "liveinsight:sdkMaxAttempts must be at least 1; got 0 in Pulumi.dev.yaml"],
-      [{ sdkRetryMode: "aggressive" }, 'liveinsight:sdkRetryMode must be one of "standard", "adaptive", "legacy"; got "aggressive" in Pulumi.dev.yaml'],
+      [
+        { sdkRetryMode: "aggressive" },
+        'liveinsight:sdkRetryMode must be one of "standard", "adaptive", "legacy"; got "aggressive" in Pulumi.dev.yaml',
+      ],
       [{ throttleRateLimit: -1 }, "liveinsight:throttleRateLimit must be at least 0; got -1 in Pulumi.dev.yaml"],
       [{ throttleBurstLimit: 1.5 }, "liveinsight:throttleBurstLimit must be a whole number; got 1.5 in Pulumi.dev.yaml"],
       [{ corsOrigins: "*" }, 'liveinsight:corsOrigins must be a list of origins; got "*" in Pulumi.dev.yaml'],
@@ -235,16 +251,25 @@ describe("config", () => {
         { corsOrigins: ["https://example.com/"] },
         'liveinsight:corsOrigins must list "*" or origins like "https://www.example.com" (scheme and host, no path); got "https://example.com/" in Pulumi.dev.yaml',
       ],
-      [{ alarmEmail: "oncall" }, 'liveinsight:alarmEmail must be an e-mail address (SNS rejects anything else); got "oncall" in Pulumi.dev.yaml'],
+      [
+        { alarmEmail: "oncall" },
+        'liveinsight:alarmEmail must be an e-mail address (SNS rejects anything else); got "oncall" in Pulumi.dev.yaml',
+      ],
       [{ protectData: "yes" }, 'liveinsight:protectData must be true or false; got "yes" in Pulumi.dev.yaml'],
       [{ integrationTimeoutMs: 30001 }, "liveinsight:integrationTimeoutMs must be between 50 and 30000 ms; got 30001 in Pulumi.dev.yaml"],
       [{ integrationTimeoutMs: 49 }, "liveinsight:integrationTimeoutMs must be between 50 and 30000 ms; got 49 in Pulumi.dev.yaml"],
       [{ alarmThresholds: [1] }, "liveinsight:alarmThresholds must be an object; got [1] in Pulumi.dev.yaml"],
-      [{ alarmThresholds: { apiP99LatencyMs: -5 } }, "liveinsight:alarmThresholds.apiP99LatencyMs must be at least 0; got -5 in Pulumi.dev.yaml"],
-      [{ alarmThresholds: { apiP99LatencyMs: "fast" } }, 'liveinsight:alarmThresholds.apiP99LatencyMs must be a number; got "fast" in Pulumi.dev.yaml'],
+      [
+        { alarmThresholds: { apiP99LatencyMs: -5 } },
+        "liveinsight:alarmThresholds.apiP99LatencyMs must be at least 0; got -5 in Pulumi.dev.yaml",
+      ],
+      [
+        { alarmThresholds: { apiP99LatencyMs: "fast" } },
+        'liveinsight:alarmThresholds.apiP99LatencyMs must be a number; got "fast" in Pulumi.dev.yaml',
+      ],
       [
         { alarmThresholds: { errorRate: 1 } },
-        "liveinsight:alarmThresholds has no threshold \"errorRate\" (known: collectorErrorRatePercent, functionErrors, collectorP99DurationMs, " +
+        'liveinsight:alarmThresholds has no threshold "errorRate" (known: collectorErrorRatePercent, functionErrors, collectorP99DurationMs, ' +
           "realtimeP99DurationMs, collectorConcurrencyPercent, functionThrottles, api5xxRatePercent, api4xxRatePercent, apiThrottledRequests, " +
           "apiP99LatencyMs, tableThrottleEvents, processingErrors, eventsRejected, periodSeconds, " +
           "evaluationPeriods, datapointsToAlarm); got 1 in Pulumi.dev.yaml",
@@ -301,16 +326,22 @@ describe("config", () => {
     });
 
     it("a retention period that is not a number, before checking it against CloudWatch's list", () => {
-      expect(rejection({ logRetentionDays: "x" })).to.equal('liveinsight:logRetentionDays must be a whole number; got "x" in Pulumi.dev.yaml');
+      expect(rejection({ logRetentionDays: "x" })).to.equal(
+        'liveinsight:logRetentionDays must be a whole number; got "x" in Pulumi.dev.yaml',
+      );
       expect(rejection({ logRetentionDays: -1 })).to.equal("liveinsight:logRetentionDays must be at least 0; got -1 in Pulumi.dev.yaml");
     });
 
     it("alarmThresholds text that is not JSON", () => {
-      expect(rejection({ alarmThresholds: "nope" })).to.equal('liveinsight:alarmThresholds must be an object; got "nope" in Pulumi.dev.yaml');
+      expect(rejection({ alarmThresholds: "nope" })).to.equal(
+        'liveinsight:alarmThresholds must be an object; got "nope" in Pulumi.dev.yaml',
+      );
     });
 
     it("names the file of the stack being read", () => {
-      expect(rejection({ memorySize: 64 }, "prod")).to.equal("liveinsight:memorySize must be between 128 and 10240 MB; got 64 in Pulumi.prod.yaml");
+      expect(rejection({ memorySize: 64 }, "prod")).to.equal(
+        "liveinsight:memorySize must be between 128 and 10240 MB; got 64 in Pulumi.prod.yaml",
+      );
     });
   });
 

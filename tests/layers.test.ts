@@ -3,9 +3,10 @@
  * Every .ts file's import statements (static, dynamic, `export … from`, `require`) are read with
  * the TypeScript compiler's own pre-processor and checked against the rules below.
  */
-import { expect } from "chai";
+
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { expect } from "chai";
 import ts from "typescript";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -19,11 +20,26 @@ interface Rule {
   readonly why: string;
 }
 
-const under = (...dirs: string[]) => (p: string) => dirs.some((d) => p.startsWith(`${d}/`));
-const either = (...tests: ((p: string) => boolean)[]) => (p: string) => tests.some((t) => t(p));
-const file = (...names: string[]) => (p: string) => names.some((n) => p === n || p === n.replace(/\.ts$/, ""));
-const relativeOutside = (...dirs: string[]) => (p: string) => !p.startsWith("pkg:") && !under(...dirs)(p);
-const pkg = (...prefixes: string[]) => (p: string) => prefixes.some((x) => p.startsWith(`pkg:${x}`));
+const under =
+  (...dirs: string[]) =>
+  (p: string) =>
+    dirs.some((d) => p.startsWith(`${d}/`));
+const either =
+  (...tests: ((p: string) => boolean)[]) =>
+  (p: string) =>
+    tests.some((t) => t(p));
+const file =
+  (...names: string[]) =>
+  (p: string) =>
+    names.some((n) => p === n || p === n.replace(/\.ts$/, ""));
+const relativeOutside =
+  (...dirs: string[]) =>
+  (p: string) =>
+    !p.startsWith("pkg:") && !under(...dirs)(p);
+const pkg =
+  (...prefixes: string[]) =>
+  (p: string) =>
+    prefixes.some((x) => p.startsWith(`pkg:${x}`));
 
 export const RULES: readonly Rule[] = [
   { from: (p) => !under("tests")(p), forbids: under("tests"), why: "only tests import tests/" },
@@ -76,13 +92,21 @@ describe("import layers", () => {
       'const d = await import("@pulumi/aws");',
     ].join("\n");
     expect(importTargets("functions/shared/x.ts", source)).to.deep.equal([
-      "functions/contracts/names", "functions/shared/b", "tests/support/x", "functions/config", "pkg:@pulumi/aws",
+      "functions/contracts/names",
+      "functions/shared/b",
+      "tests/support/x",
+      "functions/config",
+      "pkg:@pulumi/aws",
     ]);
   });
 
   it("flags each forbidden direction with the rule it breaks", () => {
-    expect(violations("scripts/bench/main.ts", ["tests/support/dynalite"])).to.deep.equal(["scripts/bench/main.ts imports tests/support/dynalite: only tests import tests/"]);
-    expect(violations("contracts/names.ts", ["functions/shared/env"])).to.deep.equal(["contracts/names.ts imports functions/shared/env: contracts import nothing from the repo"]);
+    expect(violations("scripts/bench/main.ts", ["tests/support/dynalite"])).to.deep.equal([
+      "scripts/bench/main.ts imports tests/support/dynalite: only tests import tests/",
+    ]);
+    expect(violations("contracts/names.ts", ["functions/shared/env"])).to.deep.equal([
+      "contracts/names.ts imports functions/shared/env: contracts import nothing from the repo",
+    ]);
     expect(violations("functions/collector.ts", ["components/iam", "pkg:@pulumi/pulumi"])).to.deep.equal([
       "functions/collector.ts imports components/iam: functions import only functions/ and contracts/",
       "functions/collector.ts imports pkg:@pulumi/pulumi: function code never loads Pulumi",

@@ -1,17 +1,28 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
 
 // js-yaml ships with @pulumi/pulumi (a dependency of it) but without type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml: { load(text: string): unknown } = require("js-yaml");
 
-interface Step { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> }
-interface Job {
-    needs?: string | string[]; if?: string; environment?: string | { name: string };
-    strategy?: { matrix: Record<string, unknown[]> }; steps: Step[];
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
 }
-interface Workflow { on: Record<string, any>; jobs: Record<string, Job> }
+interface Job {
+  needs?: string | string[];
+  if?: string;
+  environment?: string | { name: string };
+  strategy?: { matrix: Record<string, unknown[]> };
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, any>;
+  jobs: Record<string, Job>;
+}
 
 const ROOT = path.resolve(__dirname, "..");
 const load = (file: string) => yaml.load(fs.readFileSync(path.join(ROOT, ".github", "workflows", file), "utf8")) as Workflow;
@@ -20,96 +31,103 @@ const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses === "pulumi/act
 
 /** A job's steps with `${{ matrix.<key> }}` replaced, one copy per matrix value. */
 function expandMatrix(job: Job, key: string): Record<string, Step[]> {
-    const values = (job.strategy?.matrix[key] ?? []) as string[];
-    return Object.fromEntries(values.map((value) => [value,
-        JSON.parse(JSON.stringify(job.steps).split(`\${{ matrix.${key} }}`).join(value)) as Step[]]));
+  const values = (job.strategy?.matrix[key] ?? []) as string[];
+  return Object.fromEntries(
+    values.map((value) => [value, JSON.parse(JSON.stringify(job.steps).split(`\${{ matrix.${key} }}`).join(value)) as Step[]]),
+  );
 }
 
 function expectNodeSetup(job: Job): void {
-    expect(job.steps[0].uses).to.equal("actions/checkout@v4");
-    const setup = job.steps.find((s) => s.uses === "actions/setup-node@v4");
-    expect(setup?.with?.["node-version"]).to.equal(20);
+  expect(job.steps[0].uses).to.equal("actions/checkout@v4");
+  const setup = job.steps.find((s) => s.uses === "actions/setup-node@v4");
+  expect(setup?.with?.["node-version"]).to.equal(20);
 }
 
 /** The policy pack's dependencies are installed before the Pulumi CLI needs them. */
 function expectPolicyInstalledBeforePulumi(steps: Step[]): void {
-    const install = steps.findIndex((s) => s.run?.trim() === "npm ci --prefix policy");
-    const pulumi = steps.findIndex((s) => s.uses === "pulumi/actions@v6");
-    expect(install, "npm ci --prefix policy").to.be.greaterThan(-1);
-    expect(install).to.be.lessThan(pulumi);
+  const install = steps.findIndex((s) => s.run?.trim() === "npm ci --prefix policy");
+  const pulumi = steps.findIndex((s) => s.uses === "pulumi/actions@v6");
+  expect(install, "npm ci --prefix policy").to.be.greaterThan(-1);
+  expect(install).to.be.lessThan(pulumi);
 }
 
 describe(".github/workflows/pull-request.yml", () => {
-    const workflow = load("pull-request.yml");
+  const workflow = load("pull-request.yml");
 
-    it("runs on pull requests", () => {
-        expect(workflow.on).to.have.property("pull_request");
-    });
+  it("runs on pull requests", () => {
+    expect(workflow.on).to.have.property("pull_request");
+  });
 
-    it("installs, tests and runs the offline policy check for dev and prod", () => {
-        const job = workflow.jobs.test;
-        expectNodeSetup(job);
-        const commands = runs(job);
-        expect(commands[0]).to.equal("npm ci");
-        expect(commands).to.include("npm test");
-        expect(commands.slice(commands.indexOf("npm test") + 1)).to.deep.equal([
-            "npm run policy:check -- --stack dev",
-            "npm run policy:check -- --stack prod",
-        ]);
-    });
+  it("installs, tests and runs the offline policy check for dev and prod", () => {
+    const job = workflow.jobs.test;
+    expectNodeSetup(job);
+    const commands = runs(job);
+    expect(commands[0]).to.equal("npm ci");
+    expect(commands).to.include("npm test");
+    expect(commands.slice(commands.indexOf("npm test") + 1)).to.deep.equal([
+      "npm run policy:check -- --stack dev",
+      "npm run policy:check -- --stack prod",
+    ]);
+  });
 
-    it("previews each stack with the policy pack and that stack's policy config, after the checks", () => {
-        const job = workflow.jobs.preview;
-        expect(job.needs).to.equal("test");
-        expectNodeSetup(job);
-        const perStack = expandMatrix(job, "stack");
-        expect(Object.keys(perStack)).to.deep.equal(["dev", "prod"]);
-        for (const [stack, steps] of Object.entries(perStack)) {
-            expectPolicyInstalledBeforePulumi(steps);
-            expect(pulumiSteps({ steps }).map((s) => s.with)).to.deep.equal([{
-                command: "preview", "stack-name": stack, policyPacks: "policy",
-                policyPackConfigs: `policy/config/${stack}.json`, "comment-on-pr": true, diff: true,
-            }]);
-        }
-    });
+  it("previews each stack with the policy pack and that stack's policy config, after the checks", () => {
+    const job = workflow.jobs.preview;
+    expect(job.needs).to.equal("test");
+    expectNodeSetup(job);
+    const perStack = expandMatrix(job, "stack");
+    expect(Object.keys(perStack)).to.deep.equal(["dev", "prod"]);
+    for (const [stack, steps] of Object.entries(perStack)) {
+      expectPolicyInstalledBeforePulumi(steps);
+      expect(pulumiSteps({ steps }).map((s) => s.with)).to.deep.equal([
+        {
+          command: "preview",
+          "stack-name": stack,
+          policyPacks: "policy",
+          policyPackConfigs: `policy/config/${stack}.json`,
+          "comment-on-pr": true,
+          diff: true,
+        },
+      ]);
+    }
+  });
 });
 
 describe(".github/workflows/deploy.yml", () => {
-    const workflow = load("deploy.yml");
+  const workflow = load("deploy.yml");
 
-    it("runs on pushes to main, on v* tags and by hand", () => {
-        expect(workflow.on.push).to.deep.equal({ branches: ["main"], tags: ["v*"] });
-        expect(workflow.on).to.have.property("workflow_dispatch");
-    });
+  it("runs on pushes to main, on v* tags and by hand", () => {
+    expect(workflow.on.push).to.deep.equal({ branches: ["main"], tags: ["v*"] });
+    expect(workflow.on).to.have.property("workflow_dispatch");
+  });
 
-    it("deploys dev on a push to main with the dev policy config", () => {
-        const job = workflow.jobs.dev;
-        expect(job.if).to.equal("github.event_name == 'push' && github.ref == 'refs/heads/main'");
-        expectNodeSetup(job);
-        expectPolicyInstalledBeforePulumi(job.steps);
-        expect(runs(job)).to.include("npm run policy:check -- --stack dev");
-        expect(pulumiSteps(job).map((s) => s.with)).to.deep.equal([
-            { command: "up", "stack-name": "dev", policyPacks: "policy", policyPackConfigs: "policy/config/dev.json" },
-        ]);
-    });
+  it("deploys dev on a push to main with the dev policy config", () => {
+    const job = workflow.jobs.dev;
+    expect(job.if).to.equal("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+    expectNodeSetup(job);
+    expectPolicyInstalledBeforePulumi(job.steps);
+    expect(runs(job)).to.include("npm run policy:check -- --stack dev");
+    expect(pulumiSteps(job).map((s) => s.with)).to.deep.equal([
+      { command: "up", "stack-name": "dev", policyPacks: "policy", policyPackConfigs: "policy/config/dev.json" },
+    ]);
+  });
 
-    it("deploys prod on a tag or a manual run, behind the production environment's approval", () => {
-        const job = workflow.jobs.prod;
-        expect(job.if).to.equal("startsWith(github.ref, 'refs/tags/v') || github.event_name == 'workflow_dispatch'");
-        expect(job.environment).to.equal("production");
-        expectNodeSetup(job);
-        expectPolicyInstalledBeforePulumi(job.steps);
-        expect(runs(job)).to.include("npm run policy:check -- --stack prod");
-        expect(pulumiSteps(job).map((s) => s.with)).to.deep.equal([
-            { command: "up", "stack-name": "prod", policyPacks: "policy", policyPackConfigs: "policy/config/prod.json" },
-        ]);
-    });
+  it("deploys prod on a tag or a manual run, behind the production environment's approval", () => {
+    const job = workflow.jobs.prod;
+    expect(job.if).to.equal("startsWith(github.ref, 'refs/tags/v') || github.event_name == 'workflow_dispatch'");
+    expect(job.environment).to.equal("production");
+    expectNodeSetup(job);
+    expectPolicyInstalledBeforePulumi(job.steps);
+    expect(runs(job)).to.include("npm run policy:check -- --stack prod");
+    expect(pulumiSteps(job).map((s) => s.with)).to.deep.equal([
+      { command: "up", "stack-name": "prod", policyPacks: "policy", policyPackConfigs: "policy/config/prod.json" },
+    ]);
+  });
 
-    it("authenticates Pulumi from a secret, never a literal token", () => {
-        for (const job of Object.values(workflow.jobs)) {
-            for (const step of pulumiSteps(job)) {
-                expect(step.env).to.deep.equal({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
-            }
-        }
-    });
+  it("authenticates Pulumi from a secret, never a literal token", () => {
+    for (const job of Object.values(workflow.jobs)) {
+      for (const step of pulumiSteps(job)) {
+        expect(step.env).to.deep.equal({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
+      }
+    }
+  });
 });

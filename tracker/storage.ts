@@ -11,7 +11,7 @@ const persistent = (document.currentScript as HTMLScriptElement | null)?.getAttr
 
 /** Reads `key`, or writes it (null removes) and returns the value written. */
 export function store(key: string, value?: string | null): string | null {
-  key = "li_" + key;
+  key = `li_${key}`;
   try {
     if (!persistent) throw 0;
     if (value === undefined) return localStorage.getItem(key);

@@ -5,7 +5,7 @@
  * nothing it does can throw into the host page.
  */
 import { queueAdd, queueRemove, queueTake, store } from "./storage";
-import { TrackedEvent, validEvent } from "./validate";
+import { type TrackedEvent, validEvent } from "./validate";
 
 interface Api {
   track(type: string, properties?: Record<string, unknown>): void;
@@ -30,10 +30,10 @@ const BATCH_MS = 2e3;
 const win = window;
 const nav = navigator;
 const script = document.currentScript as HTMLScriptElement | null;
-const attr = (name: string) => script && script.getAttribute("data-" + name);
+const attr = (name: string) => script?.getAttribute(`data-${name}`);
 const debug = attr("debug") != null;
 const log = (...args: unknown[]): void => void (debug && console.warn("[liveinsight]", ...args));
-const endpoint = (attr("api") || (script && script.src ? new URL(script.src).origin : location.origin)).replace(/\/+$/, "") + "/events";
+const endpoint = `${(attr("api") || (script?.src ? new URL(script.src).origin : location.origin)).replace(/\/+$/, "")}/events`;
 const blocked = attr("respect-dnt") != "false" && (nav.doNotTrack == "1" || nav.globalPrivacyControl === true);
 const hex = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => (b | 256).toString(16).slice(1)).join("");
 
@@ -57,10 +57,10 @@ const optedOut = () => blocked || store("out") == "1";
 
 /** The user id once, and a session id renewed after 30 idle minutes, as the server would. */
 function ids(now: number): [string, string] {
-  const user = (store("uid") || store("uid", "u_" + hex())) as string;
+  const user = (store("uid") || store("uid", `u_${hex()}`)) as string;
   const [id, last] = (store("sid") || "").split(" ");
-  const sid = id && now - +last <= IDLE_MS ? id : "s_" + now + "_" + hex();
-  store("sid", sid + " " + now);
+  const sid = id && now - +last <= IDLE_MS ? id : `s_${now}_${hex()}`;
+  store("sid", `${sid} ${now}`);
   return [user, sid];
 }
 
@@ -68,7 +68,10 @@ function track(type: string, properties?: Record<string, unknown>) {
   if (optedOut()) return;
   const now = Date.now();
   const href = location.href;
-  const event = validEvent({ event_type: type, event_id: "e_" + hex(), timestamp: now, page_url: /^https?:/.test(href) && href.length <= 2048 ? href : undefined }, properties);
+  const event = validEvent(
+    { event_type: type, event_id: `e_${hex()}`, timestamp: now, page_url: /^https?:/.test(href) && href.length <= 2048 ? href : undefined },
+    properties,
+  );
   if (typeof event == "string") return log(event);
   [event.user_id, event.session_id] = ids(now);
   if (type == "page_view" && document.referrer) event.referrer = document.referrer.slice(0, 2048);
@@ -82,7 +85,7 @@ function adopt(sent: TrackedEvent[], response: { session_ids?: string[] }) {
   const resolved = response.session_ids;
   const [id, last] = (store("sid") || "").split(" ");
   sent.forEach((e, i) => {
-    if (resolved && resolved[i] && e.session_id == id) store("sid", resolved[i] + " " + last);
+    if (resolved?.[i] && e.session_id == id) store("sid", `${resolved[i]} ${last}`);
   });
 }
 
@@ -128,7 +131,7 @@ function leave(e: Event) {
   if ((e.type != "pagehide" && document.visibilityState != "hidden") || !pending.length) return;
   const events = pending;
   pending = [];
-  if (!nav.sendBeacon || !nav.sendBeacon(endpoint, JSON.stringify({ events }))) void post(events);
+  if (!nav.sendBeacon?.(endpoint, JSON.stringify({ events }))) void post(events);
 }
 
 function pageview() {

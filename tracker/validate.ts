@@ -17,15 +17,16 @@ export interface TrackedEvent {
 const storable = (n: number) => n == 0 || (Math.abs(n) >= 1e-130 && Math.abs(n) < 1e126);
 
 function propertyProblem(key: string, value: unknown): string | undefined {
-  if (!/^[^\0-\x1f\x7f]{1,64}$/.test(key) || key == "__proto__") return "bad key " + key;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (!/^[^\0-\x1f\x7f]{1,64}$/.test(key) || key == "__proto__") return `bad key ${key}`;
   const type = typeof value;
-  if (type != "string" && type != "boolean" && !(type == "number" && storable(value as number))) return "bad value for " + key;
+  if (type != "string" && type != "boolean" && !(type == "number" && storable(value as number))) return `bad value for ${key}`;
   return undefined;
 }
 
 /** The event, or a sentence saying why the server would refuse it. */
 export function validEvent(event: TrackedEvent, properties: unknown): TrackedEvent | string {
-  if (typeof event.event_type != "string" || !/^[a-z][a-z0-9_]{0,63}$/.test(event.event_type)) return "bad event type " + event.event_type;
+  if (typeof event.event_type != "string" || !/^[a-z][a-z0-9_]{0,63}$/.test(event.event_type)) return `bad event type ${event.event_type}`;
   if (properties == null) return event;
   if (typeof properties != "object" || Array.isArray(properties)) return "properties must be an object";
   const keys = Object.keys(properties);

@@ -4,7 +4,7 @@
  * a CloudWatch alarm; the dashboard draws each threshold on the widget that plots its metric.
  */
 import { alarmName } from "../../contracts/names";
-import { MetricCatalog, MetricDef, MonitoredResources, metricCatalog } from "./catalog";
+import { type MetricCatalog, type MetricDef, type MonitoredResources, metricCatalog } from "./catalog";
 import type { AlarmThresholds } from "./thresholds";
 
 interface AlarmCommon {
@@ -99,30 +99,100 @@ function functionDrafts<V>(r: MonitoredResources<V>, t: AlarmThresholds, fn: Met
   const drafts: AlarmDraft<V>[] = [
     // From the function's own answers: what a client saw. Lambda's Errors stays 0 through a
     // DynamoDB outage because the handlers answer 503 themselves.
-    { resource: label, metric: "ErrorRate", threshold: t.collectorErrorRatePercent, missing: "notBreaching", what: `${label} 5xx rate (5xx answers / requests from its request lines, %)`,
-      shape: { kind: "math", numerator: { id: "serverErrors", metric: fn.serverErrors }, denominator: { id: "requests", metric: fn.requests }, label: `${label} 5xx rate (%)` } },
+    {
+      resource: label,
+      metric: "ErrorRate",
+      threshold: t.collectorErrorRatePercent,
+      missing: "notBreaching",
+      what: `${label} 5xx rate (5xx answers / requests from its request lines, %)`,
+      shape: {
+        kind: "math",
+        numerator: { id: "serverErrors", metric: fn.serverErrors },
+        denominator: { id: "requests", metric: fn.requests },
+        label: `${label} 5xx rate (%)`,
+      },
+    },
     // Crashes (thrown exceptions, timeouts, out of memory) never write a request line.
-    { resource: label, metric: "Errors", shape: metric<V>(fn.errors), threshold: t.functionErrors, missing: "notBreaching", what: `${label} Lambda Errors: crashes, timeouts (sum)` },
-    { resource: label, metric: "P99Duration", shape: metric(fn.duration.p99), threshold: p99, missing: "missing", what: `${label} p99 duration (ms)` },
-    { resource: label, metric: "Throttles", shape: metric(fn.throttles), threshold: t.functionThrottles, missing: "notBreaching", what: `${label} throttles (sum)` },
+    {
+      resource: label,
+      metric: "Errors",
+      shape: metric<V>(fn.errors),
+      threshold: t.functionErrors,
+      missing: "notBreaching",
+      what: `${label} Lambda Errors: crashes, timeouts (sum)`,
+    },
+    {
+      resource: label,
+      metric: "P99Duration",
+      shape: metric(fn.duration.p99),
+      threshold: p99,
+      missing: "missing",
+      what: `${label} p99 duration (ms)`,
+    },
+    {
+      resource: label,
+      metric: "Throttles",
+      shape: metric(fn.throttles),
+      threshold: t.functionThrottles,
+      missing: "notBreaching",
+      what: `${label} throttles (sum)`,
+    },
   ];
   const reserved = r.collectorReservedConcurrency ?? -1;
   if (label === "Collector" && reserved > 0) {
     const threshold = (reserved * t.collectorConcurrencyPercent) / 100;
-    drafts.push({ resource: label, metric: "ConcurrentExecutions", shape: metric(fn.concurrency), threshold, missing: "notBreaching",
-      what: `Collector concurrent executions (maximum; ${t.collectorConcurrencyPercent} % of its reserved ${reserved})` });
+    drafts.push({
+      resource: label,
+      metric: "ConcurrentExecutions",
+      shape: metric(fn.concurrency),
+      threshold,
+      missing: "notBreaching",
+      what: `Collector concurrent executions (maximum; ${t.collectorConcurrencyPercent} % of its reserved ${reserved})`,
+    });
   }
   return drafts;
 }
 
 function apiDrafts<V>(t: AlarmThresholds, c: MetricCatalog<V>): AlarmDraft<V>[] {
-  const rate = (id: string, m: MetricDef<V>, label: string): AlarmShape<V> =>
-    ({ kind: "math", numerator: { id, metric: m }, denominator: { id: "requests", metric: c.api.requests }, label });
+  const rate = (id: string, m: MetricDef<V>, label: string): AlarmShape<V> => ({
+    kind: "math",
+    numerator: { id, metric: m },
+    denominator: { id: "requests", metric: c.api.requests },
+    label,
+  });
   return [
-    { resource: "Api", metric: "5xxRate", shape: rate("serverErrors", c.api.serverErrors, "API 5xx rate (%)"), threshold: t.api5xxRatePercent, missing: "notBreaching", what: "API 5xx rate (5xx / Count, %)" },
-    { resource: "Api", metric: "4xxRate", shape: rate("clientErrors", c.api.clientErrors, "API 4xx rate (%)"), threshold: t.api4xxRatePercent, missing: "notBreaching", what: "API 4xx rate (4xx / Count, %)" },
-    { resource: "Api", metric: "Throttled", shape: metric(c.api.throttled), threshold: t.apiThrottledRequests, missing: "notBreaching", what: "API 429 answers from stage throttling (sum)" },
-    { resource: "Api", metric: "P99Latency", shape: metric(c.api.latency.p99), threshold: t.apiP99LatencyMs, missing: "missing", what: "API p99 latency (ms)" },
+    {
+      resource: "Api",
+      metric: "5xxRate",
+      shape: rate("serverErrors", c.api.serverErrors, "API 5xx rate (%)"),
+      threshold: t.api5xxRatePercent,
+      missing: "notBreaching",
+      what: "API 5xx rate (5xx / Count, %)",
+    },
+    {
+      resource: "Api",
+      metric: "4xxRate",
+      shape: rate("clientErrors", c.api.clientErrors, "API 4xx rate (%)"),
+      threshold: t.api4xxRatePercent,
+      missing: "notBreaching",
+      what: "API 4xx rate (4xx / Count, %)",
+    },
+    {
+      resource: "Api",
+      metric: "Throttled",
+      shape: metric(c.api.throttled),
+      threshold: t.apiThrottledRequests,
+      missing: "notBreaching",
+      what: "API 429 answers from stage throttling (sum)",
+    },
+    {
+      resource: "Api",
+      metric: "P99Latency",
+      shape: metric(c.api.latency.p99),
+      threshold: t.apiP99LatencyMs,
+      missing: "missing",
+      what: "API p99 latency (ms)",
+    },
   ];
 }
 
@@ -131,13 +201,37 @@ export function buildAlarmSpecs<V>(r: MonitoredResources<V>, t: AlarmThresholds)
   const c = metricCatalog(r);
   const drafts: AlarmDraft<V>[] = [...c.functions.flatMap((fn) => functionDrafts(r, t, fn)), ...apiDrafts(t, c)];
   for (const table of c.tables) {
-    for (const [m, rw] of [[table.readThrottles, "read"], [table.writeThrottles, "write"]] as const) {
-      drafts.push({ resource: table.label, metric: m.metricName, shape: metric(m), threshold: t.tableThrottleEvents, missing: "notBreaching", what: `${table.label} table ${rw} throttle events (sum)` });
+    for (const [m, rw] of [
+      [table.readThrottles, "read"],
+      [table.writeThrottles, "write"],
+    ] as const) {
+      drafts.push({
+        resource: table.label,
+        metric: m.metricName,
+        shape: metric(m),
+        threshold: t.tableThrottleEvents,
+        missing: "notBreaching",
+        what: `${table.label} table ${rw} throttle events (sum)`,
+      });
     }
   }
   drafts.push(
-    { resource: "Collector", metric: "ProcessingErrors", shape: metric<V>(c.custom.processingErrors), threshold: t.processingErrors, missing: "notBreaching", what: "Collector requests that ended in a 5xx (ProcessingErrors, sum)" },
-    { resource: "Collector", metric: "EventsRejected", shape: metric<V>(c.custom.eventsRejected), threshold: t.eventsRejected, missing: "notBreaching", what: "Events the collector refused with a 4xx (EventsRejected, sum)" },
+    {
+      resource: "Collector",
+      metric: "ProcessingErrors",
+      shape: metric<V>(c.custom.processingErrors),
+      threshold: t.processingErrors,
+      missing: "notBreaching",
+      what: "Collector requests that ended in a 5xx (ProcessingErrors, sum)",
+    },
+    {
+      resource: "Collector",
+      metric: "EventsRejected",
+      shape: metric<V>(c.custom.eventsRejected),
+      threshold: t.eventsRejected,
+      missing: "notBreaching",
+      what: "Events the collector refused with a 4xx (EventsRejected, sum)",
+    },
   );
   return drafts.map((d) => makeAlarm(r, t, d));
 }

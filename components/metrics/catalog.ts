@@ -5,8 +5,9 @@
  * alarms from not-yet-known resource names, `string` for tests and for the dashboard body. Values
  * of type V are only placed into dimension maps, never inspected, so the same builders serve both.
  */
+
+import { CUSTOM_NAMESPACE, type CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
 import { TABLE_SCHEMAS } from "../../contracts/tables";
-import { CUSTOM_NAMESPACE, CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
 
 export type Stat = "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount" | "p50" | "p90" | "p99";
 
@@ -47,16 +48,29 @@ export type FunctionLabel = "Collector" | "Realtime";
 
 export function lambdaMetrics<V>(label: FunctionLabel, functionName: V, stack: string) {
   const m = (metricName: string, stat: Stat, l: string): MetricDef<V> => ({
-    namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: functionName }, stat, label: l,
+    namespace: "AWS/Lambda",
+    metricName,
+    dimensions: { FunctionName: functionName },
+    stat,
+    label: l,
   });
   const own = (metricName: CustomMetricName, l: string): MetricDef<string> => ({
-    namespace: CUSTOM_NAMESPACE, metricName, dimensions: { [DIMENSIONS.environment]: stack, [DIMENSIONS.function]: label.toLowerCase() }, stat: "Sum", label: l,
+    namespace: CUSTOM_NAMESPACE,
+    metricName,
+    dimensions: { [DIMENSIONS.environment]: stack, [DIMENSIONS.function]: label.toLowerCase() },
+    stat: "Sum",
+    label: l,
   });
   return {
     label,
     invocations: m("Invocations", "Sum", "Invocations"),
     errors: m("Errors", "Sum", "Errors"),
-    duration: percentiles<V>({ namespace: "AWS/Lambda", metricName: "Duration", dimensions: { FunctionName: functionName }, label: "Duration" }),
+    duration: percentiles<V>({
+      namespace: "AWS/Lambda",
+      metricName: "Duration",
+      dimensions: { FunctionName: functionName },
+      label: "Duration",
+    }),
     throttles: m("Throttles", "Sum", "Throttles"),
     concurrency: m("ConcurrentExecutions", "Maximum", "Concurrent executions"),
     /** From the function's own request lines (metric filters), not from Lambda. */
@@ -68,20 +82,36 @@ export function lambdaMetrics<V>(label: FunctionLabel, functionName: V, stack: s
 /** HTTP API (v2) metrics: namespace AWS/ApiGateway, dimensions ApiId + Stage. */
 export function apiMetrics<V>(apiId: V, stage: V) {
   const dimensions = { ApiId: apiId, Stage: stage };
-  const m = (metricName: string, label: string): MetricDef<V> => ({ namespace: "AWS/ApiGateway", metricName, dimensions, stat: "Sum", label });
+  const m = (metricName: string, label: string): MetricDef<V> => ({
+    namespace: "AWS/ApiGateway",
+    metricName,
+    dimensions,
+    stat: "Sum",
+    label,
+  });
   return {
     requests: m("Count", "Requests"),
     clientErrors: m("4xx", "4xx"),
     serverErrors: m("5xx", "5xx"),
     latency: percentiles<V>({ namespace: "AWS/ApiGateway", metricName: "Latency", dimensions, label: "Latency" }),
     /** From the access log (metric filter): AWS/ApiGateway has no 429 metric for HTTP APIs. */
-    throttled: { namespace: CUSTOM_NAMESPACE, metricName: "ThrottledRequests", dimensions: { [DIMENSIONS.apiId]: apiId }, stat: "Sum", label: "429 throttled" } as MetricDef<V>,
+    throttled: {
+      namespace: CUSTOM_NAMESPACE,
+      metricName: "ThrottledRequests",
+      dimensions: { [DIMENSIONS.apiId]: apiId },
+      stat: "Sum",
+      label: "429 throttled",
+    } as MetricDef<V>,
   };
 }
 
 export function tableMetrics<V>(label: string, tableName: V) {
   const m = (metricName: string, l: string): MetricDef<V> => ({
-    namespace: "AWS/DynamoDB", metricName, dimensions: { TableName: tableName }, stat: "Sum", label: l,
+    namespace: "AWS/DynamoDB",
+    metricName,
+    dimensions: { TableName: tableName },
+    stat: "Sum",
+    label: l,
   });
   return {
     label,
@@ -95,13 +125,22 @@ export function tableMetrics<V>(label: string, tableName: V) {
 /** Custom metrics carry the stack as a plain string: it is known at program time. */
 export function customMetrics(stack: string) {
   const m = (metricName: CustomMetricName, label: string, stat: Stat = "Sum"): MetricDef<string> => ({
-    namespace: CUSTOM_NAMESPACE, metricName, dimensions: { [DIMENSIONS.environment]: stack }, stat, label,
+    namespace: CUSTOM_NAMESPACE,
+    metricName,
+    dimensions: { [DIMENSIONS.environment]: stack },
+    stat,
+    label,
   });
   return {
     eventsProcessed: m("EventsProcessed", "Events processed"),
     eventsRejected: m("EventsRejected", "Events rejected"),
     sessionsCreated: m("SessionsCreated", "Sessions created"),
-    processingTime: percentiles<string>({ namespace: CUSTOM_NAMESPACE, metricName: "ProcessingTime", dimensions: { [DIMENSIONS.environment]: stack }, label: "Processing time" }),
+    processingTime: percentiles<string>({
+      namespace: CUSTOM_NAMESPACE,
+      metricName: "ProcessingTime",
+      dimensions: { [DIMENSIONS.environment]: stack },
+      label: "Processing time",
+    }),
     processingErrors: m("ProcessingErrors", "Processing errors"),
   };
 }

@@ -3,8 +3,8 @@
  * catalog and alarm specifications the alarms use: each alarm's threshold is drawn on the widget
  * that plots its metric or expression.
  */
-import { AlarmSpec, buildAlarmSpecs, kebab } from "./alarms";
-import { MetricCatalog, MetricDef, MonitoredResources, metricCatalog } from "./catalog";
+import { type AlarmSpec, buildAlarmSpecs, kebab } from "./alarms";
+import { type MetricCatalog, type MetricDef, type MonitoredResources, metricCatalog } from "./catalog";
 import type { AlarmThresholds } from "./thresholds";
 
 export { dashboardName } from "../../contracts/names";
@@ -56,7 +56,9 @@ export interface DashboardView {
   readonly thresholds: AlarmThresholds;
 }
 
-type Series = { metric: MetricDef<string>; id?: string; visible?: boolean; yAxis?: "right" } | { expression: string; id: string; label: string };
+type Series =
+  | { metric: MetricDef<string>; id?: string; visible?: boolean; yAxis?: "right" }
+  | { expression: string; id: string; label: string };
 
 interface GraphDraft {
   readonly title: string;
@@ -93,7 +95,10 @@ function mathSeries(spec: AlarmSpec<string>): Series[] {
 function thresholdLines(alarms: AlarmSpec<string>[]): HorizontalAnnotation[] {
   const values = [...new Set(alarms.map((a) => a.threshold))];
   return values.map((value) => ({
-    label: `${alarms.filter((a) => a.threshold === value).map((a) => a.name).join(" / ")} > ${value}`,
+    label: `${alarms
+      .filter((a) => a.threshold === value)
+      .map((a) => a.name)
+      .join(" / ")} > ${value}`,
     value,
     color: "#d62728",
     fill: "above",
@@ -119,14 +124,27 @@ function apiSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSpec<
   };
 }
 
-function functionSection(fn: MetricCatalog<string>["functions"][number], alarm: (key: string) => AlarmSpec<string>, has: (key: string) => boolean): Section {
+function functionSection(
+  fn: MetricCatalog<string>["functions"][number],
+  alarm: (key: string) => AlarmSpec<string>,
+  has: (key: string) => boolean,
+): Section {
   const key = fn.label.toLowerCase();
   const concurrencyAlarms = has(`${key}-concurrent-executions`) ? [alarm(`${key}-concurrent-executions`)] : [];
   return {
     heading: `${fn.label} function`,
     graphs: [
-      { title: `${fn.label} 5xx rate (%)`, series: mathSeries(alarm(`${key}-error-rate`)), alarms: [alarm(`${key}-error-rate`)], unit: "%" },
-      { title: `${fn.label} invocations / errors`, series: [{ metric: fn.invocations }, { metric: fn.errors }], alarms: [alarm(`${key}-errors`)] },
+      {
+        title: `${fn.label} 5xx rate (%)`,
+        series: mathSeries(alarm(`${key}-error-rate`)),
+        alarms: [alarm(`${key}-error-rate`)],
+        unit: "%",
+      },
+      {
+        title: `${fn.label} invocations / errors`,
+        series: [{ metric: fn.invocations }, { metric: fn.errors }],
+        alarms: [alarm(`${key}-errors`)],
+      },
       {
         title: `${fn.label} duration (ms)`,
         series: [{ metric: fn.duration.p50 }, { metric: fn.duration.p90 }, { metric: fn.duration.p99 }],
@@ -159,7 +177,11 @@ function tableSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSpe
     graphs: c.tables.flatMap((table) => {
       const key = kebab(table.label);
       return [
-        { title: `${table.label} consumed capacity`, series: [{ metric: table.consumedRead }, { metric: table.consumedWrite }], alarms: [] },
+        {
+          title: `${table.label} consumed capacity`,
+          series: [{ metric: table.consumedRead }, { metric: table.consumedWrite }],
+          alarms: [],
+        },
         {
           title: `${table.label} throttle events`,
           series: [{ metric: table.readThrottles }, { metric: table.writeThrottles }],

@@ -2,12 +2,12 @@
  * Metric filters: log lines → custom metrics (SPEC §5). The functions' per-request line and the
  * API's access log are the only sources; no PutMetricData in the request path.
  */
-import { CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
+import { type CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
 import { metricFilterName } from "../../contracts/names";
-import { REQUEST_COMPLETED, RequestLineField, RequestLogLine, selector } from "../../contracts/request-line";
+import { REQUEST_COMPLETED, type RequestLineField, type RequestLogLine, selector } from "../../contracts/request-line";
 
-export { CUSTOM_NAMESPACE } from "../../contracts/metrics";
 export type { CustomMetricName } from "../../contracts/metrics";
+export { CUSTOM_NAMESPACE } from "../../contracts/metrics";
 
 /** Which log group a filter attaches to: a function's own group, or the API's access log. */
 export type LogSource = "collector" | "realtime" | "access";
@@ -30,7 +30,10 @@ export interface MetricFilterDef {
 export const FILTER_DIMENSIONS: Readonly<Record<string, string>> = { [DIMENSIONS.environment]: selector("environment") };
 
 /** Requests and 5xx are counted per function: the `Function` dimension is the line's `service`. */
-export const FUNCTION_FILTER_DIMENSIONS: Readonly<Record<string, string>> = { ...FILTER_DIMENSIONS, [DIMENSIONS.function]: selector("service") };
+export const FUNCTION_FILTER_DIMENSIONS: Readonly<Record<string, string>> = {
+  ...FILTER_DIMENSIONS,
+  [DIMENSIONS.function]: selector("service"),
+};
 
 /** The access log carries no stack name; its metrics are keyed by the API, like AWS/ApiGateway's. */
 export const ACCESS_FILTER_DIMENSIONS: Readonly<Record<string, string>> = { [DIMENSIONS.apiId]: "$.apiId" };
@@ -45,29 +48,58 @@ const ANY_REQUEST_LINE = `${$("message")} = "${REQUEST_COMPLETED}"`;
 /** A collector count: the line's value of `field`, for lines where it is above 0. */
 const positive = (field: RequestLineField) => ({ pattern: `{ ${REQUEST_LINE} && ${$(field)} > 0 }`, value: $(field) });
 
-const collectorOnly = (def: Omit<MetricFilterDef, "dimensions" | "sources">): MetricFilterDef => ({ ...def, dimensions: FILTER_DIMENSIONS, sources: ["collector"] });
+const collectorOnly = (def: Omit<MetricFilterDef, "dimensions" | "sources">): MetricFilterDef => ({
+  ...def,
+  dimensions: FILTER_DIMENSIONS,
+  sources: ["collector"],
+});
 
 export const METRIC_FILTERS: readonly MetricFilterDef[] = [
   // Only a 200 stores every event of its request; counting 503s too would count the client's retry twice.
-  collectorOnly({ metricName: "EventsProcessed", pattern: `{ ${REQUEST_LINE} && ${$("status")} = 200 && ${$("events")} > 0 }`, value: $("events"), unit: "Count" }),
+  collectorOnly({
+    metricName: "EventsProcessed",
+    pattern: `{ ${REQUEST_LINE} && ${$("status")} = 200 && ${$("events")} > 0 }`,
+    value: $("events"),
+    unit: "Count",
+  }),
   collectorOnly({ metricName: "EventsRejected", ...positive("rejected"), unit: "Count" }),
   collectorOnly({ metricName: "SessionsCreated", ...positive("sessions_created"), unit: "Count" }),
-  collectorOnly({ metricName: "ProcessingTime", pattern: `{ ${REQUEST_LINE} && ${$("processing_time_ms")} >= 0 }`, value: $("processing_time_ms"), unit: "Milliseconds" }),
+  collectorOnly({
+    metricName: "ProcessingTime",
+    pattern: `{ ${REQUEST_LINE} && ${$("processing_time_ms")} >= 0 }`,
+    value: $("processing_time_ms"),
+    unit: "Milliseconds",
+  }),
   // One per request that ended in a 5xx (the collector logs those, and only those, at ERROR).
   collectorOnly({ metricName: "ProcessingErrors", pattern: `{ ${REQUEST_LINE} && ${$("level")} = "ERROR" }`, value: "1", unit: "Count" }),
   // The error-rate alarms' inputs. Lambda's `Errors` counts only thrown exceptions, and both
   // handlers answer every failure themselves, so a DynamoDB outage shows up here and only here.
   {
-    metricName: "Requests", pattern: `{ ${ANY_REQUEST_LINE} && ${$("status")} >= 100 }`, value: "1", unit: "Count",
-    dimensions: FUNCTION_FILTER_DIMENSIONS, sources: ["collector", "realtime"],
+    metricName: "Requests",
+    pattern: `{ ${ANY_REQUEST_LINE} && ${$("status")} >= 100 }`,
+    value: "1",
+    unit: "Count",
+    dimensions: FUNCTION_FILTER_DIMENSIONS,
+    sources: ["collector", "realtime"],
   },
   {
-    metricName: "ServerErrors", pattern: `{ ${ANY_REQUEST_LINE} && ${$("status")} >= 500 }`, value: "1", unit: "Count",
-    dimensions: FUNCTION_FILTER_DIMENSIONS, sources: ["collector", "realtime"],
+    metricName: "ServerErrors",
+    pattern: `{ ${ANY_REQUEST_LINE} && ${$("status")} >= 500 }`,
+    value: "1",
+    unit: "Count",
+    dimensions: FUNCTION_FILTER_DIMENSIONS,
+    sources: ["collector", "realtime"],
   },
   // Stage throttling answers 429 before any function runs, so only the access log sees it. Every
   // access-log value is a quoted string (components/collector-api.ts), hence the string match.
-  { metricName: "ThrottledRequests", pattern: `{ $.status = "429" }`, value: "1", unit: "Count", dimensions: ACCESS_FILTER_DIMENSIONS, sources: ["access"] },
+  {
+    metricName: "ThrottledRequests",
+    pattern: `{ $.status = "429" }`,
+    value: "1",
+    unit: "Count",
+    dimensions: ACCESS_FILTER_DIMENSIONS,
+    sources: ["access"],
+  },
 ];
 
 /** The AWS name of one filter: the event metrics keep their original names, per-source ones say their source. */

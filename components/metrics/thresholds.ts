@@ -71,7 +71,9 @@ export function thresholdProblems(t: AlarmThresholds): string[] {
     }
   }
   if (!(t.collectorConcurrencyPercent > 0 && t.collectorConcurrencyPercent <= 100)) {
-    problems.push(`alarmThresholds.collectorConcurrencyPercent must be a share of the reservation in (0, 100]; got ${t.collectorConcurrencyPercent}`);
+    problems.push(
+      `alarmThresholds.collectorConcurrencyPercent must be a share of the reservation in (0, 100]; got ${t.collectorConcurrencyPercent}`,
+    );
   }
   if (!(Number.isInteger(t.periodSeconds) && t.periodSeconds >= 60 && t.periodSeconds % 60 === 0)) {
     problems.push(`alarmThresholds.periodSeconds must be a positive multiple of 60; got ${t.periodSeconds}`);
@@ -86,7 +88,9 @@ export function thresholdProblems(t: AlarmThresholds): string[] {
   }
   // CloudWatch evaluates at most one day of data per alarm.
   if (t.periodSeconds * t.evaluationPeriods > 86_400) {
-    problems.push(`alarmThresholds.periodSeconds * evaluationPeriods must not exceed 86400 s (one day); got ${t.periodSeconds * t.evaluationPeriods}`);
+    problems.push(
+      `alarmThresholds.periodSeconds * evaluationPeriods must not exceed 86400 s (one day); got ${t.periodSeconds * t.evaluationPeriods}`,
+    );
   }
   return problems;
 }

@@ -10,9 +10,9 @@ import { UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { SESSION_IDLE_TIMEOUT_MS } from "../../contracts/tables";
 import { StorageUnavailableError } from "./errors";
 import type { EventRecord } from "./plan";
-import { closingOf, parseSessionState, SessionState } from "./session-state";
+import { closingOf, parseSessionState, type SessionState } from "./session-state";
 import { fastPathUpdate, mergeUpdate } from "./session-updates";
-import { Budget, conditionalWrite, DynamoSender } from "./store";
+import { type Budget, conditionalWrite, type DynamoSender } from "./store";
 
 export interface ChainContext {
   db: DynamoSender;
@@ -94,7 +94,7 @@ async function openStep(ctx: ChainContext, sessionId: string, pending: EventReco
 }
 
 function step(ctx: ChainContext, sessionId: string, pending: EventRecord[], state: SessionState | undefined): Promise<Step> {
-  if (!state || !state.exists) return fastStep(ctx, sessionId, pending);
+  if (!state?.exists) return fastStep(ctx, sessionId, pending);
   return state.successor ? closedStep(ctx, sessionId, pending, state) : openStep(ctx, sessionId, pending, state);
 }
 

@@ -1,17 +1,26 @@
-import { PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
+import { PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import type { TableNames } from "../../contracts/tables";
-import { ClientError, clientErrorResult, HttpResult, internalErrorResult, jsonResult, methodNotAllowed, StorageUnavailableError, storageUnavailableResult } from "./errors";
-import { placeChain, Placement } from "./chain";
+import { type Placement, placeChain } from "./chain";
 import { refuseDuplicates } from "./duplicates";
+import {
+  ClientError,
+  clientErrorResult,
+  type HttpResult,
+  internalErrorResult,
+  jsonResult,
+  methodNotAllowed,
+  StorageUnavailableError,
+  storageUnavailableResult,
+} from "./errors";
 import type { HexSource } from "./ids";
 import { clientIpPrefix } from "./ip";
 import { activeExpiry, activeSessionPut, activeSessionUpdate, eventItem } from "./items";
 import { pinOutOfWindowTimes } from "./pins";
-import { EventRecord, groupBySession, normalizeEvents, SessionGroup } from "./plan";
-import { HttpRequest, parseEvents } from "./request";
-import { batchWriteAll, Budget, conditionalWrite, DynamoSender } from "./store";
+import { type EventRecord, groupBySession, normalizeEvents, type SessionGroup } from "./plan";
+import { type HttpRequest, parseEvents } from "./request";
+import { type Budget, batchWriteAll, conditionalWrite, type DynamoSender } from "./store";
 
 export interface Clock {
   now(): number;
@@ -81,7 +90,12 @@ async function storeAll(deps: CollectorDeps, records: EventRecord[], nowMs: numb
   for (const p of placements) for (const e of p.events) e.session_id = p.sessionId;
   const live = placements.filter((p) => p.open && isActive({ sessionId: p.sessionId, events: p.events }, nowMs));
   await Promise.all([
-    batchWriteAll(deps.db, deps.tables.events, records.map((e) => ({ PutRequest: { Item: eventItem(e) } })), budget),
+    batchWriteAll(
+      deps.db,
+      deps.tables.events,
+      records.map((e) => ({ PutRequest: { Item: eventItem(e) } })),
+      budget,
+    ),
     ...live.map((p) => writeActive(deps, p, budget)),
   ]);
   return placements;

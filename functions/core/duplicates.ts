@@ -16,7 +16,12 @@ export function duplicateProblems(events: ValidEvent[]): Problem[] {
     const identity = `${e.event_id}\u0000${e.timestamp ?? "server-time"}`;
     const earlier = firstIndex.get(identity);
     if (earlier === undefined) firstIndex.set(identity, e.index);
-    else problems.push({ index: e.index, field: "event_id", problem: `repeats event ${earlier} (same event_id and timestamp); send each event once` });
+    else
+      problems.push({
+        index: e.index,
+        field: "event_id",
+        problem: `repeats event ${earlier} (same event_id and timestamp); send each event once`,
+      });
   }
   return problems;
 }
@@ -27,5 +32,11 @@ export function refuseDuplicates(events: ValidEvent[]): void {
   if (problems.length === 0) return;
   const first = problems[0];
   const more = problems.length > 1 ? ` (${problems.length} problems in all; see details)` : "";
-  throw new ClientError(400, "ValidationError", `Invalid event, nothing was stored: event ${first.index}: ${first.field} ${first.problem}${more}.`, problems, events.length);
+  throw new ClientError(
+    400,
+    "ValidationError",
+    `Invalid event, nothing was stored: event ${first.index}: ${first.field} ${first.problem}${more}.`,
+    problems,
+    events.length,
+  );
 }

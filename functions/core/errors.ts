@@ -19,7 +19,10 @@ export class ClientError extends Error {
 
 /** Storage did not accept every write within the invocation's budget: the client should retry. */
 export class StorageUnavailableError extends Error {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(
+    message: string,
+    readonly cause?: unknown,
+  ) {
     super(message);
     this.name = "StorageUnavailableError";
   }
@@ -43,7 +46,14 @@ export function clientErrorResult(error: ClientError): HttpResult {
 
 /** 405 naming the one method a route accepts, with the Allow header the client needs. */
 export function methodNotAllowed(request: { method: string; path: string }, allowed: string, allowHeader: string): ClientError {
-  return new ClientError(405, "MethodNotAllowed", `Method ${request.method} is not allowed on ${request.path}; use ${allowed}.`, undefined, 0, { allow: allowHeader });
+  return new ClientError(
+    405,
+    "MethodNotAllowed",
+    `Method ${request.method} is not allowed on ${request.path}; use ${allowed}.`,
+    undefined,
+    0,
+    { allow: allowHeader },
+  );
 }
 
 export function storageUnavailableResult(): HttpResult {

@@ -13,7 +13,11 @@ import { isIPv4, isIPv6 } from "node:net";
  * chosen entry is not an IP address: a garbage header must never become a stored prefix, and
  * falling back to sourceIp would store the proxy's network as the visitor's.
  */
-export function resolveClientIp(sourceIp: string | undefined, forwardedFor: string | undefined, trustedProxyHops: number): string | undefined {
+export function resolveClientIp(
+  sourceIp: string | undefined,
+  forwardedFor: string | undefined,
+  trustedProxyHops: number,
+): string | undefined {
   const source = sourceIp?.trim() || undefined;
   if (trustedProxyHops <= 0) return source && normaliseIp(source);
   if (!source) return undefined;

@@ -1,10 +1,9 @@
 import type { AttributeValue, PutItemCommandInput, UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
 import { ACTIVE_WINDOW_MS } from "../../contracts/tables";
-import { Item, N, S } from "./attributes";
-import { EventRecord, keyOf, SessionGroup } from "./plan";
+import { type Item, N, S } from "./attributes";
+import { type EventRecord, keyOf, type SessionGroup } from "./plan";
 import { fastPathUpdate } from "./session-updates";
 import type { Scalar } from "./validate";
-
 
 function scalar(v: Scalar): AttributeValue {
   if (typeof v === "string") return S(v);
@@ -67,7 +66,12 @@ export function activeSessionPut(table: string, group: SessionGroup): PutItemCom
     { session_id: S(group.sessionId), user_id: S(latest.user_id), last_activity: N(latest.timestamp), expires_at: N(activeExpiry(group)) },
     { current_page: latest.page_url },
   );
-  return { TableName: table, Item: item, ConditionExpression: ACTIVE_CONDITION, ExpressionAttributeValues: { ":last": N(latest.timestamp) } };
+  return {
+    TableName: table,
+    Item: item,
+    ConditionExpression: ACTIVE_CONDITION,
+    ExpressionAttributeValues: { ":last": N(latest.timestamp) },
+  };
 }
 
 /**
@@ -84,5 +88,11 @@ export function activeSessionUpdate(table: string, group: SessionGroup): UpdateI
     values[":page"] = S(page);
     sets.push("current_page = :page");
   }
-  return { TableName: table, Key: { session_id: S(group.sessionId) }, UpdateExpression: `SET ${sets.join(", ")}`, ConditionExpression: ACTIVE_CONDITION, ExpressionAttributeValues: values };
+  return {
+    TableName: table,
+    Key: { session_id: S(group.sessionId) },
+    UpdateExpression: `SET ${sets.join(", ")}`,
+    ConditionExpression: ACTIVE_CONDITION,
+    ExpressionAttributeValues: values,
+  };
 }

@@ -8,18 +8,36 @@
  */
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { N, S } from "./attributes";
-import { EventRecord, keyOf, setEffectiveTime } from "./plan";
-import { Budget, conditionalWrite, DynamoSender } from "./store";
+import { type EventRecord, keyOf, setEffectiveTime } from "./plan";
+import { type Budget, conditionalWrite, type DynamoSender } from "./store";
 
 export const PIN_PREFIX = "#pin#";
 
-export async function pinOutOfWindowTimes(db: DynamoSender, eventsTable: string, records: EventRecord[], retentionDays: number, budget: Budget): Promise<void> {
+export async function pinOutOfWindowTimes(
+  db: DynamoSender,
+  eventsTable: string,
+  records: EventRecord[],
+  retentionDays: number,
+  budget: Budget,
+): Promise<void> {
   const outside = records.filter((e) => e.client_timestamp !== undefined);
-  await Promise.all(outside.map(async (e) => {
-    const Item = { session_id: S(`${PIN_PREFIX}${e.chain_id}`), event_key: S(keyOf(e)), pinned_timestamp: N(e.timestamp), expires_at: N(e.expires_at) };
-    const command = new PutItemCommand({ TableName: eventsTable, Item, ConditionExpression: "attribute_not_exists(event_key)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" });
-    const out = await conditionalWrite(db, command, budget);
-    const pinned = out.applied ? undefined : Number(out.stored?.pinned_timestamp?.N);
-    if (pinned !== undefined && Number.isSafeInteger(pinned)) setEffectiveTime(e, pinned, retentionDays);
-  }));
+  await Promise.all(
+    outside.map(async (e) => {
+      const Item = {
+        session_id: S(`${PIN_PREFIX}${e.chain_id}`),
+        event_key: S(keyOf(e)),
+        pinned_timestamp: N(e.timestamp),
+        expires_at: N(e.expires_at),
+      };
+      const command = new PutItemCommand({
+        TableName: eventsTable,
+        Item,
+        ConditionExpression: "attribute_not_exists(event_key)",
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      });
+      const out = await conditionalWrite(db, command, budget);
+      const pinned = out.applied ? undefined : Number(out.stored?.pinned_timestamp?.N);
+      if (pinned !== undefined && Number.isSafeInteger(pinned)) setEffectiveTime(e, pinned, retentionDays);
+    }),
+  );
 }

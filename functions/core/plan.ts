@@ -1,5 +1,5 @@
-import { eventKey, HexSource, mintEventId, mintSessionId, mintUserId } from "./ids";
-import { LIMITS, Scalar, ValidEvent } from "./validate";
+import { eventKey, type HexSource, mintEventId, mintSessionId, mintUserId } from "./ids";
+import { LIMITS, type Scalar, type ValidEvent } from "./validate";
 
 /** What the server knows about the request beyond its body. */
 export interface RequestFacts {
@@ -59,9 +59,13 @@ export function normalizeEvents(events: ValidEvent[], facts: RequestFacts): Even
   let mintedUser: string | undefined;
   const mintedSessions = new Map<string, string>();
   return events.map((e) => {
-    const user_id = e.user_id ?? (mintedUser ??= mintUserId(facts.hex));
+    if (e.user_id === undefined) mintedUser ??= mintUserId(facts.hex);
+    const user_id = e.user_id ?? (mintedUser as string);
     let session_id = e.session_id ?? mintedSessions.get(user_id);
-    if (session_id === undefined) mintedSessions.set(user_id, (session_id = mintSessionId(facts.nowMs, facts.hex)));
+    if (session_id === undefined) {
+      session_id = mintSessionId(facts.nowMs, facts.hex);
+      mintedSessions.set(user_id, session_id);
+    }
     const { timestamp, client_timestamp } = resolveTimestamp(e.timestamp, facts.nowMs);
     return {
       index: e.index,
@@ -90,7 +94,8 @@ export const keyOf = (e: EventRecord) => eventKey(e.identity_timestamp, e.event_
 /** Total order of a session's events by effective time: decides entry and exit pages. */
 export const orderOf = (e: EventRecord) => eventKey(e.timestamp, e.event_id);
 
-export const byTime = (a: EventRecord, b: EventRecord) => a.timestamp - b.timestamp || (orderOf(a) < orderOf(b) ? -1 : orderOf(a) > orderOf(b) ? 1 : 0);
+export const byTime = (a: EventRecord, b: EventRecord) =>
+  a.timestamp - b.timestamp || (orderOf(a) < orderOf(b) ? -1 : orderOf(a) > orderOf(b) ? 1 : 0);
 
 /**
  * Coalesces events by chain (the session id the client named), each group in time order. Where

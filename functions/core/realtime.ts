@@ -1,4 +1,4 @@
-import { ScanCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
+import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
 import type { Clock } from "./collect";
 import type { DynamoSender } from "./store";
 

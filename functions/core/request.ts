@@ -1,5 +1,5 @@
 import { ClientError } from "./errors";
-import { isPlainObject, LIMITS, Problem, validateEvent, ValidEvent } from "./validate";
+import { isPlainObject, LIMITS, type Problem, type ValidEvent, validateEvent } from "./validate";
 
 /** The parts of an HTTP request the core reads; built from an API Gateway v2 event or the local server. */
 export interface HttpRequest {
@@ -29,11 +29,16 @@ function checkContentType(header: string | undefined): void {
   if (header === undefined) return; // curl without -H and some beacons send none: try JSON
   const type = header.split(";")[0].trim().toLowerCase();
   if (JSON_TYPES.has(type) || type.endsWith("+json")) return;
-  throw new ClientError(415, "UnsupportedMediaType", `Content type ${type || "(empty)"} is not accepted; send application/json or text/plain.`);
+  throw new ClientError(
+    415,
+    "UnsupportedMediaType",
+    `Content type ${type || "(empty)"} is not accepted; send application/json or text/plain.`,
+  );
 }
 
 function parseJson(bytes: Buffer): unknown {
-  if (bytes.length === 0) throw new ClientError(400, "InvalidJSON", "The request body is empty; send one event object or {\"events\": [...]}.");
+  if (bytes.length === 0)
+    throw new ClientError(400, "InvalidJSON", 'The request body is empty; send one event object or {"events": [...]}.');
   try {
     return JSON.parse(bytes.toString("utf8"));
   } catch {
@@ -43,11 +48,15 @@ function parseJson(bytes: Buffer): unknown {
 
 function rawEvents(body: unknown): unknown[] {
   if (!isPlainObject(body))
-    throw validationError("The body must be one event object or {\"events\": [...]}.", [{ field: "(body)", problem: "must be a JSON object" }], 1);
-  if (!Object.prototype.hasOwnProperty.call(body, "events")) return [body];
+    throw validationError(
+      'The body must be one event object or {"events": [...]}.',
+      [{ field: "(body)", problem: "must be a JSON object" }],
+      1,
+    );
+  if (!Object.hasOwn(body, "events")) return [body];
   const { events } = body;
   const extra = Object.keys(body).filter((k) => k !== "events");
-  const problems: Problem[] = extra.map((field) => ({ field, problem: "is not allowed next to \"events\"" }));
+  const problems: Problem[] = extra.map((field) => ({ field, problem: 'is not allowed next to "events"' }));
   if (!Array.isArray(events) || events.length < 1 || events.length > LIMITS.batchMax)
     problems.push({ field: "events", problem: `must be an array of 1 to ${LIMITS.batchMax} events` });
   if (problems.length) throw validationError("The batch is malformed.", problems, Array.isArray(events) ? Math.max(events.length, 1) : 1);

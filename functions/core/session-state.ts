@@ -19,7 +19,7 @@ export interface SessionState {
 const num = (v: AttributeValue | undefined) => (v?.N === undefined ? undefined : Number(v.N));
 
 export function parseSessionState(item: Record<string, AttributeValue> | undefined): SessionState {
-  if (!item || !item.session_id) return { exists: false };
+  if (!item?.session_id) return { exists: false };
   return {
     exists: true,
     start: num(item.start_time),

@@ -7,8 +7,8 @@
  */
 import type { UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
 import { SESSION_IDLE_TIMEOUT_MS } from "../../contracts/tables";
-import { Item, N, S } from "./attributes";
-import { EventRecord, expiresAt, orderOf } from "./plan";
+import { type Item, N, S } from "./attributes";
+import { type EventRecord, expiresAt, orderOf } from "./plan";
 import type { SessionState } from "./session-state";
 
 interface Closing {
@@ -25,7 +25,12 @@ function spanOf(events: EventRecord[]) {
     last: events[events.length - 1].timestamp,
     entry: pages[0],
     exit: pages[pages.length - 1],
-    firstSeen: { user_id: firstOf((e) => e.user_id), referrer: firstOf((e) => e.referrer), user_agent: firstOf((e) => e.user_agent), ip_prefix: firstOf((e) => e.ip_prefix) },
+    firstSeen: {
+      user_id: firstOf((e) => e.user_id),
+      referrer: firstOf((e) => e.referrer),
+      user_agent: firstOf((e) => e.user_agent),
+      ip_prefix: firstOf((e) => e.ip_prefix),
+    },
     count: events.length,
     pageViews: events.filter((e) => e.event_type === "page_view").length,
   };
@@ -67,7 +72,8 @@ function setFirstSeen(x: Expression, span: ReturnType<typeof spanOf>) {
 }
 
 function setClosing(x: Expression, closing: Closing | undefined) {
-  if (closing) x.set("successor = :successor, boundary = :boundary", { ":successor": S(closing.successor), ":boundary": N(closing.boundary) });
+  if (closing)
+    x.set("successor = :successor, boundary = :boundary", { ":successor": S(closing.successor), ":boundary": N(closing.boundary) });
 }
 
 /**
@@ -75,12 +81,25 @@ function setClosing(x: Expression, closing: Closing | undefined) {
  * events and at most 30 minutes before the first of them. Optionally closes it right after them
  * (the request's next event comes after an idle gap).
  */
-export function fastPathUpdate(table: string, sessionId: string, events: EventRecord[], retentionDays: number, closing?: Closing): UpdateItemCommandInput {
+export function fastPathUpdate(
+  table: string,
+  sessionId: string,
+  events: EventRecord[],
+  retentionDays: number,
+  closing?: Closing,
+): UpdateItemCommandInput {
   const span = spanOf(events);
   const x = new Expression();
-  x.set("start_time = if_not_exists(start_time, :first), last_activity = :last, duration_ms = :last - if_not_exists(start_time, :first)", { ":first": N(span.first), ":last": N(span.last) });
+  x.set("start_time = if_not_exists(start_time, :first), last_activity = :last, duration_ms = :last - if_not_exists(start_time, :first)", {
+    ":first": N(span.first),
+    ":last": N(span.last),
+  });
   x.set("expires_at = :exp", { ":exp": N(expiresAt(span.last, retentionDays)) });
-  if (span.entry) x.set("entry_page = if_not_exists(entry_page, :ep), entry_key = if_not_exists(entry_key, :ek)", { ":ep": S(span.entry.page_url!), ":ek": S(orderOf(span.entry)) });
+  if (span.entry)
+    x.set("entry_page = if_not_exists(entry_page, :ep), entry_key = if_not_exists(entry_key, :ek)", {
+      ":ep": S(span.entry.page_url!),
+      ":ek": S(orderOf(span.entry)),
+    });
   if (span.exit) x.set("exit_page = :xp, exit_key = :xk", { ":xp": S(span.exit.page_url!), ":xk": S(orderOf(span.exit)) });
   setFirstSeen(x, span);
   setClosing(x, closing);
@@ -101,10 +120,19 @@ export interface MergeOptions {
  * Adds events to an existing session whose state was just read, moving only the sides that need
  * it, each under the condition that it still does. `events` may be empty (a pure close).
  */
-export function mergeUpdate(table: string, sessionId: string, events: EventRecord[], state: SessionState, options: MergeOptions): UpdateItemCommandInput {
+export function mergeUpdate(
+  table: string,
+  sessionId: string,
+  events: EventRecord[],
+  state: SessionState,
+  options: MergeOptions,
+): UpdateItemCommandInput {
   const x = new Expression();
   x.when("attribute_exists(session_id)");
-  x.when(state.successor ? "successor = :known_successor" : "attribute_not_exists(successor)", state.successor ? { ":known_successor": S(state.successor) } : {});
+  x.when(
+    state.successor ? "successor = :known_successor" : "attribute_not_exists(successor)",
+    state.successor ? { ":known_successor": S(state.successor) } : {},
+  );
   if (options.closing) x.when("last_activity = :seen_last", { ":seen_last": N(state.last!) });
   setClosing(x, options.closing);
   if (events.length === 0) return x.build(table, sessionId);

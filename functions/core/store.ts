@@ -1,10 +1,10 @@
 import {
-  BatchWriteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
   type AttributeValue,
+  BatchWriteItemCommand,
   type DynamoDBClient,
+  GetItemCommand,
+  type PutItemCommand,
+  type UpdateItemCommand,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import { StorageUnavailableError } from "./errors";
@@ -45,7 +45,9 @@ async function writeChunk(db: DynamoSender, table: string, requests: WriteReques
     if (pending.length === 0) return attempt;
     const delay = backoffDelay(attempt + 1, budget.random);
     if (budget.now() + delay >= budget.deadline)
-      throw new StorageUnavailableError(`${pending.length} of ${requests.length} items still unprocessed in ${table} after ${attempt + 1} attempts`);
+      throw new StorageUnavailableError(
+        `${pending.length} of ${requests.length} items still unprocessed in ${table} after ${attempt + 1} attempts`,
+      );
     await budget.sleep(delay);
   }
 }
@@ -86,7 +88,9 @@ export async function conditionalWrite(
     if (error.Item || !options.readOnFailure) return { applied: false, stored: error.Item };
     const input = command.input as { TableName: string; Key?: Stored; Item?: Stored };
     const key = input.Key ?? keyOf(input.Item!);
-    const out = await db.send(new GetItemCommand({ TableName: input.TableName, Key: key, ConsistentRead: true }), { abortSignal: budget.signal });
+    const out = await db.send(new GetItemCommand({ TableName: input.TableName, Key: key, ConsistentRead: true }), {
+      abortSignal: budget.signal,
+    });
     return { applied: false, stored: out.Item };
   }
 }

@@ -45,7 +45,7 @@ export interface ValidEvent {
 
 const EVENT_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
 const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const KNOWN = new Set(["event_type", "page_url", "user_id", "session_id", "event_id", "timestamp", "referrer", "user_agent", "properties"]);
 
@@ -58,8 +58,7 @@ const UNICODE_PROBLEM = "must be well-formed Unicode (no lone surrogate)";
 const isString = (v: unknown): v is string => typeof v === "string";
 const isScalar = (v: unknown): v is Scalar =>
   typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
-export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function idCheck(value: unknown): string | undefined {
   if (!isString(value)) return "must be a string";
@@ -89,8 +88,7 @@ function urlCheck(value: unknown): string | undefined {
 }
 
 const FIELD_CHECKS: Record<string, FieldCheck> = {
-  event_type: (v) =>
-    isString(v) && EVENT_TYPE.test(v) ? undefined : "must match ^[a-z][a-z0-9_]{0,63}$ (for example page_view)",
+  event_type: (v) => (isString(v) && EVENT_TYPE.test(v) ? undefined : "must match ^[a-z][a-z0-9_]{0,63}$ (for example page_view)"),
   page_url: urlCheck,
   user_id: idCheck,
   session_id: idCheck,
@@ -146,8 +144,7 @@ function propertiesLimitProblem(entries: [string, Scalar][]): string | undefined
   if (entries.length > LIMITS.propertiesMaxKeys)
     return `has ${entries.length} keys (including folded top-level fields); at most ${LIMITS.propertiesMaxKeys} allowed`;
   const bytes = Buffer.byteLength(JSON.stringify(Object.fromEntries(entries.filter(([k]) => k !== "__proto__"))));
-  if (bytes > LIMITS.propertiesMaxBytes)
-    return `is ${bytes} bytes serialized; at most ${LIMITS.propertiesMaxBytes} allowed`;
+  if (bytes > LIMITS.propertiesMaxBytes) return `is ${bytes} bytes serialized; at most ${LIMITS.propertiesMaxBytes} allowed`;
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { TABLE_ENV, TableNames } from "../../contracts/tables";
+import { TABLE_ENV, type TableNames } from "../../contracts/tables";
 
 export interface FunctionEnv {
   environment: string;
@@ -32,7 +32,8 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`Environment variable ${name} must be a positive integer; got "${raw}".`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ConfigError(`Environment variable ${name} must be a positive integer; got "${raw}".`);
   return value;
 }
 
@@ -40,7 +41,8 @@ function nonNegativeInt(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) throw new ConfigError(`Environment variable ${name} must be a whole number >= 0; got "${raw}".`);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value))
+    throw new ConfigError(`Environment variable ${name} must be a whole number >= 0; got "${raw}".`);
   return value;
 }
 
@@ -51,7 +53,7 @@ const RETRY_MODES = ["standard", "adaptive", "legacy"] as const;
  * the function uses; only those are required.
  */
 export function readEnv(env: Env, needs: readonly (keyof TableNames)[]): FunctionEnv {
-  const table = (key: keyof TableNames) => (needs.includes(key) ? required(env, TABLE_ENV[key]) : env[TABLE_ENV[key]] ?? "");
+  const table = (key: keyof TableNames) => (needs.includes(key) ? required(env, TABLE_ENV[key]) : (env[TABLE_ENV[key]] ?? ""));
   const retryMode = env.AWS_RETRY_MODE || "standard";
   if (!(RETRY_MODES as readonly string[]).includes(retryMode))
     throw new ConfigError(`Environment variable AWS_RETRY_MODE must be one of ${RETRY_MODES.join(", ")}; got "${retryMode}".`);

@@ -20,7 +20,15 @@ export function collectorHandler(env: FunctionEnv, db: DynamoSender, log: LogSin
   return createHandler(runtime, (request, context) =>
     handleCollect(
       request,
-      { db, tables: env.tables, retentionDays: env.retentionDays, remainingTimeMs: remainingTimeOf(context), hex: randomHex8, random: Math.random, sleep },
+      {
+        db,
+        tables: env.tables,
+        retentionDays: env.retentionDays,
+        remainingTimeMs: remainingTimeOf(context),
+        hex: randomHex8,
+        random: Math.random,
+        sleep,
+      },
       clock,
     ),
   );
@@ -41,7 +49,15 @@ export function realtimeHandler(env: FunctionEnv, db: DynamoSender, log: LogSink
       const snapshot = await readSnapshot();
       return { ...none, sessions: snapshot.active_sessions, result: jsonResult(200, snapshot, { "cache-control": "max-age=5" }) };
     } catch (error) {
-      return { ...none, result: jsonResult(503, { error: "StorageUnavailable", message: "The realtime view could not be read right now; retry shortly.", retryable: true }), error };
+      return {
+        ...none,
+        result: jsonResult(503, {
+          error: "StorageUnavailable",
+          message: "The realtime view could not be read right now; retry shortly.",
+          retryable: true,
+        }),
+        error,
+      };
     }
   });
 }

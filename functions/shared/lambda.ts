@@ -1,10 +1,10 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { performance } from "node:perf_hooks";
-import { HttpResult, internalErrorResult } from "../core/errors";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { Outcome } from "../core/collect";
+import { type HttpResult, internalErrorResult } from "../core/errors";
 import { resolveClientIp } from "../core/ip";
 import type { HttpRequest } from "../core/request";
-import { LineFacts, LogSink, requestLogLine } from "./logger";
+import { type LineFacts, type LogSink, requestLogLine } from "./logger";
 
 /**
  * API Gateway HTTP API payload 2.0 → the core's request. Header names arrive lower-cased. The

@@ -1,4 +1,4 @@
-import { REQUEST_COMPLETED, RequestLogLine } from "../../contracts/request-line";
+import { REQUEST_COMPLETED, type RequestLogLine } from "../../contracts/request-line";
 import { describeError } from "../core/errors";
 
 export interface LineFacts {
@@ -38,4 +38,4 @@ export function requestLogLine(f: LineFacts): RequestLogLine {
 
 export type LogSink = (line: string) => void;
 
-export const stdoutSink: LogSink = (line) => process.stdout.write(line + "\n");
+export const stdoutSink: LogSink = (line) => process.stdout.write(`${line}\n`);

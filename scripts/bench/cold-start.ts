@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { bundleFunction, buildFunctionBundle } from "../../components/bundle";
-import type { InMemoryDynamo } from "../lib/dynalite-memory";
+import { buildFunctionBundle, bundleFunction } from "../../components/bundle";
 import { REQUEST_COMPLETED } from "../../contracts/request-line";
+import type { InMemoryDynamo } from "../lib/dynalite-memory";
 import { createRng } from "../lib/rng";
 import { log, median } from "./stats";
 
@@ -43,17 +43,28 @@ function apiEvent(): unknown {
   const session = `cold-${Date.now()}-${Math.floor(random() * 2 ** 32).toString(16)}`;
   const body = JSON.stringify({ event_type: "page_view", page_url: "https://www.example.com/", user_id: "u-cold", session_id: session });
   return {
-    version: "2.0", rawPath: "/events", headers: { "content-type": "application/json", "user-agent": "bench/1.0" }, body, isBase64Encoded: false,
+    version: "2.0",
+    rawPath: "/events",
+    headers: { "content-type": "application/json", "user-agent": "bench/1.0" },
+    body,
+    isBase64Encoded: false,
     requestContext: { requestId: "bench-cold", http: { method: "POST", path: "/events", sourceIp: "198.51.100.23" } },
   };
 }
 
-interface Run { ms: number; wallMs: number; logBytes: number }
+interface Run {
+  ms: number;
+  wallMs: number;
+  logBytes: number;
+}
 
 function runOnce(dir: string, bundle: string, env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [path.join(dir, "child.js"), path.join(dir, bundle), JSON.stringify(apiEvent())], { env, cwd: dir });
+    const child = spawn(process.execPath, [path.join(dir, "child.js"), path.join(dir, bundle), JSON.stringify(apiEvent())], {
+      env,
+      cwd: dir,
+    });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
@@ -79,9 +90,17 @@ export async function coldStart(dynamo: InMemoryDynamo, runs: number): Promise<C
     writeFileSync(path.join(dir, "hello.js"), hello);
     writeFileSync(path.join(dir, "child.js"), CHILD);
     const env = {
-      PATH: process.env.PATH, DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", EVENTS_TABLE: tables.events, SESSIONS_TABLE: tables.sessions,
-      ACTIVE_SESSIONS_TABLE: tables.activeSessions, ENVIRONMENT: "bench", EVENT_RETENTION_DAYS: "30",
+      PATH: process.env.PATH,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      EVENTS_TABLE: tables.events,
+      SESSIONS_TABLE: tables.sessions,
+      ACTIVE_SESSIONS_TABLE: tables.activeSessions,
+      ENVIRONMENT: "bench",
+      EVENT_RETENTION_DAYS: "30",
     };
     const c: Run[] = [];
     const b: Run[] = [];
@@ -94,10 +113,15 @@ export async function coldStart(dynamo: InMemoryDynamo, runs: number): Promise<C
     const initMs = median(c.map((r) => r.ms));
     const baseMs = median(b.map((r) => r.ms));
     return {
-      bundle_bytes: Buffer.byteLength(collector), baseline_bundle_bytes: Buffer.byteLength(hello),
-      init_ms: r1(initMs), baseline_init_ms: r1(baseMs), ratio: Math.round((initMs / baseMs) * 1000) / 1000,
-      spawn_to_response_ms: r1(median(c.map((r) => r.wallMs))), baseline_spawn_to_response_ms: r1(median(b.map((r) => r.wallMs))),
-      runs, log_line_bytes: median(c.map((r) => r.logBytes)),
+      bundle_bytes: Buffer.byteLength(collector),
+      baseline_bundle_bytes: Buffer.byteLength(hello),
+      init_ms: r1(initMs),
+      baseline_init_ms: r1(baseMs),
+      ratio: Math.round((initMs / baseMs) * 1000) / 1000,
+      spawn_to_response_ms: r1(median(c.map((r) => r.wallMs))),
+      baseline_spawn_to_response_ms: r1(median(b.map((r) => r.wallMs))),
+      runs,
+      log_line_bytes: median(c.map((r) => r.logBytes)),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

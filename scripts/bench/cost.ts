@@ -41,16 +41,44 @@ export function costPerMillionEvents(c: CostInputs): CostBreakdown {
   const metricCalls = EVENTS * c.putMetricDataPerEvent;
   const logGb = (requests * (PLATFORM_LOG_BYTES + c.appLogBytesPerRequest)) / 1e9;
   const lines: CostLine[] = [
-    { item: "API Gateway HTTP", arithmetic: `${fmt(requests)} req × $${fmt(PRICES.httpApiRequest.usd * 1e6)}/M`, usd: requests * PRICES.httpApiRequest.usd },
-    { item: "Lambda requests", arithmetic: `${fmt(requests)} inv × $${fmt(PRICES.lambdaRequest.usd * 1e6)}/M`, usd: requests * PRICES.lambdaRequest.usd },
-    { item: `Lambda duration (${c.architecture})`, arithmetic: `${fmt(requests)} × ${c.durationMs} ms × ${c.memoryMb}/1024 GB = ${fmt(gbSeconds)} GB-s × $${gbSecondPrice}`, usd: gbSeconds * gbSecondPrice },
-    { item: "DynamoDB writes", arithmetic: `${fmt(EVENTS)} ev × ${fmt(c.writeUnitsPerEvent)} WRU × $${fmt(PRICES.dynamoWriteUnit.usd * 1e6)}/M`, usd: writeUnits * PRICES.dynamoWriteUnit.usd },
-    { item: "CloudWatch PutMetricData", arithmetic: `${fmt(metricCalls)} calls × $${fmt(PRICES.putMetricData.usd * 1e6)}/M`, usd: metricCalls * PRICES.putMetricData.usd },
-    { item: "CloudWatch Logs ingestion", arithmetic: `${fmt(requests)} × (${PLATFORM_LOG_BYTES} + ${c.appLogBytesPerRequest}) B = ${fmt(logGb)} GB × $${PRICES.logsIngestionGb.usd}/GB`, usd: logGb * PRICES.logsIngestionGb.usd },
+    {
+      item: "API Gateway HTTP",
+      arithmetic: `${fmt(requests)} req × $${fmt(PRICES.httpApiRequest.usd * 1e6)}/M`,
+      usd: requests * PRICES.httpApiRequest.usd,
+    },
+    {
+      item: "Lambda requests",
+      arithmetic: `${fmt(requests)} inv × $${fmt(PRICES.lambdaRequest.usd * 1e6)}/M`,
+      usd: requests * PRICES.lambdaRequest.usd,
+    },
+    {
+      item: `Lambda duration (${c.architecture})`,
+      arithmetic: `${fmt(requests)} × ${c.durationMs} ms × ${c.memoryMb}/1024 GB = ${fmt(gbSeconds)} GB-s × $${gbSecondPrice}`,
+      usd: gbSeconds * gbSecondPrice,
+    },
+    {
+      item: "DynamoDB writes",
+      arithmetic: `${fmt(EVENTS)} ev × ${fmt(c.writeUnitsPerEvent)} WRU × $${fmt(PRICES.dynamoWriteUnit.usd * 1e6)}/M`,
+      usd: writeUnits * PRICES.dynamoWriteUnit.usd,
+    },
+    {
+      item: "CloudWatch PutMetricData",
+      arithmetic: `${fmt(metricCalls)} calls × $${fmt(PRICES.putMetricData.usd * 1e6)}/M`,
+      usd: metricCalls * PRICES.putMetricData.usd,
+    },
+    {
+      item: "CloudWatch Logs ingestion",
+      arithmetic: `${fmt(requests)} × (${PLATFORM_LOG_BYTES} + ${c.appLogBytesPerRequest}) B = ${fmt(logGb)} GB × $${PRICES.logsIngestionGb.usd}/GB`,
+      usd: logGb * PRICES.logsIngestionGb.usd,
+    },
   ];
   if (c.accessLogBytesPerRequest) {
     const accessGb = (requests * c.accessLogBytesPerRequest) / 1e9;
-    lines.push({ item: "Access log ingestion", arithmetic: `${fmt(requests)} × ${c.accessLogBytesPerRequest} B = ${fmt(accessGb)} GB × $${PRICES.logsIngestionGb.usd}/GB`, usd: accessGb * PRICES.logsIngestionGb.usd });
+    lines.push({
+      item: "Access log ingestion",
+      arithmetic: `${fmt(requests)} × ${c.accessLogBytesPerRequest} B = ${fmt(accessGb)} GB × $${PRICES.logsIngestionGb.usd}/GB`,
+      usd: accessGb * PRICES.logsIngestionGb.usd,
+    });
   }
   return { name: c.name, lines, totalUsd: lines.reduce((sum, l) => sum + l.usd, 0) };
 }

@@ -20,7 +20,12 @@ export const STORAGE_OVERHEAD_BYTES = 100;
 const utf8 = (text: string) => Buffer.byteLength(text, "utf8");
 
 export function numberSize(text: string): number {
-  const digits = text.replace(/^[-+]/, "").replace(/[eE].*$/, "").replace(".", "").replace(/^0+/, "").replace(/0+$/, "");
+  const digits = text
+    .replace(/^[-+]/, "")
+    .replace(/[eE].*$/, "")
+    .replace(".", "")
+    .replace(/^0+/, "")
+    .replace(/0+$/, "");
   return Math.ceil(Math.max(digits.length, 1) / 2) + 1;
 }
 
@@ -48,7 +53,11 @@ export function storedItemBytes(item: Record<string, AttributeValue>): number {
 }
 
 /** Bytes billed for the item's entry in a KEYS_ONLY index (none when the item lacks an index key). */
-export function keysOnlyIndexEntryBytes(item: Record<string, AttributeValue>, tableKeys: string[], indexKeys: string[]): number | undefined {
+export function keysOnlyIndexEntryBytes(
+  item: Record<string, AttributeValue>,
+  tableKeys: string[],
+  indexKeys: string[],
+): number | undefined {
   if (indexKeys.some((k) => item[k] === undefined)) return undefined;
   const names = [...new Set([...tableKeys, ...indexKeys])];
   return itemSize(Object.fromEntries(names.map((k) => [k, item[k]!]))) + STORAGE_OVERHEAD_BYTES;

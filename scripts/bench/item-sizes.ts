@@ -3,9 +3,9 @@
  * dynalite, then every stored item read back and sized by DynamoDB's rules (./item-size), per
  * table and for the Sessions UserIndex. These sizes feed the storage and PITR lines of the cost.
  */
-import { paginateScan, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { handleCollect } from "../../functions/core/collect";
+import { type AttributeValue, type DynamoDBClient, paginateScan } from "@aws-sdk/client-dynamodb";
 import { SESSIONS_TABLE } from "../../contracts/tables";
+import { handleCollect } from "../../functions/core/collect";
 import { fixedClock, postEvents, testDeps } from "../lib/collector-harness";
 import type { InMemoryDynamo } from "../lib/dynalite-memory";
 import { keysOnlyIndexEntryBytes, storedItemBytes } from "./item-size";
@@ -31,15 +31,15 @@ const PAGES = ["/", "/pricing", "/blog/real-time-analytics-on-aws", "/docs/getti
 
 /** One visitor's request as the tracker sends it: ids and timestamps set, a page view, clicks, a heartbeat. */
 function visitorBatch(v: number, baseMs: number, events: number) {
-  const session = `s_${(baseMs + v).toString(36)}_${(0x9e3779b1 * (v + 1) >>> 0).toString(16).padStart(8, "0")}`;
+  const session = `s_${(baseMs + v).toString(36)}_${((0x9e3779b1 * (v + 1)) >>> 0).toString(16).padStart(8, "0")}`;
   return {
     events: Array.from({ length: events }, (_, i) => {
       const type = i % 5 === 0 ? "page_view" : i % 5 === 4 ? "heartbeat" : "click";
       return {
         event_type: type,
-        event_id: `e_${(baseMs + v * 100 + i).toString(36)}_${(i * 2654435761 >>> 0).toString(16).padStart(8, "0")}`,
+        event_id: `e_${(baseMs + v * 100 + i).toString(36)}_${((i * 2654435761) >>> 0).toString(16).padStart(8, "0")}`,
         session_id: session,
-        user_id: `u_${(0x85ebca6b * (v + 1) >>> 0).toString(16).padStart(8, "0")}`,
+        user_id: `u_${((0x85ebca6b * (v + 1)) >>> 0).toString(16).padStart(8, "0")}`,
         timestamp: baseMs + i * 3_000,
         page_url: `https://www.example.com${PAGES[(v + Math.floor(i / 5)) % PAGES.length]}`,
         ...(i === 0 ? { referrer: "https://www.google.com/" } : {}),
@@ -56,7 +56,10 @@ async function scanItems(client: DynamoDBClient, table: string): Promise<Record<
   return items;
 }
 
-const mean = (sizes: number[]): TableSize => ({ items: sizes.length, mean_stored_bytes: sizes.length ? Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) : 0 });
+const mean = (sizes: number[]): TableSize => ({
+  items: sizes.length,
+  mean_stored_bytes: sizes.length ? Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) : 0,
+});
 
 export async function measureItemSizes(dynamo: InMemoryDynamo, visitors = 40, eventsPerSession = 10): Promise<ItemSizes> {
   const client = dynamo.client();
@@ -68,7 +71,9 @@ export async function measureItemSizes(dynamo: InMemoryDynamo, visitors = 40, ev
     const out = await handleCollect(request, deps, fixedClock(base + 60_000));
     if (out.result.statusCode !== 200) throw new Error(`collector answered ${out.result.statusCode}: ${out.result.body}`);
   }
-  const [events, sessions, active] = await Promise.all([tables.events, tables.sessions, tables.activeSessions].map((t) => scanItems(client, t)));
+  const [events, sessions, active] = await Promise.all(
+    [tables.events, tables.sessions, tables.activeSessions].map((t) => scanItems(client, t)),
+  );
   const index = SESSIONS_TABLE.globalIndexes[0]!;
   const indexKeys = [index.hashKey.name, ...(index.rangeKey ? [index.rangeKey.name] : [])];
   return {

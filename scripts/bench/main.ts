@@ -2,13 +2,13 @@
 import { writeFileSync } from "node:fs";
 import { trackerAsset } from "../../components/tracker-asset";
 import { startDynamo } from "../lib/dynalite-memory";
+import { allInMonthly, type MonthlyCost, renderMonthly, sideBySide } from "./all-in";
 import { coldStart } from "./cold-start";
-import { allInMonthly, MonthlyCost, renderMonthly, sideBySide } from "./all-in";
 import { costPerMillionEvents, NAIVE_BASELINE, renderBreakdown } from "./cost";
 import { measureItemSizes } from "./item-sizes";
 import { PRICES, PRICES_AS_OF } from "./prices";
 import { markdownTable } from "./report";
-import { MeasuredInputs, stackCostInputs } from "./stacks";
+import { type MeasuredInputs, stackCostInputs } from "./stacks";
 import { log } from "./stats";
 import { collectorVsFloor } from "./throughput";
 import { writeUnitsPerEvent } from "./write-units";
@@ -39,14 +39,26 @@ export async function main(argv: string[]): Promise<number> {
   const dynamo = await startDynamo();
   try {
     log(`in-process dynalite at ${dynamo.endpoint}${args.quick ? " (quick)" : ""}`);
-    const throughput = await collectorVsFloor(dynamo, { requests: args.quick ? 80 : 300, inFlight: 8, eventsPerRequest: 10, sessionsPerRequest: 3, rounds: args.quick ? 1 : 3 });
+    const throughput = await collectorVsFloor(dynamo, {
+      requests: args.quick ? 80 : 300,
+      inFlight: 8,
+      eventsPerRequest: 10,
+      sessionsPerRequest: 3,
+      rounds: args.quick ? 1 : 3,
+    });
     const cold = await coldStart(dynamo, args.quick ? 3 : 7);
     log("write units, batch_1 and batch_10 (20 visitors × 10 requests)");
     const batch1 = await writeUnitsPerEvent(dynamo, 1);
     const batch10 = await writeUnitsPerEvent(dynamo, 10);
     log("item sizes: tracker-like traffic stored in dynalite, sized by DynamoDB's rules");
     const sizes = await measureItemSizes(dynamo);
-    const measured: MeasuredInputs = { writeUnitsPerEvent: batch10.write_units_per_event, appLogBytesPerRequest: cold.log_line_bytes, billedDurationMs: ASSUMED_DURATION_MS, eventsPerRequest: 10, sizes };
+    const measured: MeasuredInputs = {
+      writeUnitsPerEvent: batch10.write_units_per_event,
+      appLogBytesPerRequest: cold.log_line_bytes,
+      billedDurationMs: ASSUMED_DURATION_MS,
+      eventsPerRequest: 10,
+      sizes,
+    };
     const stacks = ["dev", "prod"].map((stack) => stackCostInputs(stack, measured));
     const costs = [...stacks.map((s) => s.ingestPerMillion), costPerMillionEvents(NAIVE_BASELINE)];
     const allIn: Record<string, MonthlyCost[]> = Object.fromEntries(stacks.map((s) => [s.stack, VOLUMES.map((v) => allInMonthly(s, v))]));
@@ -56,24 +68,38 @@ export async function main(argv: string[]): Promise<number> {
       `all-in: steady state (a full retention stored), item sizes measured (${sizes.method}), ${sizes.events_per_session} events per session, no free tier, realtime reads not included (they scale with viewers, not events)`,
       "naive_baseline: 1 event/request, x86_64 512 MB at 134 ms, 3 WRU/event, 2 PutMetricData/event, 200 B app log line",
     ];
-    for (const c of costs) process.stderr.write(renderBreakdown(c) + "\n");
-    for (const months of Object.values(allIn)) for (const m of months) process.stderr.write(renderMonthly(m) + "\n");
+    for (const c of costs) process.stderr.write(`${renderBreakdown(c)}\n`);
+    for (const months of Object.values(allIn)) for (const m of months) process.stderr.write(`${renderMonthly(m)}\n`);
     const result = {
       collector_vs_floor: throughput,
       cold_start: cold,
       write_units_per_event: { batch_1: batch1, batch_10: batch10 },
-      cost_per_million_events_usd: Object.fromEntries(costs.map((c) => [c.name, { total: Math.round(c.totalUsd * 10000) / 10000, lines: c.lines }])),
+      cost_per_million_events_usd: Object.fromEntries(
+        costs.map((c) => [c.name, { total: Math.round(c.totalUsd * 10000) / 10000, lines: c.lines }]),
+      ),
       cost_assumptions: assumptions,
       item_sizes_bytes: sizes,
       tracker_gzip_bytes: trackerAsset().gzip.length,
-      all_in_cost: Object.fromEntries(Object.entries(allIn).map(([stack, ms]) => [stack, ms.map((m) => ({
-        events_per_month: m.eventsPerMonth, monthly_usd: round4(m.monthlyUsd), per_million_events_usd: round4(m.perMillionUsd), lines: m.lines,
-      }))])),
+      all_in_cost: Object.fromEntries(
+        Object.entries(allIn).map(([stack, ms]) => [
+          stack,
+          ms.map((m) => ({
+            events_per_month: m.eventsPerMonth,
+            monthly_usd: round4(m.monthlyUsd),
+            per_million_events_usd: round4(m.perMillionUsd),
+            lines: m.lines,
+          })),
+        ]),
+      ),
     };
-    if (args.json) writeFileSync(args.json, JSON.stringify(result, null, 2) + "\n");
-    process.stdout.write(markdownTable(result) + "\n");
-    process.stdout.write(`\nAll-in cost (ingest + storage over retention + PITR + logs + fixed monthly), arithmetic on stderr:\n${sideBySide(allIn)}\n`);
-    process.stdout.write(`Item sizes stored (mean, + 100 B overhead): Events ${sizes.events.mean_stored_bytes} B, Sessions ${sizes.sessions.mean_stored_bytes} B, UserIndex ${sizes.user_index.mean_stored_bytes} B, ActiveSessions ${sizes.active_sessions.mean_stored_bytes} B.\n`);
+    if (args.json) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${markdownTable(result)}\n`);
+    process.stdout.write(
+      `\nAll-in cost (ingest + storage over retention + PITR + logs + fixed monthly), arithmetic on stderr:\n${sideBySide(allIn)}\n`,
+    );
+    process.stdout.write(
+      `Item sizes stored (mean, + 100 B overhead): Events ${sizes.events.mean_stored_bytes} B, Sessions ${sizes.sessions.mean_stored_bytes} B, UserIndex ${sizes.user_index.mean_stored_bytes} B, ActiveSessions ${sizes.active_sessions.mean_stored_bytes} B.\n`,
+    );
     process.stdout.write(`Tracker: /tracker.js is ${result.tracker_gzip_bytes} B gzipped (zlib level 9; budget 2048 B).\n`);
     return 0;
   } finally {

@@ -15,15 +15,31 @@ export const PRICES = {
   lambdaRequest: { usd: 0.2 / 1e6, per: "invocation (x86_64 and arm64)", source: "aws.amazon.com/lambda/pricing" },
   lambdaGbSecondX86: { usd: 0.0000166667, per: "GB-second, x86_64", source: "aws.amazon.com/lambda/pricing" },
   lambdaGbSecondArm: { usd: 0.0000133334, per: "GB-second, arm64", source: "aws.amazon.com/lambda/pricing" },
-  dynamoWriteUnit: { usd: 0.625 / 1e6, per: "on-demand write request unit (after the 2024-11-01 cut)", source: "aws.amazon.com/dynamodb/pricing/on-demand" },
-  dynamoStorageGbMonth: { usd: 0.25, per: "GB-month of table and index storage (Standard class; item size + 100 B)", source: "aws.amazon.com/dynamodb/pricing/on-demand" },
+  dynamoWriteUnit: {
+    usd: 0.625 / 1e6,
+    per: "on-demand write request unit (after the 2024-11-01 cut)",
+    source: "aws.amazon.com/dynamodb/pricing/on-demand",
+  },
+  dynamoStorageGbMonth: {
+    usd: 0.25,
+    per: "GB-month of table and index storage (Standard class; item size + 100 B)",
+    source: "aws.amazon.com/dynamodb/pricing/on-demand",
+  },
   pitrGbMonth: { usd: 0.2, per: "GB-month of point-in-time recovery (table size)", source: "aws.amazon.com/dynamodb/pricing/on-demand" },
   putMetricData: { usd: 0.01 / 1000, per: "PutMetricData request", source: "aws.amazon.com/cloudwatch/pricing" },
   logsIngestionGb: { usd: 0.5, per: "GB ingested (Standard class, GB = 1e9 bytes)", source: "aws.amazon.com/cloudwatch/pricing" },
   logsStorageGbMonth: { usd: 0.03, per: "GB-month of log storage", source: "aws.amazon.com/cloudwatch/pricing" },
-  alarmMetricMonth: { usd: 0.1, per: "standard-resolution alarm metric-month (a metric-math alarm bills each metric it reads)", source: "aws.amazon.com/cloudwatch/pricing" },
+  alarmMetricMonth: {
+    usd: 0.1,
+    per: "standard-resolution alarm metric-month (a metric-math alarm bills each metric it reads)",
+    source: "aws.amazon.com/cloudwatch/pricing",
+  },
   dashboardMonth: { usd: 3.0, per: "dashboard-month (beyond the first 3 per account)", source: "aws.amazon.com/cloudwatch/pricing" },
-  customMetricMonth: { usd: 0.3, per: "custom metric-month (each name + dimension values; first 10,000)", source: "aws.amazon.com/cloudwatch/pricing" },
+  customMetricMonth: {
+    usd: 0.3,
+    per: "custom metric-month (each name + dimension values; first 10,000)",
+    source: "aws.amazon.com/cloudwatch/pricing",
+  },
 } as const satisfies Record<string, Price>;
 
 /** START + END + REPORT lines Lambda writes per invocation (measured on a real log sample, docs/prices.md). */

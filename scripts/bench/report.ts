@@ -19,10 +19,30 @@ export function markdownTable(r: BenchResult): string {
   const w = r.write_units_per_event;
   const cost = r.cost_per_million_events_usd;
   const rows = [
-    ["collector_vs_floor", `${t.collector_events_per_s} / ${t.floor_events_per_s} events/s = **${t.ratio}**`, "ratio ≥ 0.8", verdict(t.ratio >= 0.8)],
-    ["cold_start", `${c.init_ms} ms / ${c.baseline_init_ms} ms = **${c.ratio}** (bundle ${c.bundle_bytes} B, baseline ${c.baseline_bundle_bytes} B, median of ${c.runs})`, "ratio ≤ 1.5", verdict(c.ratio <= 1.5)],
-    ["write_units_per_event batch_1", `**${w.batch_1.write_units_per_event}** (dynalite ConsumedCapacity: ${w.batch_1.dynalite_consumed_wcu_per_event ?? "n/a"})`, "—", "—"],
-    ["write_units_per_event batch_10", `**${w.batch_10.write_units_per_event}** (dynalite ConsumedCapacity: ${w.batch_10.dynalite_consumed_wcu_per_event ?? "n/a"})`, "≤ 1.3", verdict(w.batch_10.write_units_per_event <= 1.3)],
+    [
+      "collector_vs_floor",
+      `${t.collector_events_per_s} / ${t.floor_events_per_s} events/s = **${t.ratio}**`,
+      "ratio ≥ 0.8",
+      verdict(t.ratio >= 0.8),
+    ],
+    [
+      "cold_start",
+      `${c.init_ms} ms / ${c.baseline_init_ms} ms = **${c.ratio}** (bundle ${c.bundle_bytes} B, baseline ${c.baseline_bundle_bytes} B, median of ${c.runs})`,
+      "ratio ≤ 1.5",
+      verdict(c.ratio <= 1.5),
+    ],
+    [
+      "write_units_per_event batch_1",
+      `**${w.batch_1.write_units_per_event}** (dynalite ConsumedCapacity: ${w.batch_1.dynalite_consumed_wcu_per_event ?? "n/a"})`,
+      "—",
+      "—",
+    ],
+    [
+      "write_units_per_event batch_10",
+      `**${w.batch_10.write_units_per_event}** (dynalite ConsumedCapacity: ${w.batch_10.dynalite_consumed_wcu_per_event ?? "n/a"})`,
+      "≤ 1.3",
+      verdict(w.batch_10.write_units_per_event <= 1.3),
+    ],
     ["cost_per_million_events_usd dev", `**$${cost.dev.total.toFixed(4)}**`, "—", "—"],
     ["cost_per_million_events_usd prod", `**$${cost.prod.total.toFixed(4)}**`, "≤ $1.00", verdict(cost.prod.total <= 1)],
     ["cost_per_million_events_usd naive_baseline", `**$${cost.naive_baseline.total.toFixed(4)}**`, "≈ $24.42", "—"],

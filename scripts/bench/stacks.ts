@@ -5,11 +5,11 @@
  */
 import { accessLogFormat } from "../../components/collector-api";
 import { buildAlarmSpecs, customMetricCount } from "../../components/metrics";
-import { parseConfig, StackConfig } from "../../config";
+import { parseConfig, type StackConfig } from "../../config";
 import { TABLE_SCHEMAS, tableName } from "../../contracts/tables";
 import { REPO_ROOT, stackSettings } from "../lib/stack-file";
 import type { AllInInputs } from "./all-in";
-import { CostInputs, costPerMillionEvents } from "./cost";
+import { type CostInputs, costPerMillionEvents } from "./cost";
 import type { ItemSizes } from "./item-sizes";
 import { PLATFORM_LOG_BYTES } from "./prices";
 
@@ -19,21 +19,39 @@ export function readStackConfig(stack: string, root = REPO_ROOT): StackConfig {
 
 /** Alarm metrics the stack's alarms bill: a metric-math alarm bills each metric it reads. */
 export function alarmMetricCount(cfg: StackConfig): number {
-  const specs = buildAlarmSpecs({
-    stack: cfg.stack, collectorFunctionName: "c", realtimeFunctionName: "r", apiId: "a", apiStageName: "$default",
-    tableNames: TABLE_SCHEMAS.map((s) => tableName(cfg.stack, s)), collectorReservedConcurrency: cfg.reservedConcurrency,
-  }, cfg.alarmThresholds);
+  const specs = buildAlarmSpecs(
+    {
+      stack: cfg.stack,
+      collectorFunctionName: "c",
+      realtimeFunctionName: "r",
+      apiId: "a",
+      apiStageName: "$default",
+      tableNames: TABLE_SCHEMAS.map((s) => tableName(cfg.stack, s)),
+      collectorReservedConcurrency: cfg.reservedConcurrency,
+    },
+    cfg.alarmThresholds,
+  );
   return specs.reduce((n, s) => n + (s.kind === "math" ? s.inputs.length : 1), 0);
 }
 
 /** One access-log line as API Gateway writes it for a POST /events, with typical values (bytes + newline-free). */
 export function sampleAccessLogBytes(): number {
   const sample: Record<string, string> = {
-    "$context.requestId": "Xyz1AbCdIAMEbQw=", "$context.apiId": "a1b2c3d4e5", "$context.requestTimeEpoch": "1764612345",
-    "$context.httpMethod": "POST", "$context.routeKey": "POST /events", "$context.path": "/events", "$context.status": "200",
-    "$context.protocol": "HTTP/1.1", "$context.responseLength": "512", "$context.responseLatency": "38",
-    "$context.integrationLatency": "31", "$context.integration.status": "200", "$context.integration.error": "-",
-    "$context.integrationErrorMessage": "-", "$context.error.message": "-",
+    "$context.requestId": "Xyz1AbCdIAMEbQw=",
+    "$context.apiId": "a1b2c3d4e5",
+    "$context.requestTimeEpoch": "1764612345",
+    "$context.httpMethod": "POST",
+    "$context.routeKey": "POST /events",
+    "$context.path": "/events",
+    "$context.status": "200",
+    "$context.protocol": "HTTP/1.1",
+    "$context.responseLength": "512",
+    "$context.responseLatency": "38",
+    "$context.integrationLatency": "31",
+    "$context.integration.status": "200",
+    "$context.integration.error": "-",
+    "$context.integrationErrorMessage": "-",
+    "$context.error.message": "-",
   };
   const line = accessLogFormat().replace(/\$context\.[A-Za-z.]+/g, (v) => {
     if (!(v in sample)) throw new Error(`No sample value for ${v}; add one so the access-log cost stays measured`);
@@ -54,8 +72,15 @@ export function stackCostInputs(stack: string, m: MeasuredInputs): AllInInputs {
   const cfg = readStackConfig(stack);
   const access = sampleAccessLogBytes();
   const ingest: CostInputs = {
-    name: stack, eventsPerRequest: m.eventsPerRequest, architecture: cfg.architecture, memoryMb: cfg.memorySize, durationMs: m.billedDurationMs,
-    writeUnitsPerEvent: m.writeUnitsPerEvent, putMetricDataPerEvent: 0, appLogBytesPerRequest: m.appLogBytesPerRequest, accessLogBytesPerRequest: access,
+    name: stack,
+    eventsPerRequest: m.eventsPerRequest,
+    architecture: cfg.architecture,
+    memoryMb: cfg.memorySize,
+    durationMs: m.billedDurationMs,
+    writeUnitsPerEvent: m.writeUnitsPerEvent,
+    putMetricDataPerEvent: 0,
+    appLogBytesPerRequest: m.appLogBytesPerRequest,
+    accessLogBytesPerRequest: access,
   };
   const requestsPerMillion = 1e6 / m.eventsPerRequest;
   return {

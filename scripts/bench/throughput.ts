@@ -3,18 +3,19 @@
  * DynamoDB calls (BatchWriteItem + per-session UpdateItem + PutItem) with no validation, logging or
  * retry logic. Rounds alternate collector/floor so the shared machine's noise hits both alike.
  */
-import { BatchWriteItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+
 import { performance } from "node:perf_hooks";
+import { BatchWriteItemCommand, type DynamoDBClient, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import type { TableNames } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
 import { activeSessionPut, eventItem, sessionUpdate } from "../../functions/core/items";
 import { groupBySession, normalizeEvents } from "../../functions/core/plan";
 import { parseEvents } from "../../functions/core/request";
-import type { TableNames } from "../../contracts/tables";
 import { chunk } from "../../functions/core/store";
 import { counterHex, fixedClock, postEvents, testDeps } from "../lib/collector-harness";
 import type { InMemoryDynamo } from "../lib/dynalite-memory";
 import { log, median, runPool } from "./stats";
-import { BenchTraffic, type BenchBody } from "./traffic";
+import { type BenchBody, BenchTraffic } from "./traffic";
 
 export interface ThroughputOptions {
   requests: number;
@@ -47,10 +48,18 @@ function bodies(tag: string, o: ThroughputOptions, nowMs: number): Body[] {
 function floorCalls(body: Body, tables: TableNames, nowMs: number) {
   const request = postEvents(body);
   const parsed = parseEvents(request);
-  const records = normalizeEvents(parsed.events, { nowMs, retentionDays: 30, hex: counterHex(), userAgentHeader: request.headers["user-agent"] });
+  const records = normalizeEvents(parsed.events, {
+    nowMs,
+    retentionDays: 30,
+    hex: counterHex(),
+    userAgentHeader: request.headers["user-agent"],
+  });
   const groups = groupBySession(records, new Set(parsed.events.flatMap((e) => (e.session_id ? [e.session_id] : []))));
   return [
-    ...chunk(records.map((e) => ({ PutRequest: { Item: eventItem(e) } })), 25).map((c) => new BatchWriteItemCommand({ RequestItems: { [tables.events]: c } })),
+    ...chunk(
+      records.map((e) => ({ PutRequest: { Item: eventItem(e) } })),
+      25,
+    ).map((c) => new BatchWriteItemCommand({ RequestItems: { [tables.events]: c } })),
     ...groups.map((g) => new UpdateItemCommand(sessionUpdate(tables.sessions, g, 30))),
     ...groups.map((g) => new PutItemCommand(activeSessionPut(tables.activeSessions, g))),
   ];

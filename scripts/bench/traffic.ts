@@ -3,7 +3,7 @@
  * run measures the same traffic: `eventsPerRequest` events spread round-robin over the request's
  * visitors, with explicit ids and timestamps `baseMs`, `baseMs + 1`, ….
  */
-import { TrafficGenerator, type TrafficEvent } from "../lib/event-generator";
+import { type TrafficEvent, TrafficGenerator } from "../lib/event-generator";
 
 const SEED = 1;
 
@@ -21,7 +21,10 @@ export class BenchTraffic {
 
   body(visitorIndexes: readonly number[], eventsPerRequest: number, baseMs: number): BenchBody {
     const visitors = visitorIndexes.map((index) => this.generator.visitors[index]!);
-    const events = Array.from({ length: eventsPerRequest }, (_, i) => this.generator.nextEvents(visitors[i % visitors.length]!, 1, baseMs + i)[0]!);
+    const events = Array.from(
+      { length: eventsPerRequest },
+      (_, i) => this.generator.nextEvents(visitors[i % visitors.length]!, 1, baseMs + i)[0]!,
+    );
     return { events };
   }
 }

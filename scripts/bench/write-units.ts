@@ -62,7 +62,12 @@ function consumedCapacityMeter(client: DynamoDBClient) {
   return meter;
 }
 
-export async function writeUnitsPerEvent(dynamo: InMemoryDynamo, eventsPerRequest: number, visitors = 20, requestsPerVisitor = 10): Promise<WriteUnitResult> {
+export async function writeUnitsPerEvent(
+  dynamo: InMemoryDynamo,
+  eventsPerRequest: number,
+  visitors = 20,
+  requestsPerVisitor = 10,
+): Promise<WriteUnitResult> {
   const client = dynamo.client();
   const stats = injectFaults(client, {});
   const writes = itemWritesByTable(client);
@@ -74,7 +79,9 @@ export async function writeUnitsPerEvent(dynamo: InMemoryDynamo, eventsPerReques
   let created = 0;
   // Drawn before the concurrent part, so the traffic does not depend on how the visitors interleave.
   const traffic = new BenchTraffic(`b${eventsPerRequest}`, visitors);
-  const bodies = Array.from({ length: visitors }, (_, v) => Array.from({ length: requestsPerVisitor }, (_, r) => traffic.body([v], eventsPerRequest, base + r * 60_000)));
+  const bodies = Array.from({ length: visitors }, (_, v) =>
+    Array.from({ length: requestsPerVisitor }, (_, r) => traffic.body([v], eventsPerRequest, base + r * 60_000)),
+  );
   // One visitor's requests go in order (a session continues); visitors run concurrently.
   await runPool(visitors, 8, async (v) => {
     for (let r = 0; r < requestsPerVisitor; r++) {
@@ -99,6 +106,7 @@ export async function writeUnitsPerEvent(dynamo: InMemoryDynamo, eventsPerReques
     consistent_reads: stats.calls.GetItemCommand ?? 0,
     write_units_per_event: Math.round((units / events) * 1000) / 1000,
     dynalite_consumed_wcu_per_event: meter.reported ? Math.round((meter.units / events) * 1000) / 1000 : null,
-    method: "counted: event items (BatchWriteItem) + Sessions UpdateItem calls + UserIndex writes on session creation (KEYS_ONLY) + ActiveSessions PutItem/UpdateItem and Events PutItem (out-of-window pins) calls; items assumed ≤ 1 KB",
+    method:
+      "counted: event items (BatchWriteItem) + Sessions UpdateItem calls + UserIndex writes on session creation (KEYS_ONLY) + ActiveSessions PutItem/UpdateItem and Events PutItem (out-of-window pins) calls; items assumed ≤ 1 KB",
   };
 }

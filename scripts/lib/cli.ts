@@ -86,7 +86,8 @@ export function urlOption(values: Values, name: string, example: string): string
   } catch {
     throw new UsageError(`--${name} must be an absolute http(s) URL such as ${example}; got "${raw}".`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--${name} must use http or https; got "${url.protocol}" in "${raw}".`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new UsageError(`--${name} must use http or https; got "${url.protocol}" in "${raw}".`);
   return raw;
 }
 

@@ -2,9 +2,10 @@
  * Driving the collector core (handleCollect) directly, without Lambda or HTTP: deterministic
  * dependencies and a tracker-shaped POST. The bench measures through it, and tests build on it.
  */
+
+import type { TableNames } from "../../contracts/tables";
 import type { CollectorDeps } from "../../functions/core/collect";
 import type { HttpRequest } from "../../functions/core/request";
-import type { TableNames } from "../../contracts/tables";
 import { createRng } from "./rng";
 
 /** Deterministic ids: 00000001, 00000002, … */

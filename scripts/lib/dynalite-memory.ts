@@ -1,7 +1,7 @@
+import type { AddressInfo } from "node:net";
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
-import type { AddressInfo } from "node:net";
-import { tableNamesFor, TableNames } from "../../contracts/tables";
+import { type TableNames, tableNamesFor } from "../../contracts/tables";
 import { ensureTables } from "../../local/tables";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -23,7 +23,12 @@ export async function startDynamo(): Promise<InMemoryDynamo> {
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clients: DynamoDBClient[] = [];
   const client = (config: Partial<DynamoDBClientConfig> = {}) => {
-    const c = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, ...config });
+    const c = new DynamoDBClient({
+      endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      ...config,
+    });
     clients.push(c);
     return c;
   };

@@ -8,8 +8,14 @@ import { createRng } from "./rng";
 export const SITE = "https://shop.example.com";
 
 const PAGES = [
-  "/", "/products", "/products/espresso-grinder", "/products/pour-over-kettle",
-  "/products/ceramic-dripper", "/blog/brewing-guide", "/cart", "/checkout",
+  "/",
+  "/products",
+  "/products/espresso-grinder",
+  "/products/pour-over-kettle",
+  "/products/ceramic-dripper",
+  "/blog/brewing-guide",
+  "/cart",
+  "/checkout",
 ] as const;
 
 const EXTERNAL_REFERRERS = ["https://www.google.com/", "https://news.ycombinator.com/", "https://newsletter.example.org/issue-42", ""];
@@ -108,8 +114,11 @@ export class TrafficGenerator {
 
   private nextEvent(visitor: Visitor, timestamp: number): TrafficEvent {
     const base = {
-      session_id: visitor.sessionId, user_id: visitor.userId, user_agent: visitor.userAgent,
-      event_id: `${eventIdPrefix(this.idPrefix)}${this.eventCounter++}`, timestamp,
+      session_id: visitor.sessionId,
+      user_id: visitor.userId,
+      user_agent: visitor.userAgent,
+      event_id: `${eventIdPrefix(this.idPrefix)}${this.eventCounter++}`,
+      timestamp,
     };
     if (visitor.page === null) {
       visitor.page = this.pick(PAGES.slice(0, 6));

@@ -38,7 +38,12 @@ function parseJson(text: string): unknown {
 
 async function postOnce(url: string, body: string): Promise<{ outcome: string; body: unknown }> {
   try {
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(15_000) });
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      signal: AbortSignal.timeout(15_000),
+    });
     const text = await res.text();
     return { outcome: String(res.status), body: res.ok ? parseJson(text) : null };
   } catch {
@@ -62,7 +67,12 @@ async function sender(options: LoadOptions, traffic: TrafficGenerator, stats: Se
 
 /** Runs `concurrency` senders until `shouldStop`; resolves when every in-flight request has settled. */
 export async function driveLoad(options: LoadOptions, stats = newStats()): Promise<SendStats> {
-  const traffic = new TrafficGenerator({ sessions: options.concurrency, seed: 1, runId: randomBytes(4).toString("hex"), idPrefix: options.prefix });
+  const traffic = new TrafficGenerator({
+    sessions: options.concurrency,
+    seed: 1,
+    runId: randomBytes(4).toString("hex"),
+    idPrefix: options.prefix,
+  });
   await Promise.all(Array.from({ length: options.concurrency }, () => sender(options, traffic, stats)));
   return stats;
 }

@@ -5,12 +5,12 @@
  * responses really hold the call. Seeded, so a failing run can be replayed.
  */
 import {
-  DynamoDBClient,
+  type BatchWriteItemCommandInput,
+  type BatchWriteItemCommandOutput,
+  type DynamoDBClient,
   GetItemCommand,
   InternalServerError,
   ProvisionedThroughputExceededException,
-  type BatchWriteItemCommandInput,
-  type BatchWriteItemCommandOutput,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import { createRng } from "./rng";
@@ -48,7 +48,11 @@ function splitUnprocessed(input: BatchWriteItemCommandInput, rate: number, rando
   const kept: Record<string, WriteRequest[]> = {};
   const held: Record<string, WriteRequest[]> = {};
   for (const [table, requests] of Object.entries(input.RequestItems ?? {})) {
-    for (const r of requests) (random() < rate ? (held[table] ??= []) : (kept[table] ??= [])).push(r);
+    for (const r of requests) {
+      const into = random() < rate ? held : kept;
+      into[table] ??= [];
+      into[table].push(r);
+    }
   }
   return { kept, held, heldCount: Object.values(held).reduce((n, l) => n + l.length, 0) };
 }
@@ -56,7 +60,15 @@ function splitUnprocessed(input: BatchWriteItemCommandInput, rate: number, rando
 /** Adds the plan's faults to `client` (mutates its middleware stack) and returns live stats. */
 export function injectFaults(client: DynamoDBClient, plan: FaultPlan): FaultStats {
   const random = createRng(plan.seed ?? 1);
-  const stats: FaultStats = { calls: {}, attempts: {}, throttled: 0, serverErrors: 0, unprocessedItems: 0, failedAfterWrite: 0, delayed: 0 };
+  const stats: FaultStats = {
+    calls: {},
+    attempts: {},
+    throttled: 0,
+    serverErrors: 0,
+    unprocessedItems: 0,
+    failedAfterWrite: 0,
+    delayed: 0,
+  };
   const applies = (name: string) => !plan.commands || plan.commands.includes(name);
 
   // Once per send(): counts calls, holds back unprocessed items, loses responses after the write.
@@ -69,9 +81,11 @@ export function injectFaults(client: DynamoDBClient, plan: FaultPlan): FaultStat
       if (name === "BatchWriteItemCommand" && plan.unprocessedRate) {
         const { kept, held, heldCount } = splitUnprocessed(input, plan.unprocessedRate, random);
         stats.unprocessedItems += heldCount;
-        const out = (Object.keys(kept).length
-          ? await next({ ...args, input: { ...input, RequestItems: kept } })
-          : { output: { ...meta(200), UnprocessedItems: {} }, response: {} }) as { output: BatchWriteItemCommandOutput; response: unknown };
+        const out = (
+          Object.keys(kept).length
+            ? await next({ ...args, input: { ...input, RequestItems: kept } })
+            : { output: { ...meta(200), UnprocessedItems: {} }, response: {} }
+        ) as { output: BatchWriteItemCommandOutput; response: unknown };
         const unprocessed = { ...(out.output.UnprocessedItems ?? {}) };
         for (const [table, list] of Object.entries(held)) unprocessed[table] = [...(unprocessed[table] ?? []), ...list];
         return { ...out, output: { ...out.output, UnprocessedItems: unprocessed } } as never;
@@ -125,9 +139,23 @@ export function returnItemOnConditionFailure(client: DynamoDBClient, reader: Dyn
       try {
         return await next(args);
       } catch (error) {
-        const input = args.input as { TableName: string; Key?: Record<string, unknown>; Item?: Record<string, { S?: string }>; ReturnValuesOnConditionCheckFailure?: string };
-        if (!(error instanceof Error) || error.name !== "ConditionalCheckFailedException" || input.ReturnValuesOnConditionCheckFailure !== "ALL_OLD") throw error;
-        const key = input.Key ?? (input.Item!.event_key ? { session_id: input.Item!.session_id, event_key: input.Item!.event_key } : { session_id: input.Item!.session_id });
+        const input = args.input as {
+          TableName: string;
+          Key?: Record<string, unknown>;
+          Item?: Record<string, { S?: string }>;
+          ReturnValuesOnConditionCheckFailure?: string;
+        };
+        if (
+          !(error instanceof Error) ||
+          error.name !== "ConditionalCheckFailedException" ||
+          input.ReturnValuesOnConditionCheckFailure !== "ALL_OLD"
+        )
+          throw error;
+        const key =
+          input.Key ??
+          (input.Item!.event_key
+            ? { session_id: input.Item!.session_id, event_key: input.Item!.event_key }
+            : { session_id: input.Item!.session_id });
         const out = await reader.send(new GetItemCommand({ TableName: input.TableName, Key: key as never, ConsistentRead: true }));
         stats.attached++;
         throw Object.assign(error, { Item: out.Item });

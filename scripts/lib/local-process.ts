@@ -2,9 +2,10 @@
  * Local mode (`local/start.ts`) as a child process, plus the event-id bookkeeping that proves
  * stored == acknowledged. Shared by the crash/local-mode tests and `npm run soak`.
  */
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { spawn, type ChildProcess } from "node:child_process";
+
+import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { tableNamesFor } from "../../contracts/tables";
 import { localClient, scanItems } from "../../local/store-access";
 
@@ -101,7 +102,12 @@ export interface CommandResult {
 }
 
 /** Runs a repo TypeScript entry point (e.g. "local/reset.ts") to completion, as `npm run` would. */
-export function runRepoCommand(script: string, args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CommandResult> {
+export function runRepoCommand(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<CommandResult> {
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
@@ -112,10 +118,12 @@ export function runRepoCommand(script: string, args: string[], env: Record<strin
   child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  return new Promise((resolve) => child.once("close", (code) => {
-    clearTimeout(timer);
-    resolve({ code, stdout, stderr });
-  }));
+  return new Promise((resolve) =>
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
 }
 
 export function localDynamo(endpoint: string): DynamoDBClient {

@@ -7,9 +7,10 @@
  * config and re-imports the program's own modules, and runs are serialised because the Pulumi
  * runtime keeps its state in process-wide globals.
  */
+
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "fs";
-import * as path from "path";
 import { ProgramMocks } from "./program-mocks";
 import { projectDefaults, StackFileError, stackFileConfig } from "./stack-file";
 
@@ -119,7 +120,9 @@ async function runOnce(opts: RunProgramOptions): Promise<ProgramRun> {
 
 /** The merged, fully-qualified config a run sees (exported for tools that print it). */
 export function stackConfig(opts: RunProgramOptions): Record<string, unknown> {
-  const merged: Record<string, unknown> = Object.fromEntries(Object.entries(projectDefaults(REPO_ROOT)).map(([key, value]) => [qualify(key), value]));
+  const merged: Record<string, unknown> = Object.fromEntries(
+    Object.entries(projectDefaults(REPO_ROOT)).map(([key, value]) => [qualify(key), value]),
+  );
   const file = opts.configFile ? path.resolve(REPO_ROOT, opts.configFile) : path.join(REPO_ROOT, `Pulumi.${opts.stack}.yaml`);
   if (fs.existsSync(file)) Object.assign(merged, stackFileSettings(file));
   else if (opts.configFile || !opts.config) {
@@ -141,7 +144,9 @@ function stackFileSettings(file: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (isRecord(value) && "secure" in value) {
-      throw new HarnessConfigError(`${key} in ${path.basename(file)} is encrypted; offline runs cannot decrypt it, pass it in opts.config instead.`);
+      throw new HarnessConfigError(
+        `${key} in ${path.basename(file)} is encrypted; offline runs cannot decrypt it, pass it in opts.config instead.`,
+      );
     }
     out[qualify(key)] = value;
   }
@@ -282,7 +287,7 @@ async function waitForRpcs(): Promise<void> {
 }
 
 function toJavaScript(struct: Struct | undefined): Record<string, unknown> {
-  return struct ? ((struct as unknown as { toJavaScript(): Record<string, unknown> }).toJavaScript()) : {};
+  return struct ? (struct as unknown as { toJavaScript(): Record<string, unknown> }).toJavaScript() : {};
 }
 
 function definedOnly(fields: Record<string, unknown>): Record<string, unknown> {

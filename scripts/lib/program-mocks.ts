@@ -11,13 +11,20 @@ type State = Record<string, any>;
 /** Exported for tests; runProgram creates one per run. */
 export class ProgramMocks implements pulumi.runtime.Mocks {
   /** With `preview`, what AWS computes is unknown: the id is "" and computed outputs are the unknown sentinel. */
-  constructor(private readonly region: string, private readonly preview = false) {}
+  constructor(
+    private readonly region: string,
+    private readonly preview = false,
+  ) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
     const physical: string = args.inputs.name ?? args.inputs.dashboardName ?? args.name;
     const extra = computedOutputs(args.type, physical, args.inputs, this.region);
     if (this.preview) {
-      const unknown = Object.fromEntries(Object.keys(extra).filter((k) => k !== "id").map((k) => [k, pulumi.runtime.unknownValue]));
+      const unknown = Object.fromEntries(
+        Object.keys(extra)
+          .filter((k) => k !== "id")
+          .map((k) => [k, pulumi.runtime.unknownValue]),
+      );
       return { id: "", state: { ...args.inputs, name: physical, ...unknown } };
     }
     return { id: extra.id ?? `${args.name}-id`, state: { ...args.inputs, name: physical, ...extra } };
@@ -54,7 +61,12 @@ function computedOutputs(type: string, name: string, inputs: State, region: stri
     case "aws:apigatewayv2/api:Api": {
       const id = `${name.toLowerCase().replace(/[^a-z0-9]/g, "")}mock`;
       const apiEndpoint = `https://${id}.execute-api.${region}.amazonaws.com`;
-      return { id, apiEndpoint, executionArn: `arn:aws:execute-api:${region}:${acct}:${id}`, arn: `arn:aws:apigateway:${region}::/apis/${id}` };
+      return {
+        id,
+        apiEndpoint,
+        executionArn: `arn:aws:execute-api:${region}:${acct}:${id}`,
+        arn: `arn:aws:apigateway:${region}::/apis/${id}`,
+      };
     }
     case "aws:apigatewayv2/stage:Stage": {
       const base = `https://${inputs.apiId}.execute-api.${region}.amazonaws.com/`;
@@ -73,4 +85,3 @@ function computedOutputs(type: string, name: string, inputs: State, region: stri
       return { arn: `arn:aws:mock:${region}:${acct}:${type.split(":").pop()}/${name}` };
   }
 }
-

@@ -60,5 +60,7 @@ export function stackFileConfig(file: string): Record<string, unknown> {
 
 /** The `liveinsight:` settings of Pulumi.<stack>.yaml (secure values are left out). */
 export function stackSettings(stack: string, root = REPO_ROOT): Record<string, unknown> {
-  return ownKeys(stackFileConfig(path.join(root, `Pulumi.${stack}.yaml`)), (value) => (isRecord(value) && "secure" in value ? undefined : value));
+  return ownKeys(stackFileConfig(path.join(root, `Pulumi.${stack}.yaml`)), (value) =>
+    isRecord(value) && "secure" in value ? undefined : value,
+  );
 }

@@ -2,7 +2,7 @@
 // mistake is a UsageError (exit 2) whose message names the option, the value found and what
 // would be accepted.
 import { functionName as collectorFunctionName } from "../../contracts/names";
-import { numberOption, parseCommandLine, stringOption, urlOption, UsageError, type OptionSpecs } from "../lib/cli";
+import { numberOption, type OptionSpecs, parseCommandLine, stringOption, UsageError, urlOption } from "../lib/cli";
 
 export { UsageError };
 
@@ -31,7 +31,12 @@ export interface LoadTestOptions {
 export type ParsedArgs = { kind: "help" } | { kind: "run"; options: LoadTestOptions };
 
 export const DEFAULTS = {
-  concurrency: 20, durationS: 30, batch: 1, sessions: 100, timeoutMs: 10_000, cloudwatchWaitS: 60,
+  concurrency: 20,
+  durationS: 30,
+  batch: 1,
+  sessions: 100,
+  timeoutMs: 10_000,
+  cloudwatchWaitS: 60,
   // Caps sockets and file descriptors in the open model; see defaultMaxInFlight.
   maxInFlightCeiling: 1000,
 } as const;
@@ -40,11 +45,27 @@ export const MAX_BATCH = 100; // SPEC §4: a batch carries 1–100 events
 
 type Kind = "string" | "number" | "int" | "flag";
 const OPTION_KINDS: Record<string, Kind> = {
-  url: "string", stack: "string", concurrency: "int", rate: "number", "max-in-flight": "int",
-  duration: "number", batch: "int", sessions: "int", "timeout-ms": "int", "slo-p99-ms": "number",
-  "slo-success": "number", json: "string", html: "string", cloudwatch: "flag", "no-cloudwatch": "flag",
-  "function-name": "string", environment: "string", region: "string", "cloudwatch-wait": "number",
-  seed: "int", quiet: "flag",
+  url: "string",
+  stack: "string",
+  concurrency: "int",
+  rate: "number",
+  "max-in-flight": "int",
+  duration: "number",
+  batch: "int",
+  sessions: "int",
+  "timeout-ms": "int",
+  "slo-p99-ms": "number",
+  "slo-success": "number",
+  json: "string",
+  html: "string",
+  cloudwatch: "flag",
+  "no-cloudwatch": "flag",
+  "function-name": "string",
+  environment: "string",
+  region: "string",
+  "cloudwatch-wait": "number",
+  seed: "int",
+  quiet: "flag",
 };
 
 const SPECS: OptionSpecs = Object.fromEntries(
@@ -86,12 +107,19 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const { model, concurrency, rate, maxInFlight, timeoutMs } = parseModel(raw);
   const durationS = inRange("duration", num(raw, "duration") ?? DEFAULTS.durationS, 0.1, 86_400, " seconds");
   const options: LoadTestOptions = {
-    url, stack, model, concurrency, rate, maxInFlight, durationS, timeoutMs,
+    url,
+    stack,
+    model,
+    concurrency,
+    rate,
+    maxInFlight,
+    durationS,
+    timeoutMs,
     batch: inRange("batch", num(raw, "batch") ?? DEFAULTS.batch, 1, MAX_BATCH, " events per request (the API limit)"),
     sessions: inRange("sessions", num(raw, "sessions") ?? DEFAULTS.sessions, 1, 1_000_000),
     sloP99Ms: raw["slo-p99-ms"] === undefined ? null : inRange("slo-p99-ms", num(raw, "slo-p99-ms")!, 0.001, 3_600_000),
-    sloSuccess: raw["slo-success"] === undefined ? null
-      : inRange("slo-success", num(raw, "slo-success")!, 0, 1, " (a fraction: 0.999 means 99.9%)"),
+    sloSuccess:
+      raw["slo-success"] === undefined ? null : inRange("slo-success", num(raw, "slo-success")!, 0, 1, " (a fraction: 0.999 means 99.9%)"),
     jsonFile: str(raw, "json") ?? null,
     htmlFile: str(raw, "html") ?? null,
     cloudwatch: parseCloudWatch(raw, stack),
@@ -104,9 +132,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 function parseTarget(raw: Raw): { url: string | null; stack: string | null } {
   const url = str(raw, "url") ?? null;
   const stack = str(raw, "stack") ?? null;
-  if (url && stack) throw new UsageError("Pass either --url or --stack, not both: --stack reads the URL from the stack's eventsUrl output.");
+  if (url && stack)
+    throw new UsageError("Pass either --url or --stack, not both: --stack reads the URL from the stack's eventsUrl output.");
   if (!url && !stack) {
-    throw new UsageError("Pass --url <api>/events (e.g. --url http://127.0.0.1:3000/events for npm start) or --stack <name> for a deployed stack.");
+    throw new UsageError(
+      "Pass --url <api>/events (e.g. --url http://127.0.0.1:3000/events for npm start) or --stack <name> for a deployed stack.",
+    );
   }
   if (stack && !/^[A-Za-z0-9_.\-/]+$/.test(stack)) throw new UsageError(`--stack must be a Pulumi stack name; got "${stack}".`);
   if (url) validateUrl(url);
@@ -161,7 +192,9 @@ function parseCloudWatch(raw: Raw, stack: string | null): LoadTestOptions["cloud
     return null;
   }
   if (!environment) {
-    throw new UsageError("--cloudwatch needs --environment <stack name> (the Environment dimension of the LiveInsight metrics), or use --stack.");
+    throw new UsageError(
+      "--cloudwatch needs --environment <stack name> (the Environment dimension of the LiveInsight metrics), or use --stack.",
+    );
   }
   const functionName = str(raw, "function-name") ?? collectorFunctionName(environment, "collector");
   return { functionName, environment, region, waitS };

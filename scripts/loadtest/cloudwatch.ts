@@ -1,12 +1,7 @@
 // CloudWatch figures for the load test's window on a deployed stack: what Lambda and the
 // collector's own metric filters saw while we were pushing. The query and the rendering are pure
 // functions; only fetchMetricData talks to a client, and tests hand it a stub.
-import {
-  GetMetricDataCommand,
-  type GetMetricDataInput,
-  type GetMetricDataOutput,
-  type MetricDataResult,
-} from "@aws-sdk/client-cloudwatch";
+import { GetMetricDataCommand, type GetMetricDataInput, type GetMetricDataOutput, type MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import { CUSTOM_NAMESPACE, type CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
 
 export interface CloudWatchTarget {
@@ -32,10 +27,31 @@ export const PERIOD_SECONDS = 60; // Lambda publishes 1-minute metrics; finer pe
 
 export function metricSpecs(target: CloudWatchTarget): MetricSpec[] {
   const lambda = (id: string, label: string, metricName: string, stat: string, unit: string, aggregate: WindowAggregate): MetricSpec => ({
-    id, label, namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: target.functionName }, stat, unit, aggregate,
+    id,
+    label,
+    namespace: "AWS/Lambda",
+    metricName,
+    dimensions: { FunctionName: target.functionName },
+    stat,
+    unit,
+    aggregate,
   });
-  const custom = (id: string, label: string, metricName: CustomMetricName, stat: string, unit: string, aggregate: WindowAggregate): MetricSpec => ({
-    id, label, namespace: CUSTOM_NAMESPACE, metricName, dimensions: { [DIMENSIONS.environment]: target.environment }, stat, unit, aggregate,
+  const custom = (
+    id: string,
+    label: string,
+    metricName: CustomMetricName,
+    stat: string,
+    unit: string,
+    aggregate: WindowAggregate,
+  ): MetricSpec => ({
+    id,
+    label,
+    namespace: CUSTOM_NAMESPACE,
+    metricName,
+    dimensions: { [DIMENSIONS.environment]: target.environment },
+    stat,
+    unit,
+    aggregate,
   });
   return [
     lambda("invocations", "Lambda Invocations", "Invocations", "Sum", "count", "sum"),
@@ -139,7 +155,14 @@ export function summarizeMetrics(specs: readonly MetricSpec[], results: readonly
     const datapoints = values
       .map((value, i) => ({ timestamp: new Date(timestamps[i]).toISOString(), value }))
       .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
-    return { id: spec.id, label: spec.label, unit: spec.unit, aggregate: spec.aggregate, value: aggregateValues(spec.aggregate, values), datapoints };
+    return {
+      id: spec.id,
+      label: spec.label,
+      unit: spec.unit,
+      aggregate: spec.aggregate,
+      value: aggregateValues(spec.aggregate, values),
+      datapoints,
+    };
   });
 }
 
@@ -161,7 +184,9 @@ export function renderMetrics(summary: CloudWatchSummary): string {
     const name = `${metric.label} (${metric.unit})`.padEnd(labelWidth);
     const value = metric.value === null ? "no data" : formatMetric(metric.value);
     const perPeriod = metric.datapoints.map((point) => formatMetric(point.value)).join(" ");
-    lines.push(`  ${name}  ${value.padStart(9)}  ${AGGREGATE_NOTE[metric.aggregate].padEnd(15)}  ${perPeriod ? `[${perPeriod}]` : ""}`.trimEnd());
+    lines.push(
+      `  ${name}  ${value.padStart(9)}  ${AGGREGATE_NOTE[metric.aggregate].padEnd(15)}  ${perPeriod ? `[${perPeriod}]` : ""}`.trimEnd(),
+    );
   }
   if (summary.metrics.every((metric) => metric.value === null)) {
     lines.push("  (no datapoints yet: CloudWatch publishes 1-3 minutes late; re-run with a larger --cloudwatch-wait)");

@@ -76,16 +76,23 @@ function tiles(result: LoadTestResult): string {
 
 function sloTable(result: LoadTestResult): string {
   const rows = result.slo.checks.map((check) => {
-    const actual = check.actual === null ? "n/a"
-      : check.name === "success_rate" ? formatPercent(check.actual)
-      : check.name === "p99_latency_ms" ? `${formatMs(check.actual)} ms` : String(check.actual);
+    const actual =
+      check.actual === null
+        ? "n/a"
+        : check.name === "success_rate"
+          ? formatPercent(check.actual)
+          : check.name === "p99_latency_ms"
+            ? `${formatMs(check.actual)} ms`
+            : String(check.actual);
     return `<tr><td class="${check.passed ? "ok" : "bad"}">${check.passed ? "PASS" : "FAIL"}</td><td>${escapeXml(check.objective)}</td><td class="num">${escapeXml(actual)}</td></tr>`;
   });
   return `<div><h2>Service level objectives</h2><table><tr><th></th><th>objective</th><th>measured</th></tr>${rows.join("")}</table></div>`;
 }
 
 function statusTable(result: LoadTestResult): string {
-  const rows = Object.entries(result.statuses).map(([status, count]) => `<tr><td>${escapeXml(status)}</td><td class="num">${count}</td></tr>`);
+  const rows = Object.entries(result.statuses).map(
+    ([status, count]) => `<tr><td>${escapeXml(status)}</td><td class="num">${count}</td></tr>`,
+  );
   if (result.open_model) rows.push(`<tr><td>DROPPED (max in flight)</td><td class="num">${result.open_model.dropped}</td></tr>`);
   return `<div><h2>Responses</h2><table><tr><th>status</th><th>requests</th></tr>${rows.join("")}</table></div>`;
 }
@@ -93,7 +100,13 @@ function statusTable(result: LoadTestResult): string {
 function latencyOverTime(result: LoadTestResult): string {
   const at = (key: "p50_ms" | "p99_ms" | "max_ms") => result.timeline.map((p) => ({ x: p.t_s + p.width_s, y: p[key] }));
   return lineChart(
-    { title: "Latency over time (per second of completion)", xLabel: "seconds since start", yLabel: "latency (ms)", width: 1100, height: 320 },
+    {
+      title: "Latency over time (per second of completion)",
+      xLabel: "seconds since start",
+      yLabel: "latency (ms)",
+      width: 1100,
+      height: 320,
+    },
     [
       { name: "max", color: COLORS.max, points: at("max_ms"), dashed: true },
       { name: "p99", color: COLORS.p99, points: at("p99_ms") },
@@ -129,15 +142,19 @@ function throughputOverTime(result: LoadTestResult): string {
 }
 
 function cloudWatchTable(summary: CloudWatchSummary): string {
-  const rows = summary.metrics.map((m) => `<tr><td>${escapeXml(m.label)} (${escapeXml(m.unit)})</td><td class="num">${m.value === null ? "no data" : Number(m.value.toFixed(2))}</td><td>${m.aggregate}</td></tr>`);
+  const rows = summary.metrics.map(
+    (m) =>
+      `<tr><td>${escapeXml(m.label)} (${escapeXml(m.unit)})</td><td class="num">${m.value === null ? "no data" : Number(m.value.toFixed(2))}</td><td>${m.aggregate}</td></tr>`,
+  );
   return `<h2>CloudWatch (${escapeXml(summary.function_name)}, ${escapeXml(summary.start)} to ${escapeXml(summary.end)})</h2>
 <table><tr><th>metric</th><th>window</th><th>aggregate of ${summary.period_s} s periods</th></tr>${rows.join("")}</table>`;
 }
 
 function notes(result: LoadTestResult): string {
-  const origin = result.model === "open"
-    ? "from each request's scheduled send time (open model), so client-side queueing is included"
-    : "from the moment each request was sent (closed model)";
+  const origin =
+    result.model === "open"
+      ? "from each request's scheduled send time (open model), so client-side queueing is included"
+      : "from the moment each request was sent (closed model)";
   return `<h2>How to read this</h2><p class="notes">Latency is measured ${origin}. Percentiles are exact nearest-rank values over
 ${result.latency_ms.samples} recorded samples (requests with an HTTP answer, and timeouts at their timeout). Success rate = 2xx responses
 / (requests sent + requests dropped). Events/s counts events acknowledged by a 2xx. Seed ${result.config.seed}.</p>`;

@@ -33,8 +33,12 @@ export function createHttpTransport(options: TransportOptions): Transport {
   const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   const request = secure ? https.request : http.request;
   const base = {
-    protocol: target.protocol, hostname: target.hostname, port: target.port || undefined,
-    path: target.pathname + target.search, method: "POST", agent,
+    protocol: target.protocol,
+    hostname: target.hostname,
+    port: target.port || undefined,
+    path: target.pathname + target.search,
+    method: "POST",
+    agent,
   };
   return {
     send: (body) => sendOnce(request, base, body, options.timeoutMs),
@@ -55,7 +59,9 @@ function sendOnce(request: RequestFn, base: http.RequestOptions, body: string, t
     };
     const fail = (error: NodeJS.ErrnoException) => finish({ status: errorStatus(error), ok: false, body: null });
     const headers = {
-      "content-type": "application/json", "content-length": Buffer.byteLength(body), "user-agent": USER_AGENT,
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      "user-agent": USER_AGENT,
     };
     const req = request({ ...base, headers }, (res) => {
       const chunks: Buffer[] = [];

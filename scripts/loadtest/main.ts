@@ -5,18 +5,24 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { parseArgs, UsageError, USAGE, type LoadTestOptions } from "./args";
+import { TrafficGenerator } from "../lib/event-generator";
+import { type LoadTestOptions, parseArgs, USAGE, UsageError } from "./args";
 import {
-  buildMetricDataInput, fetchMetricData, metricSpecs, renderMetrics, summarizeMetrics,
-  PERIOD_SECONDS, type CloudWatchSummary, type MetricDataClient,
+  buildMetricDataInput,
+  type CloudWatchSummary,
+  fetchMetricData,
+  type MetricDataClient,
+  metricSpecs,
+  PERIOD_SECONDS,
+  renderMetrics,
+  summarizeMetrics,
 } from "./cloudwatch";
 import { renderHtml } from "./html";
 import { createHttpTransport, type Transport, type TransportOptions } from "./http-client";
 import { Recorder } from "./recorder";
 import { buildResult, describeLoad, formatProgress, formatReport, type RunFacts } from "./report";
 import { runClosed, runOpen } from "./scheduler";
-import { execFileAsync, resolveEventsUrl, type ExecFn } from "./stack";
-import { TrafficGenerator } from "../lib/event-generator";
+import { type ExecFn, execFileAsync, resolveEventsUrl } from "./stack";
 
 export interface MainDeps {
   stdout: (text: string) => void;
@@ -67,16 +73,23 @@ export async function main(argv: readonly string[], deps: MainDeps = defaultDeps
  * not after minutes of load, when a report could not be written.
  */
 function checkOutputPaths(options: LoadTestOptions): void {
-  for (const [flag, file] of [["--json", options.jsonFile], ["--html", options.htmlFile]] as const) {
+  for (const [flag, file] of [
+    ["--json", options.jsonFile],
+    ["--html", options.htmlFile],
+  ] as const) {
     if (file === null) continue;
     const dir = path.dirname(path.resolve(file));
     try {
       mkdirSync(dir, { recursive: true });
     } catch (error) {
-      throw new UsageError(`${flag} ${file}: cannot create directory ${dir} (${(error as NodeJS.ErrnoException).code}); pick another path.`);
+      throw new UsageError(
+        `${flag} ${file}: cannot create directory ${dir} (${(error as NodeJS.ErrnoException).code}); pick another path.`,
+      );
     }
     if (existsSync(file) && statSync(file).isDirectory()) {
-      throw new UsageError(`${flag} ${file} is a directory; give a file name such as ${path.join(file, flag === "--json" ? "loadtest.json" : "loadtest.html")}.`);
+      throw new UsageError(
+        `${flag} ${file} is a directory; give a file name such as ${path.join(file, flag === "--json" ? "loadtest.json" : "loadtest.html")}.`,
+      );
     }
   }
 }
@@ -96,7 +109,11 @@ function writeReports(options: LoadTestOptions, result: ReturnType<typeof buildR
 }
 
 /** Drives the load with progress lines; exported so tests can run a model in-process. */
-export async function executeRun(options: LoadTestOptions, url: string, deps: Pick<MainDeps, "stderr" | "createTransport">): Promise<RunFacts> {
+export async function executeRun(
+  options: LoadTestOptions,
+  url: string,
+  deps: Pick<MainDeps, "stderr" | "createTransport">,
+): Promise<RunFacts> {
   const transport = deps.createTransport({ url, sockets: options.maxInFlight, timeoutMs: options.timeoutMs });
   const traffic = new TrafficGenerator({ sessions: options.sessions, seed: options.seed, runId: randomBytes(4).toString("hex") });
   const recorder = new Recorder();
@@ -108,19 +125,34 @@ export async function executeRun(options: LoadTestOptions, url: string, deps: Pi
   };
   process.once("SIGINT", onSigint);
   const ctx = {
-    transport, traffic, recorder, batch: options.batch,
-    clock: () => performance.now(), wallClock: () => Date.now(), stopRequested: () => stop,
+    transport,
+    traffic,
+    recorder,
+    batch: options.batch,
+    clock: () => performance.now(),
+    wallClock: () => Date.now(),
+    stopRequested: () => stop,
   };
   if (!options.quiet) deps.stderr.write(`loadtest: ${url}, ${describeLoadOptions(options)}\n`);
   const progress = startProgress(options, recorder, deps.stderr);
   const elu = performance.eventLoopUtilization();
   const startedAt = new Date();
   try {
-    const elapsedMs = options.model === "open"
-      ? await runOpen(ctx, options.rate!, options.durationS, options.maxInFlight)
-      : await runClosed(ctx, options.concurrency, options.durationS);
+    const elapsedMs =
+      options.model === "open"
+        ? await runOpen(ctx, options.rate!, options.durationS, options.maxInFlight)
+        : await runClosed(ctx, options.concurrency, options.durationS);
     const eventLoopUtilization = performance.eventLoopUtilization(elu).utilization;
-    return { options, url, startedAt, elapsedMs, recorder, sessionsAdopted: traffic.sessionsAdopted, eventLoopUtilization, stoppedEarly: stop };
+    return {
+      options,
+      url,
+      startedAt,
+      elapsedMs,
+      recorder,
+      sessionsAdopted: traffic.sessionsAdopted,
+      eventLoopUtilization,
+      stoppedEarly: stop,
+    };
   } finally {
     progress.stop();
     process.removeListener("SIGINT", onSigint);
@@ -130,8 +162,12 @@ export async function executeRun(options: LoadTestOptions, url: string, deps: Pi
 
 function describeLoadOptions(options: LoadTestOptions): string {
   return describeLoad(options.model, {
-    rate: options.rate, max_in_flight: options.maxInFlight, concurrency: options.concurrency,
-    duration_s: options.durationS, batch: options.batch, sessions: options.sessions,
+    rate: options.rate,
+    max_in_flight: options.maxInFlight,
+    concurrency: options.concurrency,
+    duration_s: options.durationS,
+    batch: options.batch,
+    sessions: options.sessions,
   });
 }
 
@@ -154,7 +190,9 @@ function startProgress(options: LoadTestOptions, recorder: Recorder, stderr: Mai
 }
 
 async function cloudWatchFigures(
-  target: NonNullable<LoadTestOptions["cloudwatch"]>, facts: RunFacts, deps: MainDeps,
+  target: NonNullable<LoadTestOptions["cloudwatch"]>,
+  facts: RunFacts,
+  deps: MainDeps,
 ): Promise<CloudWatchSummary | null> {
   const start = facts.startedAt;
   const end = new Date(start.getTime() + facts.elapsedMs);
@@ -168,13 +206,18 @@ async function cloudWatchFigures(
     const input = buildMetricDataInput(specs, start, end);
     const results = await fetchMetricData(client, input);
     return {
-      function_name: target.functionName, environment: target.environment,
-      start: input.StartTime!.toISOString(), end: input.EndTime!.toISOString(), period_s: PERIOD_SECONDS,
+      function_name: target.functionName,
+      environment: target.environment,
+      start: input.StartTime!.toISOString(),
+      end: input.EndTime!.toISOString(),
+      period_s: PERIOD_SECONDS,
       metrics: summarizeMetrics(specs, results),
     };
   } catch (error) {
     // The load test itself succeeded; missing credentials must not turn it into a failure.
-    deps.stderr.write(`loadtest: could not read CloudWatch metrics (${(error as Error).name}: ${(error as Error).message}); the load test result stands.\n`);
+    deps.stderr.write(
+      `loadtest: could not read CloudWatch metrics (${(error as Error).name}: ${(error as Error).message}); the load test result stands.\n`,
+    );
     return null;
   } finally {
     client.destroy?.();

@@ -41,8 +41,12 @@ interface Bucket {
 const emptyBucket = (): Bucket => ({ requests: 0, ok: 0, errors: 0, dropped: 0, events: 0, samples: [] });
 
 const mergeBuckets = (a: Bucket, b: Bucket): Bucket => ({
-  requests: a.requests + b.requests, ok: a.ok + b.ok, errors: a.errors + b.errors, dropped: a.dropped + b.dropped,
-  events: a.events + b.events, samples: [...a.samples, ...b.samples],
+  requests: a.requests + b.requests,
+  ok: a.ok + b.ok,
+  errors: a.errors + b.errors,
+  dropped: a.dropped + b.dropped,
+  events: a.events + b.events,
+  samples: [...a.samples, ...b.samples],
 });
 
 export class Recorder {
@@ -127,10 +131,17 @@ export class Recorder {
       const width = i < seconds - 1 ? 1 : Math.max(0.001, elapsedMs / 1000 - i);
       const sorted = sortedCopy(bucket.samples);
       points.push({
-        t_s: i, width_s: round3(width), requests: bucket.requests, ok: bucket.ok, errors: bucket.errors,
-        dropped: bucket.dropped, events: bucket.events,
-        events_per_s: round3(bucket.events / width), requests_per_s: round3(bucket.requests / width),
-        p50_ms: percentile(sorted, 50), p99_ms: percentile(sorted, 99),
+        t_s: i,
+        width_s: round3(width),
+        requests: bucket.requests,
+        ok: bucket.ok,
+        errors: bucket.errors,
+        dropped: bucket.dropped,
+        events: bucket.events,
+        events_per_s: round3(bucket.events / width),
+        requests_per_s: round3(bucket.requests / width),
+        p50_ms: percentile(sorted, 50),
+        p99_ms: percentile(sorted, 99),
         max_ms: sorted.length ? sorted[sorted.length - 1] : null,
       });
     }

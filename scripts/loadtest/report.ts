@@ -2,10 +2,10 @@
 // console renderings: the final report and the once-a-second progress line.
 import type { LoadModel, LoadTestOptions } from "./args";
 import type { CloudWatchSummary } from "./cloudwatch";
-import { round3, type Recorder, type TimelinePoint } from "./recorder";
+import { type Recorder, round3, type TimelinePoint } from "./recorder";
 import { LATE_THRESHOLD_MS, REFUSED_BACKOFF_MS, scheduledCount } from "./scheduler";
-import { formatPercent, evaluateSlos, type SloResult } from "./slo";
-import { histogram, summarize, type HistogramBin } from "./stats";
+import { evaluateSlos, formatPercent, type SloResult } from "./slo";
+import { type HistogramBin, histogram, summarize } from "./stats";
 
 export interface LoadTestResult {
   tool: "liveinsight-loadtest";
@@ -13,9 +13,18 @@ export interface LoadTestResult {
   target: string;
   model: LoadModel;
   config: {
-    url: string; stack: string | null; concurrency: number | null; rate: number | null; max_in_flight: number;
-    duration_s: number; batch: number; sessions: number; timeout_ms: number; seed: number;
-    slo_p99_ms: number | null; slo_success: number | null;
+    url: string;
+    stack: string | null;
+    concurrency: number | null;
+    rate: number | null;
+    max_in_flight: number;
+    duration_s: number;
+    batch: number;
+    sessions: number;
+    timeout_ms: number;
+    seed: number;
+    slo_p99_ms: number | null;
+    slo_success: number | null;
   };
   started_at: string;
   finished_at: string;
@@ -32,7 +41,16 @@ export interface LoadTestResult {
   /** 2xx / (requests + dropped) */
   success_rate: number | null;
   statuses: Record<string, number>;
-  latency_ms: { p50: number | null; p90: number | null; p99: number | null; max: number | null; min: number | null; mean: number | null; samples: number; method: string };
+  latency_ms: {
+    p50: number | null;
+    p90: number | null;
+    p99: number | null;
+    max: number | null;
+    min: number | null;
+    mean: number | null;
+    samples: number;
+    method: string;
+  };
   open_model: { scheduled: number; dropped: number; late: number; late_threshold_ms: number; max_send_lag_ms: number } | null;
   sessions: { simulated: number; adopted_from_server: number };
   client: { event_loop_utilization: number };
@@ -59,29 +77,55 @@ export function buildResult(facts: RunFacts): LoadTestResult {
   const latency = summarize(recorder.latencySamples());
   const perSecond = (count: number) => (durationS > 0 ? round3(count / durationS) : 0);
   return {
-    tool: "liveinsight-loadtest", schema_version: 1, target: facts.url, model: options.model,
+    tool: "liveinsight-loadtest",
+    schema_version: 1,
+    target: facts.url,
+    model: options.model,
     config: {
-      url: facts.url, stack: options.stack, concurrency: options.model === "closed" ? options.concurrency : null,
-      rate: options.rate, max_in_flight: options.maxInFlight, duration_s: options.durationS, batch: options.batch,
-      sessions: options.sessions, timeout_ms: options.timeoutMs, seed: options.seed,
-      slo_p99_ms: options.sloP99Ms, slo_success: options.sloSuccess,
+      url: facts.url,
+      stack: options.stack,
+      concurrency: options.model === "closed" ? options.concurrency : null,
+      rate: options.rate,
+      max_in_flight: options.maxInFlight,
+      duration_s: options.durationS,
+      batch: options.batch,
+      sessions: options.sessions,
+      timeout_ms: options.timeoutMs,
+      seed: options.seed,
+      slo_p99_ms: options.sloP99Ms,
+      slo_success: options.sloSuccess,
     },
     started_at: facts.startedAt.toISOString(),
     finished_at: new Date(facts.startedAt.getTime() + facts.elapsedMs).toISOString(),
     duration_s: round3(durationS),
     stopped_early: facts.stoppedEarly,
-    requests: recorder.requests, events: recorder.eventsAcknowledged, events_sent: recorder.eventsSent,
-    events_per_s: perSecond(recorder.eventsAcknowledged), requests_per_s: perSecond(recorder.requests),
+    requests: recorder.requests,
+    events: recorder.eventsAcknowledged,
+    events_sent: recorder.eventsSent,
+    events_per_s: perSecond(recorder.eventsAcknowledged),
+    requests_per_s: perSecond(recorder.requests),
     success_rate: recorder.successRate,
     statuses: sortedStatuses(recorder.statuses),
     latency_ms: {
-      p50: latency.p50, p90: latency.p90, p99: latency.p99, max: latency.max, min: latency.min, mean: latency.mean,
-      samples: latency.count, method: "exact, nearest-rank over every request with an HTTP answer or a timeout",
+      p50: latency.p50,
+      p90: latency.p90,
+      p99: latency.p99,
+      max: latency.max,
+      min: latency.min,
+      mean: latency.mean,
+      samples: latency.count,
+      method: "exact, nearest-rank over every request with an HTTP answer or a timeout",
     },
-    open_model: options.model === "open" ? {
-      scheduled: scheduledCount(options.rate!, options.durationS), dropped: recorder.dropped, late: recorder.late,
-      late_threshold_ms: LATE_THRESHOLD_MS, max_send_lag_ms: round3(recorder.maxSendLagMs),
-    } : null,
+    open_model:
+      options.model === "open"
+        ? {
+            scheduled: scheduledCount(options.rate!, options.durationS),
+            dropped: recorder.dropped,
+            late: recorder.late,
+            late_threshold_ms: LATE_THRESHOLD_MS,
+            max_send_lag_ms: round3(recorder.maxSendLagMs),
+          }
+        : null,
     sessions: { simulated: options.sessions, adopted_from_server: facts.sessionsAdopted },
     client: { event_loop_utilization: round3(facts.eventLoopUtilization) },
     timeline: recorder.timeline(facts.elapsedMs),
@@ -101,18 +145,23 @@ export function formatMs(value: number | null): string {
   return value >= 100 ? value.toFixed(0) : value.toFixed(1);
 }
 
-export type LoadDescription = Pick<LoadTestResult["config"], "rate" | "max_in_flight" | "concurrency" | "duration_s" | "batch" | "sessions">;
+export type LoadDescription = Pick<
+  LoadTestResult["config"],
+  "rate" | "max_in_flight" | "concurrency" | "duration_s" | "batch" | "sessions"
+>;
 
 export function describeLoad(model: LoadModel, c: LoadDescription): string {
-  const load = model === "open"
-    ? `open model, ${c.rate} req/s (max ${c.max_in_flight} in flight)`
-    : `closed model, ${c.concurrency} clients`;
+  const load =
+    model === "open" ? `open model, ${c.rate} req/s (max ${c.max_in_flight} in flight)` : `closed model, ${c.concurrency} clients`;
   return `${load}, ${c.duration_s} s, batch ${c.batch}, ${c.sessions} sessions`;
 }
 
 export function formatReport(result: LoadTestResult): string {
   const l = result.latency_ms;
-  const statuses = Object.entries(result.statuses).map(([status, count]) => `${status}: ${count}`).join("  ") || "none";
+  const statuses =
+    Object.entries(result.statuses)
+      .map(([status, count]) => `${status}: ${count}`)
+      .join("  ") || "none";
   const lines = [
     `LiveInsight load test: ${describeLoad(result.model, result.config)}`,
     `target          ${result.target}`,
@@ -126,13 +175,24 @@ export function formatReport(result: LoadTestResult): string {
   ];
   if (result.open_model) {
     const o = result.open_model;
-    lines.push(`open model      ${o.scheduled} scheduled, ${o.dropped} dropped (max in flight reached), ${o.late} late (> ${o.late_threshold_ms} ms), max send lag ${formatMs(o.max_send_lag_ms)} ms`);
+    lines.push(
+      `open model      ${o.scheduled} scheduled, ${o.dropped} dropped (max in flight reached), ${o.late} late (> ${o.late_threshold_ms} ms), max send lag ${formatMs(o.max_send_lag_ms)} ms`,
+    );
   }
-  lines.push(`sessions        ${result.sessions.simulated} simulated visitors, ${result.sessions.adopted_from_server} session ids adopted from the server`);
+  lines.push(
+    `sessions        ${result.sessions.simulated} simulated visitors, ${result.sessions.adopted_from_server} session ids adopted from the server`,
+  );
   lines.push(`client          event loop ${Math.round(result.client.event_loop_utilization * 100)}% busy${clientWarning(result)}`);
   lines.push("", "SLO");
   for (const check of result.slo.checks) {
-    const actual = check.actual === null ? "n/a" : check.name === "success_rate" ? formatPercent(check.actual) : check.name === "p99_latency_ms" ? `${formatMs(check.actual)} ms` : String(check.actual);
+    const actual =
+      check.actual === null
+        ? "n/a"
+        : check.name === "success_rate"
+          ? formatPercent(check.actual)
+          : check.name === "p99_latency_ms"
+            ? `${formatMs(check.actual)} ms`
+            : String(check.actual);
     lines.push(`  ${check.passed ? "PASS" : "FAIL"}  ${check.objective}: ${actual}`);
   }
   lines.push(`verdict: ${result.slo.passed ? "PASS" : "FAIL"}`);
@@ -142,7 +202,8 @@ export function formatReport(result: LoadTestResult): string {
 function refusedLine(result: LoadTestResult): string[] {
   const refused = result.statuses.ERR_ECONNREFUSED ?? 0;
   if (refused === 0) return [];
-  const pause = result.model === "closed" ? `; each client paused (up to ${REFUSED_BACKOFF_MS.max / 1000} s) instead of retrying at once` : "";
+  const pause =
+    result.model === "closed" ? `; each client paused (up to ${REFUSED_BACKOFF_MS.max / 1000} s) instead of retrying at once` : "";
   return [`refused         ${refused} connection${refused === 1 ? "" : "s"} refused: is the server at ${result.target} running?${pause}`];
 }
 

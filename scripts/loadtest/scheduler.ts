@@ -6,9 +6,10 @@
 //    measured from that SCHEDULED time, so time spent waiting for a socket, for the event loop or
 //    behind a slow server is counted. Outstanding requests are capped (--max-in-flight): a request
 //    due while the cap is reached is not sent, is counted as "dropped" and as a failure.
+
+import { requestBody, type TrafficGenerator } from "../lib/event-generator";
 import type { Transport } from "./http-client";
 import type { Recorder } from "./recorder";
-import { requestBody, type TrafficGenerator } from "../lib/event-generator";
 
 /** Closed model: a client whose connection is refused waits this long, doubling up to the max. */
 export const REFUSED_BACKOFF_MS = { first: 100, max: 2000 } as const;
@@ -57,7 +58,10 @@ async function fireOne(ctx: RunContext, startMs: number, referenceMs: number): P
     const completedAtMs = ctx.clock() - startMs;
     ctx.traffic.release(visitor, ok ? body : null);
     ctx.recorder.record({
-      status, ok, events: ctx.batch, completedAtMs,
+      status,
+      ok,
+      events: ctx.batch,
+      completedAtMs,
       latencyMs: hasLatency(status) ? completedAtMs - referenceMs : null,
     });
   }
@@ -106,7 +110,10 @@ export async function runOpen(ctx: RunContext, rate: number, durationS: number, 
         }
         ctx.recorder.recordSendLag(now - due, LATE_THRESHOLD_MS);
         const request: Promise<void> = fireOne(ctx, start, due)
-          .then(() => undefined, () => undefined)
+          .then(
+            () => undefined,
+            () => undefined,
+          )
           .finally(() => pending.delete(request));
         pending.add(request);
       }

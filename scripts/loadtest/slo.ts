@@ -29,19 +29,28 @@ export function evaluateSlos(targets: SloTargets, measured: SloInput): SloResult
   const checks: SloCheck[] = [];
   if (targets.sloP99Ms !== null) {
     checks.push({
-      name: "p99_latency_ms", objective: `p99 latency <= ${targets.sloP99Ms} ms`, threshold: targets.sloP99Ms,
-      actual: measured.p99Ms, passed: measured.p99Ms !== null && measured.p99Ms <= targets.sloP99Ms,
+      name: "p99_latency_ms",
+      objective: `p99 latency <= ${targets.sloP99Ms} ms`,
+      threshold: targets.sloP99Ms,
+      actual: measured.p99Ms,
+      passed: measured.p99Ms !== null && measured.p99Ms <= targets.sloP99Ms,
     });
   }
   if (targets.sloSuccess !== null) {
     checks.push({
-      name: "success_rate", objective: `success rate >= ${formatPercent(targets.sloSuccess)}`, threshold: targets.sloSuccess,
-      actual: measured.successRate, passed: measured.successRate !== null && measured.successRate >= targets.sloSuccess,
+      name: "success_rate",
+      objective: `success rate >= ${formatPercent(targets.sloSuccess)}`,
+      threshold: targets.sloSuccess,
+      actual: measured.successRate,
+      passed: measured.successRate !== null && measured.successRate >= targets.sloSuccess,
     });
   }
   checks.push({
-    name: "any_success", objective: "at least one request succeeded", threshold: 1,
-    actual: measured.okRequests, passed: measured.okRequests >= 1,
+    name: "any_success",
+    objective: "at least one request succeeded",
+    threshold: 1,
+    actual: measured.okRequests,
+    passed: measured.okRequests >= 1,
   });
   return { passed: checks.every((check) => check.passed), checks };
 }

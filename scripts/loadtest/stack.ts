@@ -28,7 +28,9 @@ export async function resolveEventsUrl(stack: string, exec: ExecFn = execFileAsy
   }
   const url = result.stdout.trim();
   if (url === "") {
-    throw new UsageError(`Stack "${stack}" has no eventsUrl output (has it been deployed with pulumi up?). Pass --url <api>/events instead.`);
+    throw new UsageError(
+      `Stack "${stack}" has no eventsUrl output (has it been deployed with pulumi up?). Pass --url <api>/events instead.`,
+    );
   }
   validateUrl(url);
   return url;

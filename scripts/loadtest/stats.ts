@@ -79,7 +79,7 @@ export function histogram(samples: ArrayLike<number>, binCount = 40): HistogramB
 /** Smallest of 1, 2, 2.5, 5 × 10^k that is ≥ raw (axis ticks and bin widths people can read). */
 export function niceStep(raw: number): number {
   if (!(raw > 0) || !Number.isFinite(raw)) return 1;
-  const power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const power = 10 ** Math.floor(Math.log10(raw));
   for (const factor of [1, 2, 2.5, 5, 10]) {
     const step = factor * power;
     if (step >= raw * (1 - 1e-12)) return step;
@@ -100,8 +100,8 @@ export class LogHistogram {
   private total = 0;
 
   record(valueMs: number): void {
-    const index = valueMs <= LogHistogram.FLOOR_MS ? 0
-      : Math.ceil(Math.log(valueMs / LogHistogram.FLOOR_MS) / Math.log(LogHistogram.GROWTH));
+    const index =
+      valueMs <= LogHistogram.FLOOR_MS ? 0 : Math.ceil(Math.log(valueMs / LogHistogram.FLOOR_MS) / Math.log(LogHistogram.GROWTH));
     while (this.counts.length <= index) this.counts.push(0);
     this.counts[index]++;
     this.total++;
@@ -114,7 +114,7 @@ export class LogHistogram {
     let seen = 0;
     for (let i = 0; i < this.counts.length; i++) {
       seen += this.counts[i];
-      if (seen >= rank) return LogHistogram.FLOOR_MS * Math.pow(LogHistogram.GROWTH, i);
+      if (seen >= rank) return LogHistogram.FLOOR_MS * LogHistogram.GROWTH ** i;
     }
     return null;
   }

@@ -81,7 +81,10 @@ function makeScale(frame: Frame, xMax: number, yMax: number): Scale {
   return {
     x: (value) => MARGIN.left + (value / xTop) * plotW,
     y: (value) => MARGIN.top + plotH - (value / yTop) * plotH,
-    xTicks, yTicks, width, height,
+    xTicks,
+    yTicks,
+    width,
+    height,
   };
 }
 
@@ -92,7 +95,9 @@ function axes(frame: Frame, scale: Scale): string {
   for (const tick of scale.yTicks) {
     const y = scale.y(tick).toFixed(1);
     parts.push(`<line x1="${MARGIN.left}" y1="${y}" x2="${right}" y2="${y}" class="grid"/>`);
-    parts.push(`<text x="${MARGIN.left - 6}" y="${y}" class="tick" text-anchor="end" dominant-baseline="middle">${formatTick(tick)}</text>`);
+    parts.push(
+      `<text x="${MARGIN.left - 6}" y="${y}" class="tick" text-anchor="end" dominant-baseline="middle">${formatTick(tick)}</text>`,
+    );
   }
   for (const tick of scale.xTicks) {
     const x = scale.x(tick).toFixed(1);
@@ -101,9 +106,13 @@ function axes(frame: Frame, scale: Scale): string {
   }
   parts.push(`<line x1="${MARGIN.left}" y1="${bottom}" x2="${right}" y2="${bottom}" class="axis"/>`);
   parts.push(`<line x1="${MARGIN.left}" y1="${MARGIN.top}" x2="${MARGIN.left}" y2="${bottom}" class="axis"/>`);
-  parts.push(`<text x="${(MARGIN.left + right) / 2}" y="${scale.height - 10}" class="label" text-anchor="middle">${escapeXml(frame.xLabel)}</text>`);
+  parts.push(
+    `<text x="${(MARGIN.left + right) / 2}" y="${scale.height - 10}" class="label" text-anchor="middle">${escapeXml(frame.xLabel)}</text>`,
+  );
   const midY = (MARGIN.top + bottom) / 2;
-  parts.push(`<text x="16" y="${midY}" class="label" text-anchor="middle" transform="rotate(-90 16 ${midY})">${escapeXml(frame.yLabel)}</text>`);
+  parts.push(
+    `<text x="16" y="${midY}" class="label" text-anchor="middle" transform="rotate(-90 16 ${midY})">${escapeXml(frame.yLabel)}</text>`,
+  );
   parts.push(`<text x="${MARGIN.left}" y="22" class="title">${escapeXml(frame.title)}</text>`);
   return parts.join("");
 }
@@ -156,7 +165,8 @@ export function lineChart(frame: Frame, series: Series[]): string {
       const dash = s.dashed ? ' stroke-dasharray="5 4"' : "";
       parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round"${dash}/>`);
       if (s.points.length <= 60) {
-        for (const p of run) parts.push(`<circle cx="${scale.x(p.x).toFixed(1)}" cy="${scale.y(p.y).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
+        for (const p of run)
+          parts.push(`<circle cx="${scale.x(p.x).toFixed(1)}" cy="${scale.y(p.y).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
       }
     }
   }
@@ -173,16 +183,22 @@ export function barChart(frame: Frame, bars: Bar[], markers: Marker[], color = "
     const x = scale.x(bar.from);
     const w = Math.max(0.5, scale.x(bar.to) - x - 1);
     const y = scale.y(bar.value);
-    parts.push(`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${(scale.y(0) - y).toFixed(1)}" fill="${color}"><title>${formatTick(bar.from)}-${formatTick(bar.to)}: ${bar.value}</title></rect>`);
+    parts.push(
+      `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${(scale.y(0) - y).toFixed(1)}" fill="${color}"><title>${formatTick(bar.from)}-${formatTick(bar.to)}: ${bar.value}</title></rect>`,
+    );
   }
   const bottom = scale.height - MARGIN.bottom;
   markers.forEach((marker, i) => {
     const x = scale.x(marker.x).toFixed(1);
-    parts.push(`<line x1="${x}" y1="${MARGIN.top}" x2="${x}" y2="${bottom}" stroke="${marker.color}" stroke-width="1.5" stroke-dasharray="4 3"/>`);
+    parts.push(
+      `<line x1="${x}" y1="${MARGIN.top}" x2="${x}" y2="${bottom}" stroke="${marker.color}" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+    );
     // Labels near the right edge go on the left of their line so they stay inside the chart; a
     // white halo keeps them readable over the bars.
     const side = scale.x(marker.x) > scale.width * 0.8 ? 'dx="-4" text-anchor="end"' : 'dx="4"';
-    parts.push(`<text x="${x}" y="${MARGIN.top + 12 + i * 13}" ${side} class="marker" fill="${marker.color}" stroke="#fff" stroke-width="3" paint-order="stroke">${escapeXml(marker.label)}</text>`);
+    parts.push(
+      `<text x="${x}" y="${MARGIN.top + 12 + i * 13}" ${side} class="marker" fill="${marker.color}" stroke="#fff" stroke-width="3" paint-order="stroke">${escapeXml(marker.label)}</text>`,
+    );
   });
   parts.push("</svg>");
   return parts.join("");

@@ -5,10 +5,11 @@
  * node_modules are used) and the stack in PULUMI_STACK / PULUMI_NODEJS_STACK (analyzer_plugin.go,
  * constructEnv); the pack prints its gRPC port on stdout and then serves the Analyzer service.
  */
+
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
 
 // The SDK's public generated stubs for proto/pulumi/analyzer.proto.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

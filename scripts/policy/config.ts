@@ -8,8 +8,9 @@
  * pack's initialConfig, then with the file's. Without a file
  * the pack still gets the schema defaults at the declared levels.
  */
-import Ajv, { ErrorObject } from "ajv";
-import * as fs from "fs";
+
+import * as fs from "node:fs";
+import Ajv, { type ErrorObject } from "ajv";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
@@ -65,7 +66,10 @@ export function readPolicyConfigFile(file: string): Record<string, GivenEntry> {
       given[policy] = { enforcementLevel: parseLevel(file, policy, value), properties: {} };
     } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
       const { enforcementLevel, ...properties } = value as Record<string, unknown>;
-      given[policy] = { enforcementLevel: enforcementLevel === undefined ? undefined : parseLevel(file, policy, enforcementLevel), properties };
+      given[policy] = {
+        enforcementLevel: enforcementLevel === undefined ? undefined : parseLevel(file, policy, enforcementLevel),
+        properties,
+      };
     } else {
       throw new PolicyConfigError(`${file}: "${policy}" must be an enforcement level string or an object of settings.`);
     }
@@ -82,7 +86,11 @@ function defaults(policy: DeclaredPolicy): Record<string, unknown> {
 }
 
 /** Merges `given` (undefined = no file) into the declared policies; throws PolicyConfigError naming file, key and fix. */
-export function mergePolicyConfig(declared: readonly DeclaredPolicy[], given: Record<string, GivenEntry> | undefined, file = "policy config"): MergedConfig {
+export function mergePolicyConfig(
+  declared: readonly DeclaredPolicy[],
+  given: Record<string, GivenEntry> | undefined,
+  file = "policy config",
+): MergedConfig {
   const merged: MergedConfig = {};
   const allLevel = given?.all?.enforcementLevel;
   for (const policy of declared) {

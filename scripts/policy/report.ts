@@ -5,9 +5,25 @@
 import type { RecordedResource } from "../lib/program-harness";
 import type { Diagnostic, RunOutcome } from "./session";
 
-export interface Violation { policy: string; enforcementLevel: string; resourceType: string; resourceName: string; message: string }
-export interface Exempted { policy: string; resourceName: string; reason: string; expires: string; message: string }
-export interface NotRun { policy: string; resourceName: string; reason: string }
+export interface Violation {
+  policy: string;
+  enforcementLevel: string;
+  resourceType: string;
+  resourceName: string;
+  message: string;
+}
+export interface Exempted {
+  policy: string;
+  resourceName: string;
+  reason: string;
+  expires: string;
+  message: string;
+}
+export interface NotRun {
+  policy: string;
+  resourceName: string;
+  reason: string;
+}
 
 export interface Report {
   stack: string;
@@ -34,7 +50,12 @@ function urnParts(urn: string, resources: readonly RecordedResource[]): { type: 
   return { type: parts[2].split("$").pop()!, name: parts.slice(3).join("::") };
 }
 
-export function buildReport(stack: string, policyConfig: string | null, outcome: RunOutcome, resources: readonly RecordedResource[]): Report {
+export function buildReport(
+  stack: string,
+  policyConfig: string | null,
+  outcome: RunOutcome,
+  resources: readonly RecordedResource[],
+): Report {
   const violations: Violation[] = [];
   const exempted: Exempted[] = [];
   const notRun: NotRun[] = [];
@@ -45,7 +66,11 @@ export function buildReport(stack: string, policyConfig: string | null, outcome:
   return { stack, policyConfig, violations, exempted, notRun, mandatory, advisory: violations.length - mandatory, remediated };
 }
 
-function classify(d: Diagnostic, resources: readonly RecordedResource[], out: { violations: Violation[]; exempted: Exempted[]; notRun: NotRun[] }): void {
+function classify(
+  d: Diagnostic,
+  resources: readonly RecordedResource[],
+  out: { violations: Violation[]; exempted: Exempted[]; notRun: NotRun[] },
+): void {
   const { type, name } = urnParts(d.urn, resources);
   const notRun = NOT_RUN.exec(d.message);
   if (notRun) {
@@ -59,7 +84,13 @@ function classify(d: Diagnostic, resources: readonly RecordedResource[], out: { 
     // CLI block on the report; the checker counts it the same way instead of hiding it.
     if (d.enforcementLevel !== "mandatory") return;
   }
-  out.violations.push({ policy: d.policy, enforcementLevel: d.enforcementLevel, resourceType: type, resourceName: name, message: d.message });
+  out.violations.push({
+    policy: d.policy,
+    enforcementLevel: d.enforcementLevel,
+    resourceType: type,
+    resourceName: name,
+    message: d.message,
+  });
 }
 
 const rank = (level: string) => (level === "mandatory" ? 0 : 1);

@@ -4,14 +4,15 @@
  * then per resource Remediate — whose result must unmarshal, and replaces the inputs — and Analyze;
  * then one AnalyzeStack over every resource's outputs, dependencies and property dependencies.
  */
+
+import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import * as path from "path";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { RecordedResource } from "../lib/program-harness";
-import { call, RunningPack, startPack } from "./analyzer-process";
-import { DeclaredPolicy, EnforcementLevel, MergedConfig } from "./config";
-import { engineProperties, unmarshalProblem, WireMap } from "./wire";
+import { call, type RunningPack, startPack } from "./analyzer-process";
+import type { DeclaredPolicy, EnforcementLevel, MergedConfig } from "./config";
+import { engineProperties, unmarshalProblem, type WireMap } from "./wire";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pb = require("@pulumi/pulumi/proto/analyzer_pb");
@@ -61,7 +62,13 @@ export class AnalyzerSession {
   }
 
   static async start(opts: SessionOptions): Promise<AnalyzerSession> {
-    const pack = await startPack({ packDir: opts.packDir, project: opts.project, stack: opts.stack, dryRun: opts.preview, timeoutMs: opts.startTimeoutMs });
+    const pack = await startPack({
+      packDir: opts.packDir,
+      project: opts.project,
+      stack: opts.stack,
+      dryRun: opts.preview,
+      timeoutMs: opts.startTimeoutMs,
+    });
     try {
       await handshake(pack.client, opts.packDir);
       const info = await call<any>(pack.client, "getAnalyzerInfo", new Empty());
@@ -69,7 +76,8 @@ export class AnalyzerSession {
       const policies: DeclaredPolicy[] = info.getPoliciesList().map(declaredPolicy);
       info.getInitialconfigMap().forEach((c: any, name: string) => {
         const policy = policies.find((p) => p.name === name);
-        if (policy) policy.initial = { enforcementLevel: LEVELS[c.getEnforcementlevel()], properties: c.getProperties()?.toJavaScript() ?? {} };
+        if (policy)
+          policy.initial = { enforcementLevel: LEVELS[c.getEnforcementlevel()], properties: c.getProperties()?.toJavaScript() ?? {} };
       });
       return new AnalyzerSession(pack, opts, info.getName(), info.getVersion(), policies);
     } catch (error) {
@@ -113,7 +121,9 @@ export class AnalyzerSession {
       if (!result) continue;
       const problem = unmarshalProblem(result);
       if (problem) {
-        throw new Error(`Remediation "${policy}" returned properties for ${r.name} that the engine cannot read (${problem}); pulumi preview/up would abort.`);
+        throw new Error(
+          `Remediation "${policy}" returned properties for ${r.name} that the engine cannot read (${problem}); pulumi preview/up would abort.`,
+        );
       }
       if (JSON.stringify(result) !== JSON.stringify(props)) outcome.remediated.push({ policy, urn: r.urn });
       props = result;
@@ -160,7 +170,9 @@ function declaredPolicy(p: any): DeclaredPolicy & { description: string } {
 function configureRequest(config: MergedConfig): unknown {
   const req = new pb.ConfigureAnalyzerRequest();
   for (const [name, entry] of Object.entries(config)) {
-    const policyConfig = new pb.PolicyConfig().setEnforcementlevel(levelNumber(entry.enforcementLevel)).setProperties(Struct.fromJavaScript(entry.properties as any));
+    const policyConfig = new pb.PolicyConfig()
+      .setEnforcementlevel(levelNumber(entry.enforcementLevel))
+      .setProperties(Struct.fromJavaScript(entry.properties as any));
     req.getPolicyconfigMap().set(name, policyConfig);
   }
   return req;
@@ -173,7 +185,12 @@ function options(r: RecordedResource): unknown {
 }
 
 function analyzeRequest(r: RecordedResource, props: WireMap): unknown {
-  return new pb.AnalyzeRequest().setUrn(r.urn).setType(r.type).setName(r.name).setOptions(options(r)).setProperties(Struct.fromJavaScript(props as any));
+  return new pb.AnalyzeRequest()
+    .setUrn(r.urn)
+    .setType(r.type)
+    .setName(r.name)
+    .setOptions(options(r))
+    .setProperties(Struct.fromJavaScript(props as any));
 }
 
 function withoutInternalKeys(props: WireMap): WireMap {
@@ -182,10 +199,16 @@ function withoutInternalKeys(props: WireMap): WireMap {
 
 /** A resource as AnalyzeStack sees it: its outputs (over the remediated inputs), parent and dependencies. */
 function stackResource(r: RecordedResource, inputs: WireMap): unknown {
-  const outputs = r.custom ? { ...engineProperties(r.wire.outputs, true), ...withoutInternalKeys(inputs) } : engineProperties(r.wire.outputs, true);
+  const outputs = r.custom
+    ? { ...engineProperties(r.wire.outputs, true), ...withoutInternalKeys(inputs) }
+    : engineProperties(r.wire.outputs, true);
   const res = new pb.AnalyzerResource()
-    .setUrn(r.urn).setType(r.type).setName(r.name).setOptions(options(r))
-    .setProperties(Struct.fromJavaScript(outputs as any)).setDependenciesList(r.dependsOn);
+    .setUrn(r.urn)
+    .setType(r.type)
+    .setName(r.name)
+    .setOptions(options(r))
+    .setProperties(Struct.fromJavaScript(outputs as any))
+    .setDependenciesList(r.dependsOn);
   if (r.parent) res.setParent(r.parent);
   for (const [key, urns] of Object.entries(r.wire.propertyDependencies)) {
     if (urns.length > 0) res.getPropertydependenciesMap().set(key, new pb.AnalyzerPropertyDependencies().setUrnsList(urns));

@@ -77,7 +77,9 @@ export function unmarshalProblem(value: unknown, at = ""): string | undefined {
   if (!isObject(value)) return undefined;
   if (value[SIG] === ARCHIVE) return archiveProblem(value, at);
   if (value[SIG] === ASSET) {
-    return ["text", "path", "uri"].some((k) => typeof value[k] === "string") ? undefined : `${at}: asset is missing one of text, path or uri`;
+    return ["text", "path", "uri"].some((k) => typeof value[k] === "string")
+      ? undefined
+      : `${at}: asset is missing one of text, path or uri`;
   }
   return firstProblem(Object.entries(value).map(([k, v]) => unmarshalProblem(v, at ? `${at}.${k}` : k)));
 }

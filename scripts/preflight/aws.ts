@@ -33,14 +33,18 @@ export async function callerIdentity(c: PreflightClients): Promise<{ account: st
 }
 
 export async function accountConcurrency(c: PreflightClients): Promise<AccountConcurrency> {
-  const out = (await c.lambda.send(new GetAccountSettingsCommand({}))) as { AccountLimit?: { ConcurrentExecutions?: number; UnreservedConcurrentExecutions?: number } };
+  const out = (await c.lambda.send(new GetAccountSettingsCommand({}))) as {
+    AccountLimit?: { ConcurrentExecutions?: number; UnreservedConcurrentExecutions?: number };
+  };
   return { limit: out.AccountLimit?.ConcurrentExecutions ?? 0, unreserved: out.AccountLimit?.UnreservedConcurrentExecutions ?? 0 };
 }
 
 /** The function's current reservation; 0 when it does not exist yet or reserves nothing. */
 export async function functionReservation(c: PreflightClients, functionName: string): Promise<number> {
   try {
-    const out = (await c.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }))) as { ReservedConcurrentExecutions?: number };
+    const out = (await c.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }))) as {
+      ReservedConcurrentExecutions?: number;
+    };
     return out.ReservedConcurrentExecutions ?? 0;
   } catch (error) {
     if ((error as Error).name === "ResourceNotFoundException") return 0;

@@ -40,52 +40,113 @@ interface TypePermissions {
 const ROLES = (roles: string[]) => roles.map((r) => `arn:aws:iam::*:role/${r}-*`);
 const TABLES = () => [`arn:aws:dynamodb:*:*:table/${ANY_STACK.resource}`];
 const FUNCTIONS = () => [`arn:aws:lambda:*:*:function:${ANY_STACK.resource}`];
-const LOG_GROUPS = () => [`arn:aws:logs:*:*:log-group:${ANY_STACK.lambdaLogGroups}`, `arn:aws:logs:*:*:log-group:${ANY_STACK.accessLogGroups}`];
+const LOG_GROUPS = () => [
+  `arn:aws:logs:*:*:log-group:${ANY_STACK.lambdaLogGroups}`,
+  `arn:aws:logs:*:*:log-group:${ANY_STACK.accessLogGroups}`,
+];
 const APIS = () => ["arn:aws:apigateway:*::/apis", "arn:aws:apigateway:*::/apis/*", "arn:aws:apigateway:*::/tags/*"];
-const APIGATEWAY = ["apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:PUT", "apigateway:DELETE", "apigateway:TagResource", "apigateway:UntagResource"];
+const APIGATEWAY = [
+  "apigateway:GET",
+  "apigateway:POST",
+  "apigateway:PATCH",
+  "apigateway:PUT",
+  "apigateway:DELETE",
+  "apigateway:TagResource",
+  "apigateway:UntagResource",
+];
 
 export const PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
   "aws:dynamodb/table:Table": {
     sid: "Tables",
     actions: [
-      "dynamodb:CreateTable", "dynamodb:DescribeTable", "dynamodb:UpdateTable", "dynamodb:DeleteTable",
-      "dynamodb:DescribeTimeToLive", "dynamodb:UpdateTimeToLive", "dynamodb:DescribeContinuousBackups", "dynamodb:UpdateContinuousBackups",
-      "dynamodb:DescribeKinesisStreamingDestination", "dynamodb:ListTagsOfResource", "dynamodb:TagResource", "dynamodb:UntagResource",
+      "dynamodb:CreateTable",
+      "dynamodb:DescribeTable",
+      "dynamodb:UpdateTable",
+      "dynamodb:DeleteTable",
+      "dynamodb:DescribeTimeToLive",
+      "dynamodb:UpdateTimeToLive",
+      "dynamodb:DescribeContinuousBackups",
+      "dynamodb:UpdateContinuousBackups",
+      "dynamodb:DescribeKinesisStreamingDestination",
+      "dynamodb:ListTagsOfResource",
+      "dynamodb:TagResource",
+      "dynamodb:UntagResource",
     ],
     resources: TABLES,
   },
   "aws:iam/role:Role": {
     sid: "FunctionRoles",
     actions: [
-      "iam:CreateRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole",
-      "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
+      "iam:CreateRole",
+      "iam:GetRole",
+      "iam:UpdateRole",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:DeleteRole",
+      "iam:TagRole",
+      "iam:UntagRole",
+      "iam:ListRolePolicies",
+      "iam:ListAttachedRolePolicies",
+      "iam:ListInstanceProfilesForRole",
     ],
     resources: ROLES,
   },
-  "aws:iam/rolePolicy:RolePolicy": { sid: "FunctionRolePolicies", actions: ["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"], resources: ROLES },
+  "aws:iam/rolePolicy:RolePolicy": {
+    sid: "FunctionRolePolicies",
+    actions: ["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"],
+    resources: ROLES,
+  },
   "aws:lambda/function:Function": {
     sid: "Functions",
     actions: [
-      "lambda:CreateFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig",
-      "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction", "lambda:ListVersionsByFunction",
-      "lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency", "lambda:GetFunctionConcurrency",
-      "lambda:ListTags", "lambda:TagResource", "lambda:UntagResource",
+      "lambda:CreateFunction",
+      "lambda:GetFunction",
+      "lambda:GetFunctionConfiguration",
+      "lambda:GetFunctionCodeSigningConfig",
+      "lambda:UpdateFunctionCode",
+      "lambda:UpdateFunctionConfiguration",
+      "lambda:DeleteFunction",
+      "lambda:ListVersionsByFunction",
+      "lambda:PutFunctionConcurrency",
+      "lambda:DeleteFunctionConcurrency",
+      "lambda:GetFunctionConcurrency",
+      "lambda:ListTags",
+      "lambda:TagResource",
+      "lambda:UntagResource",
     ],
     resources: FUNCTIONS,
   },
   "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": {
     sid: "FunctionInvokeConfigs",
-    actions: ["lambda:PutFunctionEventInvokeConfig", "lambda:GetFunctionEventInvokeConfig", "lambda:UpdateFunctionEventInvokeConfig", "lambda:DeleteFunctionEventInvokeConfig"],
+    actions: [
+      "lambda:PutFunctionEventInvokeConfig",
+      "lambda:GetFunctionEventInvokeConfig",
+      "lambda:UpdateFunctionEventInvokeConfig",
+      "lambda:DeleteFunctionEventInvokeConfig",
+    ],
     resources: FUNCTIONS,
   },
-  "aws:lambda/permission:Permission": { sid: "FunctionPermissions", actions: ["lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"], resources: FUNCTIONS },
+  "aws:lambda/permission:Permission": {
+    sid: "FunctionPermissions",
+    actions: ["lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"],
+    resources: FUNCTIONS,
+  },
   "aws:cloudwatch/logGroup:LogGroup": {
     sid: "LogGroups",
-    actions: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:ListTagsForResource", "logs:TagResource", "logs:UntagResource"],
+    actions: [
+      "logs:CreateLogGroup",
+      "logs:DeleteLogGroup",
+      "logs:PutRetentionPolicy",
+      "logs:DeleteRetentionPolicy",
+      "logs:ListTagsForResource",
+      "logs:TagResource",
+      "logs:UntagResource",
+    ],
     resources: LOG_GROUPS,
   },
   "aws:cloudwatch/logMetricFilter:LogMetricFilter": {
-    sid: "MetricFilters", actions: ["logs:PutMetricFilter", "logs:DeleteMetricFilter", "logs:DescribeMetricFilters"], resources: LOG_GROUPS,
+    sid: "MetricFilters",
+    actions: ["logs:PutMetricFilter", "logs:DeleteMetricFilter", "logs:DescribeMetricFilters"],
+    resources: LOG_GROUPS,
   },
   "aws:apigatewayv2/api:Api": { sid: "HttpApi", actions: APIGATEWAY, resources: APIS },
   "aws:apigatewayv2/stage:Stage": { sid: "HttpApi", actions: APIGATEWAY, resources: APIS },
@@ -93,7 +154,15 @@ export const PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
   "aws:apigatewayv2/route:Route": { sid: "HttpApi", actions: APIGATEWAY, resources: APIS },
   "aws:sns/topic:Topic": {
     sid: "AlarmTopic",
-    actions: ["sns:CreateTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:ListTagsForResource", "sns:TagResource", "sns:UntagResource"],
+    actions: [
+      "sns:CreateTopic",
+      "sns:GetTopicAttributes",
+      "sns:SetTopicAttributes",
+      "sns:DeleteTopic",
+      "sns:ListTagsForResource",
+      "sns:TagResource",
+      "sns:UntagResource",
+    ],
     resources: () => [`arn:aws:sns:*:*:${ANY_STACK.alarmTopics}`],
   },
   "aws:sns/topicSubscription:TopicSubscription": {
@@ -103,11 +172,20 @@ export const PERMISSIONS: Readonly<Record<string, TypePermissions>> = {
   },
   "aws:cloudwatch/metricAlarm:MetricAlarm": {
     sid: "Alarms",
-    actions: ["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:TagResource", "cloudwatch:UntagResource"],
+    actions: [
+      "cloudwatch:PutMetricAlarm",
+      "cloudwatch:DescribeAlarms",
+      "cloudwatch:DeleteAlarms",
+      "cloudwatch:ListTagsForResource",
+      "cloudwatch:TagResource",
+      "cloudwatch:UntagResource",
+    ],
     resources: () => [`arn:aws:cloudwatch:*:*:alarm:${ANY_STACK.resource}`],
   },
   "aws:cloudwatch/dashboard:Dashboard": {
-    sid: "Dashboard", actions: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"], resources: () => [`arn:aws:cloudwatch::*:dashboard/${ANY_STACK.resource}`],
+    sid: "Dashboard",
+    actions: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"],
+    resources: () => [`arn:aws:cloudwatch::*:dashboard/${ANY_STACK.resource}`],
   },
 };
 
@@ -118,9 +196,18 @@ const UNSCOPED: PolicyStatement[] = [
   // HTTP API access logs are delivered by CloudWatch Logs' log-delivery service; without these the
   // stage update fails with "Insufficient permissions to enable logging".
   {
-    Sid: "AccessLogDelivery", Effect: "Allow",
-    Action: ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries",
-      "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
+    Sid: "AccessLogDelivery",
+    Effect: "Allow",
+    Action: [
+      "logs:CreateLogDelivery",
+      "logs:GetLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:DescribeResourcePolicies",
+      "logs:DescribeLogGroups",
+    ],
     Resource: ["*"],
   },
 ];
@@ -130,7 +217,10 @@ export function deployPolicy(resources: readonly RegisteredResource[]): PolicyDo
   const bySid = new Map<string, PolicyStatement>();
   for (const type of [...new Set(resources.map((r) => r.type))].sort()) {
     const p = PERMISSIONS[type];
-    if (!p) throw new Error(`No deploy permissions for resource type ${type}: add it to PERMISSIONS in scripts/preflight/deploy-policy.ts and regenerate docs/deploy-policy.json (npm run deploy-policy).`);
+    if (!p)
+      throw new Error(
+        `No deploy permissions for resource type ${type}: add it to PERMISSIONS in scripts/preflight/deploy-policy.ts and regenerate docs/deploy-policy.json (npm run deploy-policy).`,
+      );
     const statement = bySid.get(p.sid) ?? { Sid: p.sid, Effect: "Allow" as const, Action: [], Resource: [] };
     statement.Action = [...new Set([...statement.Action, ...p.actions])].sort();
     statement.Resource = [...new Set([...statement.Resource, ...p.resources(roleNames)])].sort();
@@ -139,7 +229,10 @@ export function deployPolicy(resources: readonly RegisteredResource[]): PolicyDo
   if (roleNames.length > 0) {
     // Creating a function hands it its role; PassRole only to Lambda, only these roles.
     bySid.set("PassFunctionRoles", {
-      Sid: "PassFunctionRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: ROLES(roleNames),
+      Sid: "PassFunctionRoles",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: ROLES(roleNames),
       Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
     });
   }

@@ -1,7 +1,7 @@
 /** The stack settings preflight checks: liveinsight:* through config.ts's own parser, plus aws:region. */
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { CONFIG_NAMESPACE, ConfigError, parseConfig, StackConfig } from "../../config";
+import { CONFIG_NAMESPACE, ConfigError, parseConfig, type StackConfig } from "../../config";
 
 // js-yaml ships with @pulumi/pulumi but without type declarations; only `load` is used.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

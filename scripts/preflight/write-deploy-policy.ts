@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseCommandLine, runCli } from "../lib/cli";
 import { REPO_ROOT, runProgram } from "../lib/program-harness";
-import { deployPolicy, PolicyDocument } from "./deploy-policy";
+import { deployPolicy, type PolicyDocument } from "./deploy-policy";
 
 export const POLICY_FILE = path.join(REPO_ROOT, "docs", "deploy-policy.json");
 
@@ -26,18 +26,20 @@ export async function generatedPolicy(stacks = ["dev", "prod"]): Promise<PolicyD
   return deployPolicy(resources);
 }
 
-export const renderPolicy = (doc: PolicyDocument) => JSON.stringify(doc, null, 2) + "\n";
+export const renderPolicy = (doc: PolicyDocument) => `${JSON.stringify(doc, null, 2)}\n`;
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, { check: { type: "boolean" } });
   if (parsed.help) {
-    process.stdout.write(USAGE + "\n");
+    process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   const text = renderPolicy(await generatedPolicy());
   if (parsed.values.check) {
     const same = readFileSync(POLICY_FILE, "utf8") === text;
-    process.stdout.write(same ? "docs/deploy-policy.json is up to date.\n" : "docs/deploy-policy.json is stale; run `npm run deploy-policy` and commit it.\n");
+    process.stdout.write(
+      same ? "docs/deploy-policy.json is up to date.\n" : "docs/deploy-policy.json is stale; run `npm run deploy-policy` and commit it.\n",
+    );
     return same ? 0 : 1;
   }
   writeFileSync(POLICY_FILE, text);

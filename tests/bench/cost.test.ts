@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { costPerMillionEvents, CostInputs, NAIVE_BASELINE } from "../../scripts/bench/cost";
-import { AllInInputs, allInMonthly } from "../../scripts/bench/all-in";
+import { accessLogFormat } from "../../components/collector-api";
+import { type AllInInputs, allInMonthly } from "../../scripts/bench/all-in";
+import { type CostInputs, costPerMillionEvents, NAIVE_BASELINE } from "../../scripts/bench/cost";
 import type { ItemSizes } from "../../scripts/bench/item-sizes";
 import { measureItemSizes } from "../../scripts/bench/item-sizes";
 import { alarmMetricCount, readStackConfig, sampleAccessLogBytes } from "../../scripts/bench/stacks";
-import { accessLogFormat } from "../../components/collector-api";
 import { startDynamo } from "../support/dynalite";
 
 const usd = (b: ReturnType<typeof costPerMillionEvents>) => Object.fromEntries(b.lines.map((l) => [l.item, l.usd]));
@@ -25,8 +25,16 @@ describe("bench cost per million events", () => {
 
   const ours = (stack: "dev" | "prod"): CostInputs => {
     const cfg = readStackConfig(stack);
-    return { name: stack, eventsPerRequest: 10, architecture: cfg.architecture, memoryMb: cfg.memorySize, durationMs: 30,
-      writeUnitsPerEvent: 1.2, putMetricDataPerEvent: 0, appLogBytesPerRequest: 268 };
+    return {
+      name: stack,
+      eventsPerRequest: 10,
+      architecture: cfg.architecture,
+      memoryMb: cfg.memorySize,
+      durationMs: 30,
+      writeUnitsPerEvent: 1.2,
+      putMetricDataPerEvent: 0,
+      appLogBytesPerRequest: 268,
+    };
   };
 
   it("prices prod (arm64 512 MB, 30 ms, 10 events/request, 1.2 WRU/event) at $0.9165", () => {
@@ -62,14 +70,25 @@ describe("bench cost per million events", () => {
 
 describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
   const sizes: ItemSizes = {
-    events: { items: 10, mean_stored_bytes: 500 }, sessions: { items: 1, mean_stored_bytes: 400 },
-    user_index: { items: 1, mean_stored_bytes: 150 }, active_sessions: { items: 1, mean_stored_bytes: 200 },
-    events_per_session: 10, method: "fixture",
+    events: { items: 10, mean_stored_bytes: 500 },
+    sessions: { items: 1, mean_stored_bytes: 400 },
+    user_index: { items: 1, mean_stored_bytes: 150 },
+    active_sessions: { items: 1, mean_stored_bytes: 200 },
+    events_per_session: 10,
+    method: "fixture",
   };
   const ingest = costPerMillionEvents({ ...NAIVE_BASELINE, name: "x" });
   const inputs = (pitr: boolean): AllInInputs => ({
-    stack: "x", ingestPerMillion: ingest, sizes, eventRetentionDays: 365.25, logRetentionDays: 30.4375, pitr,
-    logBytesPerMillion: 1e8, alarmMetrics: 25, customMetrics: 10, dashboards: 1,
+    stack: "x",
+    ingestPerMillion: ingest,
+    sizes,
+    eventRetentionDays: 365.25,
+    logRetentionDays: 30.4375,
+    pitr,
+    logBytesPerMillion: 1e8,
+    alarmMetrics: 25,
+    customMetrics: 10,
+    dashboards: 1,
   });
 
   it("prices a year of retention at 1 M events/month line by line (steady state)", () => {
@@ -79,7 +98,7 @@ describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
     expect(lines["Events storage"]).to.be.closeTo(1.5, 1e-9); // 1e6 × 500 B × 12 months = 6 GB × $0.25
     expect(lines["Sessions storage"]).to.be.closeTo(0.12, 1e-9); // 1e5 × 400 B × 12 = 0.48 GB × $0.25
     expect(lines["UserIndex storage"]).to.be.closeTo(0.045, 1e-9); // 1e5 × 150 B × 12 = 0.18 GB
-    expect(lines["ActiveSessions storage"]).to.be.closeTo((1e5 * 200 * (2 / 30.4375) / 1e9) * 0.25, 1e-12);
+    expect(lines["ActiveSessions storage"]).to.be.closeTo(((1e5 * 200 * (2 / 30.4375)) / 1e9) * 0.25, 1e-12);
     const tableGb = 6 + 0.48 + (1e5 * 200 * (2 / 30.4375)) / 1e9; // the index is not backed up
     expect(lines.PITR).to.be.closeTo(tableGb * 0.2, 1e-9);
     expect(lines["Log storage"]).to.be.closeTo(0.003, 1e-9); // 0.1 GB × 1 month × $0.03
@@ -114,7 +133,13 @@ describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
     const dynamo = await startDynamo();
     try {
       const sizes = await measureItemSizes(dynamo, 3, 10);
-      expect([sizes.events.items, sizes.sessions.items, sizes.user_index.items, sizes.active_sessions.items, sizes.events_per_session]).to.deep.equal([30, 3, 3, 3, 10]);
+      expect([
+        sizes.events.items,
+        sizes.sessions.items,
+        sizes.user_index.items,
+        sizes.active_sessions.items,
+        sizes.events_per_session,
+      ]).to.deep.equal([30, 3, 3, 3, 10]);
       // A stored event: ~400 B of attributes (Chrome user agent, URL, ids, properties) + 100 B overhead.
       expect(sizes.events.mean_stored_bytes).to.be.within(450, 560);
       // A KEYS_ONLY index entry: session_id + user_id + start_time + 100 B.

@@ -21,10 +21,10 @@ describe("DynamoDB item-size rules (Developer Guide, Item sizes and formats)", (
 
   it("an item is the sum of its names and values; storage adds 100 bytes, a KEYS_ONLY index entry its keys + 100", () => {
     const item = { session_id: { S: "sess_1" }, user_id: { S: "u1" }, start_time: { N: "1764612345678" }, page_views: { N: "3" } };
-    const size = (10 + 6) + (7 + 2) + (10 + 8) + (10 + 2);
+    const size = 10 + 6 + (7 + 2) + (10 + 8) + (10 + 2);
     expect(itemSize(item)).to.equal(size);
     expect(storedItemBytes(item)).to.equal(size + 100);
-    expect(keysOnlyIndexEntryBytes(item, ["session_id"], ["user_id", "start_time"])).to.equal((10 + 6) + (7 + 2) + (10 + 8) + 100);
+    expect(keysOnlyIndexEntryBytes(item, ["session_id"], ["user_id", "start_time"])).to.equal(10 + 6 + (7 + 2) + (10 + 8) + 100);
     expect(keysOnlyIndexEntryBytes({ session_id: { S: "x" } }, ["session_id"], ["user_id", "start_time"])).to.equal(undefined);
   });
 });

@@ -3,7 +3,7 @@
  * §8): what the API received and what the Events table holds, not what the page logged.
  */
 import { expect } from "chai";
-import { eventually, harness, OpenPage } from "./harness";
+import { eventually, harness, type OpenPage } from "./harness";
 import "./hooks";
 import { perTestPages } from "./support/per-test";
 
@@ -11,9 +11,12 @@ describe("tracker delivery in Chromium", function () {
   this.timeout(60_000);
   const pages = perTestPages();
   let open: OpenPage | undefined;
-  const received = () => pages.seen().filter((s) => s.method === "POST").flatMap((s) => (s.status === 200 ? s.events ?? [] : []));
+  const received = () =>
+    pages
+      .seen()
+      .filter((s) => s.method === "POST")
+      .flatMap((s) => (s.status === 200 ? (s.events ?? []) : []));
   const ofType = (type: string) => received().filter((e) => e.event_type === type);
-
 
   it("sends a page view on load without any call, within 5 s, with ids and no preflight", async () => {
     open = await pages.open({ path: "/load" });
@@ -76,7 +79,12 @@ describe("tracker delivery in Chromium", function () {
     await open.page.goto(`${harness.pageOrigin}/elsewhere?attrs=${encodeURIComponent('{"data-auto":"false"}')}`);
     const [event] = await eventually(() => ofType("outbound_click").length > 0 && ofType("outbound_click"), 5000, "the beacon");
     expect(event.properties).to.deep.equal({ to: "other" });
-    expect(pages.seen().filter((s) => s.status === 200 && s.events?.some((e) => e.event_type === "outbound_click")).map((s) => s.contentType)).to.deep.equal(["text/plain;charset=UTF-8"]);
+    expect(
+      pages
+        .seen()
+        .filter((s) => s.status === 200 && s.events?.some((e) => e.event_type === "outbound_click"))
+        .map((s) => s.contentType),
+    ).to.deep.equal(["text/plain;charset=UTF-8"]);
   });
 
   it("queues events while offline and delivers them exactly once after a reload", async () => {

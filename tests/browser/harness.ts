@@ -4,19 +4,29 @@
  * Chromium driven by playwright-core with a fresh profile per test. Records every HTTP request
  * the API saw (preflights included) and lets a test make the next POSTs fail.
  */
-import { DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
+
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { BrowserContext, chromium, Page } from "playwright-core";
+import { DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 import type { TableNames } from "../../contracts/tables";
-import { createLocalApi, LambdaHandler } from "../../local/server";
-import { startDynamo, TestDynamo } from "../support/dynalite";
+import { createLocalApi, type LambdaHandler } from "../../local/server";
+import { startDynamo, type TestDynamo } from "../support/dynalite";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export interface SeenRequest {
   method: string;
@@ -52,7 +62,11 @@ export interface OpenPage {
 }
 
 const listen = (server: http.Server, host: string) =>
-  new Promise<string>((resolve) => server.listen(0, host, () => resolve(`http://${host === "127.0.0.1" ? "127.0.0.1" : "localhost"}:${(server.address() as AddressInfo).port}`)));
+  new Promise<string>((resolve) =>
+    server.listen(0, host, () =>
+      resolve(`http://${host === "127.0.0.1" ? "127.0.0.1" : "localhost"}:${(server.address() as AddressInfo).port}`),
+    ),
+  );
 
 function pageServer(api: string): http.Server {
   return http.createServer((req, res) => {
@@ -60,7 +74,10 @@ function pageServer(api: string): http.Server {
     const attrs = JSON.parse(url.searchParams.get("attrs") || "{}") as Record<string, string>;
     // data-api="" in attrs leaves the attribute out, so the tracker falls back to its own origin.
     const all: Record<string, string> = { "data-api": api, ...attrs };
-    const extra = Object.entries(all).filter(([k, v]) => !(k === "data-api" && v === "")).map(([k, v]) => ` ${k}="${v}"`).join("");
+    const extra = Object.entries(all)
+      .filter(([k, v]) => !(k === "data-api" && v === ""))
+      .map(([k, v]) => ` ${k}="${v}"`)
+      .join("");
     const html = `<!doctype html><html><head><title>page</title><script src="${api}/tracker.js"${extra} defer></script></head><body><a href="/other">other</a></body></html>`;
     res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
     res.end(html);
@@ -80,7 +97,8 @@ export class BrowserHarness {
   private dirs: string[] = [];
 
   async start(): Promise<void> {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}; install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    if (!fs.existsSync(CHROMIUM))
+      throw new Error(`Chromium not found at ${CHROMIUM}; install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
     this.dynamo = await startDynamo();
     this.tables = await this.dynamo.freshTables();
     Object.assign(process.env, {
@@ -106,7 +124,13 @@ export class BrowserHarness {
     this.refusedOrigin = await listen(refused, "localhost");
     const local = createLocalApi({ collector: this.recording(collector), realtime, timeoutMs: 10_000, corsOrigins: [this.pageOrigin] });
     api.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
-      const seen: SeenRequest = { method: req.method ?? "", path: req.url ?? "", origin: req.headers.origin, contentType: req.headers["content-type"], cookie: req.headers.cookie };
+      const seen: SeenRequest = {
+        method: req.method ?? "",
+        path: req.url ?? "",
+        origin: req.headers.origin,
+        contentType: req.headers["content-type"],
+        cookie: req.headers.cookie,
+      };
       // The index rides along as a header, so the function's record lands on this very request.
       req.headers["x-seen-index"] = String(this.seen.push(seen) - 1);
       local.emit("request", req, res);
@@ -126,7 +150,11 @@ export class BrowserHarness {
       }
       const failure = this.failures.shift();
       const result = failure
-        ? { statusCode: failure, headers: { "content-type": "application/json" }, body: JSON.stringify({ error: failure === 400 ? "ValidationError" : "StorageUnavailable", message: "injected" }) }
+        ? {
+            statusCode: failure,
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ error: failure === 400 ? "ValidationError" : "StorageUnavailable", message: "injected" }),
+          }
         : await collector(event, context);
       if (seen) Object.assign(seen, { events, status: result.statusCode });
       return result;
@@ -160,7 +188,8 @@ export class BrowserHarness {
     const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS });
     this.contexts.push(context);
     // Chromium has no GPC setting; this is what GPC browsers expose. A string, so no transpiler helper leaks in.
-    if (options.globalPrivacyControl) await context.addInitScript({ content: 'Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });' });
+    if (options.globalPrivacyControl)
+      await context.addInitScript({ content: 'Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });' });
     if (options.initScript) await context.addInitScript({ content: options.initScript });
     const page = context.pages()[0] ?? (await context.newPage());
     const problems: string[] = [];
@@ -183,7 +212,11 @@ export class BrowserHarness {
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails after `ms`. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, ms = 8000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 8000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();
@@ -195,7 +228,13 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
 
 declare global {
   interface Window {
-    liveinsight: { track(type: unknown, properties?: unknown): void; pageview(): void; flush(): Promise<void>; optOut(): void; optIn(): void };
+    liveinsight: {
+      track(type: unknown, properties?: unknown): void;
+      pageview(): void;
+      flush(): Promise<void>;
+      optOut(): void;
+      optIn(): void;
+    };
   }
 }
 

@@ -3,7 +3,7 @@
  * data-auto="false", a preflighted JSON fetch, a refused origin, and no cookies anywhere.
  */
 import { expect } from "chai";
-import { eventually, harness, OpenPage } from "./harness";
+import { eventually, harness, type OpenPage } from "./harness";
 import "./hooks";
 import { perTestPages } from "./support/per-test";
 
@@ -16,7 +16,6 @@ describe("tracker privacy and CORS in Chromium", function () {
   const posts = () => pages.seen().filter((s) => s.method === "POST");
   const quiet = () => new Promise((r) => setTimeout(r, QUIET_MS));
 
-
   const trackAndFlush = (o: OpenPage) => o.page.evaluate(() => (window.liveinsight.track("probe", { k: "v" }), window.liveinsight.flush()));
 
   for (const [name, options] of [
@@ -25,9 +24,12 @@ describe("tracker privacy and CORS in Chromium", function () {
   ] as const) {
     it(`sends nothing under ${name}, yet defines window.liveinsight`, async () => {
       open = await pages.open({ path: "/private", ...options });
-      expect(await open.page.evaluate(() => [navigator.doNotTrack, (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl ?? false])).to.deep.equal(
-        name === "Do Not Track" ? ["1", false] : [null, true],
-      );
+      expect(
+        await open.page.evaluate(() => [
+          navigator.doNotTrack,
+          (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl ?? false,
+        ]),
+      ).to.deep.equal(name === "Do Not Track" ? ["1", false] : [null, true]);
       await trackAndFlush(open);
       await quiet();
       expect(posts()).to.deep.equal([]);
@@ -51,7 +53,11 @@ describe("tracker privacy and CORS in Chromium", function () {
     expect(posts()).to.deep.equal([]);
     await open.page.evaluate(() => (window.liveinsight.optIn(), window.liveinsight.track("after_opt_in"), window.liveinsight.flush()));
     await eventually(() => posts().some((s) => s.status === 200), 5000, "a POST after optIn");
-    expect(posts().flatMap((s) => s.events ?? []).map((e) => e.event_type)).to.deep.equal(["after_opt_in"]);
+    expect(
+      posts()
+        .flatMap((s) => s.events ?? [])
+        .map((e) => e.event_type),
+    ).to.deep.equal(["after_opt_in"]);
   });
 
   it('sends no automatic page view with data-auto="false", but pageview() still works', async () => {
@@ -61,13 +67,21 @@ describe("tracker privacy and CORS in Chromium", function () {
     await quiet();
     expect(posts()).to.deep.equal([]);
     await open.page.evaluate(() => (window.liveinsight.pageview(), window.liveinsight.flush()));
-    expect(posts().flatMap((s) => s.events ?? []).map((e) => [e.event_type, new URL(e.page_url as string).pathname])).to.deep.equal([["page_view", "/manual/2"]]);
+    expect(
+      posts()
+        .flatMap((s) => s.events ?? [])
+        .map((e) => [e.event_type, new URL(e.page_url as string).pathname]),
+    ).to.deep.equal([["page_view", "/manual/2"]]);
   });
 
   it("lets an allowed origin POST JSON cross-origin: the API answers the preflight, the function the POST", async () => {
     open = await pages.open({ path: "/json", attributes: { "data-auto": "false" } });
     const answer = await open.page.evaluate(async (api) => {
-      const res = await fetch(`${api}/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ event_type: "json_signup", event_id: "json-1", timestamp: Date.now() }) });
+      const res = await fetch(`${api}/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ event_type: "json_signup", event_id: "json-1", timestamp: Date.now() }),
+      });
       return { status: res.status, body: await res.json() };
     }, harness.apiBase);
     expect(answer.status).to.equal(200);
@@ -84,7 +98,11 @@ describe("tracker privacy and CORS in Chromium", function () {
     open = await pages.open({ path: "/refused-origin", refusedOrigin: true, attributes: { "data-auto": "false" } });
     const outcome = await open.page.evaluate(async (api) => {
       try {
-        await fetch(`${api}/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ event_type: "refused_json", event_id: "refused-1" }) });
+        await fetch(`${api}/events`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ event_type: "refused_json", event_id: "refused-1" }),
+        });
         return "sent";
       } catch (e) {
         return (e as Error).name;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { tableArgs } from "../../components/analytics-tables";
 import { EVENTS_TABLE, SESSIONS_TABLE } from "../../contracts/tables";
-import { ofType, RecordedResource, runProgram } from "../../scripts/lib/program-harness";
+import { ofType, type RecordedResource, runProgram } from "../../scripts/lib/program-harness";
 
 const TABLE = "aws:dynamodb/table:Table";
 const COMPONENT = "liveinsight:storage:AnalyticsTables";
@@ -55,7 +55,10 @@ describe("components/analytics-tables", () => {
     runs.prod = await runProgram({ stack: "prod" });
   });
 
-  for (const [stack, protectData] of [["dev", false], ["prod", true]] as const) {
+  for (const [stack, protectData] of [
+    ["dev", false],
+    ["prod", true],
+  ] as const) {
     describe(stack, () => {
       it("registers one AnalyticsTables component holding exactly the three tables", () => {
         const [component] = ofType(runs[stack], COMPONENT);
@@ -95,9 +98,16 @@ describe("components/analytics-tables", () => {
   }
 
   it("tableArgs is a pure function of the schema module", () => {
-    expect(tableArgs("qa", EVENTS_TABLE, false)).to.deep.include({ name: "LiveInsight-qa-Events", hashKey: "session_id", rangeKey: "event_key" });
+    expect(tableArgs("qa", EVENTS_TABLE, false)).to.deep.include({
+      name: "LiveInsight-qa-Events",
+      hashKey: "session_id",
+      rangeKey: "event_key",
+    });
     expect(tableArgs("qa", EVENTS_TABLE, false).globalSecondaryIndexes).to.equal(undefined);
-    expect(tableArgs("qa", SESSIONS_TABLE, true)).to.deep.include({ deletionProtectionEnabled: true, pointInTimeRecovery: { enabled: true } });
+    expect(tableArgs("qa", SESSIONS_TABLE, true)).to.deep.include({
+      deletionProtectionEnabled: true,
+      pointInTimeRecovery: { enabled: true },
+    });
   });
 
   it("keeps DynamoDB's free AWS-owned key unless a customer-managed key is configured", () => {

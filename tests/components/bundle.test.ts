@@ -1,13 +1,13 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
 import { expect } from "chai";
-import { execFile } from "child_process";
-import { createHash } from "crypto";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { promisify } from "util";
 import { buildFunctionBundle, bundleFunction, REPO_ROOT } from "../../components/bundle";
 import { scanAll } from "../support/collector";
-import { startDynamo, TestDynamo } from "../support/dynalite";
+import { startDynamo, type TestDynamo } from "../support/dynalite";
 
 const run = promisify(execFile);
 const ENTRIES = ["functions/collector.ts", "functions/realtime.ts"];
@@ -116,23 +116,48 @@ describe("components/bundle", () => {
 
     it("the collector bundle answers POST /events with 200 and stores the event", async () => {
       const timestamp = Date.now() - 1000;
-      const event = { event_type: "page_view", page_url: "https://www.example.com/", session_id: "sess_bundle_1", user_id: "user_bundle", event_id: "evt_bundle_1", timestamp };
+      const event = {
+        event_type: "page_view",
+        page_url: "https://www.example.com/",
+        session_id: "sess_bundle_1",
+        user_id: "user_bundle",
+        event_id: "evt_bundle_1",
+        timestamp,
+      };
       const { result, logs } = await invokeBundle(path.join(dir, "collector", "index.js"), env, apiEvent("POST", "/events", event));
 
       expect(result.statusCode).to.equal(200);
-      expect(JSON.parse(result.body)).to.deep.equal({ message: "Event processed successfully", event_id: "evt_bundle_1", session_id: "sess_bundle_1" });
+      expect(JSON.parse(result.body)).to.deep.equal({
+        message: "Event processed successfully",
+        event_id: "evt_bundle_1",
+        session_id: "sess_bundle_1",
+      });
       expect(logs).to.have.length(1);
-      expect(logs[0]).to.deep.include({ level: "INFO", service: "collector", environment: "bundle-test", request_id: "req-bundle", cold_start: true, events: 1, status: 200 });
+      expect(logs[0]).to.deep.include({
+        level: "INFO",
+        service: "collector",
+        environment: "bundle-test",
+        request_id: "req-bundle",
+        cold_start: true,
+        events: 1,
+        status: 200,
+      });
 
       const stored = await scanAll(dynamo.client(), env.EVENTS_TABLE);
-      expect(stored.map((item) => [item.session_id, item.event_id, item.event_type])).to.deep.equal([["sess_bundle_1", "evt_bundle_1", "page_view"]]);
+      expect(stored.map((item) => [item.session_id, item.event_id, item.event_type])).to.deep.equal([
+        ["sess_bundle_1", "evt_bundle_1", "page_view"],
+      ]);
     });
 
     it("the realtime bundle answers GET /realtime with 200 and sees the active session", async () => {
       const { result, logs } = await invokeBundle(path.join(dir, "realtime", "index.js"), env, apiEvent("GET", "/realtime"));
       expect(result.statusCode).to.equal(200);
       const body = JSON.parse(result.body);
-      expect(body).to.deep.include({ active_sessions: 1, active_users: 1, top_pages: [{ page_url: "https://www.example.com/", sessions: 1 }] });
+      expect(body).to.deep.include({
+        active_sessions: 1,
+        active_users: 1,
+        top_pages: [{ page_url: "https://www.example.com/", sessions: 1 }],
+      });
       expect(logs[0]).to.deep.include({ service: "realtime", environment: "bundle-test", status: 200 });
     });
   });

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { bundleFunction } from "../../components/bundle";
+import { accessLogFormat, collectorEnvironment, realtimeEnvironment } from "../../components/collector-api";
 import { trackerAsset } from "../../components/tracker-asset";
 import { ROUTE_METHODS } from "../../contracts/edge";
-import { accessLogFormat, collectorEnvironment, realtimeEnvironment } from "../../components/collector-api";
-import { MOCK_ACCOUNT_ID, ofType, RecordedResource, runProgram } from "../../scripts/lib/program-harness";
+import { MOCK_ACCOUNT_ID, ofType, type RecordedResource, runProgram } from "../../scripts/lib/program-harness";
 
 const ACCT = MOCK_ACCOUNT_ID;
 const REGION = "us-east-1";
@@ -106,9 +106,10 @@ describe("components/collector-api", () => {
             environment: { variables: kind === "collector" ? collectorEnv() : realtimeEnv() },
             loggingConfig: { logFormat: "Text", logGroup: `/aws/lambda/${fnName(kind)}` },
           });
-          const files = kind === "collector"
-            ? { "index.js": { text: bundleFunction("functions/collector-edge.ts") }, "tracker.js": { text: trackerAsset().script } }
-            : { "index.js": { text: bundleFunction("functions/realtime.ts") } };
+          const files =
+            kind === "collector"
+              ? { "index.js": { text: bundleFunction("functions/collector-edge.ts") }, "tracker.js": { text: trackerAsset().script } }
+              : { "index.js": { text: bundleFunction("functions/realtime.ts") } };
           expect(code).to.deep.equal({ assets: files });
         });
 
@@ -142,7 +143,9 @@ describe("components/collector-api", () => {
       it("makes the realtime function depend on no table but ActiveSessions", () => {
         const fn = one(runs[stack], "aws:lambda/function:Function", "api-realtime");
         const tables = fn.dependsOn.filter((urn) => urn.includes("aws:dynamodb/table:Table"));
-        expect(tables).to.deep.equal([`urn:pulumi:${stack}::liveinsight::liveinsight:storage:AnalyticsTables$aws:dynamodb/table:Table::tables-active-sessions`]);
+        expect(tables).to.deep.equal([
+          `urn:pulumi:${stack}::liveinsight::liveinsight:storage:AnalyticsTables$aws:dynamodb/table:Table::tables-active-sessions`,
+        ]);
       });
 
       it("grants the collector only its writes and its own log group", () => {
@@ -151,10 +154,30 @@ describe("components/collector-api", () => {
         expect(JSON.parse(policy.inputs.policy)).to.deep.equal({
           Version: "2012-10-17",
           Statement: [
-            { Sid: "WriteEvents", Effect: "Allow", Action: ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem"], Resource: [tableArn("Events")] },
-            { Sid: "UpdateSessions", Effect: "Allow", Action: ["dynamodb:UpdateItem", "dynamodb:GetItem"], Resource: [tableArn("Sessions")] },
-            { Sid: "TrackActiveSessions", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [tableArn("ActiveSessions")] },
-            { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn("collector")}:*`] },
+            {
+              Sid: "WriteEvents",
+              Effect: "Allow",
+              Action: ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem"],
+              Resource: [tableArn("Events")],
+            },
+            {
+              Sid: "UpdateSessions",
+              Effect: "Allow",
+              Action: ["dynamodb:UpdateItem", "dynamodb:GetItem"],
+              Resource: [tableArn("Sessions")],
+            },
+            {
+              Sid: "TrackActiveSessions",
+              Effect: "Allow",
+              Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+              Resource: [tableArn("ActiveSessions")],
+            },
+            {
+              Sid: "WriteOwnLogs",
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+              Resource: [`${logGroupArn("collector")}:*`],
+            },
           ],
         });
       });
@@ -166,7 +189,12 @@ describe("components/collector-api", () => {
           Version: "2012-10-17",
           Statement: [
             { Sid: "ReadActiveSessions", Effect: "Allow", Action: ["dynamodb:Scan"], Resource: [tableArn("ActiveSessions")] },
-            { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn("realtime")}:*`] },
+            {
+              Sid: "WriteOwnLogs",
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+              Resource: [`${logGroupArn("realtime")}:*`],
+            },
           ],
         });
       });
@@ -187,7 +215,10 @@ describe("components/collector-api", () => {
 
       it("deploys a throttled $default stage with JSON access logs to their own log group", () => {
         const accessLogs = one(runs[stack], "aws:cloudwatch/logGroup:LogGroup", "api-access-logs");
-        expect(accessLogs.inputs).to.deep.equal({ name: `/aws/vendedlogs/apigateway/LiveInsight-${stack}/access`, retentionInDays: want.logRetentionDays });
+        expect(accessLogs.inputs).to.deep.equal({
+          name: `/aws/vendedlogs/apigateway/LiveInsight-${stack}/access`,
+          retentionInDays: want.logRetentionDays,
+        });
         expect(one(runs[stack], "aws:apigatewayv2/stage:Stage", "api-stage").inputs).to.deep.equal({
           apiId,
           name: "$default",
@@ -200,7 +231,10 @@ describe("components/collector-api", () => {
         });
       });
 
-      for (const [id, kind] of [["events", "collector"], ["realtime", "realtime"]]) {
+      for (const [id, kind] of [
+        ["events", "collector"],
+        ["realtime", "realtime"],
+      ]) {
         it(`integrates the ${kind} function through a payload 2.0 proxy integration with a 12 s timeout`, () => {
           expect(one(runs[stack], "aws:apigatewayv2/integration:Integration", `api-${id}-integration`).inputs).to.deep.equal({
             apiId,
@@ -277,7 +311,12 @@ describe("components/collector-api", () => {
       }
 
       function realtimeEnv() {
-        return { ACTIVE_SESSIONS_TABLE: `LiveInsight-${stack}-ActiveSessions`, ENVIRONMENT: stack, AWS_MAX_ATTEMPTS: "3", AWS_RETRY_MODE: "standard" };
+        return {
+          ACTIVE_SESSIONS_TABLE: `LiveInsight-${stack}-ActiveSessions`,
+          ENVIRONMENT: stack,
+          AWS_MAX_ATTEMPTS: "3",
+          AWS_RETRY_MODE: "standard",
+        };
       }
     });
   }
@@ -308,19 +347,35 @@ describe("components/collector-api", () => {
     });
 
     it("realtimeEnvironment passes only the table the realtime function reads", () => {
-      expect(realtimeEnvironment(settings)).to.deep.equal({ ACTIVE_SESSIONS_TABLE: "A", ENVIRONMENT: "qa", AWS_MAX_ATTEMPTS: "5", AWS_RETRY_MODE: "adaptive" });
+      expect(realtimeEnvironment(settings)).to.deep.equal({
+        ACTIVE_SESSIONS_TABLE: "A",
+        ENVIRONMENT: "qa",
+        AWS_MAX_ATTEMPTS: "5",
+        AWS_RETRY_MODE: "adaptive",
+      });
     });
 
     it("accessLogFormat is one JSON object with quoted $context values and no client IP or user agent", () => {
       const format = JSON.parse(accessLogFormat()) as Record<string, string>;
-      expect(Object.keys(format)).to.include.members(["requestId", "routeKey", "status", "responseLatency", "integrationLatency", "integrationError"]);
+      expect(Object.keys(format)).to.include.members([
+        "requestId",
+        "routeKey",
+        "status",
+        "responseLatency",
+        "integrationLatency",
+        "integrationError",
+      ]);
       for (const value of Object.values(format)) expect(value).to.match(/^\$context\.[A-Za-z.]+$/);
       expect(accessLogFormat()).not.to.match(/sourceIp|userAgent/);
     });
 
     it("accessLogFormat logs the status the function answered and the integration's error, not Lambda's invoke status", () => {
       const format = JSON.parse(accessLogFormat()) as Record<string, string>;
-      expect(format).to.include({ status: "$context.status", integrationStatus: "$context.integration.status", integrationError: "$context.integration.error" });
+      expect(format).to.include({
+        status: "$context.status",
+        integrationStatus: "$context.integration.status",
+        integrationError: "$context.integration.error",
+      });
       expect(Object.values(format)).not.to.include("$context.integrationStatus");
     });
   });

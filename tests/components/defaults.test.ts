@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import type * as Storage from "../../components/analytics-tables";
 // Type-only: the component modules are loaded with require() after the mocks are in place.
 import type * as Components from "../../components/collector-api";
-import type * as Observe from "../../components/observability";
-import type * as Storage from "../../components/analytics-tables";
 import { API_DEFAULTS, FUNCTION_DEFAULTS, TABLE_DEFAULTS } from "../../components/defaults";
 import { DEFAULT_ALARM_THRESHOLDS } from "../../components/metrics";
+import type * as Observe from "../../components/observability";
 import { DEFAULTS } from "../../config";
 import { MOCK_ACCOUNT_ID, ProgramMocks } from "../../scripts/lib/program-mocks";
 
@@ -18,13 +18,28 @@ interface Recorded {
 }
 
 function resolved<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
+  return new Promise((resolve) =>
+    output.apply((value) => {
+      resolve(value);
+      return value;
+    }),
+  );
 }
 
 /** Builds a component and waits until each of its children is registered with the mock monitor. */
-async function childrenOf(build: (opts: pulumi.ComponentResourceOptions) => pulumi.ComponentResource, sink: Recorded[]): Promise<Recorded[]> {
+async function childrenOf(
+  build: (opts: pulumi.ComponentResourceOptions) => pulumi.ComponentResource,
+  sink: Recorded[],
+): Promise<Recorded[]> {
   const children: pulumi.Resource[] = [];
-  const component = build({ transformations: [(t) => { children.push(t.resource); return undefined; }] });
+  const component = build({
+    transformations: [
+      (t) => {
+        children.push(t.resource);
+        return undefined;
+      },
+    ],
+  });
   await Promise.all(children.map((c) => resolved(c.urn)));
   const own = await resolved(component.urn);
   const names = new Set(await Promise.all(children.map((c) => resolved(c.urn).then((urn) => urn.split("::").pop()!))));
@@ -40,29 +55,50 @@ describe("component defaults", () => {
 
   before(async () => {
     const mocks = new ProgramMocks(REGION);
-    await pulumi.runtime.setMocks({
-      newResource(args) {
-        sink.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return mocks.newResource(args);
+    await pulumi.runtime.setMocks(
+      {
+        newResource(args) {
+          sink.push({ type: args.type, name: args.name, inputs: args.inputs });
+          return mocks.newResource(args);
+        },
+        call: (args) => mocks.call(args),
       },
-      call: (args) => mocks.call(args),
-    }, "liveinsight", "qa", false);
+      "liveinsight",
+      "qa",
+      false,
+    );
     pulumi.runtime.setConfig("aws:region", REGION);
     const { CollectorApi } = require("../../components/collector-api") as typeof Components;
     const { Observability } = require("../../components/observability") as typeof Observe;
     const { AnalyticsTables } = require("../../components/analytics-tables") as typeof Storage;
-    const table = (t: string) => ({ name: `LiveInsight-qa-${t}`, arn: `arn:aws:dynamodb:${REGION}:${MOCK_ACCOUNT_ID}:table/LiveInsight-qa-${t}` });
+    const table = (t: string) => ({
+      name: `LiveInsight-qa-${t}`,
+      arn: `arn:aws:dynamodb:${REGION}:${MOCK_ACCOUNT_ID}:table/LiveInsight-qa-${t}`,
+    });
     tables = await childrenOf((opts) => new AnalyticsTables("bare-tables", { stack: "qa" }, opts), sink);
     api = await childrenOf(
-      (opts) => new CollectorApi("bare-api", { stack: "qa", tables: { events: table("Events"), sessions: table("Sessions"), activeSessions: table("ActiveSessions") } }, opts),
+      (opts) =>
+        new CollectorApi(
+          "bare-api",
+          { stack: "qa", tables: { events: table("Events"), sessions: table("Sessions"), activeSessions: table("ActiveSessions") } },
+          opts,
+        ),
       sink,
     );
-    observability = await childrenOf((opts) => new Observability("bare-observability", {
-      stack: "qa",
-      functions: { collector: { name: "c", logGroupName: "/aws/lambda/c" }, realtime: { name: "r", logGroupName: "/aws/lambda/r" } },
-      api: { id: "a", stageName: "$default", accessLogGroupName: "/aws/vendedlogs/apigateway/a/access" },
-      tableNames: ["LiveInsight-qa-Events", "LiveInsight-qa-Sessions", "LiveInsight-qa-ActiveSessions"],
-    }, opts), sink);
+    observability = await childrenOf(
+      (opts) =>
+        new Observability(
+          "bare-observability",
+          {
+            stack: "qa",
+            functions: { collector: { name: "c", logGroupName: "/aws/lambda/c" }, realtime: { name: "r", logGroupName: "/aws/lambda/r" } },
+            api: { id: "a", stageName: "$default", accessLogGroupName: "/aws/vendedlogs/apigateway/a/access" },
+            tableNames: ["LiveInsight-qa-Events", "LiveInsight-qa-Sessions", "LiveInsight-qa-ActiveSessions"],
+          },
+          opts,
+        ),
+      sink,
+    );
   });
 
   const one = (resources: Recorded[], type: string, name: string) => {
@@ -73,7 +109,12 @@ describe("component defaults", () => {
 
   it("config.ts's DEFAULTS are the components' own, key for key", () => {
     expect(DEFAULTS).to.deep.equal({
-      ...FUNCTION_DEFAULTS, ...API_DEFAULTS, ...TABLE_DEFAULTS, alarmEmail: undefined, tableKmsKeyArn: undefined, alarmThresholds: DEFAULT_ALARM_THRESHOLDS,
+      ...FUNCTION_DEFAULTS,
+      ...API_DEFAULTS,
+      ...TABLE_DEFAULTS,
+      alarmEmail: undefined,
+      tableKmsKeyArn: undefined,
+      alarmThresholds: DEFAULT_ALARM_THRESHOLDS,
     });
   });
 
@@ -94,7 +135,10 @@ describe("component defaults", () => {
   });
 
   it("CollectorApi's default API throttles at 100/s with a burst of 200, allows any origin and waits 12 s for an integration", () => {
-    expect(one(api, "aws:apigatewayv2/stage:Stage", "bare-api-stage").defaultRouteSettings).to.deep.include({ throttlingRateLimit: 100, throttlingBurstLimit: 200 });
+    expect(one(api, "aws:apigatewayv2/stage:Stage", "bare-api-stage").defaultRouteSettings).to.deep.include({
+      throttlingRateLimit: 100,
+      throttlingBurstLimit: 200,
+    });
     expect(one(api, "aws:apigatewayv2/api:Api", "bare-api-http").corsConfiguration.allowOrigins).to.deep.equal(["*"]);
     for (const id of ["events", "realtime"]) {
       expect(one(api, "aws:apigatewayv2/integration:Integration", `bare-api-${id}-integration`).timeoutMilliseconds, id).to.equal(12000);
@@ -104,7 +148,11 @@ describe("component defaults", () => {
   it("AnalyticsTables given only the stack leaves the tables unprotected, on the AWS-owned key", () => {
     expect(tables.map((t) => t.type)).to.deep.equal(Array(3).fill("aws:dynamodb/table:Table"));
     for (const t of tables) {
-      expect([t.inputs.pointInTimeRecovery, t.inputs.deletionProtectionEnabled, t.inputs.serverSideEncryption], t.name).to.deep.equal([{ enabled: false }, false, undefined]);
+      expect([t.inputs.pointInTimeRecovery, t.inputs.deletionProtectionEnabled, t.inputs.serverSideEncryption], t.name).to.deep.equal([
+        { enabled: false },
+        false,
+        undefined,
+      ]);
     }
   });
 

@@ -31,26 +31,50 @@ describe("components/iam", () => {
     expect(collectorPolicy({ ...SCOPE, ...NAMES, logGroupName: "/aws/lambda/LiveInsight-qa-collector" })).to.deep.equal({
       Version: "2012-10-17",
       Statement: [
-        { Sid: "WriteEvents", Effect: "Allow", Action: ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem"], Resource: [TABLE(NAMES.eventsTableName)] },
-        { Sid: "UpdateSessions", Effect: "Allow", Action: ["dynamodb:UpdateItem", "dynamodb:GetItem"], Resource: [TABLE(NAMES.sessionsTableName)] },
+        {
+          Sid: "WriteEvents",
+          Effect: "Allow",
+          Action: ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem"],
+          Resource: [TABLE(NAMES.eventsTableName)],
+        },
+        {
+          Sid: "UpdateSessions",
+          Effect: "Allow",
+          Action: ["dynamodb:UpdateItem", "dynamodb:GetItem"],
+          Resource: [TABLE(NAMES.sessionsTableName)],
+        },
         {
           Sid: "TrackActiveSessions",
           Effect: "Allow",
           Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
           Resource: [TABLE(NAMES.activeSessionsTableName)],
         },
-        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [LOGS("LiveInsight-qa-collector")] },
+        {
+          Sid: "WriteOwnLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: [LOGS("LiveInsight-qa-collector")],
+        },
       ],
     });
   });
 
   it("grants the realtime function a Scan of ActiveSessions and nothing else", () => {
-    const doc = realtimePolicy({ ...SCOPE, activeSessionsTableName: NAMES.activeSessionsTableName, logGroupName: "/aws/lambda/LiveInsight-qa-realtime" });
+    const doc = realtimePolicy({
+      ...SCOPE,
+      activeSessionsTableName: NAMES.activeSessionsTableName,
+      logGroupName: "/aws/lambda/LiveInsight-qa-realtime",
+    });
     expect(doc).to.deep.equal({
       Version: "2012-10-17",
       Statement: [
         { Sid: "ReadActiveSessions", Effect: "Allow", Action: ["dynamodb:Scan"], Resource: [TABLE(NAMES.activeSessionsTableName)] },
-        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [LOGS("LiveInsight-qa-realtime")] },
+        {
+          Sid: "WriteOwnLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: [LOGS("LiveInsight-qa-realtime")],
+        },
       ],
     });
   });

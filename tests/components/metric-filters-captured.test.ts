@@ -18,8 +18,15 @@ describe("metric filters on lines captured from the real collector", () => {
       }
       return [name, perMetric];
     });
-    const row = (ep: number | null, er: number | null, sc: number | null, pe: number | null) =>
-      ({ EventsProcessed: ep, EventsRejected: er, SessionsCreated: sc, ProcessingTime: 1, ProcessingErrors: pe, Requests: 1, ServerErrors: pe });
+    const row = (ep: number | null, er: number | null, sc: number | null, pe: number | null) => ({
+      EventsProcessed: ep,
+      EventsRejected: er,
+      SessionsCreated: sc,
+      ProcessingTime: 1,
+      ProcessingErrors: pe,
+      Requests: 1,
+      ServerErrors: pe,
+    });
     expect(published).to.deep.equal([
       ["single", row(1, null, 1, null)],
       ["batch", row(5, null, 1, null)],

@@ -1,9 +1,15 @@
 import { expect } from "chai";
-import { ACCESS_FILTER_DIMENSIONS, CUSTOM_NAMESPACE, CustomMetricName, FILTER_DIMENSIONS, FUNCTION_FILTER_DIMENSIONS, METRIC_FILTERS, MetricFilterDef } from "../../components/metrics";
 import { accessLogFormat } from "../../components/collector-api";
 import {
-  evaluateMetricFilter, extractMetricValue, matchesFilterPattern, parseFilterPattern,
-} from "../support/filter-pattern";
+  ACCESS_FILTER_DIMENSIONS,
+  CUSTOM_NAMESPACE,
+  type CustomMetricName,
+  FILTER_DIMENSIONS,
+  FUNCTION_FILTER_DIMENSIONS,
+  METRIC_FILTERS,
+  type MetricFilterDef,
+} from "../../components/metrics";
+import { evaluateMetricFilter, extractMetricValue, matchesFilterPattern, parseFilterPattern } from "../support/filter-pattern";
 
 /**
  * Collector log lines and the datapoint each metric filter must publish for them (a metric absent
@@ -133,10 +139,12 @@ describe("collector metric filters", () => {
 
   it("ThrottledRequests counts the access log's 429s and nothing else", () => {
     // A line exactly as the stage's access-log format renders it: every value a quoted string, "-" when absent.
-    const access = (status: string) => accessLogFormat().replace(/\$context\.[A-Za-z.]+/g, (v) => ({ "$context.apiId": "abc123", "$context.status": status })[v] ?? "-");
+    const access = (status: string) =>
+      accessLogFormat().replace(/\$context\.[A-Za-z.]+/g, (v) => ({ "$context.apiId": "abc123", "$context.status": status })[v] ?? "-");
     const filter = filterFor("ThrottledRequests");
     expect(evaluateMetricFilter(filter, access("429"))).to.deep.equal({ matched: true, value: 1, dimensions: { ApiId: "abc123" } });
-    for (const status of ["200", "400", "503", "4290"]) expect(evaluateMetricFilter(filter, access(status)).matched, status).to.equal(false);
+    for (const status of ["200", "400", "503", "4290"])
+      expect(evaluateMetricFilter(filter, access(status)).matched, status).to.equal(false);
     for (const fixture of COLLECTOR_LOG_FIXTURES) expect(matchesFilterPattern(filter.pattern, fixture.line), fixture.name).to.equal(false);
   });
 
@@ -148,7 +156,10 @@ describe("collector metric filters", () => {
   });
 
   it("EventsProcessed does not count a 400 line even if it carried an events count", () => {
-    const line = withFields(lineWhere((e) => isCollector(e) && e.status === 400), { events: 2 });
+    const line = withFields(
+      lineWhere((e) => isCollector(e) && e.status === 400),
+      { events: 2 },
+    );
     expect(matchesFilterPattern(filterFor("EventsProcessed").pattern, line)).to.equal(false);
   });
 
@@ -161,7 +172,10 @@ describe("collector metric filters", () => {
   });
 
   it("publishes no datapoint for a line without environment (the dimension comes from the line)", () => {
-    const line = withFields(lineWhere((e) => isCollector(e) && e.status === 200), { environment: undefined });
+    const line = withFields(
+      lineWhere((e) => isCollector(e) && e.status === 200),
+      { environment: undefined },
+    );
     const result = evaluateMetricFilter(filterFor("EventsProcessed"), line);
     expect(result).to.deep.equal({ matched: true });
   });
@@ -179,7 +193,14 @@ describe("collector metric filters", () => {
 
 describe("filter-pattern evaluator", () => {
   const line = JSON.stringify({
-    a: "x", b: 3, c: 0, s: "UpdateTrail", t: true, f: false, n: null, num: "200",
+    a: "x",
+    b: 3,
+    c: 0,
+    s: "UpdateTrail",
+    t: true,
+    f: false,
+    n: null,
+    num: "200",
     nested: { list: [{ k: "v0" }, { k: "v1" }] },
   });
   const matches = (pattern: string, l = line): boolean => matchesFilterPattern(pattern, l);
@@ -198,8 +219,14 @@ describe("filter-pattern evaluator", () => {
 
   it("compares numbers with every operator", () => {
     const cases: [string, boolean][] = [
-      ["$.b = 3", true], ["$.b != 3", false], ["$.b < 3", false], ["$.b <= 3", true],
-      ["$.b > 2.5", true], ["$.b >= 4", false], ["$.c = 0", true], ["$.b > -1", true],
+      ["$.b = 3", true],
+      ["$.b != 3", false],
+      ["$.b < 3", false],
+      ["$.b <= 3", true],
+      ["$.b > 2.5", true],
+      ["$.b >= 4", false],
+      ["$.c = 0", true],
+      ["$.b > -1", true],
     ];
     for (const [expr, expected] of cases) expect(matches(`{ ${expr} }`), expr).to.equal(expected);
   });
@@ -255,7 +282,16 @@ describe("filter-pattern evaluator", () => {
   });
 
   it("rejects syntax it does not understand instead of guessing", () => {
-    for (const bad of ['$.a = "x"', '{ $.a = "x"', '{ $.a > "x" }', "{ $.a = %x.*% }", '{ $.a = "x" } extra', "{ a = 1 }", "{ $.a IS MAYBE }", "{ }"]) {
+    for (const bad of [
+      '$.a = "x"',
+      '{ $.a = "x"',
+      '{ $.a > "x" }',
+      "{ $.a = %x.*% }",
+      '{ $.a = "x" } extra',
+      "{ a = 1 }",
+      "{ $.a IS MAYBE }",
+      "{ }",
+    ]) {
       expect(() => parseFilterPattern(bad), bad).to.throw();
     }
   });
@@ -269,8 +305,11 @@ describe("filter-pattern evaluator", () => {
   });
 
   it("reports dimensions and value of a published datapoint", () => {
-    expect(evaluateMetricFilter({ pattern: "{ $.b > 0 }", value: "$.b", dimensions: { Name: "$.a" } }, line))
-      .to.deep.equal({ matched: true, value: 3, dimensions: { Name: "x" } });
+    expect(evaluateMetricFilter({ pattern: "{ $.b > 0 }", value: "$.b", dimensions: { Name: "$.a" } }, line)).to.deep.equal({
+      matched: true,
+      value: 3,
+      dimensions: { Name: "x" },
+    });
     expect(evaluateMetricFilter({ pattern: "{ $.b > 5 }", value: "$.b" }, line)).to.deep.equal({ matched: false });
   });
 });

@@ -1,10 +1,16 @@
-import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-// Type-only: the component module is loaded with require() after the mocks are in place.
-import type { Observability as ObservabilityClass, ObservabilityArgs } from "../../components/observability";
+import { expect } from "chai";
 import {
-  AlarmThresholds, DashboardBody, DashboardWidget, MetricWidgetProperties, buildAlarmSpecs, buildDashboardBody, thresholdProblems,
+  type AlarmThresholds,
+  buildAlarmSpecs,
+  buildDashboardBody,
+  type DashboardBody,
+  type DashboardWidget,
+  type MetricWidgetProperties,
+  thresholdProblems,
 } from "../../components/metrics";
+// Type-only: the component module is loaded with require() after the mocks are in place.
+import type { ObservabilityArgs, Observability as ObservabilityClass } from "../../components/observability";
 
 interface Recorded {
   type: string;
@@ -18,14 +24,40 @@ let sink: Recorded[] = [];
 let Observability: typeof ObservabilityClass;
 
 const DEV_THRESHOLDS: AlarmThresholds = {
-  collectorErrorRatePercent: 5, functionErrors: 3, collectorP99DurationMs: 5000, realtimeP99DurationMs: 4000, collectorConcurrencyPercent: 90,
-  functionThrottles: 10, api5xxRatePercent: 5, api4xxRatePercent: 30, apiThrottledRequests: 200,
-  apiP99LatencyMs: 5000, tableThrottleEvents: 50, processingErrors: 20, eventsRejected: 1000, periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 3,
+  collectorErrorRatePercent: 5,
+  functionErrors: 3,
+  collectorP99DurationMs: 5000,
+  realtimeP99DurationMs: 4000,
+  collectorConcurrencyPercent: 90,
+  functionThrottles: 10,
+  api5xxRatePercent: 5,
+  api4xxRatePercent: 30,
+  apiThrottledRequests: 200,
+  apiP99LatencyMs: 5000,
+  tableThrottleEvents: 50,
+  processingErrors: 20,
+  eventsRejected: 1000,
+  periodSeconds: 300,
+  evaluationPeriods: 3,
+  datapointsToAlarm: 3,
 };
 const PROD_THRESHOLDS: AlarmThresholds = {
-  collectorErrorRatePercent: 1, functionErrors: 0, collectorP99DurationMs: 1000, realtimeP99DurationMs: 600, collectorConcurrencyPercent: 80,
-  functionThrottles: 0, api5xxRatePercent: 1, api4xxRatePercent: 5, apiThrottledRequests: 10,
-  apiP99LatencyMs: 1500, tableThrottleEvents: 0, processingErrors: 0, eventsRejected: 50, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3,
+  collectorErrorRatePercent: 1,
+  functionErrors: 0,
+  collectorP99DurationMs: 1000,
+  realtimeP99DurationMs: 600,
+  collectorConcurrencyPercent: 80,
+  functionThrottles: 0,
+  api5xxRatePercent: 1,
+  api4xxRatePercent: 5,
+  apiThrottledRequests: 10,
+  apiP99LatencyMs: 1500,
+  tableThrottleEvents: 0,
+  processingErrors: 0,
+  eventsRejected: 50,
+  periodSeconds: 60,
+  evaluationPeriods: 5,
+  datapointsToAlarm: 3,
 };
 /** prod-like: reserved; dev-like: unreserved (no concurrency alarm). */
 const RESERVED: Record<string, number> = { dev: -1, prod: 40 };
@@ -34,7 +66,11 @@ function argsFor(stack: string, thresholds: AlarmThresholds, alarmEmail?: string
   return {
     stack,
     functions: {
-      collector: { name: `liveinsight-${stack}-collector`, logGroupName: `/aws/lambda/liveinsight-${stack}-collector`, reservedConcurrency: RESERVED[stack] },
+      collector: {
+        name: `liveinsight-${stack}-collector`,
+        logGroupName: `/aws/lambda/liveinsight-${stack}-collector`,
+        reservedConcurrency: RESERVED[stack],
+      },
       realtime: { name: `liveinsight-${stack}-realtime`, logGroupName: `/aws/lambda/liveinsight-${stack}-realtime` },
     },
     api: { id: `api${stack}01`, stageName: "$default", accessLogGroupName: `/aws/vendedlogs/apigateway/liveinsight-${stack}/access` },
@@ -44,7 +80,12 @@ function argsFor(stack: string, thresholds: AlarmThresholds, alarmEmail?: string
 }
 
 function resolved<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
+  return new Promise((resolve) =>
+    output.apply((value) => {
+      resolve(value);
+      return value;
+    }),
+  );
 }
 
 interface Built {
@@ -58,7 +99,12 @@ async function build(name: string, args: ObservabilityArgs): Promise<Built> {
   sink = [];
   const children: pulumi.Resource[] = [];
   const component = new Observability(name, args, {
-    transformations: [(t) => { children.push(t.resource); return undefined; }],
+    transformations: [
+      (t) => {
+        children.push(t.resource);
+        return undefined;
+      },
+    ],
   });
   const urns = await Promise.all(children.map((c) => resolved(c.urn)));
   await Promise.all([resolved(component.dashboardUrl), resolved(component.alarmTopicArn)]);
@@ -76,17 +122,22 @@ const FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
  * their own mocks, and a root-level hook would run before all of them.
  */
 async function installMocks(): Promise<void> {
-  await pulumi.runtime.setMocks({
-    newResource(args) {
-      sink.push({ type: args.type, name: args.name, inputs: args.inputs });
-      const state: Record<string, unknown> = { ...args.inputs };
-      if (args.type === "aws:sns/topic:Topic") state.arn = `arn:aws:sns:${REGION}:${ACCOUNT}:${args.inputs.name}`;
-      return { id: `${args.name}-id`, state };
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        sink.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const state: Record<string, unknown> = { ...args.inputs };
+        if (args.type === "aws:sns/topic:Topic") state.arn = `arn:aws:sns:${REGION}:${ACCOUNT}:${args.inputs.name}`;
+        return { id: `${args.name}-id`, state };
+      },
+      call(args) {
+        throw new Error(`Observability must not invoke provider functions under mocks; it called ${args.token}`);
+      },
     },
-    call(args) {
-      throw new Error(`Observability must not invoke provider functions under mocks; it called ${args.token}`);
-    },
-  }, "liveinsight", "dev", false);
+    "liveinsight",
+    "dev",
+    false,
+  );
   pulumi.runtime.setConfig("aws:region", REGION);
   Observability = (require("../../components/observability") as typeof import("../../components/observability")).Observability;
 }
@@ -100,9 +151,24 @@ type Expected = { name: string; threshold: number; treatMissingData: string } & 
   | { queries: unknown[] }
 );
 
-function rateQueries(ns: string, dims: Record<string, string>, num: [string, string], den: [string, string], period: number, label: string) {
-  const q = ([id, metricName]: [string, string]) => ({ id, returnData: false, metric: { namespace: ns, metricName, dimensions: dims, period, stat: "Sum" } });
-  return [q(num), q(den), { id: "rate", expression: `IF(${den[0]} > 0, 100 * FILL(${num[0]}, 0) / ${den[0]}, 0)`, label, returnData: true }];
+function rateQueries(
+  ns: string,
+  dims: Record<string, string>,
+  num: [string, string],
+  den: [string, string],
+  period: number,
+  label: string,
+) {
+  const q = ([id, metricName]: [string, string]) => ({
+    id,
+    returnData: false,
+    metric: { namespace: ns, metricName, dimensions: dims, period, stat: "Sum" },
+  });
+  return [
+    q(num),
+    q(den),
+    { id: "rate", expression: `IF(${den[0]} > 0, 100 * FILL(${num[0]}, 0) / ${den[0]}, 0)`, label, returnData: true },
+  ];
 }
 
 function expectedAlarms(stack: string, t: AlarmThresholds): Expected[] {
@@ -111,49 +177,123 @@ function expectedAlarms(stack: string, t: AlarmThresholds): Expected[] {
   const api = { ApiId: a.api.id as string, Stage: "$default" };
   const sum = { statistic: "Sum" };
   const p99 = { extendedStatistic: "p99" };
-  const tables = ["Events", "Sessions", "ActiveSessions"].flatMap((label) => ["Read", "Write"].map((rw) => ({
-    name: `LiveInsight-${stack}-${label}-${rw}ThrottleEvents`, threshold: t.tableThrottleEvents, treatMissingData: "notBreaching",
-    metric: { namespace: "AWS/DynamoDB", metricName: `${rw}ThrottleEvents`, dimensions: { TableName: `LiveInsight-${stack}-${label}` }, stat: sum },
-  })));
+  const tables = ["Events", "Sessions", "ActiveSessions"].flatMap((label) =>
+    ["Read", "Write"].map((rw) => ({
+      name: `LiveInsight-${stack}-${label}-${rw}ThrottleEvents`,
+      threshold: t.tableThrottleEvents,
+      treatMissingData: "notBreaching",
+      metric: {
+        namespace: "AWS/DynamoDB",
+        metricName: `${rw}ThrottleEvents`,
+        dimensions: { TableName: `LiveInsight-${stack}-${label}` },
+        stat: sum,
+      },
+    })),
+  );
   const perFunction = (label: string, name: pulumi.Input<string>, p99Ms: number): Expected[] => [
-    { name: `LiveInsight-${stack}-${label}-ErrorRate`, threshold: t.collectorErrorRatePercent, treatMissingData: "notBreaching",
-      queries: rateQueries("LiveInsight", { Environment: stack, Function: label.toLowerCase() }, ["serverErrors", "ServerErrors"], ["requests", "Requests"], t.periodSeconds, `${label} 5xx rate (%)`) },
-    { name: `LiveInsight-${stack}-${label}-Errors`, threshold: t.functionErrors, treatMissingData: "notBreaching",
-      metric: { namespace: "AWS/Lambda", metricName: "Errors", dimensions: fn(name), stat: sum } },
-    { name: `LiveInsight-${stack}-${label}-P99Duration`, threshold: p99Ms, treatMissingData: "missing",
-      metric: { namespace: "AWS/Lambda", metricName: "Duration", dimensions: fn(name), stat: p99 } },
-    { name: `LiveInsight-${stack}-${label}-Throttles`, threshold: t.functionThrottles, treatMissingData: "notBreaching",
-      metric: { namespace: "AWS/Lambda", metricName: "Throttles", dimensions: fn(name), stat: sum } },
+    {
+      name: `LiveInsight-${stack}-${label}-ErrorRate`,
+      threshold: t.collectorErrorRatePercent,
+      treatMissingData: "notBreaching",
+      queries: rateQueries(
+        "LiveInsight",
+        { Environment: stack, Function: label.toLowerCase() },
+        ["serverErrors", "ServerErrors"],
+        ["requests", "Requests"],
+        t.periodSeconds,
+        `${label} 5xx rate (%)`,
+      ),
+    },
+    {
+      name: `LiveInsight-${stack}-${label}-Errors`,
+      threshold: t.functionErrors,
+      treatMissingData: "notBreaching",
+      metric: { namespace: "AWS/Lambda", metricName: "Errors", dimensions: fn(name), stat: sum },
+    },
+    {
+      name: `LiveInsight-${stack}-${label}-P99Duration`,
+      threshold: p99Ms,
+      treatMissingData: "missing",
+      metric: { namespace: "AWS/Lambda", metricName: "Duration", dimensions: fn(name), stat: p99 },
+    },
+    {
+      name: `LiveInsight-${stack}-${label}-Throttles`,
+      threshold: t.functionThrottles,
+      treatMissingData: "notBreaching",
+      metric: { namespace: "AWS/Lambda", metricName: "Throttles", dimensions: fn(name), stat: sum },
+    },
   ];
-  const concurrency: Expected[] = RESERVED[stack]! > 0 ? [{
-    name: `LiveInsight-${stack}-Collector-ConcurrentExecutions`, threshold: (RESERVED[stack]! * t.collectorConcurrencyPercent) / 100, treatMissingData: "notBreaching",
-    metric: { namespace: "AWS/Lambda", metricName: "ConcurrentExecutions", dimensions: fn(a.functions.collector.name), stat: { statistic: "Maximum" } },
-  }] : [];
+  const concurrency: Expected[] =
+    RESERVED[stack]! > 0
+      ? [
+          {
+            name: `LiveInsight-${stack}-Collector-ConcurrentExecutions`,
+            threshold: (RESERVED[stack]! * t.collectorConcurrencyPercent) / 100,
+            treatMissingData: "notBreaching",
+            metric: {
+              namespace: "AWS/Lambda",
+              metricName: "ConcurrentExecutions",
+              dimensions: fn(a.functions.collector.name),
+              stat: { statistic: "Maximum" },
+            },
+          },
+        ]
+      : [];
   return [
     ...perFunction("Collector", a.functions.collector.name, t.collectorP99DurationMs),
     ...concurrency,
     ...perFunction("Realtime", a.functions.realtime.name, t.realtimeP99DurationMs),
-    { name: `LiveInsight-${stack}-Api-5xxRate`, threshold: t.api5xxRatePercent, treatMissingData: "notBreaching",
-      queries: rateQueries("AWS/ApiGateway", api, ["serverErrors", "5xx"], ["requests", "Count"], t.periodSeconds, "API 5xx rate (%)") },
-    { name: `LiveInsight-${stack}-Api-4xxRate`, threshold: t.api4xxRatePercent, treatMissingData: "notBreaching",
-      queries: rateQueries("AWS/ApiGateway", api, ["clientErrors", "4xx"], ["requests", "Count"], t.periodSeconds, "API 4xx rate (%)") },
-    { name: `LiveInsight-${stack}-Api-Throttled`, threshold: t.apiThrottledRequests, treatMissingData: "notBreaching",
-      metric: { namespace: "LiveInsight", metricName: "ThrottledRequests", dimensions: { ApiId: a.api.id as string }, stat: sum } },
-    { name: `LiveInsight-${stack}-Api-P99Latency`, threshold: t.apiP99LatencyMs, treatMissingData: "missing",
-      metric: { namespace: "AWS/ApiGateway", metricName: "Latency", dimensions: api, stat: p99 } },
+    {
+      name: `LiveInsight-${stack}-Api-5xxRate`,
+      threshold: t.api5xxRatePercent,
+      treatMissingData: "notBreaching",
+      queries: rateQueries("AWS/ApiGateway", api, ["serverErrors", "5xx"], ["requests", "Count"], t.periodSeconds, "API 5xx rate (%)"),
+    },
+    {
+      name: `LiveInsight-${stack}-Api-4xxRate`,
+      threshold: t.api4xxRatePercent,
+      treatMissingData: "notBreaching",
+      queries: rateQueries("AWS/ApiGateway", api, ["clientErrors", "4xx"], ["requests", "Count"], t.periodSeconds, "API 4xx rate (%)"),
+    },
+    {
+      name: `LiveInsight-${stack}-Api-Throttled`,
+      threshold: t.apiThrottledRequests,
+      treatMissingData: "notBreaching",
+      metric: { namespace: "LiveInsight", metricName: "ThrottledRequests", dimensions: { ApiId: a.api.id as string }, stat: sum },
+    },
+    {
+      name: `LiveInsight-${stack}-Api-P99Latency`,
+      threshold: t.apiP99LatencyMs,
+      treatMissingData: "missing",
+      metric: { namespace: "AWS/ApiGateway", metricName: "Latency", dimensions: api, stat: p99 },
+    },
     ...tables,
-    { name: `LiveInsight-${stack}-Collector-ProcessingErrors`, threshold: t.processingErrors, treatMissingData: "notBreaching",
-      metric: { namespace: "LiveInsight", metricName: "ProcessingErrors", dimensions: { Environment: stack }, stat: sum } },
-    { name: `LiveInsight-${stack}-Collector-EventsRejected`, threshold: t.eventsRejected, treatMissingData: "notBreaching",
-      metric: { namespace: "LiveInsight", metricName: "EventsRejected", dimensions: { Environment: stack }, stat: sum } },
+    {
+      name: `LiveInsight-${stack}-Collector-ProcessingErrors`,
+      threshold: t.processingErrors,
+      treatMissingData: "notBreaching",
+      metric: { namespace: "LiveInsight", metricName: "ProcessingErrors", dimensions: { Environment: stack }, stat: sum },
+    },
+    {
+      name: `LiveInsight-${stack}-Collector-EventsRejected`,
+      threshold: t.eventsRejected,
+      treatMissingData: "notBreaching",
+      metric: { namespace: "LiveInsight", metricName: "EventsRejected", dimensions: { Environment: stack }, stat: sum },
+    },
   ];
 }
 
 function expectedAlarmInputs(e: Expected, t: AlarmThresholds, topicArn: string): Record<string, unknown> {
   const common = {
-    name: e.name, threshold: e.threshold, treatMissingData: e.treatMissingData, comparisonOperator: "GreaterThanThreshold",
-    evaluationPeriods: t.evaluationPeriods, datapointsToAlarm: t.datapointsToAlarm, actionsEnabled: true,
-    alarmActions: [topicArn], okActions: [topicArn],
+    name: e.name,
+    threshold: e.threshold,
+    treatMissingData: e.treatMissingData,
+    comparisonOperator: "GreaterThanThreshold",
+    evaluationPeriods: t.evaluationPeriods,
+    datapointsToAlarm: t.datapointsToAlarm,
+    actionsEnabled: true,
+    alarmActions: [topicArn],
+    okActions: [topicArn],
   };
   if ("queries" in e) return { ...common, metricQueries: e.queries };
   const { namespace, metricName, dimensions, stat } = e.metric;
@@ -168,24 +308,69 @@ const EXPECTED_FILTERS: [string, "collector" | "realtime" | "access", string, st
   ["EventsProcessed", "collector", "EventsProcessed", `{ ${EVENT_LINE} && $.status = 200 && $.events > 0 }`, "$.events", "Count", ENV],
   ["EventsRejected", "collector", "EventsRejected", `{ ${EVENT_LINE} && $.rejected > 0 }`, "$.rejected", "Count", ENV],
   ["SessionsCreated", "collector", "SessionsCreated", `{ ${EVENT_LINE} && $.sessions_created > 0 }`, "$.sessions_created", "Count", ENV],
-  ["ProcessingTime", "collector", "ProcessingTime", `{ ${EVENT_LINE} && $.processing_time_ms >= 0 }`, "$.processing_time_ms", "Milliseconds", ENV],
+  [
+    "ProcessingTime",
+    "collector",
+    "ProcessingTime",
+    `{ ${EVENT_LINE} && $.processing_time_ms >= 0 }`,
+    "$.processing_time_ms",
+    "Milliseconds",
+    ENV,
+  ],
   ["ProcessingErrors", "collector", "ProcessingErrors", `{ ${EVENT_LINE} && $.level = "ERROR" }`, "1", "Count", ENV],
   ["collector-Requests", "collector", "Requests", '{ $.message = "request completed" && $.status >= 100 }', "1", "Count", PER_FUNCTION],
   ["realtime-Requests", "realtime", "Requests", '{ $.message = "request completed" && $.status >= 100 }', "1", "Count", PER_FUNCTION],
-  ["collector-ServerErrors", "collector", "ServerErrors", '{ $.message = "request completed" && $.status >= 500 }', "1", "Count", PER_FUNCTION],
-  ["realtime-ServerErrors", "realtime", "ServerErrors", '{ $.message = "request completed" && $.status >= 500 }', "1", "Count", PER_FUNCTION],
+  [
+    "collector-ServerErrors",
+    "collector",
+    "ServerErrors",
+    '{ $.message = "request completed" && $.status >= 500 }',
+    "1",
+    "Count",
+    PER_FUNCTION,
+  ],
+  [
+    "realtime-ServerErrors",
+    "realtime",
+    "ServerErrors",
+    '{ $.message = "request completed" && $.status >= 500 }',
+    "1",
+    "Count",
+    PER_FUNCTION,
+  ],
   ["ThrottledRequests", "access", "ThrottledRequests", '{ $.status = "429" }', "1", "Count", { ApiId: "$.apiId" }],
 ];
 
 function widgetTitles(): string[] {
   return [
-    "## API", "API requests", "API 4xx / 5xx", "API 5xx rate (%)", "API 4xx rate (%)", "API 429 throttled (access log)", "API latency (ms)",
+    "## API",
+    "API requests",
+    "API 4xx / 5xx",
+    "API 5xx rate (%)",
+    "API 4xx rate (%)",
+    "API 429 throttled (access log)",
+    "API latency (ms)",
     ...["Collector", "Realtime"].flatMap((f) => [
-      `## ${f} function`, `${f} 5xx rate (%)`, `${f} invocations / errors`, `${f} duration (ms)`, `${f} throttles`, `${f} concurrent executions`,
+      `## ${f} function`,
+      `${f} 5xx rate (%)`,
+      `${f} invocations / errors`,
+      `${f} duration (ms)`,
+      `${f} throttles`,
+      `${f} concurrent executions`,
     ]),
-    "## Collector custom metrics (from log metric filters)", "Events processed", "Events rejected", "Sessions created", "Processing time (ms)", "Processing errors",
-    "## DynamoDB tables", "Events consumed capacity", "Events throttle events", "Sessions consumed capacity", "Sessions throttle events",
-    "ActiveSessions consumed capacity", "ActiveSessions throttle events",
+    "## Collector custom metrics (from log metric filters)",
+    "Events processed",
+    "Events rejected",
+    "Sessions created",
+    "Processing time (ms)",
+    "Processing errors",
+    "## DynamoDB tables",
+    "Events consumed capacity",
+    "Events throttle events",
+    "Sessions consumed capacity",
+    "Sessions throttle events",
+    "ActiveSessions consumed capacity",
+    "ActiveSessions throttle events",
   ];
 }
 
@@ -221,11 +406,14 @@ function dashboardBodyOf(b: Built): DashboardBody {
 
 function widget(body: DashboardBody, title: string): MetricWidgetProperties {
   const found = body.widgets.find((w) => titleOf(w) === title);
-  if (!found || found.type !== "metric") throw new Error(`no metric widget "${title}"`);
+  if (found?.type !== "metric") throw new Error(`no metric widget "${title}"`);
   return found.properties as MetricWidgetProperties;
 }
 
-for (const [stack, thresholds, email] of [["dev", DEV_THRESHOLDS, undefined], ["prod", PROD_THRESHOLDS, "oncall@example.com"]] as const) {
+for (const [stack, thresholds, email] of [
+  ["dev", DEV_THRESHOLDS, undefined],
+  ["prod", PROD_THRESHOLDS, "oncall@example.com"],
+] as const) {
   describe(`Observability (${stack}-like thresholds${email ? ", alarm e-mail" : ", no e-mail"})`, () => {
     let b: Built;
     const topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:LiveInsight-${stack}-alarms`;
@@ -252,15 +440,23 @@ for (const [stack, thresholds, email] of [["dev", DEV_THRESHOLDS, undefined], ["
 
     it("attaches the event filters to the collector's log group, Requests / ServerErrors to each function's, 429s to the access log", () => {
       const a = argsFor(stack, thresholds);
-      const groups = { collector: a.functions.collector.logGroupName, realtime: a.functions.realtime.logGroupName, access: a.api.accessLogGroupName };
+      const groups = {
+        collector: a.functions.collector.logGroupName,
+        realtime: a.functions.realtime.logGroupName,
+        access: a.api.accessLogGroupName,
+      };
       const byName = (x: Record<string, any>, y: Record<string, any>) => String(x.name).localeCompare(String(y.name));
-      const filters = ofType(b, FILTER).map((r) => r.inputs).sort(byName);
-      expect(filters).to.deep.equal(EXPECTED_FILTERS.map(([suffix, source, metric, pattern, value, unit, dimensions]) => ({
-        name: `LiveInsight-${stack}-${suffix}`,
-        logGroupName: groups[source],
-        pattern,
-        metricTransformation: { name: metric, namespace: "LiveInsight", value, unit, dimensions },
-      })).sort(byName));
+      const filters = ofType(b, FILTER)
+        .map((r) => r.inputs)
+        .sort(byName);
+      expect(filters).to.deep.equal(
+        EXPECTED_FILTERS.map(([suffix, source, metric, pattern, value, unit, dimensions]) => ({
+          name: `LiveInsight-${stack}-${suffix}`,
+          logGroupName: groups[source],
+          pattern,
+          metricTransformation: { name: metric, namespace: "LiveInsight", value, unit, dimensions },
+        })).sort(byName),
+      );
     });
 
     it(`creates the alarm topic${email ? " with an e-mail subscription" : " without any subscription"}`, () => {
@@ -276,7 +472,9 @@ for (const [stack, thresholds, email] of [["dev", DEV_THRESHOLDS, undefined], ["
       for (const e of expected) {
         const { alarmDescription, ...actual } = alarms.find((a) => a.name === e.name)!;
         expect(actual, e.name).to.deep.equal(expectedAlarmInputs(e, thresholds, topicArn));
-        expect(alarmDescription, e.name).to.contain(`above ${e.threshold} in ${thresholds.datapointsToAlarm} of ${thresholds.evaluationPeriods} periods`);
+        expect(alarmDescription, e.name).to.contain(
+          `above ${e.threshold} in ${thresholds.datapointsToAlarm} of ${thresholds.evaluationPeriods} periods`,
+        );
       }
     });
 
@@ -290,14 +488,21 @@ for (const [stack, thresholds, email] of [["dev", DEV_THRESHOLDS, undefined], ["
 
     it("builds the dashboard body with the pure builder from the resolved names", () => {
       const a = argsFor(stack, thresholds);
-      expect(dashboardBodyOf(b)).to.deep.equal(buildDashboardBody({
-        region: REGION,
-        thresholds,
-        resources: {
-          stack, collectorFunctionName: a.functions.collector.name as string, realtimeFunctionName: a.functions.realtime.name as string,
-          apiId: a.api.id as string, apiStageName: "$default", tableNames: a.tableNames as string[], collectorReservedConcurrency: RESERVED[stack],
-        },
-      }));
+      expect(dashboardBodyOf(b)).to.deep.equal(
+        buildDashboardBody({
+          region: REGION,
+          thresholds,
+          resources: {
+            stack,
+            collectorFunctionName: a.functions.collector.name as string,
+            realtimeFunctionName: a.functions.realtime.name as string,
+            apiId: a.api.id as string,
+            apiStageName: "$default",
+            tableNames: a.tableNames as string[],
+            collectorReservedConcurrency: RESERVED[stack],
+          },
+        }),
+      );
     });
 
     it("lays out rows for the API, each function, the custom metrics and the tables", () => {
@@ -313,7 +518,7 @@ for (const [stack, thresholds, email] of [["dev", DEV_THRESHOLDS, undefined], ["
       const body = dashboardBodyOf(b);
       const drawn: Record<string, number[]> = {};
       for (const w of body.widgets) {
-        const lines = "annotations" in w.properties ? w.properties.annotations?.horizontal ?? [] : [];
+        const lines = "annotations" in w.properties ? (w.properties.annotations?.horizontal ?? []) : [];
         if (lines.length > 0) drawn[titleOf(w)] = lines.map((l) => l.value);
       }
       expect(drawn).to.deep.equal(annotationsByTitle(stack, thresholds));
@@ -337,7 +542,9 @@ for (const [stack, thresholds, email] of [["dev", DEV_THRESHOLDS, undefined], ["
         ["LiveInsight", "Requests", ...own, { stat: "Sum", label: "Requests (request lines)", id: "requests", visible: false }],
         [{ expression: "IF(requests > 0, 100 * FILL(serverErrors, 0) / requests, 0)", label: "Realtime 5xx rate (%)", id: "rate" }],
       ]);
-      expect(widget(body, "Collector throttles").metrics).to.deep.equal([["AWS/Lambda", "Throttles", ...fn, { stat: "Sum", label: "Throttles" }]]);
+      expect(widget(body, "Collector throttles").metrics).to.deep.equal([
+        ["AWS/Lambda", "Throttles", ...fn, { stat: "Sum", label: "Throttles" }],
+      ]);
       expect(widget(body, "Collector concurrent executions").metrics).to.deep.equal([
         ["AWS/Lambda", "ConcurrentExecutions", ...fn, { stat: "Maximum", label: "Concurrent executions" }],
       ]);
@@ -345,8 +552,20 @@ for (const [stack, thresholds, email] of [["dev", DEV_THRESHOLDS, undefined], ["
         ["LiveInsight", "ThrottledRequests", "ApiId", `api${stack}01`, { stat: "Sum", label: "429 throttled" }],
       ]);
       expect(widget(body, "Sessions consumed capacity").metrics).to.deep.equal([
-        ["AWS/DynamoDB", "ConsumedReadCapacityUnits", "TableName", `LiveInsight-${stack}-Sessions`, { stat: "Sum", label: "Consumed read units" }],
-        ["AWS/DynamoDB", "ConsumedWriteCapacityUnits", "TableName", `LiveInsight-${stack}-Sessions`, { stat: "Sum", label: "Consumed write units" }],
+        [
+          "AWS/DynamoDB",
+          "ConsumedReadCapacityUnits",
+          "TableName",
+          `LiveInsight-${stack}-Sessions`,
+          { stat: "Sum", label: "Consumed read units" },
+        ],
+        [
+          "AWS/DynamoDB",
+          "ConsumedWriteCapacityUnits",
+          "TableName",
+          `LiveInsight-${stack}-Sessions`,
+          { stat: "Sum", label: "Consumed write units" },
+        ],
       ]);
       expect(widget(body, "Processing errors").metrics).to.deep.equal([
         ["LiveInsight", "ProcessingErrors", "Environment", stack, { stat: "Sum", label: "Processing errors" }],
@@ -365,15 +584,19 @@ describe("Observability argument checks", () => {
   };
 
   it("rejects M greater than N, naming the stack file", () => {
-    rejects(argsFor("dev", { ...DEV_THRESHOLDS, datapointsToAlarm: 4 }),
-      /alarmThresholds\.datapointsToAlarm must be an integer between 1 and evaluationPeriods \(3\); got 4\. Fix liveinsight:alarmThresholds in Pulumi\.dev\.yaml/);
+    rejects(
+      argsFor("dev", { ...DEV_THRESHOLDS, datapointsToAlarm: 4 }),
+      /alarmThresholds\.datapointsToAlarm must be an integer between 1 and evaluationPeriods \(3\); got 4\. Fix liveinsight:alarmThresholds in Pulumi\.dev\.yaml/,
+    );
   });
 
   it("rejects a table list that is not the three tables in schema order", () => {
     const a = argsFor("dev", DEV_THRESHOLDS);
     rejects({ ...a, tableNames: a.tableNames.slice(0, 2) }, /tableNames must list 3 tables \(Events, Sessions, ActiveSessions\); got 2/);
-    rejects({ ...a, tableNames: [a.tableNames[1]!, a.tableNames[0]!, a.tableNames[2]!] },
-      /tableNames\[0\] must be the Events table; got LiveInsight-dev-Sessions/);
+    rejects(
+      { ...a, tableNames: [a.tableNames[1]!, a.tableNames[0]!, a.tableNames[2]!] },
+      /tableNames\[0\] must be the Events table; got LiveInsight-dev-Sessions/,
+    );
   });
 
   it("rejects an alarm e-mail that is not an address", () => {
@@ -392,7 +615,11 @@ describe("Observability argument checks", () => {
 
 describe("pure metric builders", () => {
   const resources = {
-    stack: "dev", collectorFunctionName: "c", realtimeFunctionName: "r", apiId: "a", apiStageName: "$default",
+    stack: "dev",
+    collectorFunctionName: "c",
+    realtimeFunctionName: "r",
+    apiId: "a",
+    apiStageName: "$default",
     tableNames: ["LiveInsight-dev-Events", "LiveInsight-dev-Sessions", "LiveInsight-dev-ActiveSessions"],
   };
 
@@ -431,11 +658,22 @@ describe("pure metric builders", () => {
     const specs = buildAlarmSpecs(reserved, PROD_THRESHOLDS);
     expect(specs.map((s) => s.key)).to.include("collector-concurrent-executions");
     for (const spec of specs) {
-      const plotted = spec.kind === "math"
-        ? [{ expression: spec.expression.expression, label: spec.expression.label, id: spec.expression.id }]
-        : [spec.metric.namespace, spec.metric.metricName, ...Object.entries(spec.metric.dimensions).flat(), { stat: spec.metric.stat, label: spec.metric.label }];
-      const hosts = body.widgets.filter((w) => w.type === "metric" && (w.properties as MetricWidgetProperties).annotations?.horizontal
-        .some((l) => l.value === spec.threshold && l.label.includes(spec.name)));
+      const plotted =
+        spec.kind === "math"
+          ? [{ expression: spec.expression.expression, label: spec.expression.label, id: spec.expression.id }]
+          : [
+              spec.metric.namespace,
+              spec.metric.metricName,
+              ...Object.entries(spec.metric.dimensions).flat(),
+              { stat: spec.metric.stat, label: spec.metric.label },
+            ];
+      const hosts = body.widgets.filter(
+        (w) =>
+          w.type === "metric" &&
+          (w.properties as MetricWidgetProperties).annotations?.horizontal.some(
+            (l) => l.value === spec.threshold && l.label.includes(spec.name),
+          ),
+      );
       expect(hosts, spec.name).to.have.length(1);
       expect((hosts[0]!.properties as MetricWidgetProperties).metrics, spec.name).to.deep.include(plotted);
     }
@@ -446,8 +684,13 @@ describe("docs/operations.md", () => {
   it("documents every alarm a reserved stack creates", () => {
     const text = require("node:fs").readFileSync(require("node:path").join(__dirname, "../../docs/operations.md"), "utf8") as string;
     const resources = {
-      stack: "x", collectorFunctionName: "c", realtimeFunctionName: "r", apiId: "a", apiStageName: "$default",
-      tableNames: ["LiveInsight-x-Events", "LiveInsight-x-Sessions", "LiveInsight-x-ActiveSessions"], collectorReservedConcurrency: 10,
+      stack: "x",
+      collectorFunctionName: "c",
+      realtimeFunctionName: "r",
+      apiId: "a",
+      apiStageName: "$default",
+      tableNames: ["LiveInsight-x-Events", "LiveInsight-x-Sessions", "LiveInsight-x-ActiveSessions"],
+      collectorReservedConcurrency: 10,
     };
     for (const spec of buildAlarmSpecs(resources, PROD_THRESHOLDS)) {
       const suffix = spec.name.replace("LiveInsight-x-", "").replace(/^(Events|Sessions|ActiveSessions)-/, "<Table>-");

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ofType, ProgramMocks, ProgramRun, runProgram, runProgramWithOutputs } from "../../scripts/lib/program-harness";
+import { ofType, ProgramMocks, type ProgramRun, runProgram, runProgramWithOutputs } from "../../scripts/lib/program-harness";
 
 const COMPONENT_TYPES = ["liveinsight:storage:AnalyticsTables", "liveinsight:api:CollectorApi", "liveinsight:observability:Observability"];
 
@@ -44,7 +44,9 @@ describe("index.ts (the whole program under mocks)", () => {
 
   it("builds the prod stack from the same resources plus the alarm e-mail subscription and the concurrency alarm", () => {
     expect(countByType(runs.prod)).to.deep.equal({
-      ...BASE_COUNTS, "aws:sns/topicSubscription:TopicSubscription": 1, "aws:cloudwatch/metricAlarm:MetricAlarm": BASE_COUNTS["aws:cloudwatch/metricAlarm:MetricAlarm"]! + 1,
+      ...BASE_COUNTS,
+      "aws:sns/topicSubscription:TopicSubscription": 1,
+      "aws:cloudwatch/metricAlarm:MetricAlarm": BASE_COUNTS["aws:cloudwatch/metricAlarm:MetricAlarm"]! + 1,
     });
     const [subscription] = ofType(runs.prod.resources, "aws:sns/topicSubscription:TopicSubscription");
     expect(subscription.inputs).to.deep.include({ protocol: "email", endpoint: "oncall@example.com" });
@@ -56,7 +58,8 @@ describe("index.ts (the whole program under mocks)", () => {
       expect(components.map((c) => c.type).sort()).to.deep.equal([...COMPONENT_TYPES].sort());
       for (const c of components) expect(c.parent, c.type).to.equal(undefined);
       const componentUrns = new Set(components.map((c) => c.urn));
-      for (const r of runs[stack].resources.filter((r) => r.custom)) expect(componentUrns.has(r.parent!), `${r.type} ${r.name}`).to.equal(true);
+      for (const r of runs[stack].resources.filter((r) => r.custom))
+        expect(componentUrns.has(r.parent!), `${r.type} ${r.name}`).to.equal(true);
       for (const r of runs[stack].resources) expect(r.urn.startsWith(`urn:pulumi:${stack}::liveinsight::`), r.urn).to.equal(true);
     });
 
@@ -76,10 +79,15 @@ describe("index.ts (the whole program under mocks)", () => {
     });
 
     it(`${stack}: wires Observability to both functions' log groups, the access log, both functions, the API stage and the tables`, () => {
-      const groups = ofType(runs[stack].resources, "aws:cloudwatch/logMetricFilter:LogMetricFilter").map((f) => f.inputs.logGroupName as string);
+      const groups = ofType(runs[stack].resources, "aws:cloudwatch/logMetricFilter:LogMetricFilter").map(
+        (f) => f.inputs.logGroupName as string,
+      );
       const count = (g: string) => groups.filter((x) => x === g).length;
-      expect([count(`/aws/lambda/LiveInsight-${stack}-collector`), count(`/aws/lambda/LiveInsight-${stack}-realtime`), count(`/aws/vendedlogs/apigateway/LiveInsight-${stack}/access`)])
-        .to.deep.equal([7, 2, 1]);
+      expect([
+        count(`/aws/lambda/LiveInsight-${stack}-collector`),
+        count(`/aws/lambda/LiveInsight-${stack}-realtime`),
+        count(`/aws/vendedlogs/apigateway/LiveInsight-${stack}/access`),
+      ]).to.deep.equal([7, 2, 1]);
       const dimensions = ofType(runs[stack].resources, "aws:cloudwatch/metricAlarm:MetricAlarm").flatMap((alarm) => [
         alarm.inputs.dimensions ?? {},
         ...(alarm.inputs.metricQueries ?? []).map((q: any) => q.metric?.dimensions ?? {}),
@@ -106,8 +114,14 @@ describe("index.ts (the whole program under mocks)", () => {
     for (const stack of ["dev", "prod"]) {
       for (const policy of ofType(runs[stack].resources, "aws:iam/rolePolicy:RolePolicy")) {
         for (const s of JSON.parse(policy.inputs.policy).Statement) {
-          expect(s.Action.filter((a: string) => a.includes("*")), policy.name).to.deep.equal([]);
-          expect(s.Resource.filter((r: string) => r === "*" || r.endsWith(":*:*")), policy.name).to.deep.equal([]);
+          expect(
+            s.Action.filter((a: string) => a.includes("*")),
+            policy.name,
+          ).to.deep.equal([]);
+          expect(
+            s.Resource.filter((r: string) => r === "*" || r.endsWith(":*:*")),
+            policy.name,
+          ).to.deep.equal([]);
         }
       }
     }
@@ -126,8 +140,13 @@ describe("index.ts (the whole program under mocks)", () => {
 
     it("mocks answer the invokes the program may use and throw on any other", () => {
       const mocks = new ProgramMocks("eu-west-1");
-      expect(mocks.call({ token: "aws:index/getRegion:getRegion", inputs: {} })).to.deep.include({ name: "eu-west-1", region: "eu-west-1" });
-      expect(mocks.call({ token: "aws:index/getCallerIdentity:getCallerIdentity", inputs: {} })).to.deep.include({ accountId: "123456789012" });
+      expect(mocks.call({ token: "aws:index/getRegion:getRegion", inputs: {} })).to.deep.include({
+        name: "eu-west-1",
+        region: "eu-west-1",
+      });
+      expect(mocks.call({ token: "aws:index/getCallerIdentity:getCallerIdentity", inputs: {} })).to.deep.include({
+        accountId: "123456789012",
+      });
       expect(() => mocks.call({ token: "aws:ec2/getVpc:getVpc", inputs: {} })).to.throw(
         "program-harness: unexpected invoke aws:ec2/getVpc:getVpc; add it to ProgramMocks.call if the program really needs it",
       );
@@ -154,7 +173,12 @@ describe("index.ts (the whole program under mocks)", () => {
     it("runs a stack without a file from Pulumi.yaml defaults when config is given explicitly", async () => {
       const resources = await runProgram({ stack: "qa", config: { "aws:region": "eu-west-1" } });
       const fn = ofType(resources, "aws:lambda/function:Function").find((f) => f.name === "api-collector")!;
-      expect(fn.inputs).to.deep.include({ name: "LiveInsight-qa-collector", memorySize: 256, timeout: 10, reservedConcurrentExecutions: -1 });
+      expect(fn.inputs).to.deep.include({
+        name: "LiveInsight-qa-collector",
+        memorySize: 256,
+        timeout: 10,
+        reservedConcurrentExecutions: -1,
+      });
       const [table] = ofType(resources, "aws:dynamodb/table:Table");
       expect(table.protect).to.equal(false);
     });

@@ -7,15 +7,15 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { expect } from "chai";
-import { AlarmSpec, AlarmThresholds, buildAlarmSpecs, METRIC_FILTERS, MonitoredResources } from "../../components/metrics";
+import { accessLogFormat } from "../../components/collector-api";
+import { type AlarmSpec, type AlarmThresholds, buildAlarmSpecs, METRIC_FILTERS, type MonitoredResources } from "../../components/metrics";
 import { collectorHandler, realtimeHandler } from "../../functions/shared/handlers";
+import { readStackConfig } from "../../scripts/bench/stacks";
 import { apiEvent, lambdaContext } from "../support/captured-logs";
 import { functionEnvOn, useDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";
 import { evaluateMetricFilter } from "../support/filter-pattern";
 import { alarmState, evaluateMetricMath } from "../support/metric-math";
-import { readStackConfig } from "../../scripts/bench/stacks";
-import { accessLogFormat } from "../../components/collector-api";
 
 type Handler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 type Source = "collector" | "realtime";
@@ -24,12 +24,19 @@ const STACK = "prod";
 // The committed prod thresholds (1 %, 3 of 5): the alarm under test is the one that would be deployed.
 const THRESHOLDS: AlarmThresholds = readStackConfig(STACK).alarmThresholds;
 const RESOURCES: MonitoredResources = {
-  stack: STACK, collectorFunctionName: "LiveInsight-prod-collector", realtimeFunctionName: "LiveInsight-prod-realtime",
-  apiId: "api1", apiStageName: "$default", tableNames: ["LiveInsight-prod-Events", "LiveInsight-prod-Sessions", "LiveInsight-prod-ActiveSessions"],
+  stack: STACK,
+  collectorFunctionName: "LiveInsight-prod-collector",
+  realtimeFunctionName: "LiveInsight-prod-realtime",
+  apiId: "api1",
+  apiStageName: "$default",
+  tableNames: ["LiveInsight-prod-Events", "LiveInsight-prod-Sessions", "LiveInsight-prod-ActiveSessions"],
 };
 
 const canonical = (metricName: string, dims: Record<string, unknown>) =>
-  `${metricName}|${Object.entries(dims).map(([k, v]) => `${k}=${String(v)}`).sort().join(",")}`;
+  `${metricName}|${Object.entries(dims)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .sort()
+    .join(",")}`;
 
 /** Sum per metric + dimensions of what the filters of `source` publish for one period's lines. */
 function datapoints(lines: string[], source: Source | "access"): Map<string, number> {
@@ -78,9 +85,13 @@ describe("storage outage → request lines → metric filters → 5xx-rate alarm
     let thrown = 0;
     const statuses: number[] = [];
     for (let i = 0; i < count; i++) {
-      const event = source === "collector"
-        ? apiEvent("POST", JSON.stringify({ event_type: "page_view", session_id: `${tag}-s${i}`, event_id: `${tag}-e${i}`, page_url: "https://e.com/" }))
-        : { ...apiEvent("GET", undefined), rawPath: "/realtime" };
+      const event =
+        source === "collector"
+          ? apiEvent(
+              "POST",
+              JSON.stringify({ event_type: "page_view", session_id: `${tag}-s${i}`, event_id: `${tag}-e${i}`, page_url: "https://e.com/" }),
+            )
+          : { ...apiEvent("GET", undefined), rawPath: "/realtime" };
       try {
         statuses.push((await h(event, lambdaContext(`${tag}-${i}`))).statusCode ?? 0);
       } catch {
@@ -90,7 +101,10 @@ describe("storage outage → request lines → metric filters → 5xx-rate alarm
     return { lines, thrown, statuses };
   }
 
-  for (const [source, label] of [["collector", "Collector"], ["realtime", "Realtime"]] as const) {
+  for (const [source, label] of [
+    ["collector", "Collector"],
+    ["realtime", "Realtime"],
+  ] as const) {
     it(`${label}: three failing minutes of five raise ${label}-ErrorRate to ALARM, while Lambda Errors stays 0`, async () => {
       const plan = [false, false, true, true, true];
       const runs = [];
@@ -101,7 +115,10 @@ describe("storage outage → request lines → metric filters → 5xx-rate alarm
       for (const r of runs) expect(r.lines).to.have.length(4);
 
       const spec = specNamed(`LiveInsight-${STACK}-${label}-ErrorRate`);
-      const series = alarmSeries(spec, runs.map((r) => datapoints(r.lines, source)));
+      const series = alarmSeries(
+        spec,
+        runs.map((r) => datapoints(r.lines, source)),
+      );
       expect(series).to.deep.equal([0, 0, 100, 100, 100]);
       expect(series.filter((v) => v > spec.threshold)).to.have.length(3);
       expect(alarmState(spec, series)).to.equal("ALARM");
@@ -109,7 +126,12 @@ describe("storage outage → request lines → metric filters → 5xx-rate alarm
       expect(alarmState(spec, series.slice(0, 3))).to.equal("OK");
       // The crash alarm (Lambda Errors) could not have seen it: no invocation threw.
       const crash = specNamed(`LiveInsight-${STACK}-${label}-Errors`);
-      expect(alarmState(crash, runs.map((r) => r.thrown))).to.equal("OK");
+      expect(
+        alarmState(
+          crash,
+          runs.map((r) => r.thrown),
+        ),
+      ).to.equal("OK");
     });
   }
 
@@ -130,9 +152,12 @@ describe("storage outage → request lines → metric filters → 5xx-rate alarm
   it("stage throttling: 429s in the access log raise Api-Throttled once a period holds more than the threshold", () => {
     const spec = specNamed(`LiveInsight-${STACK}-Api-Throttled`);
     if (spec.kind !== "metric") throw new Error("Api-Throttled is a single-metric alarm");
-    const line = (status: string) => accessLogFormat().replace(/\$context\.[A-Za-z.]+/g, (v) => ({ "$context.apiId": "api1", "$context.status": status })[v] ?? "-");
+    const line = (status: string) =>
+      accessLogFormat().replace(/\$context\.[A-Za-z.]+/g, (v) => ({ "$context.apiId": "api1", "$context.status": status })[v] ?? "-");
     const minute = (throttled: number) => [...Array(throttled).fill(line("429")), ...Array(50).fill(line("200"))];
-    const series = [0, 2, 11, 40, 12].map((n) => datapoints(minute(n), "access").get(canonical(spec.metric.metricName, spec.metric.dimensions)) ?? NaN);
+    const series = [0, 2, 11, 40, 12].map(
+      (n) => datapoints(minute(n), "access").get(canonical(spec.metric.metricName, spec.metric.dimensions)) ?? NaN,
+    );
     expect(series).to.deep.equal([NaN, 2, 11, 40, 12]);
     expect(spec.threshold).to.equal(THRESHOLDS.apiThrottledRequests);
     expect(alarmState(spec, series)).to.equal("ALARM"); // 11, 40, 12 > 10 in 3 of 5

@@ -67,8 +67,10 @@ describe("client IP (SPEC §4)", () => {
     expect(readEnv(tables, ["activeSessions"]).trustedProxyHops).to.equal(0);
     expect(readEnv({ ...tables, TRUSTED_PROXY_HOPS: "2" }, ["activeSessions"]).trustedProxyHops).to.equal(2);
     for (const bad of ["-1", "1.5", "one"]) {
-      expect(() => readEnv({ ...tables, TRUSTED_PROXY_HOPS: bad }, ["activeSessions"]))
-        .to.throw(ConfigError, `Environment variable TRUSTED_PROXY_HOPS must be a whole number >= 0; got "${bad}".`);
+      expect(() => readEnv({ ...tables, TRUSTED_PROXY_HOPS: bad }, ["activeSessions"])).to.throw(
+        ConfigError,
+        `Environment variable TRUSTED_PROXY_HOPS must be a whole number >= 0; got "${bad}".`,
+      );
     }
   });
 
@@ -79,7 +81,11 @@ describe("client IP (SPEC §4)", () => {
       const { dynamo, tables } = suite;
       const env = functionEnvOn(suite, { ENVIRONMENT: "dev", TRUSTED_PROXY_HOPS: String(hops) });
       const handler = collectorHandler(env, dynamo.client(), () => undefined);
-      const event = apiEvent("POST", JSON.stringify({ event_type: "page_view", session_id: id, event_id: id }), xff === undefined ? {} : { "x-forwarded-for": xff });
+      const event = apiEvent(
+        "POST",
+        JSON.stringify({ event_type: "page_view", session_id: id, event_id: id }),
+        xff === undefined ? {} : { "x-forwarded-for": xff },
+      );
       if (xff === undefined) delete event.headers["x-forwarded-for"]; // apiEvent sends one by default
       event.requestContext.http.sourceIp = SOURCE;
       const out = await handler(event, lambdaContext(id));

@@ -1,13 +1,20 @@
 import { expect } from "chai";
 import type { TableNames } from "../../contracts/tables";
 import { collect, getSession, scanAll, testDeps } from "../support/collector";
-import { startDynamo, TestDynamo } from "../support/dynalite";
+import { startDynamo, type TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";
 
 const NOW = Date.now();
 
 function batch(n: number, sessions: number, tag: string) {
-  return { events: Array.from({ length: n }, (_, i) => ({ event_type: "click", event_id: `${tag}-${i}`, session_id: `${tag}-s${i % sessions}`, timestamp: NOW - 1000 + i })) };
+  return {
+    events: Array.from({ length: n }, (_, i) => ({
+      event_type: "click",
+      event_id: `${tag}-${i}`,
+      session_id: `${tag}-s${i % sessions}`,
+      timestamp: NOW - 1000 + i,
+    })),
+  };
 }
 
 describe("collector fault paths (fault injector around the real client)", () => {
@@ -25,7 +32,11 @@ describe("collector fault paths (fault injector around the real client)", () => 
     expect(stats.unprocessedItems).to.be.greaterThan(30);
     expect(stats.calls.BatchWriteItemCommand).to.be.greaterThan(3); // 3 chunks of ≤ 25, plus retries
     const stored = await scanAll(dynamo.client(), tables.events);
-    expect(stored.map((e) => e.event_id).sort()).to.deep.equal(batch(60, 4, "u").events.map((e) => e.event_id).sort());
+    expect(stored.map((e) => e.event_id).sort()).to.deep.equal(
+      batch(60, 4, "u")
+        .events.map((e) => e.event_id)
+        .sort(),
+    );
   });
 
   it("answers 503 StorageUnavailable, retryable, when unprocessed items outlast the invocation's time", async () => {
@@ -35,7 +46,11 @@ describe("collector fault paths (fault injector around the real client)", () => 
     const out = await collect(testDeps(client, tables, { remainingTimeMs: () => 800 }), batch(5, 1, "t"), NOW);
     const elapsed = Date.now() - started;
     expect(out.result.statusCode).to.equal(503);
-    expect(out.json).to.deep.equal({ error: "StorageUnavailable", message: "The events could not be stored right now; retry the same request with backoff.", retryable: true });
+    expect(out.json).to.deep.equal({
+      error: "StorageUnavailable",
+      message: "The events could not be stored right now; retry the same request with backoff.",
+      retryable: true,
+    });
     expect(elapsed).to.be.lessThan(800); // returned inside the invocation's remaining time
     expect((out.error as Error).message).to.match(/^5 of 5 items still unprocessed in LiveInsight-.*-Events after \d+ attempts$/);
   });
@@ -91,10 +106,19 @@ describe("lost responses (write lands, response lost)", () => {
 
   it("answers 503 when every response of a rollover is lost, and the retry stores each event once in the same successor", async () => {
     const MIN = 60_000;
-    await collect(testDeps(dynamo.client(), tables), { event_type: "page_view", event_id: "old", session_id: "s", timestamp: NOW - 50 * MIN }, NOW);
+    await collect(
+      testDeps(dynamo.client(), tables),
+      { event_type: "page_view", event_id: "old", session_id: "s", timestamp: NOW - 50 * MIN },
+      NOW,
+    );
     const lossy = dynamo.client({ maxAttempts: 1 });
     const stats = injectFaults(lossy, { failAfterWriteRate: 1, commands: ["UpdateItemCommand"] });
-    const body = { events: [{ event_type: "page_view", event_id: "n1", session_id: "s", timestamp: NOW - 5 * MIN }, { event_type: "click", event_id: "n2", session_id: "s", timestamp: NOW - 4 * MIN }] };
+    const body = {
+      events: [
+        { event_type: "page_view", event_id: "n1", session_id: "s", timestamp: NOW - 5 * MIN },
+        { event_type: "click", event_id: "n2", session_id: "s", timestamp: NOW - 4 * MIN },
+      ],
+    };
     const lost = await collect(testDeps(lossy, tables), body, NOW);
     // The close of the idle session landed; its response was lost.
     expect([lost.result.statusCode, stats.failedAfterWrite]).to.deep.equal([503, 1]);
@@ -105,6 +129,12 @@ describe("lost responses (write lands, response lost)", () => {
     expect(retry.json.session_ids).to.deep.equal([successor, successor]);
     expect(sessions.find((s) => s.session_id === "s")).to.include({ successor, last_activity: NOW - 50 * MIN });
     const events = (await scanAll(dynamo.client(), tables.events)).map((e) => [e.session_id, e.event_id]);
-    expect(events).to.deep.equal([["s", "old"], [successor, "n1"], [successor, "n2"]].sort((a, b) => a[0].localeCompare(b[0])));
+    expect(events).to.deep.equal(
+      [
+        ["s", "old"],
+        [successor, "n1"],
+        [successor, "n2"],
+      ].sort((a, b) => a[0].localeCompare(b[0])),
+    );
   });
 });

@@ -3,13 +3,32 @@ import { createDynamoClient } from "../../functions/shared/clients";
 import { ConfigError, readEnv } from "../../functions/shared/env";
 import { capturedCollectorRequests } from "../support/captured-logs";
 
-const SPEC_FIELDS = ["timestamp", "level", "message", "service", "environment", "request_id", "cold_start", "events", "rejected", "sessions", "sessions_created", "processing_time_ms", "status"];
+const SPEC_FIELDS = [
+  "timestamp",
+  "level",
+  "message",
+  "service",
+  "environment",
+  "request_id",
+  "cold_start",
+  "events",
+  "rejected",
+  "sessions",
+  "sessions_created",
+  "processing_time_ms",
+  "status",
+];
 
 describe("collector handler (real module, env at module scope)", () => {
   it("writes exactly one JSON line per request with the SPEC §5 fields", async () => {
     const requests = await capturedCollectorRequests();
     expect(requests.map((r) => [r.name, r.status, r.lines.length])).to.deep.equal([
-      ["single", 200, 1], ["batch", 200, 1], ["invalid", 400, 1], ["malformed", 400, 1], ["method", 405, 1], ["storage-down", 503, 1],
+      ["single", 200, 1],
+      ["batch", 200, 1],
+      ["invalid", 400, 1],
+      ["malformed", 400, 1],
+      ["method", 405, 1],
+      ["storage-down", 503, 1],
     ]);
     for (const { lines, status } of requests) {
       const line = JSON.parse(lines[0]);
@@ -50,18 +69,32 @@ describe("function configuration from env", () => {
   const tables = { EVENTS_TABLE: "E", SESSIONS_TABLE: "S", ACTIVE_SESSIONS_TABLE: "A" };
 
   it("names the missing variable", () => {
-    expect(() => readEnv({ EVENTS_TABLE: "E", ACTIVE_SESSIONS_TABLE: "A" }, ["events", "sessions", "activeSessions"]))
-      .to.throw(ConfigError, "Environment variable SESSIONS_TABLE is required but not set; the stack sets it on the function.");
-    expect(() => readEnv({ ...tables, AWS_MAX_ATTEMPTS: "zero" }, ["events"])).to.throw(ConfigError, 'Environment variable AWS_MAX_ATTEMPTS must be a positive integer; got "zero".');
-    expect(() => readEnv({ ...tables, AWS_RETRY_MODE: "eager" }, ["events"])).to.throw(ConfigError, 'Environment variable AWS_RETRY_MODE must be one of standard, adaptive, legacy; got "eager".');
+    expect(() => readEnv({ EVENTS_TABLE: "E", ACTIVE_SESSIONS_TABLE: "A" }, ["events", "sessions", "activeSessions"])).to.throw(
+      ConfigError,
+      "Environment variable SESSIONS_TABLE is required but not set; the stack sets it on the function.",
+    );
+    expect(() => readEnv({ ...tables, AWS_MAX_ATTEMPTS: "zero" }, ["events"])).to.throw(
+      ConfigError,
+      'Environment variable AWS_MAX_ATTEMPTS must be a positive integer; got "zero".',
+    );
+    expect(() => readEnv({ ...tables, AWS_RETRY_MODE: "eager" }, ["events"])).to.throw(
+      ConfigError,
+      'Environment variable AWS_RETRY_MODE must be one of standard, adaptive, legacy; got "eager".',
+    );
   });
 
   it("only requires the tables a function uses", () => {
-    expect(readEnv({ ACTIVE_SESSIONS_TABLE: "A" }, ["activeSessions"]).tables).to.deep.equal({ events: "", sessions: "", activeSessions: "A" });
+    expect(readEnv({ ACTIVE_SESSIONS_TABLE: "A" }, ["activeSessions"]).tables).to.deep.equal({
+      events: "",
+      sessions: "",
+      activeSessions: "A",
+    });
   });
 
   it("configures the SDK's retries from AWS_MAX_ATTEMPTS and AWS_RETRY_MODE", async () => {
-    const client = createDynamoClient(readEnv({ ...tables, AWS_MAX_ATTEMPTS: "4", AWS_RETRY_MODE: "adaptive", DYNAMODB_ENDPOINT: "http://127.0.0.1:1" }, ["events"]));
+    const client = createDynamoClient(
+      readEnv({ ...tables, AWS_MAX_ATTEMPTS: "4", AWS_RETRY_MODE: "adaptive", DYNAMODB_ENDPOINT: "http://127.0.0.1:1" }, ["events"]),
+    );
     expect(await client.config.maxAttempts()).to.equal(4);
     expect(client.config.retryMode).to.equal("adaptive");
     client.destroy();

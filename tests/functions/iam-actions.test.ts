@@ -1,18 +1,22 @@
 // Least privilege, checked against behaviour: every write path of the collector runs against
 // dynalite through a recording client, and the (action, table) pairs it sent must be exactly those
 // the collector's IAM policy allows — a missing grant would be a 503 on AWS, an extra one a wider role.
-import { expect } from "chai";
+
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { expect } from "chai";
 import { collectorPolicy } from "../../components/iam";
 import type { TableNames } from "../../contracts/tables";
 import { collect, testDeps } from "../support/collector";
-import { startDynamo, TestDynamo } from "../support/dynalite";
+import { startDynamo, type TestDynamo } from "../support/dynalite";
 
 type Sent = { action: string; table: string };
 
 function recording(client: DynamoDBClient, sent: Sent[]) {
   return {
-    send(command: { constructor: { name: string }; input: { TableName?: string; RequestItems?: Record<string, unknown> } }, options?: unknown) {
+    send(
+      command: { constructor: { name: string }; input: { TableName?: string; RequestItems?: Record<string, unknown> } },
+      options?: unknown,
+    ) {
       const action = command.constructor.name.replace(/Command$/, "");
       const tables = command.input.TableName ? [command.input.TableName] : Object.keys(command.input.RequestItems ?? {});
       for (const table of tables) sent.push({ action: `dynamodb:${action}`, table });
@@ -33,10 +37,29 @@ describe("collector IAM policy matches the calls the collector makes", () => {
     const t0 = Date.UTC(2026, 11, 1, 12);
     const page = (n: number) => `https://shop.example.com/p${n}`;
     // in order, live session
-    expect((await collect(deps, { events: [{ event_type: "page_view", session_id: "s1", event_id: "e1", timestamp: t0, page_url: page(1) }] }, t0)).result.statusCode).to.equal(200);
+    expect(
+      (
+        await collect(
+          deps,
+          { events: [{ event_type: "page_view", session_id: "s1", event_id: "e1", timestamp: t0, page_url: page(1) }] },
+          t0,
+        )
+      ).result.statusCode,
+    ).to.equal(200);
     // heartbeat without a page (live row update), late event (slow path), out-of-window time (pin)
-    expect((await collect(deps, { event_type: "heartbeat", session_id: "s1", event_id: "e2", timestamp: t0 + 60_000 }, t0 + 60_000)).result.statusCode).to.equal(200);
-    expect((await collect(deps, { event_type: "click", session_id: "s1", event_id: "e0", timestamp: t0 - 60_000, page_url: page(0) }, t0 + 61_000)).result.statusCode).to.equal(200);
+    expect(
+      (await collect(deps, { event_type: "heartbeat", session_id: "s1", event_id: "e2", timestamp: t0 + 60_000 }, t0 + 60_000)).result
+        .statusCode,
+    ).to.equal(200);
+    expect(
+      (
+        await collect(
+          deps,
+          { event_type: "click", session_id: "s1", event_id: "e0", timestamp: t0 - 60_000, page_url: page(0) },
+          t0 + 61_000,
+        )
+      ).result.statusCode,
+    ).to.equal(200);
     const stale = { event_type: "click", session_id: "s1", event_id: "e9", timestamp: t0 - 30 * 86_400_000 };
     expect((await collect(deps, stale, t0 + 62_000)).result.statusCode).to.equal(200);
     expect((await collect(deps, stale, t0 + 63_000)).result.statusCode).to.equal(200); // the retry finds its pin
@@ -47,8 +70,13 @@ describe("collector IAM policy matches the calls the collector makes", () => {
 
     const byTable = (name: string) => [...new Set(sent.filter((s) => s.table === name).map((s) => s.action))].sort();
     const allowed = collectorPolicy({
-      partition: "aws", region: "us-east-1", accountId: "123456789012",
-      eventsTableName: tables.events, sessionsTableName: tables.sessions, activeSessionsTableName: tables.activeSessions, logGroupName: "/aws/lambda/x",
+      partition: "aws",
+      region: "us-east-1",
+      accountId: "123456789012",
+      eventsTableName: tables.events,
+      sessionsTableName: tables.sessions,
+      activeSessionsTableName: tables.activeSessions,
+      logGroupName: "/aws/lambda/x",
     });
     const grant = (sid: string) => [...(allowed.Statement.find((s) => s.Sid === sid)?.Action ?? [])].sort();
     expect(byTable(tables.events)).to.deep.equal(grant("WriteEvents"));

@@ -1,12 +1,12 @@
 import { BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
+import type { TableNames } from "../../contracts/tables";
 import { createRealtimeReader } from "../../functions/core/realtime";
 import { chunk } from "../../functions/core/store";
 import { readEnv } from "../../functions/shared/env";
 import { realtimeHandler } from "../../functions/shared/handlers";
 import { apiEvent, lambdaContext } from "../support/captured-logs";
-import type { TableNames } from "../../contracts/tables";
-import { startDynamo, TestDynamo } from "../support/dynalite";
+import { startDynamo, type TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -21,27 +21,57 @@ describe("realtime reader against dynalite", () => {
   async function seed(rows: { id: string; user: string; page?: string; expiresAt: number }[]) {
     const client = dynamo.client();
     for (const part of chunk(rows, 25)) {
-      await client.send(new BatchWriteItemCommand({ RequestItems: { [tables.activeSessions]: part.map((r) => ({ PutRequest: { Item: {
-        session_id: { S: r.id }, user_id: { S: r.user }, expires_at: { N: String(r.expiresAt) }, last_activity: { N: String(NOW) },
-        ...(r.page ? { current_page: { S: r.page } } : {}),
-      } } })) } }));
+      await client.send(
+        new BatchWriteItemCommand({
+          RequestItems: {
+            [tables.activeSessions]: part.map((r) => ({
+              PutRequest: {
+                Item: {
+                  session_id: { S: r.id },
+                  user_id: { S: r.user },
+                  expires_at: { N: String(r.expiresAt) },
+                  last_activity: { N: String(NOW) },
+                  ...(r.page ? { current_page: { S: r.page } } : {}),
+                },
+              },
+            })),
+          },
+        }),
+      );
     }
   }
 
   it("paginates every page, drops expired rows and ranks the top 10 pages", async () => {
     const live = Math.floor(NOW / 1000) + 60;
-    const rows = Array.from({ length: 47 }, (_, i) => ({ id: `s${i}`, user: `u${i % 30}`, page: `https://e.com/p${i % 12}`, expiresAt: live }));
-    rows.push(...Array.from({ length: 9 }, (_, i) => ({ id: `old${i}`, user: `gone${i}`, page: "https://e.com/expired", expiresAt: Math.floor(NOW / 1000) })));
+    const rows = Array.from({ length: 47 }, (_, i) => ({
+      id: `s${i}`,
+      user: `u${i % 30}`,
+      page: `https://e.com/p${i % 12}`,
+      expiresAt: live,
+    }));
+    rows.push(
+      ...Array.from({ length: 9 }, (_, i) => ({
+        id: `old${i}`,
+        user: `gone${i}`,
+        page: "https://e.com/expired",
+        expiresAt: Math.floor(NOW / 1000),
+      })),
+    );
     await seed(rows);
     const client = dynamo.client();
     const stats = injectFaults(client, {});
-    const snapshot = await createRealtimeReader({ db: client, table: tables.activeSessions, cacheMs: 5000, maxPages: 50, pageSize: 10 }, { now: () => NOW })();
+    const snapshot = await createRealtimeReader(
+      { db: client, table: tables.activeSessions, cacheMs: 5000, maxPages: 50, pageSize: 10 },
+      { now: () => NOW },
+    )();
     expect(stats.calls.ScanCommand).to.equal(6); // 56 rows, 10 per page
     expect(snapshot.active_sessions).to.equal(47);
     expect(snapshot.active_users).to.equal(30);
     expect(snapshot.top_pages).to.have.length(10);
     expect(snapshot.top_pages.slice(0, 3)).to.deep.equal([
-      { page_url: "https://e.com/p0", sessions: 4 }, { page_url: "https://e.com/p1", sessions: 4 }, { page_url: "https://e.com/p10", sessions: 4 },
+      { page_url: "https://e.com/p0", sessions: 4 },
+      { page_url: "https://e.com/p1", sessions: 4 },
+      { page_url: "https://e.com/p10", sessions: 4 },
     ]);
     expect(snapshot.top_pages.map((p) => p.page_url)).not.to.include("https://e.com/expired");
     expect(snapshot.generated_at).to.equal("2026-11-26T12:00:00.000Z");
@@ -53,7 +83,10 @@ describe("realtime reader against dynalite", () => {
     const client = dynamo.client();
     const stats = injectFaults(client, {});
     let now = NOW;
-    const read = createRealtimeReader({ db: client, table: tables.activeSessions, cacheMs: 5000, maxPages: 2, pageSize: 10 }, { now: () => now });
+    const read = createRealtimeReader(
+      { db: client, table: tables.activeSessions, cacheMs: 5000, maxPages: 2, pageSize: 10 },
+      { now: () => now },
+    );
     const [a, b] = await Promise.all([read(), read()]);
     expect(a).to.equal(b);
     expect([a.active_sessions, a.truncated]).to.deep.equal([20, true]);
@@ -67,7 +100,9 @@ describe("realtime reader against dynalite", () => {
 
   it("the realtime handler writes the SPEC §5 request line, events 0, at INFO for a 200 and ERROR for a 503", async () => {
     const lines: string[] = [];
-    const env = readEnv({ ACTIVE_SESSIONS_TABLE: tables.activeSessions, ENVIRONMENT: "dev", DYNAMODB_ENDPOINT: dynamo.endpoint }, ["activeSessions"]);
+    const env = readEnv({ ACTIVE_SESSIONS_TABLE: tables.activeSessions, ENVIRONMENT: "dev", DYNAMODB_ENDPOINT: dynamo.endpoint }, [
+      "activeSessions",
+    ]);
     const healthy = realtimeHandler(env, dynamo.client(), (l) => lines.push(l));
     const broken = dynamo.client({ maxAttempts: 1 });
     injectFaults(broken, { serverErrorRate: 1 });
@@ -77,10 +112,33 @@ describe("realtime reader against dynalite", () => {
     expect((await failing(get, lambdaContext("rt-2"))).statusCode).to.equal(503);
     const parsed = lines.map((l) => JSON.parse(l));
     expect(parsed).to.have.length(2);
-    const fields = ["timestamp", "level", "message", "service", "environment", "request_id", "cold_start", "events", "rejected", "sessions", "sessions_created", "processing_time_ms", "status"];
+    const fields = [
+      "timestamp",
+      "level",
+      "message",
+      "service",
+      "environment",
+      "request_id",
+      "cold_start",
+      "events",
+      "rejected",
+      "sessions",
+      "sessions_created",
+      "processing_time_ms",
+      "status",
+    ];
     expect(Object.keys(parsed[0])).to.deep.equal(fields);
     expect(Object.keys(parsed[1])).to.deep.equal([...fields, "error_name", "error_message"]);
-    const pick = (l: Record<string, unknown>) => [l.level, l.message, l.service, l.environment, l.request_id, l.events, l.rejected, l.status];
+    const pick = (l: Record<string, unknown>) => [
+      l.level,
+      l.message,
+      l.service,
+      l.environment,
+      l.request_id,
+      l.events,
+      l.rejected,
+      l.status,
+    ];
     expect(parsed.map(pick)).to.deep.equal([
       ["INFO", "request completed", "realtime", "dev", "rt-1", 0, 0, 200],
       ["ERROR", "request completed", "realtime", "dev", "rt-2", 0, 0, 503],

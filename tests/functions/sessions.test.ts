@@ -4,11 +4,11 @@
  */
 import { UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { successorSessionId } from "../../functions/core/ids";
 import type { TableNames } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
+import { successorSessionId } from "../../functions/core/ids";
 import { collect, fixedClock, getSession, postEvents, scanAll, storedEvents, testDeps } from "../support/collector";
-import { startDynamo, TestDynamo } from "../support/dynalite";
+import { startDynamo, type TestDynamo } from "../support/dynalite";
 import { injectFaults, returnItemOnConditionFailure } from "../support/fault-injector";
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -35,20 +35,42 @@ describe("sessions and dedup under real browser delivery", () => {
     for (const at of [NOW, NOW + 1000, NOW + 2 * 60 * MIN]) answers.push((await collect(deps, body, at)).json.session_id);
     expect(answers).to.deep.equal(["s", "s", "s"]);
     const events = await storedEvents(reader(), tables.events);
-    expect(events.map((e) => [e.session_id, e.event_key, e.timestamp, e.client_timestamp])).to.deep.equal([["s", `${NOW - 9 * DAY}#queued`, NOW, NOW - 9 * DAY]]);
+    expect(events.map((e) => [e.session_id, e.event_key, e.timestamp, e.client_timestamp])).to.deep.equal([
+      ["s", `${NOW - 9 * DAY}#queued`, NOW, NOW - 9 * DAY],
+    ]);
     expect(await getSession(reader(), tables.sessions, "s")).to.include({ start_time: NOW, last_activity: NOW, duration_ms: 0 });
   });
 
   it("continues four concurrent requests after a 30-minute idle gap in one successor session", async () => {
     const deps = testDeps(dynamo.client(), tables);
-    await collect(deps, { event_type: "page_view", event_id: "first", session_id: "s", timestamp: NOW - 45 * MIN, page_url: "https://e.com/a" }, NOW);
-    const tabs = await Promise.all([0, 1, 2, 3].map((i) =>
-      collect(deps, { event_type: "page_view", event_id: `tab${i}`, session_id: "s", timestamp: NOW - 10 * MIN + i, page_url: `https://e.com/t${i}` }, NOW)));
+    await collect(
+      deps,
+      { event_type: "page_view", event_id: "first", session_id: "s", timestamp: NOW - 45 * MIN, page_url: "https://e.com/a" },
+      NOW,
+    );
+    const tabs = await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        collect(
+          deps,
+          { event_type: "page_view", event_id: `tab${i}`, session_id: "s", timestamp: NOW - 10 * MIN + i, page_url: `https://e.com/t${i}` },
+          NOW,
+        ),
+      ),
+    );
     const successor = successorSessionId("s", NOW - 45 * MIN);
     expect(tabs.map((t) => [t.result.statusCode, t.json.session_id])).to.deep.equal(Array(4).fill([200, successor]));
     expect((await scanAll(reader(), tables.sessions)).map((s) => [s.session_id, s.total_events, s.successor])).to.deep.equal(
-      [["s", 1, successor], [successor, 4, undefined]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
-    expect(await getSession(reader(), tables.sessions, successor)).to.include({ start_time: NOW - 10 * MIN, last_activity: NOW - 10 * MIN + 3, entry_page: "https://e.com/t0", exit_page: "https://e.com/t3" });
+      [
+        ["s", 1, successor],
+        [successor, 4, undefined],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    expect(await getSession(reader(), tables.sessions, successor)).to.include({
+      start_time: NOW - 10 * MIN,
+      last_activity: NOW - 10 * MIN + 3,
+      entry_page: "https://e.com/t0",
+      exit_page: "https://e.com/t3",
+    });
   });
 
   it("stores a rolled-over request retried after a delayed beacon extended the old session once, answering the same session", async () => {
@@ -60,23 +82,50 @@ describe("sessions and dedup under real browser delivery", () => {
     const retry = await collect(deps, resumed, NOW + 1000);
     const successor = successorSessionId("s", NOW - 60 * MIN);
     expect([first.json.session_id, beacon.json.session_id, retry.json.session_id]).to.deep.equal([successor, "s", successor]);
-    expect((await storedEvents(reader(), tables.events)).map((e) => [e.session_id, e.event_id])).to.deep.equal([["s", "a"], ["s", "b"], [successor, "c"]]);
-    expect(await getSession(reader(), tables.sessions, "s")).to.include({ start_time: NOW - 60 * MIN, last_activity: NOW - 45 * MIN, duration_ms: 15 * MIN, successor });
+    expect((await storedEvents(reader(), tables.events)).map((e) => [e.session_id, e.event_id])).to.deep.equal([
+      ["s", "a"],
+      ["s", "b"],
+      [successor, "c"],
+    ]);
+    expect(await getSession(reader(), tables.sessions, "s")).to.include({
+      start_time: NOW - 60 * MIN,
+      last_activity: NOW - 45 * MIN,
+      duration_ms: 15 * MIN,
+      successor,
+    });
   });
 
   it("keeps start_time, duration, entry page and expiry right when a newer request is processed before an older one", async () => {
     const deps = testDeps(dynamo.client(), tables);
-    await collect(deps, { events: [
-      { event_type: "page_view", event_id: "n1", session_id: "s", timestamp: NOW - 10 * MIN, page_url: "https://e.com/2" },
-      { event_type: "page_view", event_id: "n2", session_id: "s", timestamp: NOW - 5 * MIN, page_url: "https://e.com/3" },
-    ] }, NOW);
-    await collect(deps, { events: [
-      { event_type: "heartbeat", event_id: "o1", session_id: "s", timestamp: NOW - 25 * MIN },
-      { event_type: "page_view", event_id: "o2", session_id: "s", timestamp: NOW - 20 * MIN, page_url: "https://e.com/1" },
-    ] }, NOW);
+    await collect(
+      deps,
+      {
+        events: [
+          { event_type: "page_view", event_id: "n1", session_id: "s", timestamp: NOW - 10 * MIN, page_url: "https://e.com/2" },
+          { event_type: "page_view", event_id: "n2", session_id: "s", timestamp: NOW - 5 * MIN, page_url: "https://e.com/3" },
+        ],
+      },
+      NOW,
+    );
+    await collect(
+      deps,
+      {
+        events: [
+          { event_type: "heartbeat", event_id: "o1", session_id: "s", timestamp: NOW - 25 * MIN },
+          { event_type: "page_view", event_id: "o2", session_id: "s", timestamp: NOW - 20 * MIN, page_url: "https://e.com/1" },
+        ],
+      },
+      NOW,
+    );
     expect(await getSession(reader(), tables.sessions, "s")).to.include({
-      start_time: NOW - 25 * MIN, last_activity: NOW - 5 * MIN, duration_ms: 20 * MIN, entry_page: "https://e.com/1", exit_page: "https://e.com/3",
-      expires_at: exp(NOW - 5 * MIN), total_events: 4, page_views: 3,
+      start_time: NOW - 25 * MIN,
+      last_activity: NOW - 5 * MIN,
+      duration_ms: 20 * MIN,
+      entry_page: "https://e.com/1",
+      exit_page: "https://e.com/3",
+      expires_at: exp(NOW - 5 * MIN),
+      total_events: 4,
+      page_views: 3,
     });
     const events = await storedEvents(reader(), tables.events);
     expect(Math.max(...events.map((e) => e.expires_at as number))).to.equal(exp(NOW - 5 * MIN));
@@ -84,16 +133,35 @@ describe("sessions and dedup under real browser delivery", () => {
 
   it("keeps current_page when a heartbeat without page_url arrives, and never moves the live row backwards", async () => {
     const deps = testDeps(dynamo.client(), tables);
-    await collect(deps, { event_type: "page_view", session_id: "s", user_id: "u", timestamp: NOW - 3 * MIN, page_url: "https://e.com/pricing" }, NOW);
+    await collect(
+      deps,
+      { event_type: "page_view", session_id: "s", user_id: "u", timestamp: NOW - 3 * MIN, page_url: "https://e.com/pricing" },
+      NOW,
+    );
     await collect(deps, { event_type: "heartbeat", session_id: "s", user_id: "u", timestamp: NOW - 2 * MIN }, NOW);
-    await collect(deps, { event_type: "page_view", session_id: "s", user_id: "u", timestamp: NOW - 4 * MIN, page_url: "https://e.com/older" }, NOW);
+    await collect(
+      deps,
+      { event_type: "page_view", session_id: "s", user_id: "u", timestamp: NOW - 4 * MIN, page_url: "https://e.com/older" },
+      NOW,
+    );
     expect(await scanAll(reader(), tables.activeSessions)).to.deep.equal([
-      { session_id: "s", user_id: "u", last_activity: NOW - 2 * MIN, current_page: "https://e.com/pricing", expires_at: Math.floor((NOW - 2 * MIN + 30 * MIN) / 1000) },
+      {
+        session_id: "s",
+        user_id: "u",
+        last_activity: NOW - 2 * MIN,
+        current_page: "https://e.com/pricing",
+        expires_at: Math.floor((NOW - 2 * MIN + 30 * MIN) / 1000),
+      },
     ]);
   });
 
   it("refuses two events with the same event_id and timestamp in one batch, in different chunks, with 400 naming both indexes", async () => {
-    const events = Array.from({ length: 40 }, (_, i) => ({ event_type: "click", event_id: `e${i}`, session_id: "s", timestamp: NOW - 1000 + i }));
+    const events = Array.from({ length: 40 }, (_, i) => ({
+      event_type: "click",
+      event_id: `e${i}`,
+      session_id: "s",
+      timestamp: NOW - 1000 + i,
+    }));
     events[31] = { ...events[2] };
     const out = await collect(testDeps(dynamo.client(), tables), { events }, NOW);
     expect(out.result.statusCode).to.equal(400);
@@ -114,7 +182,9 @@ describe("sessions and dedup under real browser delivery", () => {
     const range = "is outside the range DynamoDB stores (0, or a magnitude from 1e-130 to 9.99…e125)";
     expect(out.result.statusCode).to.equal(400);
     expect(JSON.parse(out.result.body).details).to.deep.equal([
-      { index: 0, field: "properties.big", problem: range }, { index: 1, field: "properties.tiny", problem: range }, { index: 2, field: "price", problem: range },
+      { index: 0, field: "properties.big", problem: range },
+      { index: 1, field: "properties.tiny", problem: range },
+      { index: 2, field: "price", problem: range },
     ]);
     await isEmpty();
   });
@@ -129,11 +199,26 @@ describe("sessions and dedup under real browser delivery", () => {
 
   it("dynalite ignores ReturnValuesOnConditionCheckFailure: the exception carries no item (so the collector reads it)", async () => {
     const client = dynamo.client();
-    await client.send(new UpdateItemCommand({ TableName: tables.sessions, Key: { session_id: { S: "s" } }, UpdateExpression: "SET last_activity = :n", ExpressionAttributeValues: { ":n": { N: "1" } } }));
-    const error = await client.send(new UpdateItemCommand({
-      TableName: tables.sessions, Key: { session_id: { S: "s" } }, UpdateExpression: "SET last_activity = :n", ConditionExpression: "attribute_not_exists(session_id)",
-      ExpressionAttributeValues: { ":n": { N: "2" } }, ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-    })).catch((e) => e);
+    await client.send(
+      new UpdateItemCommand({
+        TableName: tables.sessions,
+        Key: { session_id: { S: "s" } },
+        UpdateExpression: "SET last_activity = :n",
+        ExpressionAttributeValues: { ":n": { N: "1" } },
+      }),
+    );
+    const error = await client
+      .send(
+        new UpdateItemCommand({
+          TableName: tables.sessions,
+          Key: { session_id: { S: "s" } },
+          UpdateExpression: "SET last_activity = :n",
+          ConditionExpression: "attribute_not_exists(session_id)",
+          ExpressionAttributeValues: { ":n": { N: "2" } },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      )
+      .catch((e) => e);
     expect(error.name).to.equal("ConditionalCheckFailedException");
     expect(error.Item).to.equal(undefined);
   });
@@ -154,6 +239,10 @@ describe("sessions and dedup under real browser delivery", () => {
     await collect(testDeps(aws, tables), seed, NOW);
     await collect(testDeps(aws, tables), body, NOW);
     expect([awsStats.calls, shim.attached]).to.deep.equal([{ UpdateItemCommand: 4, BatchWriteItemCommand: 2 }, 1]);
-    expect(await getSession(reader(), tables.sessions, "s")).to.include({ start_time: NOW - 30 * MIN, last_activity: NOW - 10 * MIN, total_events: 2 });
+    expect(await getSession(reader(), tables.sessions, "s")).to.include({
+      start_time: NOW - 30 * MIN,
+      last_activity: NOW - 10 * MIN,
+      total_events: 2,
+    });
   });
 });

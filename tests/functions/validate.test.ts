@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { ClientError } from "../../functions/core/errors";
-import { HttpRequest, parseEvents } from "../../functions/core/request";
 import { duplicateProblems } from "../../functions/core/duplicates";
+import { ClientError } from "../../functions/core/errors";
 import { dynamoNumber, unstorableNumberProblem } from "../../functions/core/numbers";
-import { LIMITS, Problem } from "../../functions/core/validate";
+import { type HttpRequest, parseEvents } from "../../functions/core/request";
+import { LIMITS, type Problem } from "../../functions/core/validate";
 
 const request = (body: unknown, headers: Record<string, string> = { "content-type": "application/json" }): HttpRequest => ({
   method: "POST",
@@ -46,35 +46,122 @@ describe("request validation (SPEC §4)", () => {
 
   const cases: [string, Record<string, unknown>, Problem][] = [
     ["event_type is required", {}, { index: 0, field: "event_type", problem: "is required" }],
-    ["event_type pattern", { event_type: "PageView" }, { index: 0, field: "event_type", problem: "must match ^[a-z][a-z0-9_]{0,63}$ (for example page_view)" }],
-    ["event_type length", { event_type: "a".repeat(65) }, { index: 0, field: "event_type", problem: "must match ^[a-z][a-z0-9_]{0,63}$ (for example page_view)" }],
+    [
+      "event_type pattern",
+      { event_type: "PageView" },
+      { index: 0, field: "event_type", problem: "must match ^[a-z][a-z0-9_]{0,63}$ (for example page_view)" },
+    ],
+    [
+      "event_type length",
+      { event_type: "a".repeat(65) },
+      { index: 0, field: "event_type", problem: "must match ^[a-z][a-z0-9_]{0,63}$ (for example page_view)" },
+    ],
     ["page_url absolute", { ...base, page_url: "/relative" }, { index: 0, field: "page_url", problem: "must be an absolute http(s) URL" }],
-    ["page_url scheme", { ...base, page_url: "javascript:alert(1)" }, { index: 0, field: "page_url", problem: "must be an absolute http(s) URL" }],
-    ["page_url length", { ...base, page_url: `https://e.com/${"a".repeat(2040)}` }, { index: 0, field: "page_url", problem: "is 2054 characters long; at most 2048 allowed" }],
-    ["user_id charset", { ...base, user_id: "a b" }, { index: 0, field: "user_id", problem: "must be 1-128 characters of A-Z, a-z, 0-9, '_', '.', ':' or '-'" }],
-    ["user_id length", { ...base, user_id: "u".repeat(129) }, { index: 0, field: "user_id", problem: "must be 1-128 characters of A-Z, a-z, 0-9, '_', '.', ':' or '-'" }],
-    ["session_id empty", { ...base, session_id: "" }, { index: 0, field: "session_id", problem: "must be 1-128 characters of A-Z, a-z, 0-9, '_', '.', ':' or '-'" }],
-    ["event_id control character", { ...base, event_id: "e\u0000" }, { index: 0, field: "event_id", problem: "must be 1-128 characters of A-Z, a-z, 0-9, '_', '.', ':' or '-'" }],
+    [
+      "page_url scheme",
+      { ...base, page_url: "javascript:alert(1)" },
+      { index: 0, field: "page_url", problem: "must be an absolute http(s) URL" },
+    ],
+    [
+      "page_url length",
+      { ...base, page_url: `https://e.com/${"a".repeat(2040)}` },
+      { index: 0, field: "page_url", problem: "is 2054 characters long; at most 2048 allowed" },
+    ],
+    [
+      "user_id charset",
+      { ...base, user_id: "a b" },
+      { index: 0, field: "user_id", problem: "must be 1-128 characters of A-Z, a-z, 0-9, '_', '.', ':' or '-'" },
+    ],
+    [
+      "user_id length",
+      { ...base, user_id: "u".repeat(129) },
+      { index: 0, field: "user_id", problem: "must be 1-128 characters of A-Z, a-z, 0-9, '_', '.', ':' or '-'" },
+    ],
+    [
+      "session_id empty",
+      { ...base, session_id: "" },
+      { index: 0, field: "session_id", problem: "must be 1-128 characters of A-Z, a-z, 0-9, '_', '.', ':' or '-'" },
+    ],
+    [
+      "event_id control character",
+      { ...base, event_id: "e\u0000" },
+      { index: 0, field: "event_id", problem: "must be 1-128 characters of A-Z, a-z, 0-9, '_', '.', ':' or '-'" },
+    ],
     ["event_id type", { ...base, event_id: 5 }, { index: 0, field: "event_id", problem: "must be a string" }],
-    ["timestamp integer", { ...base, timestamp: 1.5 }, { index: 0, field: "timestamp", problem: "must be an integer epoch time in milliseconds" }],
-    ["timestamp type", { ...base, timestamp: "1700000000000" }, { index: 0, field: "timestamp", problem: "must be an integer epoch time in milliseconds" }],
-    ["referrer length", { ...base, referrer: "r".repeat(2049) }, { index: 0, field: "referrer", problem: "is 2049 characters long; at most 2048 allowed" }],
-    ["user_agent length", { ...base, user_agent: "u".repeat(513) }, { index: 0, field: "user_agent", problem: "is 513 characters long; at most 512 allowed" }],
-    ["properties flat", { ...base, properties: { a: { b: 1 } } }, { index: 0, field: "properties.a", problem: "must be a string, number or boolean" }],
+    [
+      "timestamp integer",
+      { ...base, timestamp: 1.5 },
+      { index: 0, field: "timestamp", problem: "must be an integer epoch time in milliseconds" },
+    ],
+    [
+      "timestamp type",
+      { ...base, timestamp: "1700000000000" },
+      { index: 0, field: "timestamp", problem: "must be an integer epoch time in milliseconds" },
+    ],
+    [
+      "referrer length",
+      { ...base, referrer: "r".repeat(2049) },
+      { index: 0, field: "referrer", problem: "is 2049 characters long; at most 2048 allowed" },
+    ],
+    [
+      "user_agent length",
+      { ...base, user_agent: "u".repeat(513) },
+      { index: 0, field: "user_agent", problem: "is 513 characters long; at most 512 allowed" },
+    ],
+    [
+      "properties flat",
+      { ...base, properties: { a: { b: 1 } } },
+      { index: 0, field: "properties.a", problem: "must be a string, number or boolean" },
+    ],
     ["properties object", { ...base, properties: [1] }, { index: 0, field: "properties", problem: "must be a flat JSON object" }],
-    ["properties keys", { ...base, properties: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i])) },
-      { index: 0, field: "properties", problem: "has 21 keys (including folded top-level fields); at most 20 allowed" }],
-    ["properties bytes", { ...base, properties: { a: "x".repeat(2100) } }, { index: 0, field: "properties", problem: "is 2108 bytes serialized; at most 2048 allowed" }],
+    [
+      "properties keys",
+      { ...base, properties: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i])) },
+      { index: 0, field: "properties", problem: "has 21 keys (including folded top-level fields); at most 20 allowed" },
+    ],
+    [
+      "properties bytes",
+      { ...base, properties: { a: "x".repeat(2100) } },
+      { index: 0, field: "properties", problem: "is 2108 bytes serialized; at most 2048 allowed" },
+    ],
     ["unknown non-scalar field", { ...base, cart: [1, 2] }, { index: 0, field: "cart", problem: "must be a string, number or boolean" }],
     ["unknown null field", { ...base, extra: null }, { index: 0, field: "extra", problem: "must be a string, number or boolean" }],
-    ["__proto__ key", JSON.parse('{"event_type":"click","properties":{"__proto__":"x"}}'), { index: 0, field: "properties.__proto__", problem: "key __proto__ is reserved" }],
-    ["conflicting folded field", { ...base, plan: "a", properties: { plan: "b" } }, { index: 0, field: "plan", problem: "conflicts with properties.plan" }],
-    ["property number above DynamoDB's range", { ...base, properties: { big: 1e126 } }, { index: 0, field: "properties.big", problem: OUT_OF_RANGE }],
-    ["property number below DynamoDB's range", { ...base, properties: { tiny: 5e-324 } }, { index: 0, field: "properties.tiny", problem: OUT_OF_RANGE }],
-    ["negative number below DynamoDB's range", { ...base, properties: { tiny: -1e-131 } }, { index: 0, field: "properties.tiny", problem: OUT_OF_RANGE }],
+    [
+      "__proto__ key",
+      JSON.parse('{"event_type":"click","properties":{"__proto__":"x"}}'),
+      { index: 0, field: "properties.__proto__", problem: "key __proto__ is reserved" },
+    ],
+    [
+      "conflicting folded field",
+      { ...base, plan: "a", properties: { plan: "b" } },
+      { index: 0, field: "plan", problem: "conflicts with properties.plan" },
+    ],
+    [
+      "property number above DynamoDB's range",
+      { ...base, properties: { big: 1e126 } },
+      { index: 0, field: "properties.big", problem: OUT_OF_RANGE },
+    ],
+    [
+      "property number below DynamoDB's range",
+      { ...base, properties: { tiny: 5e-324 } },
+      { index: 0, field: "properties.tiny", problem: OUT_OF_RANGE },
+    ],
+    [
+      "negative number below DynamoDB's range",
+      { ...base, properties: { tiny: -1e-131 } },
+      { index: 0, field: "properties.tiny", problem: OUT_OF_RANGE },
+    ],
     ["folded number above DynamoDB's range", { ...base, price: 1e300 }, { index: 0, field: "price", problem: OUT_OF_RANGE }],
-    ["lone surrogate in a property value", { ...base, properties: { name: "a\ud800b" } }, { index: 0, field: "properties.name", problem: "must be well-formed Unicode (no lone surrogate)" }],
-    ["lone surrogate in referrer", { ...base, referrer: "\udc00" }, { index: 0, field: "referrer", problem: "must be well-formed Unicode (no lone surrogate)" }],
+    [
+      "lone surrogate in a property value",
+      { ...base, properties: { name: "a\ud800b" } },
+      { index: 0, field: "properties.name", problem: "must be well-formed Unicode (no lone surrogate)" },
+    ],
+    [
+      "lone surrogate in referrer",
+      { ...base, referrer: "\udc00" },
+      { index: 0, field: "referrer", problem: "must be well-formed Unicode (no lone surrogate)" },
+    ],
   ];
   for (const [name, event, expected] of cases) {
     it(`rejects ${name} with the exact detail`, () => {
@@ -100,8 +187,15 @@ describe("request validation (SPEC §4)", () => {
   });
 
   it("folds unknown top-level scalars into properties and treats null known fields as absent", () => {
-    const [event] = parseEvents(request({ ...base, element_id: "buy", price: 9.5, vip: false, page_url: null, properties: { a: 1 } })).events;
-    expect(event.properties).to.deep.equal([["a", 1], ["element_id", "buy"], ["price", 9.5], ["vip", false]]);
+    const [event] = parseEvents(
+      request({ ...base, element_id: "buy", price: 9.5, vip: false, page_url: null, properties: { a: 1 } }),
+    ).events;
+    expect(event.properties).to.deep.equal([
+      ["a", 1],
+      ["element_id", "buy"],
+      ["price", 9.5],
+      ["vip", false],
+    ]);
     expect(event.page_url).to.equal(undefined);
   });
 
@@ -117,21 +211,25 @@ describe("request validation (SPEC §4)", () => {
       { index: 2, field: "event_type", problem: "is required" },
       { index: 2, field: "page_url", problem: "must be an absolute http(s) URL" },
     ]);
-    expect(error.message).to.equal("Invalid event, nothing was stored: event 1: event_type must match ^[a-z][a-z0-9_]{0,63}$ (for example page_view) (3 problems in all; see details).");
+    expect(error.message).to.equal(
+      "Invalid event, nothing was stored: event 1: event_type must match ^[a-z][a-z0-9_]{0,63}$ (for example page_view) (3 problems in all; see details).",
+    );
     expect(error.rejectedEvents).to.equal(3);
   });
 
   it("refuses malformed batches, non-objects, bad JSON, empty bodies and oversize bodies and events", () => {
     expect(details({ events: [] })).to.deep.equal([{ field: "events", problem: "must be an array of 1 to 100 events" }]);
     expect(details({ events: Array(101).fill(base) })).to.deep.equal([{ field: "events", problem: "must be an array of 1 to 100 events" }]);
-    expect(details({ events: [base], extra: 1 })).to.deep.equal([{ field: "extra", problem: "is not allowed next to \"events\"" }]);
+    expect(details({ events: [base], extra: 1 })).to.deep.equal([{ field: "extra", problem: 'is not allowed next to "events"' }]);
     expect(details([base])).to.deep.equal([{ field: "(body)", problem: "must be a JSON object" }]);
     expect(details({ events: ["x"] })).to.deep.equal([{ index: 0, field: "(event)", problem: "must be a JSON object" }]);
     expect(refusal("{nope").code).to.equal("InvalidJSON");
-    expect(refusal("").message).to.equal("The request body is empty; send one event object or {\"events\": [...]}.");
+    expect(refusal("").message).to.equal('The request body is empty; send one event object or {"events": [...]}.');
     const big = refusal({ ...base, pad: "x".repeat(LIMITS.bodyBytes) });
     expect([big.statusCode, big.code]).to.deep.equal([413, "PayloadTooLarge"]);
-    expect(details({ ...base, pad: "x".repeat(8200) })).to.deep.equal([{ index: 0, field: "(event)", problem: "is 8235 bytes serialized; at most 8192 allowed" }]);
+    expect(details({ ...base, pad: "x".repeat(8200) })).to.deep.equal([
+      { index: 0, field: "(event)", problem: "is 8235 bytes serialized; at most 8192 allowed" },
+    ]);
   });
 
   it("decodes base64 bodies from the gateway", () => {
@@ -142,13 +240,20 @@ describe("request validation (SPEC §4)", () => {
 
 describe("storable numbers and duplicate events (SPEC §4)", () => {
   it("accepts the edges of DynamoDB's number range and refuses just past them", () => {
-    for (const ok of [0, -0, 1e-130, -1e-130, 9.99e125, -9.99e125, 0.1 + 0.2, Number.MAX_VALUE / 1e183]) expect(unstorableNumberProblem(ok), String(ok)).to.equal(undefined);
-    for (const bad of [1e126, -1e126, 1e-131, 5e-324, Number.MAX_VALUE, Infinity, NaN]) expect(unstorableNumberProblem(bad), String(bad)).to.be.a("string");
+    for (const ok of [0, -0, 1e-130, -1e-130, 9.99e125, -9.99e125, 0.1 + 0.2, Number.MAX_VALUE / 1e183])
+      expect(unstorableNumberProblem(ok), String(ok)).to.equal(undefined);
+    for (const bad of [1e126, -1e126, 1e-131, 5e-324, Number.MAX_VALUE, Infinity, NaN])
+      expect(unstorableNumberProblem(bad), String(bad)).to.be.a("string");
   });
 
   it("writes numbers in plain decimal, exactly", () => {
     expect([1e21, -2.5e22, 1.5e-7, 123.25, 0, 1e-130].map(dynamoNumber)).to.deep.equal([
-      "1000000000000000000000", "-25000000000000000000000", "0.00000015", "123.25", "0", `0.${"0".repeat(129)}1`,
+      "1000000000000000000000",
+      "-25000000000000000000000",
+      "0.00000015",
+      "123.25",
+      "0",
+      `0.${"0".repeat(129)}1`,
     ]);
     for (const n of [1e21, 1.5e-7, 9.99e125, 1.2345e-100]) expect(Number(dynamoNumber(n))).to.equal(n);
   });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { defaultMaxInFlight, parseArgs, UsageError, type LoadTestOptions } from "../../scripts/loadtest/args";
-import { resolveEventsUrl, type ExecFn } from "../../scripts/loadtest/stack";
+import { defaultMaxInFlight, type LoadTestOptions, parseArgs, UsageError } from "../../scripts/loadtest/args";
+import { type ExecFn, resolveEventsUrl } from "../../scripts/loadtest/stack";
 
 const URL_ARGS = ["--url", "http://127.0.0.1:3000/events"];
 
@@ -24,9 +24,23 @@ describe("loadtest arguments", () => {
   it("defaults to the closed model with 20 clients, 30 s, batch 1 and 100 sessions", () => {
     const o = options([...URL_ARGS, "--seed", "7"]);
     expect(o).to.deep.equal({
-      url: "http://127.0.0.1:3000/events", stack: null, model: "closed", concurrency: 20, rate: null, maxInFlight: 20,
-      durationS: 30, batch: 1, sessions: 100, timeoutMs: 10_000, sloP99Ms: null, sloSuccess: null,
-      jsonFile: null, htmlFile: null, cloudwatch: null, seed: 7, quiet: false,
+      url: "http://127.0.0.1:3000/events",
+      stack: null,
+      model: "closed",
+      concurrency: 20,
+      rate: null,
+      maxInFlight: 20,
+      durationS: 30,
+      batch: 1,
+      sessions: 100,
+      timeoutMs: 10_000,
+      sloP99Ms: null,
+      sloSuccess: null,
+      jsonFile: null,
+      htmlFile: null,
+      cloudwatch: null,
+      seed: 7,
+      quiet: false,
     });
   });
 
@@ -39,15 +53,33 @@ describe("loadtest arguments", () => {
   });
 
   it("reads SLOs, report files and the batch size", () => {
-    const o = options([...URL_ARGS, "--slo-p99-ms", "250", "--slo-success", "0.999", "--json", "r.json", "--html", "r.html", "--batch", "100"]);
+    const o = options([
+      ...URL_ARGS,
+      "--slo-p99-ms",
+      "250",
+      "--slo-success",
+      "0.999",
+      "--json",
+      "r.json",
+      "--html",
+      "r.html",
+      "--batch",
+      "100",
+    ]);
     expect([o.sloP99Ms, o.sloSuccess, o.jsonFile, o.htmlFile, o.batch]).to.deep.equal([250, 0.999, "r.json", "r.html", 100]);
   });
 
   it("turns CloudWatch on for --stack, with the stack's function name and Environment", () => {
-    expect(options(["--stack", "dev"]).cloudwatch).to.deep.equal({ functionName: "LiveInsight-dev-collector", environment: "dev", region: null, waitS: 60 });
+    expect(options(["--stack", "dev"]).cloudwatch).to.deep.equal({
+      functionName: "LiveInsight-dev-collector",
+      environment: "dev",
+      region: null,
+      waitS: 60,
+    });
     expect(options(["--stack", "dev", "--no-cloudwatch"]).cloudwatch).to.equal(null);
-    expect(options([...URL_ARGS, "--cloudwatch", "--environment", "prod", "--function-name", "fn", "--cloudwatch-wait", "0"]).cloudwatch)
-      .to.deep.equal({ functionName: "fn", environment: "prod", region: null, waitS: 0 });
+    expect(
+      options([...URL_ARGS, "--cloudwatch", "--environment", "prod", "--function-name", "fn", "--cloudwatch-wait", "0"]).cloudwatch,
+    ).to.deep.equal({ functionName: "fn", environment: "prod", region: null, waitS: 0 });
   });
 
   it("recognises --help and -h", () => {
@@ -58,7 +90,10 @@ describe("loadtest arguments", () => {
   const cases: [string[], string][] = [
     [[], "Pass --url <api>/events (e.g. --url http://127.0.0.1:3000/events for npm start) or --stack <name> for a deployed stack."],
     [[...URL_ARGS, "--stack", "dev"], "Pass either --url or --stack, not both: --stack reads the URL from the stack's eventsUrl output."],
-    [["--url", "127.0.0.1:3000/events"], '--url must be an absolute http(s) URL such as http://127.0.0.1:3000/events; got "127.0.0.1:3000/events".'],
+    [
+      ["--url", "127.0.0.1:3000/events"],
+      '--url must be an absolute http(s) URL such as http://127.0.0.1:3000/events; got "127.0.0.1:3000/events".',
+    ],
     [["--url", "ftp://example.com/events"], '--url must use http or https; got "ftp:" in "ftp://example.com/events".'],
     [["--url", "not a url"], '--url must be an absolute http(s) URL such as http://127.0.0.1:3000/events; got "not a url".'],
     [[...URL_ARGS, "--batch", "101"], "--batch must be between 1 and 100 events per request (the API limit); got 101."],
@@ -69,9 +104,15 @@ describe("loadtest arguments", () => {
     [[...URL_ARGS, "--duration", "--quiet"], "--duration needs a value."],
     [[...URL_ARGS, "--concurency", "5"], "Unknown option --concurency. Run with --help for the list of options."],
     [[...URL_ARGS, "extra"], "Unexpected argument extra. Options start with --; run with --help for the list."],
-    [[...URL_ARGS, "--rate", "10", "--concurrency", "5"], "--concurrency (closed model) and --rate (open model) are exclusive; pass one of them."],
+    [
+      [...URL_ARGS, "--rate", "10", "--concurrency", "5"],
+      "--concurrency (closed model) and --rate (open model) are exclusive; pass one of them.",
+    ],
     [[...URL_ARGS, "--max-in-flight", "5"], "--max-in-flight only applies to the open model; pass it with --rate."],
-    [[...URL_ARGS, "--cloudwatch"], "--cloudwatch needs --environment <stack name> (the Environment dimension of the LiveInsight metrics), or use --stack."],
+    [
+      [...URL_ARGS, "--cloudwatch"],
+      "--cloudwatch needs --environment <stack name> (the Environment dimension of the LiveInsight metrics), or use --stack.",
+    ],
     [[...URL_ARGS, "--function-name", "fn"], "--function-name only applies with --cloudwatch or --stack; add --cloudwatch."],
     [[...URL_ARGS, "--quiet=yes"], "--quiet is a flag and takes no value."],
   ];
@@ -118,6 +159,8 @@ describe("loadtest --stack URL resolution", () => {
   it("refuses an empty eventsUrl output", async () => {
     const empty: ExecFn = async () => ({ stdout: "\n", stderr: "" });
     const error = await resolveEventsUrl("dev", empty).catch((e: unknown) => e);
-    expect((error as Error).message).to.equal('Stack "dev" has no eventsUrl output (has it been deployed with pulumi up?). Pass --url <api>/events instead.');
+    expect((error as Error).message).to.equal(
+      'Stack "dev" has no eventsUrl output (has it been deployed with pulumi up?). Pass --url <api>/events instead.',
+    );
   });
 });

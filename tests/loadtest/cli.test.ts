@@ -1,11 +1,12 @@
 // End to end: the real CLI (`npx tsx scripts/loadtest.ts`) in a child process against a stub
 // collector on loopback; checks exit codes, the console report, the JSON file and the HTML file.
-import { expect } from "chai";
+
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startStubServer, type StubServer } from "./stub-server";
+import { expect } from "chai";
+import { type StubServer, startStubServer } from "./stub-server";
 
 const REPO = path.resolve(__dirname, "../..");
 
@@ -48,19 +49,47 @@ describe("loadtest CLI (child process)", function () {
     const jsonFile = path.join(dir, "result.json");
     const htmlFile = path.join(dir, "report.html");
     const run = await loadtest([
-      "--url", fast.url, "--duration", "1.5", "--concurrency", "4", "--batch", "3", "--sessions", "10",
-      "--slo-p99-ms", "5000", "--slo-success", "0.99", "--json", jsonFile, "--html", htmlFile,
+      "--url",
+      fast.url,
+      "--duration",
+      "1.5",
+      "--concurrency",
+      "4",
+      "--batch",
+      "3",
+      "--sessions",
+      "10",
+      "--slo-p99-ms",
+      "5000",
+      "--slo-success",
+      "0.99",
+      "--json",
+      jsonFile,
+      "--html",
+      htmlFile,
     ]);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/^LiveInsight load test: closed model, 4 clients, 1.5 s, batch 3, 10 sessions$/m);
-    expect(run.stdout).to.match(/^latency \(ms\)    p50 [\d.]+  p90 [\d.]+  p99 [\d.]+  max [\d.]+ /m);
+    expect(run.stdout).to.match(/^latency \(ms\) {4}p50 [\d.]+ {2}p90 [\d.]+ {2}p99 [\d.]+ {2}max [\d.]+ /m);
     expect(run.stdout).to.contain("  PASS  success rate >= 99%: 100%");
     expect(run.stdout).to.match(/verdict: PASS\n$/);
     // Not a terminal: one plain progress line per second on stderr.
-    expect(run.stderr).to.match(/^\[   1s\] requests \d+  events\/s \d+  p99 ~[\d.]+ ms  errors 0$/m);
+    expect(run.stderr).to.match(/^\[ {3}1s\] requests \d+ {2}events\/s \d+ {2}p99 ~[\d.]+ ms {2}errors 0$/m);
 
     const json = JSON.parse(readFileSync(jsonFile, "utf8"));
-    expect(json).to.include.all.keys("requests", "events", "events_per_s", "success_rate", "statuses", "latency_ms", "config", "model", "duration_s", "timeline", "slo");
+    expect(json).to.include.all.keys(
+      "requests",
+      "events",
+      "events_per_s",
+      "success_rate",
+      "statuses",
+      "latency_ms",
+      "config",
+      "model",
+      "duration_s",
+      "timeline",
+      "slo",
+    );
     expect(json.requests).to.equal(fast.requests.length);
     expect(json.events).to.equal(3 * json.requests);
     expect(json.statuses).to.deep.equal({ "200": json.requests });
@@ -80,19 +109,25 @@ describe("loadtest CLI (child process)", function () {
   it("exits 1 when the p99 objective is impossible", async () => {
     const run = await loadtest(["--url", slow.url, "--rate", "20", "--duration", "0.5", "--slo-p99-ms", "1", "--quiet"]);
     expect(run.code, run.stderr).to.equal(1);
-    expect(run.stdout).to.match(/^  FAIL  p99 latency <= 1 ms: \d+\.\d ms$/m);
-    expect(run.stdout).to.match(/^open model      10 scheduled, 0 dropped/m);
+    expect(run.stdout).to.match(/^ {2}FAIL {2}p99 latency <= 1 ms: \d+\.\d ms$/m);
+    expect(run.stdout).to.match(/^open model {6}10 scheduled, 0 dropped/m);
     expect(run.stdout).to.match(/verdict: FAIL\n$/);
   });
 
   it("exits 2 with a message on a usage error", async () => {
     const run = await loadtest(["--url", fast.url, "--batch", "101"]);
-    expect(run).to.deep.equal({ code: 2, stdout: "", stderr: "loadtest: --batch must be between 1 and 100 events per request (the API limit); got 101.\n" });
+    expect(run).to.deep.equal({
+      code: 2,
+      stdout: "",
+      stderr: "loadtest: --batch must be between 1 and 100 events per request (the API limit); got 101.\n",
+    });
   });
 
   it("stops early on Ctrl-C (SIGINT) and still reports what ran", async () => {
     const tsxCli = require.resolve("tsx/cli");
-    const child = spawn(process.execPath, [tsxCli, "scripts/loadtest.ts", "--url", fast.url, "--duration", "60", "--concurrency", "2"], { cwd: REPO });
+    const child = spawn(process.execPath, [tsxCli, "scripts/loadtest.ts", "--url", fast.url, "--duration", "60", "--concurrency", "2"], {
+      cwd: REPO,
+    });
     let stdout = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
@@ -101,7 +136,7 @@ describe("loadtest CLI (child process)", function () {
     await new Promise((resolve) => setTimeout(resolve, 300));
     child.kill("SIGINT");
     expect(await exited).to.equal(0);
-    expect(stdout).to.match(/^duration        \d+\.\d\d s \(stopped early by Ctrl-C\)$/m);
+    expect(stdout).to.match(/^duration {8}\d+\.\d\d s \(stopped early by Ctrl-C\)$/m);
     expect(stdout).to.match(/verdict: PASS\n$/);
   });
 

@@ -1,8 +1,14 @@
-import { expect } from "chai";
 import { GetMetricDataCommand, type GetMetricDataInput, type GetMetricDataOutput } from "@aws-sdk/client-cloudwatch";
+import { expect } from "chai";
 import {
-  aggregateValues, alignWindow, buildMetricDataInput, fetchMetricData, metricSpecs, renderMetrics, summarizeMetrics,
+  aggregateValues,
+  alignWindow,
+  buildMetricDataInput,
+  fetchMetricData,
   type MetricDataClient,
+  metricSpecs,
+  renderMetrics,
+  summarizeMetrics,
 } from "../../scripts/loadtest/cloudwatch";
 
 const TARGET = { functionName: "LiveInsight-dev-collector", environment: "dev" };
@@ -30,8 +36,13 @@ describe("loadtest CloudWatch metrics", () => {
     expect(input.EndTime).to.deep.equal(at("12:02:00"));
     expect(input.ScanBy).to.equal("TimestampAscending");
     const queries = input.MetricDataQueries!.map((q) => [
-      q.Id, q.MetricStat!.Metric!.Namespace, q.MetricStat!.Metric!.MetricName,
-      q.MetricStat!.Metric!.Dimensions, q.MetricStat!.Stat, q.MetricStat!.Period, q.ReturnData,
+      q.Id,
+      q.MetricStat!.Metric!.Namespace,
+      q.MetricStat!.Metric!.MetricName,
+      q.MetricStat!.Metric!.Dimensions,
+      q.MetricStat!.Stat,
+      q.MetricStat!.Period,
+      q.ReturnData,
     ]);
     const fn = [{ Name: "FunctionName", Value: "LiveInsight-dev-collector" }];
     const env = [{ Name: "Environment", Value: "dev" }];
@@ -78,8 +89,13 @@ describe("loadtest CloudWatch metrics", () => {
   });
 
   it("gives up with a clear error when pages never end", async () => {
-    const client = stubClient({ first: { NextToken: "again", MetricDataResults: [] }, again: { NextToken: "again", MetricDataResults: [] } });
-    const error = await fetchMetricData(client, buildMetricDataInput(metricSpecs(TARGET), at("12:00:00"), at("12:01:00")), 3).catch((e: unknown) => e);
+    const client = stubClient({
+      first: { NextToken: "again", MetricDataResults: [] },
+      again: { NextToken: "again", MetricDataResults: [] },
+    });
+    const error = await fetchMetricData(client, buildMetricDataInput(metricSpecs(TARGET), at("12:00:00"), at("12:01:00")), 3).catch(
+      (e: unknown) => e,
+    );
     expect((error as Error).message).to.equal("GetMetricData still returned a NextToken after 3 pages; the window is too large.");
   });
 
@@ -109,28 +125,44 @@ describe("loadtest CloudWatch metrics", () => {
     const input = buildMetricDataInput(specs, at("12:00:10"), at("12:01:40"));
     const metrics = summarizeMetrics(specs, await fetchMetricData(client, input));
     expect(metrics[0]).to.deep.equal({
-      id: "invocations", label: "Lambda Invocations", unit: "count", aggregate: "sum", value: 1250,
-      datapoints: [{ timestamp: "2025-01-15T12:00:00.000Z", value: 600 }, { timestamp: "2025-01-15T12:01:00.000Z", value: 650 }],
+      id: "invocations",
+      label: "Lambda Invocations",
+      unit: "count",
+      aggregate: "sum",
+      value: 1250,
+      datapoints: [
+        { timestamp: "2025-01-15T12:00:00.000Z", value: 600 },
+        { timestamp: "2025-01-15T12:01:00.000Z", value: 650 },
+      ],
     });
     const text = renderMetrics({
-      function_name: TARGET.functionName, environment: "dev", start: "2025-01-15T12:00:00.000Z", end: "2025-01-15T12:02:00.000Z", period_s: 60, metrics,
+      function_name: TARGET.functionName,
+      environment: "dev",
+      start: "2025-01-15T12:00:00.000Z",
+      end: "2025-01-15T12:02:00.000Z",
+      period_s: 60,
+      metrics,
     });
-    expect(text).to.equal([
-      "CloudWatch: LiveInsight-dev-collector, Environment=dev, 2025-01-15T12:00:00.000Z to 2025-01-15T12:02:00.000Z, 60 s periods",
-      "  Lambda Invocations (count)                    1250  sum              [600 650]",
-      "  Lambda Duration avg (ms)                     12.13  mean of minutes  [12.50 11.75]",
-      "  Lambda Duration p99 (ms)                        51  worst minute     [48.25 51]",
-      "  Lambda Errors (count)                            1  sum              [0 1]",
-      "  Lambda Throttles (count)                   no data  sum",
-      "  Lambda ConcurrentExecutions max (count)          9  worst minute     [7 9]",
-      "  LiveInsight EventsProcessed (count)          12500  sum              [6000 6500]",
-      "  LiveInsight ProcessingTime p99 (ms)        no data  worst minute",
-    ].join("\n"));
+    expect(text).to.equal(
+      [
+        "CloudWatch: LiveInsight-dev-collector, Environment=dev, 2025-01-15T12:00:00.000Z to 2025-01-15T12:02:00.000Z, 60 s periods",
+        "  Lambda Invocations (count)                    1250  sum              [600 650]",
+        "  Lambda Duration avg (ms)                     12.13  mean of minutes  [12.50 11.75]",
+        "  Lambda Duration p99 (ms)                        51  worst minute     [48.25 51]",
+        "  Lambda Errors (count)                            1  sum              [0 1]",
+        "  Lambda Throttles (count)                   no data  sum",
+        "  Lambda ConcurrentExecutions max (count)          9  worst minute     [7 9]",
+        "  LiveInsight EventsProcessed (count)          12500  sum              [6000 6500]",
+        "  LiveInsight ProcessingTime p99 (ms)        no data  worst minute",
+      ].join("\n"),
+    );
   });
 
   it("says why every figure is missing when CloudWatch has not published yet", () => {
     const metrics = summarizeMetrics(metricSpecs(TARGET), []);
     const text = renderMetrics({ function_name: "f", environment: "dev", start: "s", end: "e", period_s: 60, metrics });
-    expect(text.split("\n").pop()).to.equal("  (no datapoints yet: CloudWatch publishes 1-3 minutes late; re-run with a larger --cloudwatch-wait)");
+    expect(text.split("\n").pop()).to.equal(
+      "  (no datapoints yet: CloudWatch publishes 1-3 minutes late; re-run with a larger --cloudwatch-wait)",
+    );
   });
 });

@@ -1,9 +1,9 @@
-import { expect } from "chai";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { defaultDeps, main, type MainDeps } from "../../scripts/loadtest/main";
-import { LocalProcess, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
+import { expect } from "chai";
+import { type LocalProcess, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
+import { defaultDeps, type MainDeps, main } from "../../scripts/loadtest/main";
 
 describe("load test against real local mode (short)", function () {
   this.timeout(60_000);
@@ -18,10 +18,32 @@ describe("load test against real local mode (short)", function () {
       ...defaultDeps,
       stdout: () => undefined,
       stderr: { write: (t: string) => stderr.push(t), isTTY: false },
-      exec: async () => { throw new Error("no pulumi here"); },
-      cloudWatchClient: () => { throw new Error("no CloudWatch in tests"); },
+      exec: async () => {
+        throw new Error("no pulumi here");
+      },
+      cloudWatchClient: () => {
+        throw new Error("no CloudWatch in tests");
+      },
     };
-    const code = await main(["--url", `${local.apiUrl}/events`, "--duration", "3", "--concurrency", "4", "--batch", "5", "--sessions", "20", "--slo-success", "1", "--json", file], deps);
+    const code = await main(
+      [
+        "--url",
+        `${local.apiUrl}/events`,
+        "--duration",
+        "3",
+        "--concurrency",
+        "4",
+        "--batch",
+        "5",
+        "--sessions",
+        "20",
+        "--slo-success",
+        "1",
+        "--json",
+        file,
+      ],
+      deps,
+    );
     const result = JSON.parse(readFileSync(file, "utf8"));
     expect(code).to.equal(0);
     expect(result.success_rate).to.equal(1);

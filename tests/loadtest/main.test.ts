@@ -1,12 +1,13 @@
 // main() in-process: exit codes and the CloudWatch step wired to a stub client (no network).
-import { expect } from "chai";
+
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { GetMetricDataCommand, GetMetricDataInput } from "@aws-sdk/client-cloudwatch";
+import { expect } from "chai";
 import { createHttpTransport } from "../../scripts/loadtest/http-client";
-import { main, type MainDeps } from "../../scripts/loadtest/main";
-import { startStubServer, type StubServer } from "./stub-server";
+import { type MainDeps, main } from "../../scripts/loadtest/main";
+import { type StubServer, startStubServer } from "./stub-server";
 
 interface Captured {
   deps: MainDeps;
@@ -18,7 +19,14 @@ interface Captured {
 }
 
 function capture(cloudWatch: (input: GetMetricDataInput) => Promise<object> = async () => ({ MetricDataResults: [] })): Captured {
-  const captured: Captured = { stdout: [], stderr: [], cloudWatchInputs: [], regions: [], destroyed: 0, deps: undefined as unknown as MainDeps };
+  const captured: Captured = {
+    stdout: [],
+    stderr: [],
+    cloudWatchInputs: [],
+    regions: [],
+    destroyed: 0,
+    deps: undefined as unknown as MainDeps,
+  };
   captured.deps = {
     stdout: (text) => captured.stdout.push(text),
     stderr: { write: (text: string) => captured.stderr.push(text), isTTY: false },
@@ -61,8 +69,24 @@ describe("loadtest main (in-process)", function () {
     const jsonFile = path.join(dir, "cw.json");
     const before = Date.now();
     const code = await main(
-      ["--url", server.url, "--duration", "0.3", "--concurrency", "2", "--quiet", "--json", jsonFile,
-        "--cloudwatch", "--environment", "dev", "--region", "eu-west-1", "--cloudwatch-wait", "0"],
+      [
+        "--url",
+        server.url,
+        "--duration",
+        "0.3",
+        "--concurrency",
+        "2",
+        "--quiet",
+        "--json",
+        jsonFile,
+        "--cloudwatch",
+        "--environment",
+        "dev",
+        "--region",
+        "eu-west-1",
+        "--cloudwatch-wait",
+        "0",
+      ],
       c.deps,
     );
     expect(code).to.equal(0);
@@ -74,7 +98,7 @@ describe("loadtest main (in-process)", function () {
     expect(input.EndTime!.getTime() % 60_000).to.equal(0);
     const output = c.stdout.join("\n");
     expect(output).to.match(/CloudWatch: LiveInsight-dev-collector, Environment=dev, /);
-    expect(output).to.match(/LiveInsight EventsProcessed \(count\) +1234  sum/);
+    expect(output).to.match(/LiveInsight EventsProcessed \(count\) +1234 {2}sum/);
     const json = JSON.parse(readFileSync(jsonFile, "utf8"));
     expect(json.cloudwatch.function_name).to.equal("LiveInsight-dev-collector");
     expect(json.cloudwatch.metrics.find((m: { id: string }) => m.id === "events_processed").value).to.equal(1234);
@@ -84,7 +108,10 @@ describe("loadtest main (in-process)", function () {
     const c = capture(async () => {
       throw Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
     });
-    const code = await main(["--url", server.url, "--duration", "0.2", "--quiet", "--cloudwatch", "--environment", "dev", "--cloudwatch-wait", "0"], c.deps);
+    const code = await main(
+      ["--url", server.url, "--duration", "0.2", "--quiet", "--cloudwatch", "--environment", "dev", "--cloudwatch-wait", "0"],
+      c.deps,
+    );
     expect(code).to.equal(0);
     expect(c.stderr.join("")).to.contain(
       "loadtest: could not read CloudWatch metrics (CredentialsProviderError: Could not load credentials from any providers); the load test result stands.",
@@ -99,8 +126,12 @@ describe("loadtest main (in-process)", function () {
     const code = await main(["--url", dead.url, "--duration", "0.2", "--concurrency", "1", "--quiet"], c.deps);
     expect(code).to.equal(1);
     const output = c.stdout.join("\n");
-    expect(output).to.match(/statuses        ERR_ECONNREFUSED: \d+/);
-    expect(output).to.match(new RegExp(`refused         \\d+ connections? refused: is the server at ${dead.url} running\\?; each client paused \\(up to 2 s\\) instead of retrying at once`));
+    expect(output).to.match(/statuses {8}ERR_ECONNREFUSED: \d+/);
+    expect(output).to.match(
+      new RegExp(
+        `refused         \\d+ connections? refused: is the server at ${dead.url} running\\?; each client paused \\(up to 2 s\\) instead of retrying at once`,
+      ),
+    );
     expect(output).to.contain("  FAIL  at least one request succeeded: 0");
   });
 
@@ -119,10 +150,14 @@ describe("loadtest main (in-process)", function () {
     writeFileSync(blocker, "");
     const c = capture();
     expect(await main(["--url", server.url, "--json", path.join(blocker, "r.json")], c.deps)).to.equal(2);
-    expect(c.stderr.join("")).to.equal(`loadtest: --json ${path.join(blocker, "r.json")}: cannot create directory ${blocker} (EEXIST); pick another path.\n`);
+    expect(c.stderr.join("")).to.equal(
+      `loadtest: --json ${path.join(blocker, "r.json")}: cannot create directory ${blocker} (EEXIST); pick another path.\n`,
+    );
     const d = capture();
     expect(await main(["--url", server.url, "--html", dir], d.deps)).to.equal(2);
-    expect(d.stderr.join("")).to.equal(`loadtest: --html ${dir} is a directory; give a file name such as ${path.join(dir, "loadtest.html")}.\n`);
+    expect(d.stderr.join("")).to.equal(
+      `loadtest: --html ${dir} is a directory; give a file name such as ${path.join(dir, "loadtest.html")}.\n`,
+    );
     const s = capture();
     expect(await main(["--stack", "dev"], s.deps)).to.equal(2);
     expect(s.stderr.join("")).to.contain('"pulumi" was not found on PATH');

@@ -1,9 +1,9 @@
 import { expect } from "chai";
+import { TrafficGenerator } from "../../scripts/lib/event-generator";
 import { createHttpTransport } from "../../scripts/loadtest/http-client";
 import { Recorder } from "../../scripts/loadtest/recorder";
-import { runClosed, runOpen, scheduledCount, scheduledOffsetMs, type RunContext } from "../../scripts/loadtest/scheduler";
-import { TrafficGenerator } from "../../scripts/lib/event-generator";
-import { ROLLED_PREFIX, startStubServer, type StubServer } from "./stub-server";
+import { type RunContext, runClosed, runOpen, scheduledCount, scheduledOffsetMs } from "../../scripts/loadtest/scheduler";
+import { ROLLED_PREFIX, type StubServer, startStubServer } from "./stub-server";
 
 interface Harness {
   ctx: RunContext;
@@ -16,8 +16,13 @@ function harness(url: string, opts: { sockets: number; timeoutMs?: number; batch
   const traffic = new TrafficGenerator({ sessions: opts.sessions ?? 10, seed: 1, runId: "test" });
   const transport = createHttpTransport({ url, sockets: opts.sockets, timeoutMs: opts.timeoutMs ?? 5000 });
   const ctx: RunContext = {
-    transport, traffic, recorder, batch: opts.batch ?? 1,
-    clock: () => performance.now(), wallClock: () => Date.now(), stopRequested: () => false,
+    transport,
+    traffic,
+    recorder,
+    batch: opts.batch ?? 1,
+    clock: () => performance.now(),
+    wallClock: () => Date.now(),
+    stopRequested: () => false,
   };
   return { ctx, recorder, traffic };
 }

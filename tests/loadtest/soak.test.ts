@@ -1,13 +1,14 @@
 // `npm run soak`: its arguments, its verdict, and whole runs as a user starts them.
-import { expect } from "chai";
+
 import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { expect } from "chai";
+import { ensureTables } from "../../local/tables";
 import { UsageError } from "../../scripts/lib/cli";
 import { runRepoCommand } from "../../scripts/lib/local-process";
 import { parseSoakArgs, verdict } from "../../scripts/soak";
-import { ensureTables } from "../../local/tables";
 import { startDynamo, type TestDynamo } from "../support/dynalite";
 
 const noLocal = { LIVEINSIGHT_DATA_DIR: "/nonexistent/liveinsight-soak-test" };
@@ -23,8 +24,21 @@ describe("soak", function () {
     });
 
     it("takes the load tester's --url with the store's endpoint", () => {
-      expect(parseSoakArgs(["--url", "http://127.0.0.1:3000/events", "--dynamodb-endpoint", "http://127.0.0.1:8000", "--duration", "5", "--concurrency", "3"], noLocal))
-        .to.deep.equal({ durationS: 5, concurrency: 3, url: "http://127.0.0.1:3000/events", dynamodbEndpoint: "http://127.0.0.1:8000" });
+      expect(
+        parseSoakArgs(
+          [
+            "--url",
+            "http://127.0.0.1:3000/events",
+            "--dynamodb-endpoint",
+            "http://127.0.0.1:8000",
+            "--duration",
+            "5",
+            "--concurrency",
+            "3",
+          ],
+          noLocal,
+        ),
+      ).to.deep.equal({ durationS: 5, concurrency: 3, url: "http://127.0.0.1:3000/events", dynamodbEndpoint: "http://127.0.0.1:8000" });
     });
 
     it("answers --help before anything else", () => {
@@ -36,8 +50,14 @@ describe("soak", function () {
       fails(["--duration", "0"], "--duration must be between 1 and 86400; got 0.");
       fails(["--concurrency", "2.5"], '--concurrency must be an integer; got "2.5".');
       fails(["--url", "not a url"], '--url must be an absolute http(s) URL such as http://127.0.0.1:3000/events; got "not a url".');
-      fails(["--dynamodb-endpoint", "http://127.0.0.1:8000"], "--dynamodb-endpoint only applies with --url; without --url the soak starts its own local mode.");
-      fails(["--url", "http://127.0.0.1:3000/events"], "--url needs --dynamodb-endpoint <url> (the store is scanned to prove the counts); no local mode is running on /nonexistent/liveinsight-soak-test to take it from.");
+      fails(
+        ["--dynamodb-endpoint", "http://127.0.0.1:8000"],
+        "--dynamodb-endpoint only applies with --url; without --url the soak starts its own local mode.",
+      );
+      fails(
+        ["--url", "http://127.0.0.1:3000/events"],
+        "--url needs --dynamodb-endpoint <url> (the store is scanned to prove the counts); no local mode is running on /nonexistent/liveinsight-soak-test to take it from.",
+      );
     });
   });
 
@@ -71,10 +91,24 @@ describe("soak", function () {
       const port = (closed.address() as net.AddressInfo).port;
       await new Promise((resolve) => closed.close(resolve));
       const url = `http://127.0.0.1:${port}/events`;
-      const run = await runRepoCommand("scripts/soak.ts", ["--url", url, "--dynamodb-endpoint", dynamo.endpoint, "--duration", "1", "--concurrency", "2"]);
+      const run = await runRepoCommand("scripts/soak.ts", [
+        "--url",
+        url,
+        "--dynamodb-endpoint",
+        dynamo.endpoint,
+        "--duration",
+        "1",
+        "--concurrency",
+        "2",
+      ]);
       expect(run.code).to.equal(1);
       const report = JSON.parse(run.stdout);
-      expect([report.result, report.target, report.acknowledged_events, Object.keys(report.outcomes)]).to.deep.equal(["NOTHING ACKNOWLEDGED", url, 0, ["network"]]);
+      expect([report.result, report.target, report.acknowledged_events, Object.keys(report.outcomes)]).to.deep.equal([
+        "NOTHING ACKNOWLEDGED",
+        url,
+        0,
+        ["network"],
+      ]);
       expect(run.stderr).to.include(`soak: no request to ${url} was acknowledged`);
     });
 
@@ -86,7 +120,11 @@ describe("soak", function () {
         const report = JSON.parse(run.stdout);
         expect(report.result).to.equal("stored == acknowledged");
         expect(report.acknowledged_events).to.be.greaterThan(0);
-        expect([report.missing, report.duplicated, report.stored_events - report.unacknowledged_but_stored]).to.deep.equal([0, 0, report.acknowledged_events]);
+        expect([report.missing, report.duplicated, report.stored_events - report.unacknowledged_but_stored]).to.deep.equal([
+          0,
+          0,
+          report.acknowledged_events,
+        ]);
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { Recorder } from "../../scripts/loadtest/recorder";
 import { createRng } from "../../scripts/lib/rng";
+import { Recorder } from "../../scripts/loadtest/recorder";
 import { histogram, LogHistogram, niceStep, percentile, sortedCopy, summarize } from "../../scripts/loadtest/stats";
 
 describe("loadtest stats", () => {
@@ -62,7 +62,10 @@ describe("loadtest stats", () => {
   describe("histogram", () => {
     it("uses nice equal-width bins up to p99.5 and folds larger values into the last bin", () => {
       // 1..200: p99.5 = sample 199, 199/10 → width 20; 200 lands in the last bin.
-      const bins = histogram(Array.from({ length: 200 }, (_, i) => i + 1), 10);
+      const bins = histogram(
+        Array.from({ length: 200 }, (_, i) => i + 1),
+        10,
+      );
       expect(bins.map((b) => [b.from_ms, b.to_ms])).to.deep.equal(Array.from({ length: 10 }, (_, i) => [i * 20, i * 20 + 20]));
       expect(bins.map((b) => b.count)).to.deep.equal([19, 20, 20, 20, 20, 20, 20, 20, 20, 21]);
     });
@@ -70,7 +73,9 @@ describe("loadtest stats", () => {
     it("drops trailing empty bins and returns nothing without samples", () => {
       // top 1 ms / 4 bins → width 0.5 (a hair above 0.25 rounds up to the next nice step)
       expect(histogram([1, 1, 1], 4)).to.deep.equal([
-        { from_ms: 0, to_ms: 0.5, count: 0 }, { from_ms: 0.5, to_ms: 1, count: 0 }, { from_ms: 1, to_ms: 1.5, count: 3 },
+        { from_ms: 0, to_ms: 0.5, count: 0 },
+        { from_ms: 0.5, to_ms: 1, count: 0 },
+        { from_ms: 1, to_ms: 1.5, count: 3 },
       ]);
       expect(histogram([])).to.deep.equal([]);
     });
@@ -90,7 +95,9 @@ describe("loadtest stats", () => {
       for (const p of [0, 1, 25, 50, 90, 99, 99.9, 100]) {
         const exact = percentile(sorted, p)!;
         const approx = live.percentile(p)!;
-        expect(approx, `p${p}`).to.be.at.least(exact * (1 - 1e-12)).and.at.most(exact * 1.01 + 1e-9);
+        expect(approx, `p${p}`)
+          .to.be.at.least(exact * (1 - 1e-12))
+          .and.at.most(exact * 1.01 + 1e-9);
       }
     });
 
@@ -104,8 +111,13 @@ describe("loadtest stats", () => {
   });
 
   describe("Recorder", () => {
-    const outcome = (status: string, latencyMs: number | null, completedAtMs: number, events = 2) =>
-      ({ status, ok: status.startsWith("2"), latencyMs, events, completedAtMs });
+    const outcome = (status: string, latencyMs: number | null, completedAtMs: number, events = 2) => ({
+      status,
+      ok: status.startsWith("2"),
+      latencyMs,
+      events,
+      completedAtMs,
+    });
 
     it("counts statuses, acknowledged events and a success rate that includes dropped requests", () => {
       const recorder = new Recorder();
@@ -129,15 +141,44 @@ describe("loadtest stats", () => {
       recorder.record(outcome("200", 40, 2100)); // 0.1 s tail → merged into second 1
       const timeline = recorder.timeline(2100);
       expect(timeline).to.deep.equal([
-        { t_s: 0, width_s: 1, requests: 2, ok: 2, errors: 0, dropped: 0, events: 4, events_per_s: 4, requests_per_s: 2, p50_ms: 10, p99_ms: 30, max_ms: 30 },
-        { t_s: 1, width_s: 1.1, requests: 2, ok: 1, errors: 1, dropped: 0, events: 2, events_per_s: 1.818, requests_per_s: 1.818, p50_ms: 20, p99_ms: 40, max_ms: 40 },
+        {
+          t_s: 0,
+          width_s: 1,
+          requests: 2,
+          ok: 2,
+          errors: 0,
+          dropped: 0,
+          events: 4,
+          events_per_s: 4,
+          requests_per_s: 2,
+          p50_ms: 10,
+          p99_ms: 30,
+          max_ms: 30,
+        },
+        {
+          t_s: 1,
+          width_s: 1.1,
+          requests: 2,
+          ok: 1,
+          errors: 1,
+          dropped: 0,
+          events: 2,
+          events_per_s: 1.818,
+          requests_per_s: 1.818,
+          p50_ms: 20,
+          p99_ms: 40,
+          max_ms: 40,
+        },
       ]);
     });
 
     it("keeps a tail of half a second or more as its own partial second", () => {
       const recorder = new Recorder();
       recorder.record(outcome("200", 5, 1200));
-      expect(recorder.timeline(1600).map((p) => [p.t_s, p.width_s, p.requests, p.requests_per_s])).to.deep.equal([[0, 1, 0, 0], [1, 0.6, 1, 1.667]]);
+      expect(recorder.timeline(1600).map((p) => [p.t_s, p.width_s, p.requests, p.requests_per_s])).to.deep.equal([
+        [0, 1, 0, 0],
+        [1, 0.6, 1, 1.667],
+      ]);
     });
 
     it("counts a send as late only above the threshold and keeps the largest lag", () => {

@@ -34,8 +34,10 @@ export function collectorResponse(body: any, rollSessions: boolean): unknown {
     rollSessions && !sessionId.startsWith(ROLLED_PREFIX) ? `${ROLLED_PREFIX}${sessionId}` : sessionId;
   if (Array.isArray(body?.events)) {
     return {
-      message: "Events processed successfully", accepted: body.events.length,
-      event_ids: body.events.map((e: any) => e.event_id), session_ids: body.events.map((e: any) => resolve(e.session_id)),
+      message: "Events processed successfully",
+      accepted: body.events.length,
+      event_ids: body.events.map((e: any) => e.event_id),
+      session_ids: body.events.map((e: any) => resolve(e.session_id)),
     };
   }
   return { message: "Event processed successfully", event_id: body.event_id, session_id: resolve(body.session_id) };
@@ -54,14 +56,18 @@ export async function startStubServer(options: StubOptions = {}): Promise<StubSe
     req.on("end", () => {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
       requests.push({ receivedAtMs: performance.now(), body, userAgent: req.headers["user-agent"] });
-      const answer = () => new Promise<void>((done) => setTimeout(() => {
-        const status = options.status ?? 200;
-        const payload = status === 200 ? collectorResponse(body, options.rollSessions === true) : { error: "StorageUnavailable", retryable: true };
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(payload));
-        active--;
-        done();
-      }, options.delayMs ?? 0));
+      const answer = () =>
+        new Promise<void>((done) =>
+          setTimeout(() => {
+            const status = options.status ?? 200;
+            const payload =
+              status === 200 ? collectorResponse(body, options.rollSessions === true) : { error: "StorageUnavailable", retryable: true };
+            res.writeHead(status, { "content-type": "application/json" });
+            res.end(JSON.stringify(payload));
+            active--;
+            done();
+          }, options.delayMs ?? 0),
+        );
       if (options.serial) queue = queue.then(answer);
       else void answer();
     });
@@ -74,9 +80,10 @@ export async function startStubServer(options: StubOptions = {}): Promise<StubSe
     get maxConcurrent() {
       return state.maxConcurrent;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { requestBody, sessionIdFromResponse, SITE, TrafficGenerator } from "../../scripts/lib/event-generator";
+import { requestBody, SITE, sessionIdFromResponse, TrafficGenerator } from "../../scripts/lib/event-generator";
 import { createRng } from "../../scripts/lib/rng";
 
 // SPEC §4 field rules the API validates.
@@ -43,7 +43,13 @@ describe("loadtest traffic", () => {
   it("gives every event a unique id and spaces a batch 100 ms apart ending now", () => {
     const traffic = generator();
     const events = [...traffic.nextEvents(traffic.acquire(), 3, NOW), ...traffic.nextEvents(traffic.acquire(), 2, NOW)];
-    expect(events.map((e) => e.event_id)).to.deep.equal(["lt_ab12cd34_e0", "lt_ab12cd34_e1", "lt_ab12cd34_e2", "lt_ab12cd34_e3", "lt_ab12cd34_e4"]);
+    expect(events.map((e) => e.event_id)).to.deep.equal([
+      "lt_ab12cd34_e0",
+      "lt_ab12cd34_e1",
+      "lt_ab12cd34_e2",
+      "lt_ab12cd34_e3",
+      "lt_ab12cd34_e4",
+    ]);
     expect(events.map((e) => NOW - e.timestamp)).to.deep.equal([200, 100, 0, 100, 0]);
   });
 

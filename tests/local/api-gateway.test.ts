@@ -3,12 +3,13 @@
  * each documented rule the deployed HTTP API follows, with a recording function behind it so the
  * test sees the exact payload-2.0 event the function would get.
  */
-import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { expect } from "chai";
+
+import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import net from "node:net";
-import type http from "node:http";
-import { createLocalApi, LambdaHandler } from "../../local/server";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { expect } from "chai";
+import { createLocalApi, type LambdaHandler } from "../../local/server";
 
 const ALLOWED = "https://shop.example.com";
 const REFUSED = "https://evil.example.net";
@@ -34,7 +35,11 @@ describe("local API Gateway emulation", () => {
   const recording: LambdaHandler = async (event) => {
     received.push(event);
     if (event.headers["x-throw"]) throw new Error("boom");
-    return { statusCode: 200, headers: { "content-type": "application/json", "Access-Control-Allow-Origin": "https://backend.example" }, body: "{}" };
+    return {
+      statusCode: 200,
+      headers: { "content-type": "application/json", "Access-Control-Allow-Origin": "https://backend.example" },
+      body: "{}",
+    };
   };
 
   before(async () => {
@@ -73,7 +78,7 @@ describe("local API Gateway emulation", () => {
     expect(received).to.have.length(0);
   });
 
-  it("answers an unknown path with {\"message\":\"Not Found\"} without invoking a function", async () => {
+  it('answers an unknown path with {"message":"Not Found"} without invoking a function', async () => {
     const res = await fetch(`${base}/events/extra`, { method: "POST", body: "{}" });
     expect(res.status).to.equal(404);
     expect(await res.json()).to.deep.equal({ message: "Not Found" });
@@ -91,9 +96,9 @@ describe("local API Gateway emulation", () => {
   it("sends a wrong method on a known path to the function with its own route key", async () => {
     const res = await fetch(`${base}/events?a=1&a=2`, { method: "DELETE" });
     expect(res.status).to.equal(200);
-    expect(received.map((e) => [e.routeKey, e.requestContext.http.method, e.rawPath, e.rawQueryString, e.queryStringParameters])).to.deep.equal([
-      ["DELETE /events", "DELETE", "/events", "a=1&a=2", { a: "1,2" }],
-    ]);
+    expect(
+      received.map((e) => [e.routeKey, e.requestContext.http.method, e.rawPath, e.rawQueryString, e.queryStringParameters]),
+    ).to.deep.equal([["DELETE /events", "DELETE", "/events", "a=1&a=2", { a: "1,2" }]]);
   });
 
   it("hands the function lower-cased header names, comma-joined duplicates, cookies apart and the socket peer as sourceIp", async () => {

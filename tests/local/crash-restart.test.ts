@@ -2,13 +2,14 @@
  * Crash safety of local mode: SIGKILL in the middle of a concurrent load, restart on the same
  * data directory, and every event that was acknowledged with a 200 is stored exactly once.
  */
-import { expect } from "chai";
+
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { expect } from "chai";
 import { eventIdPrefix } from "../../scripts/lib/event-generator";
 import { driveLoad, newStats } from "../../scripts/lib/event-sender";
-import { LocalProcess, reconcile, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
+import { type LocalProcess, reconcile, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
 
 describe("local mode: crash and restart", function () {
   this.timeout(90_000);
@@ -25,7 +26,10 @@ describe("local mode: crash and restart", function () {
     children.push(first);
     const stats = newStats();
     const started = Date.now();
-    const load = driveLoad({ eventsUrl: first.eventsUrl, concurrency: 8, prefix: "crash", shouldStop: () => Date.now() - started > 2000 }, stats);
+    const load = driveLoad(
+      { eventsUrl: first.eventsUrl, concurrency: 8, prefix: "crash", shouldStop: () => Date.now() - started > 2000 },
+      stats,
+    );
     // Kill once the load is well under way, while requests are certainly in flight.
     await new Promise((r) => setTimeout(r, 1000));
     const ackedBeforeKill = stats.acknowledged.size;
@@ -37,7 +41,9 @@ describe("local mode: crash and restart", function () {
     const second = await startLocalMode(dataDir);
     children.push(second);
     const result = reconcile(stats.acknowledged, await storedEventIdCounts(second.dynamodbEndpoint), eventIdPrefix("crash"));
-    console.log(`      requests ${stats.requests} ${JSON.stringify(stats.outcomes)}; acknowledged ${result.acknowledged}, stored ${result.stored}, unacknowledged-but-stored ${result.unacknowledgedStored}`);
+    console.log(
+      `      requests ${stats.requests} ${JSON.stringify(stats.outcomes)}; acknowledged ${result.acknowledged}, stored ${result.stored}, unacknowledged-but-stored ${result.unacknowledgedStored}`,
+    );
     expect(result.missing).to.deep.equal([]);
     expect(result.duplicated).to.deep.equal([]);
     expect(result.stored - result.unacknowledgedStored).to.equal(result.acknowledged);

@@ -1,8 +1,8 @@
-import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { expect } from "chai";
 import { acquireLock, LOCK_FILE, LockedError, lockHolder } from "../../local/data-lock";
 
 /** The PID of a process that has certainly exited. */
@@ -18,7 +18,11 @@ describe("data directory lock", () => {
   it("creates the directory and records this process and what it reports", async () => {
     const lock = await acquireLock(dir);
     lock.record({ storagePid: 42, endpoint: "http://127.0.0.1:9" });
-    expect(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), "utf8"))).to.deep.equal({ pid: process.pid, storagePid: 42, endpoint: "http://127.0.0.1:9" });
+    expect(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), "utf8"))).to.deep.equal({
+      pid: process.pid,
+      storagePid: 42,
+      endpoint: "http://127.0.0.1:9",
+    });
     expect(lockHolder(dir)?.pid).to.equal(process.pid);
     lock.release();
     expect(existsSync(path.join(dir, LOCK_FILE))).to.equal(false);
@@ -28,7 +32,9 @@ describe("data directory lock", () => {
     const lock = await acquireLock(dir);
     const error = await acquireLock(dir).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(LockedError);
-    expect((error as Error).message).to.equal(`Another local mode (PID ${process.pid}) is using ${dir}; stop it first, or set LIVEINSIGHT_DATA_DIR to another directory.`);
+    expect((error as Error).message).to.equal(
+      `Another local mode (PID ${process.pid}) is using ${dir}; stop it first, or set LIVEINSIGHT_DATA_DIR to another directory.`,
+    );
     lock.release();
   });
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { localFunctionEnv } from "../../local/function-env";
 import { readEnv } from "../../functions/shared/env";
+import { localFunctionEnv } from "../../local/function-env";
 
 describe("local mode function environment", () => {
   it("is the stack's environment for the local stack with Pulumi.yaml's defaults, plus the endpoint", () => {
@@ -19,10 +19,23 @@ describe("local mode function environment", () => {
   });
 
   it("takes overrides from the shell as typed, so the functions' own check names a bad value", () => {
-    const env = localFunctionEnv("http://x", { EVENT_RETENTION_DAYS: "7", AWS_RETRY_MODE: "adaptive", AWS_MAX_ATTEMPTS: "5", AWS_REGION: "eu-west-1", TRUSTED_PROXY_HOPS: "1" });
-    expect([env.EVENT_RETENTION_DAYS, env.AWS_RETRY_MODE, env.AWS_MAX_ATTEMPTS, env.AWS_REGION, env.TRUSTED_PROXY_HOPS]).to.deep.equal(["7", "adaptive", "5", "eu-west-1", "1"]);
-    expect(() => readEnv(localFunctionEnv("http://x", { EVENT_RETENTION_DAYS: "ninety" }), ["events"]))
-      .to.throw('Environment variable EVENT_RETENTION_DAYS must be a positive integer; got "ninety".');
+    const env = localFunctionEnv("http://x", {
+      EVENT_RETENTION_DAYS: "7",
+      AWS_RETRY_MODE: "adaptive",
+      AWS_MAX_ATTEMPTS: "5",
+      AWS_REGION: "eu-west-1",
+      TRUSTED_PROXY_HOPS: "1",
+    });
+    expect([env.EVENT_RETENTION_DAYS, env.AWS_RETRY_MODE, env.AWS_MAX_ATTEMPTS, env.AWS_REGION, env.TRUSTED_PROXY_HOPS]).to.deep.equal([
+      "7",
+      "adaptive",
+      "5",
+      "eu-west-1",
+      "1",
+    ]);
+    expect(() => readEnv(localFunctionEnv("http://x", { EVENT_RETENTION_DAYS: "ninety" }), ["events"])).to.throw(
+      'Environment variable EVENT_RETENTION_DAYS must be a positive integer; got "ninety".',
+    );
   });
 
   it("is accepted by both functions' configuration check", () => {

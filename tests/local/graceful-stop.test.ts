@@ -3,24 +3,29 @@
  * keeps its connection open cannot hold the stop up past the grace period; a second signal exits
  * at once.
  */
-import { expect } from "chai";
+
 import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { expect } from "chai";
 import { eventIdPrefix } from "../../scripts/lib/event-generator";
 import { driveLoad, newStats } from "../../scripts/lib/event-sender";
-import { LocalProcess, reconcile, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
+import { type LocalProcess, reconcile, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
 
 /** A request whose body never finishes arriving: in flight until the server gives up on it. */
 function stuckRequest(eventsUrl: string): Promise<net.Socket> {
   const url = new URL(eventsUrl);
   const socket = net.connect(Number(url.port), url.hostname);
   socket.on("error", () => undefined);
-  return new Promise((resolve) => socket.once("connect", () => {
-    socket.write(`POST /events HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"event_type"`);
-    setTimeout(() => resolve(socket), 200); // the server has read the headers: the request is in flight
-  }));
+  return new Promise((resolve) =>
+    socket.once("connect", () => {
+      socket.write(
+        `POST /events HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"event_type"`,
+      );
+      setTimeout(() => resolve(socket), 200); // the server has read the headers: the request is in flight
+    }),
+  );
 }
 
 describe("local mode: graceful stop", function () {

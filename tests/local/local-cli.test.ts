@@ -2,14 +2,16 @@
  * The local commands as a user runs them: `npm start -- --help`, bad flags and variables, a second
  * instance on the same data directory, ports in use, `local:scan` and `local:reset`.
  */
-import { expect } from "chai";
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { LocalProcess, runRepoCommand, startLocalMode } from "../../scripts/lib/local-process";
+import { expect } from "chai";
+import { type LocalProcess, runRepoCommand, startLocalMode } from "../../scripts/lib/local-process";
 
-const start = (args: string[], env: Record<string, string> = {}) => runRepoCommand("local/start.ts", args, { DYNAMODB_ENDPOINT: "", ...env });
+const start = (args: string[], env: Record<string, string> = {}) =>
+  runRepoCommand("local/start.ts", args, { DYNAMODB_ENDPOINT: "", ...env });
 
 async function occupiedPort(): Promise<{ port: number; close(): void }> {
   const server = net.createServer();
@@ -50,10 +52,14 @@ describe("local mode commands", function () {
       const dataDir = path.join(root, "ports");
       const api = await start([], { LIVEINSIGHT_DATA_DIR: dataDir, PORT: String(taken.port), DYNAMODB_PORT: "0" });
       const dynamo = await start([], { LIVEINSIGHT_DATA_DIR: dataDir, PORT: "0", DYNAMODB_PORT: String(taken.port) });
-      expect([api.code, api.stderr.trim().split("\n").pop()]).to.deep.equal([1,
-        `liveinsight: PORT ${taken.port} is not available on 127.0.0.1 (EADDRINUSE): another program uses it; stop it or set PORT to a free port (0 picks one).`]);
-      expect([dynamo.code, dynamo.stderr.trim().split("\n").pop()]).to.deep.equal([1,
-        `liveinsight: DYNAMODB_PORT ${taken.port} is not available on 127.0.0.1 (EADDRINUSE): another program uses it; stop it or set DYNAMODB_PORT to a free port (0 picks one).`]);
+      expect([api.code, api.stderr.trim().split("\n").pop()]).to.deep.equal([
+        1,
+        `liveinsight: PORT ${taken.port} is not available on 127.0.0.1 (EADDRINUSE): another program uses it; stop it or set PORT to a free port (0 picks one).`,
+      ]);
+      expect([dynamo.code, dynamo.stderr.trim().split("\n").pop()]).to.deep.equal([
+        1,
+        `liveinsight: DYNAMODB_PORT ${taken.port} is not available on 127.0.0.1 (EADDRINUSE): another program uses it; stop it or set DYNAMODB_PORT to a free port (0 picks one).`,
+      ]);
       expect(existsSync(path.join(dataDir, "instance.lock"))).to.equal(false);
     } finally {
       taken.close();
@@ -64,8 +70,10 @@ describe("local mode commands", function () {
     const closed = await occupiedPort();
     closed.close();
     const run = await start([], { PORT: "0", DYNAMODB_ENDPOINT: `http://127.0.0.1:${closed.port}` });
-    expect([run.code, run.stderr]).to.deep.equal([1,
-      `liveinsight: Could not reach DYNAMODB_ENDPOINT http://127.0.0.1:${closed.port} (ECONNREFUSED); start that server, or unset DYNAMODB_ENDPOINT to use dynalite.\n`]);
+    expect([run.code, run.stderr]).to.deep.equal([
+      1,
+      `liveinsight: Could not reach DYNAMODB_ENDPOINT http://127.0.0.1:${closed.port} (ECONNREFUSED); start that server, or unset DYNAMODB_ENDPOINT to use dynalite.\n`,
+    ]);
   });
 
   it("refuses a second instance on the same data directory, naming the first one's PID", async () => {
@@ -73,11 +81,15 @@ describe("local mode commands", function () {
     const first: LocalProcess = await startLocalMode(dataDir);
     try {
       const second = await start([], { LIVEINSIGHT_DATA_DIR: dataDir, PORT: "0", DYNAMODB_PORT: "0" });
-      expect([second.code, second.stderr]).to.deep.equal([1,
-        `liveinsight: Another local mode (PID ${first.child.pid}) is using ${dataDir}; stop it first, or set LIVEINSIGHT_DATA_DIR to another directory.\n`]);
+      expect([second.code, second.stderr]).to.deep.equal([
+        1,
+        `liveinsight: Another local mode (PID ${first.child.pid}) is using ${dataDir}; stop it first, or set LIVEINSIGHT_DATA_DIR to another directory.\n`,
+      ]);
       const reset = await runRepoCommand("local/reset.ts", [], { LIVEINSIGHT_DATA_DIR: dataDir });
-      expect([reset.code, reset.stderr]).to.deep.equal([1,
-        `local:reset: Another local mode (PID ${first.child.pid}) is using ${dataDir}; stop it first, or set LIVEINSIGHT_DATA_DIR to another directory.\n`]);
+      expect([reset.code, reset.stderr]).to.deep.equal([
+        1,
+        `local:reset: Another local mode (PID ${first.child.pid}) is using ${dataDir}; stop it first, or set LIVEINSIGHT_DATA_DIR to another directory.\n`,
+      ]);
     } finally {
       expect(await first.stop("SIGTERM")).to.equal(0);
     }
@@ -94,21 +106,42 @@ describe("local mode commands", function () {
   it("local:scan prints stored items as plain JSON lines, with or without a running instance", async () => {
     const dataDir = path.join(root, "scan");
     const local = await startLocalMode(dataDir);
-    const body = { event_type: "page_view", event_id: "evt-scan-1", session_id: "sess-scan", timestamp: Date.now(), page_url: "https://example.com/scan" };
-    expect((await fetch(local.eventsUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).status).to.equal(200);
+    const body = {
+      event_type: "page_view",
+      event_id: "evt-scan-1",
+      session_id: "sess-scan",
+      timestamp: Date.now(),
+      page_url: "https://example.com/scan",
+    };
+    expect(
+      (await fetch(local.eventsUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }))
+        .status,
+    ).to.equal(200);
     const env = { LIVEINSIGHT_DATA_DIR: dataDir, DYNAMODB_ENDPOINT: "", AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" };
     const running = await runRepoCommand("local/scan.ts", ["Events"], env);
     expect(await local.stop("SIGTERM")).to.equal(0);
     const stopped = await runRepoCommand("local/scan.ts", ["sessions", "--limit", "5"], env);
     expect([running.code, running.stderr]).to.deep.equal([0, "1 item in LiveInsight-local-Events\n"]);
     const event = JSON.parse(running.stdout);
-    expect([event.event_id, event.session_id, event.page_url, event.timestamp]).to.deep.equal(["evt-scan-1", "sess-scan", body.page_url, body.timestamp]);
-    expect([stopped.code, stopped.stderr, JSON.parse(stopped.stdout).session_id]).to.deep.equal([0, "1 item in LiveInsight-local-Sessions\n", "sess-scan"]);
+    expect([event.event_id, event.session_id, event.page_url, event.timestamp]).to.deep.equal([
+      "evt-scan-1",
+      "sess-scan",
+      body.page_url,
+      body.timestamp,
+    ]);
+    expect([stopped.code, stopped.stderr, JSON.parse(stopped.stdout).session_id]).to.deep.equal([
+      0,
+      "1 item in LiveInsight-local-Sessions\n",
+      "sess-scan",
+    ]);
   });
 
   it("local:scan rejects an unknown table and a missing one", async () => {
     const [unknown, missing] = await Promise.all([runRepoCommand("local/scan.ts", ["Users"]), runRepoCommand("local/scan.ts", [])]);
-    expect([unknown.code, unknown.stderr]).to.deep.equal([2, 'local:scan: Unknown table "Users"; pick one of Events, Sessions, ActiveSessions.\n']);
+    expect([unknown.code, unknown.stderr]).to.deep.equal([
+      2,
+      'local:scan: Unknown table "Users"; pick one of Events, Sessions, ActiveSessions.\n',
+    ]);
     expect([missing.code, missing.stderr]).to.deep.equal([2, "local:scan: Name one table to scan: Events, Sessions, ActiveSessions.\n"]);
   });
 
@@ -123,6 +156,9 @@ describe("local mode commands", function () {
     mkdirSync(precious);
     writeFileSync(path.join(precious, "notes.txt"), "keep me");
     const refused = await runRepoCommand("local/reset.ts", [], { LIVEINSIGHT_DATA_DIR: precious });
-    expect([refused.code, refused.stderr]).to.deep.equal([2, `local:reset: ${precious} holds files local mode did not create (notes.txt); delete it yourself if you mean it.\n`]);
+    expect([refused.code, refused.stderr]).to.deep.equal([
+      2,
+      `local:reset: ${precious} holds files local mode did not create (notes.txt); delete it yourself if you mean it.\n`,
+    ]);
   });
 });

@@ -2,13 +2,14 @@
  * Local mode end to end over real HTTP: the same routes, status codes, CORS and persistence a
  * user of `npm start` relies on (SPEC §1, §4).
  */
-import { expect } from "chai";
+
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
+import { expect } from "chai";
 import { trackerAsset } from "../../components/tracker-asset";
-import { LocalProcess, localDynamo, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
+import { type LocalProcess, localDynamo, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
 
 const ORIGIN = "https://shop.example.com";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,8 +24,13 @@ describe("local mode over HTTP", function () {
 
   const post = (body: string, contentType = "application/json", headers: Record<string, string> = {}) =>
     fetch(local.eventsUrl, { method: "POST", headers: { "content-type": contentType, ...headers }, body });
-  const event = (id: string, session: string, page = "https://example.com/a") =>
-    ({ event_type: "page_view", event_id: id, session_id: session, timestamp: now, page_url: page });
+  const event = (id: string, session: string, page = "https://example.com/a") => ({
+    event_type: "page_view",
+    event_id: id,
+    session_id: session,
+    timestamp: now,
+    page_url: page,
+  });
 
   before(async () => {
     local = await startLocalMode(dataDir);
@@ -43,9 +49,16 @@ describe("local mode over HTTP", function () {
   });
 
   it("stores a batch and answers 200 with every id", async () => {
-    const res = await post(JSON.stringify({ events: [event("evt-b1", "sess-b", "https://example.com/b"), event("evt-b2", "sess-c", "https://example.com/b")] }));
+    const res = await post(
+      JSON.stringify({ events: [event("evt-b1", "sess-b", "https://example.com/b"), event("evt-b2", "sess-c", "https://example.com/b")] }),
+    );
     expect(res.status).to.equal(200);
-    expect(await json(res)).to.deep.equal({ message: "Events processed successfully", accepted: 2, event_ids: ["evt-b1", "evt-b2"], session_ids: ["sess-b", "sess-c"] });
+    expect(await json(res)).to.deep.equal({
+      message: "Events processed successfully",
+      accepted: 2,
+      event_ids: ["evt-b1", "evt-b2"],
+      session_ids: ["sess-b", "sess-c"],
+    });
   });
 
   it("parses a text/plain beacon body as JSON", async () => {
@@ -82,7 +95,10 @@ describe("local mode over HTTP", function () {
   });
 
   it("answers a CORS preflight with 204 and the edge's CORS settings", async () => {
-    const res = await fetch(local.eventsUrl, { method: "OPTIONS", headers: { origin: ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+    const res = await fetch(local.eventsUrl, {
+      method: "OPTIONS",
+      headers: { origin: ORIGIN, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
     expect(res.status).to.equal(204);
     expect(res.headers.get("access-control-allow-origin")).to.equal("*");
     expect(res.headers.get("access-control-allow-methods")).to.equal("GET,POST");
@@ -114,12 +130,21 @@ describe("local mode over HTTP", function () {
     const body = await json(res);
     expect(body.active_sessions).to.equal(3); // sess-a, sess-b, sess-c
     expect(body.active_users).to.equal(2); // no user_id sent: one is minted per request, so the batch's two sessions share one
-    expect(body.top_pages).to.deep.equal([{ page_url: "https://example.com/b", sessions: 2 }, { page_url: "https://example.com/a", sessions: 1 }]);
+    expect(body.top_pages).to.deep.equal([
+      { page_url: "https://example.com/b", sessions: 2 },
+      { page_url: "https://example.com/a", sessions: 1 },
+    ]);
   });
 
   it("keeps events for the stack's documented 90 days (Pulumi.yaml eventRetentionDays)", async () => {
     const client = localDynamo(local.dynamodbEndpoint);
-    const out = await client.send(new ScanCommand({ TableName: "LiveInsight-local-Events", FilterExpression: "event_id = :id", ExpressionAttributeValues: { ":id": { S: "evt-single" } } }));
+    const out = await client.send(
+      new ScanCommand({
+        TableName: "LiveInsight-local-Events",
+        FilterExpression: "event_id = :id",
+        ExpressionAttributeValues: { ":id": { S: "evt-single" } },
+      }),
+    );
     client.destroy();
     expect(Number(out.Items?.[0]?.expires_at?.N) - Math.floor(now / 1000)).to.equal(90 * 86_400);
   });
@@ -136,7 +161,13 @@ describe("local mode over HTTP", function () {
     local = await startLocalMode(dataDir);
     children.push(local);
     const stored = await storedEventIdCounts(local.dynamodbEndpoint);
-    expect([...stored].sort()).to.deep.equal([["evt-b1", 1], ["evt-b2", 1], ["evt-beacon", 1], ["evt-cors", 1], ["evt-single", 1]]);
+    expect([...stored].sort()).to.deep.equal([
+      ["evt-b1", 1],
+      ["evt-b2", 1],
+      ["evt-beacon", 1],
+      ["evt-cors", 1],
+      ["evt-single", 1],
+    ]);
   });
 
   it("shows the functions' JSON request lines with --json-logs, and nothing with --quiet", async () => {

@@ -1,9 +1,15 @@
-import { expect } from "chai";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { expect } from "chai";
 import { attachRequestLog, filterFunctionLines, humanLine, isFunctionRequestLine } from "../../local/request-log";
 
-const FUNCTION_LINE = JSON.stringify({ timestamp: "2026-01-01T00:00:00.000Z", level: "INFO", message: "request completed", request_id: "r1", status: 200 });
+const FUNCTION_LINE = JSON.stringify({
+  timestamp: "2026-01-01T00:00:00.000Z",
+  level: "INFO",
+  message: "request completed",
+  request_id: "r1",
+  status: 200,
+});
 
 function fakeStream() {
   const written: string[] = [];

@@ -1,22 +1,39 @@
-import { expect } from "chai";
 import path from "node:path";
-import { UsageError } from "../../scripts/lib/cli";
+import { expect } from "chai";
 import { readSettings } from "../../local/settings";
+import { UsageError } from "../../scripts/lib/cli";
 
 describe("local mode settings", () => {
   const read = (argv: string[], env: NodeJS.ProcessEnv = {}) => readSettings(argv, env);
-  const fails = (argv: string[], env: NodeJS.ProcessEnv, message: string) =>
-    expect(() => read(argv, env)).to.throw(UsageError, message);
+  const fails = (argv: string[], env: NodeJS.ProcessEnv, message: string) => expect(() => read(argv, env)).to.throw(UsageError, message);
 
   it("uses the SPEC §1 defaults", () => {
     expect(read([])).to.deep.equal({
-      port: 3000, host: "127.0.0.1", dynamoPort: 8000, dataDir: path.resolve(".liveinsight"), endpoint: undefined, logMode: "human",
+      port: 3000,
+      host: "127.0.0.1",
+      dynamoPort: 8000,
+      dataDir: path.resolve(".liveinsight"),
+      endpoint: undefined,
+      logMode: "human",
     });
   });
 
   it("reads every variable and both log flags", () => {
-    const env = { PORT: "0", HOST: "0.0.0.0", DYNAMODB_PORT: "8123", LIVEINSIGHT_DATA_DIR: "/tmp/li", DYNAMODB_ENDPOINT: "http://db:8000/" };
-    expect(read(["--quiet"], env)).to.deep.equal({ port: 0, host: "0.0.0.0", dynamoPort: 8123, dataDir: "/tmp/li", endpoint: "http://db:8000", logMode: "quiet" });
+    const env = {
+      PORT: "0",
+      HOST: "0.0.0.0",
+      DYNAMODB_PORT: "8123",
+      LIVEINSIGHT_DATA_DIR: "/tmp/li",
+      DYNAMODB_ENDPOINT: "http://db:8000/",
+    };
+    expect(read(["--quiet"], env)).to.deep.equal({
+      port: 0,
+      host: "0.0.0.0",
+      dynamoPort: 8123,
+      dataDir: "/tmp/li",
+      endpoint: "http://db:8000",
+      logMode: "quiet",
+    });
     expect((read(["--json-logs"]) as { logMode: string }).logMode).to.equal("json");
   });
 
@@ -37,7 +54,11 @@ describe("local mode settings", () => {
   });
 
   it("accepts only an http(s) URL as DYNAMODB_ENDPOINT", () => {
-    fails([], { DYNAMODB_ENDPOINT: "localhost:8000" }, 'DYNAMODB_ENDPOINT must be an http(s) URL such as http://127.0.0.1:8000; got "localhost:8000".');
+    fails(
+      [],
+      { DYNAMODB_ENDPOINT: "localhost:8000" },
+      'DYNAMODB_ENDPOINT must be an http(s) URL such as http://127.0.0.1:8000; got "localhost:8000".',
+    );
     fails([], { DYNAMODB_ENDPOINT: "not a url" }, 'got "not a url"');
     expect((read([], { DYNAMODB_ENDPOINT: "https://dynamodb.local" }) as { endpoint: string }).endpoint).to.equal("https://dynamodb.local");
   });

@@ -1,7 +1,7 @@
-import { expect } from "chai";
 import http from "node:http";
-import net from "node:net";
 import type { AddressInfo } from "node:net";
+import net from "node:net";
+import { expect } from "chai";
 import { gracefulStopper } from "../../local/shutdown";
 
 /** A server whose handler answers only when `release` is called, so a request stays in flight. */
@@ -13,11 +13,13 @@ async function slowServer() {
   const agent = new http.Agent({ keepAlive: true });
   const get = () =>
     new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
-      http.get({ host: "127.0.0.1", port, path: "/", agent }, (res) => {
-        let body = "";
-        res.on("data", (d) => (body += d));
-        res.on("end", () => resolve({ status: res.statusCode!, connection: res.headers.connection, body }));
-      }).on("error", reject);
+      http
+        .get({ host: "127.0.0.1", port, path: "/", agent }, (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve({ status: res.statusCode!, connection: res.headers.connection, body }));
+        })
+        .on("error", reject);
     });
   const inFlight = async (n: number) => {
     while (waiting.length < n) await new Promise((r) => setTimeout(r, 5));
@@ -60,7 +62,12 @@ describe("graceful stop of the local API", () => {
     const pending = s.get();
     await s.inFlight(1);
     const stopped = stopper.stop();
-    const refused = await new Promise<string>((resolve) => net.connect(s.port, "127.0.0.1").once("error", (e: NodeJS.ErrnoException) => resolve(e.code!)).once("connect", () => resolve("connected")));
+    const refused = await new Promise<string>((resolve) =>
+      net
+        .connect(s.port, "127.0.0.1")
+        .once("error", (e: NodeJS.ErrnoException) => resolve(e.code!))
+        .once("connect", () => resolve("connected")),
+    );
     expect(refused).to.equal("ECONNREFUSED");
     s.release();
     await pending;

@@ -3,11 +3,12 @@
  * EFBIG): requests get 503 StorageUnavailable, the API process stays up and keeps answering,
  * and nothing that was not stored is acknowledged.
  */
-import { expect } from "chai";
+
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { LocalProcess, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
+import { expect } from "chai";
+import { type LocalProcess, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
 
 describe("local mode with a full disk", function () {
   this.timeout(90_000);
@@ -25,8 +26,18 @@ describe("local mode with a full disk", function () {
     let unavailable: unknown;
     // 100-event batches of ~400 bytes each fill 1 MiB of LevelDB log within a few dozen requests.
     for (let i = 0; i < 200 && !unavailable; i++) {
-      const events = Array.from({ length: 100 }, (_, j) => ({ event_type: "click", event_id: `full-${i}-${j}`, session_id: `full-${i}`, timestamp: Date.now(), page_url: `https://example.com/${"p".repeat(200)}` }));
-      const res = await fetch(local.eventsUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ events }) });
+      const events = Array.from({ length: 100 }, (_, j) => ({
+        event_type: "click",
+        event_id: `full-${i}-${j}`,
+        session_id: `full-${i}`,
+        timestamp: Date.now(),
+        page_url: `https://example.com/${"p".repeat(200)}`,
+      }));
+      const res = await fetch(local.eventsUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ events }),
+      });
       statuses.push(res.status);
       const body = await res.json();
       if (res.status === 503) unavailable = body;

@@ -2,19 +2,26 @@
  * The whole pack through @pulumi/policy's own analyzer server, spoken to over gRPC as the engine
  * does (scripts/policy/*). One server per suite: starting the pack compiles it (~4 s).
  */
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { checkWith, CheckOptions, PACK_DIR, startSession } from "../../scripts/policy-check";
+import type { RecordedResource } from "../../scripts/lib/program-harness";
 import { PackStartError, startPack } from "../../scripts/policy/analyzer-process";
 import { mergePolicyConfig, PolicyConfigError, readPolicyConfigFile } from "../../scripts/policy/config";
-import { AnalyzerSession } from "../../scripts/policy/session";
-import type { RecordedResource } from "../../scripts/lib/program-harness";
-import * as pulumi from "@pulumi/pulumi";
+import type { AnalyzerSession } from "../../scripts/policy/session";
+import { type CheckOptions, checkWith, PACK_DIR, startSession } from "../../scripts/policy-check";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
-const options = (stack: string, extra: Partial<CheckOptions> = {}): CheckOptions => ({ stack, preview: false, tags: {}, json: true, ...extra });
+const options = (stack: string, extra: Partial<CheckOptions> = {}): CheckOptions => ({
+  stack,
+  preview: false,
+  tags: {},
+  json: true,
+  ...extra,
+});
 
 describe("policy pack through the real analyzer: dev", function () {
   this.timeout(120_000);
@@ -52,13 +59,26 @@ describe("policy pack through the real analyzer: dev", function () {
 
   it("reports an exempted violation under policy-exemptions and enforces an expired one", async () => {
     const report = await checkWith(session, options("dev", { policyConfig: path.join(FIXTURES, "policy-config-exemptions.json") }));
-    expect(report.exempted).to.deep.equal([{
-      policy: "cloudwatch-log-group-retention", resourceName: "api-collector-logs", reason: "INC-42 keeps collector logs for the audit",
-      expires: "2999-12-31", message: 'CloudWatch log group "api-collector-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days.',
-    }]);
+    expect(report.exempted).to.deep.equal([
+      {
+        policy: "cloudwatch-log-group-retention",
+        resourceName: "api-collector-logs",
+        reason: "INC-42 keeps collector logs for the audit",
+        expires: "2999-12-31",
+        message: 'CloudWatch log group "api-collector-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days.',
+      },
+    ]);
     expect(report.violations.map((v) => [v.resourceName, v.enforcementLevel, v.message])).to.deep.equal([
-      ["api-realtime-logs", "mandatory", 'CloudWatch log group "api-realtime-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days. (exemption expired 2020-01-31)'],
-      ["api-access-logs", "mandatory", 'CloudWatch log group "api-access-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days.'],
+      [
+        "api-realtime-logs",
+        "mandatory",
+        'CloudWatch log group "api-realtime-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days. (exemption expired 2020-01-31)',
+      ],
+      [
+        "api-access-logs",
+        "mandatory",
+        'CloudWatch log group "api-access-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days.',
+      ],
     ]);
   });
 
@@ -72,8 +92,12 @@ describe("policy pack through the real analyzer: dev", function () {
   });
 
   it("rejects a threshold outside its schema and an unknown policy name", async () => {
-    const invalid = await checkWith(session, options("dev", { policyConfig: path.join(FIXTURES, "policy-config-invalid.json") })).catch((e) => e);
-    expect(invalid.message).to.equal('tests/fixtures/policy-config-invalid.json: "lambda-function-memory-range.maxMemoryMb" must be <= 10240; fix its value.');
+    const invalid = await checkWith(session, options("dev", { policyConfig: path.join(FIXTURES, "policy-config-invalid.json") })).catch(
+      (e) => e,
+    );
+    expect(invalid.message).to.equal(
+      'tests/fixtures/policy-config-invalid.json: "lambda-function-memory-range.maxMemoryMb" must be <= 10240; fix its value.',
+    );
   });
 });
 
@@ -104,9 +128,13 @@ describe("policy pack through the real analyzer: prod", function () {
   });
 
   it("remediates the misconfigured stack into values every other rule accepts, code archive intact", async () => {
-    const report = await checkWith(session, options("prod", {
-      configFile: path.join(FIXTURES, "Pulumi.prod-oversized.yaml"), policyConfig: path.join(FIXTURES, "policy-config-remediate.json"),
-    }));
+    const report = await checkWith(
+      session,
+      options("prod", {
+        configFile: path.join(FIXTURES, "Pulumi.prod-oversized.yaml"),
+        policyConfig: path.join(FIXTURES, "policy-config-remediate.json"),
+      }),
+    );
     expect(report.violations).to.deep.equal([]);
     expect(report.remediated).to.equal(6);
   });
@@ -115,8 +143,13 @@ describe("policy pack through the real analyzer: prod", function () {
   it("keeps a file archive when remediating (the inline archive is the case above)", async () => {
     const code = { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialArchiveSig, path: "./dist" };
     const fn: RecordedResource = {
-      type: "aws:lambda/function:Function", name: "file-fn", urn: "urn:pulumi:prod::liveinsight::aws:lambda/function:Function::file-fn",
-      inputs: {}, protect: false, dependsOn: [], custom: true,
+      type: "aws:lambda/function:Function",
+      name: "file-fn",
+      urn: "urn:pulumi:prod::liveinsight::aws:lambda/function:Function::file-fn",
+      inputs: {},
+      protect: false,
+      dependsOn: [],
+      custom: true,
       wire: { inputs: { name: "file-fn", code, memorySize: 10240 }, outputs: {}, id: "", propertyDependencies: {} },
     };
     const config = mergePolicyConfig(session.policies, readPolicyConfigFile(path.join(FIXTURES, "policy-config-remediate.json")));
@@ -148,9 +181,13 @@ describe("policy pack through the real analyzer: a stack with no profile of its 
   });
 
   it("follows the liveinsight:environment tag when it says dev", async () => {
-    const report = await checkWith(session, options("qa", {
-      configFile: path.join(__dirname, "..", "..", "Pulumi.dev.yaml"), tags: { "liveinsight:environment": "dev" },
-    }));
+    const report = await checkWith(
+      session,
+      options("qa", {
+        configFile: path.join(__dirname, "..", "..", "Pulumi.dev.yaml"),
+        tags: { "liveinsight:environment": "dev" },
+      }),
+    );
     expect(report.violations).to.deep.equal([]);
   });
 });
@@ -187,11 +224,14 @@ describe("policy pack that cannot start", function () {
 
   it("reports the pack's own TypeScript error instead of hanging", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "broken-pack-"));
-    for (const file of ["PulumiPolicy.yaml", "package.json", "tsconfig.json"]) fs.copyFileSync(path.join(PACK_DIR, file), path.join(dir, file));
+    for (const file of ["PulumiPolicy.yaml", "package.json", "tsconfig.json"])
+      fs.copyFileSync(path.join(PACK_DIR, file), path.join(dir, file));
     fs.symlinkSync(path.join(PACK_DIR, "node_modules"), path.join(dir, "node_modules"));
     fs.writeFileSync(path.join(dir, "index.ts"), 'const n: number = "not a number";\n');
     try {
-      const error = await startPack({ packDir: dir, project: "liveinsight", stack: "dev", dryRun: false, timeoutMs: 60_000 }).catch((e) => e);
+      const error = await startPack({ packDir: dir, project: "liveinsight", stack: "dev", dryRun: false, timeoutMs: 60_000 }).catch(
+        (e) => e,
+      );
       expect(error).to.be.instanceOf(PackStartError);
       expect(error.message).to.match(/exited .* before serving:[\s\S]*TS2322: Type 'string' is not assignable to type 'number'/);
     } finally {

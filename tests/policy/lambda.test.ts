@@ -8,79 +8,109 @@ const PROD_TIMEOUT = { minTimeoutSeconds: 3, maxTimeoutSeconds: 15 };
 const FUNCTION = "aws:lambda/function:Function";
 
 describe("policy lambda-function-memory-range", () => {
-    const check = (edit?: (p: Record<string, any>) => void, config: object = PROD_MEMORY) =>
-        messagesOf("lambda-function-memory-range", stackWith("collector", edit), config as Record<string, unknown>);
+  const check = (edit?: (p: Record<string, any>) => void, config: object = PROD_MEMORY) =>
+    messagesOf("lambda-function-memory-range", stackWith("collector", edit), config as Record<string, unknown>);
 
-    it("passes the compliant stack", async () => {
-        expect(await check()).to.deep.equal([]);
+  it("passes the compliant stack", async () => {
+    expect(await check()).to.deep.equal([]);
+  });
+
+  it("rejects memory above the maximum, naming the value and range", async () => {
+    expect(
+      await check((p) => {
+        p.memorySize = 10240;
+      }),
+    ).to.deep.equal(['Lambda function "collector" has memorySize 10240 MB; the allowed range is 256 to 3008 MB.']);
+  });
+
+  it("rejects memory below the minimum", async () => {
+    expect(
+      await check((p) => {
+        p.memorySize = 128;
+      }),
+    ).to.deep.equal(['Lambda function "collector" has memorySize 128 MB; the allowed range is 256 to 3008 MB.']);
+  });
+
+  it("judges a missing memorySize as the AWS default of 128 MB", async () => {
+    expect(
+      await check((p) => {
+        delete p.memorySize;
+      }),
+    ).to.deep.equal([
+      'Lambda function "collector" does not set memorySize, so AWS uses its default of 128 MB; the allowed range is 256 to 3008 MB.',
+    ]);
+  });
+
+  it("ignores resources of other types", async () => {
+    const result = await runWith(
+      stackWith("collector-logs", (p) => {
+        p.memorySize = 99999;
+      }),
+      {},
+      "lambda-function-memory-range",
+    );
+    expect(result.violations).to.deep.equal([]);
+  });
+
+  it("remediates by clamping into the range and returns the new props", async () => {
+    const remediate = lambdaMemoryRange.remediateResource!;
+    const props = { memorySize: 10240, timeout: 10 };
+    expect(await remediate(remediationArgs(FUNCTION, "collector", props, PROD_MEMORY))).to.deep.equal({ memorySize: 3008, timeout: 10 });
+    expect(await remediate(remediationArgs(FUNCTION, "collector", { timeout: 10 }, PROD_MEMORY))).to.deep.equal({
+      memorySize: 256,
+      timeout: 10,
     });
-
-    it("rejects memory above the maximum, naming the value and range", async () => {
-        expect(await check((p) => { p.memorySize = 10240; })).to.deep.equal([
-            'Lambda function "collector" has memorySize 10240 MB; the allowed range is 256 to 3008 MB.',
-        ]);
-    });
-
-    it("rejects memory below the minimum", async () => {
-        expect(await check((p) => { p.memorySize = 128; })).to.deep.equal([
-            'Lambda function "collector" has memorySize 128 MB; the allowed range is 256 to 3008 MB.',
-        ]);
-    });
-
-    it("judges a missing memorySize as the AWS default of 128 MB", async () => {
-        expect(await check((p) => { delete p.memorySize; })).to.deep.equal([
-            'Lambda function "collector" does not set memorySize, so AWS uses its default of 128 MB; the allowed range is 256 to 3008 MB.',
-        ]);
-    });
-
-
-    it("ignores resources of other types", async () => {
-        const result = await runWith(stackWith("collector-logs", (p) => { p.memorySize = 99999; }), {}, "lambda-function-memory-range");
-        expect(result.violations).to.deep.equal([]);
-    });
-
-    it("remediates by clamping into the range and returns the new props", async () => {
-        const remediate = lambdaMemoryRange.remediateResource!;
-        const props = { memorySize: 10240, timeout: 10 };
-        expect(await remediate(remediationArgs(FUNCTION, "collector", props, PROD_MEMORY))).to.deep.equal({ memorySize: 3008, timeout: 10 });
-        expect(await remediate(remediationArgs(FUNCTION, "collector", { timeout: 10 }, PROD_MEMORY))).to.deep.equal({ memorySize: 256, timeout: 10 });
-        expect(await remediate(remediationArgs(FUNCTION, "collector", { memorySize: 512 }, PROD_MEMORY))).to.equal(undefined);
-    });
+    expect(await remediate(remediationArgs(FUNCTION, "collector", { memorySize: 512 }, PROD_MEMORY))).to.equal(undefined);
+  });
 });
 
 describe("policy lambda-function-timeout-range", () => {
-    const check = (edit?: (p: Record<string, any>) => void, config: object = PROD_TIMEOUT) =>
-        messagesOf("lambda-function-timeout-range", stackWith("collector", edit), config as Record<string, unknown>);
+  const check = (edit?: (p: Record<string, any>) => void, config: object = PROD_TIMEOUT) =>
+    messagesOf("lambda-function-timeout-range", stackWith("collector", edit), config as Record<string, unknown>);
 
-    it("passes the compliant stack", async () => {
-        expect(await check()).to.deep.equal([]);
+  it("passes the compliant stack", async () => {
+    expect(await check()).to.deep.equal([]);
+  });
+
+  it("rejects a timeout above the maximum", async () => {
+    expect(
+      await check((p) => {
+        p.timeout = 120;
+      }),
+    ).to.deep.equal(['Lambda function "collector" has timeout 120 s; the allowed range is 3 to 15 s.']);
+  });
+
+  it("rejects a timeout below the minimum", async () => {
+    expect(
+      await check((p) => {
+        p.timeout = 1;
+      }),
+    ).to.deep.equal(['Lambda function "collector" has timeout 1 s; the allowed range is 3 to 15 s.']);
+  });
+
+  it("judges a missing timeout as the AWS default of 3 s", async () => {
+    expect(
+      await check(
+        (p) => {
+          delete p.timeout;
+        },
+        { minTimeoutSeconds: 5, maxTimeoutSeconds: 15 },
+      ),
+    ).to.deep.equal(['Lambda function "collector" does not set timeout, so AWS uses its default of 3 s; the allowed range is 5 to 15 s.']);
+    expect(
+      await check((p) => {
+        delete p.timeout;
+      }),
+    ).to.deep.equal([]);
+  });
+
+  it("remediates by clamping into the range and returns the new props", async () => {
+    const remediate = lambdaTimeoutRange.remediateResource!;
+    expect(await remediate(remediationArgs(FUNCTION, "collector", { timeout: 120, memorySize: 512 }, PROD_TIMEOUT))).to.deep.equal({
+      timeout: 15,
+      memorySize: 512,
     });
-
-    it("rejects a timeout above the maximum", async () => {
-        expect(await check((p) => { p.timeout = 120; })).to.deep.equal([
-            'Lambda function "collector" has timeout 120 s; the allowed range is 3 to 15 s.',
-        ]);
-    });
-
-    it("rejects a timeout below the minimum", async () => {
-        expect(await check((p) => { p.timeout = 1; })).to.deep.equal([
-            'Lambda function "collector" has timeout 1 s; the allowed range is 3 to 15 s.',
-        ]);
-    });
-
-    it("judges a missing timeout as the AWS default of 3 s", async () => {
-        expect(await check((p) => { delete p.timeout; }, { minTimeoutSeconds: 5, maxTimeoutSeconds: 15 })).to.deep.equal([
-            'Lambda function "collector" does not set timeout, so AWS uses its default of 3 s; the allowed range is 5 to 15 s.',
-        ]);
-        expect(await check((p) => { delete p.timeout; })).to.deep.equal([]);
-    });
-
-
-    it("remediates by clamping into the range and returns the new props", async () => {
-        const remediate = lambdaTimeoutRange.remediateResource!;
-        expect(await remediate(remediationArgs(FUNCTION, "collector", { timeout: 120, memorySize: 512 }, PROD_TIMEOUT)))
-            .to.deep.equal({ timeout: 15, memorySize: 512 });
-        expect(await remediate(remediationArgs(FUNCTION, "collector", { timeout: 1 }, PROD_TIMEOUT))).to.deep.equal({ timeout: 3 });
-        expect(await remediate(remediationArgs(FUNCTION, "collector", { timeout: 10 }, PROD_TIMEOUT))).to.equal(undefined);
-    });
+    expect(await remediate(remediationArgs(FUNCTION, "collector", { timeout: 1 }, PROD_TIMEOUT))).to.deep.equal({ timeout: 3 });
+    expect(await remediate(remediationArgs(FUNCTION, "collector", { timeout: 10 }, PROD_TIMEOUT))).to.equal(undefined);
+  });
 });

@@ -1,14 +1,16 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
 import { PROFILES, profileOf } from "../../policy/lib/profiles";
 
 const thresholds = (file: string) => {
   const config = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policy", "config", file), "utf8"));
-  return Object.fromEntries(Object.entries(config as Record<string, unknown>)
-    .filter(([, v]) => typeof v === "object")
-    .map(([k, v]) => [k, Object.fromEntries(Object.entries(v as object).filter(([key]) => key !== "enforcementLevel"))])
-    .filter(([, v]) => Object.keys(v).length > 0));
+  return Object.fromEntries(
+    Object.entries(config as Record<string, unknown>)
+      .filter(([, v]) => typeof v === "object")
+      .map(([k, v]) => [k, Object.fromEntries(Object.entries(v as object).filter(([key]) => key !== "enforcementLevel"))])
+      .filter(([, v]) => Object.keys(v).length > 0),
+  );
 };
 
 describe("policy stack profiles", () => {

@@ -1,6 +1,6 @@
-import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { engineValue, unmarshalProblem, UNKNOWN } from "../../scripts/policy/wire";
+import { expect } from "chai";
+import { engineValue, UNKNOWN, unmarshalProblem } from "../../scripts/policy/wire";
 
 const SIG = pulumi.runtime.specialSigKey;
 const ASSET = pulumi.runtime.specialAssetSig;
@@ -31,7 +31,9 @@ describe("scripts/policy/wire (the engine's form of property values)", () => {
   it("finds the archive @pulumi/policy 1.21 returns from a remediation unreadable, as the engine does", () => {
     const sdkRemediation = { code: { [SIG]: ARCHIVE, assets: ["index.js"] }, memorySize: 3008 };
     expect(unmarshalProblem(sdkRemediation)).to.equal('code: unexpected archive contents (assets is ["index.js"])');
-    expect(unmarshalProblem({ code: { [SIG]: ARCHIVE, assets: { "index.js": "text" } } })).to.equal("code.assets.index.js: unexpected archive contents (not an asset or archive)");
+    expect(unmarshalProblem({ code: { [SIG]: ARCHIVE, assets: { "index.js": "text" } } })).to.equal(
+      "code.assets.index.js: unexpected archive contents (not an asset or archive)",
+    );
     expect(unmarshalProblem({ code: { [SIG]: ARCHIVE, assets: { "index.js": { [SIG]: ASSET, text: "x" } } } })).to.equal(undefined);
     expect(unmarshalProblem({ layers: [{ [SIG]: ASSET }] })).to.equal("layers[0]: asset is missing one of text, path or uri");
   });

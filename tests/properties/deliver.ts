@@ -4,7 +4,7 @@ import { collect, testDeps } from "../support/collector";
 import type { TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";
 import type { Answers } from "./invariants";
-import { bodyOf, Delivery, serverTime, Traffic } from "./visits";
+import { bodyOf, type Delivery, serverTime, type Traffic } from "./visits";
 
 const ATTEMPTS_WITH_FAULTS = 5;
 
@@ -14,11 +14,20 @@ export interface DeliveryStats {
   unexpectedStatuses: string[];
 }
 
-export async function deliver(dynamo: TestDynamo, tables: TableNames, traffic: Traffic): Promise<{ answers: Answers; stats: DeliveryStats }> {
+export async function deliver(
+  dynamo: TestDynamo,
+  tables: TableNames,
+  traffic: Traffic,
+): Promise<{ answers: Answers; stats: DeliveryStats }> {
   // maxAttempts 1: a lost response reaches the collector (which answers 503) instead of being
   // retried inside the SDK; the "browser" below retries the whole request.
   const faulty = dynamo.client({ maxAttempts: 1 });
-  const faults = injectFaults(faulty, { seed: traffic.seed, failAfterWriteRate: traffic.lostResponseRate, throttleRate: traffic.throttleRate, unprocessedRate: traffic.unprocessedRate });
+  const faults = injectFaults(faulty, {
+    seed: traffic.seed,
+    failAfterWriteRate: traffic.lostResponseRate,
+    throttleRate: traffic.throttleRate,
+    unprocessedRate: traffic.unprocessedRate,
+  });
   const clean = dynamo.client();
   const answers: Answers = { sessionIds: new Map(), singleAttempts: true };
   const stats: DeliveryStats = { attempts: 0, lostResponses: 0, unexpectedStatuses: [] };

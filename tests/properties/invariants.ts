@@ -3,8 +3,8 @@
  * Returns every violation as one sentence, so a failing case says exactly what broke.
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SESSION_IDLE_TIMEOUT_MS, type TableNames } from "../../contracts/tables";
 import { successorSessionId } from "../../functions/core/ids";
-import { SESSION_IDLE_TIMEOUT_MS, TableNames } from "../../contracts/tables";
 import { scanAll, storedEvents } from "../support/collector";
 import type { Traffic } from "./visits";
 
@@ -30,10 +30,13 @@ function checkEvents(traffic: Traffic, events: Row[], answers: Answers, problems
       continue;
     }
     const [e] = stored;
-    if (e.event_key !== `${String(g.sentTs).padStart(13, "0")}#${g.event_id}`) problems.push(`${g.event_id} has key ${e.event_key}, not the client's timestamp`);
-    if (e.client_timestamp === undefined ? e.timestamp !== g.sentTs : e.client_timestamp !== g.sentTs) problems.push(`${g.event_id} lost its client timestamp`);
+    if (e.event_key !== `${String(g.sentTs).padStart(13, "0")}#${g.event_id}`)
+      problems.push(`${g.event_id} has key ${e.event_key}, not the client's timestamp`);
+    if (e.client_timestamp === undefined ? e.timestamp !== g.sentTs : e.client_timestamp !== g.sentTs)
+      problems.push(`${g.event_id} lost its client timestamp`);
     const said = [...(answers.sessionIds.get(g.event_id) ?? [])];
-    if (said.length !== 1 || said[0] !== e.session_id) problems.push(`${g.event_id} is stored in ${e.session_id} but 200s answered ${said.join(", ")}`);
+    if (said.length !== 1 || said[0] !== e.session_id)
+      problems.push(`${g.event_id} is stored in ${e.session_id} but 200s answered ${said.join(", ")}`);
   }
   if (events.length !== traffic.events.length) problems.push(`${events.length} events stored for ${traffic.events.length} sent`);
 }
@@ -46,9 +49,12 @@ function checkChain(head: string, sessions: Map<string, Row>, bySession: Map<str
     chain.push(id);
     if (row.successor === undefined) break;
     const closedAt = row.boundary - SESSION_IDLE_TIMEOUT_MS - 1;
-    if (row.successor !== successorSessionId(id, closedAt)) problems.push(`${id}: successor ${row.successor} is not derived from its state at close`);
-    for (const e of bySession.get(id) ?? []) if (e.timestamp >= row.boundary) problems.push(`${id}: event ${e.event_id} is at/after the boundary`);
-    for (const e of bySession.get(row.successor) ?? []) if (e.timestamp < row.boundary) problems.push(`${row.successor}: event ${e.event_id} is before its predecessor's boundary`);
+    if (row.successor !== successorSessionId(id, closedAt))
+      problems.push(`${id}: successor ${row.successor} is not derived from its state at close`);
+    for (const e of bySession.get(id) ?? [])
+      if (e.timestamp >= row.boundary) problems.push(`${id}: event ${e.event_id} is at/after the boundary`);
+    for (const e of bySession.get(row.successor) ?? [])
+      if (e.timestamp < row.boundary) problems.push(`${row.successor}: event ${e.event_id} is before its predecessor's boundary`);
     id = row.successor;
   }
   return chain;
@@ -64,13 +70,26 @@ function checkSession(row: Row, events: Row[], exact: boolean, problems: string[
   const min = Math.min(...times);
   const max = Math.max(...times);
   const pages = events.filter((e) => e.page_url).sort((a, b) => (order(a) < order(b) ? -1 : 1));
-  const expect = { start_time: min, last_activity: max, duration_ms: max - min, entry_page: pages[0]?.page_url, exit_page: pages[pages.length - 1]?.page_url };
-  for (const [field, value] of Object.entries(expect)) if (row[field] !== value) problems.push(`${id}: ${field} is ${row[field]}, expected ${value}`);
-  if (!(row.expires_at >= Math.max(...events.map((e) => e.expires_at)))) problems.push(`${id}: expires_at ${row.expires_at} is before an event's`);
+  const expect = {
+    start_time: min,
+    last_activity: max,
+    duration_ms: max - min,
+    entry_page: pages[0]?.page_url,
+    exit_page: pages[pages.length - 1]?.page_url,
+  };
+  for (const [field, value] of Object.entries(expect))
+    if (row[field] !== value) problems.push(`${id}: ${field} is ${row[field]}, expected ${value}`);
+  if (!(row.expires_at >= Math.max(...events.map((e) => e.expires_at))))
+    problems.push(`${id}: expires_at ${row.expires_at} is before an event's`);
   if (row.expires_at !== exp(max)) problems.push(`${id}: expires_at ${row.expires_at} is not last activity + retention`);
   const views = events.filter((e) => e.event_type === "page_view").length;
-  const counted = exact ? row.total_events === events.length && row.page_views === views : row.total_events >= events.length && row.page_views >= views;
-  if (!counted) problems.push(`${id}: counters ${row.total_events}/${row.page_views} for ${events.length}/${views} events${exact ? " (exact expected)" : ""}`);
+  const counted = exact
+    ? row.total_events === events.length && row.page_views === views
+    : row.total_events >= events.length && row.page_views >= views;
+  if (!counted)
+    problems.push(
+      `${id}: counters ${row.total_events}/${row.page_views} for ${events.length}/${views} events${exact ? " (exact expected)" : ""}`,
+    );
 }
 
 function checkActive(active: Row[], sessions: Map<string, Row>, bySession: Map<string, Row[]>, problems: string[]) {
@@ -79,8 +98,10 @@ function checkActive(active: Row[], sessions: Map<string, Row>, bySession: Map<s
     const latest = events.filter((e) => e.timestamp === a.last_activity);
     if (latest.length === 0) problems.push(`active ${a.session_id}: last_activity ${a.last_activity} is no event's time`);
     if (a.last_activity > sessions.get(a.session_id)?.last_activity) problems.push(`active ${a.session_id}: ahead of its session`);
-    if (latest.length === 1 && latest[0].page_url && a.current_page !== latest[0].page_url) problems.push(`active ${a.session_id}: current_page ${a.current_page} is not its latest page ${latest[0].page_url}`);
-    if (a.current_page !== undefined && !events.some((e) => e.page_url === a.current_page && e.timestamp <= a.last_activity)) problems.push(`active ${a.session_id}: current_page ${a.current_page} is from no earlier event`);
+    if (latest.length === 1 && latest[0].page_url && a.current_page !== latest[0].page_url)
+      problems.push(`active ${a.session_id}: current_page ${a.current_page} is not its latest page ${latest[0].page_url}`);
+    if (a.current_page !== undefined && !events.some((e) => e.page_url === a.current_page && e.timestamp <= a.last_activity))
+      problems.push(`active ${a.session_id}: current_page ${a.current_page} is from no earlier event`);
   }
 }
 
@@ -92,9 +113,11 @@ export async function violations(client: DynamoDBClient, tables: TableNames, tra
   for (const e of events) bySession.set(e.session_id, [...(bySession.get(e.session_id) ?? []), e]);
   checkEvents(traffic, events, answers, problems);
   const chains = new Map<string, Set<string>>();
-  for (const head of new Set(traffic.events.map((e) => e.chain))) chains.set(head, new Set(checkChain(head, sessions, bySession, problems)));
+  for (const head of new Set(traffic.events.map((e) => e.chain)))
+    chains.set(head, new Set(checkChain(head, sessions, bySession, problems)));
   const headOf = new Map(traffic.events.map((g) => [g.event_id, g.chain]));
-  for (const e of events) if (!chains.get(headOf.get(e.event_id)!)?.has(e.session_id)) problems.push(`${e.event_id} is in ${e.session_id}, outside its chain`);
+  for (const e of events)
+    if (!chains.get(headOf.get(e.event_id)!)?.has(e.session_id)) problems.push(`${e.event_id} is in ${e.session_id}, outside its chain`);
   for (const row of sessions.values()) checkSession(row, bySession.get(row.session_id) ?? [], answers.singleAttempts, problems);
   checkActive(await scanAll(client, tables.activeSessions), sessions, bySession, problems);
   return problems;

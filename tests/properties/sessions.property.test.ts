@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { startDynamo, TestDynamo } from "../support/dynalite";
+import { startDynamo, type TestDynamo } from "../support/dynalite";
 import { deliver } from "./deliver";
 import { violations } from "./invariants";
 import { trafficArbitrary } from "./visits";

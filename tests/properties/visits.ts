@@ -45,7 +45,10 @@ export interface Traffic {
 // ten minutes fast, an offline queue flushed nine days later). None sits near a window edge, so
 // every retry (minutes later) sees the same side of the window.
 const OFFSET = fc.constantFrom(0, 0, 0, 0, 2 * MIN, -3 * MIN, -2 * DAY, 10 * MIN, -9 * DAY);
-const GAP = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 10 * MIN }) }, { weight: 1, arbitrary: fc.integer({ min: 30 * MIN - 2, max: 90 * MIN }) });
+const GAP = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 10 * MIN }) },
+  { weight: 1, arbitrary: fc.integer({ min: 30 * MIN - 2, max: 90 * MIN }) },
+);
 const TYPE = fc.constantFrom("page_view", "click", "heartbeat") as fc.Arbitrary<GeneratedEvent["event_type"]>;
 
 const visit: fc.Arbitrary<Visit> = fc.record({
@@ -63,7 +66,15 @@ function eventsOf(visits: Visit[]): GeneratedEvent[] {
     v.steps.forEach((s, i) => {
       t += i === 0 ? 0 : s.gap;
       const page_url = s.type === "heartbeat" ? undefined : `https://shop.example/p${s.page}`;
-      events.push({ event_id: `v${n}e${i}`, chain: `chain-${n}`, user: `user-${n}`, realTs: t, sentTs: t + v.offset, event_type: s.type, page_url });
+      events.push({
+        event_id: `v${n}e${i}`,
+        chain: `chain-${n}`,
+        user: `user-${n}`,
+        realTs: t,
+        sentTs: t + v.offset,
+        event_type: s.type,
+        page_url,
+      });
     });
   });
   return events;
@@ -86,7 +97,10 @@ export const trafficArbitrary: fc.Arbitrary<Traffic> = fc
     const events = eventsOf(visits);
     return fc.record({
       events: fc.constant(events),
-      order: fc.shuffledSubarray(events.map((_, i) => i), { minLength: events.length, maxLength: events.length }),
+      order: fc.shuffledSubarray(
+        events.map((_, i) => i),
+        { minLength: events.length, maxLength: events.length },
+      ),
       sizes: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 6 }),
       copies: fc.array(fc.constantFrom(1, 1, 1, 2, 3), { minLength: 1, maxLength: 8 }),
       delays: fc.array(fc.integer({ min: 0, max: 2 * MIN }), { minLength: 1, maxLength: 8 }),
@@ -98,14 +112,25 @@ export const trafficArbitrary: fc.Arbitrary<Traffic> = fc
     });
   })
   .map((r) => {
-    const deliveries = requestsOf(r.order, r.sizes).map((events, i) => ({ events, copies: r.copies[i % r.copies.length], delayMs: r.delays[i % r.delays.length] }));
+    const deliveries = requestsOf(r.order, r.sizes).map((events, i) => ({
+      events,
+      copies: r.copies[i % r.copies.length],
+      delayMs: r.delays[i % r.delays.length],
+    }));
     const waves: Delivery[][] = [];
     for (let i = 0, k = 0; i < deliveries.length; k++) {
       const size = r.waveSizes[k % r.waveSizes.length];
       waves.push(deliveries.slice(i, i + size));
       i += size;
     }
-    return { events: r.events, waves, lostResponseRate: r.lostResponseRate, throttleRate: r.throttleRate, unprocessedRate: r.unprocessedRate, seed: r.seed };
+    return {
+      events: r.events,
+      waves,
+      lostResponseRate: r.lostResponseRate,
+      throttleRate: r.throttleRate,
+      unprocessedRate: r.unprocessedRate,
+      seed: r.seed,
+    };
   });
 
 /** The request body for one delivery, as a tracker would send it. */
@@ -113,7 +138,14 @@ export function bodyOf(traffic: Traffic, delivery: Delivery) {
   return {
     events: delivery.events.map((i) => {
       const e = traffic.events[i];
-      return { event_type: e.event_type, event_id: e.event_id, session_id: e.chain, user_id: e.user, timestamp: e.sentTs, ...(e.page_url ? { page_url: e.page_url } : {}) };
+      return {
+        event_type: e.event_type,
+        event_id: e.event_id,
+        session_id: e.chain,
+        user_id: e.user,
+        timestamp: e.sentTs,
+        ...(e.page_url ? { page_url: e.page_url } : {}),
+      };
     }),
   };
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { numberOption, parseCommandLine, urlOption, UsageError } from "../../scripts/lib/cli";
+import { numberOption, parseCommandLine, UsageError, urlOption } from "../../scripts/lib/cli";
 
 const options = { url: { type: "string" }, quiet: { type: "boolean" }, runs: { type: "string" } } as const;
 
@@ -10,11 +10,17 @@ describe("scripts/lib/cli", () => {
   });
 
   it("rejects an unknown flag with one sentence naming it", () => {
-    expect(() => parseCommandLine(["--nope"], options)).to.throw(UsageError, "Unknown option --nope. Run with --help for the list of options.");
+    expect(() => parseCommandLine(["--nope"], options)).to.throw(
+      UsageError,
+      "Unknown option --nope. Run with --help for the list of options.",
+    );
   });
 
   it("rejects a stray positional word", () => {
-    expect(() => parseCommandLine(["stray"], options)).to.throw(UsageError, 'Unexpected argument stray. Options start with --; run with --help for the list.');
+    expect(() => parseCommandLine(["stray"], options)).to.throw(
+      UsageError,
+      "Unexpected argument stray. Options start with --; run with --help for the list.",
+    );
   });
 
   it("rejects a missing value and a value given to a flag", () => {
@@ -27,13 +33,24 @@ describe("scripts/lib/cli", () => {
     if (parsed.help) throw new Error("unexpected help");
     expect(numberOption(parsed.values, "runs", { min: 1, max: 100, integer: true }, 5)).to.equal(12);
     expect(numberOption({}, "runs", { min: 1, max: 100 }, 5)).to.equal(5);
-    expect(() => numberOption({ runs: "0" }, "runs", { min: 1, max: 100 })).to.throw(UsageError, "--runs must be between 1 and 100; got 0.");
-    expect(() => numberOption({ runs: "1.5" }, "runs", { min: 1, max: 100, integer: true })).to.throw(UsageError, '--runs must be an integer; got "1.5".');
+    expect(() => numberOption({ runs: "0" }, "runs", { min: 1, max: 100 })).to.throw(
+      UsageError,
+      "--runs must be between 1 and 100; got 0.",
+    );
+    expect(() => numberOption({ runs: "1.5" }, "runs", { min: 1, max: 100, integer: true })).to.throw(
+      UsageError,
+      '--runs must be an integer; got "1.5".',
+    );
   });
 
   it("accepts only absolute http(s) URLs", () => {
-    expect(urlOption({ url: "http://127.0.0.1:3000/events" }, "url", "http://127.0.0.1:3000/events")).to.equal("http://127.0.0.1:3000/events");
+    expect(urlOption({ url: "http://127.0.0.1:3000/events" }, "url", "http://127.0.0.1:3000/events")).to.equal(
+      "http://127.0.0.1:3000/events",
+    );
     expect(() => urlOption({ url: "127.0.0.1:3000" }, "url", "http://x/")).to.throw(UsageError, "--url must");
-    expect(() => urlOption({ url: "ftp://x/" }, "url", "http://x/")).to.throw(UsageError, '--url must use http or https; got "ftp:" in "ftp://x/".');
+    expect(() => urlOption({ url: "ftp://x/" }, "url", "http://x/")).to.throw(
+      UsageError,
+      '--url must use http or https; got "ftp:" in "ftp://x/".',
+    );
   });
 });

@@ -1,13 +1,13 @@
-import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand, ResourceNotFoundException } from "@aws-sdk/client-lambda";
-import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { main, PreflightIo } from "../../scripts/preflight";
-import type { PreflightClients, Sender } from "../../scripts/preflight/aws";
+import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand, ResourceNotFoundException } from "@aws-sdk/client-lambda";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { expect } from "chai";
 import { REPO_ROOT } from "../../scripts/lib/program-harness";
+import { main, type PreflightIo } from "../../scripts/preflight";
+import type { PreflightClients, Sender } from "../../scripts/preflight/aws";
 
 interface StubAccount {
   limit: number;
@@ -34,7 +34,8 @@ function stubClients(account: StubAccount, calls: string[]): PreflightClients {
       }
       if (command instanceof GetFunctionConcurrencyCommand) {
         const name = command.input.FunctionName!;
-        if (account.reserved?.[name] === undefined) throw new ResourceNotFoundException({ message: `Function not found: ${name}`, $metadata: {} });
+        if (account.reserved?.[name] === undefined)
+          throw new ResourceNotFoundException({ message: `Function not found: ${name}`, $metadata: {} });
         return { ReservedConcurrentExecutions: account.reserved[name] };
       }
       throw new Error(`unexpected ${command.constructor.name}`);
@@ -67,7 +68,12 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
     const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), BIG);
     expect(r.code).to.equal(0);
     expect(r.regions).to.deep.equal(["us-east-1"]);
-    expect(r.calls.sort()).to.deep.equal(["GetAccountSettingsCommand", "GetCallerIdentityCommand", "GetFunctionConcurrencyCommand", "GetFunctionConcurrencyCommand"]);
+    expect(r.calls.sort()).to.deep.equal([
+      "GetAccountSettingsCommand",
+      "GetCallerIdentityCommand",
+      "GetFunctionConcurrencyCommand",
+      "GetFunctionConcurrencyCommand",
+    ]);
     expect(r.out).to.deep.equal([
       "ok   region       Region us-east-1 (aws:region in Pulumi.prod.yaml).",
       "ok   alarm-email  Alarm e-mail oncall@liveinsight.io (confirm the subscription AWS mails after the first deploy).",
@@ -81,10 +87,10 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
     const r = await run(["--stack", "prod"], rootWith("prod"), { limit: 150, unreserved: 150 });
     expect(r.code).to.equal(1);
     expect(r.out.filter((l) => l.startsWith("FAIL"))).to.deep.equal([
-      "FAIL alarm-email  liveinsight:alarmEmail in Pulumi.prod.yaml is the placeholder \"oncall@example.com\" (example.com never receives mail); " +
+      'FAIL alarm-email  liveinsight:alarmEmail in Pulumi.prod.yaml is the placeholder "oncall@example.com" (example.com never receives mail); ' +
         "set a real on-call address with `pulumi config set liveinsight:alarmEmail <address> --stack prod`.",
       "FAIL concurrency  Reserving 50 for each of 2 functions needs 200 of account 111122223333's concurrency (100 + 100 AWS keeps unreserved) " +
-        "but only 150 is available (quota 150), so `pulumi up` would fail; request a higher \"Concurrent executions\" quota in Service Quotas (AWS Lambda) " +
+        'but only 150 is available (quota 150), so `pulumi up` would fail; request a higher "Concurrent executions" quota in Service Quotas (AWS Lambda) ' +
         "or lower liveinsight:reservedConcurrency in Pulumi.prod.yaml to at most 25.",
     ]);
     expect(r.out.at(-1)).to.equal("2 problem(s) to fix before `pulumi up --stack prod`.");
@@ -94,19 +100,25 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
     const reserved = { "LiveInsight-prod-collector": 50, "LiveInsight-prod-realtime": 50 };
     const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { limit: 200, unreserved: 100, reserved });
     expect(r.code).to.equal(0);
-    expect(r.out).to.include("ok   concurrency  Reserving 50 for each of 2 functions leaves 100 of account 111122223333's quota of 200 unreserved (AWS requires 100).");
+    expect(r.out).to.include(
+      "ok   concurrency  Reserving 50 for each of 2 functions leaves 100 of account 111122223333's quota of 200 unreserved (AWS requires 100).",
+    );
   });
 
   it("a new account with a quota of 10 is told to leave the functions unreserved", async () => {
     const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { limit: 10, unreserved: 10 });
     expect(r.code).to.equal(1);
-    expect(r.out.find((l) => l.startsWith("FAIL"))).to.match(/only 10 is available \(quota 10\).*or set liveinsight:reservedConcurrency to -1 in Pulumi\.prod\.yaml\.$/);
+    expect(r.out.find((l) => l.startsWith("FAIL"))).to.match(
+      /only 10 is available \(quota 10\).*or set liveinsight:reservedConcurrency to -1 in Pulumi\.prod\.yaml\.$/,
+    );
   });
 
   it("passes dev (unreserved, no e-mail) without reading function reservations", async () => {
     const r = await run(["--stack", "dev"], rootWith("dev"), { limit: 10, unreserved: 10 });
     expect(r.code).to.equal(0);
-    expect(r.out).to.include("ok   concurrency  The functions reserve no concurrency (liveinsight:reservedConcurrency -1); account 111122223333's quota is 10.");
+    expect(r.out).to.include(
+      "ok   concurrency  The functions reserve no concurrency (liveinsight:reservedConcurrency -1); account 111122223333's quota is 10.",
+    );
     expect(r.out).to.include("ok   alarm-email  No alarm e-mail (allowed for a dev stack): alarms reach the SNS topic only.");
     expect(r.calls.sort()).to.deep.equal(["GetAccountSettingsCommand", "GetCallerIdentityCommand"]);
   });
@@ -123,26 +135,51 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
   });
 
   it("fails a stack without aws:region, or with a malformed one, and never calls AWS", async () => {
-    const none = await run(["--stack", "qa"], rootWith("qa", (t) => t.replace(/^\s*aws:region:.*$/m, ""), "dev"), BIG);
+    const none = await run(
+      ["--stack", "qa"],
+      rootWith("qa", (t) => t.replace(/^\s*aws:region:.*$/m, ""), "dev"),
+      BIG,
+    );
     expect(none.code).to.equal(1);
     expect(none.regions).to.deep.equal([]);
-    expect(none.out[0]).to.equal("FAIL region       Pulumi.qa.yaml sets no aws:region; run `pulumi config set aws:region us-east-1 --stack qa` (or the region you deploy to).");
-    const bad = await run(["--stack", "qa"], rootWith("qa", (t) => t.replace("us-east-1", "US East"), "dev"), BIG);
+    expect(none.out[0]).to.equal(
+      "FAIL region       Pulumi.qa.yaml sets no aws:region; run `pulumi config set aws:region us-east-1 --stack qa` (or the region you deploy to).",
+    );
+    const bad = await run(
+      ["--stack", "qa"],
+      rootWith("qa", (t) => t.replace("us-east-1", "US East"), "dev"),
+      BIG,
+    );
     expect(bad.out[0]).to.match(/^FAIL region {7}Pulumi\.qa\.yaml sets aws:region to "US East", which is not an AWS region name/);
     // qa is not a dev* stack, so it also needs an alarm e-mail.
-    expect(bad.out).to.include("FAIL alarm-email  Pulumi.qa.yaml sets no liveinsight:alarmEmail, so no one hears an alarm; set a real on-call address with `pulumi config set liveinsight:alarmEmail <address> --stack qa`.");
+    expect(bad.out).to.include(
+      "FAIL alarm-email  Pulumi.qa.yaml sets no liveinsight:alarmEmail, so no one hears an alarm; set a real on-call address with `pulumi config set liveinsight:alarmEmail <address> --stack qa`.",
+    );
   });
 
   it("usage and config errors are UsageErrors (exit 2 through runCli), one sentence each", async () => {
     const root = rootWith("prod", (t) => t.replace("liveinsight:reservedConcurrency: 50", "liveinsight:reservedConcurrency: many"));
-    await expectUsage(run(["--stack", "prod"], root, BIG), 'liveinsight:reservedConcurrency must be a whole number; got "many" in Pulumi.prod.yaml');
+    await expectUsage(
+      run(["--stack", "prod"], root, BIG),
+      'liveinsight:reservedConcurrency must be a whole number; got "many" in Pulumi.prod.yaml',
+    );
     await expectUsage(run([], root, BIG), "--stack is required, e.g. --stack prod.");
-    await expectUsage(run(["--stack", "prod", "--region", "x"], root, BIG), "Unknown option --region. Run with --help for the list of options.");
-    await expectUsage(run(["--stack", "nope"], root, BIG), "Pulumi.nope.yaml does not exist; create it with `pulumi stack init nope` and set its config.");
+    await expectUsage(
+      run(["--stack", "prod", "--region", "x"], root, BIG),
+      "Unknown option --region. Run with --help for the list of options.",
+    );
+    await expectUsage(
+      run(["--stack", "nope"], root, BIG),
+      "Pulumi.nope.yaml does not exist; create it with `pulumi stack init nope` and set its config.",
+    );
   });
 
   it("as a command: a usage error exits 2 with one sentence, never a stack trace", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/preflight.ts", "--stack"], { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_PROFILE: "" } });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/preflight.ts", "--stack"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      env: { ...process.env, AWS_ACCESS_KEY_ID: "", AWS_PROFILE: "" },
+    });
     expect([r.status, r.stderr.trim(), r.stdout]).to.deep.equal([2, "preflight: --stack needs a value.", ""]);
   });
 

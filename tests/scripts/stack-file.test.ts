@@ -1,7 +1,7 @@
-import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { expect } from "chai";
 import { projectDefaults, StackFileError, stackSettings } from "../../scripts/lib/stack-file";
 
 describe("scripts/lib/stack-file", () => {
@@ -10,11 +10,19 @@ describe("scripts/lib/stack-file", () => {
 
   it("reads the documented defaults of the repo's Pulumi.yaml", () => {
     const defaults = projectDefaults();
-    expect([defaults.eventRetentionDays, defaults.sdkMaxAttempts, defaults.sdkRetryMode, defaults.logRetentionDays]).to.deep.equal([90, 3, "standard", 30]);
+    expect([defaults.eventRetentionDays, defaults.sdkMaxAttempts, defaults.sdkRetryMode, defaults.logRetentionDays]).to.deep.equal([
+      90,
+      3,
+      "standard",
+      30,
+    ]);
   });
 
   it("reads a stack file's liveinsight: settings, leaving out secrets and other namespaces", () => {
-    writeFileSync(path.join(dir, "Pulumi.qa.yaml"), "config:\n  aws:region: eu-west-1\n  liveinsight:memorySize: 512\n  liveinsight:alarmEmail:\n    secure: AAAB\n");
+    writeFileSync(
+      path.join(dir, "Pulumi.qa.yaml"),
+      "config:\n  aws:region: eu-west-1\n  liveinsight:memorySize: 512\n  liveinsight:alarmEmail:\n    secure: AAAB\n",
+    );
     expect(stackSettings("qa", dir)).to.deep.equal({ memorySize: 512 });
   });
 

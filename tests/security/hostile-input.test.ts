@@ -6,15 +6,23 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { ClientError, clientErrorResult } from "../../functions/core/errors";
-import { HttpRequest, parseEvents, ParsedEvents } from "../../functions/core/request";
+import { type HttpRequest, type ParsedEvents, parseEvents } from "../../functions/core/request";
 import { LIMITS } from "../../functions/core/validate";
 import { collect, scanAll, testDeps } from "../support/collector";
-import { startDynamo, TestDynamo } from "../support/dynalite";
+import { startDynamo, type TestDynamo } from "../support/dynalite";
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 
 const RUNS = { numRuns: 300 };
-const CONTENT_TYPES = [undefined, "application/json", "text/plain;charset=UTF-8", "application/vnd.api+json", "application/octet-stream", "text/html", ""];
+const CONTENT_TYPES = [
+  undefined,
+  "application/json",
+  "text/plain;charset=UTF-8",
+  "application/vnd.api+json",
+  "application/octet-stream",
+  "text/html",
+  "",
+];
 
 function request(body: string, contentType: string | undefined = "application/json", isBase64Encoded = false): HttpRequest {
   const headers: Record<string, string | undefined> = contentType === undefined ? {} : { "content-type": contentType };
@@ -40,8 +48,12 @@ function expectDocumentedRefusal(error: ClientError): void {
   expect(result.statusCode).to.equal(error.statusCode);
   const body = JSON.parse(result.body);
   expect(Object.keys(body).sort().join(",")).to.be.oneOf(["error,message", "details,error,message"]);
-  expect(body.error).to.be.a("string").and.match(/^[A-Za-z]+$/);
-  expect(body.message).to.be.a("string").and.not.match(/\n\s+at /); // no stack traces
+  expect(body.error)
+    .to.be.a("string")
+    .and.match(/^[A-Za-z]+$/);
+  expect(body.message)
+    .to.be.a("string")
+    .and.not.match(/\n\s+at /); // no stack traces
   if (body.details !== undefined) {
     expect(body.details).to.be.an("array").that.is.not.empty;
     for (const d of body.details) {
@@ -75,52 +87,70 @@ const eventLike = fc.record(
 
 describe("hostile input: parseEvents", () => {
   it("answers arbitrary JSON values with success or a documented 400/413/415", () => {
-    fc.assert(fc.property(fc.jsonValue(), fc.constantFrom(...CONTENT_TYPES), (value, type) => {
-      expectAcceptedOrRefused(request(JSON.stringify(value) ?? "", type));
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.constantFrom(...CONTENT_TYPES), (value, type) => {
+        expectAcceptedOrRefused(request(JSON.stringify(value) ?? "", type));
+      }),
+      RUNS,
+    );
   });
 
   it("answers event-shaped objects and batches of them with success or a documented 400", () => {
     let accepted = 0;
-    fc.assert(fc.property(fc.oneof(eventLike, fc.record({ events: fc.array(eventLike, { maxLength: 120 }) })), (value) => {
-      const outcome = expectAcceptedOrRefused(request(JSON.stringify(value)));
-      if ("ok" in outcome) accepted++;
-      else expect(outcome.error.statusCode).to.equal(400);
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.oneof(eventLike, fc.record({ events: fc.array(eventLike, { maxLength: 120 }) })), (value) => {
+        const outcome = expectAcceptedOrRefused(request(JSON.stringify(value)));
+        if ("ok" in outcome) accepted++;
+        else expect(outcome.error.statusCode).to.equal(400);
+      }),
+      RUNS,
+    );
     expect(accepted, "the generator must also reach the success path").to.be.greaterThan(0);
   });
 
   it("answers arbitrary values serialised by fc.anything with success or a documented refusal", () => {
-    fc.assert(fc.property(fc.anything({ withBoxedValues: false }), (value) => {
-      let text: string | undefined;
-      try {
-        text = JSON.stringify(value);
-      } catch {
-        text = String(value); // cycles etc.: send their string form instead
-      }
-      expectAcceptedOrRefused(request(text ?? ""));
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.anything({ withBoxedValues: false }), (value) => {
+        let text: string | undefined;
+        try {
+          text = JSON.stringify(value);
+        } catch {
+          text = String(value); // cycles etc.: send their string form instead
+        }
+        expectAcceptedOrRefused(request(text ?? ""));
+      }),
+      RUNS,
+    );
   });
 
   it("answers arbitrary bytes, base64-encoded or raw, with a documented refusal", () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 2048 }), fc.boolean(), fc.constantFrom(...CONTENT_TYPES), (bytes, base64, type) => {
-      const buf = Buffer.from(bytes);
-      expectAcceptedOrRefused(request(base64 ? buf.toString("base64") : buf.toString("latin1"), type, base64));
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2048 }), fc.boolean(), fc.constantFrom(...CONTENT_TYPES), (bytes, base64, type) => {
+        const buf = Buffer.from(bytes);
+        expectAcceptedOrRefused(request(base64 ? buf.toString("base64") : buf.toString("latin1"), type, base64));
+      }),
+      RUNS,
+    );
   });
 
   it("answers arbitrary unicode text, including lone surrogates, with success or a documented refusal", () => {
-    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 512 }), (text) => {
-      expectAcceptedOrRefused(request(text, "text/plain"));
-    }), RUNS);
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 512 }), (text) => {
+        expectAcceptedOrRefused(request(text, "text/plain"));
+      }),
+      RUNS,
+    );
   });
 
   it("refuses any body over the limit with 413 before parsing it", () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 4096 }), fc.boolean(), (extra, base64) => {
-      const raw = Buffer.alloc(LIMITS.bodyBytes + extra, "{");
-      const outcome = attempt(request(base64 ? raw.toString("base64") : raw.toString("utf8"), "application/json", base64));
-      expect("error" in outcome && outcome.error.statusCode).to.equal(413);
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4096 }), fc.boolean(), (extra, base64) => {
+        const raw = Buffer.alloc(LIMITS.bodyBytes + extra, "{");
+        const outcome = attempt(request(base64 ? raw.toString("base64") : raw.toString("utf8"), "application/json", base64));
+        expect("error" in outcome && outcome.error.statusCode).to.equal(413);
+      }),
+      { numRuns: 50 },
+    );
   });
 });
 
@@ -136,42 +166,58 @@ describe("hostile input: prototype pollution", () => {
   it("never lets __proto__/constructor keys at any level reach Object.prototype", () => {
     const payload = fc.oneof(fc.constant({ polluted: true }), fc.constant({ prototype: { polluted: true } }), fc.jsonValue(), fc.string());
     const entries = fc.array(fc.tuple(fc.constantFrom(...DANGEROUS), payload), { minLength: 1, maxLength: 4 });
-    fc.assert(fc.property(entries, entries, fc.boolean(), (top, props, batch) => {
-      const event = objectText([["event_type", "page_view"], ...top, ["properties", JSON.parse(objectText(props))]]);
-      // JSON.parse keeps "__proto__" as an own key, so it reaches the validator exactly as sent
-      const text = batch ? `{"events":[${event}]}` : event;
-      expectAcceptedOrRefused(request(text));
-      expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
-    }), RUNS);
+    fc.assert(
+      fc.property(entries, entries, fc.boolean(), (top, props, batch) => {
+        const event = objectText([["event_type", "page_view"], ...top, ["properties", JSON.parse(objectText(props))]]);
+        // JSON.parse keeps "__proto__" as an own key, so it reaches the validator exactly as sent
+        const text = batch ? `{"events":[${event}]}` : event;
+        expectAcceptedOrRefused(request(text));
+        expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+      }),
+      RUNS,
+    );
   });
 
   it("refuses a __proto__ key and keeps constructor as plain property data", () => {
     const refused = attempt(request('{"event_type":"page_view","__proto__":"x"}'));
-    expect("error" in refused && refused.error.details).to.deep.equal([{ index: 0, field: "__proto__", problem: "key __proto__ is reserved" }]);
+    expect("error" in refused && refused.error.details).to.deep.equal([
+      { index: 0, field: "__proto__", problem: "key __proto__ is reserved" },
+    ]);
     const accepted = attempt(request('{"event_type":"page_view","properties":{"constructor":"c","toString":"t"}}'));
-    expect("ok" in accepted && accepted.ok.events[0].properties).to.deep.equal([["constructor", "c"], ["toString", "t"]]);
+    expect("ok" in accepted && accepted.ok.events[0].properties).to.deep.equal([
+      ["constructor", "c"],
+      ["toString", "t"],
+    ]);
   });
 });
 
 describe("hostile input: control characters", () => {
   const control = fc.integer({ min: 0, max: 0x1f }).chain((c) => fc.constantFrom(String.fromCharCode(c), "\u007f"));
-  const idWithControl = fc.tuple(fc.stringMatching(/^[A-Za-z0-9_]{0,10}$/), control, fc.stringMatching(/^[A-Za-z0-9_]{0,10}$/)).map(([a, c, b]) => a + c + b);
+  const idWithControl = fc
+    .tuple(fc.stringMatching(/^[A-Za-z0-9_]{0,10}$/), control, fc.stringMatching(/^[A-Za-z0-9_]{0,10}$/))
+    .map(([a, c, b]) => a + c + b);
 
   for (const field of ["user_id", "session_id", "event_id"]) {
     it(`rejects a ${field} containing a control character with 400`, () => {
-      fc.assert(fc.property(idWithControl, (id) => {
-        const outcome = attempt(request(JSON.stringify({ event_type: "page_view", [field]: id })));
-        expect("error" in outcome && outcome.error.statusCode).to.equal(400);
-        expect("error" in outcome && outcome.error.details?.map((d) => d.field)).to.deep.equal([field]);
-      }), { numRuns: 100 });
+      fc.assert(
+        fc.property(idWithControl, (id) => {
+          const outcome = attempt(request(JSON.stringify({ event_type: "page_view", [field]: id })));
+          expect("error" in outcome && outcome.error.statusCode).to.equal(400);
+          expect("error" in outcome && outcome.error.details?.map((d) => d.field)).to.deep.equal([field]);
+        }),
+        { numRuns: 100 },
+      );
     });
   }
 
   it("rejects property keys containing a control character with 400", () => {
-    fc.assert(fc.property(idWithControl, (key) => {
-      const outcome = attempt(request(JSON.stringify({ event_type: "page_view", properties: { [key]: 1 } })));
-      expect("error" in outcome && outcome.error.details?.[0].problem).to.equal("key must not contain control characters");
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(idWithControl, (key) => {
+        const outcome = attempt(request(JSON.stringify({ event_type: "page_view", properties: { [key]: 1 } })));
+        expect("error" in outcome && outcome.error.details?.[0].problem).to.equal("key must not contain control characters");
+      }),
+      { numRuns: 100 },
+    );
   });
 });
 
@@ -183,7 +229,9 @@ describe("hostile input: pathological bodies are refused cheaply", () => {
     const started = performance.now();
     const outcome = attempt(request(body));
     const ms = performance.now() - started;
-    console.log(`      ${label}: ${(body.length / 1024).toFixed(0)} KB refused with ${"error" in outcome ? outcome.error.statusCode : 200} in ${ms.toFixed(1)} ms`);
+    console.log(
+      `      ${label}: ${(body.length / 1024).toFixed(0)} KB refused with ${"error" in outcome ? outcome.error.statusCode : 200} in ${ms.toFixed(1)} ms`,
+    );
     expect("error" in outcome && outcome.error.statusCode).to.equal(expected);
     expect(ms).to.be.below(BOUND_MS);
   }
@@ -193,9 +241,11 @@ describe("hostile input: pathological bodies are refused cheaply", () => {
 
   it("refuses 1 MB of [[[[ nesting with 413", () => timed("1 MB deep array", "[".repeat(MB / 2) + "]".repeat(MB / 2), 413));
   it("refuses a 1 MB huge array batch with 413", () => timed("1 MB huge array", `{"events":[${"1,".repeat(MB / 2 - 8)}1]}`, 413));
-  it("refuses 1 MB of {\"a\": nesting with 413", () => timed("1 MB deep object", deepObject(Math.floor(MB / 6)), 413));
-  it("refuses a deep array just under the body limit with 400", () => timed("256 KB deep array", "[".repeat(nearLimit / 2) + "]".repeat(nearLimit / 2), 400));
-  it("refuses a huge array just under the body limit with 400", () => timed("256 KB huge array", `{"events":[${"1,".repeat(nearLimit / 2 - 8)}1]}`, 400));
+  it('refuses 1 MB of {"a": nesting with 413', () => timed("1 MB deep object", deepObject(Math.floor(MB / 6)), 413));
+  it("refuses a deep array just under the body limit with 400", () =>
+    timed("256 KB deep array", "[".repeat(nearLimit / 2) + "]".repeat(nearLimit / 2), 400));
+  it("refuses a huge array just under the body limit with 400", () =>
+    timed("256 KB huge array", `{"events":[${"1,".repeat(nearLimit / 2 - 8)}1]}`, 400));
   // Regression guard: the validator serialises each event with JSON.stringify, which recurses;
   // a deeply nested object inside an event must still be a 400, not a RangeError (a 500).
   it("refuses a deeply nested object inside an event, just under the body limit, with 400", () =>
@@ -224,13 +274,17 @@ describe("hostile input: storage never fails on an accepted request (handleColle
 
   it("answers 200 or a documented 400, never a 5xx, and writes nothing on a 400", async () => {
     const statuses = new Set<number>();
-    await fc.assert(fc.asyncProperty(fc.array(stressEvent, { minLength: 1, maxLength: 6 }), async (events) => {
-      const tables = await dynamo.freshTables();
-      const out = await collect(testDeps(dynamo.client(), tables), { events }, NOW);
-      statuses.add(out.result.statusCode);
-      expect([200, 400], out.result.body).to.include(out.result.statusCode);
-      if (out.result.statusCode === 400) for (const table of Object.values(tables)) expect(await scanAll(dynamo.client(), table)).to.deep.equal([]);
-    }), { numRuns: 60 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(stressEvent, { minLength: 1, maxLength: 6 }), async (events) => {
+        const tables = await dynamo.freshTables();
+        const out = await collect(testDeps(dynamo.client(), tables), { events }, NOW);
+        statuses.add(out.result.statusCode);
+        expect([200, 400], out.result.body).to.include(out.result.statusCode);
+        if (out.result.statusCode === 400)
+          for (const table of Object.values(tables)) expect(await scanAll(dynamo.client(), table)).to.deep.equal([]);
+      }),
+      { numRuns: 60 },
+    );
     expect([...statuses].sort()).to.deep.equal([200, 400]);
   });
 });

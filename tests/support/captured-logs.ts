@@ -16,9 +16,17 @@ export interface CapturedRequest {
 
 export function apiEvent(method: string, body: string | undefined, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
   return {
-    version: "2.0", routeKey: `${method} /events`, rawPath: "/events", rawQueryString: "", body, isBase64Encoded: false,
+    version: "2.0",
+    routeKey: `${method} /events`,
+    rawPath: "/events",
+    rawQueryString: "",
+    body,
+    isBase64Encoded: false,
     headers: { "content-type": "application/json", "user-agent": "capture/1.0", "x-forwarded-for": "203.0.113.77", ...headers },
-    requestContext: { http: { method, path: "/events", protocol: "HTTP/1.1", sourceIp: "203.0.113.77", userAgent: "capture/1.0" }, requestId: `api-${method}` } as APIGatewayProxyEventV2["requestContext"],
+    requestContext: {
+      http: { method, path: "/events", protocol: "HTTP/1.1", sourceIp: "203.0.113.77", userAgent: "capture/1.0" },
+      requestId: `api-${method}`,
+    } as APIGatewayProxyEventV2["requestContext"],
   };
 }
 
@@ -34,17 +42,27 @@ async function capture(): Promise<CapturedRequest[]> {
   const dynamo = await startDynamo();
   const tables = await dynamo.freshTables();
   const functionEnv: Record<string, string> = {
-    EVENTS_TABLE: tables.events, SESSIONS_TABLE: tables.sessions, ACTIVE_SESSIONS_TABLE: tables.activeSessions,
-    ENVIRONMENT: "dev", EVENT_RETENTION_DAYS: "30", AWS_MAX_ATTEMPTS: "1", AWS_RETRY_MODE: "standard",
-    AWS_REGION: "us-east-1", DYNAMODB_ENDPOINT: dynamo.endpoint,
+    EVENTS_TABLE: tables.events,
+    SESSIONS_TABLE: tables.sessions,
+    ACTIVE_SESSIONS_TABLE: tables.activeSessions,
+    ENVIRONMENT: "dev",
+    EVENT_RETENTION_DAYS: "30",
+    AWS_MAX_ATTEMPTS: "1",
+    AWS_RETRY_MODE: "standard",
+    AWS_REGION: "us-east-1",
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
   };
   const saved = Object.fromEntries(Object.keys(functionEnv).map((k) => [k, process.env[k]]));
   Object.assign(process.env, functionEnv);
   // The module reads its env once, at load; restore ours so child processes of later tests
   // (local mode) do not inherit an endpoint that is closed below.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { handler } = require("../../functions/collector") as { handler: (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2> };
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  const { handler } = require("../../functions/collector") as {
+    handler: (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+  };
+  for (const [k, v] of Object.entries(saved))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   const results: CapturedRequest[] = [];
   const run = async (name: string, event: APIGatewayProxyEventV2) => {
     const lines: string[] = [];
@@ -58,11 +76,22 @@ async function capture(): Promise<CapturedRequest[]> {
     }
   };
   const now = Date.now();
-  await run("single", apiEvent("POST", JSON.stringify({ event_type: "page_view", session_id: "cap-s1", page_url: "https://e.com/", timestamp: now - 1000 })));
-  await run("batch", apiEvent("POST", JSON.stringify({ events: [
-    ...[1, 2, 3].map((i) => ({ event_type: "click", session_id: "cap-s1", timestamp: now - 900 + i })),
-    ...[1, 2].map((i) => ({ event_type: "page_view", session_id: "cap-s2", timestamp: now - 900 + i })),
-  ] })));
+  await run(
+    "single",
+    apiEvent("POST", JSON.stringify({ event_type: "page_view", session_id: "cap-s1", page_url: "https://e.com/", timestamp: now - 1000 })),
+  );
+  await run(
+    "batch",
+    apiEvent(
+      "POST",
+      JSON.stringify({
+        events: [
+          ...[1, 2, 3].map((i) => ({ event_type: "click", session_id: "cap-s1", timestamp: now - 900 + i })),
+          ...[1, 2].map((i) => ({ event_type: "page_view", session_id: "cap-s2", timestamp: now - 900 + i })),
+        ],
+      }),
+    ),
+  );
   await run("invalid", apiEvent("POST", JSON.stringify({ events: [{ event_type: "ok" }, { event_type: "Bad" }] })));
   await run("malformed", apiEvent("POST", "{not json"));
   await run("method", apiEvent("GET", undefined));

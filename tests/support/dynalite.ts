@@ -1,9 +1,9 @@
 // In-memory dynalite lives with the tools (the bench runs on it too); tests use the same one.
-import { tableEnv, type TableNames } from "../../contracts/tables";
+import { type TableNames, tableEnv } from "../../contracts/tables";
 import { type FunctionEnv, readEnv } from "../../functions/shared/env";
 import { type InMemoryDynamo, startDynamo } from "../../scripts/lib/dynalite-memory";
 
-export { startDynamo, type InMemoryDynamo as TestDynamo } from "../../scripts/lib/dynalite-memory";
+export { type InMemoryDynamo as TestDynamo, startDynamo } from "../../scripts/lib/dynalite-memory";
 
 export interface SuiteDynamo {
   readonly dynamo: InMemoryDynamo;
@@ -23,5 +23,9 @@ export function useDynamo(): SuiteDynamo {
 
 /** Both functions' environment on the suite's tables, as Lambda would pass it, plus `extra`. */
 export function functionEnvOn(suite: SuiteDynamo, extra: Record<string, string>): FunctionEnv {
-  return readEnv({ ...tableEnv(suite.tables), DYNAMODB_ENDPOINT: suite.dynamo.endpoint, ...extra }, ["events", "sessions", "activeSessions"]);
+  return readEnv({ ...tableEnv(suite.tables), DYNAMODB_ENDPOINT: suite.dynamo.endpoint, ...extra }, [
+    "events",
+    "sessions",
+    "activeSessions",
+  ]);
 }

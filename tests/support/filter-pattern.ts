@@ -124,9 +124,11 @@ class Parser {
     if (token.type !== "string" && token.type !== "word") throw new Error(`Expected a value after ${op}`);
     if (token.text.startsWith("%")) throw new Error("Regular-expression values (%…%) are not supported");
     const literal: Literal =
-      token.text === "*" ? { kind: "any" }
-      : token.type === "word" && NUMBER.test(token.text) ? { kind: "number", value: Number(token.text) }
-      : { kind: "string", value: token.text };
+      token.text === "*"
+        ? { kind: "any" }
+        : token.type === "word" && NUMBER.test(token.text)
+          ? { kind: "number", value: Number(token.text) }
+          : { kind: "string", value: token.text };
     if (op !== "=" && op !== "!=" && literal.kind !== "number") {
       throw new Error(`Operator ${op} needs a number, got ${token.text}`);
     }
@@ -159,7 +161,7 @@ function lookup(event: unknown, path: PathStep[]): unknown {
   for (const step of path) {
     if (current === null || typeof current !== "object") return MISSING;
     const container = current as Record<string | number, unknown>;
-    if (!Object.prototype.hasOwnProperty.call(container, step)) return MISSING;
+    if (!Object.hasOwn(container, step)) return MISSING;
     current = container[step];
   }
   return current;
@@ -180,20 +182,29 @@ function compare(actual: unknown, op: Operator, literal: Literal): boolean {
   if (typeof actual !== "number") return false;
   const v = literal.value;
   switch (op) {
-    case "=": return actual === v;
-    case "!=": return actual !== v;
-    case "<": return actual < v;
-    case "<=": return actual <= v;
-    case ">": return actual > v;
-    case ">=": return actual >= v;
+    case "=":
+      return actual === v;
+    case "!=":
+      return actual !== v;
+    case "<":
+      return actual < v;
+    case "<=":
+      return actual <= v;
+    case ">":
+      return actual > v;
+    case ">=":
+      return actual >= v;
   }
 }
 
 function evaluate(expr: FilterExpr, event: unknown): boolean {
   switch (expr.kind) {
-    case "and": return evaluate(expr.left, event) && evaluate(expr.right, event);
-    case "or": return evaluate(expr.left, event) || evaluate(expr.right, event);
-    case "compare": return compare(lookup(event, expr.path), expr.op, expr.literal);
+    case "and":
+      return evaluate(expr.left, event) && evaluate(expr.right, event);
+    case "or":
+      return evaluate(expr.left, event) || evaluate(expr.right, event);
+    case "compare":
+      return compare(lookup(event, expr.path), expr.op, expr.literal);
     case "is": {
       const actual = lookup(event, expr.path);
       if (expr.test === "NOT EXISTS") return actual === MISSING;

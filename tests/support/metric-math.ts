@@ -32,12 +32,20 @@ function tokenize(expression: string): Token[] {
 }
 
 const COMPARE: Record<string, (a: number, b: number) => boolean> = {
-  ">": (a, b) => a > b, "<": (a, b) => a < b, ">=": (a, b) => a >= b, "<=": (a, b) => a <= b, "==": (a, b) => a === b, "!=": (a, b) => a !== b,
+  ">": (a, b) => a > b,
+  "<": (a, b) => a < b,
+  ">=": (a, b) => a >= b,
+  "<=": (a, b) => a <= b,
+  "==": (a, b) => a === b,
+  "!=": (a, b) => a !== b,
 };
 
 class Evaluator {
   private i = 0;
-  constructor(private readonly tokens: Token[], private readonly values: Readonly<Record<string, number>>) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly values: Readonly<Record<string, number>>,
+  ) {}
 
   run(): number {
     const value = this.comparison();

@@ -1,6 +1,7 @@
 /** The tracker build (components/tracker-asset.ts): the byte budget of SPEC §8 and a stable build. */
-import { expect } from "chai";
+
 import { gzipSync } from "node:zlib";
+import { expect } from "chai";
 import { buildTrackerScript, trackerAsset } from "../../components/tracker-asset";
 import { trackerAssetFrom } from "../../functions/tracker";
 

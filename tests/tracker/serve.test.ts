@@ -2,14 +2,15 @@
  * GET /tracker.js (functions/tracker.ts): headers, gzip, ETag and 304, and the collector's Lambda
  * archive (functions/collector-edge.ts + tracker.js) serving it in plain Node.
  */
-import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { expect } from "chai";
+
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { expect } from "chai";
 import { bundleFunction } from "../../components/bundle";
 import { trackerAsset } from "../../components/tracker-asset";
 import { trackerResult, withTracker } from "../../functions/tracker";
@@ -23,7 +24,12 @@ describe("GET /tracker.js", () => {
   it("serves the script uncompressed, long-cached, with its ETag", () => {
     expect(trackerResult(asset, request("GET"))).to.deep.equal({
       statusCode: 200,
-      headers: { "content-type": "application/javascript; charset=utf-8", etag: asset.etag, "cache-control": "public, max-age=86400", vary: "accept-encoding" },
+      headers: {
+        "content-type": "application/javascript; charset=utf-8",
+        etag: asset.etag,
+        "cache-control": "public, max-age=86400",
+        vary: "accept-encoding",
+      },
       body: asset.script,
       isBase64Encoded: false,
     });
@@ -71,9 +77,22 @@ describe("GET /tracker.js", () => {
       fs.writeFileSync(path.join(dir, "index.js"), bundleFunction("functions/collector-edge.ts"));
       fs.writeFileSync(path.join(dir, "tracker.js"), asset.script);
       const driver = `require("./index.js").handler(JSON.parse(process.env.EVENT), {}).then((r) => console.log("RESULT " + JSON.stringify(r)))`;
-      const env = { PATH: process.env.PATH ?? "", EVENTS_TABLE: "E", SESSIONS_TABLE: "S", ACTIVE_SESSIONS_TABLE: "A", ENVIRONMENT: "t", AWS_REGION: "us-east-1", EVENT: JSON.stringify(request("GET")) };
+      const env = {
+        PATH: process.env.PATH ?? "",
+        EVENTS_TABLE: "E",
+        SESSIONS_TABLE: "S",
+        ACTIVE_SESSIONS_TABLE: "A",
+        ENVIRONMENT: "t",
+        AWS_REGION: "us-east-1",
+        EVENT: JSON.stringify(request("GET")),
+      };
       const { stdout } = await promisify(execFile)(process.execPath, ["-e", driver], { cwd: dir, env });
-      const result = JSON.parse(stdout.split("\n").find((l) => l.startsWith("RESULT "))!.slice(7));
+      const result = JSON.parse(
+        stdout
+          .split("\n")
+          .find((l) => l.startsWith("RESULT "))!
+          .slice(7),
+      );
       expect(result).to.deep.include({ statusCode: 200, body: asset.script });
       expect(result.headers.etag).to.equal(asset.etag);
     } finally {

@@ -1,6 +1,6 @@
 /** The tracker's own checks (tracker/validate.ts) agree with what the server refuses (SPEC §4). */
 import { expect } from "chai";
-import { TrackedEvent, validEvent } from "../../tracker/validate";
+import { type TrackedEvent, validEvent } from "../../tracker/validate";
 
 const base = (type: unknown): TrackedEvent => ({ event_type: type as string, event_id: "e_1", timestamp: 1 });
 
@@ -14,7 +14,9 @@ describe("tracker/validate", () => {
 
   for (const type of ["", "Click", "1st", "a-b", "x".repeat(65), undefined, 7]) {
     it(`refuses the event type ${JSON.stringify(type)}`, () => {
-      expect(validEvent(base(type), undefined)).to.be.a("string").that.matches(/^bad event type/);
+      expect(validEvent(base(type), undefined))
+        .to.be.a("string")
+        .that.matches(/^bad event type/);
     });
   }
 
@@ -35,7 +37,9 @@ describe("tracker/validate", () => {
   ];
   for (const [name, props, problem] of badProperties) {
     it(`refuses properties with ${name}`, () => {
-      expect(validEvent(base("click"), props)).to.be.a("string").that.matches(problem);
+      expect(validEvent(base("click"), props))
+        .to.be.a("string")
+        .that.matches(problem);
     });
   }
 
