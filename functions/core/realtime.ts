@@ -61,9 +61,9 @@ export function summarise(rows: ActiveRow[], nowMs: number, truncated: boolean):
   const users = new Set<string>();
   const pages = new Map<string, number>();
   for (const row of rows) {
-    if (typeof row.user_id == "string" && row.user_id) users.add(row.user_id);
+    if (typeof row.user_id === "string" && row.user_id) users.add(row.user_id);
     const page = row.current_page;
-    if (typeof page == "string" && page) pages.set(page, (pages.get(page) ?? 0) + 1);
+    if (typeof page === "string" && page) pages.set(page, (pages.get(page) ?? 0) + 1);
   }
   const top_pages = [...pages]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
