@@ -69,7 +69,13 @@ function track(type: string, properties?: Record<string, unknown>) {
   const now = Date.now();
   const href = location.href;
   const event = validEvent(
-    { event_type: type, event_id: `e_${hex()}`, timestamp: now, page_url: /^https?:/.test(href) && href.length <= 2048 ? href : undefined },
+    // A heartbeat has no page, so the server keeps the session's current page (SPEC §4).
+    {
+      event_type: type,
+      event_id: `e_${hex()}`,
+      timestamp: now,
+      page_url: type != "heartbeat" && /^https?:/.test(href) && href.length <= 2048 ? href : undefined,
+    },
     properties,
   );
   if (typeof event == "string") return log(event);
@@ -156,6 +162,13 @@ safe(() => {
   win.addEventListener("pagehide", safe(leave));
   document.addEventListener("visibilitychange", safe(leave));
   retry();
+  // Opt-in heartbeats every 10 s to 1 h; a tick while the tab is hidden sends nothing (SPEC §8).
+  const beat = +(attr("heartbeat") as string);
+  if (beat >= 10 && beat <= 3600)
+    win.setInterval(
+      safe(() => document.visibilityState == "visible" && track("heartbeat")),
+      beat * 1e3,
+    );
   if (attr("auto") == "false") return;
   // Page views on load and on SPA navigations (History API and back/forward) only in auto mode.
   const onNavigate = safe(pageview);

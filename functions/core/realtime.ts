@@ -1,6 +1,6 @@
-import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { Clock } from "./collect";
-import type { DynamoSender } from "./store";
 
 export interface RealtimeSnapshot {
   active_sessions: number;
@@ -12,7 +12,8 @@ export interface RealtimeSnapshot {
 }
 
 export interface RealtimeDeps {
-  db: DynamoSender;
+  /** A full client: the document client shares its middleware stack, so injected faults still apply. */
+  db: DynamoDBClient;
   table: string;
   /** How long a snapshot is reused (SPEC: at most 5 s). */
   cacheMs: number;
@@ -24,19 +25,27 @@ export interface RealtimeDeps {
 
 export const TOP_PAGES = 10;
 
-type Row = Record<string, AttributeValue>;
+/** The projected attributes, unmarshalled by lib-dynamodb; absent or non-string values are skipped. */
+export interface ActiveRow {
+  user_id?: unknown;
+  current_page?: unknown;
+}
 
 /** Scans every live ActiveSessions row: TTL deletion lags, so `expires_at > now` is filtered here. */
-async function scanActive(deps: RealtimeDeps, nowMs: number): Promise<{ rows: Row[]; truncated: boolean }> {
-  const rows: Row[] = [];
-  let startKey: Row | undefined;
+async function scanActive(
+  db: DynamoDBDocumentClient,
+  deps: RealtimeDeps,
+  nowMs: number,
+): Promise<{ rows: ActiveRow[]; truncated: boolean }> {
+  const rows: ActiveRow[] = [];
+  let startKey: Record<string, unknown> | undefined;
   for (let page = 0; page < deps.maxPages; page++) {
-    const out = await deps.db.send(
+    const out = await db.send(
       new ScanCommand({
         TableName: deps.table,
         ProjectionExpression: "user_id, current_page",
         FilterExpression: "expires_at > :now",
-        ExpressionAttributeValues: { ":now": { N: String(Math.floor(nowMs / 1000)) } },
+        ExpressionAttributeValues: { ":now": Math.floor(nowMs / 1000) },
         ExclusiveStartKey: startKey,
         Limit: deps.pageSize,
       }),
@@ -48,13 +57,13 @@ async function scanActive(deps: RealtimeDeps, nowMs: number): Promise<{ rows: Ro
   return { rows, truncated: true };
 }
 
-export function summarise(rows: Row[], nowMs: number, truncated: boolean): RealtimeSnapshot {
+export function summarise(rows: ActiveRow[], nowMs: number, truncated: boolean): RealtimeSnapshot {
   const users = new Set<string>();
   const pages = new Map<string, number>();
   for (const row of rows) {
-    if (row.user_id?.S) users.add(row.user_id.S);
-    const page = row.current_page?.S;
-    if (page) pages.set(page, (pages.get(page) ?? 0) + 1);
+    if (typeof row.user_id === "string" && row.user_id) users.add(row.user_id);
+    const page = row.current_page;
+    if (typeof page === "string" && page) pages.set(page, (pages.get(page) ?? 0) + 1);
   }
   const top_pages = [...pages]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
@@ -75,11 +84,12 @@ export function summarise(rows: Row[], nowMs: number, truncated: boolean): Realt
  * flight, and a failed scan is not cached.
  */
 export function createRealtimeReader(deps: RealtimeDeps, clock: Clock): () => Promise<RealtimeSnapshot> {
+  const db = DynamoDBDocumentClient.from(deps.db);
   let cached: { at: number; snapshot: Promise<RealtimeSnapshot> } | undefined;
   return () => {
     const now = clock.now();
     if (cached && now - cached.at < deps.cacheMs) return cached.snapshot;
-    const snapshot = scanActive(deps, now).then(({ rows, truncated }) => summarise(rows, now, truncated));
+    const snapshot = scanActive(db, deps, now).then(({ rows, truncated }) => summarise(rows, now, truncated));
     const entry = { at: now, snapshot };
     cached = entry;
     snapshot.catch(() => {

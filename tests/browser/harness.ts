@@ -10,7 +10,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { DynamoDBDocumentClient, paginateScan } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import type { TableNames } from "../../contracts/tables";
 import { createLocalApi, type LambdaHandler } from "../../local/server";
@@ -51,6 +51,8 @@ export interface PageOptions {
   path?: string;
   /** Script run before the page's own scripts on every load. */
   initScript?: string;
+  /** Install Playwright's fake clock before the load, so a test can run timers forward. */
+  fakeClock?: boolean;
 }
 
 export interface OpenPage {
@@ -179,6 +181,17 @@ export class BrowserHarness {
     return items;
   }
 
+  /** The Sessions and ActiveSessions rows of one session (undefined where there is none). */
+  async session(sessionId: string): Promise<{ session?: Record<string, unknown>; active?: Record<string, unknown> }> {
+    const client = DynamoDBDocumentClient.from(this.dynamo.client());
+    const key = { session_id: sessionId };
+    const [session, active] = await Promise.all([
+      client.send(new GetCommand({ TableName: this.tables.sessions, Key: key, ConsistentRead: true })),
+      client.send(new GetCommand({ TableName: this.tables.activeSessions, Key: key, ConsistentRead: true })),
+    ]);
+    return { session: session.Item, active: active.Item };
+  }
+
   /** A fresh Chromium profile (own --user-data-dir) with the page loaded. */
   async open(options: PageOptions = {}): Promise<OpenPage> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liveinsight-chromium-"));
@@ -191,6 +204,7 @@ export class BrowserHarness {
     if (options.globalPrivacyControl)
       await context.addInitScript({ content: 'Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });' });
     if (options.initScript) await context.addInitScript({ content: options.initScript });
+    if (options.fakeClock) await context.clock.install();
     const page = context.pages()[0] ?? (await context.newPage());
     const problems: string[] = [];
     page.on("console", (m) => problems.push(`console.${m.type()}: ${m.text()}`));

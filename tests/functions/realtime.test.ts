@@ -1,4 +1,4 @@
-import { BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
+import { BatchWriteItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import type { TableNames } from "../../contracts/tables";
 import { createRealtimeReader } from "../../functions/core/realtime";
@@ -76,6 +76,19 @@ describe("realtime reader against dynalite", () => {
     expect(snapshot.top_pages.map((p) => p.page_url)).not.to.include("https://e.com/expired");
     expect(snapshot.generated_at).to.equal("2026-11-26T12:00:00.000Z");
     expect(snapshot.truncated).to.equal(undefined);
+  });
+
+  it("counts a row whose user or page is missing or not a string as a session, never as a user or page", async () => {
+    const live = Math.floor(NOW / 1000) + 60;
+    await seed([{ id: "s1", user: "u1", page: "https://e.com/a", expiresAt: live }]);
+    const odd = { session_id: { S: "s2" }, expires_at: { N: String(live) }, current_page: { N: "7" }, user_id: { NULL: true } };
+    await dynamo.client().send(new PutItemCommand({ TableName: tables.activeSessions, Item: odd }));
+    const snapshot = await createRealtimeReader(
+      { db: dynamo.client(), table: tables.activeSessions, cacheMs: 0, maxPages: 5 },
+      { now: () => NOW },
+    )();
+    expect([snapshot.active_sessions, snapshot.active_users]).to.deep.equal([2, 1]);
+    expect(snapshot.top_pages).to.deep.equal([{ page_url: "https://e.com/a", sessions: 1 }]);
   });
 
   it("serves one scan per cache window to every caller and says when the page cap cut the scan", async () => {
