@@ -38,4 +38,24 @@ export function requestLogLine(f: LineFacts): RequestLogLine {
 
 export type LogSink = (line: string) => void;
 
-export const stdoutSink: LogSink = (line) => process.stdout.write(`${line}\n`);
+/** The target in Lambda and local mode: stdout, which CloudWatch Logs reads. */
+export const processStdout = (text: string): void => {
+  process.stdout.write(text);
+};
+
+let requestLineOutput: (text: string) => void = processStdout;
+
+/**
+ * Sends stdoutSink's output elsewhere until the returned function restores the previous target.
+ * Tests use it to keep the handlers' request lines out of the test report or to capture them.
+ */
+export function redirectRequestLines(to: (text: string) => void): () => void {
+  const previous = requestLineOutput;
+  requestLineOutput = to;
+  return () => {
+    requestLineOutput = previous;
+  };
+}
+
+/** One JSON line per request, newline-terminated. */
+export const stdoutSink: LogSink = (line) => requestLineOutput(`${line}\n`);
