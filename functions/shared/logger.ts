@@ -43,19 +43,23 @@ export const processStdout = (text: string): void => {
   process.stdout.write(text);
 };
 
-let requestLineOutput: (text: string) => void = processStdout;
+type Output = (text: string) => void;
+// Held in the global symbol registry, not a module variable: the program tests drop functions/
+// modules from the require cache to re-read env, and a re-loaded copy would ignore a redirect.
+const OUTPUT = Symbol.for("liveinsight.requestLineOutput");
+const registry = globalThis as { [OUTPUT]?: Output };
 
 /**
  * Sends stdoutSink's output elsewhere until the returned function restores the previous target.
  * Tests use it to keep the handlers' request lines out of the test report or to capture them.
  */
-export function redirectRequestLines(to: (text: string) => void): () => void {
-  const previous = requestLineOutput;
-  requestLineOutput = to;
+export function redirectRequestLines(to: Output): () => void {
+  const previous = registry[OUTPUT];
+  registry[OUTPUT] = to;
   return () => {
-    requestLineOutput = previous;
+    registry[OUTPUT] = previous;
   };
 }
 
 /** One JSON line per request, newline-terminated. */
-export const stdoutSink: LogSink = (line) => requestLineOutput(`${line}\n`);
+export const stdoutSink: LogSink = (line) => (registry[OUTPUT] ?? processStdout)(`${line}\n`);

@@ -28,4 +28,19 @@ describe("request line sink", () => {
     restoreOuter();
     expect([inner, outer]).to.deep.equal([["a\n"], ["b\n"]]);
   });
+
+  it("keeps the redirect for a copy of the module loaded afresh (tests that drop functions/ from the require cache)", () => {
+    const id = require.resolve("../../functions/shared/logger");
+    const cached = require.cache[id];
+    delete require.cache[id];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fresh = require("../../functions/shared/logger") as typeof import("../../functions/shared/logger");
+    if (cached) require.cache[id] = cached;
+    const lines: string[] = [];
+    const restore = redirectRequestLines((text) => lines.push(text));
+    fresh.stdoutSink("x");
+    restore();
+    expect(fresh.stdoutSink).to.not.equal(stdoutSink);
+    expect(lines).to.deep.equal(["x\n"]);
+  });
 });
