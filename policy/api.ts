@@ -1,27 +1,20 @@
 // API Gateway rules: stage throttling, and Lambda timeouts that end before the integration in
 // front of them gives up (otherwise the client sees a 503 while the function keeps running and
 // writing, and a client retry duplicates the work).
-import type { PolicyConfigSchema, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { AWS_DEFAULTS, TYPES } from "./lib/aws";
-import { integerProperty, readConfig } from "./lib/config";
+import { integerSettings } from "./lib/config";
 import { pointsAtFunction } from "./lib/lambda-refs";
 import { checkRange, rangeText, subject } from "./lib/messages";
 import { ofType, type Props, validateTypes } from "./lib/resources";
 
-interface ThrottleConfig {
-  minRateLimit: number;
-  maxRateLimit: number;
-  minBurstLimit: number;
-  maxBurstLimit: number;
-}
-const throttleSchema: PolicyConfigSchema = {
-  properties: {
-    minRateLimit: integerProperty(0, 100000, "Smallest throttlingRateLimit allowed (requests per second)."),
-    maxRateLimit: integerProperty(0, 100000, "Largest throttlingRateLimit allowed (requests per second)."),
-    minBurstLimit: integerProperty(0, 100000, "Smallest throttlingBurstLimit allowed (requests)."),
-    maxBurstLimit: integerProperty(0, 100000, "Largest throttlingBurstLimit allowed (requests)."),
-  },
-};
+const throttle = integerSettings({
+  minRateLimit: [0, 100000, "Smallest throttlingRateLimit allowed (requests per second)."],
+  maxRateLimit: [0, 100000, "Largest throttlingRateLimit allowed (requests per second)."],
+  minBurstLimit: [0, 100000, "Smallest throttlingBurstLimit allowed (requests)."],
+  maxBurstLimit: [0, 100000, "Largest throttlingBurstLimit allowed (requests)."],
+});
+type ThrottleConfig = ReturnType<typeof throttle.read>;
 
 function throttleMessages(props: Props, name: string, c: ThrottleConfig): (string | undefined)[] {
   const who = subject("API stage", name);
@@ -52,25 +45,17 @@ export const apiStageThrottling: ResourceValidationPolicy = {
   name: "apigatewayv2-stage-throttling",
   description: "Checks that every API Gateway v2 stage sets default route throttling within the configured bounds.",
   enforcementLevel: "mandatory",
-  configSchema: throttleSchema,
+  configSchema: throttle.schema,
   validateResource: validateTypes([TYPES.httpStage], (props, args, report) => {
-    const c = readConfig<ThrottleConfig>("apigatewayv2-stage-throttling", args);
+    const c = throttle.read("apigatewayv2-stage-throttling", args);
     for (const m of throttleMessages(props, args.name, c)) if (m) report(m);
   }),
 };
 
-interface IntegrationTimeoutConfig {
-  defaultIntegrationTimeoutMs: number;
-}
-const integrationSchema: PolicyConfigSchema = {
-  properties: {
-    defaultIntegrationTimeoutMs: integerProperty(
-      50,
-      30000,
-      "Timeout assumed for an HTTP API integration that does not set timeoutMilliseconds (ms).",
-    ),
-  },
-};
+const integrationTimeout = integerSettings({
+  defaultIntegrationTimeoutMs: [50, 30000, "Timeout assumed for an HTTP API integration that does not set timeoutMilliseconds (ms)."],
+});
+type IntegrationTimeoutConfig = ReturnType<typeof integrationTimeout.read>;
 
 /** Integration types that can front a function: where the target is, and their default timeout. */
 function integrationKinds(c: IntegrationTimeoutConfig) {
@@ -102,9 +87,9 @@ export const lambdaTimeoutBelowIntegration: StackValidationPolicy = {
   name: "lambda-function-timeout-below-integration",
   description: "Checks that every Lambda function times out strictly before any API integration in front of it.",
   enforcementLevel: "mandatory",
-  configSchema: integrationSchema,
+  configSchema: integrationTimeout.schema,
   validateStack: (args, report) => {
-    const c = readConfig<IntegrationTimeoutConfig>("lambda-function-timeout-below-integration", args);
+    const c = integrationTimeout.read("lambda-function-timeout-below-integration", args);
     const functions = ofType(args.resources, TYPES.lambdaFunction);
     for (const kind of integrationKinds(c)) {
       for (const integration of ofType(args.resources, kind.type)) {

@@ -1,51 +1,59 @@
 // Lambda sizing rules: memory and timeout within the stack's range. Both can remediate: with
 // enforcementLevel "remediate" they clamp the input into the allowed range instead of failing.
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { AWS_DEFAULTS, TYPES } from "./lib/aws";
-import { integerProperty, readConfig } from "./lib/config";
+import { integerSettings } from "./lib/config";
 import { checkRange, clamp, effectiveValue, type RangeCheck, subject } from "./lib/messages";
 import { type Props, remediateTypes, validateTypes } from "./lib/resources";
 
 const FUNCTION = [TYPES.lambdaFunction];
 const functionSubject = (name: string) => subject("Lambda function", name);
 
+type Limit = [minimum: number, maximum: number, description: string];
+
 /** One numeric Lambda property that must lie within [min, max] from the policy config. */
-interface RangeRule {
+interface RangeRule<Min extends string, Max extends string> {
   name: string;
   description: string;
   field: "memorySize" | "timeout";
   unit: string;
   awsDefault: number;
-  minKey: string;
-  maxKey: string;
-  schema: PolicyConfigSchema;
+  /** the config settings holding the lower and the upper bound */
+  limits: { min: [Min, Limit]; max: [Max, Limit] };
 }
 
-function rangeCheck(rule: RangeRule, props: Props, name: string, c: Record<string, number>): RangeCheck {
+function rangeCheck<Min extends string, Max extends string>(
+  rule: RangeRule<Min, Max>,
+  props: Props,
+  name: string,
+  c: Record<Min | Max, number>,
+): RangeCheck {
   return {
     subject: functionSubject(name),
     field: rule.field,
     value: props[rule.field],
     unit: rule.unit,
     awsDefault: rule.awsDefault,
-    min: c[rule.minKey],
-    max: c[rule.maxKey],
+    min: c[rule.limits.min[0]],
+    max: c[rule.limits.max[0]],
   };
 }
 
 /** Validates the range and, with enforcementLevel "remediate", clamps the value into it. */
-function rangePolicy(rule: RangeRule): ResourceValidationPolicy {
+function rangePolicy<Min extends string, Max extends string>(rule: RangeRule<Min, Max>): ResourceValidationPolicy {
+  const { min, max } = rule.limits;
+  const settings = integerSettings({ [min[0]]: min[1], [max[0]]: max[1] } as Record<Min | Max, Limit>);
   return {
     name: rule.name,
     description: rule.description,
     enforcementLevel: "mandatory",
-    configSchema: rule.schema,
+    configSchema: settings.schema,
     validateResource: validateTypes(FUNCTION, (props, args, report) => {
-      const message = checkRange(rangeCheck(rule, props, args.name, readConfig(rule.name, args)));
+      const message = checkRange(rangeCheck(rule, props, args.name, settings.read(rule.name, args)));
       if (message) report(message);
     }),
     remediateResource: remediateTypes(FUNCTION, (props, args) =>
-      clampField(props, rule.field, rangeCheck(rule, props, args.name, readConfig<Record<string, number>>(rule.name, args))),
+      clampField(props, rule.field, rangeCheck(rule, props, args.name, settings.read(rule.name, args))),
     ),
   };
 }
@@ -56,13 +64,9 @@ export const lambdaMemoryRange = rangePolicy({
   field: "memorySize",
   unit: " MB",
   awsDefault: AWS_DEFAULTS.lambdaMemoryMb,
-  minKey: "minMemoryMb",
-  maxKey: "maxMemoryMb",
-  schema: {
-    properties: {
-      minMemoryMb: integerProperty(128, 10240, "Smallest memorySize allowed (MB)."),
-      maxMemoryMb: integerProperty(128, 10240, "Largest memorySize allowed (MB)."),
-    },
+  limits: {
+    min: ["minMemoryMb", [128, 10240, "Smallest memorySize allowed (MB)."]],
+    max: ["maxMemoryMb", [128, 10240, "Largest memorySize allowed (MB)."]],
   },
 });
 
@@ -72,13 +76,9 @@ export const lambdaTimeoutRange = rangePolicy({
   field: "timeout",
   unit: " s",
   awsDefault: AWS_DEFAULTS.lambdaTimeoutSeconds,
-  minKey: "minTimeoutSeconds",
-  maxKey: "maxTimeoutSeconds",
-  schema: {
-    properties: {
-      minTimeoutSeconds: integerProperty(1, 900, "Shortest timeout allowed (seconds)."),
-      maxTimeoutSeconds: integerProperty(1, 900, "Longest timeout allowed (seconds)."),
-    },
+  limits: {
+    min: ["minTimeoutSeconds", [1, 900, "Shortest timeout allowed (seconds)."]],
+    max: ["maxTimeoutSeconds", [1, 900, "Longest timeout allowed (seconds)."]],
   },
 });
 

@@ -38,4 +38,28 @@ export function requestLogLine(f: LineFacts): RequestLogLine {
 
 export type LogSink = (line: string) => void;
 
-export const stdoutSink: LogSink = (line) => process.stdout.write(`${line}\n`);
+/** The target in Lambda and local mode: stdout, which CloudWatch Logs reads. */
+export const processStdout = (text: string): void => {
+  process.stdout.write(text);
+};
+
+type Output = (text: string) => void;
+// Held in the global symbol registry, not a module variable: the program tests drop functions/
+// modules from the require cache to re-read env, and a re-loaded copy would ignore a redirect.
+const OUTPUT = Symbol.for("liveinsight.requestLineOutput");
+const registry = globalThis as { [OUTPUT]?: Output };
+
+/**
+ * Sends stdoutSink's output elsewhere until the returned function restores the previous target.
+ * Tests use it to keep the handlers' request lines out of the test report or to capture them.
+ */
+export function redirectRequestLines(to: Output): () => void {
+  const previous = registry[OUTPUT];
+  registry[OUTPUT] = to;
+  return () => {
+    registry[OUTPUT] = previous;
+  };
+}
+
+/** One JSON line per request, newline-terminated. */
+export const stdoutSink: LogSink = (line) => (registry[OUTPUT] ?? processStdout)(`${line}\n`);

@@ -21,7 +21,7 @@ import { renderHtml } from "./html";
 import { createHttpTransport, type Transport, type TransportOptions } from "./http-client";
 import { Recorder } from "./recorder";
 import { buildResult, describeLoad, formatProgress, formatReport, type RunFacts } from "./report";
-import { runClosed, runOpen } from "./scheduler";
+import { realSleep, runClosed, runOpen } from "./scheduler";
 import { type ExecFn, execFileAsync, resolveEventsUrl } from "./stack";
 
 export interface MainDeps {
@@ -132,6 +132,7 @@ export async function executeRun(
     clock: () => performance.now(),
     wallClock: () => Date.now(),
     stopRequested: () => stop,
+    sleep: realSleep,
   };
   if (!options.quiet) deps.stderr.write(`loadtest: ${url}, ${describeLoadOptions(options)}\n`);
   const progress = startProgress(options, recorder, deps.stderr);

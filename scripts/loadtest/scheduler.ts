@@ -28,7 +28,12 @@ export interface RunContext {
   wallClock: () => number;
   /** true once the user asked to stop early (Ctrl-C): no new request starts, in-flight ones finish */
   stopRequested: () => boolean;
+  /** resolves after `ms` on `clock` (realSleep in production; tests pass a virtual clock's) */
+  sleep: (ms: number) => Promise<void>;
 }
+
+/** The production timer: a real setTimeout. */
+export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Number of open-model slots i/rate that fall inside [0, duration). */
 export function scheduledCount(rate: number, durationS: number): number {
@@ -68,8 +73,6 @@ async function fireOne(ctx: RunContext, startMs: number, referenceMs: number): P
   return status;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Closed model; resolves with the elapsed ms once the last in-flight request has returned. */
 export async function runClosed(ctx: RunContext, concurrency: number, durationS: number): Promise<number> {
   const start = ctx.clock();
@@ -85,7 +88,7 @@ export async function runClosed(ctx: RunContext, concurrency: number, durationS:
         continue;
       }
       backoffMs = Math.min(REFUSED_BACKOFF_MS.max, backoffMs ? backoffMs * 2 : REFUSED_BACKOFF_MS.first);
-      await sleep(Math.max(0, Math.min(backoffMs, durationMs - (ctx.clock() - start))));
+      await ctx.sleep(Math.max(0, Math.min(backoffMs, durationMs - (ctx.clock() - start))));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, client));
@@ -98,30 +101,27 @@ export async function runOpen(ctx: RunContext, rate: number, durationS: number, 
   const start = ctx.clock();
   const pending = new Set<Promise<void>>();
   let next = 0;
-  await new Promise<void>((allScheduled) => {
-    const tick = () => {
-      const now = ctx.clock() - start;
-      // Catch up on every slot that is due: timers fire ≥ 1 ms apart, and a busy event loop later.
-      for (; next < total && scheduledOffsetMs(next, rate) <= now; next++) {
-        const due = scheduledOffsetMs(next, rate);
-        if (pending.size >= maxInFlight) {
-          ctx.recorder.recordDropped(now);
-          continue;
-        }
-        ctx.recorder.recordSendLag(now - due, LATE_THRESHOLD_MS);
-        const request: Promise<void> = fireOne(ctx, start, due)
-          .then(
-            () => undefined,
-            () => undefined,
-          )
-          .finally(() => pending.delete(request));
-        pending.add(request);
+  for (;;) {
+    // Catch up on every slot that is due: timers fire ≥ 1 ms apart, and a busy event loop later.
+    // The clock is read per slot because each send costs time: a slot's lag is when it really left.
+    for (let now = ctx.clock() - start; next < total && scheduledOffsetMs(next, rate) <= now; next++, now = ctx.clock() - start) {
+      const due = scheduledOffsetMs(next, rate);
+      if (pending.size >= maxInFlight) {
+        ctx.recorder.recordDropped(now);
+        continue;
       }
-      if (next >= total || ctx.stopRequested()) return allScheduled();
-      setTimeout(tick, Math.max(0, scheduledOffsetMs(next, rate) - (ctx.clock() - start)));
-    };
-    tick();
-  });
+      ctx.recorder.recordSendLag(now - due, LATE_THRESHOLD_MS);
+      const request: Promise<void> = fireOne(ctx, start, due)
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => pending.delete(request));
+      pending.add(request);
+    }
+    if (next >= total || ctx.stopRequested()) break;
+    await ctx.sleep(Math.max(0, scheduledOffsetMs(next, rate) - (ctx.clock() - start)));
+  }
   await Promise.all([...pending]);
   return ctx.clock() - start;
 }

@@ -1,9 +1,18 @@
 import { expect } from "chai";
 import { TrafficGenerator } from "../../scripts/lib/event-generator";
-import { createHttpTransport } from "../../scripts/loadtest/http-client";
+import { createHttpTransport, type Transport } from "../../scripts/loadtest/http-client";
 import { Recorder } from "../../scripts/loadtest/recorder";
-import { type RunContext, runClosed, runOpen, scheduledCount, scheduledOffsetMs } from "../../scripts/loadtest/scheduler";
+import {
+  REFUSED_BACKOFF_MS,
+  type RunContext,
+  realSleep,
+  runClosed,
+  runOpen,
+  scheduledCount,
+  scheduledOffsetMs,
+} from "../../scripts/loadtest/scheduler";
 import { ROLLED_PREFIX, type StubServer, startStubServer } from "./stub-server";
+import { type FakeServer, type FakeServerOptions, fakeServer, VirtualClock } from "./virtual-time";
 
 interface Harness {
   ctx: RunContext;
@@ -11,33 +20,34 @@ interface Harness {
   traffic: TrafficGenerator;
 }
 
-function harness(url: string, opts: { sockets: number; timeoutMs?: number; batch?: number; sessions?: number }): Harness {
+type Timers = Pick<RunContext, "clock" | "sleep">;
+
+function harness(transport: Transport, timers: Timers, opts: { batch?: number; sessions?: number } = {}): Harness {
   const recorder = new Recorder();
   const traffic = new TrafficGenerator({ sessions: opts.sessions ?? 10, seed: 1, runId: "test" });
-  const transport = createHttpTransport({ url, sockets: opts.sockets, timeoutMs: opts.timeoutMs ?? 5000 });
   const ctx: RunContext = {
     transport,
     traffic,
     recorder,
     batch: opts.batch ?? 1,
-    clock: () => performance.now(),
+    ...timers,
     wallClock: () => Date.now(),
     stopRequested: () => false,
   };
   return { ctx, recorder, traffic };
 }
 
-describe("loadtest scheduling", function () {
-  this.timeout(10_000);
-  let server: StubServer | undefined;
-  let h: Harness | undefined;
-  afterEach(async () => {
-    h?.ctx.transport.close();
-    await server?.close();
-    server = undefined;
-    h = undefined;
-  });
+/** A scheduler run on virtual time against a fake server. */
+function virtualRun(options: FakeServerOptions = {}, opts: { batch?: number; sessions?: number } = {}) {
+  const time = new VirtualClock();
+  const server: FakeServer = fakeServer(time, options);
+  const h = harness(server.transport, time, opts);
+  return { ...h, server, run: <T>(work: Promise<T>) => time.run(work) };
+}
 
+const steps = (count: number, stepMs: number, firstMs = 0) => Array.from({ length: count }, (_, i) => firstMs + i * stepMs);
+
+describe("loadtest scheduling", () => {
   describe("open model schedule (pure)", () => {
     it("has one slot every 1/rate seconds inside [0, duration)", () => {
       expect(scheduledCount(10, 1)).to.equal(10);
@@ -49,115 +59,155 @@ describe("loadtest scheduling", function () {
     });
   });
 
-  describe("open model against a stub server", () => {
-    it("sends exactly rate × duration requests, each at its scheduled offset", async () => {
-      server = await startStubServer();
-      h = harness(server.url, { sockets: 50 });
-      await runOpen(h.ctx, 40, 0.5, 50);
-      expect(server.requests).to.have.length(20);
-      const first = server.requests[0].receivedAtMs;
-      // Never early; late only by what a shared, busy test machine adds (timers, other processes).
-      server.requests.forEach((request, i) => {
-        expect(request.receivedAtMs - first, `request ${i}`).to.be.within(i * 25 - 5, i * 25 + 100);
-      });
-      expect([h.recorder.requests, h.recorder.okRequests, h.recorder.dropped]).to.deep.equal([20, 20, 0]);
+  describe("open model on virtual time", () => {
+    it("sends exactly rate × duration requests, request i at exactly i × 1000/rate ms", async () => {
+      const v = virtualRun();
+      const elapsed = await v.run(runOpen(v.ctx, 40, 0.5, 50));
+      expect(v.server.sentAtMs).to.deep.equal(steps(20, 25));
+      expect([v.recorder.requests, v.recorder.okRequests, v.recorder.dropped, v.recorder.maxSendLagMs]).to.deep.equal([20, 20, 0, 0]);
+      expect(elapsed).to.equal(475);
     });
 
-    it("measures latency from the scheduled time, so requests queued behind a busy connection show their wait", async () => {
-      // One socket, a server that takes 100 ms: request i is due at 50·i ms but can only finish at
-      // 100·(i+1) ms, so its latency is 100 + 50·i ms. Timing from the actual send would hide the
-      // queue and report ~100 ms for every request (coordinated omission).
-      server = await startStubServer({ delayMs: 100, serial: true });
-      h = harness(server.url, { sockets: 1 });
-      await runOpen(h.ctx, 20, 0.5, 100);
-      const latencies = [...h.recorder.latencySamples()];
-      expect(latencies).to.have.length(10);
-      expect(latencies[0]).to.be.within(100, 170);
-      // Each request waits 50 ms longer than the one before (100 ms of service − 50 ms of spacing);
-      // compared pairwise so timer overhead on a busy machine does not accumulate into the check.
-      // The tolerance covers timer jitter on a loaded machine; the 50 ms step itself is what
-      // send-time measurement (≈ 0 ms step) would miss.
-      for (let i = 1; i < latencies.length; i++) expect(latencies[i] - latencies[i - 1], `request ${i}`).to.be.closeTo(50, 35);
-      expect(latencies[9]).to.be.at.least(550);
-      expect(h.recorder.maxSendLagMs).to.be.below(50); // the scheduler itself was on time
+    it("measures latency from the scheduled slot, so requests queued behind a busy server show their wait", async () => {
+      // A single-worker server that takes 100 ms: request i is due at 50·i ms but can only finish
+      // at 100·(i+1) ms, so its latency is 100 + 50·i ms. Timing from the actual send would hide
+      // the queue and report 100 ms for every request (coordinated omission).
+      const v = virtualRun({ serial: true, answer: () => ({ delayMs: 100 }) });
+      const elapsed = await v.run(runOpen(v.ctx, 20, 0.5, 100));
+      expect(v.server.sentAtMs).to.deep.equal(steps(10, 50));
+      expect([...v.recorder.latencySamples()]).to.deep.equal(steps(10, 50, 100));
+      expect([v.recorder.maxSendLagMs, v.recorder.late]).to.deep.equal([0, 0]); // the scheduler itself was on time
+      expect(elapsed).to.equal(1000);
+    });
+
+    it("records the send lag of a busy event loop and still counts latency from each slot", async () => {
+      // Each send costs 30 ms of client CPU, the slots are 25 ms apart: the scheduler falls behind
+      // and catches up without yielding, so slot i leaves at 30·i ms (5·i ms late), and no answer
+      // is read before the last send at 270 ms returns at 300 ms.
+      const v = virtualRun({ busyMsPerSend: 30 });
+      await v.run(runOpen(v.ctx, 40, 0.25, 50));
+      expect(v.server.sentAtMs).to.deep.equal(steps(10, 30));
+      expect([...v.recorder.latencySamples()]).to.deep.equal(steps(10, -25, 300));
+      expect(v.recorder.maxSendLagMs).to.equal(45);
+      expect(v.recorder.late).to.equal(7); // lags 15…45 ms exceed LATE_THRESHOLD_MS (10)
+      expect(v.recorder.dropped).to.equal(0);
     });
 
     it("drops requests due while --max-in-flight are outstanding and counts them as failures", async () => {
-      server = await startStubServer({ delayMs: 1000 });
-      h = harness(server.url, { sockets: 2 });
-      await runOpen(h.ctx, 20, 0.5, 2);
-      expect([h.recorder.requests, h.recorder.dropped, server.requests.length]).to.deep.equal([2, 8, 2]);
-      expect(h.recorder.successRate).to.equal(0.2);
-      expect(h.recorder.timeline(1000).reduce((sum, p) => sum + p.dropped, 0)).to.equal(8);
-    });
-  });
-
-  describe("closed model against a stub server", () => {
-    it("keeps exactly --concurrency requests in flight until the duration is over", async () => {
-      server = await startStubServer({ delayMs: 50 });
-      h = harness(server.url, { sockets: 3 });
-      const elapsed = await runClosed(h.ctx, 3, 0.5);
-      expect(server.maxConcurrent).to.equal(3);
-      expect(h.recorder.requests).to.be.within(21, 30); // 3 clients × ~10 rounds of ≥ 50 ms
-      expect(h.recorder.requests).to.equal(server.requests.length);
-      expect(elapsed).to.be.within(500, 700);
+      const v = virtualRun({ answer: () => ({ delayMs: 1000 }) });
+      const elapsed = await v.run(runOpen(v.ctx, 20, 0.5, 2));
+      expect(v.server.sentAtMs).to.deep.equal([0, 50]);
+      expect([v.recorder.requests, v.recorder.dropped]).to.deep.equal([2, 8]);
+      expect(v.recorder.successRate).to.equal(0.2);
+      // Slots at 100…450 ms are dropped, all inside the first 1 s bucket.
+      expect(v.recorder.timeline(1000)[0].dropped).to.equal(8);
+      expect([...v.recorder.latencySamples()]).to.deep.equal([1000, 1000]);
+      expect(elapsed).to.equal(1050);
     });
 
-    it("sends batches and adopts the session ids the server rolls over", async () => {
-      server = await startStubServer({ rollSessions: true });
-      h = harness(server.url, { sockets: 2, batch: 5, sessions: 2 });
-      await runClosed(h.ctx, 2, 0.2);
-      const bodies = server.requests.map((r) => r.body);
-      expect(bodies.every((b) => b.events.length === 5)).to.equal(true);
-      expect(server.requests[0].userAgent).to.equal("liveinsight-loadtest/1");
-      expect(h.traffic.sessionsAdopted).to.equal(2);
-      // After its first answer every visitor sends the server's id.
-      const later = bodies.slice(4).flatMap((b) => b.events.map((e: { session_id: string }) => e.session_id));
-      expect(later.every((id: string) => id.startsWith(ROLLED_PREFIX))).to.equal(true);
-      expect(h.recorder.eventsAcknowledged).to.equal(5 * server.requests.length);
-    });
-  });
-
-  describe("failures", () => {
-    it("records a timeout as ERR_TIMEOUT with its latency", async () => {
-      server = await startStubServer({ delayMs: 400 });
-      h = harness(server.url, { sockets: 1, timeoutMs: 100 });
-      await runOpen(h.ctx, 1, 0.5, 1);
-      expect(h.recorder.statuses).to.deep.equal({ ERR_TIMEOUT: 1 });
-      expect(h.recorder.latencySamples()[0]).to.be.within(95, 200);
-    });
-
-    it("records a refused connection as ERR_ECONNREFUSED without a latency sample", async () => {
-      server = await startStubServer();
-      const url = server.url;
-      await server.close();
-      server = undefined;
-      h = harness(url, { sockets: 1 });
-      await runOpen(h.ctx, 10, 0.3, 5);
-      expect(h.recorder.statuses).to.deep.equal({ ERR_ECONNREFUSED: 3 });
-      expect(h.recorder.latencySamples()).to.have.length(0);
-      expect(h.recorder.successRate).to.equal(0);
-    });
-
-    it("backs off in the closed model when the connection is refused instead of spinning on the dead port", async () => {
-      server = await startStubServer();
-      const url = server.url;
-      await server.close();
-      server = undefined;
-      h = harness(url, { sockets: 2 });
-      await runClosed(h.ctx, 2, 0.5);
-      // Each client: refused at 0, pauses 100 ms, refused, pauses 200 ms, refused, pauses until the end.
-      // Without the pause, two clients send thousands of requests in 0.5 s.
-      expect(h.recorder.statuses.ERR_ECONNREFUSED).to.be.within(4, 8);
-      expect(Object.keys(h.recorder.statuses)).to.deep.equal(["ERR_ECONNREFUSED"]);
+    it("records a timeout as ERR_TIMEOUT with the latency up to the timeout", async () => {
+      const v = virtualRun({ timeoutMs: 100, answer: () => ({ delayMs: 400 }) });
+      await v.run(runOpen(v.ctx, 1, 0.5, 1));
+      expect(v.recorder.statuses).to.deep.equal({ ERR_TIMEOUT: 1 });
+      expect([...v.recorder.latencySamples()]).to.deep.equal([100]);
     });
 
     it("records a 503 as a failed request that still has a latency", async () => {
-      server = await startStubServer({ status: 503 });
-      h = harness(server.url, { sockets: 1 });
+      const v = virtualRun({ answer: () => ({ status: "503", delayMs: 20 }) });
+      await v.run(runOpen(v.ctx, 10, 0.2, 5));
+      expect(v.recorder.statuses).to.deep.equal({ "503": 2 });
+      expect([v.recorder.okRequests, v.recorder.eventsAcknowledged]).to.deep.equal([0, 0]);
+      expect([...v.recorder.latencySamples()]).to.deep.equal([20, 20]);
+    });
+
+    it("records refused connections without a latency sample", async () => {
+      const v = virtualRun({ answer: () => ({ status: "ERR_ECONNREFUSED" }) });
+      await v.run(runOpen(v.ctx, 10, 0.3, 5));
+      expect(v.server.sentAtMs).to.deep.equal([0, 100, 200]);
+      expect(v.recorder.statuses).to.deep.equal({ ERR_ECONNREFUSED: 3 });
+      expect([v.recorder.latencySamples().length, v.recorder.successRate]).to.deep.equal([0, 0]);
+    });
+  });
+
+  describe("closed model on virtual time", () => {
+    it("keeps exactly --concurrency requests in flight until the duration is over", async () => {
+      const v = virtualRun({ answer: () => ({ delayMs: 50 }) });
+      const elapsed = await v.run(runClosed(v.ctx, 3, 0.5));
+      expect(v.server.maxConcurrent).to.equal(3);
+      expect(v.server.sentAtMs).to.deep.equal(steps(10, 50).flatMap((t) => [t, t, t]));
+      expect([...v.recorder.latencySamples()]).to.deep.equal(Array(30).fill(50));
+      expect(elapsed).to.equal(500);
+    });
+
+    it("sends batches and adopts the session ids the server rolls over", async () => {
+      const v = virtualRun({ rollSessions: true, answer: () => ({ delayMs: 10 }) }, { batch: 5, sessions: 2 });
+      await v.run(runClosed(v.ctx, 2, 0.2));
+      expect(v.server.bodies).to.have.length(40); // 2 clients × 20 rounds of 10 ms
+      expect(v.server.bodies.every((b) => b.events.length === 5)).to.equal(true);
+      expect(v.traffic.sessionsAdopted).to.equal(2);
+      // After its first answer every visitor sends the server's id.
+      const later = v.server.bodies.slice(2).flatMap((b) => b.events.map((e: { session_id: string }) => e.session_id));
+      expect(later.every((id: string) => id.startsWith(ROLLED_PREFIX))).to.equal(true);
+      expect(v.recorder.eventsAcknowledged).to.equal(200);
+    });
+
+    it("backs off on refused connections, doubling from 100 ms to at most 2000 ms", async () => {
+      const v = virtualRun({ answer: () => ({ status: "ERR_ECONNREFUSED" }) });
+      const elapsed = await v.run(runClosed(v.ctx, 1, 10));
+      expect(REFUSED_BACKOFF_MS).to.deep.equal({ first: 100, max: 2000 });
+      // pauses 100, 200, 400, 800, 1600, 2000, 2000, 2000, then the last one is cut at the end
+      expect(v.server.sentAtMs).to.deep.equal([0, 100, 300, 700, 1500, 3100, 5100, 7100, 9100]);
+      expect(elapsed).to.equal(10_000);
+    });
+
+    it("resets the back-off after any HTTP answer", async () => {
+      const v = virtualRun({ answer: (n) => ({ status: n === 2 ? "200" : "ERR_ECONNREFUSED" }) });
+      await v.run(runClosed(v.ctx, 1, 1));
+      expect(v.server.sentAtMs).to.deep.equal([0, 100, 300, 300, 400, 600]);
+      expect(v.recorder.statuses).to.deep.equal({ ERR_ECONNREFUSED: 5, "200": 1 });
+    });
+  });
+
+  // Real sockets only for what does not depend on timing: what goes on the wire and how the HTTP
+  // transport classifies each outcome.
+  describe("over real HTTP", function () {
+    this.timeout(10_000);
+    let server: StubServer | undefined;
+    let h: Harness | undefined;
+    const realTimers: Timers = { clock: () => performance.now(), sleep: realSleep };
+    const overHttp = (url: string, timeoutMs = 5000, batch = 1) =>
+      harness(createHttpTransport({ url, sockets: 2, timeoutMs }), realTimers, { batch, sessions: 2 });
+    afterEach(async () => {
+      h?.ctx.transport.close();
+      await server?.close();
+      server = undefined;
+      h = undefined;
+    });
+
+    it("posts each batch as JSON with the load tester's user agent and reads the collector's answer", async () => {
+      server = await startStubServer({ rollSessions: true });
+      h = overHttp(server.url, 5000, 5);
       await runOpen(h.ctx, 10, 0.2, 5);
-      expect(h.recorder.statuses).to.deep.equal({ "503": 2 });
-      expect([h.recorder.okRequests, h.recorder.latencySamples().length, h.recorder.eventsAcknowledged]).to.deep.equal([0, 2, 0]);
+      expect(server.requests.map((r) => [r.userAgent, r.body.events.length])).to.deep.equal([
+        ["liveinsight-loadtest/1", 5],
+        ["liveinsight-loadtest/1", 5],
+      ]);
+      expect([h.recorder.okRequests, h.recorder.eventsAcknowledged]).to.deep.equal([2, 10]);
+    });
+
+    it("reports a request the server does not answer in time as ERR_TIMEOUT", async () => {
+      server = await startStubServer({ delayMs: 400 });
+      h = overHttp(server.url, 100);
+      await runOpen(h.ctx, 1, 0.5, 1);
+      expect(h.recorder.statuses).to.deep.equal({ ERR_TIMEOUT: 1 });
+    });
+
+    it("reports a closed port as ERR_ECONNREFUSED", async () => {
+      const stopped = await startStubServer();
+      await stopped.close();
+      h = overHttp(stopped.url);
+      await runOpen(h.ctx, 10, 0.3, 5);
+      expect(h.recorder.statuses).to.deep.equal({ ERR_ECONNREFUSED: 3 });
     });
   });
 });

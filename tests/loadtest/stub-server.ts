@@ -1,10 +1,10 @@
 // A tiny stand-in for the collector: answers POST /events with the collector's 200 JSON shape
-// (SPEC §4), optionally slowly, one at a time, or with a rolled-over session id. Loopback only.
+// (SPEC §4), optionally slowly or with a rolled-over session id. Loopback only. Timing behaviour
+// is tested on virtual time (virtual-time.ts); this server checks what goes over a real socket.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface StubRequest {
-  receivedAtMs: number; // performance.now() when the body was complete
   body: any;
   userAgent: string | undefined;
 }
@@ -12,8 +12,6 @@ export interface StubRequest {
 export interface StubOptions {
   /** ms before answering each request */
   delayMs?: number;
-  /** answer one request at a time, in arrival order (a server with a single worker) */
-  serial?: boolean;
   /** status to answer with (200 by default; non-2xx gets a JSON error body) */
   status?: number;
   /** answer with a new session id for any session id not yet rolled (tests adoption) */
@@ -23,7 +21,6 @@ export interface StubOptions {
 export interface StubServer {
   url: string;
   requests: StubRequest[];
-  maxConcurrent: number;
   close(): Promise<void>;
 }
 
@@ -45,31 +42,19 @@ export function collectorResponse(body: any, rollSessions: boolean): unknown {
 
 export async function startStubServer(options: StubOptions = {}): Promise<StubServer> {
   const requests: StubRequest[] = [];
-  let active = 0;
-  let queue = Promise.resolve();
-  const state = { maxConcurrent: 0 };
   const server = http.createServer((req, res) => {
-    active++;
-    state.maxConcurrent = Math.max(state.maxConcurrent, active);
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-      requests.push({ receivedAtMs: performance.now(), body, userAgent: req.headers["user-agent"] });
-      const answer = () =>
-        new Promise<void>((done) =>
-          setTimeout(() => {
-            const status = options.status ?? 200;
-            const payload =
-              status === 200 ? collectorResponse(body, options.rollSessions === true) : { error: "StorageUnavailable", retryable: true };
-            res.writeHead(status, { "content-type": "application/json" });
-            res.end(JSON.stringify(payload));
-            active--;
-            done();
-          }, options.delayMs ?? 0),
-        );
-      if (options.serial) queue = queue.then(answer);
-      else void answer();
+      requests.push({ body, userAgent: req.headers["user-agent"] });
+      setTimeout(() => {
+        const status = options.status ?? 200;
+        const payload =
+          status === 200 ? collectorResponse(body, options.rollSessions === true) : { error: "StorageUnavailable", retryable: true };
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(payload));
+      }, options.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -77,9 +62,6 @@ export async function startStubServer(options: StubOptions = {}): Promise<StubSe
   return {
     url: `http://127.0.0.1:${port}/events`,
     requests,
-    get maxConcurrent() {
-      return state.maxConcurrent;
-    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -6,6 +6,7 @@
  */
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { redirectRequestLines } from "../../functions/shared/logger";
 import { startDynamo } from "./dynalite";
 
 export interface CapturedRequest {
@@ -66,13 +67,13 @@ async function capture(): Promise<CapturedRequest[]> {
   const results: CapturedRequest[] = [];
   const run = async (name: string, event: APIGatewayProxyEventV2) => {
     const lines: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string) => (lines.push(...String(chunk).split("\n").filter(Boolean)), true)) as typeof write;
+    // The handler's own stdoutSink, redirected: exactly the text it would write to stdout.
+    const restore = redirectRequestLines((text) => lines.push(...text.split("\n").filter(Boolean)));
     try {
       const out = await handler(event, lambdaContext(`req-${results.length + 1}`));
       results.push({ name, status: out.statusCode ?? 0, lines });
     } finally {
-      process.stdout.write = write;
+      restore();
     }
   };
   const now = Date.now();
