@@ -153,7 +153,7 @@ const SETTINGS = z.strictObject({
   integrationTimeoutMs: wholeNumber(50, 30000, " ms").default(API_DEFAULTS.integrationTimeoutMs),
   /**
    * Proxies in front of the API whose X-Forwarded-For entries are trusted (e.g. 1 for CloudFront).
-   * 0: the client is API Gateway's source IP and X-Forwarded-For is ignored (SPEC §4).
+   * 0: the client is API Gateway's source IP and X-Forwarded-For is ignored (docs/api.md).
    */
   trustedProxyHops: wholeNumber(0, 10, " proxies").default(FUNCTION_DEFAULTS.trustedProxyHops),
   /**

@@ -53,7 +53,7 @@ export class CollectorApi extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
   public readonly eventsUrl: pulumi.Output<string>;
   public readonly realtimeUrl: pulumi.Output<string>;
-  /** Where site owners load the tracker from (SPEC §8). */
+  /** Where site owners load the tracker from (docs/tracker.md). */
   public readonly trackerUrl: pulumi.Output<string>;
   public readonly collectorFunctionName: pulumi.Output<string>;
   public readonly realtimeFunctionName: pulumi.Output<string>;
@@ -291,7 +291,7 @@ function accountScope(parent: pulumi.Resource) {
   };
 }
 
-/** Pure: the collector's environment (SPEC §2). DYNAMODB_ENDPOINT is local-only and never set here. */
+/** Pure: the collector's environment (docs/architecture.md). DYNAMODB_ENDPOINT is local-only and never set here. */
 export function collectorEnvironment(s: FunctionEnvSettings): Record<string, string> {
   return {
     [TABLE_ENV.events]: s.eventsTableName,

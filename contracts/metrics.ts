@@ -1,5 +1,5 @@
 /**
- * The custom metrics the stack publishes from its log lines (SPEC §5): namespace, metric names and
+ * The custom metrics the stack publishes from its log lines (docs/operations.md): namespace, metric names and
  * dimension names. The metric filters publish them, the alarms and dashboard read them, and the
  * load tester queries them, all through these constants.
  */

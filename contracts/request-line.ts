@@ -1,5 +1,5 @@
 /**
- * The SPEC §5 request line: one JSON object per request, written by both functions
+ * The request line of docs/operations.md: one JSON object per request, written by both functions
  * (functions/shared/logger.ts), parsed by the metric filters (components/metrics/filters.ts) and
  * recognised by local mode (local/request-log.ts). Every consumer names fields through this type,
  * so renaming a field breaks compilation rather than an alarm.

@@ -9,7 +9,7 @@ import type http from "node:http";
 import { REQUEST_COMPLETED, type RequestLineField } from "../contracts/request-line";
 import type { LogMode } from "./settings";
 
-/** The functions' SPEC §5 request line: JSON with message "request completed" and a request_id. */
+/** The functions' request line (contracts/request-line.ts): JSON with message "request completed" and a request_id. */
 export function isFunctionRequestLine(text: string): boolean {
   if (!text.startsWith("{")) return false;
   try {

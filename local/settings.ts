@@ -1,12 +1,12 @@
 /**
  * What `npm start` runs with: command-line flags (scripts/lib/cli.ts) and the environment of
- * SPEC §1 (PORT, HOST, DYNAMODB_PORT, LIVEINSIGHT_DATA_DIR, DYNAMODB_ENDPOINT), each checked with a
+ * docs/local-mode.md (PORT, HOST, DYNAMODB_PORT, LIVEINSIGHT_DATA_DIR, DYNAMODB_ENDPOINT), each checked with a
  * one-sentence error that names the variable.
  */
 import path from "node:path";
 import { parseCommandLine, UsageError } from "../scripts/lib/cli";
 
-/** Local mode is the stack named `local` (SPEC §1): tables LiveInsight-local-Events etc. */
+/** Local mode is the stack named `local` (docs/local-mode.md): tables LiveInsight-local-Events etc. */
 export const LOCAL_STACK = "local";
 
 export type LogMode = "human" | "json" | "quiet";

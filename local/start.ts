@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole collector on this machine (SPEC §1). dynalite runs in its own process
+ * `npm start`: the whole collector on this machine (docs/local-mode.md). dynalite runs in its own process
  * (local/storage.ts) with its LevelDB store in .liveinsight/ (LIVEINSIGHT_DATA_DIR), listening on
  * DYNAMODB_PORT so any SDK or the AWS CLI can inspect the data; DYNAMODB_ENDPOINT uses an existing
  * server instead. The API listens on PORT. `npm start -- --help` lists the options.

@@ -1,5 +1,5 @@
 /**
- * The LiveInsight tracker (SPEC §8), built by components/tracker-asset.ts into one minified IIFE
+ * The LiveInsight tracker (docs/tracker.md), built by components/tracker-asset.ts into one minified IIFE
  * served at GET /tracker.js. Every byte counts against a 2,048-byte gzip budget, so the code
  * favours short shared helpers over local clarity; every entry point goes through `safe`, so
  * nothing it does can throw into the host page.
@@ -69,7 +69,7 @@ function track(type: string, properties?: Record<string, unknown>) {
   const now = Date.now();
   const href = location.href;
   const event = validEvent(
-    // A heartbeat has no page, so the server keeps the session's current page (SPEC §4).
+    // A heartbeat has no page, so the server keeps the session's current page (docs/api.md).
     {
       event_type: type,
       event_id: `e_${hex()}`,
@@ -162,7 +162,7 @@ safe(() => {
   win.addEventListener("pagehide", safe(leave));
   document.addEventListener("visibilitychange", safe(leave));
   retry();
-  // Opt-in heartbeats every 10 s to 1 h; a tick while the tab is hidden sends nothing (SPEC §8).
+  // Opt-in heartbeats every 10 s to 1 h; a tick while the tab is hidden sends nothing (docs/tracker.md).
   const beat = +(attr("heartbeat") as string);
   if (beat >= 10 && beat <= 3600)
     win.setInterval(

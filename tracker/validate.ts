@@ -1,5 +1,5 @@
 /**
- * What the server would refuse and the tracker can check itself (SPEC §4), so one bad call is
+ * What the server would refuse and the tracker can check itself (docs/api.md), so one bad call is
  * dropped alone instead of failing the whole batch it would have joined.
  */
 export interface TrackedEvent {

@@ -1,5 +1,5 @@
 /**
- * Metric filters: log lines → custom metrics (SPEC §5). The functions' per-request line and the
+ * Metric filters: log lines → custom metrics (docs/operations.md). The functions' per-request line and the
  * API's access log are the only sources; no PutMetricData in the request path.
  */
 import { type CustomMetricName, DIMENSIONS } from "../../contracts/metrics";

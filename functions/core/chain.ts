@@ -1,5 +1,5 @@
 /**
- * Places a chain's events into its sessions (SPEC §4 Sessions). The stored chain decides, never
+ * Places a chain's events into its sessions (docs/sessions.md). The stored chain decides, never
  * the request: a session with a successor is closed at its boundary (events at or after it follow
  * the chain, earlier ones extend it); an open session takes every event up to 30 idle minutes
  * after its running last activity; the first event after an idle gap closes it, with the

@@ -3,7 +3,7 @@ import type { Problem, ValidEvent } from "./validate";
 
 /**
  * Two events of one request with the same `event_id` and `timestamp` are the same Events item
- * (SPEC §3): in one BatchWriteItem chunk DynamoDB refuses the whole chunk, in two chunks one
+ * (docs/api.md): in one BatchWriteItem chunk DynamoDB refuses the whole chunk, in two chunks one
  * silently overwrites the other. Either way the request cannot be stored as sent, so it is a 400
  * before any write. An `event_id` sent twice without a timestamp gets the same server time, so
  * it collides too.

@@ -34,7 +34,7 @@ export function successorSessionId(predecessorId: string, lastActivityAtClose: n
   return `sess_${lastActivityAtClose}_${digest.slice(0, 8)}`;
 }
 
-/** Events sort key: `<identity timestamp ms, 13 digits>#<event_id>` (SPEC §3). */
+/** Events sort key: `<identity timestamp ms, 13 digits>#<event_id>` (docs/api.md). */
 export function eventKey(timestamp: number, eventId: string): string {
   return `${String(timestamp).padStart(13, "0")}#${eventId}`;
 }

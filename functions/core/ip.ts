@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from "node:net";
 
 /**
- * The client's address (SPEC §4). API Gateway's `requestContext.http.sourceIp` is the peer of the
+ * The client's address (docs/api.md). API Gateway's `requestContext.http.sourceIp` is the peer of the
  * TCP connection it terminated, so it cannot be forged. `X-Forwarded-For` is whatever the client
  * (and each proxy after it) wrote: every proxy *appends* the address it saw, so only the entries
  * that trusted proxies appended are believable. With `trustedProxyHops` = N (e.g. 1 for

@@ -1,6 +1,6 @@
 /**
  * An event whose timestamp is outside the window takes server time as its effective time
- * (SPEC §4). A retry arrives at another server time, and the effective time decides the event's
+ * (docs/api.md). A retry arrives at another server time, and the effective time decides the event's
  * session, start/last activity and pages, so the first server time is pinned: one conditional
  * PutItem per such event, keyed by chain and event key, in the Events table under a partition
  * no session id can name (`#` is outside the id charset). A retry finds the pin and reuses it, so

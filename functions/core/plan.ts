@@ -10,7 +10,7 @@ export interface RequestFacts {
   hex: HexSource;
 }
 
-/** An event as it will be stored (SPEC §3). `session_id` is resolved along its chain before the write. */
+/** An event as it will be stored (docs/api.md). `session_id` is resolved along its chain before the write. */
 export interface EventRecord {
   index: number;
   event_id: string;

@@ -15,7 +15,7 @@ export interface RealtimeDeps {
   /** A full client: the document client shares its middleware stack, so injected faults still apply. */
   db: DynamoDBClient;
   table: string;
-  /** How long a snapshot is reused (SPEC: at most 5 s). */
+  /** How long a snapshot is reused (docs/api.md: at most 5 s). */
   cacheMs: number;
   /** Upper bound on Scan pages (1 MB each) per snapshot, so one request cannot scan without end. */
   maxPages: number;

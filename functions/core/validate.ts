@@ -1,7 +1,7 @@
 import { unstorableNumberProblem } from "./numbers";
 
 /**
- * Request parsing and validation (SPEC §4). Pure: no I/O, no clock except the one passed in.
+ * Request parsing and validation (docs/api.md). Pure: no I/O, no clock except the one passed in.
  * Validation is all-or-nothing: every problem of every event is collected, and one problem
  * means the whole request is refused and nothing is written.
  */

@@ -2,7 +2,7 @@
  * The two Lambda handlers as factories of their dependencies. functions/collector.ts and
  * functions/realtime.ts call them once per container with the real client and stdout; tests call
  * them with a fault-injected client and a capturing sink, so they exercise the very composition
- * Lambda runs (request adapter → core → one SPEC §5 log line).
+ * Lambda runs (request adapter → core → one request log line).
  */
 
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -40,7 +40,7 @@ const none = { events: 0, rejected: 0, sessions: 0, sessionsCreated: 0 };
 
 /** GET /realtime. Its request line (events: 0) feeds the same Requests / 5xx filters as the collector's. */
 export function realtimeHandler(env: FunctionEnv, db: DynamoDBClient, log: LogSink, maxPages = 50) {
-  // The snapshot cache lives in the reader, so one per container (≤ 5 s, SPEC §4).
+  // The snapshot cache lives in the reader, so one per container (≤ 5 s, docs/api.md).
   const readSnapshot = createRealtimeReader({ db, table: env.tables.activeSessions, cacheMs: 5_000, maxPages }, clock);
   return createHandler({ service: "realtime", environment: env.environment, log }, async (request): Promise<Outcome> => {
     if (request.method !== "GET") {

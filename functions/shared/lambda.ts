@@ -9,7 +9,7 @@ import { type LineFacts, type LogSink, requestLogLine } from "./logger";
 /**
  * API Gateway HTTP API payload 2.0 → the core's request. Header names arrive lower-cased. The
  * client address is resolved here, once, from the connection's source IP and — only behind
- * `trustedProxyHops` trusted proxies — `X-Forwarded-For` (SPEC §4).
+ * `trustedProxyHops` trusted proxies — `X-Forwarded-For` (docs/api.md).
  */
 export function toHttpRequest(event: APIGatewayProxyEventV2, trustedProxyHops = 0): HttpRequest {
   const headers = event.headers ?? {};

@@ -41,7 +41,7 @@ export const DEFAULTS = {
   maxInFlightCeiling: 1000,
 } as const;
 
-export const MAX_BATCH = 100; // SPEC §4: a batch carries 1–100 events
+export const MAX_BATCH = 100; // docs/api.md: a batch carries 1–100 events
 
 type Kind = "string" | "number" | "int" | "flag";
 const OPTION_KINDS: Record<string, Kind> = {

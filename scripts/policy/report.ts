@@ -1,5 +1,5 @@
 /**
- * Turns what the analyzer answered into the checker's report (SPEC §7): violations, exemptions the
+ * Turns what the analyzer answered into the checker's report (docs/policy.md): violations, exemptions the
  * pack's `policy-exemptions` rule reported, what could not run at preview, and the counts.
  */
 import type { RecordedResource } from "../lib/program-harness";

@@ -1,6 +1,6 @@
 /**
- * The tracker's delivery in headless Chromium against local mode, page on another origin (SPEC
- * §8): what the API received and what the Events table holds, not what the page logged.
+ * The tracker's delivery in headless Chromium against local mode, page on another origin
+ * (docs/tracker.md): what the API received and what the Events table holds, not what the page logged.
  */
 import { expect } from "chai";
 import { eventually, harness, type OpenPage } from "./harness";

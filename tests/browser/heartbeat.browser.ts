@@ -1,5 +1,5 @@
 /**
- * Opt-in heartbeats in headless Chromium (SPEC §8: only while the tab is visible). Playwright's
+ * Opt-in heartbeats in headless Chromium (docs/tracker.md: only while the tab is visible). Playwright's
  * fake clock runs the 10 s interval forward; the tab is hidden by overriding
  * `document.visibilityState` and dispatching `visibilitychange`, because headless Chromium keeps a
  * lone tab visible and a frozen lifecycle state would stop the timers instead of testing the check.

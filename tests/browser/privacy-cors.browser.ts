@@ -1,5 +1,5 @@
 /**
- * Privacy rules and the cross-origin path in headless Chromium (SPEC §8, §4): DNT, GPC, opt-out,
+ * Privacy rules and the cross-origin path in headless Chromium (docs/tracker.md, docs/api.md): DNT, GPC, opt-out,
  * data-auto="false", a preflighted JSON fetch, a refused origin, and no cookies anywhere.
  */
 import { expect } from "chai";

@@ -332,7 +332,7 @@ describe("components/collector-api", () => {
       sdkRetryMode: "adaptive",
     };
 
-    it("collectorEnvironment sets every variable SPEC §2 names, as strings, and never DYNAMODB_ENDPOINT", () => {
+    it("collectorEnvironment sets every variable the functions read, as strings, and never DYNAMODB_ENDPOINT", () => {
       expect(collectorEnvironment(settings)).to.deep.equal({
         EVENTS_TABLE: "E",
         SESSIONS_TABLE: "S",

@@ -3,7 +3,7 @@ import { METRIC_FILTERS } from "../../components/metrics";
 import { capturedCollectorRequests } from "../support/captured-logs";
 import { evaluateMetricFilter } from "../support/filter-pattern";
 
-/** The metric filters against the lines the real collector handler wrote (SPEC §5). */
+/** The metric filters against the lines the real collector handler wrote (docs/operations.md). */
 describe("metric filters on lines captured from the real collector", () => {
   it("publish exactly the expected value per request, with the Environment dimension", async () => {
     const requests = await capturedCollectorRequests();

@@ -103,7 +103,7 @@ function expectedDimensions(filter: MetricFilterDef, line: string): Record<strin
 }
 
 describe("collector metric filters", () => {
-  it("define the five custom metrics of SPEC §5, the per-function Requests / ServerErrors and the access-log 429s", () => {
+  it("define the five custom metrics of docs/operations.md, the per-function Requests / ServerErrors and the access-log 429s", () => {
     expect(METRIC_FILTERS.map((f) => [f.metricName, f.value, f.unit, f.sources.join("+")])).to.deep.equal([
       ["EventsProcessed", "$.events", "Count", "collector"],
       ["EventsRejected", "$.rejected", "Count", "collector"],

@@ -9,7 +9,7 @@ import { functionEnvOn, useDynamo } from "../support/dynalite";
 
 const SOURCE = "198.51.100.23";
 
-describe("client IP (SPEC §4)", () => {
+describe("client IP (docs/api.md)", () => {
   describe("resolveClientIp", () => {
     it("uses API Gateway's source IP and ignores any X-Forwarded-For when no proxy is trusted", () => {
       expect(resolveClientIp(SOURCE, "6.6.6.6", 0)).to.equal(SOURCE);

@@ -238,7 +238,7 @@ describe("collector core against dynalite", () => {
       NOW,
     );
     const stored = (await scanAll(reader(), tables.events)).filter((e) => e.session_id === "s");
-    // The key keeps the client's timestamp (SPEC §3), so a retry lands on the same item.
+    // The key keeps the client's timestamp (docs/api.md), so a retry lands on the same item.
     expect(stored.map((e) => [e.event_key, e.timestamp, e.client_timestamp])).to.deep.equal([
       [`${NOW - 8 * 86400_000}#old`, NOW, NOW - 8 * 86400_000],
       [`${NOW + 5 * MIN}#edge`, NOW + 5 * MIN, undefined],
@@ -246,7 +246,7 @@ describe("collector core against dynalite", () => {
     ]);
   });
 
-  // The request's sourceIp is the client address the adapter resolved (SPEC §4; tests/functions/client-ip.test.ts).
+  // The request's sourceIp is the client address the adapter resolved (docs/api.md; tests/functions/client-ip.test.ts).
   for (const [name, sourceIp, prefix] of [
     ["IPv4 source", "198.51.100.23", "198.51.100.0/24"],
     ["IPv6", "2001:db8:1:2:3:4:5:6", "2001:db8:1::/48"],

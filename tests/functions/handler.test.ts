@@ -3,7 +3,7 @@ import { createDynamoClient } from "../../functions/shared/clients";
 import { ConfigError, readEnv } from "../../functions/shared/env";
 import { capturedCollectorRequests } from "../support/captured-logs";
 
-const SPEC_FIELDS = [
+const REQUEST_LINE_FIELDS = [
   "timestamp",
   "level",
   "message",
@@ -20,7 +20,7 @@ const SPEC_FIELDS = [
 ];
 
 describe("collector handler (real module, env at module scope)", () => {
-  it("writes exactly one JSON line per request with the SPEC §5 fields", async () => {
+  it("writes exactly one JSON line per request with the request-line fields", async () => {
     const requests = await capturedCollectorRequests();
     expect(requests.map((r) => [r.name, r.status, r.lines.length])).to.deep.equal([
       ["single", 200, 1],
@@ -32,7 +32,7 @@ describe("collector handler (real module, env at module scope)", () => {
     ]);
     for (const { lines, status } of requests) {
       const line = JSON.parse(lines[0]);
-      const expected = status >= 400 ? [...SPEC_FIELDS, "error_name", "error_message"] : SPEC_FIELDS;
+      const expected = status >= 400 ? [...REQUEST_LINE_FIELDS, "error_name", "error_message"] : REQUEST_LINE_FIELDS;
       expect(Object.keys(line)).to.deep.equal(expected);
       expect(line).to.include({ message: "request completed", service: "collector", environment: "dev", status });
       expect(new Date(line.timestamp).toISOString()).to.equal(line.timestamp);

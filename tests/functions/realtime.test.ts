@@ -111,7 +111,7 @@ describe("realtime reader against dynalite", () => {
     expect(stats.calls.ScanCommand).to.equal(4);
   });
 
-  it("the realtime handler writes the SPEC §5 request line, events 0, at INFO for a 200 and ERROR for a 503", async () => {
+  it("the realtime handler writes the request line of docs/operations.md, events 0, at INFO for a 200 and ERROR for a 503", async () => {
     const lines: string[] = [];
     const env = readEnv({ ACTIVE_SESSIONS_TABLE: tables.activeSessions, ENVIRONMENT: "dev", DYNAMODB_ENDPOINT: dynamo.endpoint }, [
       "activeSessions",

@@ -28,7 +28,7 @@ const base = { event_type: "page_view" };
 
 const OUT_OF_RANGE = "is outside the range DynamoDB stores (0, or a magnitude from 1e-130 to 9.99…e125)";
 
-describe("request validation (SPEC §4)", () => {
+describe("request validation (docs/api.md)", () => {
   it("accepts a minimal event and a batch", () => {
     expect(parseEvents(request(base)).events).to.have.length(1);
     expect(parseEvents(request(base)).batch).to.equal(false);
@@ -238,7 +238,7 @@ describe("request validation (SPEC §4)", () => {
   });
 });
 
-describe("storable numbers and duplicate events (SPEC §4)", () => {
+describe("storable numbers and duplicate events (docs/api.md)", () => {
   it("accepts the edges of DynamoDB's number range and refuses just past them", () => {
     for (const ok of [0, -0, 1e-130, -1e-130, 9.99e125, -9.99e125, 0.1 + 0.2, Number.MAX_VALUE / 1e183])
       expect(unstorableNumberProblem(ok), String(ok)).to.equal(undefined);

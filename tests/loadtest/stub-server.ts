@@ -1,5 +1,5 @@
 // A tiny stand-in for the collector: answers POST /events with the collector's 200 JSON shape
-// (SPEC §4), optionally slowly or with a rolled-over session id. Loopback only. Timing behaviour
+// (docs/api.md), optionally slowly or with a rolled-over session id. Loopback only. Timing behaviour
 // is tested on virtual time (virtual-time.ts); this server checks what goes over a real socket.
 import http from "node:http";
 import type { AddressInfo } from "node:net";

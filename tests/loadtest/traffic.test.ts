@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { requestBody, SITE, sessionIdFromResponse, TrafficGenerator } from "../../scripts/lib/event-generator";
 import { createRng } from "../../scripts/lib/rng";
 
-// SPEC §4 field rules the API validates.
+// docs/api.md field rules the API validates.
 const EVENT_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
 const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);

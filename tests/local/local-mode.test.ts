@@ -1,6 +1,6 @@
 /**
  * Local mode end to end over real HTTP: the same routes, status codes, CORS and persistence a
- * user of `npm start` relies on (SPEC §1, §4).
+ * user of `npm start` relies on (docs/local-mode.md, docs/api.md).
  */
 
 import { mkdtempSync, rmSync } from "node:fs";

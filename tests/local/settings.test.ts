@@ -7,7 +7,7 @@ describe("local mode settings", () => {
   const read = (argv: string[], env: NodeJS.ProcessEnv = {}) => readSettings(argv, env);
   const fails = (argv: string[], env: NodeJS.ProcessEnv, message: string) => expect(() => read(argv, env)).to.throw(UsageError, message);
 
-  it("uses the SPEC §1 defaults", () => {
+  it("uses the documented defaults (docs/local-mode.md)", () => {
     expect(read([])).to.deep.equal({
       port: 3000,
       host: "127.0.0.1",

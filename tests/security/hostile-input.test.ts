@@ -1,5 +1,5 @@
 /**
- * Hostile input against the request parser (SPEC §4): whatever arrives, parseEvents either
+ * Hostile input against the request parser (docs/api.md): whatever arrives, parseEvents either
  * accepts it or throws a ClientError that maps to a documented 4xx body — never anything else,
  * which would become a 500 and, worse, an unbounded cost per request.
  */

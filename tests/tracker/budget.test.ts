@@ -1,4 +1,4 @@
-/** The tracker build (components/tracker-asset.ts): the byte budget of SPEC §8 and a stable build. */
+/** The tracker build (components/tracker-asset.ts): the byte budget of docs/tracker.md and a stable build. */
 
 import { gzipSync } from "node:zlib";
 import { expect } from "chai";

@@ -1,4 +1,4 @@
-/** The tracker's own checks (tracker/validate.ts) agree with what the server refuses (SPEC §4). */
+/** The tracker's own checks (tracker/validate.ts) agree with what the server refuses (docs/api.md). */
 import { expect } from "chai";
 import { type TrackedEvent, validEvent } from "../../tracker/validate";
 
