@@ -1,7 +1,7 @@
 // The --html report: one self-contained file (inline CSS and SVG, no script, no external fetch)
 // that answers at a glance "did it pass, how fast, how steady".
 import type { CloudWatchSummary } from "./cloudwatch";
-import { describeLoad, formatMs, type LoadTestResult } from "./report";
+import { describeLoad, formatMs, formatSloActual, type LoadTestResult } from "./report";
 import { formatPercent } from "./slo";
 import { barChart, escapeXml, lineChart } from "./svg";
 
@@ -76,15 +76,7 @@ function tiles(result: LoadTestResult): string {
 
 function sloTable(result: LoadTestResult): string {
   const rows = result.slo.checks.map((check) => {
-    const actual =
-      check.actual === null
-        ? "n/a"
-        : check.name === "success_rate"
-          ? formatPercent(check.actual)
-          : check.name === "p99_latency_ms"
-            ? `${formatMs(check.actual)} ms`
-            : String(check.actual);
-    return `<tr><td class="${check.passed ? "ok" : "bad"}">${check.passed ? "PASS" : "FAIL"}</td><td>${escapeXml(check.objective)}</td><td class="num">${escapeXml(actual)}</td></tr>`;
+    return `<tr><td class="${check.passed ? "ok" : "bad"}">${check.passed ? "PASS" : "FAIL"}</td><td>${escapeXml(check.objective)}</td><td class="num">${escapeXml(formatSloActual(check))}</td></tr>`;
   });
   return `<div><h2>Service level objectives</h2><table><tr><th></th><th>objective</th><th>measured</th></tr>${rows.join("")}</table></div>`;
 }

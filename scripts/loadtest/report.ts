@@ -140,6 +140,14 @@ function sortedStatuses(statuses: Record<string, number>): Record<string, number
   return Object.fromEntries(keys.map((key) => [key, statuses[key]]));
 }
 
+/** What an SLO check measured, in the unit of its objective. */
+export function formatSloActual(check: SloResult["checks"][number]): string {
+  if (check.actual === null) return "n/a";
+  if (check.name === "success_rate") return formatPercent(check.actual);
+  if (check.name === "p99_latency_ms") return `${formatMs(check.actual)} ms`;
+  return String(check.actual);
+}
+
 export function formatMs(value: number | null): string {
   if (value === null) return "n/a";
   return value >= 100 ? value.toFixed(0) : value.toFixed(1);
@@ -185,15 +193,7 @@ export function formatReport(result: LoadTestResult): string {
   lines.push(`client          event loop ${Math.round(result.client.event_loop_utilization * 100)}% busy${clientWarning(result)}`);
   lines.push("", "SLO");
   for (const check of result.slo.checks) {
-    const actual =
-      check.actual === null
-        ? "n/a"
-        : check.name === "success_rate"
-          ? formatPercent(check.actual)
-          : check.name === "p99_latency_ms"
-            ? `${formatMs(check.actual)} ms`
-            : String(check.actual);
-    lines.push(`  ${check.passed ? "PASS" : "FAIL"}  ${check.objective}: ${actual}`);
+    lines.push(`  ${check.passed ? "PASS" : "FAIL"}  ${check.objective}: ${formatSloActual(check)}`);
   }
   lines.push(`verdict: ${result.slo.passed ? "PASS" : "FAIL"}`);
   return lines.join("\n");

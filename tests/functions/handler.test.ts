@@ -2,22 +2,7 @@ import { expect } from "chai";
 import { createDynamoClient } from "../../functions/shared/clients";
 import { ConfigError, readEnv } from "../../functions/shared/env";
 import { capturedCollectorRequests } from "../support/captured-logs";
-
-const REQUEST_LINE_FIELDS = [
-  "timestamp",
-  "level",
-  "message",
-  "service",
-  "environment",
-  "request_id",
-  "cold_start",
-  "events",
-  "rejected",
-  "sessions",
-  "sessions_created",
-  "processing_time_ms",
-  "status",
-];
+import { REQUEST_LINE_FIELDS } from "../support/request-line-fields";
 
 describe("collector handler (real module, env at module scope)", () => {
   it("writes exactly one JSON line per request with the request-line fields", async () => {

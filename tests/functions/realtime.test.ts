@@ -8,6 +8,7 @@ import { realtimeHandler } from "../../functions/shared/handlers";
 import { apiEvent, lambdaContext } from "../support/captured-logs";
 import { startDynamo, type TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";
+import { REQUEST_LINE_FIELDS } from "../support/request-line-fields";
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 
@@ -125,21 +126,7 @@ describe("realtime reader against dynalite", () => {
     expect((await failing(get, lambdaContext("rt-2"))).statusCode).to.equal(503);
     const parsed = lines.map((l) => JSON.parse(l));
     expect(parsed).to.have.length(2);
-    const fields = [
-      "timestamp",
-      "level",
-      "message",
-      "service",
-      "environment",
-      "request_id",
-      "cold_start",
-      "events",
-      "rejected",
-      "sessions",
-      "sessions_created",
-      "processing_time_ms",
-      "status",
-    ];
+    const fields = REQUEST_LINE_FIELDS;
     expect(Object.keys(parsed[0])).to.deep.equal(fields);
     expect(Object.keys(parsed[1])).to.deep.equal([...fields, "error_name", "error_message"]);
     const pick = (l: Record<string, unknown>) => [
