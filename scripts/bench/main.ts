@@ -1,6 +1,8 @@
 /** `npm run bench [-- --json <file>] [--quick]`: all four benchmarks on one in-process dynalite. */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { trackerAsset } from "../../components/tracker-asset";
+import { parseCommandLine, stringOption } from "../lib/cli";
 import { startDynamo } from "../lib/dynalite-memory";
 import { allInMonthly, type MonthlyCost, renderMonthly, sideBySide } from "./all-in";
 import { coldStart } from "./cold-start";
@@ -19,14 +21,21 @@ export const ASSUMED_DURATION_MS = 30;
 const priceText = (p: { usd: number; per: string; source: string }) =>
   `${p.usd < 0.001 ? `$${Number((p.usd * 1e6).toPrecision(6))} per million` : `$${p.usd} per`} ${p.per} (${p.source})`;
 
-export function parseArgs(argv: string[]): { json?: string; quick: boolean } {
-  const out: { json?: string; quick: boolean } = { quick: false };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--quick") out.quick = true;
-    else if (argv[i] === "--json" && argv[i + 1]) out.json = argv[++i];
-    else throw new Error(`bench: unknown or incomplete option "${argv[i]}"; use --json <file> and/or --quick`);
-  }
-  return out;
+export const USAGE = `Usage: npm run bench -- [--json <file>] [--quick]
+
+Runs every benchmark in one process against an in-process dynalite and prints a markdown table
+(stdout) and the cost arithmetic line by line (stderr):
+  collector vs floor, cold start, write units per event, tracker size, item sizes, and the
+  cost per million events (ingest, and all-in at 1 M / 10 M / 100 M events a month, dev and prod).
+  --json <file>  also write every figure to <file> (directories are created; the path is printed)
+  --quick        fewer rounds: a smoke run, not figures to quote
+`;
+
+/** The bench's options; `help` when --help was asked (nothing runs). */
+export function parseArgs(argv: string[]): { help: true } | { help: false; json?: string; quick: boolean } {
+  const parsed = parseCommandLine(argv, { json: { type: "string" }, quick: { type: "boolean" } });
+  if (parsed.help) return { help: true };
+  return { help: false, json: stringOption(parsed.values, "json"), quick: parsed.values.quick === true };
 }
 
 /** Events a month at which the all-in cost is shown. */
@@ -36,6 +45,10 @@ const round4 = (n: number) => Math.round(n * 10000) / 10000;
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const dynamo = await startDynamo();
   try {
     log(`in-process dynalite at ${dynamo.endpoint}${args.quick ? " (quick)" : ""}`);
@@ -92,7 +105,12 @@ export async function main(argv: string[]): Promise<number> {
         ]),
       ),
     };
-    if (args.json) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
+    if (args.json) {
+      const file = path.resolve(args.json);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+      log(`figures written to ${file}`);
+    }
     process.stdout.write(`${markdownTable(result)}\n`);
     process.stdout.write(
       `\nAll-in cost (ingest + storage over retention + PITR + logs + fixed monthly), arithmetic on stderr:\n${sideBySide(allIn)}\n`,
