@@ -43,12 +43,14 @@ function expectNodeSetup(job: Job): void {
   expect(setup?.with?.["node-version"]).to.equal(20);
 }
 
-/** The policy pack's dependencies are installed before the Pulumi CLI needs them. */
+/** The policy pack's dependencies are installed before the tests (which start the pack) and the Pulumi CLI need them. */
 function expectPolicyInstalledBeforePulumi(steps: Step[]): void {
   const install = steps.findIndex((s) => s.run?.trim() === "npm ci --prefix policy");
   const pulumi = steps.findIndex((s) => s.uses === "pulumi/actions@v6");
+  const tests = steps.findIndex((s) => s.run?.trim() === "npm test");
   expect(install, "npm ci --prefix policy").to.be.greaterThan(-1);
   expect(install).to.be.lessThan(pulumi);
+  if (tests !== -1) expect(install, "npm ci --prefix policy before npm test").to.be.lessThan(tests);
 }
 
 describe(".github/workflows/pull-request.yml", () => {
@@ -63,10 +65,14 @@ describe(".github/workflows/pull-request.yml", () => {
     expectNodeSetup(job);
     const commands = runs(job);
     expect(commands[0]).to.equal("npm ci");
-    expect(commands).to.include("npm test");
+    // the policy tests start the pack from policy/, so its dependencies come first
+    expect(commands.indexOf("npm ci --prefix policy")).to.be.within(1, commands.indexOf("npm test"));
+    expect(commands).to.include.members(["npm run lint", "npm run typecheck"]);
     expect(commands.slice(commands.indexOf("npm test") + 1)).to.deep.equal([
       "npm run policy:check -- --stack dev",
       "npm run policy:check -- --stack prod",
+      "npm run policy:check -- --stack dev --preview",
+      "npm run policy:check -- --stack prod --preview",
     ]);
   });
 
