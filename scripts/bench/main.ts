@@ -1,4 +1,4 @@
-/** `npm run bench [-- --json <file>] [--quick]`: all four benchmarks on one in-process dynalite. */
+/** `npm run bench [-- --json <file>] [--quick]`: every benchmark on one in-process dynalite. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { trackerAsset } from "../../components/tracker-asset";
@@ -7,6 +7,7 @@ import { startDynamo } from "../lib/dynalite-memory";
 import { allInMonthly, type MonthlyCost, renderMonthly, sideBySide } from "./all-in";
 import { coldStart } from "./cold-start";
 import { costPerMillionEvents, NAIVE_BASELINE, renderBreakdown } from "./cost";
+import { hostileInput } from "./hostile";
 import { measureItemSizes } from "./item-sizes";
 import { PRICES, PRICES_AS_OF } from "./prices";
 import { markdownTable } from "./report";
@@ -25,7 +26,8 @@ export const USAGE = `Usage: npm run bench -- [--json <file>] [--quick]
 
 Runs every benchmark in one process against an in-process dynalite and prints a markdown table
 (stdout) and the cost arithmetic line by line (stderr):
-  collector vs floor, cold start, write units per event, tracker size, item sizes, and the
+  collector vs floor, cold start, hostile-input refusal, write units per event, tracker size,
+  item sizes, and the
   cost per million events (ingest, and all-in at 1 M / 10 M / 100 M events a month, dev and prod).
   --json <file>  also write every figure to <file> (directories are created; the path is printed)
   --quick        fewer rounds: a smoke run, not figures to quote
@@ -60,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
       rounds: args.quick ? 1 : 3,
     });
     const cold = await coldStart(dynamo, args.quick ? 3 : 7);
+    const hostile = hostileInput(args.quick ? 3 : 7);
     log("write units, batch_1 and batch_10 (20 visitors × 10 requests)");
     const batch1 = await writeUnitsPerEvent(dynamo, 1);
     const batch10 = await writeUnitsPerEvent(dynamo, 10);
@@ -86,6 +89,7 @@ export async function main(argv: string[]): Promise<number> {
     const result = {
       collector_vs_floor: throughput,
       cold_start: cold,
+      hostile_input: hostile,
       write_units_per_event: { batch_1: batch1, batch_10: batch10 },
       cost_per_million_events_usd: Object.fromEntries(
         costs.map((c) => [c.name, { total: Math.round(c.totalUsd * 10000) / 10000, lines: c.lines }]),

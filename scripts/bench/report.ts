@@ -1,11 +1,13 @@
 /** The markdown table printed at the end of `npm run bench`, one row per figure with its goal. */
 import type { ColdStartResult } from "./cold-start";
+import type { HostileInputResult } from "./hostile";
 import type { ThroughputResult } from "./throughput";
 import type { WriteUnitResult } from "./write-units";
 
 export interface BenchResult {
   collector_vs_floor: ThroughputResult;
   cold_start: ColdStartResult;
+  hostile_input: HostileInputResult;
   write_units_per_event: { batch_1: WriteUnitResult; batch_10: WriteUnitResult };
   cost_per_million_events_usd: Record<string, { total: number }>;
   cost_assumptions: string[];
@@ -42,6 +44,12 @@ export function markdownTable(r: BenchResult): string {
       `**${w.batch_10.write_units_per_event}** (dynalite ConsumedCapacity: ${w.batch_10.dynalite_consumed_wcu_per_event ?? "n/a"})`,
       "≤ 1.3",
       verdict(w.batch_10.write_units_per_event <= 1.3),
+    ],
+    [
+      "hostile_input",
+      `worst refusal ${r.hostile_input.worst_refusal_ms} ms (${r.hostile_input.worst_case}) / valid 100-event batch ${r.hostile_input.valid_batch_ms} ms = **${r.hostile_input.ratio}**`,
+      "ratio ≤ 10",
+      verdict(r.hostile_input.ratio <= 10),
     ],
     ["cost_per_million_events_usd dev", `**$${cost.dev.total.toFixed(4)}**`, "—", "—"],
     ["cost_per_million_events_usd prod", `**$${cost.prod.total.toFixed(4)}**`, "≤ $1.00", verdict(cost.prod.total <= 1)],
