@@ -20,10 +20,13 @@ export interface EdgePath {
   readonly target: RouteTarget;
 }
 
+/** Where site owners load the tracker from; the collector function serves it (functions/tracker.ts). */
+export const TRACKER_PATH = "/tracker.js";
+
 export const EDGE_PATHS: readonly EdgePath[] = [
   { id: "events", path: "/events", method: "POST", target: "collector" },
   { id: "realtime", path: "/realtime", method: "GET", target: "realtime" },
-  { id: "tracker", path: "/tracker.js", method: "GET", target: "tracker" },
+  { id: "tracker", path: TRACKER_PATH, method: "GET", target: "tracker" },
 ];
 
 export interface EdgeRoute {

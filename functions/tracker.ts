@@ -8,9 +8,8 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { TRACKER_CACHE_CONTROL } from "../contracts/edge";
-
-export const TRACKER_PATH = "/tracker.js";
+import { TRACKER_CACHE_CONTROL, TRACKER_PATH } from "../contracts/edge";
+import { clientErrorResult, methodNotAllowed } from "./core/errors";
 
 export interface TrackerAsset {
   readonly script: string;
@@ -48,12 +47,7 @@ export function trackerResult(
   const method = event.requestContext?.http?.method ?? "GET";
   const headers = event.headers ?? {};
   if (method !== "GET" && method !== "HEAD") {
-    const message = `Method ${method} is not allowed on ${TRACKER_PATH}; use GET.`;
-    return {
-      statusCode: 405,
-      headers: { "content-type": "application/json", allow: "GET, HEAD" },
-      body: JSON.stringify({ error: "MethodNotAllowed", message }),
-    };
+    return clientErrorResult(methodNotAllowed({ method, path: TRACKER_PATH }, "GET", "GET, HEAD"));
   }
   const gzip = /\bgzip\b/i.test(headers["accept-encoding"] ?? "");
   // Each encoding is its own representation, so each gets its own strong tag (RFC 9110 §8.8.3).

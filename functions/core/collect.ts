@@ -68,11 +68,10 @@ const isActive = (group: SessionGroup, nowMs: number) => activeExpiry(group) * 1
 
 /** The live row of an open session: a put when its latest event has a page, else an update that keeps current_page. */
 function writeActive(deps: CollectorDeps, placement: Placement, budget: Budget) {
-  const group = { sessionId: placement.sessionId, events: placement.events };
-  const latest = group.events[group.events.length - 1];
+  const latest = placement.events[placement.events.length - 1];
   const command = latest.page_url
-    ? new PutItemCommand(activeSessionPut(deps.tables.activeSessions, group))
-    : new UpdateItemCommand(activeSessionUpdate(deps.tables.activeSessions, group));
+    ? new PutItemCommand(activeSessionPut(deps.tables.activeSessions, placement))
+    : new UpdateItemCommand(activeSessionUpdate(deps.tables.activeSessions, placement));
   // A failed condition means a newer request already moved the row on: nothing to do.
   return conditionalWrite(deps.db, command, budget, { readOnFailure: false });
 }
@@ -88,7 +87,7 @@ async function storeAll(deps: CollectorDeps, records: EventRecord[], nowMs: numb
   const chains = groupBySession(records);
   const placements = (await Promise.all(chains.map((g) => placeChain(ctx, g.sessionId, g.events)))).flat();
   for (const p of placements) for (const e of p.events) e.session_id = p.sessionId;
-  const live = placements.filter((p) => p.open && isActive({ sessionId: p.sessionId, events: p.events }, nowMs));
+  const live = placements.filter((p) => p.open && isActive(p, nowMs));
   await Promise.all([
     batchWriteAll(
       deps.db,
@@ -134,7 +133,7 @@ export async function handleCollect(request: HttpRequest, deps: CollectorDeps, c
     return { ...empty, rejected: error.rejectedEvents, result: clientErrorResult(error), error };
   }
   const nowMs = clock.now();
-  const ipPrefix = clientIpPrefix(request.headers["x-forwarded-for"], request.sourceIp);
+  const ipPrefix = clientIpPrefix(request.sourceIp); // already resolved from the trusted hops by the adapter
   const facts = { nowMs, ipPrefix, userAgentHeader: request.headers["user-agent"], retentionDays: deps.retentionDays, hex: deps.hex };
   const records = normalizeEvents(parsed.events, facts);
   try {

@@ -1,4 +1,4 @@
-import { ClientError } from "./errors";
+import { invalidEventsError } from "./request";
 import type { Problem, ValidEvent } from "./validate";
 
 /**
@@ -30,13 +30,5 @@ export function duplicateProblems(events: ValidEvent[]): Problem[] {
 export function refuseDuplicates(events: ValidEvent[]): void {
   const problems = duplicateProblems(events);
   if (problems.length === 0) return;
-  const first = problems[0];
-  const more = problems.length > 1 ? ` (${problems.length} problems in all; see details)` : "";
-  throw new ClientError(
-    400,
-    "ValidationError",
-    `Invalid event, nothing was stored: event ${first.index}: ${first.field} ${first.problem}${more}.`,
-    problems,
-    events.length,
-  );
+  throw invalidEventsError(problems, events.length);
 }

@@ -43,7 +43,7 @@ export function normaliseIp(entry: string): string | undefined {
  * resolves it, knowing the stack's trusted proxy hops). `X-Forwarded-For` is read here only when
  * `trustedProxyHops` > 0 is passed too; by default it is ignored, so a forged header is harmless.
  */
-export function clientIpPrefix(forwardedFor: string | undefined, sourceIp: string | undefined, trustedProxyHops = 0): string | undefined {
+export function clientIpPrefix(sourceIp: string | undefined, forwardedFor?: string, trustedProxyHops = 0): string | undefined {
   const ip = resolveClientIp(sourceIp, forwardedFor, trustedProxyHops);
   return ip ? ipPrefix(ip) : undefined;
 }

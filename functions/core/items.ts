@@ -2,7 +2,6 @@ import type { AttributeValue, PutItemCommandInput, UpdateItemCommandInput } from
 import { ACTIVE_WINDOW_MS } from "../../contracts/tables";
 import { type Item, N, S } from "./attributes";
 import { type EventRecord, keyOf, type SessionGroup } from "./plan";
-import { fastPathUpdate } from "./session-updates";
 import type { Scalar } from "./validate";
 
 function scalar(v: Scalar): AttributeValue {
@@ -41,11 +40,6 @@ export function eventItem(e: EventRecord): Item {
     ip_prefix: e.ip_prefix,
     client_timestamp: e.client_timestamp,
   });
-}
-
-/** The fast-path Sessions update of a group (in-order events of a live session); kept for the bench floor. */
-export function sessionUpdate(table: string, group: SessionGroup, retentionDays: number): UpdateItemCommandInput {
-  return fastPathUpdate(table, group.sessionId, group.events, retentionDays);
 }
 
 /** Epoch seconds at which the session stops being active: last activity + 30 minutes. */

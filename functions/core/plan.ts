@@ -94,14 +94,15 @@ export const keyOf = (e: EventRecord) => eventKey(e.identity_timestamp, e.event_
 /** Total order of a session's events by effective time: decides entry and exit pages. */
 export const orderOf = (e: EventRecord) => eventKey(e.timestamp, e.event_id);
 
+/** The order of orderOf without building keys: equal times leave the event ids to decide. */
 export const byTime = (a: EventRecord, b: EventRecord) =>
-  a.timestamp - b.timestamp || (orderOf(a) < orderOf(b) ? -1 : orderOf(a) > orderOf(b) ? 1 : 0);
+  a.timestamp - b.timestamp || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);
 
 /**
  * Coalesces events by chain (the session id the client named), each group in time order. Where
  * in the chain each event lands is decided against the stored sessions (chain.ts), not here.
  */
-export function groupBySession(events: EventRecord[], _clientSessionIds?: Set<string>): SessionGroup[] {
+export function groupBySession(events: EventRecord[]): SessionGroup[] {
   const byChain = new Map<string, EventRecord[]>();
   for (const e of events) {
     const list = byChain.get(e.chain_id);

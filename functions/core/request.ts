@@ -67,6 +67,14 @@ function validationError(message: string, details: Problem[], rejected: number):
   return new ClientError(400, "ValidationError", message, details, rejected);
 }
 
+/** The 400 for events that cannot be stored as sent: the first problem in words, every one in details. */
+export function invalidEventsError(problems: Problem[], eventCount: number): ClientError {
+  const first = problems[0];
+  const where = eventCount > 1 ? `event ${first.index}: ` : "";
+  const more = problems.length > 1 ? ` (${problems.length} problems in all; see details)` : "";
+  return validationError(`Invalid event, nothing was stored: ${where}${first.field} ${first.problem}${more}.`, problems, eventCount);
+}
+
 export interface ParsedEvents {
   events: ValidEvent[];
   /** `{"events": [...]}` (answered with lists) rather than one bare event. */
@@ -83,11 +91,6 @@ export function parseEvents(request: HttpRequest): ParsedEvents {
   const raws = rawEvents(body);
   const problems: Problem[] = [];
   const valid = raws.map((raw, index) => validateEvent(raw, index, problems));
-  if (problems.length) {
-    const first = problems[0];
-    const where = raws.length > 1 ? `event ${first.index}: ` : "";
-    const more = problems.length > 1 ? ` (${problems.length} problems in all; see details)` : "";
-    throw validationError(`Invalid event, nothing was stored: ${where}${first.field} ${first.problem}${more}.`, problems, raws.length);
-  }
+  if (problems.length) throw invalidEventsError(problems, raws.length);
   return { events: valid as ValidEvent[], batch: raws !== undefined && raws[0] !== body };
 }

@@ -8,9 +8,10 @@ import { performance } from "node:perf_hooks";
 import { BatchWriteItemCommand, type DynamoDBClient, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import type { TableNames } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
-import { activeSessionPut, eventItem, sessionUpdate } from "../../functions/core/items";
+import { activeSessionPut, eventItem } from "../../functions/core/items";
 import { groupBySession, normalizeEvents } from "../../functions/core/plan";
 import { parseEvents } from "../../functions/core/request";
+import { fastPathUpdate } from "../../functions/core/session-updates";
 import { chunk } from "../../functions/core/store";
 import { counterHex, fixedClock, postEvents, testDeps } from "../lib/collector-harness";
 import type { InMemoryDynamo } from "../lib/dynalite-memory";
@@ -54,13 +55,13 @@ function floorCalls(body: Body, tables: TableNames, nowMs: number) {
     hex: counterHex(),
     userAgentHeader: request.headers["user-agent"],
   });
-  const groups = groupBySession(records, new Set(parsed.events.flatMap((e) => (e.session_id ? [e.session_id] : []))));
+  const groups = groupBySession(records);
   return [
     ...chunk(
       records.map((e) => ({ PutRequest: { Item: eventItem(e) } })),
       25,
     ).map((c) => new BatchWriteItemCommand({ RequestItems: { [tables.events]: c } })),
-    ...groups.map((g) => new UpdateItemCommand(sessionUpdate(tables.sessions, g, 30))),
+    ...groups.map((g) => new UpdateItemCommand(fastPathUpdate(tables.sessions, g.sessionId, g.events, 30))),
     ...groups.map((g) => new PutItemCommand(activeSessionPut(tables.activeSessions, g))),
   ];
 }

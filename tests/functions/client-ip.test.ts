@@ -47,9 +47,9 @@ describe("client IP (docs/api.md)", () => {
     });
 
     it("stores only the network: /24 for IPv4, /48 for IPv6", () => {
-      expect(clientIpPrefix("6.6.6.6", SOURCE)).to.equal("198.51.100.0/24");
-      expect(clientIpPrefix("6.6.6.6, 2001:db8:1:2::3", "130.176.0.1", 1)).to.equal("2001:db8:1::/48");
-      expect(clientIpPrefix("garbage", SOURCE, 1)).to.equal(undefined);
+      expect(clientIpPrefix(SOURCE, "6.6.6.6")).to.equal("198.51.100.0/24");
+      expect(clientIpPrefix("130.176.0.1", "6.6.6.6, 2001:db8:1:2::3", 1)).to.equal("2001:db8:1::/48");
+      expect(clientIpPrefix(SOURCE, "garbage", 1)).to.equal(undefined);
     });
   });
 
