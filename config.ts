@@ -12,24 +12,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod/v4";
-import {
-  API_DEFAULTS,
-  ARCHITECTURES,
-  type Architecture,
-  FUNCTION_DEFAULTS,
-  SDK_RETRY_MODES,
-  type SdkRetryMode,
-  TABLE_DEFAULTS,
-} from "./components/defaults";
+import { API_DEFAULTS, ARCHITECTURES, EMAIL_ADDRESS, FUNCTION_DEFAULTS, SDK_RETRY_MODES, TABLE_DEFAULTS } from "./components/defaults";
 import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, thresholdProblems } from "./components/metrics/thresholds";
 
 export const CONFIG_NAMESPACE = "liveinsight";
 
-export type { AlarmThresholds, Architecture, SdkRetryMode };
 export { DEFAULT_ALARM_THRESHOLDS };
 
 /** The retention periods CloudWatch Logs accepts; 0 means "never expire" to the AWS provider. */
-export const LOG_RETENTION_DAYS: readonly number[] = [
+const LOG_RETENTION_DAYS: readonly number[] = [
   0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
@@ -38,7 +29,6 @@ const KMS_KEY_ARN =
   /^arn:aws(-cn|-us-gov)?:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 // API Gateway accepts "*" or scheme://host[:port] (a "*." subdomain wildcard is allowed).
 const CORS_ORIGIN = /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 // The Pulumi runtime hands every value to a program as text: numbers and booleans as their
 // spelling, lists and objects as JSON. Typed callers (tests, tools) pass them as they are.
@@ -146,7 +136,7 @@ const SETTINGS = z.strictObject({
   throttleBurstLimit: wholeNumber(0).default(API_DEFAULTS.throttleBurstLimit),
   corsOrigins: corsOrigins.default(API_DEFAULTS.corsOrigins),
   /** Where alarm notifications go; absent = topic without subscription. */
-  alarmEmail: optionalText(EMAIL, "must be an e-mail address (SNS rejects anything else)"),
+  alarmEmail: optionalText(EMAIL_ADDRESS, "must be an e-mail address (SNS rejects anything else)"),
   /** PITR, deletion protection and Pulumi `protect` on the tables. */
   protectData: z.preprocess(fromBooleanText, z.boolean({ error: "must be true or false" })).default(TABLE_DEFAULTS.protectData),
   /** API Gateway integration timeout; should exceed the function timeout. */

@@ -15,9 +15,9 @@ const tables = new AnalyticsTables("tables", {
 const api = new CollectorApi("api", {
   stack: config.stack,
   tables: {
-    events: { name: tables.tableNames.Events, arn: tables.tableArns.Events },
-    sessions: { name: tables.tableNames.Sessions, arn: tables.tableArns.Sessions },
-    activeSessions: { name: tables.tableNames.ActiveSessions, arn: tables.tableArns.ActiveSessions },
+    events: { name: tables.tableNames.Events },
+    sessions: { name: tables.tableNames.Sessions },
+    activeSessions: { name: tables.tableNames.ActiveSessions },
   },
   functions: {
     memorySize: config.memorySize,

@@ -5,10 +5,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { API_DEFAULTS, type Architecture, FUNCTION_DEFAULTS, type SdkRetryMode } from "./defaults";
 
-/** A table the functions use: its name reaches their environment, its ARN identifies it. */
+/** A table the functions use: its name reaches their environment and, with the account scope, their IAM policy. */
 export interface TableRef {
   readonly name: pulumi.Input<string>;
-  readonly arn: pulumi.Input<string>;
 }
 
 /** The three tables of AnalyticsTables. */

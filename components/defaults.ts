@@ -35,3 +35,6 @@ export const API_DEFAULTS = Object.freeze({
 export const TABLE_DEFAULTS = Object.freeze({
   protectData: false,
 });
+
+/** What SNS accepts as an e-mail endpoint, checked by config.ts and by Observability alike. */
+export const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;

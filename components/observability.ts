@@ -19,7 +19,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { alarmTopicName } from "../contracts/names";
-import { FUNCTION_DEFAULTS } from "./defaults";
+import { EMAIL_ADDRESS, FUNCTION_DEFAULTS } from "./defaults";
 import {
   type AlarmSpec,
   type AlarmThresholds,
@@ -39,8 +39,6 @@ import {
   TABLE_LABELS,
   thresholdProblems,
 } from "./metrics";
-
-export type { AlarmThresholds } from "./metrics";
 
 /** A function the stack watches: its metrics by name, its request lines in its log group. */
 export interface ObservedFunction {
@@ -151,7 +149,7 @@ function checkArgs(name: string, args: ObservabilityArgs, thresholds: AlarmThres
       );
     }
   });
-  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+  if (alarmEmail !== undefined && !EMAIL_ADDRESS.test(alarmEmail)) {
     throw new Error(
       `Observability "${name}": alarmEmail must be an e-mail address; got "${alarmEmail}". Fix or remove liveinsight:alarmEmail in Pulumi.${args.stack}.yaml.`,
     );

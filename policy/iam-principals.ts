@@ -1,6 +1,7 @@
 // IAM beyond the policy documents' actions: nobody may be trusted as `Principal: "*"` (a trust or
 // resource policy open to every AWS account), and no AWS-managed admin policy may be attached.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { statementsOf } from "./iam";
 import { TYPES } from "./lib/aws";
 import { subject } from "./lib/messages";
 import { known, type Props, validateTypes } from "./lib/resources";
@@ -12,19 +13,6 @@ const POLICY_HOLDERS: Record<string, { key: string; label: string }> = {
   "aws:sqs/queuePolicy:QueuePolicy": { key: "policy", label: "SQS queue policy" },
   "aws:sns/topicPolicy:TopicPolicy": { key: "policy", label: "SNS topic policy" },
 };
-
-function statements(document: unknown): Props[] {
-  let parsed: unknown = document;
-  if (typeof document === "string") {
-    try {
-      parsed = JSON.parse(document);
-    } catch {
-      return [];
-    }
-  }
-  const statement = (parsed as Props | undefined)?.Statement ?? [];
-  return Array.isArray(statement) ? statement : [statement];
-}
 
 function isEveryone(principal: unknown): boolean {
   if (principal === "*") return true;
@@ -49,7 +37,7 @@ export const iamNoPublicPrincipal: ResourceValidationPolicy = {
       return;
     }
     const { key, label } = POLICY_HOLDERS[args.type];
-    statements(known(() => props[key])).forEach((s, i) => {
+    (statementsOf(known(() => props[key])) ?? []).forEach((s, i) => {
       if (s.Effect === "Allow" && isEveryone(s.Principal)) {
         report(
           `${subject(label, args.name)} ${key} statement ${i + 1} allows Principal "*", which is every AWS account; name the service or account.`,

@@ -37,7 +37,8 @@ function documentsOf(type: string, name: string, props: Props): LabelledDocument
   return [{ label: `${DOCUMENT_KINDS[type]} "${name}"`, document: props.policy }];
 }
 
-function statementsOf(document: unknown): Props[] | undefined {
+/** A policy document's statements (JSON text or object); undefined when it is not a document. */
+export function statementsOf(document: unknown): Props[] | undefined {
   let parsed: unknown = document;
   if (typeof document === "string") {
     try {

@@ -2,6 +2,8 @@
  * Turns what the analyzer answered into the checker's report (docs/policy.md): violations, exemptions the
  * pack's `policy-exemptions` rule reported, what could not run at preview, and the counts.
  */
+
+import { EXEMPTIONS_POLICY } from "../../policy/lib/exemptions";
 import type { RecordedResource } from "../lib/program-harness";
 import type { Diagnostic, RunOutcome } from "./session";
 
@@ -36,7 +38,6 @@ export interface Report {
   remediated: number;
 }
 
-export const EXEMPTIONS_POLICY = "policy-exemptions";
 const NOT_RUN = /^can't run (?:policy|remediation) '[^']+' from policy pack .*? during preview: (.*)$/s;
 const EXEMPTED = /^Exempted until (\d{4}-\d{2}-\d{2}) \((.*)\): ([a-z0-9-]+): (.*)$/s;
 

@@ -12,7 +12,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { RecordedResource } from "../lib/program-harness";
 import { call, type RunningPack, startPack } from "./analyzer-process";
 import type { DeclaredPolicy, EnforcementLevel, MergedConfig } from "./config";
-import { engineProperties, unmarshalProblem, type WireMap } from "./wire";
+import { engineProperties, unmarshalProblem, type WireMap, withoutInternalKeys } from "./wire";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pb = require("@pulumi/pulumi/proto/analyzer_pb");
@@ -191,10 +191,6 @@ function analyzeRequest(r: RecordedResource, props: WireMap): unknown {
     .setName(r.name)
     .setOptions(options(r))
     .setProperties(Struct.fromJavaScript(props as any));
-}
-
-function withoutInternalKeys(props: WireMap): WireMap {
-  return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")));
 }
 
 /** A resource as AnalyzeStack sees it: its outputs (over the remediated inputs), parent and dependencies. */

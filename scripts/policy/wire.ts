@@ -56,15 +56,17 @@ function pick(into: Record<string, Json>, from: Record<string, any>, keys: strin
 export function engineProperties(props: Record<string, unknown>, skipInternalKeys: boolean): WireMap {
   const out: WireMap = {};
   for (const [key, value] of Object.entries(props)) {
-    if (skipInternalKeys && key.startsWith("__")) continue;
+    if (skipInternalKeys && isInternalKey(key)) continue;
     out[key] = engineValue(value);
   }
   return out;
 }
 
-/** Replaces every known value with the unknown sentinel except the keys the program set itself. */
-export function withUnknowns(outputs: WireMap, keep: readonly string[]): WireMap {
-  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, keep.includes(k) ? v : UNKNOWN]));
+const isInternalKey = (key: string) => key.startsWith("__");
+
+/** The same properties without the `__`-prefixed keys the engine keeps to itself. */
+export function withoutInternalKeys(props: WireMap): WireMap {
+  return Object.fromEntries(Object.entries(props).filter(([key]) => !isInternalKey(key)));
 }
 
 /**
@@ -100,9 +102,4 @@ function archiveProblem(value: Record<string, any>, at: string): string | undefi
 
 function firstProblem(problems: (string | undefined)[]): string | undefined {
   return problems.find((p) => p !== undefined);
-}
-
-/** Names of the assets inside an archive value, for reports ("index.js"). */
-export function archiveAssetNames(value: unknown): string[] | undefined {
-  return isObject(value) && value[SIG] === ARCHIVE && isObject(value.assets) ? Object.keys(value.assets) : undefined;
 }
