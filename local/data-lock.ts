@@ -27,7 +27,7 @@ export interface LockContent {
   endpoint?: string;
 }
 
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -36,15 +36,21 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** What a lock file says, or undefined for no lock or a half-written one from a crash during acquire. */
+function readLock(file: string): LockContent | undefined {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as LockContent;
+  } catch {
+    return undefined;
+  }
+}
+
+const isLive = (content: LockContent | undefined) => content !== undefined && Number.isInteger(content.pid) && isAlive(content.pid);
+
 /** The live holder's PID, or undefined when the directory is free (or its lock is stale). */
 export function lockHolder(dataDir: string): LockContent | undefined {
-  let content: LockContent;
-  try {
-    content = JSON.parse(readFileSync(path.join(dataDir, LOCK_FILE), "utf8")) as LockContent;
-  } catch {
-    return undefined; // no lock, or a half-written one from a crash during acquire
-  }
-  return Number.isInteger(content.pid) && isAlive(content.pid) ? content : undefined;
+  const content = readLock(path.join(dataDir, LOCK_FILE));
+  return isLive(content) ? content : undefined;
 }
 
 export interface DataLock {
@@ -65,9 +71,9 @@ export async function acquireLock(dataDir: string, staleWaitMs = 5000): Promise<
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 3) throw error;
     }
-    const holder = lockHolder(dataDir);
-    if (holder) throw new LockedError(dataDir, holder.pid);
-    await waitForStaleStorage(file, staleWaitMs);
+    const stale = readLock(file); // read once: holder check and stale storage from the same content
+    if (stale && isLive(stale)) throw new LockedError(dataDir, stale.pid);
+    await waitForStaleStorage(stale?.storagePid, staleWaitMs);
     rmSync(file, { force: true });
   }
   let content: LockContent = { pid: process.pid };
@@ -83,13 +89,7 @@ export async function acquireLock(dataDir: string, staleWaitMs = 5000): Promise<
 }
 
 /** A dead holder's storage process closes its LevelDB store when it notices; give it that moment. */
-async function waitForStaleStorage(file: string, waitMs: number): Promise<void> {
-  let storagePid: number | undefined;
-  try {
-    storagePid = (JSON.parse(readFileSync(file, "utf8")) as LockContent).storagePid;
-  } catch {
-    return;
-  }
+async function waitForStaleStorage(storagePid: number | undefined, waitMs: number): Promise<void> {
   const deadline = Date.now() + waitMs;
   while (storagePid && isAlive(storagePid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }

@@ -16,7 +16,7 @@ event, session and active session. Stop \`npm start\` first; reset refuses while
 
 const OURS = new Set(["dynalite", LOCK_FILE]);
 
-export async function resetDataDir(dataDir: string): Promise<string> {
+async function resetDataDir(dataDir: string): Promise<string> {
   if (!existsSync(dataDir)) return `Nothing to reset: ${dataDir} does not exist.`;
   const foreign = readdirSync(dataDir).filter((entry) => !OURS.has(entry));
   if (foreign.length) {

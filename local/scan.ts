@@ -17,7 +17,7 @@ Reads the running instance's data, or the data directory directly when none is r
 (LIVEINSIGHT_DATA_DIR, default .liveinsight; DYNAMODB_ENDPOINT to read another server).
 `;
 
-export function tableFor(word: string): string {
+function tableFor(word: string): string {
   const schema = TABLE_SCHEMAS.find((s) => s.logicalName.toLowerCase() === word.toLowerCase() || tableName(LOCAL_STACK, s) === word);
   if (!schema) throw new UsageError(`Unknown table "${word}"; pick one of ${TABLES.join(", ")}.`);
   return tableName(LOCAL_STACK, schema);

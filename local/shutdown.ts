@@ -7,7 +7,7 @@
  */
 import type http from "node:http";
 
-export const GRACE_MS = 5000;
+const GRACE_MS = 5000;
 
 export interface Stopper {
   readonly stopping: boolean;

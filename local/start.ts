@@ -16,6 +16,7 @@ import { createLocalApi, type LambdaHandler } from "./server";
 import { LOCAL_STACK, type LocalSettings, readSettings, START_USAGE } from "./settings";
 import { gracefulStopper } from "./shutdown";
 import { StartError, type Storage, startStorage } from "./storage";
+import { LOCAL_CREDENTIALS } from "./store-access";
 import { ensureTables } from "./tables";
 
 const log = (message: string) => process.stderr.write(`[liveinsight] ${message}\n`);
@@ -50,7 +51,7 @@ async function createTables(endpoint: string, external: boolean): Promise<Dynamo
   const admin = new DynamoDBClient({
     endpoint,
     region: process.env.AWS_REGION,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    credentials: LOCAL_CREDENTIALS,
   });
   try {
     const created = await ensureTables(admin, LOCAL_STACK, log);
@@ -101,8 +102,6 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(START_USAGE);
     return 0;
   }
-  // The SDK warns about Node 20 on every start; local mode supports Node 20 deliberately.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const lock = settings.endpoint ? undefined : await acquireLock(settings.dataDir);
   let storage: Awaited<ReturnType<typeof openStorage>> | undefined;
   try {

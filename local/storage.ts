@@ -67,10 +67,13 @@ export async function startStorage(options: StorageOptions): Promise<Storage> {
       options.log(
         `storage process stopped (${describeExit(code, signal)}); requests get 503 until it is back; restarting in ${delayMs / 1000} s`,
       );
-      const timer = setTimeout(() => void restart(), delayMs);
-      timer.unref();
-      delayMs = Math.min(MAX_RESTART_DELAY_MS, delayMs * 2);
+      scheduleRestart();
     });
+  /** Tries again after the current delay, doubling it up to the maximum. */
+  const scheduleRestart = () => {
+    setTimeout(() => void restart(), delayMs).unref();
+    delayMs = Math.min(MAX_RESTART_DELAY_MS, delayMs * 2);
+  };
   const restart = async () => {
     if (stopping) return;
     try {
@@ -81,8 +84,7 @@ export async function startStorage(options: StorageOptions): Promise<Storage> {
       supervise(child);
     } catch (error) {
       options.log(`storage restart failed: ${(error as Error).message}`);
-      setTimeout(() => void restart(), delayMs).unref();
-      delayMs = Math.min(MAX_RESTART_DELAY_MS, delayMs * 2);
+      scheduleRestart();
     }
   };
   options.onSpawn?.(child.pid);

@@ -11,9 +11,6 @@ import { acquireLock, lockHolder } from "./data-lock";
 import { endpointFrom } from "./settings";
 import { startStorage } from "./storage";
 
-// The SDK warns about Node 20 in every process; local mode supports Node 20 deliberately.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
 /** Local servers accept any credentials; these keep the SDK from looking for real ones. */
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 

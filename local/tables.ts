@@ -9,7 +9,7 @@ import {
 import { keyAttributes, TABLE_SCHEMAS, type TableSchema, tableName } from "../contracts/tables";
 
 /** CreateTable input for a schema: the same keys, index and billing mode as the Pulumi component. */
-export function createTableInput(stack: string, schema: TableSchema): CreateTableCommandInput {
+function createTableInput(stack: string, schema: TableSchema): CreateTableCommandInput {
   const keys = (hash: { name: string }, range?: { name: string }) => [
     { AttributeName: hash.name, KeyType: "HASH" as const },
     ...(range ? [{ AttributeName: range.name, KeyType: "RANGE" as const }] : []),

@@ -9,9 +9,9 @@
  */
 import { ConfigError } from "../config";
 import { parseCommandLine, runCli, stringOption, UsageError } from "./lib/cli";
-import { REPO_ROOT } from "./lib/program-harness";
+import { REPO_ROOT } from "./lib/stack-file";
 import { type PreflightClients, realClients } from "./preflight/aws";
-import { type Finding, regionFinding, runPreflight } from "./preflight/checks";
+import { type Finding, runPreflight } from "./preflight/checks";
 import { readPreflightStack } from "./preflight/stack";
 
 export const USAGE = `Usage: npm run preflight -- --stack <name>
@@ -52,7 +52,7 @@ export async function main(argv: string[], io: PreflightIo = defaultIo): Promise
     if (error instanceof ConfigError || (error as Error).name === "ConfigError") throw new UsageError((error as Error).message);
     throw error;
   }
-  const findings: Finding[] = await runPreflight(s, regionFinding(s).ok ? io.clients(s.region!) : undefined);
+  const findings: Finding[] = await runPreflight(s, io.clients);
   for (const f of findings) io.out(`${f.ok ? "ok  " : "FAIL"} ${f.check.padEnd(12)} ${f.sentence}`);
   const problems = findings.filter((f) => !f.ok).length;
   io.out(

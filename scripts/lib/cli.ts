@@ -96,6 +96,9 @@ export function urlOption(values: Values, name: string, example: string): string
  * UsageError, 1 with `<tool>: <message>` for anything else (the stack only with DEBUG=1).
  */
 export function runCli(tool: string, main: (argv: string[]) => Promise<number>, argv = process.argv.slice(2)): Promise<void> {
+  // The AWS SDK warns about Node 20 in every process that makes a client; the tools and local
+  // mode support Node 20 on purpose, so that warning would only bury their own output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   return main(argv).then(
     (code) => {
       process.exitCode = code;

@@ -4,10 +4,10 @@
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
-import path from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { tableNamesFor } from "../../contracts/tables";
 import { localClient, scanItems } from "../../local/store-access";
+import { REPO_ROOT } from "./stack-file";
 
 export interface LocalReady {
   apiUrl: string;
@@ -26,8 +26,6 @@ export interface LocalProcess extends LocalReady {
   /** Everything after the ready line on stdout (request log lines), last 64 KB. */
   stdout(): string;
 }
-
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 export interface LocalModeOptions {
   timeoutMs?: number;

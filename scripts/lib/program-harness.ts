@@ -12,12 +12,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramMocks } from "./program-mocks";
-import { projectDefaults, StackFileError, stackFileConfig } from "./stack-file";
+import { NAMESPACE, projectDefaults, REPO_ROOT, StackFileError, stackFileConfig } from "./stack-file";
 
 export { MOCK_ACCOUNT_ID, ProgramMocks } from "./program-mocks";
 
-export const PROJECT = "liveinsight";
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export { REPO_ROOT };
+export const PROJECT = NAMESPACE;
 const DEFAULT_REGION = "us-east-1";
 
 export interface RecordedResource {
@@ -70,7 +70,7 @@ export interface RunProgramOptions {
 }
 
 /** An invalid or unreadable config file; the name survives module reloads, unlike `instanceof`. */
-export class HarnessConfigError extends Error {
+class HarnessConfigError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "ConfigError";
@@ -118,8 +118,8 @@ async function runOnce(opts: RunProgramOptions): Promise<ProgramRun> {
 // Config: Pulumi.yaml defaults < Pulumi.<stack>.yaml < opts.config, as the CLI merges them
 // ---------------------------------------------------------------------------------------------
 
-/** The merged, fully-qualified config a run sees (exported for tools that print it). */
-export function stackConfig(opts: RunProgramOptions): Record<string, unknown> {
+/** The merged, fully-qualified config a run sees. */
+function stackConfig(opts: RunProgramOptions): Record<string, unknown> {
   const merged: Record<string, unknown> = Object.fromEntries(
     Object.entries(projectDefaults(REPO_ROOT)).map(([key, value]) => [qualify(key), value]),
   );

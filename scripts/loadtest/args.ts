@@ -75,7 +75,7 @@ const SPECS: OptionSpecs = Object.fromEntries(
 type Raw = Record<string, string | number | boolean>;
 
 /** Known options with typed values, or "help"; knows nothing about their meaning. */
-export function tokenize(argv: readonly string[]): Raw | "help" {
+function tokenize(argv: readonly string[]): Raw | "help" {
   const parsed = parseCommandLine(argv, SPECS);
   if (parsed.help) return "help";
   const raw: Raw = {};

@@ -81,7 +81,7 @@ function sendOnce(request: RequestFn, base: http.RequestOptions, body: string, t
   });
 }
 
-export function errorStatus(error: NodeJS.ErrnoException): string {
+function errorStatus(error: NodeJS.ErrnoException): string {
   return `ERR_${(error.code ?? "NETWORK").replace(/^ERR_/, "")}`;
 }
 

@@ -108,12 +108,8 @@ function writeReports(options: LoadTestOptions, result: ReturnType<typeof buildR
   return written;
 }
 
-/** Drives the load with progress lines; exported so tests can run a model in-process. */
-export async function executeRun(
-  options: LoadTestOptions,
-  url: string,
-  deps: Pick<MainDeps, "stderr" | "createTransport">,
-): Promise<RunFacts> {
+/** Drives the load with progress lines. */
+async function executeRun(options: LoadTestOptions, url: string, deps: Pick<MainDeps, "stderr" | "createTransport">): Promise<RunFacts> {
   const transport = deps.createTransport({ url, sockets: options.maxInFlight, timeoutMs: options.timeoutMs });
   const traffic = new TrafficGenerator({ sessions: options.sessions, seed: options.seed, runId: randomBytes(4).toString("hex") });
   const recorder = new Recorder();

@@ -55,7 +55,7 @@ export function niceTicks(max: number, targetCount = 5): number[] {
 
 const roundTick = (value: number): number => Number(value.toPrecision(10));
 
-export function formatTick(value: number): string {
+function formatTick(value: number): string {
   if (Math.abs(value) >= 10_000) return `${roundTick(value / 1000)}k`;
   return String(roundTick(value));
 }

@@ -17,7 +17,7 @@ export interface Finding {
  * fails with "decreases account's UnreservedConcurrentExecution below its minimum value"
  * (Lambda Developer Guide, "Configuring reserved concurrency").
  */
-export const MIN_UNRESERVED_CONCURRENCY = 100;
+const MIN_UNRESERVED_CONCURRENCY = 100;
 const FUNCTIONS = ["collector", "realtime"] as const;
 
 /** RFC 2606 / RFC 6761 names that can never receive mail: a copied sample address, not an on-call inbox. */
@@ -45,7 +45,7 @@ export function regionFinding(s: PreflightStack): Finding {
 }
 
 /** Stacks named dev* may go without alarm e-mail (the policy pack's dev profile); any other stack needs a real inbox. */
-export function alarmEmailFinding(s: PreflightStack): Finding {
+function alarmEmailFinding(s: PreflightStack): Finding {
   const email = s.config.alarmEmail;
   const fix = `set a real on-call address with \`pulumi config set liveinsight:alarmEmail <address> --stack ${s.config.stack}\``;
   if (email === undefined) {
@@ -73,7 +73,7 @@ export interface ConcurrencyFacts {
 }
 
 /** Pure: does 2 × reservedConcurrency fit, leaving AWS's minimum unreserved? */
-export function concurrencyFinding(s: PreflightStack, f: ConcurrencyFacts): Finding {
+function concurrencyFinding(s: PreflightStack, f: ConcurrencyFacts): Finding {
   const perFunction = s.config.reservedConcurrency;
   if (perFunction <= 0) {
     return {
@@ -110,9 +110,11 @@ export function concurrencyFinding(s: PreflightStack, f: ConcurrencyFacts): Find
 
 const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
-/** Every finding for the stack; AWS is asked only what the stack file cannot answer. */
-export async function runPreflight(s: PreflightStack, clients: PreflightClients | undefined): Promise<Finding[]> {
-  const findings = [regionFinding(s), alarmEmailFinding(s)];
+/** Every finding for the stack; AWS is asked only what the stack file cannot answer, in a valid region. */
+export async function runPreflight(s: PreflightStack, clientsFor: (region: string) => PreflightClients): Promise<Finding[]> {
+  const region = regionFinding(s);
+  const findings = [region, alarmEmailFinding(s)];
+  const clients = region.ok && s.region ? clientsFor(s.region) : undefined;
   if (!clients) {
     findings.push({
       check: "identity",

@@ -1,11 +1,8 @@
 /** The stack settings preflight checks: liveinsight:* through config.ts's own parser, plus aws:region. */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { CONFIG_NAMESPACE, ConfigError, parseConfig, type StackConfig } from "../../config";
-
-// js-yaml ships with @pulumi/pulumi but without type declarations; only `load` is used.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const yaml: { load(text: string): unknown } = require("js-yaml");
+import { stackFileConfig } from "../lib/stack-file";
 
 export interface PreflightStack {
   readonly file: string;
@@ -19,10 +16,13 @@ export function readPreflightStack(stack: string, root: string): PreflightStack 
   const file = `Pulumi.${stack}.yaml`;
   const full = path.join(root, file);
   if (!existsSync(full)) throw new ConfigError(`${file} does not exist; create it with \`pulumi stack init ${stack}\` and set its config.`);
-  const doc = yaml.load(readFileSync(full, "utf8")) as { config?: Record<string, unknown> } | undefined;
-  const raw: Record<string, unknown> = {};
+  const config = stackFileConfig(full); // secure values included: parseConfig judges them
   const prefix = `${CONFIG_NAMESPACE}:`;
-  for (const [key, value] of Object.entries(doc?.config ?? {})) if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
-  const region = doc?.config?.["aws:region"];
+  const raw = Object.fromEntries(
+    Object.entries(config)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
+  const region = config["aws:region"];
   return { file, config: parseConfig(raw, stack), region: typeof region === "string" && region !== "" ? region : undefined };
 }
