@@ -3,6 +3,7 @@
  * line (plain values, not DynamoDB's {"S": …} form), then a count on stderr. Needs no AWS
  * credentials and works whether or not `npm start` is running.
  */
+import { existsSync } from "node:fs";
 import { TABLE_SCHEMAS, tableName } from "../contracts/tables";
 import { numberOption, parseCommandLine, runCli, UsageError } from "../scripts/lib/cli";
 import { dataDirFrom, LOCAL_STACK } from "./settings";
@@ -32,12 +33,21 @@ async function main(argv: string[]): Promise<number> {
   if (parsed.positionals.length !== 1) throw new UsageError(`Name one table to scan: ${TABLES.join(", ")}.`);
   const table = tableFor(parsed.positionals[0]);
   const limit = numberOption(parsed.values, "limit", { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true }, Infinity);
-  const count = await withLocalStore(dataDirFrom(process.env), process.env, async (client) => {
+  const dataDir = dataDirFrom(process.env);
+  const noData = `No local data in ${dataDir} yet: run \`npm start\` once (it creates the tables), then scan again.`;
+  // Opening a directory that does not exist would create an empty store there: refuse instead.
+  if (!process.env.DYNAMODB_ENDPOINT && !existsSync(dataDir)) throw new Error(noData);
+  const count = await withLocalStore(dataDir, process.env, async (client) => {
     let printed = 0;
-    for await (const item of scanItems(client, table)) {
-      if (printed >= limit) break;
-      process.stdout.write(`${JSON.stringify(item)}\n`);
-      printed++;
+    try {
+      for await (const item of scanItems(client, table)) {
+        if (printed >= limit) break;
+        process.stdout.write(`${JSON.stringify(item)}\n`);
+        printed++;
+      }
+    } catch (error) {
+      if ((error as Error).name === "ResourceNotFoundException") throw new Error(`${table} does not exist. ${noData}`);
+      throw error;
     }
     return printed;
   });

@@ -145,6 +145,23 @@ describe("local mode commands", function () {
     expect([missing.code, missing.stderr]).to.deep.equal([2, "local:scan: Name one table to scan: Events, Sessions, ActiveSessions.\n"]);
   });
 
+  it("local:scan says to start local mode first when there is no data, and creates nothing", async () => {
+    const absent = path.join(root, "never-started");
+    const none = await runRepoCommand("local/scan.ts", ["Events"], { LIVEINSIGHT_DATA_DIR: absent, DYNAMODB_ENDPOINT: "" });
+    expect([none.code, none.stderr]).to.deep.equal([
+      1,
+      `local:scan: No local data in ${absent} yet: run \`npm start\` once (it creates the tables), then scan again.\n`,
+    ]);
+    expect(existsSync(absent)).to.equal(false);
+    const empty = path.join(root, "no-tables");
+    mkdirSync(empty, { recursive: true });
+    const tableless = await runRepoCommand("local/scan.ts", ["Events"], { LIVEINSIGHT_DATA_DIR: empty, DYNAMODB_ENDPOINT: "" });
+    expect([tableless.code, tableless.stderr]).to.deep.equal([
+      1,
+      `local:scan: LiveInsight-local-Events does not exist. No local data in ${empty} yet: run \`npm start\` once (it creates the tables), then scan again.\n`,
+    ]);
+  });
+
   it("local:reset deletes the data directory, and refuses one holding other files", async () => {
     const dataDir = path.join(root, "reset");
     mkdirSync(path.join(dataDir, "dynalite"), { recursive: true });
