@@ -46,7 +46,11 @@ const observability = new Observability("observability", {
       logGroupName: api.collectorLogGroupName,
       reservedConcurrency: config.reservedConcurrency,
     },
-    realtime: { name: api.realtimeFunctionName, logGroupName: api.realtimeLogGroupName },
+    realtime: {
+      name: api.realtimeFunctionName,
+      logGroupName: api.realtimeLogGroupName,
+      reservedConcurrency: config.reservedConcurrency,
+    },
   },
   api: { id: api.apiId, stageName: api.stageName, accessLogGroupName: api.accessLogGroupName },
   tableNames: [tables.tableNames.Events, tables.tableNames.Sessions, tables.tableNames.ActiveSessions],

@@ -45,13 +45,12 @@ export interface ObservedFunction {
   readonly name: pulumi.Input<string>;
   /** Its log group: its Requests / ServerErrors filters (and, for the collector, the event metrics) attach here. */
   readonly logGroupName: pulumi.Input<string>;
+  /** Its reserved concurrency (-1 = unreserved): its concurrency alarm's 100 %. Default -1. */
+  readonly reservedConcurrency?: number;
 }
 
 export interface ObservedFunctions {
-  readonly collector: ObservedFunction & {
-    /** The collector's reserved concurrency (-1 = unreserved): the concurrency alarm's 100 %. Default -1. */
-    readonly reservedConcurrency?: number;
-  };
+  readonly collector: ObservedFunction;
   readonly realtime: ObservedFunction;
 }
 
@@ -179,7 +178,10 @@ function monitoredResources(args: ObservabilityArgs): MonitoredResources<In> {
     apiId: args.api.id,
     apiStageName: args.api.stageName,
     tableNames: args.tableNames,
-    collectorReservedConcurrency: args.functions.collector.reservedConcurrency ?? FUNCTION_DEFAULTS.reservedConcurrency,
+    reservedConcurrency: {
+      Collector: args.functions.collector.reservedConcurrency ?? FUNCTION_DEFAULTS.reservedConcurrency,
+      Realtime: args.functions.realtime.reservedConcurrency ?? FUNCTION_DEFAULTS.reservedConcurrency,
+    },
   };
 }
 
@@ -279,7 +281,7 @@ function dashboardBodyJson(region: string, r: MonitoredResources<In>, thresholds
             apiId,
             apiStageName,
             tableNames,
-            collectorReservedConcurrency: r.collectorReservedConcurrency,
+            reservedConcurrency: r.reservedConcurrency,
           },
         }),
       ),

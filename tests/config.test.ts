@@ -76,7 +76,7 @@ describe("config", () => {
         functionErrors: 5,
         collectorP99DurationMs: 3000,
         realtimeP99DurationMs: 3000,
-        collectorConcurrencyPercent: 90,
+        concurrencyPercent: 90,
         functionThrottles: 10,
         api5xxRatePercent: 5,
         api4xxRatePercent: 25,
@@ -117,7 +117,7 @@ describe("config", () => {
         functionErrors: 0,
         collectorP99DurationMs: 800,
         realtimeP99DurationMs: 500,
-        collectorConcurrencyPercent: 80,
+        concurrencyPercent: 80,
         functionThrottles: 1,
         api5xxRatePercent: 1,
         api4xxRatePercent: 5,
@@ -270,7 +270,7 @@ describe("config", () => {
       [
         { alarmThresholds: { errorRate: 1 } },
         'liveinsight:alarmThresholds has no threshold "errorRate" (known: collectorErrorRatePercent, functionErrors, collectorP99DurationMs, ' +
-          "realtimeP99DurationMs, collectorConcurrencyPercent, functionThrottles, api5xxRatePercent, api4xxRatePercent, apiThrottledRequests, " +
+          "realtimeP99DurationMs, concurrencyPercent, functionThrottles, api5xxRatePercent, api4xxRatePercent, apiThrottledRequests, " +
           "apiP99LatencyMs, tableThrottleEvents, processingErrors, eventsRejected, periodSeconds, " +
           "evaluationPeriods, datapointsToAlarm); got 1 in Pulumi.dev.yaml",
       ],
@@ -287,8 +287,8 @@ describe("config", () => {
           'got "arn:aws:kms:us-east-1:12345:key/1234abcd-12ab-34cd-56ef-1234567890ab" in Pulumi.dev.yaml',
       ],
       [
-        { alarmThresholds: { collectorConcurrencyPercent: 120 } },
-        "liveinsight:alarmThresholds.collectorConcurrencyPercent must be a share of the reservation in (0, 100]; got 120 in Pulumi.dev.yaml",
+        { alarmThresholds: { concurrencyPercent: 120 } },
+        "liveinsight:alarmThresholds.concurrencyPercent must be a share of the reservation in (0, 100]; got 120 in Pulumi.dev.yaml",
       ],
       [
         { alarmThresholds: { periodSeconds: 45 } },

@@ -138,16 +138,16 @@ function functionDrafts<V>(r: MonitoredResources<V>, t: AlarmThresholds, fn: Met
       what: `${label} throttles (sum)`,
     },
   ];
-  const reserved = r.collectorReservedConcurrency ?? -1;
-  if (label === "Collector" && reserved > 0) {
-    const threshold = (reserved * t.collectorConcurrencyPercent) / 100;
+  // Lambda throttles a function at its reservation; the alarm fires before that, while there is room to raise it.
+  const reserved = r.reservedConcurrency?.[label] ?? -1;
+  if (reserved > 0) {
     drafts.push({
       resource: label,
       metric: "ConcurrentExecutions",
       shape: metric(fn.concurrency),
-      threshold,
+      threshold: (reserved * t.concurrencyPercent) / 100,
       missing: "notBreaching",
-      what: `Collector concurrent executions (maximum; ${t.collectorConcurrencyPercent} % of its reserved ${reserved})`,
+      what: `${label} concurrent executions (maximum; ${t.concurrencyPercent} % of its reserved ${reserved})`,
     });
   }
   return drafts;

@@ -28,8 +28,8 @@ export interface MonitoredResources<V = string> {
   readonly apiStageName: V;
   /** In TABLE_SCHEMAS order: Events, Sessions, ActiveSessions. */
   readonly tableNames: readonly V[];
-  /** The collector's reserved concurrency; -1 or absent = unreserved (no concurrency-share alarm). */
-  readonly collectorReservedConcurrency?: number;
+  /** Reserved concurrency by function label; -1 or absent = unreserved (no concurrency-share alarm). */
+  readonly reservedConcurrency?: Readonly<Partial<Record<FunctionLabel, number>>>;
 }
 
 export interface Percentiles<V> {

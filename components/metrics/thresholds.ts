@@ -13,8 +13,8 @@ export interface AlarmThresholds {
   collectorP99DurationMs: number;
   /** p99 of the realtime function's Duration per period, in ms. */
   realtimeP99DurationMs: number;
-  /** Maximum ConcurrentExecutions of the collector as a share (%) of its reserved concurrency. */
-  collectorConcurrencyPercent: number;
+  /** Maximum ConcurrentExecutions of each function with a reservation, as a share (%) of it. */
+  concurrencyPercent: number;
   /** Sum of Throttles per period, each function (0 = alarm on any throttle). */
   functionThrottles: number;
   /** 5xx / Count * 100 per period, HTTP API stage. */
@@ -45,7 +45,7 @@ export const DEFAULT_ALARM_THRESHOLDS: Readonly<AlarmThresholds> = Object.freeze
   functionErrors: 0,
   collectorP99DurationMs: 1000,
   realtimeP99DurationMs: 1000,
-  collectorConcurrencyPercent: 80,
+  concurrencyPercent: 80,
   functionThrottles: 1,
   api5xxRatePercent: 1,
   api4xxRatePercent: 10,
@@ -70,10 +70,8 @@ export function thresholdProblems(t: AlarmThresholds): string[] {
       problems.push(`alarmThresholds.${key} must be a number >= 0; got ${JSON.stringify(value)}`);
     }
   }
-  if (!(t.collectorConcurrencyPercent > 0 && t.collectorConcurrencyPercent <= 100)) {
-    problems.push(
-      `alarmThresholds.collectorConcurrencyPercent must be a share of the reservation in (0, 100]; got ${t.collectorConcurrencyPercent}`,
-    );
+  if (!(t.concurrencyPercent > 0 && t.concurrencyPercent <= 100)) {
+    problems.push(`alarmThresholds.concurrencyPercent must be a share of the reservation in (0, 100]; got ${t.concurrencyPercent}`);
   }
   if (!(Number.isInteger(t.periodSeconds) && t.periodSeconds >= 60 && t.periodSeconds % 60 === 0)) {
     problems.push(`alarmThresholds.periodSeconds must be a positive multiple of 60; got ${t.periodSeconds}`);

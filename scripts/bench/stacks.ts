@@ -27,7 +27,7 @@ export function alarmMetricCount(cfg: StackConfig): number {
       apiId: "a",
       apiStageName: "$default",
       tableNames: TABLE_SCHEMAS.map((s) => tableName(cfg.stack, s)),
-      collectorReservedConcurrency: cfg.reservedConcurrency,
+      reservedConcurrency: { Collector: cfg.reservedConcurrency, Realtime: cfg.reservedConcurrency },
     },
     cfg.alarmThresholds,
   );

@@ -28,7 +28,7 @@ const DEV_THRESHOLDS: AlarmThresholds = {
   functionErrors: 3,
   collectorP99DurationMs: 5000,
   realtimeP99DurationMs: 4000,
-  collectorConcurrencyPercent: 90,
+  concurrencyPercent: 90,
   functionThrottles: 10,
   api5xxRatePercent: 5,
   api4xxRatePercent: 30,
@@ -46,7 +46,7 @@ const PROD_THRESHOLDS: AlarmThresholds = {
   functionErrors: 0,
   collectorP99DurationMs: 1000,
   realtimeP99DurationMs: 600,
-  collectorConcurrencyPercent: 80,
+  concurrencyPercent: 80,
   functionThrottles: 0,
   api5xxRatePercent: 1,
   api4xxRatePercent: 5,
@@ -59,8 +59,12 @@ const PROD_THRESHOLDS: AlarmThresholds = {
   evaluationPeriods: 5,
   datapointsToAlarm: 3,
 };
-/** prod-like: reserved; dev-like: unreserved (no concurrency alarm). */
-const RESERVED: Record<string, number> = { dev: -1, prod: 40 };
+/** prod-like: reserved (different per function); dev-like: unreserved (no concurrency alarms). */
+const RESERVED: Record<string, { Collector: number; Realtime: number }> = {
+  dev: { Collector: -1, Realtime: -1 },
+  prod: { Collector: 40, Realtime: 30 },
+};
+const reservedFor = (stack: string, label: "Collector" | "Realtime") => RESERVED[stack]![label];
 
 function argsFor(stack: string, thresholds: AlarmThresholds, alarmEmail?: string): ObservabilityArgs {
   return {
@@ -69,9 +73,13 @@ function argsFor(stack: string, thresholds: AlarmThresholds, alarmEmail?: string
       collector: {
         name: `liveinsight-${stack}-collector`,
         logGroupName: `/aws/lambda/liveinsight-${stack}-collector`,
-        reservedConcurrency: RESERVED[stack],
+        reservedConcurrency: reservedFor(stack, "Collector"),
       },
-      realtime: { name: `liveinsight-${stack}-realtime`, logGroupName: `/aws/lambda/liveinsight-${stack}-realtime` },
+      realtime: {
+        name: `liveinsight-${stack}-realtime`,
+        logGroupName: `/aws/lambda/liveinsight-${stack}-realtime`,
+        reservedConcurrency: reservedFor(stack, "Realtime"),
+      },
     },
     api: { id: `api${stack}01`, stageName: "$default", accessLogGroupName: `/aws/vendedlogs/apigateway/liveinsight-${stack}/access` },
     tableNames: [`LiveInsight-${stack}-Events`, `LiveInsight-${stack}-Sessions`, `LiveInsight-${stack}-ActiveSessions`],
@@ -223,17 +231,17 @@ function expectedAlarms(stack: string, t: AlarmThresholds): Expected[] {
       metric: { namespace: "AWS/Lambda", metricName: "Throttles", dimensions: fn(name), stat: sum },
     },
   ];
-  const concurrency: Expected[] =
-    RESERVED[stack]! > 0
+  const concurrency = (label: "Collector" | "Realtime", name: pulumi.Input<string>): Expected[] =>
+    reservedFor(stack, label) > 0
       ? [
           {
-            name: `LiveInsight-${stack}-Collector-ConcurrentExecutions`,
-            threshold: (RESERVED[stack]! * t.collectorConcurrencyPercent) / 100,
+            name: `LiveInsight-${stack}-${label}-ConcurrentExecutions`,
+            threshold: (reservedFor(stack, label) * t.concurrencyPercent) / 100,
             treatMissingData: "notBreaching",
             metric: {
               namespace: "AWS/Lambda",
               metricName: "ConcurrentExecutions",
-              dimensions: fn(a.functions.collector.name),
+              dimensions: fn(name),
               stat: { statistic: "Maximum" },
             },
           },
@@ -241,8 +249,9 @@ function expectedAlarms(stack: string, t: AlarmThresholds): Expected[] {
       : [];
   return [
     ...perFunction("Collector", a.functions.collector.name, t.collectorP99DurationMs),
-    ...concurrency,
+    ...concurrency("Collector", a.functions.collector.name),
     ...perFunction("Realtime", a.functions.realtime.name, t.realtimeP99DurationMs),
+    ...concurrency("Realtime", a.functions.realtime.name),
     {
       name: `LiveInsight-${stack}-Api-5xxRate`,
       threshold: t.api5xxRatePercent,
@@ -384,11 +393,16 @@ function annotationsByTitle(stack: string, t: AlarmThresholds): Record<string, n
     "Collector invocations / errors": [t.functionErrors],
     "Collector duration (ms)": [t.collectorP99DurationMs],
     "Collector throttles": [t.functionThrottles],
-    ...(RESERVED[stack]! > 0 ? { "Collector concurrent executions": [(RESERVED[stack]! * t.collectorConcurrencyPercent) / 100] } : {}),
+    ...(reservedFor(stack, "Collector") > 0
+      ? { "Collector concurrent executions": [(reservedFor(stack, "Collector") * t.concurrencyPercent) / 100] }
+      : {}),
     "Realtime 5xx rate (%)": [t.collectorErrorRatePercent],
     "Realtime invocations / errors": [t.functionErrors],
     "Realtime duration (ms)": [t.realtimeP99DurationMs],
     "Realtime throttles": [t.functionThrottles],
+    ...(reservedFor(stack, "Realtime") > 0
+      ? { "Realtime concurrent executions": [(reservedFor(stack, "Realtime") * t.concurrencyPercent) / 100] }
+      : {}),
     "Events rejected": [t.eventsRejected],
     "Processing errors": [t.processingErrors],
     "Events throttle events": [t.tableThrottleEvents],
@@ -431,7 +445,7 @@ for (const [stack, thresholds, email] of [
         [FILTER]: 10,
         "aws:sns/topic:Topic": 1,
         ...(email ? { "aws:sns/topicSubscription:TopicSubscription": 1 } : {}),
-        [ALARM]: RESERVED[stack]! > 0 ? 21 : 20,
+        [ALARM]: reservedFor(stack, "Collector") > 0 ? 22 : 20,
         "aws:cloudwatch/dashboard:Dashboard": 1,
       });
       expect(b.urns).to.have.length(b.resources.length - 1);
@@ -499,7 +513,7 @@ for (const [stack, thresholds, email] of [
             apiId: a.api.id as string,
             apiStageName: "$default",
             tableNames: a.tableNames as string[],
-            collectorReservedConcurrency: RESERVED[stack],
+            reservedConcurrency: RESERVED[stack],
           },
         }),
       );
@@ -653,10 +667,10 @@ describe("pure metric builders", () => {
   });
 
   it("draws every alarm's threshold on a widget that plots that alarm's own metric or expression", () => {
-    const reserved = { ...resources, collectorReservedConcurrency: 10 };
+    const reserved = { ...resources, reservedConcurrency: { Collector: 10, Realtime: 6 } };
     const body = buildDashboardBody({ region: REGION, resources: reserved, thresholds: PROD_THRESHOLDS });
     const specs = buildAlarmSpecs(reserved, PROD_THRESHOLDS);
-    expect(specs.map((s) => s.key)).to.include("collector-concurrent-executions");
+    expect(specs.map((s) => s.key)).to.include.members(["collector-concurrent-executions", "realtime-concurrent-executions"]);
     for (const spec of specs) {
       const plotted =
         spec.kind === "math"
@@ -690,7 +704,7 @@ describe("docs/operations.md", () => {
       apiId: "a",
       apiStageName: "$default",
       tableNames: ["LiveInsight-x-Events", "LiveInsight-x-Sessions", "LiveInsight-x-ActiveSessions"],
-      collectorReservedConcurrency: 10,
+      reservedConcurrency: { Collector: 10, Realtime: 10 },
     };
     for (const spec of buildAlarmSpecs(resources, PROD_THRESHOLDS)) {
       const suffix = spec.name.replace("LiveInsight-x-", "").replace(/^(Events|Sessions|ActiveSessions)-/, "<Table>-");

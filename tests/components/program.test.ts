@@ -42,11 +42,11 @@ describe("index.ts (the whole program under mocks)", () => {
     expect(countByType(runs.dev)).to.deep.equal(BASE_COUNTS);
   });
 
-  it("builds the prod stack from the same resources plus the alarm e-mail subscription and the concurrency alarm", () => {
+  it("builds the prod stack from the same resources plus the alarm e-mail subscription and one concurrency alarm per function", () => {
     expect(countByType(runs.prod)).to.deep.equal({
       ...BASE_COUNTS,
       "aws:sns/topicSubscription:TopicSubscription": 1,
-      "aws:cloudwatch/metricAlarm:MetricAlarm": BASE_COUNTS["aws:cloudwatch/metricAlarm:MetricAlarm"]! + 1,
+      "aws:cloudwatch/metricAlarm:MetricAlarm": BASE_COUNTS["aws:cloudwatch/metricAlarm:MetricAlarm"]! + 2,
     });
     const [subscription] = ofType(runs.prod.resources, "aws:sns/topicSubscription:TopicSubscription");
     expect(subscription.inputs).to.deep.include({ protocol: "email", endpoint: "oncall@example.com" });
