@@ -101,8 +101,8 @@ describe("import layers", () => {
   });
 
   it("flags each forbidden direction with the rule it breaks", () => {
-    expect(violations("scripts/bench/main.ts", ["tests/support/dynalite"])).to.deep.equal([
-      "scripts/bench/main.ts imports tests/support/dynalite: only tests import tests/",
+    expect(violations("scripts/loadtest/main.ts", ["tests/support/dynalite"])).to.deep.equal([
+      "scripts/loadtest/main.ts imports tests/support/dynalite: only tests import tests/",
     ]);
     expect(violations("contracts/names.ts", ["functions/shared/env"])).to.deep.equal([
       "contracts/names.ts imports functions/shared/env: contracts import nothing from the repo",

@@ -10,8 +10,8 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { buildFunctionBundle, bundleFunction } from "../../components/bundle";
 import { REQUEST_COMPLETED } from "../../contracts/request-line";
-import type { InMemoryDynamo } from "../lib/dynalite-memory";
-import { createRng } from "../lib/rng";
+import { createRng } from "../../scripts/lib/rng";
+import type { TestDynamo } from "../support/dynalite";
 import { log, median } from "./stats";
 
 export interface ColdStartResult {
@@ -80,7 +80,7 @@ function runOnce(dir: string, bundle: string, env: NodeJS.ProcessEnv): Promise<R
   });
 }
 
-export async function coldStart(dynamo: InMemoryDynamo, runs: number): Promise<ColdStartResult> {
+export async function coldStart(dynamo: TestDynamo, runs: number): Promise<ColdStartResult> {
   const tables = await dynamo.freshTables();
   const dir = mkdtempSync(path.join(tmpdir(), "liveinsight-bench-"));
   try {

@@ -6,8 +6,8 @@
 import { type AttributeValue, type DynamoDBClient, paginateScan } from "@aws-sdk/client-dynamodb";
 import { SESSIONS_TABLE } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
-import { fixedClock, postEvents, testDeps } from "../lib/collector-harness";
-import type { InMemoryDynamo } from "../lib/dynalite-memory";
+import { fixedClock, postEvents, testDeps } from "../support/collector";
+import type { TestDynamo } from "../support/dynalite";
 import { keysOnlyIndexEntryBytes, storedItemBytes } from "./item-size";
 
 export interface TableSize {
@@ -61,7 +61,7 @@ const mean = (sizes: number[]): TableSize => ({
   mean_stored_bytes: sizes.length ? Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) : 0,
 });
 
-export async function measureItemSizes(dynamo: InMemoryDynamo, visitors = 40, eventsPerSession = 10): Promise<ItemSizes> {
+export async function measureItemSizes(dynamo: TestDynamo, visitors = 40, eventsPerSession = 10): Promise<ItemSizes> {
   const client = dynamo.client();
   const tables = await dynamo.freshTables();
   const deps = testDeps(client, tables, { retentionDays: 395 });

@@ -1,9 +1,9 @@
-/** `npm run bench [-- --json <file>] [--quick]`: every benchmark on one in-process dynalite. */
+/** `npm run bench [-- --json <file>] [--quick]`: every benchmark on one in-process dynalite. Not part of `npm test`. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { trackerAsset } from "../../components/tracker-asset";
-import { parseCommandLine, stringOption } from "../lib/cli";
-import { startDynamo } from "../lib/dynalite-memory";
+import { parseCommandLine, runCli, stringOption } from "../../scripts/lib/cli";
+import { startDynamo } from "../support/dynalite";
 import { allInMonthly, type MonthlyCost, renderMonthly, sideBySide } from "./all-in";
 import { coldStart } from "./cold-start";
 import { costPerMillionEvents, NAIVE_BASELINE, renderBreakdown } from "./cost";
@@ -16,7 +16,7 @@ import { log } from "./stats";
 import { collectorVsFloor } from "./throughput";
 import { writeUnitsPerEvent } from "./write-units";
 
-/** Billed duration assumed for a 10-event invocation on AWS (PRICES.md): dynalite's timings are not DynamoDB's. */
+/** Billed duration assumed for a 10-event invocation on AWS (docs/prices.md): dynalite's timings are not DynamoDB's. */
 export const ASSUMED_DURATION_MS = 30;
 
 const priceText = (p: { usd: number; per: string; source: string }) =>
@@ -128,3 +128,5 @@ export async function main(argv: string[]): Promise<number> {
     await dynamo.close();
   }
 }
+
+if (require.main === module) void runCli("bench", main);

@@ -13,8 +13,8 @@ import { groupBySession, normalizeEvents } from "../../functions/core/plan";
 import { parseEvents } from "../../functions/core/request";
 import { fastPathUpdate } from "../../functions/core/session-updates";
 import { chunk } from "../../functions/core/store";
-import { counterHex, fixedClock, postEvents, testDeps } from "../lib/collector-harness";
-import type { InMemoryDynamo } from "../lib/dynalite-memory";
+import { counterHex, fixedClock, postEvents, testDeps } from "../support/collector";
+import type { TestDynamo } from "../support/dynalite";
 import { log, median, runPool } from "./stats";
 import { type BenchBody, BenchTraffic } from "./traffic";
 
@@ -72,7 +72,7 @@ async function timed(o: ThroughputOptions, work: (i: number) => Promise<void>): 
   return (o.requests * o.eventsPerRequest) / ((performance.now() - started) / 1000);
 }
 
-async function collectorRound(dynamo: InMemoryDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
+async function collectorRound(dynamo: TestDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
   const tables = await dynamo.freshTables();
   const nowMs = Date.now();
   const requests = bodies(tag, o, nowMs).map((b) => postEvents(b));
@@ -83,7 +83,7 @@ async function collectorRound(dynamo: InMemoryDynamo, client: DynamoDBClient, o:
   });
 }
 
-async function floorRound(dynamo: InMemoryDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
+async function floorRound(dynamo: TestDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
   const tables = await dynamo.freshTables();
   const nowMs = Date.now();
   const all = bodies(tag, o, nowMs);
@@ -94,7 +94,7 @@ async function floorRound(dynamo: InMemoryDynamo, client: DynamoDBClient, o: Thr
   });
 }
 
-export async function collectorVsFloor(dynamo: InMemoryDynamo, o: ThroughputOptions): Promise<ThroughputResult> {
+export async function collectorVsFloor(dynamo: TestDynamo, o: ThroughputOptions): Promise<ThroughputResult> {
   const client = dynamo.client();
   // A full-size warm-up of each: the first rounds run several times slower while V8 and dynalite warm up.
   const warm = { ...o, requests: Math.min(150, o.requests) };

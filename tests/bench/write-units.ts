@@ -7,9 +7,9 @@
  */
 import type { ConsumedCapacity, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { handleCollect } from "../../functions/core/collect";
-import { fixedClock, postEvents, testDeps } from "../lib/collector-harness";
-import type { InMemoryDynamo } from "../lib/dynalite-memory";
-import { injectFaults } from "../lib/fault-injector";
+import { fixedClock, postEvents, testDeps } from "../support/collector";
+import type { TestDynamo } from "../support/dynalite";
+import { injectFaults } from "../support/fault-injector";
 import { runPool } from "./stats";
 import { BenchTraffic } from "./traffic";
 
@@ -63,7 +63,7 @@ function consumedCapacityMeter(client: DynamoDBClient) {
 }
 
 export async function writeUnitsPerEvent(
-  dynamo: InMemoryDynamo,
+  dynamo: TestDynamo,
   eventsPerRequest: number,
   visitors = 20,
   requestsPerVisitor = 10,

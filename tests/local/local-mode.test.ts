@@ -9,7 +9,7 @@ import path from "node:path";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { trackerAsset } from "../../components/tracker-asset";
-import { type LocalProcess, localDynamo, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
+import { type LocalProcess, localDynamo, startLocalMode, storedEventIdCounts } from "../support/local-process";
 
 const ORIGIN = "https://shop.example.com";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,12 +1,14 @@
 /**
  * Driving the collector core (handleCollect) directly, without Lambda or HTTP: deterministic
- * dependencies and a tracker-shaped POST. The bench measures through it, and tests build on it.
+ * dependencies, a tracker-shaped POST, and the stored items read back as plain values.
+ * The tests and the bench both measure through it.
  */
-
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, paginateScan, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { TableNames } from "../../contracts/tables";
-import type { CollectorDeps } from "../../functions/core/collect";
+import { type CollectorDeps, handleCollect, type Outcome } from "../../functions/core/collect";
 import type { HttpRequest } from "../../functions/core/request";
-import { createRng } from "./rng";
+import { createRng } from "../../scripts/lib/rng";
 
 /** Deterministic ids: 00000001, 00000002, … */
 export function counterHex(): () => string {
@@ -39,3 +41,44 @@ export function postEvents(body: unknown, headers: Record<string, string> = {}):
 }
 
 export const fixedClock = (now: number) => ({ now: () => now });
+
+export async function collect(
+  deps: CollectorDeps,
+  body: unknown,
+  now = Date.now(),
+  headers?: Record<string, string>,
+): Promise<Outcome & { json: any }> {
+  const outcome = await handleCollect(postEvents(body, headers), deps, fixedClock(now));
+  return { ...outcome, json: JSON.parse(outcome.result.body) };
+}
+
+/** Items as plain JS with every number a JS number, even past 2^53 (assertions compare numbers, not BigInts). */
+const documents = (client: DynamoDBClient) =>
+  DynamoDBDocumentClient.from(client, { unmarshallOptions: { wrapNumbers: (n: string) => Number(n) } });
+
+/** Every item of a table (plain values), sorted by key for stable assertions. */
+export async function scanAll(client: DynamoDBClient, table: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateScan({ client: documents(client) }, { TableName: table })) items.push(...(page.Items ?? []));
+  return items.sort(
+    (a, b) =>
+      String(a.session_id).localeCompare(String(b.session_id)) || String(a.event_key ?? "").localeCompare(String(b.event_key ?? "")),
+  );
+}
+
+export async function getSession(client: DynamoDBClient, table: string, sessionId: string): Promise<Record<string, unknown> | undefined> {
+  const out = await documents(client).send(new GetCommand({ TableName: table, Key: { session_id: sessionId }, ConsistentRead: true }));
+  return out.Item;
+}
+
+export async function sessionEvents(client: DynamoDBClient, table: string, sessionId: string): Promise<Record<string, unknown>[]> {
+  const out = await documents(client).send(
+    new QueryCommand({ TableName: table, KeyConditionExpression: "session_id = :s", ExpressionAttributeValues: { ":s": sessionId } }),
+  );
+  return out.Items ?? [];
+}
+
+/** Every stored event (without the pins of out-of-window times, which share the Events table). */
+export async function storedEvents(client: DynamoDBClient, table: string) {
+  return (await scanAll(client, table)).filter((e) => !String(e.session_id).startsWith("#pin#"));
+}

@@ -1,12 +1,13 @@
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
-import { type TableNames, tableNamesFor } from "../../contracts/tables";
+import { type TableNames, tableEnv, tableNamesFor } from "../../contracts/tables";
+import { type FunctionEnv, readEnv } from "../../functions/shared/env";
 import { ensureTables } from "../../local/tables";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
-export interface InMemoryDynamo {
+export interface TestDynamo {
   endpoint: string;
   client(config?: Partial<DynamoDBClientConfig>): DynamoDBClient;
   /** Creates a fresh set of the three tables under a unique stack name. */
@@ -17,7 +18,7 @@ export interface InMemoryDynamo {
 let counter = 0;
 
 /** An in-memory dynalite server on a free loopback port: the real DynamoDB API, no network. */
-export async function startDynamo(): Promise<InMemoryDynamo> {
+export async function startDynamo(): Promise<TestDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -47,4 +48,29 @@ export async function startDynamo(): Promise<InMemoryDynamo> {
         server.close(() => resolve());
       }),
   };
+}
+
+export interface SuiteDynamo {
+  readonly dynamo: TestDynamo;
+  readonly tables: TableNames;
+}
+
+/** Mocha hooks for the enclosing describe: one dynalite server and one fresh set of tables. */
+export function useDynamo(): SuiteDynamo {
+  const suite = {} as { dynamo: TestDynamo; tables: TableNames };
+  before(async () => {
+    suite.dynamo = await startDynamo();
+    suite.tables = await suite.dynamo.freshTables();
+  });
+  after(async () => suite.dynamo.close());
+  return suite;
+}
+
+/** Both functions' environment on the suite's tables, as Lambda would pass it, plus `extra`. */
+export function functionEnvOn(suite: SuiteDynamo, extra: Record<string, string>): FunctionEnv {
+  return readEnv({ ...tableEnv(suite.tables), DYNAMODB_ENDPOINT: suite.dynamo.endpoint, ...extra }, [
+    "events",
+    "sessions",
+    "activeSessions",
+  ]);
 }

@@ -13,7 +13,7 @@ import {
   ProvisionedThroughputExceededException,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
-import { createRng } from "./rng";
+import { createRng } from "../../scripts/lib/rng";
 
 export interface FaultPlan {
   seed?: number;

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { tableNamesFor } from "../../contracts/tables";
 import { localClient, scanItems } from "../../local/store-access";
-import { REPO_ROOT } from "./stack-file";
+import { REPO_ROOT } from "../../scripts/lib/stack-file";
 
 export interface LocalReady {
   apiUrl: string;
