@@ -9,6 +9,7 @@ import { handleCollect } from "../../functions/core/collect";
 import { fixedClock, postEvents, testDeps } from "../support/collector";
 import type { TestDynamo } from "../support/dynalite";
 import { keysOnlyIndexEntryBytes, storedItemBytes } from "./item-size";
+import { round } from "./stats";
 
 export interface TableSize {
   items: number;
@@ -81,7 +82,7 @@ export async function measureItemSizes(dynamo: TestDynamo, visitors = 40, events
     sessions: mean(sessions.map(storedItemBytes)),
     user_index: mean(sessions.flatMap((s) => keysOnlyIndexEntryBytes(s, [SESSIONS_TABLE.hashKey.name], indexKeys) ?? [])),
     active_sessions: mean(active.map(storedItemBytes)),
-    events_per_session: Math.round((events.length / sessions.length) * 100) / 100,
+    events_per_session: round(events.length / sessions.length, 2),
     method: `${visitors} tracker-like visitors × ${eventsPerSession} events (page view, clicks with 3 properties, heartbeat; Chrome user agent) through handleCollect into dynalite; every stored item sized by DynamoDB's rules + 100 B`,
   };
 }

@@ -3,21 +3,21 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { trackerAsset } from "../../components/tracker-asset";
 import { parseCommandLine, runCli, stringOption } from "../../scripts/lib/cli";
-import { startDynamo } from "../support/dynalite";
-import { allInMonthly, type MonthlyCost, renderMonthly, sideBySide } from "./all-in";
+import { startDynamo, type TestDynamo } from "../support/dynalite";
+import { allInMonthly, type MonthlyCost, renderMonthly } from "./all-in";
 import { coldStart } from "./cold-start";
 import { costPerMillionEvents, NAIVE_BASELINE, renderBreakdown } from "./cost";
 import { hostileInput } from "./hostile";
 import { measureItemSizes } from "./item-sizes";
 import { PRICES, PRICES_AS_OF } from "./prices";
-import { markdownTable } from "./report";
+import { markdownTable, summary } from "./report";
 import { type MeasuredInputs, stackCostInputs } from "./stacks";
-import { log } from "./stats";
+import { log, round } from "./stats";
 import { collectorVsFloor } from "./throughput";
 import { writeUnitsPerEvent } from "./write-units";
 
 /** Billed duration assumed for a 10-event invocation on AWS (docs/prices.md): dynalite's timings are not DynamoDB's. */
-export const ASSUMED_DURATION_MS = 30;
+const ASSUMED_DURATION_MS = 30;
 
 const priceText = (p: { usd: number; per: string; source: string }) =>
   `${p.usd < 0.001 ? `$${Number((p.usd * 1e6).toPrecision(6))} per million` : `$${p.usd} per`} ${p.per} (${p.source})`;
@@ -41,9 +41,45 @@ export function parseArgs(argv: string[]): { help: true } | { help: false; json?
 }
 
 /** Events a month at which the all-in cost is shown. */
-export const VOLUMES = [1e6, 1e7, 1e8];
+const VOLUMES = [1e6, 1e7, 1e8];
 
-const round4 = (n: number) => Math.round(n * 10000) / 10000;
+async function measure(dynamo: TestDynamo, quick: boolean) {
+  log(`in-process dynalite at ${dynamo.endpoint}${quick ? " (quick)" : ""}`);
+  const throughput = await collectorVsFloor(dynamo, {
+    requests: quick ? 80 : 300,
+    inFlight: 8,
+    eventsPerRequest: 10,
+    sessionsPerRequest: 3,
+    rounds: quick ? 1 : 3,
+  });
+  const cold = await coldStart(dynamo, quick ? 3 : 7);
+  const hostile = hostileInput(quick ? 3 : 7);
+  log("write units, batch_1 and batch_10 (20 visitors × 10 requests)");
+  const writeUnits = { batch_1: await writeUnitsPerEvent(dynamo, 1), batch_10: await writeUnitsPerEvent(dynamo, 10) };
+  log("item sizes: tracker-like traffic stored in dynalite, sized by DynamoDB's rules");
+  return { throughput, cold, hostile, writeUnits, sizes: await measureItemSizes(dynamo) };
+}
+
+/** The cost model on the measured figures: ingest per million events, all-in per month, and what it assumed. */
+function price({ cold, writeUnits, sizes }: Awaited<ReturnType<typeof measure>>) {
+  const measured: MeasuredInputs = {
+    writeUnitsPerEvent: writeUnits.batch_10.write_units_per_event,
+    appLogBytesPerRequest: cold.log_line_bytes,
+    billedDurationMs: ASSUMED_DURATION_MS,
+    eventsPerRequest: 10,
+    sizes,
+  };
+  const stacks = ["dev", "prod"].map((stack) => stackCostInputs(stack, measured));
+  const costs = [...stacks.map((s) => s.ingestPerMillion), costPerMillionEvents(NAIVE_BASELINE)];
+  const allIn: Record<string, MonthlyCost[]> = Object.fromEntries(stacks.map((s) => [s.stack, VOLUMES.map((v) => allInMonthly(s, v))]));
+  const assumptions = [
+    `prices: ${PRICES_AS_OF}; ${Object.values(PRICES).map(priceText).join("; ")}`,
+    `dev/prod: 10 events per request, ${ASSUMED_DURATION_MS} ms billed per invocation (assumed, not measured: dynalite is not DynamoDB), memory/architecture from Pulumi.<stack>.yaml, WRU/event = measured batch_10, app log line = measured ${cold.log_line_bytes} B, access log line from the stage's format, no PutMetricData (metrics come from log filters), INIT excluded (< 1% of invocations)`,
+    `all-in: steady state (a full retention stored), item sizes measured (${sizes.method}), ${sizes.events_per_session} events per session, no free tier, realtime reads not included (they scale with viewers, not events)`,
+    "naive_baseline: 1 event/request, x86_64 512 MB at 134 ms, 3 WRU/event, 2 PutMetricData/event, 200 B app log line",
+  ];
+  return { costs, allIn, assumptions };
+}
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
@@ -53,57 +89,26 @@ export async function main(argv: string[]): Promise<number> {
   }
   const dynamo = await startDynamo();
   try {
-    log(`in-process dynalite at ${dynamo.endpoint}${args.quick ? " (quick)" : ""}`);
-    const throughput = await collectorVsFloor(dynamo, {
-      requests: args.quick ? 80 : 300,
-      inFlight: 8,
-      eventsPerRequest: 10,
-      sessionsPerRequest: 3,
-      rounds: args.quick ? 1 : 3,
-    });
-    const cold = await coldStart(dynamo, args.quick ? 3 : 7);
-    const hostile = hostileInput(args.quick ? 3 : 7);
-    log("write units, batch_1 and batch_10 (20 visitors × 10 requests)");
-    const batch1 = await writeUnitsPerEvent(dynamo, 1);
-    const batch10 = await writeUnitsPerEvent(dynamo, 10);
-    log("item sizes: tracker-like traffic stored in dynalite, sized by DynamoDB's rules");
-    const sizes = await measureItemSizes(dynamo);
-    const measured: MeasuredInputs = {
-      writeUnitsPerEvent: batch10.write_units_per_event,
-      appLogBytesPerRequest: cold.log_line_bytes,
-      billedDurationMs: ASSUMED_DURATION_MS,
-      eventsPerRequest: 10,
-      sizes,
-    };
-    const stacks = ["dev", "prod"].map((stack) => stackCostInputs(stack, measured));
-    const costs = [...stacks.map((s) => s.ingestPerMillion), costPerMillionEvents(NAIVE_BASELINE)];
-    const allIn: Record<string, MonthlyCost[]> = Object.fromEntries(stacks.map((s) => [s.stack, VOLUMES.map((v) => allInMonthly(s, v))]));
-    const assumptions = [
-      `prices: ${PRICES_AS_OF}; ${Object.values(PRICES).map(priceText).join("; ")}`,
-      `dev/prod: 10 events per request, ${ASSUMED_DURATION_MS} ms billed per invocation (assumed, not measured: dynalite is not DynamoDB), memory/architecture from Pulumi.<stack>.yaml, WRU/event = measured batch_10, app log line = measured ${cold.log_line_bytes} B, access log line from the stage's format, no PutMetricData (metrics come from log filters), INIT excluded (< 1% of invocations)`,
-      `all-in: steady state (a full retention stored), item sizes measured (${sizes.method}), ${sizes.events_per_session} events per session, no free tier, realtime reads not included (they scale with viewers, not events)`,
-      "naive_baseline: 1 event/request, x86_64 512 MB at 134 ms, 3 WRU/event, 2 PutMetricData/event, 200 B app log line",
-    ];
+    const figures = await measure(dynamo, args.quick);
+    const { costs, allIn, assumptions } = price(figures);
     for (const c of costs) process.stderr.write(`${renderBreakdown(c)}\n`);
     for (const months of Object.values(allIn)) for (const m of months) process.stderr.write(`${renderMonthly(m)}\n`);
     const result = {
-      collector_vs_floor: throughput,
-      cold_start: cold,
-      hostile_input: hostile,
-      write_units_per_event: { batch_1: batch1, batch_10: batch10 },
-      cost_per_million_events_usd: Object.fromEntries(
-        costs.map((c) => [c.name, { total: Math.round(c.totalUsd * 10000) / 10000, lines: c.lines }]),
-      ),
+      collector_vs_floor: figures.throughput,
+      cold_start: figures.cold,
+      hostile_input: figures.hostile,
+      write_units_per_event: figures.writeUnits,
+      cost_per_million_events_usd: Object.fromEntries(costs.map((c) => [c.name, { total: round(c.totalUsd, 4), lines: c.lines }])),
       cost_assumptions: assumptions,
-      item_sizes_bytes: sizes,
+      item_sizes_bytes: figures.sizes,
       tracker_gzip_bytes: trackerAsset().gzip.length,
       all_in_cost: Object.fromEntries(
         Object.entries(allIn).map(([stack, ms]) => [
           stack,
           ms.map((m) => ({
             events_per_month: m.eventsPerMonth,
-            monthly_usd: round4(m.monthlyUsd),
-            per_million_events_usd: round4(m.perMillionUsd),
+            monthly_usd: round(m.monthlyUsd, 4),
+            per_million_events_usd: round(m.perMillionUsd, 4),
             lines: m.lines,
           })),
         ]),
@@ -115,14 +120,7 @@ export async function main(argv: string[]): Promise<number> {
       writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
       log(`figures written to ${file}`);
     }
-    process.stdout.write(`${markdownTable(result)}\n`);
-    process.stdout.write(
-      `\nAll-in cost (ingest + storage over retention + PITR + logs + fixed monthly), arithmetic on stderr:\n${sideBySide(allIn)}\n`,
-    );
-    process.stdout.write(
-      `Item sizes stored (mean, + 100 B overhead): Events ${sizes.events.mean_stored_bytes} B, Sessions ${sizes.sessions.mean_stored_bytes} B, UserIndex ${sizes.user_index.mean_stored_bytes} B, ActiveSessions ${sizes.active_sessions.mean_stored_bytes} B.\n`,
-    );
-    process.stdout.write(`Tracker: /tracker.js is ${result.tracker_gzip_bytes} B gzipped (zlib level 9; budget 2048 B).\n`);
+    process.stdout.write(`${markdownTable(result)}\n\n${summary(result, allIn)}`);
     return 0;
   } finally {
     await dynamo.close();

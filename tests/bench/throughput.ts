@@ -15,7 +15,7 @@ import { fastPathUpdate } from "../../functions/core/session-updates";
 import { chunk } from "../../functions/core/store";
 import { counterHex, fixedClock, postEvents, testDeps } from "../support/collector";
 import type { TestDynamo } from "../support/dynalite";
-import { log, median, runPool } from "./stats";
+import { log, median, round, runPool } from "./stats";
 import { type BenchBody, BenchTraffic } from "./traffic";
 
 export interface ThroughputOptions {
@@ -34,10 +34,8 @@ export interface ThroughputResult {
   settings: ThroughputOptions;
 }
 
-type Body = BenchBody;
-
 /** Every request has visitors of its own: each request creates `sessionsPerRequest` sessions. */
-function bodies(tag: string, o: ThroughputOptions, nowMs: number): Body[] {
+function bodies(tag: string, o: ThroughputOptions, nowMs: number): BenchBody[] {
   const traffic = new BenchTraffic(tag, o.requests * o.sessionsPerRequest);
   return Array.from({ length: o.requests }, (_, i) => {
     const visitors = Array.from({ length: o.sessionsPerRequest }, (_, k) => i * o.sessionsPerRequest + k);
@@ -46,7 +44,7 @@ function bodies(tag: string, o: ThroughputOptions, nowMs: number): Body[] {
 }
 
 /** The calls the collector makes for `body`, without its validation, budget, logging or retries. */
-function floorCalls(body: Body, tables: TableNames, nowMs: number) {
+function floorCalls(body: BenchBody, tables: TableNames, nowMs: number) {
   const request = postEvents(body);
   const parsed = parseEvents(request);
   const records = normalizeEvents(parsed.events, {
@@ -115,8 +113,5 @@ export async function collectorVsFloor(dynamo: TestDynamo, o: ThroughputOptions)
   }
   const c = median(rounds.collector);
   const f = median(rounds.floor);
-  return { collector_events_per_s: round1(c), floor_events_per_s: round1(f), ratio: round3(c / f), rounds, settings: o };
+  return { collector_events_per_s: round(c, 1), floor_events_per_s: round(f, 1), ratio: round(c / f, 3), rounds, settings: o };
 }
-
-const round1 = (n: number) => Math.round(n * 10) / 10;
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
