@@ -1,6 +1,5 @@
 /**
- * A fault injector around a real DynamoDB client (tests, and the bench's write-unit runs). Faults are added as middleware, so they travel
- * the same path as real failures: throttling and 5xx are injected inside the SDK's retry loop
+ * A fault injector around a real DynamoDB client. Faults are added as middleware, so they travel the same path as real failures: throttling and 5xx are injected inside the SDK's retry loop
  * (the SDK retries them per AWS_MAX_ATTEMPTS), unprocessed items are really not written, slow
  * responses really hold the call. Seeded, so a failing run can be replayed.
  */
