@@ -1,21 +1,6 @@
 /** What `npm run bench` prints on stdout: a markdown table, one row per figure with its goal, then the all-in cost and sizes. */
 import { type MonthlyCost, sideBySide } from "./all-in";
-import type { ColdStartResult } from "./cold-start";
-import type { HostileInputResult } from "./hostile";
-import type { ItemSizes } from "./item-sizes";
-import type { ThroughputResult } from "./throughput";
-import type { WriteUnitResult } from "./write-units";
-
-export interface BenchResult {
-  collector_vs_floor: ThroughputResult;
-  cold_start: ColdStartResult;
-  hostile_input: HostileInputResult;
-  write_units_per_event: { batch_1: WriteUnitResult; batch_10: WriteUnitResult };
-  cost_per_million_events_usd: Record<string, { total: number }>;
-  cost_assumptions: string[];
-  item_sizes_bytes: ItemSizes;
-  tracker_gzip_bytes: number;
-}
+import type { BenchResult } from "./run";
 
 const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
 

@@ -61,7 +61,7 @@ async function measure(dynamo: TestDynamo, quick: boolean) {
 }
 
 /** The cost model on the measured figures: ingest per million events, all-in per month, and what it assumed. */
-function price({ cold, writeUnits, sizes }: Awaited<ReturnType<typeof measure>>) {
+function price({ cold, writeUnits, sizes }: Measured) {
   const measured: MeasuredInputs = {
     writeUnitsPerEvent: writeUnits.batch_10.write_units_per_event,
     appLogBytesPerRequest: cold.log_line_bytes,
@@ -81,6 +81,35 @@ function price({ cold, writeUnits, sizes }: Awaited<ReturnType<typeof measure>>)
   return { costs, allIn, assumptions };
 }
 
+type Measured = Awaited<ReturnType<typeof measure>>;
+
+/** Every figure, as `--json` writes it and the table reads it. */
+function figures(m: Measured, { costs, allIn, assumptions }: ReturnType<typeof price>) {
+  return {
+    collector_vs_floor: m.throughput,
+    cold_start: m.cold,
+    hostile_input: m.hostile,
+    write_units_per_event: m.writeUnits,
+    cost_per_million_events_usd: Object.fromEntries(costs.map((c) => [c.name, { total: round(c.totalUsd, 4), lines: c.lines }])),
+    cost_assumptions: assumptions,
+    item_sizes_bytes: m.sizes,
+    tracker_gzip_bytes: trackerAsset().gzip.length,
+    all_in_cost: Object.fromEntries(
+      Object.entries(allIn).map(([stack, ms]) => [
+        stack,
+        ms.map((month) => ({
+          events_per_month: month.eventsPerMonth,
+          monthly_usd: round(month.monthlyUsd, 4),
+          per_million_events_usd: round(month.perMillionUsd, 4),
+          lines: month.lines,
+        })),
+      ]),
+    ),
+  };
+}
+
+export type BenchResult = ReturnType<typeof figures>;
+
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   if (args.help) {
@@ -89,38 +118,18 @@ export async function main(argv: string[]): Promise<number> {
   }
   const dynamo = await startDynamo();
   try {
-    const figures = await measure(dynamo, args.quick);
-    const { costs, allIn, assumptions } = price(figures);
-    for (const c of costs) process.stderr.write(`${renderBreakdown(c)}\n`);
-    for (const months of Object.values(allIn)) for (const m of months) process.stderr.write(`${renderMonthly(m)}\n`);
-    const result = {
-      collector_vs_floor: figures.throughput,
-      cold_start: figures.cold,
-      hostile_input: figures.hostile,
-      write_units_per_event: figures.writeUnits,
-      cost_per_million_events_usd: Object.fromEntries(costs.map((c) => [c.name, { total: round(c.totalUsd, 4), lines: c.lines }])),
-      cost_assumptions: assumptions,
-      item_sizes_bytes: figures.sizes,
-      tracker_gzip_bytes: trackerAsset().gzip.length,
-      all_in_cost: Object.fromEntries(
-        Object.entries(allIn).map(([stack, ms]) => [
-          stack,
-          ms.map((m) => ({
-            events_per_month: m.eventsPerMonth,
-            monthly_usd: round(m.monthlyUsd, 4),
-            per_million_events_usd: round(m.perMillionUsd, 4),
-            lines: m.lines,
-          })),
-        ]),
-      ),
-    };
+    const measured = await measure(dynamo, args.quick);
+    const priced = price(measured);
+    for (const c of priced.costs) process.stderr.write(`${renderBreakdown(c)}\n`);
+    for (const months of Object.values(priced.allIn)) for (const m of months) process.stderr.write(`${renderMonthly(m)}\n`);
+    const result = figures(measured, priced);
     if (args.json) {
       const file = path.resolve(args.json);
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
       log(`figures written to ${file}`);
     }
-    process.stdout.write(`${markdownTable(result)}\n\n${summary(result, allIn)}`);
+    process.stdout.write(`${markdownTable(result)}\n\n${summary(result, priced.allIn)}`);
     return 0;
   } finally {
     await dynamo.close();
