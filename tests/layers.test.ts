@@ -1,5 +1,5 @@
 /**
- * Imports flow one way: contracts ← functions ← components ← config/index ← local/scripts ← tests.
+ * Imports flow one way: contracts ← functions ← components ← config/index ← local/scripts ← tests/support ← tests (suites included).
  * Every .ts file's import statements (static, dynamic, `export … from`, `require`) are read with
  * the TypeScript compiler's own pre-processor and checked against the rules below.
  */
@@ -54,6 +54,11 @@ export const RULES: readonly Rule[] = [
   { from: under("policy"), forbids: relativeOutside("policy", "contracts"), why: "the policy pack imports only policy/ and contracts/" },
   { from: under("tracker"), forbids: relativeOutside("tracker"), why: "the tracker is self-contained browser code" },
   { from: file("config.ts", "index.ts"), forbids: under("scripts", "local"), why: "the program never imports tools or local mode" },
+  {
+    from: under("tests/support"),
+    forbids: (p) => under("tests")(p) && !under("tests/support")(p),
+    why: "tests/support sits below the tests and suites that use it",
+  },
 ];
 
 function tsFiles(dir: string): string[] {
@@ -101,8 +106,8 @@ describe("import layers", () => {
   });
 
   it("flags each forbidden direction with the rule it breaks", () => {
-    expect(violations("scripts/bench/main.ts", ["tests/support/dynalite"])).to.deep.equal([
-      "scripts/bench/main.ts imports tests/support/dynalite: only tests import tests/",
+    expect(violations("scripts/loadtest/main.ts", ["tests/support/dynalite"])).to.deep.equal([
+      "scripts/loadtest/main.ts imports tests/support/dynalite: only tests import tests/",
     ]);
     expect(violations("contracts/names.ts", ["functions/shared/env"])).to.deep.equal([
       "contracts/names.ts imports functions/shared/env: contracts import nothing from the repo",
@@ -115,6 +120,9 @@ describe("import layers", () => {
     expect(violations("components/observability.ts", ["config"])).to.have.length(1);
     expect(violations("tests/layers.test.ts", ["scripts/lib/cli", "tests/support/collector", "config"])).to.deep.equal([]);
     expect(violations("components/collector-api.ts", ["config"])).to.have.length(1);
+    expect(violations("tests/support/collector.ts", ["tests/bench/stats", "tests/support/rng", "scripts/lib/rng"])).to.deep.equal([
+      "tests/support/collector.ts imports tests/bench/stats: tests/support sits below the tests and suites that use it",
+    ]);
   });
 
   it("holds for every .ts file in the repo", () => {

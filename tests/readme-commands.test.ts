@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { type LocalProcess, runRepoCommand, startLocalMode } from "../scripts/lib/local-process";
+import { type LocalProcess, runRepoCommand, startLocalMode } from "./support/local-process";
 
 const ROOT = path.resolve(__dirname, "..");
 /** Each document with the commands it must show a newcomer. */

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { main, parseArgs } from "../../scripts/bench/main";
 import { UsageError } from "../../scripts/lib/cli";
+import { main, parseArgs } from "./run";
 
 describe("npm run bench: options", () => {
   it("answers --help without running anything", async () => {

@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { accessLogFormat } from "../../components/collector-api";
-import { type AllInInputs, allInMonthly } from "../../scripts/bench/all-in";
-import { type CostInputs, costPerMillionEvents, NAIVE_BASELINE } from "../../scripts/bench/cost";
-import type { ItemSizes } from "../../scripts/bench/item-sizes";
-import { measureItemSizes } from "../../scripts/bench/item-sizes";
-import { alarmMetricCount, readStackConfig, sampleAccessLogBytes } from "../../scripts/bench/stacks";
 import { startDynamo } from "../support/dynalite";
+import { type AllInInputs, allInMonthly } from "./all-in";
+import { type CostInputs, costPerMillionEvents, NAIVE_BASELINE } from "./cost";
+import type { ItemSizes } from "./item-sizes";
+import { measureItemSizes } from "./item-sizes";
+import { alarmMetricCount, readStackConfig, sampleAccessLogBytes } from "./stacks";
 
 const usd = (b: ReturnType<typeof costPerMillionEvents>) => Object.fromEntries(b.lines.map((l) => [l.item, l.usd]));
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { itemSize, keysOnlyIndexEntryBytes, numberSize, storedItemBytes, valueSize } from "../../scripts/bench/item-size";
+import { itemSize, keysOnlyIndexEntryBytes, numberSize, storedItemBytes, valueSize } from "./item-size";
 
 describe("DynamoDB item-size rules (Developer Guide, Item sizes and formats)", () => {
   it("numbers: 1 byte per two significant digits, zeros trimmed, + 1", () => {

@@ -10,7 +10,7 @@ import { expect } from "chai";
 import { accessLogFormat } from "../../components/collector-api";
 import { type AlarmSpec, type AlarmThresholds, buildAlarmSpecs, METRIC_FILTERS, type MonitoredResources } from "../../components/metrics";
 import { collectorHandler, realtimeHandler } from "../../functions/shared/handlers";
-import { readStackConfig } from "../../scripts/bench/stacks";
+import { readStackConfig } from "../bench/stacks";
 import { apiEvent, lambdaContext } from "../support/captured-logs";
 import { functionEnvOn, useDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";

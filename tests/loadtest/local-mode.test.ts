@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { type LocalProcess, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
 import { defaultDeps, type MainDeps, main } from "../../scripts/loadtest/main";
+import { type LocalProcess, startLocalMode, storedEventIdCounts } from "../support/local-process";
 
 describe("load test against real local mode (short)", function () {
   this.timeout(60_000);

@@ -9,7 +9,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { eventIdPrefix } from "../../scripts/lib/event-generator";
 import { driveLoad, newStats } from "../../scripts/lib/event-sender";
-import { type LocalProcess, reconcile, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
+import { type LocalProcess, reconcile, startLocalMode, storedEventIdCounts } from "../support/local-process";
 
 describe("local mode: crash and restart", function () {
   this.timeout(90_000);

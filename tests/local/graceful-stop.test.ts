@@ -11,7 +11,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { eventIdPrefix } from "../../scripts/lib/event-generator";
 import { driveLoad, newStats } from "../../scripts/lib/event-sender";
-import { type LocalProcess, reconcile, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
+import { type LocalProcess, reconcile, startLocalMode, storedEventIdCounts } from "../support/local-process";
 
 /** A request whose body never finishes arriving: in flight until the server gives up on it. */
 function stuckRequest(eventsUrl: string): Promise<net.Socket> {

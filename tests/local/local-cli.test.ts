@@ -8,7 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { type LocalProcess, runRepoCommand, startLocalMode } from "../../scripts/lib/local-process";
+import { type LocalProcess, runRepoCommand, startLocalMode } from "../support/local-process";
 
 const start = (args: string[], env: Record<string, string> = {}) =>
   runRepoCommand("local/start.ts", args, { DYNAMODB_ENDPOINT: "", ...env });

@@ -9,7 +9,8 @@ import path from "node:path";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { trackerAsset } from "../../components/tracker-asset";
-import { type LocalProcess, localDynamo, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
+import { localClient } from "../../local/store-access";
+import { type LocalProcess, startLocalMode, storedEventIdCounts } from "../support/local-process";
 
 const ORIGIN = "https://shop.example.com";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -137,7 +138,7 @@ describe("local mode over HTTP", function () {
   });
 
   it("keeps events for the stack's documented 90 days (Pulumi.yaml eventRetentionDays)", async () => {
-    const client = localDynamo(local.dynamodbEndpoint);
+    const client = localClient(local.dynamodbEndpoint);
     const out = await client.send(
       new ScanCommand({
         TableName: "LiveInsight-local-Events",

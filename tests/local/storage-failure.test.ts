@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { type LocalProcess, startLocalMode, storedEventIdCounts } from "../../scripts/lib/local-process";
+import { type LocalProcess, startLocalMode, storedEventIdCounts } from "../support/local-process";
 
 describe("local mode with a full disk", function () {
   this.timeout(90_000);

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { ClientError, clientErrorResult } from "../../functions/core/errors";
 import { type HttpRequest, type ParsedEvents, parseEvents } from "../../functions/core/request";
 import { LIMITS } from "../../functions/core/validate";
-import { HOSTILE_BODIES } from "../../scripts/bench/hostile";
+import { HOSTILE_BODIES } from "../bench/hostile";
 import { collect, scanAll, testDeps } from "../support/collector";
 import { startDynamo, type TestDynamo } from "../support/dynalite";
 

@@ -1,9 +1,46 @@
+/**
+ * Driving the collector core (handleCollect) directly, without Lambda or HTTP: deterministic
+ * dependencies, a tracker-shaped POST, and the stored items read back as plain values.
+ * The tests and the bench both measure through it.
+ */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, paginateScan, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { TableNames } from "../../contracts/tables";
 import { type CollectorDeps, handleCollect, type Outcome } from "../../functions/core/collect";
-import { fixedClock, postEvents } from "../../scripts/lib/collector-harness";
+import type { HttpRequest } from "../../functions/core/request";
+import { createRng } from "../../scripts/lib/rng";
 
-export { counterHex, fixedClock, postEvents, testDeps } from "../../scripts/lib/collector-harness";
+/** Deterministic ids: 00000001, 00000002, … */
+export function counterHex(): () => string {
+  let n = 0;
+  return () => (++n).toString(16).padStart(8, "0");
+}
+
+export function testDeps(db: CollectorDeps["db"], tables: TableNames, overrides: Partial<CollectorDeps> = {}): CollectorDeps {
+  return {
+    db,
+    tables,
+    retentionDays: 30,
+    remainingTimeMs: () => 10_000,
+    hex: counterHex(),
+    random: createRng(7),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    ...overrides,
+  };
+}
+
+export function postEvents(body: unknown, headers: Record<string, string> = {}): HttpRequest {
+  return {
+    method: "POST",
+    path: "/events",
+    headers: { "content-type": "application/json", "user-agent": "test-agent/1.0", ...headers },
+    body: JSON.stringify(body),
+    sourceIp: "198.51.100.23",
+    requestId: "req-1",
+  };
+}
+
+export const fixedClock = (now: number) => ({ now: () => now });
 
 export async function collect(
   deps: CollectorDeps,

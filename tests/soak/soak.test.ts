@@ -7,9 +7,9 @@ import path from "node:path";
 import { expect } from "chai";
 import { ensureTables } from "../../local/tables";
 import { UsageError } from "../../scripts/lib/cli";
-import { runRepoCommand } from "../../scripts/lib/local-process";
-import { parseSoakArgs, verdict } from "../../scripts/soak";
 import { startDynamo, type TestDynamo } from "../support/dynalite";
+import { runRepoCommand } from "../support/local-process";
+import { parseSoakArgs, verdict } from "./run";
 
 const noLocal = { LIVEINSIGHT_DATA_DIR: "/nonexistent/liveinsight-soak-test" };
 
@@ -80,7 +80,7 @@ describe("soak", function () {
     after(() => dynamo.close());
 
     it("--help prints the usage and starts no run", async () => {
-      const run = await runRepoCommand("scripts/soak.ts", ["--help"]);
+      const run = await runRepoCommand("tests/soak/run.ts", ["--help"]);
       expect([run.code, run.stderr]).to.deep.equal([0, ""]);
       expect(run.stdout).to.match(/^Usage: npm run soak -- /);
     });
@@ -91,7 +91,7 @@ describe("soak", function () {
       const port = (closed.address() as net.AddressInfo).port;
       await new Promise((resolve) => closed.close(resolve));
       const url = `http://127.0.0.1:${port}/events`;
-      const run = await runRepoCommand("scripts/soak.ts", [
+      const run = await runRepoCommand("tests/soak/run.ts", [
         "--url",
         url,
         "--dynamodb-endpoint",
@@ -115,7 +115,7 @@ describe("soak", function () {
     it("proves stored == acknowledged against a fresh local mode", async () => {
       const tmp = mkdtempSync(path.join(os.tmpdir(), "li-soak-"));
       try {
-        const run = await runRepoCommand("scripts/soak.ts", ["--duration", "2", "--concurrency", "4"], { TMPDIR: tmp });
+        const run = await runRepoCommand("tests/soak/run.ts", ["--duration", "2", "--concurrency", "4"], { TMPDIR: tmp });
         expect(run.code, run.stderr).to.equal(0);
         const report = JSON.parse(run.stdout);
         expect(report.result).to.equal("stored == acknowledged");

@@ -7,10 +7,9 @@
  */
 import type { ConsumedCapacity, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { handleCollect } from "../../functions/core/collect";
-import { fixedClock, postEvents, testDeps } from "../lib/collector-harness";
-import type { InMemoryDynamo } from "../lib/dynalite-memory";
-import { injectFaults } from "../lib/fault-injector";
-import { runPool } from "./stats";
+import { fixedClock, postEvents, testDeps } from "../support/collector";
+import type { TestDynamo } from "../support/dynalite";
+import { round, runPool } from "./stats";
 import { BenchTraffic } from "./traffic";
 
 export interface WriteUnitResult {
@@ -29,18 +28,19 @@ export interface WriteUnitResult {
   method: string;
 }
 
-/** Single-item writes (PutItem/UpdateItem/DeleteItem) per table name. */
-function itemWritesByTable(client: DynamoDBClient) {
-  const writes: Record<string, number> = {};
+/** Calls sent, by command and then table name. */
+function callsByTable(client: DynamoDBClient) {
+  const calls: Record<string, Record<string, number>> = {};
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const table = (args.input as { TableName?: string }).TableName;
-      if (table && /^(PutItem|UpdateItem|DeleteItem)Command$/.test(context.commandName as string)) writes[table] = (writes[table] ?? 0) + 1;
+      const byTable = (calls[context.commandName as string] ??= {});
+      const table = String((args.input as { TableName?: string }).TableName);
+      byTable[table] = (byTable[table] ?? 0) + 1;
       return next(args);
     },
-    { step: "initialize", name: "benchItemWrites" },
+    { step: "initialize", name: "benchCalls" },
   );
-  return writes;
+  return calls;
 }
 
 /** Asks every call for its consumed capacity and adds it up (the collector itself never asks). */
@@ -63,14 +63,15 @@ function consumedCapacityMeter(client: DynamoDBClient) {
 }
 
 export async function writeUnitsPerEvent(
-  dynamo: InMemoryDynamo,
+  dynamo: TestDynamo,
   eventsPerRequest: number,
   visitors = 20,
   requestsPerVisitor = 10,
 ): Promise<WriteUnitResult> {
   const client = dynamo.client();
-  const stats = injectFaults(client, {});
-  const writes = itemWritesByTable(client);
+  const calls = callsByTable(client);
+  const itemWrites = (table: string) =>
+    ["PutItemCommand", "UpdateItemCommand", "DeleteItemCommand"].reduce((n, command) => n + (calls[command]?.[table] ?? 0), 0);
   const meter = consumedCapacityMeter(client);
   const tables = await dynamo.freshTables();
   const deps = testDeps(client, tables);
@@ -91,9 +92,9 @@ export async function writeUnitsPerEvent(
       created += out.sessionsCreated;
     }
   });
-  const updates = writes[tables.sessions] ?? 0;
-  const puts = writes[tables.activeSessions] ?? 0;
-  const pins = writes[tables.events] ?? 0;
+  const updates = itemWrites(tables.sessions);
+  const puts = itemWrites(tables.activeSessions);
+  const pins = itemWrites(tables.events);
   const units = events + updates + created + puts + pins;
   return {
     events,
@@ -103,9 +104,9 @@ export async function writeUnitsPerEvent(
     user_index_writes: created,
     active_session_puts: puts,
     out_of_window_pins: pins,
-    consistent_reads: stats.calls.GetItemCommand ?? 0,
-    write_units_per_event: Math.round((units / events) * 1000) / 1000,
-    dynalite_consumed_wcu_per_event: meter.reported ? Math.round((meter.units / events) * 1000) / 1000 : null,
+    consistent_reads: Object.values(calls.GetItemCommand ?? {}).reduce((a, b) => a + b, 0),
+    write_units_per_event: round(units / events, 3),
+    dynalite_consumed_wcu_per_event: meter.reported ? round(meter.units / events, 3) : null,
     method:
       "counted: event items (BatchWriteItem) + Sessions UpdateItem calls + UserIndex writes on session creation (KEYS_ONLY) + ActiveSessions PutItem/UpdateItem and Events PutItem (out-of-window pins) calls; items assumed ≤ 1 KB",
   };

@@ -7,7 +7,7 @@
 import { ClientError } from "../../functions/core/errors";
 import { type HttpRequest, parseEvents } from "../../functions/core/request";
 import { LIMITS } from "../../functions/core/validate";
-import { median } from "./stats";
+import { median, round } from "./stats";
 
 export interface HostileInputResult {
   valid_batch_ms: number;
@@ -70,7 +70,7 @@ function medianMs(body: string, rounds: number): number {
     statusOf(body);
     samples.push(performance.now() - started);
   }
-  return Math.round(median(samples) * 100) / 100;
+  return round(median(samples), 2);
 }
 
 export function hostileInput(rounds = 7): HostileInputResult {
@@ -88,7 +88,7 @@ export function hostileInput(rounds = 7): HostileInputResult {
     valid_batch_ms,
     worst_refusal_ms: worst.ms,
     worst_case: worst.name,
-    ratio: Math.round((worst.ms / valid_batch_ms) * 1000) / 1000,
+    ratio: round(worst.ms / valid_batch_ms, 3),
     cases,
   };
 }

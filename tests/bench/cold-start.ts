@@ -10,9 +10,10 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { buildFunctionBundle, bundleFunction } from "../../components/bundle";
 import { REQUEST_COMPLETED } from "../../contracts/request-line";
-import type { InMemoryDynamo } from "../lib/dynalite-memory";
-import { createRng } from "../lib/rng";
-import { log, median } from "./stats";
+import { tableEnv } from "../../contracts/tables";
+import { createRng } from "../../scripts/lib/rng";
+import type { TestDynamo } from "../support/dynalite";
+import { log, median, round } from "./stats";
 
 export interface ColdStartResult {
   bundle_bytes: number;
@@ -80,7 +81,7 @@ function runOnce(dir: string, bundle: string, env: NodeJS.ProcessEnv): Promise<R
   });
 }
 
-export async function coldStart(dynamo: InMemoryDynamo, runs: number): Promise<ColdStartResult> {
+export async function coldStart(dynamo: TestDynamo, runs: number): Promise<ColdStartResult> {
   const tables = await dynamo.freshTables();
   const dir = mkdtempSync(path.join(tmpdir(), "liveinsight-bench-"));
   try {
@@ -96,9 +97,7 @@ export async function coldStart(dynamo: InMemoryDynamo, runs: number): Promise<C
       AWS_ACCESS_KEY_ID: "local",
       AWS_SECRET_ACCESS_KEY: "local",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      EVENTS_TABLE: tables.events,
-      SESSIONS_TABLE: tables.sessions,
-      ACTIVE_SESSIONS_TABLE: tables.activeSessions,
+      ...tableEnv(tables),
       ENVIRONMENT: "bench",
       EVENT_RETENTION_DAYS: "30",
     };
@@ -115,11 +114,11 @@ export async function coldStart(dynamo: InMemoryDynamo, runs: number): Promise<C
     return {
       bundle_bytes: Buffer.byteLength(collector),
       baseline_bundle_bytes: Buffer.byteLength(hello),
-      init_ms: r1(initMs),
-      baseline_init_ms: r1(baseMs),
-      ratio: Math.round((initMs / baseMs) * 1000) / 1000,
-      spawn_to_response_ms: r1(median(c.map((r) => r.wallMs))),
-      baseline_spawn_to_response_ms: r1(median(b.map((r) => r.wallMs))),
+      init_ms: round(initMs, 1),
+      baseline_init_ms: round(baseMs, 1),
+      ratio: round(initMs / baseMs, 3),
+      spawn_to_response_ms: round(median(c.map((r) => r.wallMs)), 1),
+      baseline_spawn_to_response_ms: round(median(b.map((r) => r.wallMs)), 1),
       runs,
       log_line_bytes: median(c.map((r) => r.logBytes)),
     };
@@ -127,5 +126,3 @@ export async function coldStart(dynamo: InMemoryDynamo, runs: number): Promise<C
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const r1 = (n: number) => Math.round(n * 10) / 10;

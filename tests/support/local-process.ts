@@ -4,10 +4,9 @@
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { tableNamesFor } from "../../contracts/tables";
 import { localClient, scanItems } from "../../local/store-access";
-import { REPO_ROOT } from "./stack-file";
+import { REPO_ROOT } from "../../scripts/lib/stack-file";
 
 export interface LocalReady {
   apiUrl: string;
@@ -124,13 +123,9 @@ export function runRepoCommand(
   );
 }
 
-export function localDynamo(endpoint: string): DynamoDBClient {
-  return localClient(endpoint);
-}
-
 /** How many Events items carry each event_id, over a full (paginated) scan of the local Events table. */
 export async function storedEventIdCounts(endpoint: string, stack = "local"): Promise<Map<string, number>> {
-  const client = localDynamo(endpoint);
+  const client = localClient(endpoint);
   const counts = new Map<string, number>();
   try {
     for await (const item of scanItems(client, tableNamesFor(stack).events, "event_id")) {

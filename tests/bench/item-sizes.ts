@@ -6,9 +6,10 @@
 import { type AttributeValue, type DynamoDBClient, paginateScan } from "@aws-sdk/client-dynamodb";
 import { SESSIONS_TABLE } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
-import { fixedClock, postEvents, testDeps } from "../lib/collector-harness";
-import type { InMemoryDynamo } from "../lib/dynalite-memory";
+import { fixedClock, postEvents, testDeps } from "../support/collector";
+import type { TestDynamo } from "../support/dynalite";
 import { keysOnlyIndexEntryBytes, storedItemBytes } from "./item-size";
+import { round } from "./stats";
 
 export interface TableSize {
   items: number;
@@ -61,7 +62,7 @@ const mean = (sizes: number[]): TableSize => ({
   mean_stored_bytes: sizes.length ? Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) : 0,
 });
 
-export async function measureItemSizes(dynamo: InMemoryDynamo, visitors = 40, eventsPerSession = 10): Promise<ItemSizes> {
+export async function measureItemSizes(dynamo: TestDynamo, visitors = 40, eventsPerSession = 10): Promise<ItemSizes> {
   const client = dynamo.client();
   const tables = await dynamo.freshTables();
   const deps = testDeps(client, tables, { retentionDays: 395 });
@@ -81,7 +82,7 @@ export async function measureItemSizes(dynamo: InMemoryDynamo, visitors = 40, ev
     sessions: mean(sessions.map(storedItemBytes)),
     user_index: mean(sessions.flatMap((s) => keysOnlyIndexEntryBytes(s, [SESSIONS_TABLE.hashKey.name], indexKeys) ?? [])),
     active_sessions: mean(active.map(storedItemBytes)),
-    events_per_session: Math.round((events.length / sessions.length) * 100) / 100,
+    events_per_session: round(events.length / sessions.length, 2),
     method: `${visitors} tracker-like visitors × ${eventsPerSession} events (page view, clicks with 3 properties, heartbeat; Chrome user agent) through handleCollect into dynalite; every stored item sized by DynamoDB's rules + 100 B`,
   };
 }

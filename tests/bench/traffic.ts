@@ -3,7 +3,7 @@
  * run measures the same traffic: `eventsPerRequest` events spread round-robin over the request's
  * visitors, with explicit ids and timestamps `baseMs`, `baseMs + 1`, ….
  */
-import { type TrafficEvent, TrafficGenerator } from "../lib/event-generator";
+import { type TrafficEvent, TrafficGenerator } from "../../scripts/lib/event-generator";
 
 const SEED = 1;
 

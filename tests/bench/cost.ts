@@ -1,5 +1,5 @@
 /** Cost of one million events for a deployment shape, line by line, from the one price table. */
-import { PLATFORM_LOG_BYTES, PRICES } from "./prices";
+import { BYTES_PER_GB, PLATFORM_LOG_BYTES, PRICES } from "./prices";
 
 export interface CostInputs {
   name: string;
@@ -31,26 +31,28 @@ export interface CostBreakdown {
 
 const EVENTS = 1_000_000;
 export const fmt = (n: number) => Number(n.toPrecision(6)).toString();
+export const sumUsd = (lines: readonly CostLine[]) => lines.reduce((sum, l) => sum + l.usd, 0);
+
+/** `count` things at a price per thing, shown per million. */
+const perMillion = (item: string, count: number, unit: string, price: number): CostLine => ({
+  item,
+  arithmetic: `${fmt(count)} ${unit} × $${fmt(price * 1e6)}/M`,
+  usd: count * price,
+});
 
 /** Pure: the same inputs always give the same lines; `bench` prints them and the test checks them. */
 export function costPerMillionEvents(c: CostInputs): CostBreakdown {
   const requests = EVENTS / c.eventsPerRequest;
   const gbSecondPrice = c.architecture === "arm64" ? PRICES.lambdaGbSecondArm.usd : PRICES.lambdaGbSecondX86.usd;
   const gbSeconds = requests * (c.durationMs / 1000) * (c.memoryMb / 1024);
-  const writeUnits = EVENTS * c.writeUnitsPerEvent;
-  const metricCalls = EVENTS * c.putMetricDataPerEvent;
-  const logGb = (requests * (PLATFORM_LOG_BYTES + c.appLogBytesPerRequest)) / 1e9;
+  const ingested = (item: string, bytesText: string, bytesPerRequest: number): CostLine => {
+    const gb = (requests * bytesPerRequest) / BYTES_PER_GB;
+    const price = PRICES.logsIngestionGb.usd;
+    return { item, arithmetic: `${fmt(requests)} × ${bytesText} B = ${fmt(gb)} GB × $${price}/GB`, usd: gb * price };
+  };
   const lines: CostLine[] = [
-    {
-      item: "API Gateway HTTP",
-      arithmetic: `${fmt(requests)} req × $${fmt(PRICES.httpApiRequest.usd * 1e6)}/M`,
-      usd: requests * PRICES.httpApiRequest.usd,
-    },
-    {
-      item: "Lambda requests",
-      arithmetic: `${fmt(requests)} inv × $${fmt(PRICES.lambdaRequest.usd * 1e6)}/M`,
-      usd: requests * PRICES.lambdaRequest.usd,
-    },
+    perMillion("API Gateway HTTP", requests, "req", PRICES.httpApiRequest.usd),
+    perMillion("Lambda requests", requests, "inv", PRICES.lambdaRequest.usd),
     {
       item: `Lambda duration (${c.architecture})`,
       arithmetic: `${fmt(requests)} × ${c.durationMs} ms × ${c.memoryMb}/1024 GB = ${fmt(gbSeconds)} GB-s × $${gbSecondPrice}`,
@@ -59,28 +61,17 @@ export function costPerMillionEvents(c: CostInputs): CostBreakdown {
     {
       item: "DynamoDB writes",
       arithmetic: `${fmt(EVENTS)} ev × ${fmt(c.writeUnitsPerEvent)} WRU × $${fmt(PRICES.dynamoWriteUnit.usd * 1e6)}/M`,
-      usd: writeUnits * PRICES.dynamoWriteUnit.usd,
+      usd: EVENTS * c.writeUnitsPerEvent * PRICES.dynamoWriteUnit.usd,
     },
-    {
-      item: "CloudWatch PutMetricData",
-      arithmetic: `${fmt(metricCalls)} calls × $${fmt(PRICES.putMetricData.usd * 1e6)}/M`,
-      usd: metricCalls * PRICES.putMetricData.usd,
-    },
-    {
-      item: "CloudWatch Logs ingestion",
-      arithmetic: `${fmt(requests)} × (${PLATFORM_LOG_BYTES} + ${c.appLogBytesPerRequest}) B = ${fmt(logGb)} GB × $${PRICES.logsIngestionGb.usd}/GB`,
-      usd: logGb * PRICES.logsIngestionGb.usd,
-    },
+    perMillion("CloudWatch PutMetricData", EVENTS * c.putMetricDataPerEvent, "calls", PRICES.putMetricData.usd),
+    ingested(
+      "CloudWatch Logs ingestion",
+      `(${PLATFORM_LOG_BYTES} + ${c.appLogBytesPerRequest})`,
+      PLATFORM_LOG_BYTES + c.appLogBytesPerRequest,
+    ),
   ];
-  if (c.accessLogBytesPerRequest) {
-    const accessGb = (requests * c.accessLogBytesPerRequest) / 1e9;
-    lines.push({
-      item: "Access log ingestion",
-      arithmetic: `${fmt(requests)} × ${c.accessLogBytesPerRequest} B = ${fmt(accessGb)} GB × $${PRICES.logsIngestionGb.usd}/GB`,
-      usd: accessGb * PRICES.logsIngestionGb.usd,
-    });
-  }
-  return { name: c.name, lines, totalUsd: lines.reduce((sum, l) => sum + l.usd, 0) };
+  if (c.accessLogBytesPerRequest) lines.push(ingested("Access log ingestion", `${c.accessLogBytesPerRequest}`, c.accessLogBytesPerRequest));
+  return { name: c.name, lines, totalUsd: sumUsd(lines) };
 }
 
 /**
@@ -98,7 +89,11 @@ export const NAIVE_BASELINE: CostInputs = {
   appLogBytesPerRequest: 200,
 };
 
+/** Cost lines as the bench prints them: item, arithmetic, amount, padded to the given widths. */
+export function costRows(lines: readonly CostLine[], itemWidth: number, arithmeticWidth: number, digits = 4): string[] {
+  return lines.map((l) => `  ${l.item.padEnd(itemWidth)} ${l.arithmetic.padEnd(arithmeticWidth)} = $${l.usd.toFixed(digits)}`);
+}
+
 export function renderBreakdown(b: CostBreakdown): string {
-  const rows = b.lines.map((l) => `  ${l.item.padEnd(28)} ${l.arithmetic.padEnd(70)} = $${l.usd.toFixed(4)}`);
-  return [`${b.name}:`, ...rows, `  ${"total".padEnd(28)} ${"".padEnd(70)} = $${b.totalUsd.toFixed(4)}`].join("\n");
+  return [`${b.name}:`, ...costRows([...b.lines, { item: "total", arithmetic: "", usd: b.totalUsd }], 28, 70)].join("\n");
 }

@@ -13,9 +13,9 @@ import { groupBySession, normalizeEvents } from "../../functions/core/plan";
 import { parseEvents } from "../../functions/core/request";
 import { fastPathUpdate } from "../../functions/core/session-updates";
 import { chunk } from "../../functions/core/store";
-import { counterHex, fixedClock, postEvents, testDeps } from "../lib/collector-harness";
-import type { InMemoryDynamo } from "../lib/dynalite-memory";
-import { log, median, runPool } from "./stats";
+import { counterHex, fixedClock, postEvents, testDeps } from "../support/collector";
+import type { TestDynamo } from "../support/dynalite";
+import { log, median, round, runPool } from "./stats";
 import { type BenchBody, BenchTraffic } from "./traffic";
 
 export interface ThroughputOptions {
@@ -34,10 +34,8 @@ export interface ThroughputResult {
   settings: ThroughputOptions;
 }
 
-type Body = BenchBody;
-
 /** Every request has visitors of its own: each request creates `sessionsPerRequest` sessions. */
-function bodies(tag: string, o: ThroughputOptions, nowMs: number): Body[] {
+function bodies(tag: string, o: ThroughputOptions, nowMs: number): BenchBody[] {
   const traffic = new BenchTraffic(tag, o.requests * o.sessionsPerRequest);
   return Array.from({ length: o.requests }, (_, i) => {
     const visitors = Array.from({ length: o.sessionsPerRequest }, (_, k) => i * o.sessionsPerRequest + k);
@@ -46,7 +44,7 @@ function bodies(tag: string, o: ThroughputOptions, nowMs: number): Body[] {
 }
 
 /** The calls the collector makes for `body`, without its validation, budget, logging or retries. */
-function floorCalls(body: Body, tables: TableNames, nowMs: number) {
+function floorCalls(body: BenchBody, tables: TableNames, nowMs: number) {
   const request = postEvents(body);
   const parsed = parseEvents(request);
   const records = normalizeEvents(parsed.events, {
@@ -72,7 +70,7 @@ async function timed(o: ThroughputOptions, work: (i: number) => Promise<void>): 
   return (o.requests * o.eventsPerRequest) / ((performance.now() - started) / 1000);
 }
 
-async function collectorRound(dynamo: InMemoryDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
+async function collectorRound(dynamo: TestDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
   const tables = await dynamo.freshTables();
   const nowMs = Date.now();
   const requests = bodies(tag, o, nowMs).map((b) => postEvents(b));
@@ -83,7 +81,7 @@ async function collectorRound(dynamo: InMemoryDynamo, client: DynamoDBClient, o:
   });
 }
 
-async function floorRound(dynamo: InMemoryDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
+async function floorRound(dynamo: TestDynamo, client: DynamoDBClient, o: ThroughputOptions, tag: string): Promise<number> {
   const tables = await dynamo.freshTables();
   const nowMs = Date.now();
   const all = bodies(tag, o, nowMs);
@@ -94,7 +92,7 @@ async function floorRound(dynamo: InMemoryDynamo, client: DynamoDBClient, o: Thr
   });
 }
 
-export async function collectorVsFloor(dynamo: InMemoryDynamo, o: ThroughputOptions): Promise<ThroughputResult> {
+export async function collectorVsFloor(dynamo: TestDynamo, o: ThroughputOptions): Promise<ThroughputResult> {
   const client = dynamo.client();
   // A full-size warm-up of each: the first rounds run several times slower while V8 and dynalite warm up.
   const warm = { ...o, requests: Math.min(150, o.requests) };
@@ -115,8 +113,5 @@ export async function collectorVsFloor(dynamo: InMemoryDynamo, o: ThroughputOpti
   }
   const c = median(rounds.collector);
   const f = median(rounds.floor);
-  return { collector_events_per_s: round1(c), floor_events_per_s: round1(f), ratio: round3(c / f), rounds, settings: o };
+  return { collector_events_per_s: round(c, 1), floor_events_per_s: round(f, 1), ratio: round(c / f, 3), rounds, settings: o };
 }
-
-const round1 = (n: number) => Math.round(n * 10) / 10;
-const round3 = (n: number) => Math.round(n * 1000) / 1000;

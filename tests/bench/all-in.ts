@@ -4,7 +4,7 @@
  * storage, and the fixed monthly costs (alarms, dashboard, custom metrics). Steady state: the
  * tables and log groups hold a full retention's worth of data. Pure; prices from ./prices.
  */
-import { type CostBreakdown, type CostLine, fmt } from "./cost";
+import { type CostBreakdown, type CostLine, costRows, fmt, sumUsd } from "./cost";
 import type { ItemSizes } from "./item-sizes";
 import { BYTES_PER_GB, DAYS_PER_MONTH, PRICES } from "./prices";
 
@@ -41,16 +41,10 @@ export const ACTIVE_ROW_RESIDENCY_DAYS = 2;
 
 const money = (usd: number) => `$${usd}`;
 
-function storageLine(
-  item: string,
-  count: number,
-  countText: string,
-  bytes: number,
-  days: number,
-  price: number,
-  note = "",
-): CostLine & { gb: number } {
+/** `count` items of `bytes` kept `days` days, as GB-months of DynamoDB storage. */
+function storageLine(item: string, count: number, countText: string, bytes: number, days: number, note = ""): CostLine & { gb: number } {
   const gb = (count * bytes * (days / DAYS_PER_MONTH)) / BYTES_PER_GB;
+  const price = PRICES.dynamoStorageGbMonth.usd;
   return {
     item,
     arithmetic: `${countText} × ${bytes} B × ${days} d/${DAYS_PER_MONTH} d = ${fmt(gb)} GB × ${money(price)}${note}`,
@@ -59,31 +53,28 @@ function storageLine(
   };
 }
 
+/** A fixed monthly cost: `count` billed units at a monthly price. */
+const monthly = (item: string, count: number, unit: string, price: number): CostLine => ({
+  item,
+  arithmetic: `${fmt(count)}${unit} × ${money(price)}`,
+  usd: count * price,
+});
+
 export function allInMonthly(i: AllInInputs, eventsPerMonth: number): MonthlyCost {
   const millions = eventsPerMonth / 1e6;
   const sessions = eventsPerMonth / i.sizes.events_per_session;
-  const sessionsText = `${fmt(eventsPerMonth)}/${i.sizes.events_per_session} sessions`;
-  const retention = i.eventRetentionDays;
-  const storage = PRICES.dynamoStorageGbMonth.usd;
+  const perSession = (item: string, bytes: number, days = i.eventRetentionDays, note = "") =>
+    storageLine(item, sessions, `${fmt(eventsPerMonth)}/${i.sizes.events_per_session} sessions`, bytes, days, note);
   const events = storageLine(
     "Events storage",
     eventsPerMonth,
     `${fmt(eventsPerMonth)} ev`,
     i.sizes.events.mean_stored_bytes,
-    retention,
-    storage,
+    i.eventRetentionDays,
   );
-  const sessionRows = storageLine("Sessions storage", sessions, sessionsText, i.sizes.sessions.mean_stored_bytes, retention, storage);
-  const index = storageLine("UserIndex storage", sessions, sessionsText, i.sizes.user_index.mean_stored_bytes, retention, storage);
-  const active = storageLine(
-    "ActiveSessions storage",
-    sessions,
-    sessionsText,
-    i.sizes.active_sessions.mean_stored_bytes,
-    ACTIVE_ROW_RESIDENCY_DAYS,
-    storage,
-    " (TTL lag)",
-  );
+  const sessionRows = perSession("Sessions storage", i.sizes.sessions.mean_stored_bytes);
+  const index = perSession("UserIndex storage", i.sizes.user_index.mean_stored_bytes);
+  const active = perSession("ActiveSessions storage", i.sizes.active_sessions.mean_stored_bytes, ACTIVE_ROW_RESIDENCY_DAYS, " (TTL lag)");
   const lines: CostLine[] = [
     {
       item: "Ingest",
@@ -95,15 +86,8 @@ export function allInMonthly(i: AllInInputs, eventsPerMonth: number): MonthlyCos
     index,
     active,
   ];
-  if (i.pitr) {
-    // PITR bills the table size; global secondary indexes are not backed up.
-    const tableGb = events.gb + sessionRows.gb + active.gb;
-    lines.push({
-      item: "PITR",
-      arithmetic: `${fmt(tableGb)} GB of tables × ${money(PRICES.pitrGbMonth.usd)}`,
-      usd: tableGb * PRICES.pitrGbMonth.usd,
-    });
-  }
+  // PITR bills the table size; global secondary indexes are not backed up.
+  if (i.pitr) lines.push(monthly("PITR", events.gb + sessionRows.gb + active.gb, " GB of tables", PRICES.pitrGbMonth.usd));
   const logDays = i.logRetentionDays === 0 ? 365 : i.logRetentionDays;
   const logGb = (millions * i.logBytesPerMillion * (logDays / DAYS_PER_MONTH)) / BYTES_PER_GB;
   lines.push(
@@ -112,23 +96,11 @@ export function allInMonthly(i: AllInInputs, eventsPerMonth: number): MonthlyCos
       arithmetic: `${fmt(millions)} M ev × ${fmt(i.logBytesPerMillion)} B/M × ${logDays} d/${DAYS_PER_MONTH} d = ${fmt(logGb)} GB × ${money(PRICES.logsStorageGbMonth.usd)}${i.logRetentionDays === 0 ? " (never expires: 1 year shown)" : ""}`,
       usd: logGb * PRICES.logsStorageGbMonth.usd,
     },
-    {
-      item: "Alarms",
-      arithmetic: `${i.alarmMetrics} alarm metrics × ${money(PRICES.alarmMetricMonth.usd)}`,
-      usd: i.alarmMetrics * PRICES.alarmMetricMonth.usd,
-    },
-    {
-      item: "Dashboard",
-      arithmetic: `${i.dashboards} × ${money(PRICES.dashboardMonth.usd)}`,
-      usd: i.dashboards * PRICES.dashboardMonth.usd,
-    },
-    {
-      item: "Custom metrics",
-      arithmetic: `${i.customMetrics} metrics (name × dimension values) × ${money(PRICES.customMetricMonth.usd)}`,
-      usd: i.customMetrics * PRICES.customMetricMonth.usd,
-    },
+    monthly("Alarms", i.alarmMetrics, " alarm metrics", PRICES.alarmMetricMonth.usd),
+    monthly("Dashboard", i.dashboards, "", PRICES.dashboardMonth.usd),
+    monthly("Custom metrics", i.customMetrics, " metrics (name × dimension values)", PRICES.customMetricMonth.usd),
   );
-  const monthlyUsd = lines.reduce((sum, l) => sum + l.usd, 0);
+  const monthlyUsd = sumUsd(lines);
   return {
     stack: i.stack,
     eventsPerMonth,
@@ -139,12 +111,13 @@ export function allInMonthly(i: AllInInputs, eventsPerMonth: number): MonthlyCos
 }
 
 export function renderMonthly(m: MonthlyCost): string {
-  const rows = m.lines.map((l) => `  ${l.item.padEnd(24)} ${l.arithmetic.padEnd(86)} = $${l.usd.toFixed(4)}`);
+  const total = { item: "total per month", arithmetic: "", usd: m.monthlyUsd };
+  const perMillionText = `$${m.monthlyUsd.toFixed(4)} / ${fmt(m.eventsPerMonth / 1e6)} M`;
   return [
     `${m.stack} at ${fmt(m.eventsPerMonth / 1e6)} M events/month:`,
-    ...rows,
-    `  ${"total per month".padEnd(24)} ${"".padEnd(86)} = $${m.monthlyUsd.toFixed(2)}`,
-    `  ${"per million events".padEnd(24)} ${`$${m.monthlyUsd.toFixed(4)} / ${fmt(m.eventsPerMonth / 1e6)} M`.padEnd(86)} = $${m.perMillionUsd.toFixed(4)}`,
+    ...costRows(m.lines, 24, 86),
+    ...costRows([total], 24, 86, 2),
+    ...costRows([{ item: "per million events", arithmetic: perMillionText, usd: m.perMillionUsd }], 24, 86),
   ].join("\n");
 }
 

@@ -1,17 +1,6 @@
-/** The markdown table printed at the end of `npm run bench`, one row per figure with its goal. */
-import type { ColdStartResult } from "./cold-start";
-import type { HostileInputResult } from "./hostile";
-import type { ThroughputResult } from "./throughput";
-import type { WriteUnitResult } from "./write-units";
-
-export interface BenchResult {
-  collector_vs_floor: ThroughputResult;
-  cold_start: ColdStartResult;
-  hostile_input: HostileInputResult;
-  write_units_per_event: { batch_1: WriteUnitResult; batch_10: WriteUnitResult };
-  cost_per_million_events_usd: Record<string, { total: number }>;
-  cost_assumptions: string[];
-}
+/** What `npm run bench` prints on stdout: a markdown table, one row per figure with its goal, then the all-in cost and sizes. */
+import { type MonthlyCost, sideBySide } from "./all-in";
+import type { BenchResult } from "./run";
 
 const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
 
@@ -57,4 +46,16 @@ export function markdownTable(r: BenchResult): string {
   ];
   const lines = ["| benchmark | result | goal | verdict |", "|---|---|---|---|", ...rows.map((row) => `| ${row.join(" | ")} |`)];
   return [...lines, "", `Write units: ${w.batch_10.method}.`, ...r.cost_assumptions.map((a) => `Cost: ${a}.`)].join("\n");
+}
+
+/** The lines after the table: all-in cost per stack and volume, stored item sizes, the tracker's size. */
+export function summary(r: BenchResult, allIn: Record<string, MonthlyCost[]>): string {
+  const s = r.item_sizes_bytes;
+  return [
+    "All-in cost (ingest + storage over retention + PITR + logs + fixed monthly), arithmetic on stderr:",
+    sideBySide(allIn),
+    `Item sizes stored (mean, + 100 B overhead): Events ${s.events.mean_stored_bytes} B, Sessions ${s.sessions.mean_stored_bytes} B, UserIndex ${s.user_index.mean_stored_bytes} B, ActiveSessions ${s.active_sessions.mean_stored_bytes} B.`,
+    `Tracker: /tracker.js is ${r.tracker_gzip_bytes} B gzipped (zlib level 9; budget 2048 B).`,
+    "",
+  ].join("\n");
 }

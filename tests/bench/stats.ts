@@ -13,4 +13,7 @@ export async function runPool(total: number, inFlight: number, work: (i: number)
   await Promise.all(Array.from({ length: inFlight }, worker));
 }
 
+/** `n` rounded to `digits` decimals, as the figures are reported. */
+export const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
+
 export const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
