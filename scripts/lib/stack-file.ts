@@ -58,9 +58,9 @@ export function stackFileConfig(file: string): Record<string, unknown> {
   return isRecord(config) ? { ...config } : {};
 }
 
-/** The `liveinsight:` settings of Pulumi.<stack>.yaml (secure values are left out). */
-export function stackSettings(stack: string, root = REPO_ROOT): Record<string, unknown> {
+/** The `liveinsight:` settings of Pulumi.<stack>.yaml; secure values are left out unless `withSecure` (for config.ts to judge). */
+export function stackSettings(stack: string, root = REPO_ROOT, withSecure = false): Record<string, unknown> {
   return ownKeys(stackFileConfig(path.join(root, `Pulumi.${stack}.yaml`)), (value) =>
-    isRecord(value) && "secure" in value ? undefined : value,
+    !withSecure && isRecord(value) && "secure" in value ? undefined : value,
   );
 }
