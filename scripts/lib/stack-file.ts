@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 // js-yaml ships with @pulumi/pulumi and is a dependency of this repo, but has no type declarations here.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const yaml: { load(text: string): unknown } = require("js-yaml");
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
