@@ -1,18 +1,14 @@
 /**
- * Deploy prerequisites, checked before `pulumi up` trips over them:
- *
- *   npm run preflight -- --stack <name>
- *
- * Reads Pulumi.<stack>.yaml and, with the caller's AWS credentials, checks the region, the caller
- * identity, the account's Lambda concurrency quota against the stack's reservations, and that the
- * alarm e-mail is not a placeholder. Exit 0 = ready, 1 = problem(s) found, 2 = usage or config error.
+ * `npm run preflight -- --stack <name>`: the deploy prerequisites a first `pulumi up` would trip
+ * over, checked with the caller's AWS credentials (USAGE lists them). Exit 0 ready, 1 problems, 2 usage.
  */
-import { ConfigError } from "../config";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { parseConfig } from "../config";
 import { parseCommandLine, runCli, stringOption, UsageError } from "./lib/cli";
-import { REPO_ROOT } from "./lib/stack-file";
+import { REPO_ROOT, stackFileConfig, stackSettings } from "./lib/stack-file";
 import { type PreflightClients, realClients } from "./preflight/aws";
-import { type Finding, runPreflight } from "./preflight/checks";
-import { readPreflightStack } from "./preflight/stack";
+import { runPreflight } from "./preflight/checks";
 
 export const USAGE = `Usage: npm run preflight -- --stack <name>
 
@@ -37,6 +33,20 @@ export interface PreflightIo {
 
 const defaultIo: PreflightIo = { root: REPO_ROOT, clients: realClients, out: (line) => process.stdout.write(`${line}\n`) };
 
+/** Pulumi.<stack>.yaml's liveinsight:* keys through config.ts's own parser, and its aws:region; a bad file is a UsageError. */
+function readStack(stack: string, root: string) {
+  const file = path.join(root, `Pulumi.${stack}.yaml`);
+  if (!existsSync(file))
+    throw new UsageError(`Pulumi.${stack}.yaml does not exist; create it with \`pulumi stack init ${stack}\` and set its config.`);
+  try {
+    return { config: parseConfig(stackSettings(stack, root, true), stack), region: String(stackFileConfig(file)["aws:region"] ?? "") };
+  } catch (error) {
+    // ConfigError (a bad value) or StackFileError (not YAML): one sentence naming key, value and file.
+    if (["ConfigError", "StackFileError"].includes((error as Error).name)) throw new UsageError((error as Error).message);
+    throw error;
+  }
+}
+
 export async function main(argv: string[], io: PreflightIo = defaultIo): Promise<number> {
   const parsed = parseCommandLine(argv, { stack: { type: "string" } });
   if (parsed.help) {
@@ -45,14 +55,8 @@ export async function main(argv: string[], io: PreflightIo = defaultIo): Promise
   }
   const stack = stringOption(parsed.values, "stack");
   if (!stack) throw new UsageError("--stack is required, e.g. --stack prod.");
-  let s: ReturnType<typeof readPreflightStack>;
-  try {
-    s = readPreflightStack(stack, io.root);
-  } catch (error) {
-    if (error instanceof ConfigError || (error as Error).name === "ConfigError") throw new UsageError((error as Error).message);
-    throw error;
-  }
-  const findings: Finding[] = await runPreflight(s, io.clients);
+  const { config, region } = readStack(stack, io.root);
+  const findings = await runPreflight(config, region, io.clients);
   for (const f of findings) io.out(`${f.ok ? "ok  " : "FAIL"} ${f.check.padEnd(12)} ${f.sentence}`);
   const problems = findings.filter((f) => !f.ok).length;
   io.out(

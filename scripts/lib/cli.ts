@@ -1,13 +1,12 @@
 // The one command-line helper every tool uses: node:util parseArgs in strict mode, `--help` on every
 // command, unknown flags and bad values rejected with one sentence and exit 2, never a stack trace.
-import { parseArgs } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 
 export class UsageError extends Error {
   readonly name = "UsageError";
 }
 
-type OptionSpec = { type: "string" | "boolean"; short?: string; multiple?: boolean };
-export type OptionSpecs = Record<string, OptionSpec>;
+export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
 export type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
 export type Parsed = { help: true } | { help: false; values: Values; positionals: string[] };
@@ -54,21 +53,17 @@ export function stringOption(values: Values, name: string): string | undefined {
   return value;
 }
 
-export function numberOption(
+type NumberRange = { min: number; max: number; integer?: boolean };
+
+/** `--name` as a number within `range`; `fallback` (or undefined) when it is not given. */
+export function numberOption<F extends number | undefined = undefined>(
   values: Values,
   name: string,
-  range: { min: number; max: number; integer?: boolean },
-  fallback: number,
-): number;
-export function numberOption(values: Values, name: string, range: { min: number; max: number; integer?: boolean }): number | undefined;
-export function numberOption(
-  values: Values,
-  name: string,
-  range: { min: number; max: number; integer?: boolean },
-  fallback?: number,
-): number | undefined {
+  range: NumberRange,
+  fallback?: F,
+): number | F {
   const raw = stringOption(values, name);
-  if (raw === undefined) return fallback;
+  if (raw === undefined) return fallback as F;
   const value = Number(raw);
   if (!Number.isFinite(value) || (range.integer && !Number.isInteger(value))) {
     throw new UsageError(`--${name} must be ${range.integer ? "an integer" : "a number"}; got "${raw}".`);
@@ -104,14 +99,10 @@ export function runCli(tool: string, main: (argv: string[]) => Promise<number>, 
       process.exitCode = code;
     },
     (error: unknown) => {
-      if (error instanceof UsageError) {
-        process.stderr.write(`${tool}: ${error.message}\n`);
-        process.exitCode = 2;
-        return;
-      }
       const err = error instanceof Error ? error : new Error(String(error));
-      process.stderr.write(`${tool}: ${process.env.DEBUG ? err.stack : err.message}\n`);
-      process.exitCode = 1;
+      const usage = error instanceof UsageError;
+      process.stderr.write(`${tool}: ${process.env.DEBUG && !usage ? err.stack : err.message}\n`);
+      process.exitCode = usage ? 2 : 1;
     },
   );
 }

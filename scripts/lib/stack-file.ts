@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 // js-yaml ships with @pulumi/pulumi and is a dependency of this repo, but has no type declarations here.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const yaml: { load(text: string): unknown } = require("js-yaml");
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -58,9 +57,9 @@ export function stackFileConfig(file: string): Record<string, unknown> {
   return isRecord(config) ? { ...config } : {};
 }
 
-/** The `liveinsight:` settings of Pulumi.<stack>.yaml (secure values are left out). */
-export function stackSettings(stack: string, root = REPO_ROOT): Record<string, unknown> {
+/** The `liveinsight:` settings of Pulumi.<stack>.yaml; secure values are left out unless `withSecure` (for config.ts to judge). */
+export function stackSettings(stack: string, root = REPO_ROOT, withSecure = false): Record<string, unknown> {
   return ownKeys(stackFileConfig(path.join(root, `Pulumi.${stack}.yaml`)), (value) =>
-    isRecord(value) && "secure" in value ? undefined : value,
+    !withSecure && isRecord(value) && "secure" in value ? undefined : value,
   );
 }

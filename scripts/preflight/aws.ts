@@ -1,27 +1,14 @@
 /**
- * What preflight asks AWS, behind one small interface so tests drive it with stub senders (never
- * AWS). Each call is one read-only API action: sts:GetCallerIdentity, lambda:GetAccountSettings,
- * lambda:GetFunctionConcurrency — the deploying role needs exactly these three (docs/deploy.md).
+ * The read-only AWS calls preflight makes (sts:GetCallerIdentity, lambda:GetAccountSettings,
+ * lambda:GetFunctionConcurrency: the deploying role needs exactly these, docs/deploy.md), behind
+ * one small interface so tests drive them with stub senders, never AWS.
  */
 import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 
 /** The one method of an AWS SDK v3 client preflight uses. */
-export interface Sender {
-  send(command: object): Promise<unknown>;
-}
-
-export interface PreflightClients {
-  readonly sts: Sender;
-  readonly lambda: Sender;
-}
-
-export interface AccountConcurrency {
-  /** The account's concurrency quota in this region (AccountLimit.ConcurrentExecutions). */
-  readonly limit: number;
-  /** What is not reserved by any function right now (AccountLimit.UnreservedConcurrentExecutions). */
-  readonly unreserved: number;
-}
+export type Sender = { send(command: object): Promise<unknown> };
+export type PreflightClients = { readonly sts: Sender; readonly lambda: Sender };
 
 export function realClients(region: string): PreflightClients {
   return { sts: new STSClient({ region }), lambda: new LambdaClient({ region }) };
@@ -32,22 +19,21 @@ export async function callerIdentity(c: PreflightClients): Promise<{ account: st
   return { account: out.Account ?? "?", arn: out.Arn ?? "?" };
 }
 
-export async function accountConcurrency(c: PreflightClients): Promise<AccountConcurrency> {
-  const out = (await c.lambda.send(new GetAccountSettingsCommand({}))) as {
-    AccountLimit?: { ConcurrentExecutions?: number; UnreservedConcurrentExecutions?: number };
-  };
-  return { limit: out.AccountLimit?.ConcurrentExecutions ?? 0, unreserved: out.AccountLimit?.UnreservedConcurrentExecutions ?? 0 };
-}
+/** The account's regional concurrency quota, and what of it a deploy of the stack's functions may reserve. */
+export type AccountConcurrency = { readonly limit: number; readonly available: number };
 
-/** The function's current reservation; 0 when it does not exist yet or reserves nothing. */
-export async function functionReservation(c: PreflightClients, functionName: string): Promise<number> {
-  try {
-    const out = (await c.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }))) as {
-      ReservedConcurrentExecutions?: number;
-    };
-    return out.ReservedConcurrentExecutions ?? 0;
-  } catch (error) {
-    if ((error as Error).name === "ResourceNotFoundException") return 0;
-    throw error;
-  }
+export async function accountConcurrency(c: PreflightClients, functionNames: readonly string[]): Promise<AccountConcurrency> {
+  const reservation = (FunctionName: string) =>
+    c.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName })).then(
+      (out) => (out as { ReservedConcurrentExecutions?: number }).ReservedConcurrentExecutions ?? 0,
+      (error: Error) => (error.name === "ResourceNotFoundException" ? 0 : Promise.reject(error)), // not deployed yet
+    );
+  const [settings, reserved] = await Promise.all([
+    c.lambda.send(new GetAccountSettingsCommand({})),
+    Promise.all(functionNames.map(reservation)),
+  ]);
+  const limits = (settings as { AccountLimit?: { ConcurrentExecutions?: number; UnreservedConcurrentExecutions?: number } }).AccountLimit;
+  // What the stack's own functions hold now is released by the update, so it counts as available.
+  const available = (limits?.UnreservedConcurrentExecutions ?? 0) + reserved.reduce((a, b) => a + b, 0);
+  return { limit: limits?.ConcurrentExecutions ?? 0, available };
 }

@@ -174,6 +174,16 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
     );
   });
 
+  it("a stack file that is not YAML is a usage error naming the file", async () => {
+    const root = rootWith("prod", () => "config: [\n");
+    const error = await run(["--stack", "prod"], root, BIG).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.name).to.equal("UsageError");
+    expect(error?.message).to.match(/^Pulumi\.prod\.yaml is not valid YAML: /);
+  });
+
   it("as a command: a usage error exits 2 with one sentence, never a stack trace", () => {
     const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/preflight.ts", "--stack"], {
       cwd: REPO_ROOT,

@@ -18,12 +18,13 @@ describe("scripts/lib/stack-file", () => {
     ]);
   });
 
-  it("reads a stack file's liveinsight: settings, leaving out secrets and other namespaces", () => {
+  it("reads a stack file's liveinsight: settings, leaving out secrets (unless asked for) and other namespaces", () => {
     writeFileSync(
       path.join(dir, "Pulumi.qa.yaml"),
       "config:\n  aws:region: eu-west-1\n  liveinsight:memorySize: 512\n  liveinsight:alarmEmail:\n    secure: AAAB\n",
     );
     expect(stackSettings("qa", dir)).to.deep.equal({ memorySize: 512 });
+    expect(stackSettings("qa", dir, true)).to.deep.equal({ memorySize: 512, alarmEmail: { secure: "AAAB" } });
   });
 
   it("names the missing or broken file in one sentence", () => {
