@@ -94,6 +94,14 @@ export function runCli(tool: string, main: (argv: string[]) => Promise<number>, 
   // The AWS SDK warns about Node 20 in every process that makes a client; the tools and local
   // mode support Node 20 on purpose, so that warning would only bury their own output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  // A reader that stops early (`--help | head`) closes the pipe: the output ends there, as with any
+  // Unix tool, instead of Node's unhandled EPIPE trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   return main(argv).then(
     (code) => {
       process.exitCode = code;

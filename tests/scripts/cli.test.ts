@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { expect } from "chai";
 import { numberOption, parseCommandLine, UsageError, urlOption } from "../../scripts/lib/cli";
 
@@ -52,5 +54,17 @@ describe("scripts/lib/cli", () => {
       UsageError,
       '--url must use http or https; got "ftp:" in "ftp://x/".',
     );
+  });
+
+  it("ends quietly with the tool's code when the reader closes the pipe early (`--help | head`)", async () => {
+    const script = `require("./scripts/lib/cli").runCli("t", async () => { for (let i = 0; i < 64; i++) process.stdout.write("x".repeat(65536)); return 0; })`;
+    const child = spawn(process.execPath, ["--import", "tsx", "-e", script], { cwd: path.resolve(__dirname, "../..") });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect({ code, stderr }).to.deep.equal({ code: 0, stderr: "" });
   });
 });
