@@ -3,9 +3,11 @@
  * dependencies and a tracker-shaped POST. The bench measures through it, and tests build on it.
  */
 
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { TableNames } from "../../contracts/tables";
 import type { CollectorDeps } from "../../functions/core/collect";
 import type { HttpRequest } from "../../functions/core/request";
+import { createDocumentClient } from "../../functions/shared/clients";
 import { createRng } from "./rng";
 
 /** Deterministic ids: 00000001, 00000002, … */
@@ -14,9 +16,10 @@ export function counterHex(): () => string {
   return () => (++n).toString(16).padStart(8, "0");
 }
 
-export function testDeps(db: CollectorDeps["db"], tables: TableNames, overrides: Partial<CollectorDeps> = {}): CollectorDeps {
+/** The collector's dependencies over `client`, wrapped in the document client as functions/collector.ts wraps it. */
+export function testDeps(client: DynamoDBClient, tables: TableNames, overrides: Partial<CollectorDeps> = {}): CollectorDeps {
   return {
-    db,
+    db: createDocumentClient(client),
     tables,
     retentionDays: 30,
     remainingTimeMs: () => 10_000,
