@@ -1,8 +1,8 @@
 /**
  * The exact stored form of every item the collector writes (Events, pins, Sessions,
- * ActiveSessions), read back raw with the plain client: attribute types and values, numbers in
- * plain decimal as validated (docs/api.md), so a change of the marshalling layer cannot re-type
- * or re-spell anything. One fixed scenario covers every write path: fast-path and merge updates,
+ * ActiveSessions), read back raw with the plain client, and the event items as sent on the wire:
+ * attribute types and values, numbers in plain decimal as validated (docs/api.md), so a change of
+ * the marshalling layer cannot re-type or re-spell anything. One fixed scenario covers every write path: fast-path and merge updates,
  * the live-row put and update, an out-of-window pin and its retry, a late event, a rollover.
  */
 import { type AttributeValue, type DynamoDBClient, paginateScan } from "@aws-sdk/client-dynamodb";
@@ -165,11 +165,37 @@ const EXPECTED_ACTIVE: Item[] = [
   },
 ];
 
+const order = (i: Item) => `${i.session_id.S}|${i.event_key?.S ?? ""}`;
+const byKey = (a: Item, b: Item) => (order(a) < order(b) ? -1 : 1);
+
 async function rawItems(client: DynamoDBClient, table: string): Promise<Item[]> {
   const items: Item[] = [];
   for await (const page of paginateScan({ client }, { TableName: table })) items.push(...(page.Items ?? []));
-  const order = (i: Item) => `${i.session_id.S}|${i.event_key?.S ?? ""}`;
-  return items.sort((a, b) => (order(a) < order(b) ? -1 : 1));
+  return items.sort(byKey);
+}
+
+type WireInput = { RequestItems?: Record<string, { PutRequest?: { Item: Item } }[]> };
+
+/** Every call's input as DynamoDB receives it (after serialization): dynalite re-spells numbers it stores, so the wire is checked too. */
+function wireInputs(client: DynamoDBClient): WireInput[] {
+  const inputs: WireInput[] = [];
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      inputs.push(args.input as WireInput);
+      return next(args);
+    },
+    { step: "build", name: "wireInputs" },
+  );
+  return inputs;
+}
+
+function numbersIn(value: unknown, found: string[] = []): string[] {
+  if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) {
+      if (k === "N" && typeof v === "string") found.push(v);
+      else numbersIn(v, found);
+    }
+  return found;
 }
 
 async function runScenario(client: DynamoDBClient, tables: TableNames) {
@@ -200,8 +226,15 @@ describe("stored items: exact attribute types and values", () => {
   }
 
   it("writes every item as expected on dynalite (failed conditions answered by a consistent read)", async () => {
-    await runScenario(dynamo.client(), tables);
+    const client = dynamo.client();
+    const sent = wireInputs(client);
+    await runScenario(client, tables);
     await expectStored();
+    const written = new Map<string, Item>(); // the last write of each event
+    for (const input of sent)
+      for (const r of input.RequestItems?.[tables.events] ?? []) written.set(order(r.PutRequest!.Item), r.PutRequest!.Item);
+    expect([...written.values()].sort(byKey)).to.deep.equal(EXPECTED_EVENTS.filter((e) => e.session_id.S !== "#pin#s2"));
+    expect(numbersIn(sent).filter((n) => !/^-?\d+(\.\d+)?$/.test(n))).to.deep.equal([]);
   });
 
   it("writes the same items when the failed condition returns the stored item, as on AWS", async () => {
