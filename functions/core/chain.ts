@@ -6,7 +6,7 @@
  * successor derived from its stored state. Every step is one conditional write; a failed
  * condition returns the stored row, and the step is decided again on it.
  */
-import { UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { SESSION_IDLE_TIMEOUT_MS } from "../../contracts/tables";
 import { StorageUnavailableError } from "./errors";
 import type { EventRecord } from "./plan";
@@ -55,8 +55,8 @@ function openRun(events: EventRecord[], last: number): number {
   return events.length;
 }
 
-async function update(ctx: ChainContext, input: ConstructorParameters<typeof UpdateItemCommand>[0]) {
-  return conditionalWrite(ctx.db, new UpdateItemCommand(input), ctx.budget);
+async function update(ctx: ChainContext, input: ConstructorParameters<typeof UpdateCommand>[0]) {
+  return conditionalWrite(ctx.db, new UpdateCommand(input), ctx.budget);
 }
 
 /** State unknown: try the common case (new session, or in-order events of a live one). */

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
-import { PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { TableNames } from "../../contracts/tables";
 import { type Placement, placeChain } from "./chain";
 import { refuseDuplicates } from "./duplicates";
@@ -70,8 +70,8 @@ const isActive = (group: SessionGroup, nowMs: number) => activeExpiry(group) * 1
 function writeActive(deps: CollectorDeps, placement: Placement, budget: Budget) {
   const latest = placement.events[placement.events.length - 1];
   const command = latest.page_url
-    ? new PutItemCommand(activeSessionPut(deps.tables.activeSessions, placement))
-    : new UpdateItemCommand(activeSessionUpdate(deps.tables.activeSessions, placement));
+    ? new PutCommand(activeSessionPut(deps.tables.activeSessions, placement))
+    : new UpdateCommand(activeSessionUpdate(deps.tables.activeSessions, placement));
   // A failed condition means a newer request already moved the row on: nothing to do.
   return conditionalWrite(deps.db, command, budget, { readOnFailure: false });
 }

@@ -1,37 +1,36 @@
-import type { AttributeValue, PutItemCommandInput, UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
+import { NumberValue, type PutCommandInput, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import { ACTIVE_WINDOW_MS } from "../../contracts/tables";
-import { type Item, N, S } from "./attributes";
+import { dynamoNumber } from "./numbers";
 import { type EventRecord, keyOf, type SessionGroup } from "./plan";
-import type { Scalar } from "./validate";
+import type { Item } from "./store";
 
-function scalar(v: Scalar): AttributeValue {
-  if (typeof v === "string") return S(v);
-  if (typeof v === "number") return N(v);
-  return { BOOL: v };
-}
+/**
+ * Numbers the server computes (times, counters, expiries) are safe integers, which lib-dynamodb
+ * writes as String(n): plain decimal. A user-supplied number is passed as a NumberValue of its
+ * dynamoNumber text instead: as a JS number, lib-dynamodb would refuse one past 2^53 and write
+ * 1e21 or 1e-7 in exponent form.
+ */
+const exactNumber = (v: number) => NumberValue.from(dynamoNumber(v));
 
 /** Adds the optional attributes that are present (an absent field is left out, never stored empty). */
 function withOptional(item: Item, fields: Record<string, string | number | undefined>): Item {
-  for (const [name, value] of Object.entries(fields)) {
-    if (value === undefined || value === "") continue;
-    item[name] = typeof value === "number" ? N(value) : S(value);
-  }
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined && value !== "") item[name] = value;
   return item;
 }
 
 export function eventItem(e: EventRecord): Item {
-  const properties: Record<string, AttributeValue> = Object.create(null);
-  for (const [k, v] of e.properties) properties[k] = scalar(v);
+  const properties: Item = Object.create(null);
+  for (const [k, v] of e.properties) properties[k] = typeof v === "number" ? exactNumber(v) : v;
   const item: Item = {
-    session_id: S(e.session_id),
-    event_key: S(keyOf(e)),
-    event_id: S(e.event_id),
-    event_type: S(e.event_type),
-    user_id: S(e.user_id),
-    timestamp: N(e.timestamp),
-    received_at: N(e.received_at),
-    expires_at: N(e.expires_at),
-    properties: { M: properties },
+    session_id: e.session_id,
+    event_key: keyOf(e),
+    event_id: e.event_id,
+    event_type: e.event_type,
+    user_id: e.user_id,
+    timestamp: e.timestamp,
+    received_at: e.received_at,
+    expires_at: e.expires_at,
+    properties,
   };
   return withOptional(item, {
     page_url: e.page_url,
@@ -54,17 +53,17 @@ const ACTIVE_CONDITION = "attribute_not_exists(session_id) OR last_activity <= :
  * The ActiveSessions row when the group's latest event has a page: a whole-item put, conditional
  * so a late, older request cannot move the row backwards.
  */
-export function activeSessionPut(table: string, group: SessionGroup): PutItemCommandInput {
+export function activeSessionPut(table: string, group: SessionGroup): PutCommandInput {
   const latest = group.events[group.events.length - 1];
   const item = withOptional(
-    { session_id: S(group.sessionId), user_id: S(latest.user_id), last_activity: N(latest.timestamp), expires_at: N(activeExpiry(group)) },
+    { session_id: group.sessionId, user_id: latest.user_id, last_activity: latest.timestamp, expires_at: activeExpiry(group) },
     { current_page: latest.page_url },
   );
   return {
     TableName: table,
     Item: item,
     ConditionExpression: ACTIVE_CONDITION,
-    ExpressionAttributeValues: { ":last": N(latest.timestamp) },
+    ExpressionAttributeValues: { ":last": latest.timestamp },
   };
 }
 
@@ -73,18 +72,18 @@ export function activeSessionPut(table: string, group: SessionGroup): PutItemCom
  * would replace the row and erase `current_page`. The page of the group's latest page event, if
  * any, still moves the row on.
  */
-export function activeSessionUpdate(table: string, group: SessionGroup): UpdateItemCommandInput {
+export function activeSessionUpdate(table: string, group: SessionGroup): UpdateCommandInput {
   const latest = group.events[group.events.length - 1];
   const page = [...group.events].reverse().find((e) => e.page_url)?.page_url;
-  const values: Item = { ":user": S(latest.user_id), ":last": N(latest.timestamp), ":exp": N(activeExpiry(group)) };
+  const values: Item = { ":user": latest.user_id, ":last": latest.timestamp, ":exp": activeExpiry(group) };
   const sets = ["user_id = :user", "last_activity = :last", "expires_at = :exp"];
   if (page) {
-    values[":page"] = S(page);
+    values[":page"] = page;
     sets.push("current_page = :page");
   }
   return {
     TableName: table,
-    Key: { session_id: S(group.sessionId) },
+    Key: { session_id: group.sessionId },
     UpdateExpression: `SET ${sets.join(", ")}`,
     ConditionExpression: ACTIVE_CONDITION,
     ExpressionAttributeValues: values,

@@ -6,8 +6,7 @@
  * no session id can name (`#` is outside the id charset). A retry finds the pin and reuses it, so
  * it is the same event again in every respect. In-window events never pay for this.
  */
-import { PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { N, S } from "./attributes";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type EventRecord, keyOf, setEffectiveTime } from "./plan";
 import { type Budget, conditionalWrite, type DynamoSender } from "./store";
 
@@ -24,19 +23,19 @@ export async function pinOutOfWindowTimes(
   await Promise.all(
     outside.map(async (e) => {
       const Item = {
-        session_id: S(`${PIN_PREFIX}${e.chain_id}`),
-        event_key: S(keyOf(e)),
-        pinned_timestamp: N(e.timestamp),
-        expires_at: N(e.expires_at),
+        session_id: `${PIN_PREFIX}${e.chain_id}`,
+        event_key: keyOf(e),
+        pinned_timestamp: e.timestamp,
+        expires_at: e.expires_at,
       };
-      const command = new PutItemCommand({
+      const command = new PutCommand({
         TableName: eventsTable,
         Item,
         ConditionExpression: "attribute_not_exists(event_key)",
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       });
       const out = await conditionalWrite(db, command, budget);
-      const pinned = out.applied ? undefined : Number(out.stored?.pinned_timestamp?.N);
+      const pinned = out.applied ? undefined : Number(out.stored?.pinned_timestamp);
       if (pinned !== undefined && Number.isSafeInteger(pinned)) setEffectiveTime(e, pinned, retentionDays);
     }),
   );

@@ -1,6 +1,6 @@
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { SESSION_IDLE_TIMEOUT_MS } from "../../contracts/tables";
 import { successorSessionId } from "./ids";
+import type { Item } from "./store";
 
 /** The parts of a stored Sessions row that decide where an event goes and which sides to move. */
 export interface SessionState {
@@ -16,17 +16,19 @@ export interface SessionState {
   boundary?: number;
 }
 
-const num = (v: AttributeValue | undefined) => (v?.N === undefined ? undefined : Number(v.N));
+// Number() reads a stored number however the document client was told to unmarshall it (number, bigint, NumberValue).
+const num = (v: unknown) => (v === undefined ? undefined : Number(v));
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 
-export function parseSessionState(item: Record<string, AttributeValue> | undefined): SessionState {
+export function parseSessionState(item: Item | undefined): SessionState {
   if (!item?.session_id) return { exists: false };
   return {
     exists: true,
     start: num(item.start_time),
     last: num(item.last_activity),
-    entryKey: item.entry_key?.S,
-    exitKey: item.exit_key?.S,
-    successor: item.successor?.S,
+    entryKey: str(item.entry_key),
+    exitKey: str(item.exit_key),
+    successor: str(item.successor),
     boundary: num(item.boundary),
   };
 }

@@ -5,11 +5,11 @@
  * there first, and the caller re-reads and recomputes. Counters are ADDs in the same call, so a
  * call that applies counts its events once.
  */
-import type { UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
+import type { UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import { SESSION_IDLE_TIMEOUT_MS } from "../../contracts/tables";
-import { type Item, N, S } from "./attributes";
 import { type EventRecord, expiresAt, orderOf } from "./plan";
 import type { SessionState } from "./session-state";
+import type { Item } from "./store";
 
 interface Closing {
   successor: string;
@@ -48,12 +48,12 @@ class Expression {
     this.conditions.push(condition);
     Object.assign(this.values, values);
   }
-  build(table: string, sessionId: string, span?: ReturnType<typeof spanOf>): UpdateItemCommandInput {
+  build(table: string, sessionId: string, span?: ReturnType<typeof spanOf>): UpdateCommandInput {
     const add = span ? " ADD total_events :n, page_views :pv" : "";
-    if (span) Object.assign(this.values, { ":n": N(span.count), ":pv": N(span.pageViews) });
+    if (span) Object.assign(this.values, { ":n": span.count, ":pv": span.pageViews });
     return {
       TableName: table,
-      Key: { session_id: S(sessionId) },
+      Key: { session_id: sessionId },
       UpdateExpression: `SET ${this.sets.join(", ")}${add}`,
       ConditionExpression: this.conditions.join(" AND "),
       ExpressionAttributeValues: this.values,
@@ -67,13 +67,12 @@ class Expression {
 
 function setFirstSeen(x: Expression, span: ReturnType<typeof spanOf>) {
   for (const [name, value] of Object.entries(span.firstSeen)) {
-    if (value !== undefined) x.set(`${name} = if_not_exists(${name}, :${name})`, { [`:${name}`]: S(value) });
+    if (value !== undefined) x.set(`${name} = if_not_exists(${name}, :${name})`, { [`:${name}`]: value });
   }
 }
 
 function setClosing(x: Expression, closing: Closing | undefined) {
-  if (closing)
-    x.set("successor = :successor, boundary = :boundary", { ":successor": S(closing.successor), ":boundary": N(closing.boundary) });
+  if (closing) x.set("successor = :successor, boundary = :boundary", { ":successor": closing.successor, ":boundary": closing.boundary });
 }
 
 /**
@@ -87,25 +86,25 @@ export function fastPathUpdate(
   events: EventRecord[],
   retentionDays: number,
   closing?: Closing,
-): UpdateItemCommandInput {
+): UpdateCommandInput {
   const span = spanOf(events);
   const x = new Expression();
   x.set("start_time = if_not_exists(start_time, :first), last_activity = :last, duration_ms = :last - if_not_exists(start_time, :first)", {
-    ":first": N(span.first),
-    ":last": N(span.last),
+    ":first": span.first,
+    ":last": span.last,
   });
-  x.set("expires_at = :exp", { ":exp": N(expiresAt(span.last, retentionDays)) });
+  x.set("expires_at = :exp", { ":exp": expiresAt(span.last, retentionDays) });
   if (span.entry)
     x.set("entry_page = if_not_exists(entry_page, :ep), entry_key = if_not_exists(entry_key, :ek)", {
-      ":ep": S(span.entry.page_url!),
-      ":ek": S(orderOf(span.entry)),
+      ":ep": span.entry.page_url!,
+      ":ek": orderOf(span.entry),
     });
-  if (span.exit) x.set("exit_page = :xp, exit_key = :xk", { ":xp": S(span.exit.page_url!), ":xk": S(orderOf(span.exit)) });
+  if (span.exit) x.set("exit_page = :xp, exit_key = :xk", { ":xp": span.exit.page_url!, ":xk": orderOf(span.exit) });
   setFirstSeen(x, span);
   setClosing(x, closing);
   x.when("(attribute_not_exists(session_id) OR (attribute_not_exists(successor) AND last_activity BETWEEN :cutoff AND :before))", {
-    ":cutoff": N(span.first - SESSION_IDLE_TIMEOUT_MS),
-    ":before": N(span.first - 1),
+    ":cutoff": span.first - SESSION_IDLE_TIMEOUT_MS,
+    ":before": span.first - 1,
   });
   return x.build(table, sessionId, span);
 }
@@ -126,36 +125,36 @@ export function mergeUpdate(
   events: EventRecord[],
   state: SessionState,
   options: MergeOptions,
-): UpdateItemCommandInput {
+): UpdateCommandInput {
   const x = new Expression();
   x.when("attribute_exists(session_id)");
   x.when(
     state.successor ? "successor = :known_successor" : "attribute_not_exists(successor)",
-    state.successor ? { ":known_successor": S(state.successor) } : {},
+    state.successor ? { ":known_successor": state.successor } : {},
   );
-  if (options.closing) x.when("last_activity = :seen_last", { ":seen_last": N(state.last!) });
+  if (options.closing) x.when("last_activity = :seen_last", { ":seen_last": state.last! });
   setClosing(x, options.closing);
   if (events.length === 0) return x.build(table, sessionId);
   const span = spanOf(events);
   const low = state.start === undefined || span.first < state.start;
   const high = state.last === undefined || span.last > state.last;
   if (low) {
-    x.set("start_time = :first", { ":first": N(span.first) });
+    x.set("start_time = :first", { ":first": span.first });
     x.when("(attribute_not_exists(start_time) OR start_time > :first)");
   }
   if (high) {
-    x.set("last_activity = :last, expires_at = :exp", { ":last": N(span.last), ":exp": N(expiresAt(span.last, options.retentionDays)) });
+    x.set("last_activity = :last, expires_at = :exp", { ":last": span.last, ":exp": expiresAt(span.last, options.retentionDays) });
     if (!options.closing) x.when("(attribute_not_exists(last_activity) OR last_activity < :last)");
   }
   if (low && high) x.set("duration_ms = :last - :first");
   else if (low) x.set("duration_ms = last_activity - :first");
   else if (high) x.set("duration_ms = :last - start_time");
   if (span.entry && (state.entryKey === undefined || orderOf(span.entry) < state.entryKey)) {
-    x.set("entry_page = :ep, entry_key = :ek", { ":ep": S(span.entry.page_url!), ":ek": S(orderOf(span.entry)) });
+    x.set("entry_page = :ep, entry_key = :ek", { ":ep": span.entry.page_url!, ":ek": orderOf(span.entry) });
     x.when("(attribute_not_exists(entry_key) OR entry_key > :ek)");
   }
   if (span.exit && (state.exitKey === undefined || orderOf(span.exit) > state.exitKey)) {
-    x.set("exit_page = :xp, exit_key = :xk", { ":xp": S(span.exit.page_url!), ":xk": S(orderOf(span.exit)) });
+    x.set("exit_page = :xp, exit_key = :xk", { ":xp": span.exit.page_url!, ":xk": orderOf(span.exit) });
     x.when("(attribute_not_exists(exit_key) OR exit_key < :xk)");
   }
   setFirstSeen(x, span);

@@ -1,16 +1,23 @@
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import {
-  type AttributeValue,
-  BatchWriteItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  type PutItemCommand,
-  type UpdateItemCommand,
-  type WriteRequest,
-} from "@aws-sdk/client-dynamodb";
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  type NativeAttributeValue,
+  type PutCommand,
+  type UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { StorageUnavailableError } from "./errors";
 
-/** The one method of the DynamoDB client the core uses; a fault injector can wrap it. */
-export type DynamoSender = Pick<DynamoDBClient, "send">;
+/** The one method of the document client the core uses (faults are injected under it, on the wrapped client). */
+export type DynamoSender = Pick<DynamoDBDocumentClient, "send">;
+
+/** An item as lib-dynamodb takes and returns it: plain values, user-supplied numbers as NumberValue. */
+export type Item = Record<string, NativeAttributeValue>;
+
+type WriteRequest = NonNullable<BatchWriteCommandInput["RequestItems"]>[string][number];
 
 /** Time the request may still spend on storage, with the abort signal that enforces it. */
 export interface Budget {
@@ -40,7 +47,7 @@ export function chunk<T>(items: T[], size: number): T[][] {
 async function writeChunk(db: DynamoSender, table: string, requests: WriteRequest[], budget: Budget): Promise<number> {
   let pending = requests;
   for (let attempt = 0; ; attempt++) {
-    const out = await db.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }), { abortSignal: budget.signal });
+    const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }), { abortSignal: budget.signal });
     pending = out.UnprocessedItems?.[table] ?? [];
     if (pending.length === 0) return attempt;
     const delay = backoffDelay(attempt + 1, budget.random);
@@ -58,11 +65,9 @@ export async function batchWriteAll(db: DynamoSender, table: string, requests: W
   return rounds.reduce((a, b) => a + b, 0);
 }
 
-type Stored = Record<string, AttributeValue>;
+export type WriteOutcome = { applied: true; oldAttributes?: Item } | { applied: false; stored?: Item };
 
-export type WriteOutcome = { applied: true; oldAttributes?: Stored } | { applied: false; stored?: Stored };
-
-const isConditionFailure = (error: unknown): error is Error & { Item?: Stored } =>
+const isConditionFailure = (error: unknown): error is Error & { Item?: Record<string, AttributeValue> } =>
   error instanceof Error && error.name === "ConditionalCheckFailedException";
 
 /**
@@ -76,19 +81,20 @@ const isConditionFailure = (error: unknown): error is Error & { Item?: Stored } 
  */
 export async function conditionalWrite(
   db: DynamoSender,
-  command: UpdateItemCommand | PutItemCommand,
+  command: UpdateCommand | PutCommand,
   budget: Budget,
   options: { readOnFailure: boolean } = { readOnFailure: true },
 ): Promise<WriteOutcome> {
   try {
-    const out = await db.send(command as UpdateItemCommand, { abortSignal: budget.signal });
+    const out = await db.send(command as UpdateCommand, { abortSignal: budget.signal });
     return { applied: true, oldAttributes: out.Attributes };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    if (error.Item || !options.readOnFailure) return { applied: false, stored: error.Item };
-    const input = command.input as { TableName: string; Key?: Stored; Item?: Stored };
+    // lib-dynamodb unmarshalls outputs, not exceptions: the item that comes with one is raw.
+    if (error.Item || !options.readOnFailure) return { applied: false, stored: error.Item && unmarshall(error.Item) };
+    const input = command.input as { TableName: string; Key?: Item; Item?: Item };
     const key = input.Key ?? keyOf(input.Item!);
-    const out = await db.send(new GetItemCommand({ TableName: input.TableName, Key: key, ConsistentRead: true }), {
+    const out = await db.send(new GetCommand({ TableName: input.TableName, Key: key, ConsistentRead: true }), {
       abortSignal: budget.signal,
     });
     return { applied: false, stored: out.Item };
@@ -96,6 +102,6 @@ export async function conditionalWrite(
 }
 
 /** The primary key of a put item: every table here is keyed by session_id (+ event_key on Events). */
-function keyOf(item: Stored): Stored {
+function keyOf(item: Item): Item {
   return item.event_key ? { session_id: item.session_id, event_key: item.event_key } : { session_id: item.session_id };
 }

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { FunctionEnv } from "./env";
 
 /**
@@ -16,4 +17,15 @@ export function createDynamoClient(env: FunctionEnv): DynamoDBClient {
     credentials: env.endpoint ? { accessKeyId: "local", secretAccessKey: "local" } : undefined,
     requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
   });
+}
+
+/**
+ * The collector's document client over `client`. It shares the client's middleware stack, so a
+ * fault injector added to the client applies to its calls too. No translate options:
+ * DynamoDBDocumentClient.from stores them on the wrapped client's config, where the next document
+ * client of the same client would replace them, so the collector needs none (it writes no
+ * undefined values, and user-supplied numbers go as NumberValue).
+ */
+export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client);
 }

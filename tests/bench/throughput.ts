@@ -1,11 +1,12 @@
 /**
  * collector_vs_floor: events/s through handleCollect ÷ events/s of a minimal loop issuing the same
- * DynamoDB calls (BatchWriteItem + per-session UpdateItem + PutItem) with no validation, logging or
- * retry logic. Rounds alternate collector/floor so the shared machine's noise hits both alike.
+ * DynamoDB calls through the same document client (BatchWriteItem + per-session UpdateItem + PutItem)
+ * with no validation, logging or retry logic. Rounds alternate collector/floor so the shared machine's noise hits both alike.
  */
 
 import { performance } from "node:perf_hooks";
-import { BatchWriteItemCommand, type DynamoDBClient, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { BatchWriteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { TableNames } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
 import { activeSessionPut, eventItem } from "../../functions/core/items";
@@ -13,6 +14,7 @@ import { groupBySession, normalizeEvents } from "../../functions/core/plan";
 import { parseEvents } from "../../functions/core/request";
 import { fastPathUpdate } from "../../functions/core/session-updates";
 import { chunk } from "../../functions/core/store";
+import { createDocumentClient } from "../../functions/shared/clients";
 import { counterHex, fixedClock, postEvents, testDeps } from "../support/collector";
 import type { TestDynamo } from "../support/dynalite";
 import { log, median, round, runPool } from "./stats";
@@ -58,9 +60,9 @@ function floorCalls(body: BenchBody, tables: TableNames, nowMs: number) {
     ...chunk(
       records.map((e) => ({ PutRequest: { Item: eventItem(e) } })),
       25,
-    ).map((c) => new BatchWriteItemCommand({ RequestItems: { [tables.events]: c } })),
-    ...groups.map((g) => new UpdateItemCommand(fastPathUpdate(tables.sessions, g.sessionId, g.events, 30))),
-    ...groups.map((g) => new PutItemCommand(activeSessionPut(tables.activeSessions, g))),
+    ).map((c) => new BatchWriteCommand({ RequestItems: { [tables.events]: c } })),
+    ...groups.map((g) => new UpdateCommand(fastPathUpdate(tables.sessions, g.sessionId, g.events, 30))),
+    ...groups.map((g) => new PutCommand(activeSessionPut(tables.activeSessions, g))),
   ];
 }
 
@@ -85,10 +87,11 @@ async function floorRound(dynamo: TestDynamo, client: DynamoDBClient, o: Through
   const tables = await dynamo.freshTables();
   const nowMs = Date.now();
   const all = bodies(tag, o, nowMs);
+  const db = createDocumentClient(client); // the collector's client, as testDeps wraps it
   // Items are built inside the timed loop, as the collector builds them: the floor skips only
   // validation, logging and retry handling, not the unavoidable item marshalling.
   return timed(o, async (i) => {
-    await Promise.all(floorCalls(all[i], tables, nowMs).map((c) => client.send(c as BatchWriteItemCommand)));
+    await Promise.all(floorCalls(all[i], tables, nowMs).map((c) => db.send(c as BatchWriteCommand)));
   });
 }
 

@@ -9,6 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { expect } from "chai";
 import { accessLogFormat } from "../../components/collector-api";
 import { type AlarmSpec, type AlarmThresholds, buildAlarmSpecs, METRIC_FILTERS, type MonitoredResources } from "../../components/metrics";
+import { createDocumentClient } from "../../functions/shared/clients";
 import { collectorHandler, realtimeHandler } from "../../functions/shared/handlers";
 import { readStackConfig } from "../bench/stacks";
 import { apiEvent, lambdaContext } from "../support/captured-logs";
@@ -75,7 +76,10 @@ describe("storage outage → request lines → metric filters → 5xx-rate alarm
     const client = suite.dynamo.client({ maxAttempts: 2 });
     if (failing) injectFaults(client, { serverErrorRate: 1 });
     const sink = (line: string) => lines.push(line);
-    return { collector: collectorHandler(env, client, sink) as Handler, realtime: realtimeHandler(env, client, sink) as Handler };
+    return {
+      collector: collectorHandler(env, createDocumentClient(client), sink) as Handler,
+      realtime: realtimeHandler(env, client, sink) as Handler,
+    };
   }
 
   /** One period: `count` requests through the handler; returns the lines and how many invocations threw. */

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { clientIpPrefix, normaliseIp, resolveClientIp } from "../../functions/core/ip";
+import { createDocumentClient } from "../../functions/shared/clients";
 import { ConfigError, readEnv } from "../../functions/shared/env";
 import { collectorHandler } from "../../functions/shared/handlers";
 import { toHttpRequest } from "../../functions/shared/lambda";
@@ -80,7 +81,7 @@ describe("client IP (docs/api.md)", () => {
     async function post(hops: number, xff: string | undefined, id: string) {
       const { dynamo, tables } = suite;
       const env = functionEnvOn(suite, { ENVIRONMENT: "dev", TRUSTED_PROXY_HOPS: String(hops) });
-      const handler = collectorHandler(env, dynamo.client(), () => undefined);
+      const handler = collectorHandler(env, createDocumentClient(dynamo.client()), () => undefined);
       const event = apiEvent(
         "POST",
         JSON.stringify({ event_type: "page_view", session_id: id, event_id: id }),

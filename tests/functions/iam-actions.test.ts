@@ -11,18 +11,19 @@ import { startDynamo, type TestDynamo } from "../support/dynalite";
 
 type Sent = { action: string; table: string };
 
-function recording(client: DynamoDBClient, sent: Sent[]) {
-  return {
-    send(
-      command: { constructor: { name: string }; input: { TableName?: string; RequestItems?: Record<string, unknown> } },
-      options?: unknown,
-    ) {
-      const action = command.constructor.name.replace(/Command$/, "");
-      const tables = command.input.TableName ? [command.input.TableName] : Object.keys(command.input.RequestItems ?? {});
+/** Records (action, table) of every call `client` sends, as the raw DynamoDB API sees it (the document client sits above). */
+function recording(client: DynamoDBClient, sent: Sent[]): DynamoDBClient {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const action = String(context.commandName).replace(/Command$/, "");
+      const input = args.input as { TableName?: string; RequestItems?: Record<string, unknown> };
+      const tables = input.TableName ? [input.TableName] : Object.keys(input.RequestItems ?? {});
       for (const table of tables) sent.push({ action: `dynamodb:${action}`, table });
-      return (client.send as (c: unknown, o?: unknown) => Promise<unknown>)(command, options);
+      return next(args);
     },
-  } as unknown as DynamoDBClient;
+    { step: "initialize", name: "recordIamActions" },
+  );
+  return client;
 }
 
 describe("collector IAM policy matches the calls the collector makes", () => {

@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient, GetCommand, paginateScan, QueryCommand } from "
 import type { TableNames } from "../../contracts/tables";
 import { type CollectorDeps, handleCollect, type Outcome } from "../../functions/core/collect";
 import type { HttpRequest } from "../../functions/core/request";
+import { createDocumentClient } from "../../functions/shared/clients";
 import { createRng } from "../../scripts/lib/rng";
 
 /** Deterministic ids: 00000001, 00000002, … */
@@ -16,9 +17,10 @@ export function counterHex(): () => string {
   return () => (++n).toString(16).padStart(8, "0");
 }
 
-export function testDeps(db: CollectorDeps["db"], tables: TableNames, overrides: Partial<CollectorDeps> = {}): CollectorDeps {
+/** The collector's dependencies over `client`, wrapped in the document client as functions/collector.ts wraps it. */
+export function testDeps(client: DynamoDBClient, tables: TableNames, overrides: Partial<CollectorDeps> = {}): CollectorDeps {
   return {
-    db,
+    db: createDocumentClient(client),
     tables,
     retentionDays: 30,
     remainingTimeMs: () => 10_000,

@@ -160,7 +160,8 @@ export function returnItemOnConditionFailure(client: DynamoDBClient, reader: Dyn
         throw Object.assign(error, { Item: out.Item });
       }
     },
-    { step: "initialize", name: "awsConditionFailureItem", override: true },
+    // After serialization: the input is in wire form (AttributeValues) whether a plain or a document client sent it.
+    { step: "build", name: "awsConditionFailureItem", override: true },
   );
   return stats;
 }
