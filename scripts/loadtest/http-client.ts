@@ -1,7 +1,7 @@
-// The client side of the load test. It uses http.request with a keep-alive agent sized to the
-// load (concurrency, or the open model's in-flight cap): measured on this repo's 2-vCPU machine
-// against a trivial local server it costs ~160 µs of client CPU per request, against ~650 µs
-// for Node 20's global fetch (undici), so the client stays far from being the bottleneck.
+// The client side of the load test: http.request on a keep-alive agent sized to the load. Measured
+// on this repo's 2-vCPU machine against a trivial local server it costs ~160 µs of client CPU per
+// request against ~650 µs for Node 20's global fetch (undici), so the client stays far from being
+// the bottleneck.
 import http from "node:http";
 import https from "node:https";
 
@@ -18,71 +18,40 @@ export interface Transport {
   close(): void;
 }
 
-export interface TransportOptions {
-  url: string;
-  sockets: number;
-  timeoutMs: number;
-}
-
-const USER_AGENT = "liveinsight-loadtest/1";
-
-export function createHttpTransport(options: TransportOptions): Transport {
-  const target = new URL(options.url);
-  const secure = target.protocol === "https:";
-  const agentOptions = { keepAlive: true, maxSockets: options.sockets, maxFreeSockets: options.sockets };
-  const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+export function createHttpTransport(url: string, sockets: number, timeoutMs: number): Transport {
+  const secure = url.startsWith("https:");
+  const agent = new (secure ? https : http).Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
   const request = secure ? https.request : http.request;
-  const base = {
-    protocol: target.protocol,
-    hostname: target.hostname,
-    port: target.port || undefined,
-    path: target.pathname + target.search,
-    method: "POST",
-    agent,
-  };
-  return {
-    send: (body) => sendOnce(request, base, body, options.timeoutMs),
-    close: () => agent.destroy(),
-  };
-}
-
-type RequestFn = typeof http.request;
-
-function sendOnce(request: RequestFn, base: http.RequestOptions, body: string, timeoutMs: number): Promise<SendResult> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (result: SendResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(result);
-    };
-    const fail = (error: NodeJS.ErrnoException) => finish({ status: errorStatus(error), ok: false, body: null });
-    const headers = {
-      "content-type": "application/json",
-      "content-length": Buffer.byteLength(body),
-      "user-agent": USER_AGENT,
-    };
-    const req = request({ ...base, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("error", fail);
-      res.on("end", () => {
-        const code = res.statusCode ?? 0;
-        const ok = code >= 200 && code < 300;
-        finish({ status: String(code), ok, body: ok ? parseJson(Buffer.concat(chunks).toString("utf8")) : null });
+  const send = (body: string) =>
+    new Promise<SendResult>((resolve) => {
+      const headers = {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+        "user-agent": "liveinsight-loadtest/1",
+      };
+      const req = request(url, { method: "POST", agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", fail);
+        res.on("end", () => {
+          const ok = res.statusCode! >= 200 && res.statusCode! < 300;
+          finish({ status: String(res.statusCode), ok, body: ok ? parseJson(Buffer.concat(chunks).toString("utf8")) : null });
+        });
       });
+      // A whole-request deadline (waiting for a socket, connect, send, read): a socket idle
+      // timeout would not catch a server that trickles bytes.
+      const timer = setTimeout(() => req.destroy(Object.assign(new Error("request timed out"), { code: "TIMEOUT" })), timeoutMs);
+      function finish(result: SendResult) {
+        clearTimeout(timer);
+        resolve(result); // later calls (an error after the end) are no-ops on a settled promise
+      }
+      function fail(error: NodeJS.ErrnoException) {
+        finish({ status: `ERR_${(error.code ?? "NETWORK").replace(/^ERR_/, "")}`, ok: false, body: null });
+      }
+      req.on("error", fail);
+      req.end(body);
     });
-    // A whole-request deadline (connect + send + wait + read); socket idle timeouts would not
-    // catch a server that trickles bytes.
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error("request timed out"), { code: "TIMEOUT" })), timeoutMs);
-    req.on("error", fail);
-    req.end(body);
-  });
-}
-
-function errorStatus(error: NodeJS.ErrnoException): string {
-  return `ERR_${(error.code ?? "NETWORK").replace(/^ERR_/, "")}`;
+  return { send, close: () => agent.destroy() };
 }
 
 function parseJson(text: string): unknown {
