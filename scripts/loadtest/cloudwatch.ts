@@ -25,6 +25,9 @@ const CUSTOM: [string, string, CustomMetricName, string, string, Aggregate][] = 
   ["processing_time_p99", "LiveInsight ProcessingTime p99", "ProcessingTime", "p99", "ms", "max"],
 ];
 
+/** An API Gateway URL names its region (<id>.execute-api.<region>.amazonaws.com); else undefined: the SDK's usual lookup. */
+export const regionOf = (url: string): string | undefined => /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/.exec(url)?.[1];
+
 export const PERIOD_SECONDS = 60; // Lambda publishes 1-minute metrics; finer periods return nothing
 
 /** The stack's queries over [start, end] widened to whole periods: CloudWatch rounds unaligned bounds and may drop the edges. */

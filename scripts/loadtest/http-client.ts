@@ -30,12 +30,12 @@ export function createHttpTransport(url: string, sockets: number, timeoutMs: num
         "user-agent": "liveinsight-loadtest/1",
       };
       const req = request(url, { method: "POST", agent, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        let text = "";
+        res.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
         res.on("error", fail);
         res.on("end", () => {
           const ok = res.statusCode! >= 200 && res.statusCode! < 300;
-          finish({ status: String(res.statusCode), ok, body: ok ? parseJson(Buffer.concat(chunks).toString("utf8")) : null });
+          finish({ status: String(res.statusCode), ok, body: ok ? parseJson(text) : null });
         });
       });
       // A whole-request deadline (waiting for a socket, connect, send, read): a socket idle

@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { UsageError } from "../lib/cli";
 import { TrafficGenerator } from "../lib/event-generator";
-import { buildMetricDataInput, type CloudWatchSummary, fetchMetricData, renderMetrics } from "./cloudwatch";
+import { buildMetricDataInput, type CloudWatchSummary, fetchMetricData, regionOf, renderMetrics } from "./cloudwatch";
 import { renderHtml } from "./html";
 import { createHttpTransport } from "./http-client";
 import { execFileAsync, type Options, parseOptions, resolveEventsUrl, USAGE } from "./options";
@@ -18,7 +18,7 @@ import { realTimers, runClosed, runOpen } from "./scheduler";
 
 /** What main reaches outside the process through; tests pass their own. */
 export const defaultDeps = {
-  stdout: (text: string) => void process.stdout.write(`${text}\n`),
+  stdout: (text: string): void => void process.stdout.write(`${text}\n`),
   stderr: process.stderr as { write(text: string): unknown; isTTY?: boolean },
   exec: execFileAsync,
   cloudWatchClient: (region: string | undefined) => new CloudWatchClient({ region }),
@@ -110,8 +110,7 @@ async function cloudWatchFigures(stack: string, waitS: number, facts: RunFacts, 
     deps.stderr.write(`loadtest: waiting ${waitS} s for CloudWatch to publish the window's metrics (--cloudwatch-wait)\n`);
     await deps.sleep(waitS * 1000);
   }
-  // An API Gateway URL names its region (<id>.execute-api.<region>.amazonaws.com); else the SDK's usual lookup.
-  const client = deps.cloudWatchClient(/\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/.exec(facts.url)?.[1]);
+  const client = deps.cloudWatchClient(regionOf(facts.url));
   try {
     const end = new Date(facts.startedAt.getTime() + facts.elapsedMs);
     return await fetchMetricData(client, stack, buildMetricDataInput(stack, facts.startedAt, end));

@@ -7,12 +7,7 @@ import type { SendResult } from "./http-client";
 /** One request: its status and events, when it came back (ms since the run started) and its latency, if it has one. */
 export type Outcome = Omit<SendResult, "body"> & { events: number; completedAtMs: number; latencyMs: number | null };
 
-interface Second {
-  requests: number;
-  errors: number;
-  events: number;
-  latencies: number[];
-}
+type Second = { requests: number; errors: number; events: number; latencies: number[] };
 
 /** Open model: a request that leaves more than this after its slot counts as "late" (client lag). */
 export const LATE_THRESHOLD_MS = 10;
@@ -69,7 +64,6 @@ export class Recorder {
         t_s: i,
         width_s: round3(width),
         requests: s.requests,
-        errors: s.errors,
         events_per_s: perSecond(s.events),
         errors_per_s: perSecond(s.errors),
         p50_ms: percentile(sorted, 50),
@@ -124,9 +118,7 @@ export function histogram(sorted: Float64Array, binCount = 40): { from_ms: numbe
   const width = Number(((Math.max(percentile(sorted, 99.5)!, 0.01) * 1.001) / binCount).toPrecision(2));
   const counts = new Array<number>(binCount).fill(0);
   for (const value of sorted) counts[Math.min(binCount - 1, Math.floor(value / width))]++;
-  let used = binCount;
-  while (counts[used - 1] === 0) used--;
-  return counts.slice(0, used).map((count, i) => ({ from_ms: round3(i * width), count }));
+  return counts.map((count, i) => ({ from_ms: round3(i * width), count }));
 }
 
 export const round3 = (value: number): number => Math.round(value * 1000) / 1000;

@@ -67,13 +67,10 @@ export function buildResult(facts: RunFacts, cloudwatch: CloudWatchSummary | nul
   };
 }
 
+type SloTargets = Pick<Options, "sloP99Ms" | "sloSuccess">;
+
 /** Every requested objective must hold, and a run where nothing succeeded never passes: it measured nothing. */
-export function evaluateSlos(
-  targets: Pick<Options, "sloP99Ms" | "sloSuccess">,
-  p99Ms: number | null,
-  successRate: number | null,
-  okRequests: number,
-) {
+export function evaluateSlos(targets: SloTargets, p99Ms: number | null, successRate: number | null, okRequests: number) {
   const checks: { objective: string; actual: string; passed: boolean }[] = [];
   if (targets.sloP99Ms !== null) {
     const passed = p99Ms !== null && p99Ms <= targets.sloP99Ms;
