@@ -15,7 +15,9 @@ table{border-collapse:collapse;margin:0 24px 16px 0;display:inline-table;vertica
 export function plotSpecs(result: LoadTestResult) {
   const t = result.timeline;
   const x = t.map((p) => p.t_s + p.width_s);
-  const bins = result.latency_histogram;
+  const { bin_ms, counts } = result.latency_histogram;
+  // Each bar spans [x, next x): an x past the last bin (with no count) gives the last bar its width.
+  const edges = [...counts, null].map((_, i) => Number((i * bin_ms).toPrecision(6)));
   return [
     {
       title: "Latency over time (per second of completion)",
@@ -27,7 +29,7 @@ export function plotSpecs(result: LoadTestResult) {
       title: "Latency histogram (the last bar holds everything above p99.5)",
       axes: ["latency (ms)", "requests"],
       series: ["requests"],
-      data: [bins.map((b) => b.from_ms), bins.map((b) => b.count)],
+      data: [edges, [...counts, null]],
       bars: true,
     },
     {
@@ -44,7 +46,7 @@ const DRAW = `const colors = ["#4e79a7", "#e15759", "#9c9c9c"];
 for (const p of JSON.parse(document.getElementById("plot-specs").textContent)) new uPlot({
   title: p.title, width: 1100, height: 300, scales: { x: { time: false } }, axes: p.axes.map((label) => ({ label })),
   series: [{ label: p.axes[0] }, ...p.series.map((label, i) => ({ label, stroke: colors[i], width: 2,
-    ...(p.bars ? { fill: colors[i] + "99", paths: uPlot.paths.bars({ align: 1 }) } : {}) }))],
+    ...(p.bars ? { fill: colors[i] + "99", paths: uPlot.paths.bars({ align: 1 }), points: { show: false } } : {}) }))],
 }, p.data, document.getElementById("plots"));`;
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);

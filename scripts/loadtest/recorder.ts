@@ -113,12 +113,12 @@ export function percentile(sorted: ArrayLike<number>, p: number): number | null 
  * 40 equal bins from 0 to just above p99.5, everything beyond folded into the last one: one
  * 5-second outlier must not squash the whole plot into one bar. Trailing empty bins are dropped.
  */
-export function histogram(sorted: Float64Array, binCount = 40): { from_ms: number; count: number }[] {
-  if (sorted.length === 0) return [];
+export function histogram(sorted: Float64Array, binCount = 40): { bin_ms: number; counts: number[] } {
+  if (sorted.length === 0) return { bin_ms: 0, counts: [] };
   const width = Number(((Math.max(percentile(sorted, 99.5)!, 0.01) * 1.001) / binCount).toPrecision(2));
   const counts = new Array<number>(binCount).fill(0);
   for (const value of sorted) counts[Math.min(binCount - 1, Math.floor(value / width))]++;
-  return counts.map((count, i) => ({ from_ms: round3(i * width), count }));
+  return { bin_ms: width, counts };
 }
 
 export const round3 = (value: number): number => Math.round(value * 1000) / 1000;

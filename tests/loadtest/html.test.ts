@@ -42,7 +42,9 @@ describe("loadtest HTML report", () => {
       [20, 40],
       [20, 40],
     ]);
-    expect(specs[1].data[1].reduce((sum: number, n: number) => sum + n, 0)).to.equal(4);
+    // 1 ms bins and one edge past the last, so the last bar has a width too
+    expect(specs[1].data[0]).to.deep.equal(Array.from({ length: 41 }, (_, i) => i));
+    expect(specs[1].data[1]).to.deep.equal([...result.latency_histogram.counts, null]);
     expect(specs[1].bars).to.equal(true);
     expect(specs[2].data).to.deep.equal([
       [1, 2],

@@ -30,7 +30,7 @@ describe("loadtest result and reports", () => {
         { t_s: 1, width_s: 1, requests: 3, events_per_s: 2, errors_per_s: 2, p50_ms: 30, p99_ms: 40, max_ms: 40 },
       ],
       // p99.5 = 40 ms: 40 · 1.001 / 40 → 1 ms bins
-      latency_histogram: Array.from({ length: 40 }, (_, i) => ({ from_ms: i, count: [10, 20, 30, 39].includes(i) ? 1 : 0 })),
+      latency_histogram: { bin_ms: 1, counts: Array.from({ length: 40 }, (_, i) => ([10, 20, 30, 39].includes(i) ? 1 : 0)) },
       slo: {
         passed: false,
         checks: [
