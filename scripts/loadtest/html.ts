@@ -53,30 +53,35 @@ const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charC
 // JSON in a <script> element: "<" escaped, so no value (a URL, a label) can close the element.
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
 
+const row = (cells: (string | number)[], tag = "td") =>
+  `<tr>${cells.map((cell) => `<${tag}>${escapeHtml(String(cell))}</${tag}>`).join("")}</tr>`;
+const table = (head: string[], rows: (string | number)[][]) =>
+  `<table>${head.length ? row(head, "th") : ""}${rows.map((r) => row(r)).join("")}</table>`;
+
 export function renderHtml(result: LoadTestResult): string {
   const verdict = result.slo.passed ? "PASS" : "FAIL";
   const l = result.latency_ms;
-  const row = (cells: (string | number)[]) => `<tr>${cells.map((cell) => `<td>${escapeHtml(String(cell))}</td>`).join("")}</tr>`;
   const figures = [
     ["requests", result.requests],
     ["events/s", result.events_per_s.toFixed(1)],
     ["success rate", formatPercent(result.success_rate)],
     ["latency p50 / p90 / p99 / max (ms)", [l.p50, l.p90, l.p99, l.max].map(formatMs).join(" / ")],
   ];
-  const cloudwatch = (result.cloudwatch?.metrics ?? []).map((m) =>
-    row([m.label, m.value === null ? "no data" : Number(m.value.toFixed(2)), m.aggregate]),
-  );
+  const slo = result.slo.checks.map((c) => [c.passed ? "PASS" : "FAIL", c.objective, c.actual]);
+  const cw = result.cloudwatch;
+  const metrics = (cw?.metrics ?? []).map((m) => [m.label, m.value === null ? "no data" : Number(m.value.toFixed(2)), m.aggregate]);
+  const origin = result.open_model
+    ? "each request's scheduled send time (open model), so client-side queueing is included"
+    : "the moment each request was sent (closed model)";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>LiveInsight load test: ${verdict}</title>
 <style>${readFileSync(UPLOT_CSS, "utf8")}</style><style>${STYLE}</style></head><body>
 <h1><span class="${verdict.toLowerCase()}">${verdict}</span> LiveInsight load test</h1>
 <p>${escapeHtml(`${result.target} · ${describeLoad(result)} · ${result.started_at} to ${result.finished_at} (${result.duration_s} s)`)}</p>
-<table>${figures.map(row).join("")}</table>
-<table><tr><th>SLO</th><th>objective</th><th>measured</th></tr>${result.slo.checks.map((c) => row([c.passed ? "PASS" : "FAIL", c.objective, c.actual])).join("")}</table>
-<table><tr><th>status</th><th>requests</th></tr>${Object.entries(result.statuses).map(row).join("")}</table>
-${cloudwatch.length ? `<table><tr><th>CloudWatch ${escapeHtml(result.cloudwatch!.function_name)}</th><th>window</th><th>of minutes</th></tr>${cloudwatch.join("")}</table>` : ""}
+${table([], figures)}${table(["SLO", "objective", "measured"], slo)}${table(["status", "requests"], Object.entries(result.statuses))}
+${cw ? table([`CloudWatch ${cw.function_name}`, "window", "over the minutes"], metrics) : ""}
 <div id="plots"></div>
-<p>Latency is measured ${result.open_model ? "from each request's scheduled send time (open model), so client-side queueing is included" : "from the moment each request was sent (closed model)"}; percentiles are exact nearest-rank values over ${l.samples} samples. Seed ${result.config.seed}.</p>
+<p>Latency is measured from ${origin}; percentiles are exact nearest-rank values over ${l.samples} samples. Seed ${result.config.seed}.</p>
 <script type="application/json" id="plot-specs">${scriptJson(plotSpecs(result))}</script>
 <script>${readFileSync(UPLOT_JS, "utf8")}</script>
 <script>${DRAW}</script>

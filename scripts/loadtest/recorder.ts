@@ -2,7 +2,7 @@
 // completion time (for the progress line, the JSON timeline and the plots). A load test lasts
 // seconds to minutes, so every sample fits in memory (1 M requests = 8 MB) and percentiles can be
 // exact instead of carrying a histogram's bucketing error.
-import type { SendResult } from "./http-client";
+import type { SendResult } from "../lib/http-client";
 
 /** One request: its status and events, when it came back (ms since the run started) and its latency, if it has one. */
 export type Outcome = Omit<SendResult, "body"> & { events: number; completedAtMs: number; latencyMs: number | null };
@@ -54,18 +54,17 @@ export class Recorder {
   /** The seconds of a run of `elapsedMs`; a tail under half a second (the last answers) joins the second before it. */
   timeline(elapsedMs: number) {
     const count = Math.max(1, Math.round(elapsedMs / 1000));
-    const seconds = Array.from({ length: count }, (_, i) => this.seconds[i] ?? newSecond());
-    for (const tail of this.seconds.slice(count)) seconds[count - 1] = merge(seconds[count - 1], tail);
-    return seconds.map((s, i) => {
+    return Array.from({ length: count }, (_, i) => {
+      const group = i < count - 1 ? [this.seconds[i] ?? newSecond()] : this.seconds.slice(i);
       const width = i < count - 1 ? 1 : elapsedMs / 1000 - i;
-      const sorted = sortedCopy(s.latencies);
-      const perSecond = (n: number) => round3(n / width);
+      const perSecond = (key: "events" | "errors") => round3(group.reduce((sum, s) => sum + s[key], 0) / width);
+      const sorted = sortedCopy(group.flatMap((s) => s.latencies));
       return {
         t_s: i,
         width_s: round3(width),
-        requests: s.requests,
-        events_per_s: perSecond(s.events),
-        errors_per_s: perSecond(s.errors),
+        requests: group.reduce((sum, s) => sum + s.requests, 0),
+        events_per_s: perSecond("events"),
+        errors_per_s: perSecond("errors"),
         p50_ms: percentile(sorted, 50),
         p99_ms: percentile(sorted, 99),
         max_ms: percentile(sorted, 100),
@@ -87,13 +86,6 @@ export class Recorder {
 }
 
 const newSecond = (): Second => ({ requests: 0, errors: 0, events: 0, latencies: [] });
-
-const merge = (a: Second, b: Second): Second => ({
-  requests: a.requests + b.requests,
-  errors: a.errors + b.errors,
-  events: a.events + b.events,
-  latencies: [...a.latencies, ...b.latencies],
-});
 
 /** Float64Array sorts numerically (Array#sort compares strings) and fast. */
 export const sortedCopy = (samples: readonly number[]): Float64Array => Float64Array.from(samples).sort();

@@ -6,7 +6,7 @@
 //    measured from that SCHEDULED time, so time spent waiting for a socket, for the event loop or
 //    behind a slow server is counted.
 import { requestBody, type TrafficGenerator } from "../lib/event-generator";
-import type { Transport } from "./http-client";
+import type { Transport } from "../lib/http-client";
 import type { Recorder } from "./recorder";
 
 /** Closed model: a client whose connection is refused waits this long, doubling up to the max. */
@@ -75,16 +75,19 @@ export async function runOpen(ctx: RunContext, rate: number, durationS: number):
   const total = scheduledCount(rate, durationS);
   const due = (i: number) => (i * 1000) / rate;
   const start = ctx.clock();
-  const pending: Promise<unknown>[] = [];
+  const pending = new Set<Promise<unknown>>();
   for (let next = 0; next < total && !ctx.stopRequested(); ) {
     // Catch up on every slot that is due: timers fire ≥ 1 ms apart, and a busy event loop later.
     // The clock is read per slot because each send costs time: a slot's lag is when it really left.
     for (let now = ctx.clock() - start; next < total && due(next) <= now; next++, now = ctx.clock() - start) {
       ctx.recorder.recordSendLag(now - due(next));
-      pending.push(fireOne(ctx, start, due(next)).catch(() => undefined));
+      const request = fireOne(ctx, start, due(next))
+        .catch(() => undefined)
+        .finally(() => pending.delete(request));
+      pending.add(request);
     }
     if (next < total) await ctx.sleep(Math.max(0, due(next) - (ctx.clock() - start)));
   }
-  await Promise.all(pending);
+  await Promise.all([...pending]);
   return ctx.clock() - start;
 }

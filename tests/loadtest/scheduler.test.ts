@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { TrafficGenerator } from "../../scripts/lib/event-generator";
-import { createHttpTransport, type Transport } from "../../scripts/loadtest/http-client";
+import { createHttpTransport, type Transport } from "../../scripts/lib/http-client";
 import { Recorder } from "../../scripts/loadtest/recorder";
 import { REFUSED_BACKOFF_MS, type RunContext, realTimers, runClosed, runOpen, scheduledCount } from "../../scripts/loadtest/scheduler";
 import { ROLLED_PREFIX, type StubServer, startStubServer } from "./stub-server";

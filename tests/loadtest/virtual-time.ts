@@ -3,7 +3,7 @@
 // loaded machine cannot make a test late. Hand-written because the scheduler takes its timers from
 // its RunContext; faking the global setTimeout (sinon, node:test mock timers) would also fake the
 // timers of everything else in the mocha process.
-import type { SendResult, Transport } from "../../scripts/loadtest/http-client";
+import type { SendResult, Transport } from "../../scripts/lib/http-client";
 import { collectorResponse } from "./stub-server";
 
 interface Timer {

@@ -1,4 +1,4 @@
-// The client side of the load test: http.request on a keep-alive agent sized to the load. Measured
+// The tools' HTTP client (load test, soak): http.request on a keep-alive agent sized to the load. Measured
 // on this repo's 2-vCPU machine against a trivial local server it costs ~160 µs of client CPU per
 // request against ~650 µs for Node 20's global fetch (undici), so the client stays far from being
 // the bottleneck.
