@@ -74,7 +74,7 @@ export function evaluateSlos(targets: SloTargets, p99Ms: number | null, successR
   const checks: { objective: string; actual: string; passed: boolean }[] = [];
   if (targets.sloP99Ms !== null) {
     const passed = p99Ms !== null && p99Ms <= targets.sloP99Ms;
-    checks.push({ objective: `p99 latency <= ${targets.sloP99Ms} ms`, actual: `${formatMs(p99Ms)} ms`, passed });
+    checks.push({ objective: `p99 latency <= ${targets.sloP99Ms} ms`, actual: withMs(p99Ms), passed });
   }
   if (targets.sloSuccess !== null) {
     const passed = successRate !== null && successRate >= targets.sloSuccess;
@@ -89,6 +89,7 @@ export const formatPercent = (fraction: number | null): string =>
   fraction === null ? "n/a" : `${Number((fraction * 100).toPrecision(6))}%`;
 
 export const formatMs = (value: number | null): string => (value === null ? "n/a" : value.toFixed(value >= 100 ? 0 : 1));
+const withMs = (value: number | null): string => (value === null ? "n/a" : `${formatMs(value)} ms`);
 
 export function describeLoad(result: LoadTestResult): string {
   const c = result.config;
@@ -134,5 +135,5 @@ export function formatReport(result: LoadTestResult): string {
 export function formatProgress(recorder: Recorder, second: number): string {
   const { events, p99 } = recorder.second(second - 1);
   const errors = recorder.requests - recorder.okRequests;
-  return `[${String(second).padStart(4)}s] requests ${recorder.requests}  events/s ${events}  p99 ${formatMs(p99)} ms  errors ${errors}`;
+  return `[${String(second).padStart(4)}s] requests ${recorder.requests}  events/s ${events}  p99 ${withMs(p99)}  errors ${errors}`;
 }

@@ -108,7 +108,7 @@ describe("loadtest result and reports", () => {
     }
     expect(formatProgress(recorder, 1)).to.equal("[   1s] requests 100  events/s 39  p99 39.0 ms  errors 1");
     expect(formatProgress(recorder, 2)).to.equal("[   2s] requests 100  events/s 60  p99 100 ms  errors 1");
-    expect(formatProgress(recorder, 3)).to.equal("[   3s] requests 100  events/s 0  p99 n/a ms  errors 1");
+    expect(formatProgress(recorder, 3)).to.equal("[   3s] requests 100  events/s 0  p99 n/a  errors 1");
   });
 
   describe("SLO gates", () => {
@@ -122,7 +122,7 @@ describe("loadtest result and reports", () => {
     it("fails every gate when nothing was measured", () => {
       const result = evaluateSlos({ sloP99Ms: 100, sloSuccess: 0.9 }, null, null, 0);
       expect(result.checks.map((c) => [c.actual, c.passed])).to.deep.equal([
-        ["n/a ms", false],
+        ["n/a", false],
         ["n/a", false],
         ["0", false],
       ]);
