@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { requestBody, TrafficGenerator } from "./event-generator";
+import { createHttpTransport, type Transport } from "./http-client";
 
 export interface SendStats {
   acknowledged: Set<string>;
@@ -28,35 +29,13 @@ export function newStats(): SendStats {
   return { acknowledged: new Set(), requests: 0, outcomes: {} };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-async function postOnce(url: string, body: string): Promise<{ outcome: string; body: unknown }> {
-  try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body,
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await res.text();
-    return { outcome: String(res.status), body: res.ok ? parseJson(text) : null };
-  } catch {
-    return { outcome: "network", body: null };
-  }
-}
-
-async function sender(options: LoadOptions, traffic: TrafficGenerator, stats: SendStats): Promise<void> {
+async function sender(options: LoadOptions, transport: Transport, traffic: TrafficGenerator, stats: SendStats): Promise<void> {
   for (let seq = 0; !options.shouldStop(); seq++) {
     const visitor = traffic.acquire();
     const events = traffic.nextEvents(visitor, 1 + (seq % (options.maxBatch ?? 5)), Date.now());
-    const { outcome, body } = await postOnce(options.eventsUrl, requestBody(events));
-    traffic.release(visitor, body);
+    const { status, ok, body } = await transport.send(requestBody(events));
+    const outcome = /^\d+$/.test(status) ? status : "network";
+    traffic.release(visitor, ok ? body : null);
     stats.requests++;
     stats.outcomes[outcome] = (stats.outcomes[outcome] ?? 0) + 1;
     if (outcome === "200") for (const e of events) stats.acknowledged.add(e.event_id);
@@ -73,6 +52,11 @@ export async function driveLoad(options: LoadOptions, stats = newStats()): Promi
     runId: randomBytes(4).toString("hex"),
     idPrefix: options.prefix,
   });
-  await Promise.all(Array.from({ length: options.concurrency }, () => sender(options, traffic, stats)));
+  const transport = createHttpTransport(options.eventsUrl, options.concurrency, 15_000);
+  try {
+    await Promise.all(Array.from({ length: options.concurrency }, () => sender(options, transport, traffic, stats)));
+  } finally {
+    transport.close();
+  }
   return stats;
 }

@@ -1,222 +1,125 @@
-// `npm run loadtest`: parse options, resolve the target, drive the load, report, gate on SLOs.
-// Exit codes: 0 = every SLO met, 1 = an SLO missed (or nothing succeeded), 2 = usage error.
+// `npm run loadtest`: parse options, resolve the target, drive the load with a progress line each
+// second, report, gate on SLOs. Exit 0 = every SLO met, 1 = an SLO missed (or nothing succeeded);
+// usage errors are thrown as UsageError (exit 2 through runCli).
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { UsageError } from "../lib/cli";
 import { TrafficGenerator } from "../lib/event-generator";
-import { type LoadTestOptions, parseArgs, USAGE, UsageError } from "./args";
-import {
-  buildMetricDataInput,
-  type CloudWatchSummary,
-  fetchMetricData,
-  type MetricDataClient,
-  metricSpecs,
-  PERIOD_SECONDS,
-  renderMetrics,
-  summarizeMetrics,
-} from "./cloudwatch";
+import { createHttpTransport } from "../lib/http-client";
+import { buildMetricDataInput, type CloudWatchSummary, fetchMetricData, regionOf, renderMetrics } from "./cloudwatch";
 import { renderHtml } from "./html";
-import { createHttpTransport, type Transport, type TransportOptions } from "./http-client";
+import { execFileAsync, type Options, parseOptions, resolveEventsUrl, USAGE } from "./options";
 import { Recorder } from "./recorder";
-import { buildResult, describeLoad, formatProgress, formatReport, type RunFacts } from "./report";
-import { realSleep, runClosed, runOpen } from "./scheduler";
-import { type ExecFn, execFileAsync, resolveEventsUrl } from "./stack";
+import { buildResult, formatProgress, formatReport, type RunFacts } from "./report";
+import { realTimers, runClosed, runOpen } from "./scheduler";
 
-export interface MainDeps {
-  stdout: (text: string) => void;
-  stderr: { write(text: string): unknown; isTTY?: boolean };
-  exec: ExecFn;
-  createTransport: (options: TransportOptions) => Transport;
-  cloudWatchClient: (region: string | null) => MetricDataClient;
-  sleep: (ms: number) => Promise<void>;
-}
-
-export const defaultDeps: MainDeps = {
-  stdout: (text) => process.stdout.write(`${text}\n`),
-  stderr: process.stderr,
+/** What main reaches outside the process through; tests pass their own. */
+export const defaultDeps = {
+  stdout: (text: string): void => void process.stdout.write(`${text}\n`),
+  stderr: process.stderr as { write(text: string): unknown; isTTY?: boolean },
   exec: execFileAsync,
-  createTransport: createHttpTransport,
-  cloudWatchClient: (region) => new CloudWatchClient(region ? { region } : {}),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  cloudWatchClient: (region: string | undefined) => new CloudWatchClient({ region }),
+  sleep: realTimers.sleep,
 };
 
+export type MainDeps = typeof defaultDeps;
+
 export async function main(argv: readonly string[], deps: MainDeps = defaultDeps): Promise<number> {
-  let options: LoadTestOptions;
-  let url: string;
-  try {
-    const parsed = parseArgs(argv);
-    if (parsed.kind === "help") {
-      deps.stdout(USAGE);
-      return 0;
-    }
-    options = parsed.options;
-    checkOutputPaths(options);
-    url = options.url ?? (await resolveEventsUrl(options.stack!, deps.exec));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    deps.stderr.write(`loadtest: ${error.message}\n`);
-    return 2;
+  const options = parseOptions(argv);
+  if (options === null) {
+    deps.stdout(USAGE);
+    return 0;
   }
-  const facts = await executeRun(options, url, deps);
-  const result = buildResult(facts);
-  if (options.cloudwatch) result.cloudwatch = await cloudWatchFigures(options.cloudwatch, facts, deps);
+  if (options.jsonFile) prepareOutput("--json", options.jsonFile);
+  if (options.htmlFile) prepareOutput("--html", options.htmlFile);
+  const url = options.url ?? (await resolveEventsUrl(options.stack!, deps.exec));
+  const facts = await executeRun(options, url, deps.stderr);
+  const waitS = options.cloudwatchWaitS;
+  const result = buildResult(facts, waitS === null ? null : await cloudWatchFigures(options.stack!, waitS, facts, deps));
   deps.stdout(formatReport(result));
   if (result.cloudwatch) deps.stdout(`\n${renderMetrics(result.cloudwatch)}`);
-  for (const written of writeReports(options, result)) deps.stderr.write(`loadtest: ${written}\n`);
+  const write = (kind: string, file: string, text: string) => {
+    writeFileSync(file, text);
+    deps.stderr.write(`loadtest: ${kind} report written to ${path.resolve(file)}\n`);
+  };
+  if (options.jsonFile) write("JSON", options.jsonFile, `${JSON.stringify(result, null, 2)}\n`);
+  if (options.htmlFile) write("HTML", options.htmlFile, renderHtml(result));
   return result.slo.passed ? 0 : 1;
 }
 
-/**
- * Creates the reports' directories before the run (a fresh clone has no out/), and fails then,
- * not after minutes of load, when a report could not be written.
- */
-function checkOutputPaths(options: LoadTestOptions): void {
-  for (const [flag, file] of [
-    ["--json", options.jsonFile],
-    ["--html", options.htmlFile],
-  ] as const) {
-    if (file === null) continue;
-    const dir = path.dirname(path.resolve(file));
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (error) {
-      throw new UsageError(
-        `${flag} ${file}: cannot create directory ${dir} (${(error as NodeJS.ErrnoException).code}); pick another path.`,
-      );
-    }
-    if (existsSync(file) && statSync(file).isDirectory()) {
-      throw new UsageError(
-        `${flag} ${file} is a directory; give a file name such as ${path.join(file, flag === "--json" ? "loadtest.json" : "loadtest.html")}.`,
-      );
-    }
+/** Creates a report's directory before the run (a fresh clone has no out/), and fails now, not after minutes of load. */
+function prepareOutput(flag: string, file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new UsageError(`${flag} ${file}: cannot create directory ${dir} (${(error as NodeJS.ErrnoException).code}); pick another path.`);
+  }
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`${flag} ${file} is a directory; give a file name such as ${path.join(file, `loadtest.${flag.slice(2)}`)}.`);
   }
 }
 
-/** Writes the requested reports; returns one "wrote …" line per file, with its absolute path. */
-function writeReports(options: LoadTestOptions, result: ReturnType<typeof buildResult>): string[] {
-  const written: string[] = [];
-  if (options.jsonFile) {
-    writeFileSync(options.jsonFile, `${JSON.stringify(result, null, 2)}\n`);
-    written.push(`JSON report written to ${path.resolve(options.jsonFile)}`);
-  }
-  if (options.htmlFile) {
-    writeFileSync(options.htmlFile, renderHtml(result));
-    written.push(`HTML report written to ${path.resolve(options.htmlFile)}`);
-  }
-  return written;
-}
-
-/** Drives the load with progress lines. */
-async function executeRun(options: LoadTestOptions, url: string, deps: Pick<MainDeps, "stderr" | "createTransport">): Promise<RunFacts> {
-  const transport = deps.createTransport({ url, sockets: options.maxInFlight, timeoutMs: options.timeoutMs });
+async function executeRun(options: Options, url: string, stderr: MainDeps["stderr"]): Promise<RunFacts> {
+  // A request lives at most --timeout-ms, so rate × timeout sockets carry every request that can
+  // be outstanding. The ceiling bounds file descriptors; above it a request waits for a socket,
+  // and since latency counts from its scheduled time, that wait is in the figures.
+  const sockets = options.rate === null ? options.concurrency : Math.min(1000, Math.ceil((options.rate * options.timeoutMs) / 1000));
+  const transport = createHttpTransport(url, sockets, options.timeoutMs);
   const traffic = new TrafficGenerator({ sessions: options.sessions, seed: options.seed, runId: randomBytes(4).toString("hex") });
   const recorder = new Recorder();
   let stop = false;
-  // First Ctrl-C: stop sending and report what ran; a second one kills (default handler).
+  // First Ctrl-C: stop sending and report what ran; a second one kills (the default handler).
   const onSigint = () => {
     stop = true;
-    deps.stderr.write("\nloadtest: stopping early, waiting for in-flight requests (Ctrl-C again to abort)\n");
+    stderr.write("\nloadtest: stopping early, waiting for in-flight requests (Ctrl-C again to abort)\n");
   };
   process.once("SIGINT", onSigint);
-  const ctx = {
-    transport,
-    traffic,
-    recorder,
-    batch: options.batch,
-    clock: () => performance.now(),
-    wallClock: () => Date.now(),
-    stopRequested: () => stop,
-    sleep: realSleep,
-  };
-  if (!options.quiet) deps.stderr.write(`loadtest: ${url}, ${describeLoadOptions(options)}\n`);
-  const progress = startProgress(options, recorder, deps.stderr);
+  const load = options.rate === null ? `${options.concurrency} clients` : `${options.rate} requests/s`;
+  if (!options.quiet) stderr.write(`loadtest: ${url}, ${load} for ${options.durationS} s, batch ${options.batch}\n`);
+  let second = 0;
+  // One line per second: rewritten in place on a terminal, plain lines in CI logs.
+  const progress = options.quiet
+    ? undefined
+    : setInterval(() => {
+        const line = formatProgress(recorder, ++second);
+        stderr.write(stderr.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
+      }, 1000);
+  const run = { ...realTimers, transport, traffic, recorder, batch: options.batch, stopRequested: () => stop };
   const elu = performance.eventLoopUtilization();
   const startedAt = new Date();
   try {
-    const elapsedMs =
-      options.model === "open"
-        ? await runOpen(ctx, options.rate!, options.durationS, options.maxInFlight)
-        : await runClosed(ctx, options.concurrency, options.durationS);
+    const elapsedMs = await (options.rate === null
+      ? runClosed(run, options.concurrency, options.durationS)
+      : runOpen(run, options.rate, options.durationS));
     const eventLoopUtilization = performance.eventLoopUtilization(elu).utilization;
-    return {
-      options,
-      url,
-      startedAt,
-      elapsedMs,
-      recorder,
-      sessionsAdopted: traffic.sessionsAdopted,
-      eventLoopUtilization,
-      stoppedEarly: stop,
-    };
+    return { options, url, startedAt, elapsedMs, recorder, eventLoopUtilization, stoppedEarly: stop };
   } finally {
-    progress.stop();
+    clearInterval(progress);
+    if (stderr.isTTY && second > 0) stderr.write("\n");
     process.removeListener("SIGINT", onSigint);
     transport.close();
   }
 }
 
-function describeLoadOptions(options: LoadTestOptions): string {
-  return describeLoad(options.model, {
-    rate: options.rate,
-    max_in_flight: options.maxInFlight,
-    concurrency: options.concurrency,
-    duration_s: options.durationS,
-    batch: options.batch,
-    sessions: options.sessions,
-  });
-}
-
-/** A line per second on stderr: rewritten in place on a terminal, plain lines in CI logs. */
-function startProgress(options: LoadTestOptions, recorder: Recorder, stderr: MainDeps["stderr"]): { stop(): void } {
-  if (options.quiet) return { stop: () => undefined };
-  const tty = stderr.isTTY === true;
-  let second = 0;
-  const timer = setInterval(() => {
-    second++;
-    const line = formatProgress(recorder, second, options.model);
-    stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
-  }, 1000);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      if (tty && second > 0) stderr.write("\n");
-    },
-  };
-}
-
-async function cloudWatchFigures(
-  target: NonNullable<LoadTestOptions["cloudwatch"]>,
-  facts: RunFacts,
-  deps: MainDeps,
-): Promise<CloudWatchSummary | null> {
-  const start = facts.startedAt;
-  const end = new Date(start.getTime() + facts.elapsedMs);
-  if (target.waitS > 0) {
-    deps.stderr.write(`loadtest: waiting ${target.waitS} s for CloudWatch to publish the window's metrics (--cloudwatch-wait)\n`);
-    await deps.sleep(target.waitS * 1000);
+async function cloudWatchFigures(stack: string, waitS: number, facts: RunFacts, deps: MainDeps): Promise<CloudWatchSummary | null> {
+  if (waitS > 0) {
+    deps.stderr.write(`loadtest: waiting ${waitS} s for CloudWatch to publish the window's metrics (--cloudwatch-wait)\n`);
+    await deps.sleep(waitS * 1000);
   }
-  const client = deps.cloudWatchClient(target.region);
+  const client = deps.cloudWatchClient(regionOf(facts.url));
   try {
-    const specs = metricSpecs(target);
-    const input = buildMetricDataInput(specs, start, end);
-    const results = await fetchMetricData(client, input);
-    return {
-      function_name: target.functionName,
-      environment: target.environment,
-      start: input.StartTime!.toISOString(),
-      end: input.EndTime!.toISOString(),
-      period_s: PERIOD_SECONDS,
-      metrics: summarizeMetrics(specs, results),
-    };
+    const end = new Date(facts.startedAt.getTime() + facts.elapsedMs);
+    return await fetchMetricData(client, stack, buildMetricDataInput(stack, facts.startedAt, end));
   } catch (error) {
     // The load test itself succeeded; missing credentials must not turn it into a failure.
-    deps.stderr.write(
-      `loadtest: could not read CloudWatch metrics (${(error as Error).name}: ${(error as Error).message}); the load test result stands.\n`,
-    );
+    const { name, message } = error as Error;
+    deps.stderr.write(`loadtest: could not read CloudWatch metrics (${name}: ${message}); the load test result stands.\n`);
     return null;
   } finally {
-    client.destroy?.();
+    client.destroy();
   }
 }

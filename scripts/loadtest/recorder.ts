@@ -1,173 +1,116 @@
-// Collects every request outcome of a run: exact latency samples, status counts and one bucket per
-// second of completion time (for the progress line, the timeline in the JSON and the plots).
-import { LogHistogram, percentile, sortedCopy } from "./stats";
+// Every request outcome of a run: exact latency samples, status counts and one bucket per second of
+// completion time (for the progress line, the JSON timeline and the plots). A load test lasts
+// seconds to minutes, so every sample fits in memory (1 M requests = 8 MB) and percentiles can be
+// exact instead of carrying a histogram's bucketing error.
+import type { SendResult } from "../lib/http-client";
 
-/** What one request came back with. `status` is the HTTP code ("200") or "ERR_<CODE>". */
-export interface RequestOutcome {
-  status: string;
-  ok: boolean;
-  /** ms from the request's reference time (send time, or scheduled time in the open model). */
-  latencyMs: number | null;
-  /** events sent in the request */
-  events: number;
-  /** ms since the run started when the outcome arrived */
-  completedAtMs: number;
-}
+/** One request: its status and events, when it came back (ms since the run started) and its latency, if it has one. */
+export type Outcome = Omit<SendResult, "body"> & { events: number; completedAtMs: number; latencyMs: number | null };
 
-export interface TimelinePoint {
-  t_s: number; // start of the second, relative to the run start
-  width_s: number; // 1, except a partial last second
-  requests: number;
-  ok: number;
-  errors: number;
-  dropped: number;
-  events: number; // events acknowledged (2xx) in this second
-  events_per_s: number;
-  requests_per_s: number;
-  p50_ms: number | null;
-  p99_ms: number | null;
-  max_ms: number | null;
-}
+type Second = { requests: number; errors: number; events: number; latencies: number[] };
 
-interface Bucket {
-  requests: number;
-  ok: number;
-  errors: number;
-  dropped: number;
-  events: number;
-  samples: number[];
-}
-
-const emptyBucket = (): Bucket => ({ requests: 0, ok: 0, errors: 0, dropped: 0, events: 0, samples: [] });
-
-const mergeBuckets = (a: Bucket, b: Bucket): Bucket => ({
-  requests: a.requests + b.requests,
-  ok: a.ok + b.ok,
-  errors: a.errors + b.errors,
-  dropped: a.dropped + b.dropped,
-  events: a.events + b.events,
-  samples: [...a.samples, ...b.samples],
-});
+/** Open model: a request that leaves more than this after its slot counts as "late" (client lag). */
+export const LATE_THRESHOLD_MS = 10;
 
 export class Recorder {
   requests = 0;
   okRequests = 0;
   eventsSent = 0;
   eventsAcknowledged = 0;
-  dropped = 0;
   late = 0;
   maxSendLagMs = 0;
-  sessionsAdopted = 0;
   readonly statuses: Record<string, number> = {};
-  /** approximate (≤ 1% high) running percentiles for the progress line; reports use exact samples */
-  readonly live = new LogHistogram();
-  private samples = new Float64Array(4096);
-  private sampleCount = 0;
-  private readonly buckets: Bucket[] = [];
+  private readonly seconds: Second[] = [];
 
-  record(outcome: RequestOutcome): void {
-    const bucket = this.bucketAt(outcome.completedAtMs);
+  record(outcome: Outcome): void {
+    const second = this.secondAt(outcome.completedAtMs);
     this.requests++;
+    second.requests++;
     this.eventsSent += outcome.events;
-    bucket.requests++;
     this.statuses[outcome.status] = (this.statuses[outcome.status] ?? 0) + 1;
     if (outcome.ok) {
       this.okRequests++;
       this.eventsAcknowledged += outcome.events;
-      bucket.ok++;
-      bucket.events += outcome.events;
-    } else {
-      bucket.errors++;
-    }
-    if (outcome.latencyMs !== null) {
-      this.pushSample(outcome.latencyMs);
-      this.live.record(outcome.latencyMs);
-      bucket.samples.push(outcome.latencyMs);
-    }
+      second.events += outcome.events;
+    } else second.errors++;
+    if (outcome.latencyMs !== null) second.latencies.push(outcome.latencyMs);
   }
 
-  /** Open model: a scheduled request that was never sent because --max-in-flight was reached. */
-  recordDropped(atMs: number): void {
-    this.dropped++;
-    this.bucketAt(atMs).dropped++;
+  /** Every latency sample, in completion order. */
+  get latencies(): number[] {
+    return this.seconds.flatMap((second) => second.latencies);
   }
 
-  /** Open model: how late a request left compared with its schedule (client-side lag). */
-  recordSendLag(lagMs: number, lateThresholdMs: number): void {
-    if (lagMs > this.maxSendLagMs) this.maxSendLagMs = lagMs;
-    if (lagMs > lateThresholdMs) this.late++;
+  /** Open model: how late a request left compared with its schedule. */
+  recordSendLag(lagMs: number): void {
+    this.maxSendLagMs = Math.max(this.maxSendLagMs, lagMs);
+    if (lagMs > LATE_THRESHOLD_MS) this.late++;
   }
 
-  latencySamples(): Float64Array {
-    return this.samples.subarray(0, this.sampleCount);
-  }
-
-  get errors(): number {
-    return this.requests - this.okRequests;
-  }
-
-  /** 2xx over everything offered: dropped requests count as failures (the load was not served). */
   get successRate(): number | null {
-    const offered = this.requests + this.dropped;
-    return offered === 0 ? null : this.okRequests / offered;
+    return this.requests === 0 ? null : this.okRequests / this.requests;
   }
 
-  timeline(elapsedMs: number): TimelinePoint[] {
-    const buckets = [...this.buckets];
-    let seconds = Math.max(buckets.length, Math.ceil(elapsedMs / 1000));
-    while (buckets.length < seconds) buckets.push(emptyBucket());
-    const tailS = elapsedMs / 1000 - (seconds - 1);
-    // The few ms after the last whole second (the closed model's last responses) would show as
-    // a spike of events/s over a tiny width; fold a tail shorter than half a second into the
-    // second before it.
-    if (seconds > 1 && tailS < 0.5) {
-      buckets[seconds - 2] = mergeBuckets(buckets[seconds - 2], buckets[seconds - 1]);
-      buckets.pop();
-      seconds--;
-    }
-    const points: TimelinePoint[] = [];
-    for (let i = 0; i < seconds; i++) {
-      const bucket = buckets[i];
-      const width = i < seconds - 1 ? 1 : Math.max(0.001, elapsedMs / 1000 - i);
-      const sorted = sortedCopy(bucket.samples);
-      points.push({
+  /** The seconds of a run of `elapsedMs`; a tail under half a second (the last answers) joins the second before it. */
+  timeline(elapsedMs: number) {
+    const count = Math.max(1, Math.round(elapsedMs / 1000));
+    return Array.from({ length: count }, (_, i) => {
+      const group = i < count - 1 ? [this.seconds[i] ?? newSecond()] : this.seconds.slice(i);
+      const width = i < count - 1 ? 1 : elapsedMs / 1000 - i;
+      const perSecond = (key: "events" | "errors") => round3(group.reduce((sum, s) => sum + s[key], 0) / width);
+      const sorted = sortedCopy(group.flatMap((s) => s.latencies));
+      return {
         t_s: i,
         width_s: round3(width),
-        requests: bucket.requests,
-        ok: bucket.ok,
-        errors: bucket.errors,
-        dropped: bucket.dropped,
-        events: bucket.events,
-        events_per_s: round3(bucket.events / width),
-        requests_per_s: round3(bucket.requests / width),
+        requests: group.reduce((sum, s) => sum + s.requests, 0),
+        events_per_s: perSecond("events"),
+        errors_per_s: perSecond("errors"),
         p50_ms: percentile(sorted, 50),
         p99_ms: percentile(sorted, 99),
-        max_ms: sorted.length ? sorted[sorted.length - 1] : null,
-      });
-    }
-    return points;
+        max_ms: percentile(sorted, 100),
+      };
+    });
   }
 
-  /** Numbers for the progress line of second `second` (0-based). */
-  bucketSummary(second: number): { events: number; requests: number } {
-    const bucket = this.buckets[second] ?? emptyBucket();
-    return { events: bucket.events, requests: bucket.requests };
+  /** Second `index` (0-based) as the progress line shows it. */
+  second(index: number): { events: number; p99: number | null } {
+    const s = this.seconds[index] ?? newSecond();
+    return { events: s.events, p99: percentile(sortedCopy(s.latencies), 99) };
   }
 
-  private bucketAt(atMs: number): Bucket {
+  private secondAt(atMs: number): Second {
     const index = Math.max(0, Math.floor(atMs / 1000));
-    while (this.buckets.length <= index) this.buckets.push(emptyBucket());
-    return this.buckets[index];
+    while (this.seconds.length <= index) this.seconds.push(newSecond());
+    return this.seconds[index];
   }
+}
 
-  private pushSample(value: number): void {
-    if (this.sampleCount === this.samples.length) {
-      const grown = new Float64Array(this.samples.length * 2);
-      grown.set(this.samples);
-      this.samples = grown;
-    }
-    this.samples[this.sampleCount++] = value;
-  }
+const newSecond = (): Second => ({ requests: 0, errors: 0, events: 0, latencies: [] });
+
+/** Float64Array sorts numerically (Array#sort compares strings) and fast. */
+export const sortedCopy = (samples: readonly number[]): Float64Array => Float64Array.from(samples).sort();
+
+/**
+ * Nearest-rank percentile over ascending samples: sorted[ceil(p/100 · n) − 1], a value that was
+ * really observed (no interpolation), so "p99 = 12 ms" means a real request took 12 ms. p = 0 → min.
+ */
+export function percentile(sorted: ArrayLike<number>, p: number): number | null {
+  if (sorted.length === 0) return null;
+  // p·n/100, not (p/100)·n: 0.07 · 100 = 7.000000000000001 would round the rank up by one. The
+  // epsilon absorbs what is left for fractional p (99.9 · 1000 / 100 must be exactly rank 999).
+  return sorted[Math.max(1, Math.ceil((p * sorted.length) / 100 - 1e-9)) - 1];
+}
+
+/**
+ * 40 equal bins from 0 to just above p99.5, everything beyond folded into the last one: one
+ * 5-second outlier must not squash the whole plot into one bar. Trailing empty bins are dropped.
+ */
+export function histogram(sorted: Float64Array, binCount = 40): { bin_ms: number; counts: number[] } {
+  if (sorted.length === 0) return { bin_ms: 0, counts: [] };
+  const width = Number(((Math.max(percentile(sorted, 99.5)!, 0.01) * 1.001) / binCount).toPrecision(2));
+  const counts = new Array<number>(binCount).fill(0);
+  for (const value of sorted) counts[Math.min(binCount - 1, Math.floor(value / width))]++;
+  return { bin_ms: width, counts };
 }
 
 export const round3 = (value: number): number => Math.round(value * 1000) / 1000;

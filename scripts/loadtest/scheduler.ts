@@ -4,73 +4,52 @@
 //    hides inside fewer requests ("coordinated omission").
 //  open (--rate r): request i is due at i/r seconds whatever happened before. Its latency is
 //    measured from that SCHEDULED time, so time spent waiting for a socket, for the event loop or
-//    behind a slow server is counted. Outstanding requests are capped (--max-in-flight): a request
-//    due while the cap is reached is not sent, is counted as "dropped" and as a failure.
-
+//    behind a slow server is counted.
 import { requestBody, type TrafficGenerator } from "../lib/event-generator";
-import type { Transport } from "./http-client";
+import type { Transport } from "../lib/http-client";
 import type { Recorder } from "./recorder";
 
 /** Closed model: a client whose connection is refused waits this long, doubling up to the max. */
 export const REFUSED_BACKOFF_MS = { first: 100, max: 2000 } as const;
-
-/** Open model: a request that leaves more than this after its slot counts as "late" (client lag). */
-export const LATE_THRESHOLD_MS = 10;
 
 export interface RunContext {
   transport: Transport;
   traffic: TrafficGenerator;
   recorder: Recorder;
   batch: number;
-  /** monotonic ms (performance.now) */
+  /** monotonic ms; the timers come from here so tests run the schedule on virtual time */
   clock: () => number;
+  sleep: (ms: number) => Promise<void>;
   /** epoch ms for event timestamps */
   wallClock: () => number;
   /** true once the user asked to stop early (Ctrl-C): no new request starts, in-flight ones finish */
   stopRequested: () => boolean;
-  /** resolves after `ms` on `clock` (realSleep in production; tests pass a virtual clock's) */
-  sleep: (ms: number) => Promise<void>;
 }
 
-/** The production timer: a real setTimeout. */
-export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** The production timers and clocks. */
+export const realTimers = {
+  clock: () => performance.now(),
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  wallClock: Date.now,
+};
 
 /** Number of open-model slots i/rate that fall inside [0, duration). */
-export function scheduledCount(rate: number, durationS: number): number {
-  return Math.max(0, Math.ceil(rate * durationS - 1e-9));
-}
+export const scheduledCount = (rate: number, durationS: number): number => Math.max(0, Math.ceil(rate * durationS - 1e-9));
 
-/** Offset of slot i in ms from the start of the run. */
-export function scheduledOffsetMs(index: number, rate: number): number {
-  return (index * 1000) / rate;
-}
-
-/** Whether a status carries a meaningful latency: any HTTP answer, and timeouts (a lower bound). */
-function hasLatency(status: string): boolean {
-  return status === "ERR_TIMEOUT" || /^\d+$/.test(status);
-}
-
-/** Sends one request for one visitor and records it; latency counts from `referenceMs`. Resolves with the status. */
+/** Sends one visitor's next batch and records it; latency counts from `referenceMs`. Resolves with the status. */
 async function fireOne(ctx: RunContext, startMs: number, referenceMs: number): Promise<string> {
   const visitor = ctx.traffic.acquire();
-  let status = "ERR_CLIENT";
-  let ok = false;
-  let body: unknown = null;
+  let result = { status: "ERR_CLIENT", ok: false, body: null as unknown };
   try {
-    const events = ctx.traffic.nextEvents(visitor, ctx.batch, ctx.wallClock());
-    ({ status, ok, body } = await ctx.transport.send(requestBody(events)));
+    result = await ctx.transport.send(requestBody(ctx.traffic.nextEvents(visitor, ctx.batch, ctx.wallClock())));
   } finally {
     const completedAtMs = ctx.clock() - startMs;
-    ctx.traffic.release(visitor, ok ? body : null);
-    ctx.recorder.record({
-      status,
-      ok,
-      events: ctx.batch,
-      completedAtMs,
-      latencyMs: hasLatency(status) ? completedAtMs - referenceMs : null,
-    });
+    ctx.traffic.release(visitor, result.ok ? result.body : null);
+    // Any HTTP answer and a timeout (a lower bound) carry a latency; a refused or reset connection does not.
+    const answered = result.status === "ERR_TIMEOUT" || /^\d+$/.test(result.status);
+    ctx.recorder.record({ ...result, events: ctx.batch, completedAtMs, latencyMs: answered ? completedAtMs - referenceMs : null });
   }
-  return status;
+  return result.status;
 }
 
 /** Closed model; resolves with the elapsed ms once the last in-flight request has returned. */
@@ -83,12 +62,8 @@ export async function runClosed(ctx: RunContext, concurrency: number, durationS:
       const status = await fireOne(ctx, start, sentAt).catch(() => "ERR_CLIENT");
       // Nothing listens: a refusal comes back in microseconds, so without a pause every client
       // would spin on the dead port. Any HTTP answer resets the pause.
-      if (status !== "ERR_ECONNREFUSED") {
-        backoffMs = 0;
-        continue;
-      }
-      backoffMs = Math.min(REFUSED_BACKOFF_MS.max, backoffMs ? backoffMs * 2 : REFUSED_BACKOFF_MS.first);
-      await ctx.sleep(Math.max(0, Math.min(backoffMs, durationMs - (ctx.clock() - start))));
+      backoffMs = status !== "ERR_ECONNREFUSED" ? 0 : Math.min(REFUSED_BACKOFF_MS.max, backoffMs * 2 || REFUSED_BACKOFF_MS.first);
+      if (backoffMs) await ctx.sleep(Math.max(0, Math.min(backoffMs, durationMs - (ctx.clock() - start))));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, client));
@@ -96,31 +71,22 @@ export async function runClosed(ctx: RunContext, concurrency: number, durationS:
 }
 
 /** Open model; resolves with the elapsed ms once every sent request has returned. */
-export async function runOpen(ctx: RunContext, rate: number, durationS: number, maxInFlight: number): Promise<number> {
+export async function runOpen(ctx: RunContext, rate: number, durationS: number): Promise<number> {
   const total = scheduledCount(rate, durationS);
+  const due = (i: number) => (i * 1000) / rate;
   const start = ctx.clock();
-  const pending = new Set<Promise<void>>();
-  let next = 0;
-  for (;;) {
+  const pending = new Set<Promise<unknown>>();
+  for (let next = 0; next < total && !ctx.stopRequested(); ) {
     // Catch up on every slot that is due: timers fire ≥ 1 ms apart, and a busy event loop later.
     // The clock is read per slot because each send costs time: a slot's lag is when it really left.
-    for (let now = ctx.clock() - start; next < total && scheduledOffsetMs(next, rate) <= now; next++, now = ctx.clock() - start) {
-      const due = scheduledOffsetMs(next, rate);
-      if (pending.size >= maxInFlight) {
-        ctx.recorder.recordDropped(now);
-        continue;
-      }
-      ctx.recorder.recordSendLag(now - due, LATE_THRESHOLD_MS);
-      const request: Promise<void> = fireOne(ctx, start, due)
-        .then(
-          () => undefined,
-          () => undefined,
-        )
+    for (let now = ctx.clock() - start; next < total && due(next) <= now; next++, now = ctx.clock() - start) {
+      ctx.recorder.recordSendLag(now - due(next));
+      const request = fireOne(ctx, start, due(next))
+        .catch(() => undefined)
         .finally(() => pending.delete(request));
       pending.add(request);
     }
-    if (next >= total || ctx.stopRequested()) break;
-    await ctx.sleep(Math.max(0, scheduledOffsetMs(next, rate) - (ctx.clock() - start)));
+    if (next < total) await ctx.sleep(Math.max(0, due(next) - (ctx.clock() - start)));
   }
   await Promise.all([...pending]);
   return ctx.clock() - start;

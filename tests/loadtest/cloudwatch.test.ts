@@ -1,40 +1,13 @@
-import { GetMetricDataCommand, type GetMetricDataInput, type GetMetricDataOutput } from "@aws-sdk/client-cloudwatch";
 import { expect } from "chai";
-import {
-  aggregateValues,
-  alignWindow,
-  buildMetricDataInput,
-  fetchMetricData,
-  type MetricDataClient,
-  metricSpecs,
-  renderMetrics,
-  summarizeMetrics,
-} from "../../scripts/loadtest/cloudwatch";
+import { aggregateValues, buildMetricDataInput, fetchMetricData, renderMetrics } from "../../scripts/loadtest/cloudwatch";
+import { stubCloudWatch } from "./stub-cloudwatch";
 
-const TARGET = { functionName: "LiveInsight-dev-collector", environment: "dev" };
 const at = (time: string) => new Date(`2025-01-15T${time}Z`);
 
-/** Answers from a fixed list of pages keyed by the NextToken it is asked for; records every input. */
-function stubClient(pages: Record<string, GetMetricDataOutput>): MetricDataClient & { inputs: GetMetricDataInput[] } {
-  const inputs: GetMetricDataInput[] = [];
-  return {
-    inputs,
-    async send(command: GetMetricDataCommand) {
-      expect(command).to.be.instanceOf(GetMetricDataCommand);
-      inputs.push(command.input);
-      const page = pages[command.input.NextToken ?? "first"];
-      if (!page) throw new Error(`unexpected NextToken ${command.input.NextToken}`);
-      return page;
-    },
-  };
-}
-
 describe("loadtest CloudWatch metrics", () => {
-  it("asks for Lambda and LiveInsight metrics with the right dimensions and statistics", () => {
-    const input = buildMetricDataInput(metricSpecs(TARGET), at("12:00:17"), at("12:01:05"));
-    expect(input.StartTime).to.deep.equal(at("12:00:00"));
-    expect(input.EndTime).to.deep.equal(at("12:02:00"));
-    expect(input.ScanBy).to.equal("TimestampAscending");
+  it("asks for Lambda and LiveInsight metrics with the stack's dimensions and statistics", () => {
+    const input = buildMetricDataInput("dev", at("12:00:17"), at("12:01:05"));
+    expect([input.StartTime, input.EndTime, input.ScanBy]).to.deep.equal([at("12:00:00"), at("12:02:00"), "TimestampAscending"]);
     const queries = input.MetricDataQueries!.map((q) => [
       q.Id,
       q.MetricStat!.Metric!.Namespace,
@@ -59,44 +32,51 @@ describe("loadtest CloudWatch metrics", () => {
     for (const query of input.MetricDataQueries!) expect(query.Id).to.match(/^[a-z][a-zA-Z0-9_]*$/);
   });
 
-  it("aligns the window to whole periods and never makes it empty", () => {
-    expect(alignWindow(at("12:00:00"), at("12:00:00"))).to.deep.equal({ start: at("12:00:00"), end: at("12:01:00") });
-    expect(alignWindow(at("12:00:59.999"), at("12:03:00"))).to.deep.equal({ start: at("12:00:00"), end: at("12:03:00") });
-    expect(alignWindow(at("12:07:10"), at("12:08:20"), 300)).to.deep.equal({ start: at("12:05:00"), end: at("12:10:00") });
+  it("aligns the window to whole minutes and never makes it empty", () => {
+    const window = (start: string, end: string) => {
+      const input = buildMetricDataInput("dev", at(start), at(end));
+      return [input.StartTime, input.EndTime];
+    };
+    expect(window("12:00:00", "12:00:00")).to.deep.equal([at("12:00:00"), at("12:01:00")]);
+    expect(window("12:00:59.999", "12:03:00")).to.deep.equal([at("12:00:00"), at("12:03:00")]);
   });
 
-  it("follows NextToken and merges each metric's pages in order", async () => {
-    const client = stubClient({
+  it("follows NextToken and merges each metric's pages in time order", async () => {
+    const client = stubCloudWatch({
       first: {
         NextToken: "page-2",
         MetricDataResults: [
-          { Id: "invocations", Timestamps: [at("12:00:00")], Values: [600], StatusCode: "PartialData" },
-          { Id: "errors", Timestamps: [at("12:00:00")], Values: [0], StatusCode: "PartialData" },
+          { Id: "invocations", Timestamps: [at("12:01:00")], Values: [650] },
+          { Id: "errors", Timestamps: [at("12:00:00")], Values: [0] },
         ],
       },
-      "page-2": {
-        MetricDataResults: [{ Id: "invocations", Timestamps: [at("12:01:00")], Values: [650], StatusCode: "Complete" }],
-      },
+      "page-2": { MetricDataResults: [{ Id: "invocations", Timestamps: [at("12:00:00")], Values: [600] }] },
     });
-    const input = buildMetricDataInput(metricSpecs(TARGET), at("12:00:10"), at("12:01:40"));
-    const results = await fetchMetricData(client, input);
+    const input = buildMetricDataInput("dev", at("12:00:10"), at("12:01:40"));
+    const summary = await fetchMetricData(client, "dev", input);
     expect(client.inputs.map((i) => i.NextToken)).to.deep.equal([undefined, "page-2"]);
-    expect(client.inputs[1].MetricDataQueries).to.equal(input.MetricDataQueries);
-    expect(results).to.deep.equal([
-      { Id: "invocations", Timestamps: [at("12:00:00"), at("12:01:00")], Values: [600, 650], StatusCode: "Complete" },
-      { Id: "errors", Timestamps: [at("12:00:00")], Values: [0], StatusCode: "PartialData" },
-    ]);
+    expect(client.inputs[1].MetricDataQueries).to.deep.equal(input.MetricDataQueries);
+    expect(summary.metrics[0]).to.deep.equal({
+      id: "invocations",
+      label: "Lambda Invocations (count)",
+      aggregate: "sum",
+      value: 1250,
+      datapoints: [
+        { timestamp: "2025-01-15T12:00:00.000Z", value: 600 },
+        { timestamp: "2025-01-15T12:01:00.000Z", value: 650 },
+      ],
+    });
+    expect(summary.metrics.find((m) => m.id === "errors")!.value).to.equal(0);
+    expect(summary.metrics.find((m) => m.id === "throttles")!.value).to.equal(null);
   });
 
-  it("gives up with a clear error when pages never end", async () => {
-    const client = stubClient({
+  it("stops when CloudWatch hands back the token it was asked for", async () => {
+    const client = stubCloudWatch({
       first: { NextToken: "again", MetricDataResults: [] },
       again: { NextToken: "again", MetricDataResults: [] },
     });
-    const error = await fetchMetricData(client, buildMetricDataInput(metricSpecs(TARGET), at("12:00:00"), at("12:01:00")), 3).catch(
-      (e: unknown) => e,
-    );
-    expect((error as Error).message).to.equal("GetMetricData still returned a NextToken after 3 pages; the window is too large.");
+    await fetchMetricData(client, "dev", buildMetricDataInput("dev", at("12:00:00"), at("12:01:00")));
+    expect(client.inputs.map((i) => i.NextToken)).to.deep.equal([undefined, "again"]);
   });
 
   it("folds each metric into one window figure: sums, worst minute, mean of minutes", () => {
@@ -107,8 +87,7 @@ describe("loadtest CloudWatch metrics", () => {
   });
 
   it("renders a stub client's answer as a table, with 'no data' for silent metrics", async () => {
-    const specs = metricSpecs(TARGET);
-    const client = stubClient({
+    const client = stubCloudWatch({
       first: {
         MetricDataResults: [
           // ScanBy is ascending, but the renderer must not rely on it
@@ -122,28 +101,8 @@ describe("loadtest CloudWatch metrics", () => {
         ],
       },
     });
-    const input = buildMetricDataInput(specs, at("12:00:10"), at("12:01:40"));
-    const metrics = summarizeMetrics(specs, await fetchMetricData(client, input));
-    expect(metrics[0]).to.deep.equal({
-      id: "invocations",
-      label: "Lambda Invocations",
-      unit: "count",
-      aggregate: "sum",
-      value: 1250,
-      datapoints: [
-        { timestamp: "2025-01-15T12:00:00.000Z", value: 600 },
-        { timestamp: "2025-01-15T12:01:00.000Z", value: 650 },
-      ],
-    });
-    const text = renderMetrics({
-      function_name: TARGET.functionName,
-      environment: "dev",
-      start: "2025-01-15T12:00:00.000Z",
-      end: "2025-01-15T12:02:00.000Z",
-      period_s: 60,
-      metrics,
-    });
-    expect(text).to.equal(
+    const summary = await fetchMetricData(client, "dev", buildMetricDataInput("dev", at("12:00:10"), at("12:01:40")));
+    expect(renderMetrics(summary)).to.equal(
       [
         "CloudWatch: LiveInsight-dev-collector, Environment=dev, 2025-01-15T12:00:00.000Z to 2025-01-15T12:02:00.000Z, 60 s periods",
         "  Lambda Invocations (count)                    1250  sum              [600 650]",
@@ -158,10 +117,13 @@ describe("loadtest CloudWatch metrics", () => {
     );
   });
 
-  it("says why every figure is missing when CloudWatch has not published yet", () => {
-    const metrics = summarizeMetrics(metricSpecs(TARGET), []);
-    const text = renderMetrics({ function_name: "f", environment: "dev", start: "s", end: "e", period_s: 60, metrics });
-    expect(text.split("\n").pop()).to.equal(
+  it("says why every figure is missing when CloudWatch has not published yet", async () => {
+    const summary = await fetchMetricData(
+      stubCloudWatch({ first: {} }),
+      "dev",
+      buildMetricDataInput("dev", at("12:00:00"), at("12:01:00")),
+    );
+    expect(renderMetrics(summary).split("\n").pop()).to.equal(
       "  (no datapoints yet: CloudWatch publishes 1-3 minutes late; re-run with a larger --cloudwatch-wait)",
     );
   });

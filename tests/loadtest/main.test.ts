@@ -1,55 +1,57 @@
-// main() in-process: exit codes and the CloudWatch step wired to a stub client (no network).
+// main() in-process: exit codes, report files, and the CloudWatch step after a --stack run wired
+// to a stub Pulumi CLI and a stub CloudWatch client (no network beyond loopback).
 
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { GetMetricDataCommand, GetMetricDataInput } from "@aws-sdk/client-cloudwatch";
+import type { GetMetricDataOutput } from "@aws-sdk/client-cloudwatch";
 import { expect } from "chai";
-import { createHttpTransport } from "../../scripts/loadtest/http-client";
-import { type MainDeps, main } from "../../scripts/loadtest/main";
+import { UsageError } from "../../scripts/lib/cli";
+import { regionOf } from "../../scripts/loadtest/cloudwatch";
+import { defaultDeps, type MainDeps, main } from "../../scripts/loadtest/main";
+import { stubCloudWatch } from "./stub-cloudwatch";
 import { type StubServer, startStubServer } from "./stub-server";
 
 interface Captured {
   deps: MainDeps;
   stdout: string[];
   stderr: string[];
-  cloudWatchInputs: GetMetricDataInput[];
-  regions: (string | null)[];
+  clients: ReturnType<typeof stubCloudWatch>[];
+  regions: (string | undefined)[];
   destroyed: number;
+  sleeps: number[];
 }
 
-function capture(cloudWatch: (input: GetMetricDataInput) => Promise<object> = async () => ({ MetricDataResults: [] })): Captured {
-  const captured: Captured = {
-    stdout: [],
-    stderr: [],
-    cloudWatchInputs: [],
-    regions: [],
-    destroyed: 0,
-    deps: undefined as unknown as MainDeps,
-  };
-  captured.deps = {
-    stdout: (text) => captured.stdout.push(text),
-    stderr: { write: (text: string) => captured.stderr.push(text), isTTY: false },
+/** Deps whose `pulumi stack output eventsUrl` prints `eventsUrl` (or is missing) and whose CloudWatch answers `page`. */
+function capture(eventsUrl: string | null = null, page: GetMetricDataOutput | Error = { MetricDataResults: [] }): Captured {
+  const c: Captured = { stdout: [], stderr: [], clients: [], regions: [], destroyed: 0, sleeps: [], deps: defaultDeps };
+  c.deps = {
+    stdout: (text) => c.stdout.push(text),
+    stderr: { write: (text: string) => c.stderr.push(text), isTTY: false },
     exec: async () => {
-      throw Object.assign(new Error("spawn pulumi ENOENT"), { code: "ENOENT" });
+      if (eventsUrl === null) throw Object.assign(new Error("spawn pulumi ENOENT"), { code: "ENOENT" });
+      return { stdout: `${eventsUrl}\n` };
     },
-    createTransport: createHttpTransport,
     cloudWatchClient: (region) => {
-      captured.regions.push(region);
-      return {
-        send: async (command: GetMetricDataCommand) => {
-          captured.cloudWatchInputs.push(command.input);
-          return cloudWatch(command.input);
-        },
-        destroy: () => {
-          captured.destroyed++;
-        },
-      };
+      c.regions.push(region);
+      const client = stubCloudWatch({ first: page });
+      client.destroy = () => void c.destroyed++;
+      c.clients.push(client);
+      return client;
     },
-    sleep: async () => undefined,
+    sleep: async (ms) => void c.sleeps.push(ms),
   };
-  return captured;
+  return c;
 }
+
+const usageError = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.fail("expected a UsageError"),
+    (error: unknown) => {
+      expect(error).to.be.instanceOf(UsageError);
+      return (error as Error).message;
+    },
+  );
 
 describe("loadtest main (in-process)", function () {
   this.timeout(10_000);
@@ -62,64 +64,51 @@ describe("loadtest main (in-process)", function () {
     await server.close();
   });
 
-  it("fetches the run window's CloudWatch metrics after a --cloudwatch run and prints them", async () => {
-    const c = capture(async () => ({
-      MetricDataResults: [{ Id: "events_processed", Timestamps: [new Date()], Values: [1234] }],
-    }));
+  it("runs against a --stack's eventsUrl, then reads and prints that window's CloudWatch metrics", async () => {
+    const c = capture(server.url, { MetricDataResults: [{ Id: "events_processed", Timestamps: [new Date()], Values: [1234] }] });
     const jsonFile = path.join(dir, "cw.json");
     const before = Date.now();
-    const code = await main(
-      [
-        "--url",
-        server.url,
-        "--duration",
-        "0.3",
-        "--concurrency",
-        "2",
-        "--quiet",
-        "--json",
-        jsonFile,
-        "--cloudwatch",
-        "--environment",
-        "dev",
-        "--region",
-        "eu-west-1",
-        "--cloudwatch-wait",
-        "0",
-      ],
-      c.deps,
-    );
+    const code = await main(["--stack", "dev", "--duration", "0.3", "--concurrency", "2", "--quiet", "--json", jsonFile], c.deps);
     expect(code).to.equal(0);
-    expect(c.regions).to.deep.equal(["eu-west-1"]);
-    expect(c.destroyed).to.equal(1);
-    expect(c.cloudWatchInputs).to.have.length(1);
-    const input = c.cloudWatchInputs[0];
+    expect(server.requests.length).to.be.greaterThan(0);
+    expect([c.regions, c.destroyed, c.sleeps]).to.deep.equal([[undefined], 1, [60_000]]);
+    expect(c.stderr[0]).to.equal("loadtest: waiting 60 s for CloudWatch to publish the window's metrics (--cloudwatch-wait)\n");
+    const input = c.clients[0].inputs[0];
     expect(input.StartTime!.getTime()).to.equal(Math.floor(before / 60_000) * 60_000);
     expect(input.EndTime!.getTime() % 60_000).to.equal(0);
     const output = c.stdout.join("\n");
     expect(output).to.match(/CloudWatch: LiveInsight-dev-collector, Environment=dev, /);
     expect(output).to.match(/LiveInsight EventsProcessed \(count\) +1234 {2}sum/);
     const json = JSON.parse(readFileSync(jsonFile, "utf8"));
+    expect(json.target).to.equal(server.url);
     expect(json.cloudwatch.function_name).to.equal("LiveInsight-dev-collector");
     expect(json.cloudwatch.metrics.find((m: { id: string }) => m.id === "events_processed").value).to.equal(1234);
   });
 
+  it("reads CloudWatch in the region an API Gateway URL names, else the SDK's default", () => {
+    expect(regionOf("https://abc123.execute-api.eu-west-1.amazonaws.com/events")).to.equal("eu-west-1");
+    expect(regionOf("http://127.0.0.1:3000/events")).to.equal(undefined);
+  });
+
   it("keeps the load test's verdict when CloudWatch cannot be read, and says so", async () => {
-    const c = capture(async () => {
-      throw Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
-    });
-    const code = await main(
-      ["--url", server.url, "--duration", "0.2", "--quiet", "--cloudwatch", "--environment", "dev", "--cloudwatch-wait", "0"],
-      c.deps,
-    );
-    expect(code).to.equal(0);
-    expect(c.stderr.join("")).to.contain(
-      "loadtest: could not read CloudWatch metrics (CredentialsProviderError: Could not load credentials from any providers); the load test result stands.",
+    const denied = Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
+    const c = capture(server.url, denied);
+    const code = await main(["--stack", "dev", "--duration", "0.2", "--quiet", "--cloudwatch-wait", "0"], c.deps);
+    expect([code, c.sleeps, c.destroyed]).to.deep.equal([0, [], 1]);
+    expect(c.stderr.join("")).to.equal(
+      "loadtest: could not read CloudWatch metrics (CredentialsProviderError: Could not load credentials from any providers); the load test result stands.\n",
     );
     expect(c.stdout.join("\n")).to.not.contain("CloudWatch:");
   });
 
-  it("exits 1 when no request succeeded (target down), even without an SLO", async () => {
+  it("skips CloudWatch with --no-cloudwatch and for a --url run", async () => {
+    const c = capture(server.url);
+    expect(await main(["--stack", "dev", "--duration", "0.2", "--quiet", "--no-cloudwatch"], c.deps)).to.equal(0);
+    expect(await main(["--url", server.url, "--duration", "0.2", "--quiet"], c.deps)).to.equal(0);
+    expect(c.regions).to.deep.equal([]);
+  });
+
+  it("exits 1 when no request succeeded (target down), even without an SLO, and says the connection was refused", async () => {
     const dead = await startStubServer();
     await dead.close();
     const c = capture();
@@ -142,25 +131,21 @@ describe("loadtest main (in-process)", function () {
     expect(await main(["--url", server.url, "--duration", "0.2", "--quiet", "--json", json, "--html", html], c.deps)).to.equal(0);
     expect(JSON.parse(readFileSync(json, "utf8")).tool).to.equal("liveinsight-loadtest");
     expect(readFileSync(html, "utf8")).to.match(/^<!doctype html>/i);
-    expect(c.stderr.slice(-2)).to.deep.equal([`loadtest: JSON report written to ${json}\n`, `loadtest: HTML report written to ${html}\n`]);
+    expect(c.stderr).to.deep.equal([`loadtest: JSON report written to ${json}\n`, `loadtest: HTML report written to ${html}\n`]);
   });
 
-  it("exits 2 with the reason for a usage error, and for --stack without the Pulumi CLI", async () => {
+  it("refuses report paths it cannot write, and --stack without the Pulumi CLI, before sending anything", async () => {
     const blocker = path.join(dir, "a-file");
     writeFileSync(blocker, "");
-    const c = capture();
-    expect(await main(["--url", server.url, "--json", path.join(blocker, "r.json")], c.deps)).to.equal(2);
-    expect(c.stderr.join("")).to.equal(
-      `loadtest: --json ${path.join(blocker, "r.json")}: cannot create directory ${blocker} (EEXIST); pick another path.\n`,
+    const sent = server.requests.length;
+    expect(await usageError(main(["--url", server.url, "--json", path.join(blocker, "r.json")], capture().deps))).to.equal(
+      `--json ${path.join(blocker, "r.json")}: cannot create directory ${blocker} (EEXIST); pick another path.`,
     );
-    const d = capture();
-    expect(await main(["--url", server.url, "--html", dir], d.deps)).to.equal(2);
-    expect(d.stderr.join("")).to.equal(
-      `loadtest: --html ${dir} is a directory; give a file name such as ${path.join(dir, "loadtest.html")}.\n`,
+    expect(await usageError(main(["--url", server.url, "--html", dir], capture().deps))).to.equal(
+      `--html ${dir} is a directory; give a file name such as ${path.join(dir, "loadtest.html")}.`,
     );
-    const s = capture();
-    expect(await main(["--stack", "dev"], s.deps)).to.equal(2);
-    expect(s.stderr.join("")).to.contain('"pulumi" was not found on PATH');
+    expect(await usageError(main(["--stack", "dev"], capture().deps))).to.contain('"pulumi" was not found on PATH');
+    expect(server.requests.length).to.equal(sent);
   });
 
   it("prints the usage with --help and exits 0", async () => {

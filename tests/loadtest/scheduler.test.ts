@@ -1,16 +1,8 @@
 import { expect } from "chai";
 import { TrafficGenerator } from "../../scripts/lib/event-generator";
-import { createHttpTransport, type Transport } from "../../scripts/loadtest/http-client";
+import { createHttpTransport, type Transport } from "../../scripts/lib/http-client";
 import { Recorder } from "../../scripts/loadtest/recorder";
-import {
-  REFUSED_BACKOFF_MS,
-  type RunContext,
-  realSleep,
-  runClosed,
-  runOpen,
-  scheduledCount,
-  scheduledOffsetMs,
-} from "../../scripts/loadtest/scheduler";
+import { REFUSED_BACKOFF_MS, type RunContext, realTimers, runClosed, runOpen, scheduledCount } from "../../scripts/loadtest/scheduler";
 import { ROLLED_PREFIX, type StubServer, startStubServer } from "./stub-server";
 import { type FakeServer, type FakeServerOptions, fakeServer, VirtualClock } from "./virtual-time";
 
@@ -20,7 +12,7 @@ interface Harness {
   traffic: TrafficGenerator;
 }
 
-type Timers = Pick<RunContext, "clock" | "sleep">;
+type Timers = Pick<RunContext, "clock" | "sleep" | "wallClock">;
 
 function harness(transport: Transport, timers: Timers, opts: { batch?: number; sessions?: number } = {}): Harness {
   const recorder = new Recorder();
@@ -31,7 +23,6 @@ function harness(transport: Transport, timers: Timers, opts: { batch?: number; s
     recorder,
     batch: opts.batch ?? 1,
     ...timers,
-    wallClock: () => Date.now(),
     stopRequested: () => false,
   };
   return { ctx, recorder, traffic };
@@ -54,17 +45,15 @@ describe("loadtest scheduling", () => {
       expect(scheduledCount(3, 1.5)).to.equal(5); // 0, 333, 667, 1000, 1333 ms
       expect(scheduledCount(0.5, 1)).to.equal(1); // only the slot at 0
       expect(scheduledCount(100, 0.3)).to.equal(30);
-      expect([0, 1, 4].map((i) => scheduledOffsetMs(i, 3))).to.deep.equal([0, 1000 / 3, 4000 / 3]);
-      expect(Array.from({ length: 5 }, (_, i) => scheduledOffsetMs(i, 40))).to.deep.equal([0, 25, 50, 75, 100]);
     });
   });
 
   describe("open model on virtual time", () => {
     it("sends exactly rate × duration requests, request i at exactly i × 1000/rate ms", async () => {
       const v = virtualRun();
-      const elapsed = await v.run(runOpen(v.ctx, 40, 0.5, 50));
+      const elapsed = await v.run(runOpen(v.ctx, 40, 0.5));
       expect(v.server.sentAtMs).to.deep.equal(steps(20, 25));
-      expect([v.recorder.requests, v.recorder.okRequests, v.recorder.dropped, v.recorder.maxSendLagMs]).to.deep.equal([20, 20, 0, 0]);
+      expect([v.recorder.requests, v.recorder.okRequests, v.recorder.maxSendLagMs]).to.deep.equal([20, 20, 0]);
       expect(elapsed).to.equal(475);
     });
 
@@ -73,9 +62,9 @@ describe("loadtest scheduling", () => {
       // at 100·(i+1) ms, so its latency is 100 + 50·i ms. Timing from the actual send would hide
       // the queue and report 100 ms for every request (coordinated omission).
       const v = virtualRun({ serial: true, answer: () => ({ delayMs: 100 }) });
-      const elapsed = await v.run(runOpen(v.ctx, 20, 0.5, 100));
+      const elapsed = await v.run(runOpen(v.ctx, 20, 0.5));
       expect(v.server.sentAtMs).to.deep.equal(steps(10, 50));
-      expect([...v.recorder.latencySamples()]).to.deep.equal(steps(10, 50, 100));
+      expect(v.recorder.latencies).to.deep.equal(steps(10, 50, 100));
       expect([v.recorder.maxSendLagMs, v.recorder.late]).to.deep.equal([0, 0]); // the scheduler itself was on time
       expect(elapsed).to.equal(1000);
     });
@@ -85,47 +74,45 @@ describe("loadtest scheduling", () => {
       // and catches up without yielding, so slot i leaves at 30·i ms (5·i ms late), and no answer
       // is read before the last send at 270 ms returns at 300 ms.
       const v = virtualRun({ busyMsPerSend: 30 });
-      await v.run(runOpen(v.ctx, 40, 0.25, 50));
+      await v.run(runOpen(v.ctx, 40, 0.25));
       expect(v.server.sentAtMs).to.deep.equal(steps(10, 30));
-      expect([...v.recorder.latencySamples()]).to.deep.equal(steps(10, -25, 300));
+      expect(v.recorder.latencies).to.deep.equal(steps(10, -25, 300));
       expect(v.recorder.maxSendLagMs).to.equal(45);
       expect(v.recorder.late).to.equal(7); // lags 15…45 ms exceed LATE_THRESHOLD_MS (10)
-      expect(v.recorder.dropped).to.equal(0);
     });
 
-    it("drops requests due while --max-in-flight are outstanding and counts them as failures", async () => {
-      const v = virtualRun({ answer: () => ({ delayMs: 1000 }) });
-      const elapsed = await v.run(runOpen(v.ctx, 20, 0.5, 2));
-      expect(v.server.sentAtMs).to.deep.equal([0, 50]);
-      expect([v.recorder.requests, v.recorder.dropped]).to.deep.equal([2, 8]);
-      expect(v.recorder.successRate).to.equal(0.2);
-      // Slots at 100…450 ms are dropped, all inside the first 1 s bucket.
-      expect(v.recorder.timeline(1000)[0].dropped).to.equal(8);
-      expect([...v.recorder.latencySamples()]).to.deep.equal([1000, 1000]);
-      expect(elapsed).to.equal(1050);
+    it("counts the wait for a socket: a request due while every socket is busy starts late, and its latency shows it", async () => {
+      // Two sockets, 1 s answers, slots 50 ms apart: the transport (like http.Agent) queues what finds
+      // no free socket, so slot i leaves at 1000·floor(i/2) + 50·(i mod 2) ms and is answered 1 s later.
+      const v = virtualRun({ sockets: 2, answer: () => ({ delayMs: 1000 }) });
+      const elapsed = await v.run(runOpen(v.ctx, 20, 0.3));
+      expect(v.server.sentAtMs).to.deep.equal([0, 50, 1000, 1050, 2000, 2050]);
+      expect(v.recorder.latencies).to.deep.equal([1000, 1000, 1900, 1900, 2800, 2800]);
+      expect([v.recorder.maxSendLagMs, v.recorder.late]).to.deep.equal([0, 0]); // the scheduler itself was on time
+      expect(elapsed).to.equal(3050);
     });
 
     it("records a timeout as ERR_TIMEOUT with the latency up to the timeout", async () => {
       const v = virtualRun({ timeoutMs: 100, answer: () => ({ delayMs: 400 }) });
-      await v.run(runOpen(v.ctx, 1, 0.5, 1));
+      await v.run(runOpen(v.ctx, 1, 0.5));
       expect(v.recorder.statuses).to.deep.equal({ ERR_TIMEOUT: 1 });
-      expect([...v.recorder.latencySamples()]).to.deep.equal([100]);
+      expect(v.recorder.latencies).to.deep.equal([100]);
     });
 
     it("records a 503 as a failed request that still has a latency", async () => {
       const v = virtualRun({ answer: () => ({ status: "503", delayMs: 20 }) });
-      await v.run(runOpen(v.ctx, 10, 0.2, 5));
+      await v.run(runOpen(v.ctx, 10, 0.2));
       expect(v.recorder.statuses).to.deep.equal({ "503": 2 });
       expect([v.recorder.okRequests, v.recorder.eventsAcknowledged]).to.deep.equal([0, 0]);
-      expect([...v.recorder.latencySamples()]).to.deep.equal([20, 20]);
+      expect(v.recorder.latencies).to.deep.equal([20, 20]);
     });
 
     it("records refused connections without a latency sample", async () => {
       const v = virtualRun({ answer: () => ({ status: "ERR_ECONNREFUSED" }) });
-      await v.run(runOpen(v.ctx, 10, 0.3, 5));
+      await v.run(runOpen(v.ctx, 10, 0.3));
       expect(v.server.sentAtMs).to.deep.equal([0, 100, 200]);
       expect(v.recorder.statuses).to.deep.equal({ ERR_ECONNREFUSED: 3 });
-      expect([v.recorder.latencySamples().length, v.recorder.successRate]).to.deep.equal([0, 0]);
+      expect([v.recorder.latencies.length, v.recorder.successRate]).to.deep.equal([0, 0]);
     });
   });
 
@@ -135,7 +122,7 @@ describe("loadtest scheduling", () => {
       const elapsed = await v.run(runClosed(v.ctx, 3, 0.5));
       expect(v.server.maxConcurrent).to.equal(3);
       expect(v.server.sentAtMs).to.deep.equal(steps(10, 50).flatMap((t) => [t, t, t]));
-      expect([...v.recorder.latencySamples()]).to.deep.equal(Array(30).fill(50));
+      expect(v.recorder.latencies).to.deep.equal(Array(30).fill(50));
       expect(elapsed).to.equal(500);
     });
 
@@ -174,9 +161,8 @@ describe("loadtest scheduling", () => {
     this.timeout(10_000);
     let server: StubServer | undefined;
     let h: Harness | undefined;
-    const realTimers: Timers = { clock: () => performance.now(), sleep: realSleep };
     const overHttp = (url: string, timeoutMs = 5000, batch = 1) =>
-      harness(createHttpTransport({ url, sockets: 2, timeoutMs }), realTimers, { batch, sessions: 2 });
+      harness(createHttpTransport(url, 2, timeoutMs), realTimers, { batch, sessions: 2 });
     afterEach(async () => {
       h?.ctx.transport.close();
       await server?.close();
@@ -187,7 +173,7 @@ describe("loadtest scheduling", () => {
     it("posts each batch as JSON with the load tester's user agent and reads the collector's answer", async () => {
       server = await startStubServer({ rollSessions: true });
       h = overHttp(server.url, 5000, 5);
-      await runOpen(h.ctx, 10, 0.2, 5);
+      await runOpen(h.ctx, 10, 0.2);
       expect(server.requests.map((r) => [r.userAgent, r.body.events.length])).to.deep.equal([
         ["liveinsight-loadtest/1", 5],
         ["liveinsight-loadtest/1", 5],
@@ -198,7 +184,7 @@ describe("loadtest scheduling", () => {
     it("reports a request the server does not answer in time as ERR_TIMEOUT", async () => {
       server = await startStubServer({ delayMs: 400 });
       h = overHttp(server.url, 100);
-      await runOpen(h.ctx, 1, 0.5, 1);
+      await runOpen(h.ctx, 1, 0.5);
       expect(h.recorder.statuses).to.deep.equal({ ERR_TIMEOUT: 1 });
     });
 
@@ -206,7 +192,7 @@ describe("loadtest scheduling", () => {
       const stopped = await startStubServer();
       await stopped.close();
       h = overHttp(stopped.url);
-      await runOpen(h.ctx, 10, 0.3, 5);
+      await runOpen(h.ctx, 10, 0.3);
       expect(h.recorder.statuses).to.deep.equal({ ERR_ECONNREFUSED: 3 });
     });
   });

@@ -3,7 +3,7 @@
 // loaded machine cannot make a test late. Hand-written because the scheduler takes its timers from
 // its RunContext; faking the global setTimeout (sinon, node:test mock timers) would also fake the
 // timers of everything else in the mocha process.
-import type { SendResult, Transport } from "../../scripts/loadtest/http-client";
+import type { SendResult, Transport } from "../../scripts/lib/http-client";
 import { collectorResponse } from "./stub-server";
 
 interface Timer {
@@ -18,6 +18,8 @@ export class VirtualClock {
   private order = 0;
 
   readonly clock = () => this.nowMs;
+
+  readonly wallClock = () => Date.UTC(2025, 0, 15) + this.nowMs;
 
   readonly sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -64,6 +66,8 @@ export interface FakeServerOptions {
   busyMsPerSend?: number;
   /** the transport gives up after this many ms and reports ERR_TIMEOUT, as http-client does */
   timeoutMs?: number;
+  /** the transport has this many sockets; a request waits for a free one, as with http.Agent's maxSockets */
+  sockets?: number;
 }
 
 export interface FakeServer {
@@ -84,7 +88,17 @@ export function fakeServer(time: VirtualClock, options: FakeServerOptions = {}):
     const ok = status.startsWith("2");
     return { status, ok, body: ok ? collectorResponse(body, options.rollSessions === true) : { error: "StorageUnavailable" } };
   };
+  let freeSockets = options.sockets ?? Number.POSITIVE_INFINITY;
+  const waitingForSocket: (() => void)[] = [];
+  const releaseSocket = () => {
+    const next = waitingForSocket.shift();
+    if (next) next();
+    else freeSockets++;
+  };
   const send = async (text: string): Promise<SendResult> => {
+    // Synchronous while a socket is free: the client's CPU cost (busyMsPerSend) lands inside the scheduler's loop.
+    if (freeSockets > 0) freeSockets--;
+    else await new Promise<void>((resolve) => waitingForSocket.push(resolve));
     const n = server.sentAtMs.length;
     const body = JSON.parse(text);
     server.sentAtMs.push(time.nowMs);
@@ -97,6 +111,7 @@ export function fakeServer(time: VirtualClock, options: FakeServerOptions = {}):
     const timedOut = options.timeoutMs === undefined ? null : time.sleep(options.timeoutMs).then(() => "timeout" as const);
     const outcome = await Promise.race([served.then(() => "served" as const), ...(timedOut ? [timedOut] : [])]);
     active--;
+    releaseSocket();
     return answer(outcome === "timeout" ? "ERR_TIMEOUT" : status, body);
   };
   server.transport = { send, close: () => undefined };

@@ -1,18 +1,18 @@
 import { expect } from "chai";
-import { defaultMaxInFlight, type LoadTestOptions, parseArgs, UsageError } from "../../scripts/loadtest/args";
-import { type ExecFn, resolveEventsUrl } from "../../scripts/loadtest/stack";
+import { UsageError } from "../../scripts/lib/cli";
+import { type ExecFn, type Options, parseOptions, resolveEventsUrl } from "../../scripts/loadtest/options";
 
 const URL_ARGS = ["--url", "http://127.0.0.1:3000/events"];
 
-function options(argv: string[]): LoadTestOptions {
-  const parsed = parseArgs(argv);
-  if (parsed.kind !== "run") throw new Error("expected run options");
-  return parsed.options;
+function options(argv: string[]): Options {
+  const parsed = parseOptions(argv);
+  if (parsed === null) throw new Error("expected run options");
+  return parsed;
 }
 
 function usageError(argv: string[]): string {
   try {
-    parseArgs(argv);
+    parseOptions(argv);
   } catch (error) {
     expect(error).to.be.instanceOf(UsageError);
     return (error as Error).message;
@@ -20,16 +20,13 @@ function usageError(argv: string[]): string {
   throw new Error(`expected a UsageError for ${argv.join(" ")}`);
 }
 
-describe("loadtest arguments", () => {
+describe("loadtest options", () => {
   it("defaults to the closed model with 20 clients, 30 s, batch 1 and 100 sessions", () => {
-    const o = options([...URL_ARGS, "--seed", "7"]);
-    expect(o).to.deep.equal({
+    expect(options([...URL_ARGS, "--seed", "7"])).to.deep.equal({
       url: "http://127.0.0.1:3000/events",
       stack: null,
-      model: "closed",
-      concurrency: 20,
       rate: null,
-      maxInFlight: 20,
+      concurrency: 20,
       durationS: 30,
       batch: 1,
       sessions: 100,
@@ -38,21 +35,18 @@ describe("loadtest arguments", () => {
       sloSuccess: null,
       jsonFile: null,
       htmlFile: null,
-      cloudwatch: null,
+      cloudwatchWaitS: null,
       seed: 7,
       quiet: false,
     });
   });
 
-  it("selects the open model with --rate and caps in-flight requests at rate × timeout, at most 1000", () => {
+  it("selects the open model with --rate", () => {
     const o = options([...URL_ARGS, "--rate=50", "--timeout-ms", "2000", "--duration", "5"]);
-    expect([o.model, o.rate, o.maxInFlight, o.durationS]).to.deep.equal(["open", 50, 100, 5]);
-    expect(defaultMaxInFlight(500, 10_000)).to.equal(1000);
-    expect(defaultMaxInFlight(0.5, 1000)).to.equal(1);
-    expect(options([...URL_ARGS, "--rate", "10", "--max-in-flight", "3"]).maxInFlight).to.equal(3);
+    expect([o.rate, o.timeoutMs, o.durationS]).to.deep.equal([50, 2000, 5]);
   });
 
-  it("reads SLOs, report files and the batch size", () => {
+  it("reads SLOs, report files, the batch size and the quiet flag", () => {
     const o = options([
       ...URL_ARGS,
       "--slo-p99-ms",
@@ -65,26 +59,30 @@ describe("loadtest arguments", () => {
       "r.html",
       "--batch",
       "100",
+      "--sessions",
+      "7",
+      "--quiet",
     ]);
-    expect([o.sloP99Ms, o.sloSuccess, o.jsonFile, o.htmlFile, o.batch]).to.deep.equal([250, 0.999, "r.json", "r.html", 100]);
+    expect([o.sloP99Ms, o.sloSuccess, o.jsonFile, o.htmlFile, o.batch, o.sessions, o.quiet]).to.deep.equal([
+      250,
+      0.999,
+      "r.json",
+      "r.html",
+      100,
+      7,
+      true,
+    ]);
   });
 
-  it("turns CloudWatch on for --stack, with the stack's function name and Environment", () => {
-    expect(options(["--stack", "dev"]).cloudwatch).to.deep.equal({
-      functionName: "LiveInsight-dev-collector",
-      environment: "dev",
-      region: null,
-      waitS: 60,
-    });
-    expect(options(["--stack", "dev", "--no-cloudwatch"]).cloudwatch).to.equal(null);
-    expect(
-      options([...URL_ARGS, "--cloudwatch", "--environment", "prod", "--function-name", "fn", "--cloudwatch-wait", "0"]).cloudwatch,
-    ).to.deep.equal({ functionName: "fn", environment: "prod", region: null, waitS: 0 });
+  it("reads CloudWatch after a --stack run, 60 s later unless told otherwise", () => {
+    expect(options(["--stack", "dev"]).cloudwatchWaitS).to.equal(60);
+    expect(options(["--stack", "dev", "--cloudwatch-wait", "0"]).cloudwatchWaitS).to.equal(0);
+    expect(options(["--stack", "dev", "--no-cloudwatch"]).cloudwatchWaitS).to.equal(null);
   });
 
   it("recognises --help and -h", () => {
-    expect(parseArgs(["--help"])).to.deep.equal({ kind: "help" });
-    expect(parseArgs(["-h"])).to.deep.equal({ kind: "help" });
+    expect(parseOptions(["--help"])).to.equal(null);
+    expect(parseOptions(["-h"])).to.equal(null);
   });
 
   const cases: [string[], string][] = [
@@ -95,11 +93,16 @@ describe("loadtest arguments", () => {
       '--url must be an absolute http(s) URL such as http://127.0.0.1:3000/events; got "127.0.0.1:3000/events".',
     ],
     [["--url", "ftp://example.com/events"], '--url must use http or https; got "ftp:" in "ftp://example.com/events".'],
-    [["--url", "not a url"], '--url must be an absolute http(s) URL such as http://127.0.0.1:3000/events; got "not a url".'],
-    [[...URL_ARGS, "--batch", "101"], "--batch must be between 1 and 100 events per request (the API limit); got 101."],
+    [["--stack", "dev;rm"], '--stack must be a Pulumi stack name; got "dev;rm".'],
+    [[...URL_ARGS, "--batch", "101"], "--batch must be between 1 and 100; got 101."],
     [[...URL_ARGS, "--batch", "2.5"], '--batch must be an integer; got "2.5".'],
     [[...URL_ARGS, "--concurrency", "abc"], '--concurrency must be an integer; got "abc".'],
-    [[...URL_ARGS, "--slo-success", "99.9"], "--slo-success must be between 0 and 1 (a fraction: 0.999 means 99.9%); got 99.9."],
+    [[...URL_ARGS, "--concurrency", "0"], "--concurrency must be between 1 and 10000; got 0."],
+    [[...URL_ARGS, "--rate", "0"], "--rate must be between 0.01 and 100000; got 0."],
+    [[...URL_ARGS, "--duration", "0.05"], "--duration must be between 0.1 and 86400; got 0.05."],
+    [[...URL_ARGS, "--slo-success", "99.9"], "--slo-success must be between 0 and 1; got 99.9."],
+    [[...URL_ARGS, "--slo-p99-ms", "fast"], '--slo-p99-ms must be a number; got "fast".'],
+    [[...URL_ARGS, "--json", ""], "--json needs a non-empty value."],
     [[...URL_ARGS, "--duration"], "--duration needs a value."],
     [[...URL_ARGS, "--duration", "--quiet"], "--duration needs a value."],
     [[...URL_ARGS, "--concurency", "5"], "Unknown option --concurency. Run with --help for the list of options."],
@@ -108,12 +111,9 @@ describe("loadtest arguments", () => {
       [...URL_ARGS, "--rate", "10", "--concurrency", "5"],
       "--concurrency (closed model) and --rate (open model) are exclusive; pass one of them.",
     ],
-    [[...URL_ARGS, "--max-in-flight", "5"], "--max-in-flight only applies to the open model; pass it with --rate."],
-    [
-      [...URL_ARGS, "--cloudwatch"],
-      "--cloudwatch needs --environment <stack name> (the Environment dimension of the LiveInsight metrics), or use --stack.",
-    ],
-    [[...URL_ARGS, "--function-name", "fn"], "--function-name only applies with --cloudwatch or --stack; add --cloudwatch."],
+    [[...URL_ARGS, "--cloudwatch-wait", "0"], "--cloudwatch-wait and --no-cloudwatch only apply with --stack."],
+    [[...URL_ARGS, "--no-cloudwatch"], "--cloudwatch-wait and --no-cloudwatch only apply with --stack."],
+    [["--stack", "dev", "--cloudwatch-wait", "901"], "--cloudwatch-wait must be between 0 and 900; got 901."],
     [[...URL_ARGS, "--quiet=yes"], "--quiet is a flag and takes no value."],
   ];
   for (const [argv, message] of cases) {
@@ -140,7 +140,7 @@ describe("loadtest --stack URL resolution", () => {
     const calls: unknown[] = [];
     const exec: ExecFn = async (file, args) => {
       calls.push([file, args]);
-      return { stdout: "https://abc.execute-api.eu-west-1.amazonaws.com/events\n", stderr: "" };
+      return { stdout: "https://abc.execute-api.eu-west-1.amazonaws.com/events\n" };
     };
     expect(await resolveEventsUrl("prod", exec)).to.equal("https://abc.execute-api.eu-west-1.amazonaws.com/events");
     expect(calls).to.deep.equal([["pulumi", ["stack", "output", "eventsUrl", "--stack", "prod"]]]);
@@ -157,10 +157,16 @@ describe("loadtest --stack URL resolution", () => {
   });
 
   it("refuses an empty eventsUrl output", async () => {
-    const empty: ExecFn = async () => ({ stdout: "\n", stderr: "" });
+    const empty: ExecFn = async () => ({ stdout: "\n" });
     const error = await resolveEventsUrl("dev", empty).catch((e: unknown) => e);
     expect((error as Error).message).to.equal(
       'Stack "dev" has no eventsUrl output (has it been deployed with pulumi up?). Pass --url <api>/events instead.',
     );
+  });
+
+  it("refuses an eventsUrl output that is not an http(s) URL", async () => {
+    const odd: ExecFn = async () => ({ stdout: "file:///etc/passwd\n" });
+    const error = await resolveEventsUrl("dev", odd).catch((e: unknown) => e);
+    expect((error as Error).message).to.equal('--url must use http or https; got "file:" in "file:///etc/passwd".');
   });
 });
