@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { eventIdPrefix } from "../../scripts/lib/event-generator";
-import { driveLoad, newStats } from "../../scripts/lib/event-sender";
+import { driveLoad, newStats } from "../support/event-sender";
 import { type LocalProcess, reconcile, startLocalMode, storedEventIdCounts } from "../support/local-process";
 
 describe("local mode: crash and restart", function () {

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { eventIdPrefix } from "../../scripts/lib/event-generator";
-import { driveLoad, newStats } from "../../scripts/lib/event-sender";
+import { driveLoad, newStats } from "../support/event-sender";
 import { type LocalProcess, reconcile, startLocalMode, storedEventIdCounts } from "../support/local-process";
 
 /** A request whose body never finishes arriving: in flight until the server gives up on it. */

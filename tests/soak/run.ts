@@ -11,7 +11,7 @@ import { lockHolder } from "../../local/data-lock";
 import { dataDirFrom } from "../../local/settings";
 import { numberOption, parseCommandLine, runCli, UsageError, urlOption } from "../../scripts/lib/cli";
 import { eventIdPrefix } from "../../scripts/lib/event-generator";
-import { driveLoad, newStats, type SendStats } from "../../scripts/lib/event-sender";
+import { driveLoad, newStats, type SendStats } from "../support/event-sender";
 import { type LocalProcess, type Reconciliation, reconcile, startLocalMode, storedEventIdCounts } from "../support/local-process";
 
 export const SOAK_USAGE = `Usage: npm run soak -- [--duration <s>] [--concurrency <n>] [--url <api>/events [--dynamodb-endpoint <url>]]

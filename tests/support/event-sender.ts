@@ -4,8 +4,8 @@
  * connection) is not. Used by `npm run soak` and the local-mode crash and stop tests.
  */
 import { randomBytes } from "node:crypto";
-import { requestBody, TrafficGenerator } from "./event-generator";
-import { createHttpTransport, type Transport } from "./http-client";
+import { requestBody, TrafficGenerator } from "../../scripts/lib/event-generator";
+import { createHttpTransport, type Transport } from "../../scripts/lib/http-client";
 
 export interface SendStats {
   acknowledged: Set<string>;
