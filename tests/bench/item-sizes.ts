@@ -6,6 +6,7 @@
 import { type AttributeValue, type DynamoDBClient, paginateScan } from "@aws-sdk/client-dynamodb";
 import { SESSIONS_TABLE } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
+import { TrafficGenerator } from "../../scripts/lib/event-generator";
 import { fixedClock, postEvents, testDeps } from "../support/collector";
 import type { TestDynamo } from "../support/dynalite";
 import { keysOnlyIndexEntryBytes, storedItemBytes } from "./item-size";
@@ -26,28 +27,21 @@ export interface ItemSizes {
   method: string;
 }
 
-// A current desktop Chrome user agent: what the collector stores when the tracker sends none.
-const USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-const PAGES = ["/", "/pricing", "/blog/real-time-analytics-on-aws", "/docs/getting-started", "/products/widget-pro?ref=nav"];
-
-/** One visitor's request as the tracker sends it: ids and timestamps set, a page view, clicks, a heartbeat. */
-function visitorBatch(v: number, baseMs: number, events: number) {
-  const session = `s_${(baseMs + v).toString(36)}_${((0x9e3779b1 * (v + 1)) >>> 0).toString(16).padStart(8, "0")}`;
-  return {
-    events: Array.from({ length: events }, (_, i) => {
-      const type = i % 5 === 0 ? "page_view" : i % 5 === 4 ? "heartbeat" : "click";
-      return {
-        event_type: type,
-        event_id: `e_${(baseMs + v * 100 + i).toString(36)}_${((i * 2654435761) >>> 0).toString(16).padStart(8, "0")}`,
-        session_id: session,
-        user_id: `u_${((0x85ebca6b * (v + 1)) >>> 0).toString(16).padStart(8, "0")}`,
-        timestamp: baseMs + i * 3_000,
-        page_url: `https://www.example.com${PAGES[(v + Math.floor(i / 5)) % PAGES.length]}`,
-        ...(i === 0 ? { referrer: "https://www.google.com/" } : {}),
-        ...(type === "click" ? { properties: { element_id: `cta-${i}`, x: 120 + i, y: 480 } } : {}),
-      };
-    }),
-  };
+/**
+ * The tools' one event generator supplies the visitors and the event mix; the ids are re-minted in
+ * the tracker's own shapes (`u_` + 16 hex, `s_<ms>_` + 16 hex, `e_` + 16 hex), since id lengths are
+ * part of every stored item's size and the load tester's ids are shorter.
+ */
+function visitorBatches(visitors: number, baseMs: number, events: number) {
+  const generator = new TrafficGenerator({ sessions: visitors, seed: 1, runId: "sizes" });
+  let n = 0;
+  const hex16 = () => (++n).toString(16).padStart(16, "0");
+  return generator.visitors.map((visitor) => {
+    const user_id = `u_${hex16()}`;
+    const session_id = `s_${baseMs}_${hex16()}`;
+    const batch = generator.nextEvents(visitor, events, baseMs + events * 100);
+    return { events: batch.map((e) => ({ ...e, user_id, session_id, event_id: `e_${hex16()}` })) };
+  });
 }
 
 /** Raw items (attribute values, not plain JS): the size rules count the encoded attributes. */
@@ -67,9 +61,8 @@ export async function measureItemSizes(dynamo: TestDynamo, visitors = 40, events
   const tables = await dynamo.freshTables();
   const deps = testDeps(client, tables, { retentionDays: 395 });
   const base = Date.now() - 10 * 60_000;
-  for (let v = 0; v < visitors; v++) {
-    const request = postEvents(visitorBatch(v, base, eventsPerSession), { "user-agent": USER_AGENT });
-    const out = await handleCollect(request, deps, fixedClock(base + 60_000));
+  for (const batch of visitorBatches(visitors, base, eventsPerSession)) {
+    const out = await handleCollect(postEvents(batch), deps, fixedClock(base + 60_000));
     if (out.result.statusCode !== 200) throw new Error(`collector answered ${out.result.statusCode}: ${out.result.body}`);
   }
   const [events, sessions, active] = await Promise.all(
@@ -83,6 +76,6 @@ export async function measureItemSizes(dynamo: TestDynamo, visitors = 40, events
     user_index: mean(sessions.flatMap((s) => keysOnlyIndexEntryBytes(s, [SESSIONS_TABLE.hashKey.name], indexKeys) ?? [])),
     active_sessions: mean(active.map(storedItemBytes)),
     events_per_session: round(events.length / sessions.length, 2),
-    method: `${visitors} tracker-like visitors × ${eventsPerSession} events (page view, clicks with 3 properties, heartbeat; Chrome user agent) through handleCollect into dynalite; every stored item sized by DynamoDB's rules + 100 B`,
+    method: `${visitors} visitors × ${eventsPerSession} events from the load tester's event generator (page views, clicks, add-to-cart, heartbeats) with the tracker's id shapes, through handleCollect into dynalite; every stored item sized by DynamoDB's rules + 100 B`,
   };
 }
