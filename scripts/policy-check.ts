@@ -8,12 +8,12 @@
  */
 import * as path from "node:path";
 import { parseCommandLine, runCli, stringOption, UsageError } from "./lib/cli";
-import { PROJECT, type ProgramRun, REPO_ROOT, runProgramWithOutputs } from "./lib/program-harness";
+import { PROJECT, type ProgramRun, REPO_ROOT, type RecordedResource, runProgramWithOutputs } from "./lib/program-harness";
+import { engineValue, UNKNOWN } from "./lib/program-wire";
 import { PackStartError } from "./policy/analyzer-process";
 import { mergePolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy/config";
 import { buildReport, type Report, tableReport } from "./policy/report";
 import { AnalyzerSession } from "./policy/session";
-import { rootStackResource } from "./policy/stack-resource";
 
 export const USAGE = `Usage: npm run policy:check -- --stack <name> [options]
 
@@ -52,16 +52,6 @@ export interface CheckOptions {
   json: boolean;
 }
 
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const processIo: Io = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-};
-
 export function parseOptions(argv: readonly string[]): CheckOptions | "help" {
   const parsed = parseCommandLine(argv, OPTIONS);
   if (parsed.help) return "help";
@@ -93,13 +83,29 @@ function displayPath(file: string): string {
 
 /** One check with an already running session (tests reuse one server for many checks). */
 export async function checkWith(session: AnalyzerSession, options: CheckOptions, program?: ProgramRun): Promise<Report> {
-  const file = options.policyConfig ? path.resolve(options.policyConfig) : undefined;
-  const given = file ? readPolicyConfigFile(displayPath(file)) : undefined;
-  const config = mergePolicyConfig(session.policies, given, file ? displayPath(file) : undefined);
+  const file = options.policyConfig ? displayPath(path.resolve(options.policyConfig)) : undefined;
+  const config = mergePolicyConfig(session.policies, file ? readPolicyConfigFile(file) : undefined, file);
   const run = program ?? (await runChecked(options));
-  const recorded = [rootStackResource(PROJECT, options.stack, run.outputs, options.preview), ...run.resources];
-  const outcome = await session.run(recorded, config, options.tags);
-  return buildReport(options.stack, file ? displayPath(file) : null, outcome, recorded);
+  const recorded = [rootStack(options.stack, run.outputs, options.preview), ...run.resources];
+  return buildReport(options.stack, file ?? null, await session.run(recorded, config, options.tags), recorded);
+}
+
+/** The root `pulumi:pulumi:Stack`, which AnalyzeStack includes with the stack outputs; mocks register none. */
+function rootStack(stack: string, outputs: Record<string, unknown>, preview: boolean): RecordedResource {
+  const name = `${PROJECT}-${stack}`;
+  // An output a preview cannot know resolves to undefined in the SDK; the engine shows it as unknown.
+  const shown = Object.entries(outputs).filter(([, value]) => value !== undefined || preview);
+  const wireOutputs = Object.fromEntries(shown.map(([key, value]) => [key, value === undefined ? UNKNOWN : engineValue(value)]));
+  return {
+    type: "pulumi:pulumi:Stack",
+    name,
+    urn: `urn:pulumi:${stack}::${PROJECT}::pulumi:pulumi:Stack::${name}`,
+    inputs: {},
+    protect: false,
+    dependsOn: [],
+    custom: false,
+    wire: { inputs: {}, outputs: wireOutputs, id: "", propertyDependencies: {} },
+  };
 }
 
 function runChecked(options: CheckOptions): Promise<ProgramRun> {
@@ -107,41 +113,39 @@ function runChecked(options: CheckOptions): Promise<ProgramRun> {
 }
 
 export function startSession(stack: string, preview: boolean): Promise<AnalyzerSession> {
-  return AnalyzerSession.start({ packDir: PACK_DIR, project: PROJECT, stack, preview });
+  return AnalyzerSession.start({ packDir: PACK_DIR, project: PROJECT, stack, dryRun: preview });
 }
 
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+async function main(argv: readonly string[]): Promise<number> {
   const started = Date.now();
   const options = parseOptions(argv);
   if (options === "help") {
-    io.out(USAGE);
+    console.log(USAGE);
     return 0;
   }
   let session: AnalyzerSession | undefined;
   try {
     // The pack compiles while the program runs: neither needs the other until Configure.
-    const starting = startSession(options.stack, options.preview);
-    const program = runChecked(options);
-    const [pack, resources] = await Promise.allSettled([starting, program]);
+    const [pack, program] = await Promise.allSettled([startSession(options.stack, options.preview), runChecked(options)]);
     if (pack.status === "fulfilled") session = pack.value;
     if (pack.status === "rejected") throw pack.reason;
-    if (resources.status === "rejected") throw resources.reason;
-    const report = await checkWith(session!, options, resources.value);
+    if (program.status === "rejected") throw program.reason;
+    const report = await checkWith(session!, options, program.value);
     const elapsed = Date.now() - started;
     if (options.json) {
-      io.out(JSON.stringify(report, null, 2));
-      io.err(`policy:check took ${(elapsed / 1000).toFixed(1)} s`);
+      console.log(JSON.stringify(report, null, 2));
+      console.error(`policy:check took ${(elapsed / 1000).toFixed(1)} s`);
     } else {
       const header =
         `Policy pack ${session!.packName}@${session!.packVersion} · stack ${options.stack}${options.preview ? " (preview)" : ""} · ` +
         `policy config ${report.policyConfig ?? "none (stack profile)"}`;
-      io.out(tableReport(report, header, elapsed));
+      console.log(tableReport(report, header, elapsed));
     }
     return report.mandatory > 0 ? 1 : 0;
   } catch (error) {
+    // A bad stack or policy config and a pack that cannot start are the user's to fix: one sentence, exit 2.
     if (error instanceof PolicyConfigError || error instanceof PackStartError || (error as Error).name === "ConfigError") {
-      io.err(`policy:check: ${(error as Error).message}`);
-      return 2;
+      throw new UsageError((error as Error).message);
     }
     throw error;
   } finally {
@@ -150,5 +154,5 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 }
 
 if (require.main === module) {
-  void runCli("policy:check", (argv) => main(argv));
+  void runCli("policy:check", main);
 }

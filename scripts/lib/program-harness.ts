@@ -1,6 +1,6 @@
 /**
  * Runs the real Pulumi program (index.ts) offline under Pulumi mocks, with a stack's config file,
- * and returns every resource it registers — components included — with inputs resolved.
+ * and returns every resource it registers — components included — as the engine would see it.
  *
  * Used by the program tests and the offline policy checker; no Pulumi CLI, engine or AWS is
  * involved. Several runs (e.g. dev then prod) work in one process: each run gets fresh mocks and
@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramMocks } from "./program-mocks";
+import { engineProperties, plainValue, type WireMap } from "./program-wire";
 import { NAMESPACE, projectDefaults, REPO_ROOT, StackFileError, stackFileConfig } from "./stack-file";
 
 export { MOCK_ACCOUNT_ID, ProgramMocks } from "./program-mocks";
@@ -27,36 +28,25 @@ export interface RecordedResource {
   urn: string;
   /** Parent URN; absent for top-level resources (mocks register no root stack). */
   parent?: string;
-  /**
-   * Inputs as sent to the engine, outputs resolved. Asset archives are plain data:
-   * `{ assets: { "index.js": { text: "…" } } }`.
-   */
+  /** `wire.inputs` without signatures: an archive is `{ assets: { "index.js": { text: "…" } } }`. */
   inputs: Record<string, any>;
   protect: boolean;
   /** URNs of every direct dependency the engine orders this resource after (explicit and via inputs). */
   dependsOn: string[];
-  /** Provider reference (`urn::id`) when one is set explicitly. */
-  provider?: string;
   /** false for component resources. */
   custom: boolean;
-  /** A component's registered outputs (resolved); absent for custom resources. */
+  /** A component's registered outputs, as plain as `inputs`; absent for custom resources. */
   outputs?: Record<string, any>;
-  /** The same resource in the engine's wire form (what a policy analyzer is sent). */
-  wire: WireRecord;
-}
-
-/**
- * google.protobuf.Struct JSON exactly as the program sent it and the (mock) provider answered:
- * unknowns as the unknown sentinel, assets/archives/secrets/resource references with their
- * signature key. scripts/policy/wire.ts turns it into Analyze/AnalyzeStack requests.
- */
-export interface WireRecord {
-  inputs: Record<string, unknown>;
-  outputs: Record<string, unknown>;
-  /** "" when the id is unknown (a resource a preview would create). */
-  id: string;
-  /** Input property → URNs of the resources its value was computed from. */
-  propertyDependencies: Record<string, string[]>;
+  /** The same resource in the engine's wire form (scripts/lib/program-wire.ts), as a policy analyzer is sent it. */
+  wire: {
+    inputs: WireMap;
+    /** What the (mock) provider answered, or a component's registered outputs. */
+    outputs: WireMap;
+    /** "" when the id is unknown (a resource a preview would create). */
+    id: string;
+    /** Input property → URNs of the resources its value was computed from. */
+    propertyDependencies: Record<string, string[]>;
+  };
 }
 
 export interface RunProgramOptions {
@@ -71,10 +61,7 @@ export interface RunProgramOptions {
 
 /** An invalid or unreadable config file; the name survives module reloads, unlike `instanceof`. */
 class HarnessConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
+  readonly name = "ConfigError";
 }
 
 export interface ProgramRun {
@@ -100,39 +87,39 @@ export function runProgramWithOutputs(opts: RunProgramOptions): Promise<ProgramR
 async function runOnce(opts: RunProgramOptions): Promise<ProgramRun> {
   const config = stackConfig(opts);
   const region = String(config["aws:region"] ?? DEFAULT_REGION);
-  const recorder = new Recorder();
   forgetProgramModules();
   await pulumi.runtime.setMocks(new ProgramMocks(region, opts.preview ?? false), PROJECT, opts.stack, opts.preview ?? false);
-  recorder.attach();
-  pulumi.runtime.setAllConfig(toRuntimeConfig(config));
-  const program: Record<string, unknown> = require(path.join(REPO_ROOT, "index.ts"));
+  const recorded = record(pulumi.runtime.getMonitor());
+  // The engine hands config to programs as strings; lists and objects as JSON text.
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
+  );
+  const program: Record<string, any> = require(path.join(REPO_ROOT, "index.ts"));
   const outputs: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(program)) {
-    outputs[name] = pulumi.Output.isInstance(value) ? await (value as unknown as { promise(): Promise<unknown> }).promise() : value;
-  }
-  await waitForRpcs();
-  return { resources: await recorder.finish(), outputs };
+  for (const [name, value] of Object.entries(program))
+    outputs[name] = pulumi.Output.isInstance(value) ? await (value as any).promise() : value;
+  await (pulumi.runtime as any).waitForRPCs();
+  return { resources: recorded(), outputs };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Config: Pulumi.yaml defaults < Pulumi.<stack>.yaml < opts.config, as the CLI merges them
-// ---------------------------------------------------------------------------------------------
-
-/** The merged, fully-qualified config a run sees. */
+/** The merged, fully-qualified config a run sees: Pulumi.yaml defaults < Pulumi.<stack>.yaml < opts.config, as the CLI merges them. */
 function stackConfig(opts: RunProgramOptions): Record<string, unknown> {
-  const merged: Record<string, unknown> = Object.fromEntries(
-    Object.entries(projectDefaults(REPO_ROOT)).map(([key, value]) => [qualify(key), value]),
-  );
+  const merged: Record<string, unknown> = {};
+  const set = (key: string, value: unknown) => {
+    merged[key.includes(":") ? key : `${PROJECT}:${key}`] = value;
+  };
+  for (const [key, value] of Object.entries(projectDefaults(REPO_ROOT))) set(key, value);
   const file = opts.configFile ? path.resolve(REPO_ROOT, opts.configFile) : path.join(REPO_ROOT, `Pulumi.${opts.stack}.yaml`);
-  if (fs.existsSync(file)) Object.assign(merged, stackFileSettings(file));
-  else if (opts.configFile || !opts.config) {
+  if (fs.existsSync(file)) {
+    for (const [key, value] of Object.entries(stackFileSettings(file))) set(key, value);
+  } else if (opts.configFile || !opts.config) {
     throw new HarnessConfigError(`No config file for stack "${opts.stack}": ${path.relative(REPO_ROOT, file)} does not exist.`);
   }
-  for (const [key, value] of Object.entries(opts.config ?? {})) merged[qualify(key)] = value;
+  for (const [key, value] of Object.entries(opts.config ?? {})) set(key, value);
   return merged;
 }
 
-/** A stack file's config, keys qualified; an encrypted value cannot be decrypted offline. */
+/** A stack file's config; an encrypted value cannot be decrypted offline. */
 function stackFileSettings(file: string): Record<string, unknown> {
   let config: Record<string, unknown>;
   try {
@@ -141,132 +128,59 @@ function stackFileSettings(file: string): Record<string, unknown> {
     if (error instanceof StackFileError) throw new HarnessConfigError(`Cannot read ${path.relative(REPO_ROOT, file)}: ${error.message}`);
     throw error;
   }
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (isRecord(value) && "secure" in value) {
-      throw new HarnessConfigError(
-        `${key} in ${path.basename(file)} is encrypted; offline runs cannot decrypt it, pass it in opts.config instead.`,
-      );
-    }
-    out[qualify(key)] = value;
+  const secure = Object.keys(config).find((key) => (config[key] as { secure?: unknown } | null)?.secure !== undefined);
+  if (secure) {
+    throw new HarnessConfigError(
+      `${secure} in ${path.basename(file)} is encrypted; offline runs cannot decrypt it, pass it in opts.config instead.`,
+    );
   }
-  return out;
+  return config;
 }
 
-function qualify(key: string): string {
-  return key.includes(":") ? key : `${PROJECT}:${key}`;
-}
-
-/** The engine hands config to programs as strings; lists and objects as JSON text. */
-function toRuntimeConfig(config: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Recording: every RegisterResource request the program sends, as the engine would see it
-// ---------------------------------------------------------------------------------------------
-
-type Struct = Parameters<typeof pulumi.runtime.deserializeProperties>[0];
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProtect(): boolean | undefined;
-  getDependenciesList(): string[];
-  getProvider(): string;
-  getObject(): Struct;
-  getPropertydependenciesMap(): { forEach(fn: (deps: { getUrnsList(): string[] }, key: string) => void): void };
-}
-interface RegisterResponse {
-  getUrn(): string;
-  getId(): string;
-  getObject(): Struct | undefined;
-}
-interface OutputsRequest {
-  getUrn(): string;
-  getOutputs(): Struct;
-}
 type Callback = (err: unknown, response: any) => void;
-interface MonitorLike {
-  registerResource(req: RegisterRequest, callback: Callback): unknown;
-  registerResourceOutputs(req: OutputsRequest, callback: Callback): unknown;
+
+/** Records every RegisterResource(Outputs) request the program sends the mock monitor; call the result when the program is done. */
+function record(monitor: any): () => RecordedResource[] {
+  const records = new Map<string, RecordedResource>();
+  const errors: unknown[] = [];
+  const register = monitor.registerResource.bind(monitor);
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResource = (req: any, callback: Callback) =>
+    register(req, (err: unknown, response: any) => {
+      if (err) errors.push(err);
+      else records.set(response.getUrn(), recordedFrom(req, response));
+      callback(err, response);
+    });
+  // The SDK registers a component's outputs only once its URN has resolved, so its record exists.
+  monitor.registerResourceOutputs = (req: any, callback: Callback) => {
+    const resource = records.get(req.getUrn())!;
+    resource.wire.outputs = engineProperties(req.getOutputs());
+    resource.outputs = plainValue(resource.wire.outputs);
+    return registerOutputs(req, callback);
+  };
+  return () => {
+    if (errors.length > 0) throw errors[0];
+    return [...records.values()];
+  };
 }
 
-class Recorder {
-  private readonly pending: Promise<RecordedResource | undefined>[] = [];
-  private readonly outputs = new Map<string, Promise<Record<string, any>>>();
-  private readonly wireOutputs = new Map<string, Record<string, unknown>>();
-  private readonly errors: unknown[] = [];
-
-  attach(): void {
-    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
-    const register = monitor.registerResource.bind(monitor);
-    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
-    monitor.registerResource = (req, callback) =>
-      register(req, (err, response) => {
-        if (err) this.errors.push(err);
-        else this.pending.push(recordedFrom(req, response));
-        callback(err, response);
-      });
-    monitor.registerResourceOutputs = (req, callback) => {
-      this.wireOutputs.set(req.getUrn(), toJavaScript(req.getOutputs()));
-      this.outputs.set(req.getUrn(), plain(pulumi.runtime.deserializeProperties(req.getOutputs())));
-      return registerOutputs(req, callback);
-    };
-  }
-
-  async finish(): Promise<RecordedResource[]> {
-    if (this.errors.length > 0) throw this.errors[0];
-    const resources = (await Promise.all(this.pending)).filter((r): r is RecordedResource => r !== undefined);
-    for (const resource of resources) {
-      const outputs = this.outputs.get(resource.urn);
-      if (outputs) resource.outputs = await outputs;
-      const wireOutputs = this.wireOutputs.get(resource.urn);
-      if (wireOutputs) resource.wire.outputs = wireOutputs;
-    }
-    return resources;
-  }
-}
-
-async function recordedFrom(req: RegisterRequest, response: RegisterResponse): Promise<RecordedResource> {
+function recordedFrom(req: any, response: any): RecordedResource {
   const propertyDependencies: Record<string, string[]> = {};
-  req.getPropertydependenciesMap().forEach((deps, key) => {
-    propertyDependencies[key] = [...deps.getUrnsList()];
+  req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+    propertyDependencies[key] = deps.getUrnsList();
   });
-  const inputs = toJavaScript(req.getObject());
-  const record: RecordedResource = {
+  const inputs = engineProperties(req.getObject());
+  return {
     type: req.getType(),
     name: req.getName(),
     urn: response.getUrn(),
-    inputs: await plain(pulumi.runtime.deserializeProperties(req.getObject())),
+    parent: req.getParent() || undefined,
+    inputs: plainValue(inputs),
     protect: req.getProtect() ?? false,
-    dependsOn: [...req.getDependenciesList()],
+    dependsOn: req.getDependenciesList(),
     custom: req.getCustom(),
-    wire: { inputs, outputs: req.getCustom() ? toJavaScript(response.getObject()) : {}, id: response.getId(), propertyDependencies },
+    wire: { inputs, outputs: req.getCustom() ? engineProperties(response.getObject()) : {}, id: response.getId(), propertyDependencies },
   };
-  if (req.getParent()) record.parent = req.getParent();
-  if (req.getProvider()) record.provider = req.getProvider();
-  return record;
-}
-
-/** Resolves the promise-valued fields of assets and archives so inputs are plain data. */
-async function plain(value: any): Promise<any> {
-  if (pulumi.asset.Asset.isInstance(value)) {
-    const asset = value as unknown as { text?: Promise<string>; path?: Promise<string>; uri?: Promise<string> };
-    return definedOnly({ text: await asset.text, path: await asset.path, uri: await asset.uri });
-  }
-  if (pulumi.asset.Archive.isInstance(value)) {
-    const archive = value as unknown as { assets?: Promise<Record<string, unknown>>; path?: Promise<string> };
-    const assets = await archive.assets;
-    return assets ? { assets: await plain(assets) } : { path: await archive.path };
-  }
-  if (Array.isArray(value)) return Promise.all(value.map(plain));
-  if (value !== null && typeof value === "object") {
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await plain(v)] as const));
-    return Object.fromEntries(entries);
-  }
-  return value;
 }
 
 /** Every module of the program itself, so the next run re-reads config and re-registers. */
@@ -279,23 +193,6 @@ function forgetProgramModules(): void {
     const isProgram = programPaths.includes(id) || programDirs.some((dir) => id.startsWith(dir));
     if (isProgram && id !== keep) delete require.cache[id];
   }
-}
-
-async function waitForRpcs(): Promise<void> {
-  const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-  if (runtime.waitForRPCs) await runtime.waitForRPCs();
-}
-
-function toJavaScript(struct: Struct | undefined): Record<string, unknown> {
-  return struct ? (struct as unknown as { toJavaScript(): Record<string, unknown> }).toJavaScript() : {};
-}
-
-function definedOnly(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-}
-
-function isRecord(value: unknown): value is Record<string, any> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** Resources of one type, for terse assertions. */

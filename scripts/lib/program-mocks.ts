@@ -18,16 +18,13 @@ export class ProgramMocks implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
     const physical: string = args.inputs.name ?? args.inputs.dashboardName ?? args.name;
-    const extra = computedOutputs(args.type, physical, args.inputs, this.region);
-    if (this.preview) {
-      const unknown = Object.fromEntries(
-        Object.keys(extra)
-          .filter((k) => k !== "id")
-          .map((k) => [k, pulumi.runtime.unknownValue]),
-      );
-      return { id: "", state: { ...args.inputs, name: physical, ...unknown } };
-    }
-    return { id: extra.id ?? `${args.name}-id`, state: { ...args.inputs, name: physical, ...extra } };
+    const computed = computedOutputs(args.type, physical, args.inputs, this.region);
+    if (!this.preview) return { id: computed.id ?? `${args.name}-id`, state: { ...args.inputs, name: physical, ...computed } };
+    const unknown = Object.keys(computed).filter((k) => k !== "id");
+    return {
+      id: "",
+      state: { ...args.inputs, name: physical, ...Object.fromEntries(unknown.map((k) => [k, pulumi.runtime.unknownValue])) },
+    };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, any> {

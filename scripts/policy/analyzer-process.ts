@@ -9,11 +9,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import * as grpc from "@grpc/grpc-js";
-
-// The SDK's public generated stubs for proto/pulumi/analyzer.proto.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb") as { AnalyzerClient: grpc.ServiceClientConstructor };
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 
 /** A pack that could not start, with its own error output. */
 export class PackStartError extends Error {
@@ -31,8 +29,8 @@ export interface StartOptions {
 }
 
 export interface RunningPack {
-  client: grpc.Client;
-  port: number;
+  /** One unary call on the pack's Analyzer service (the SDK's public generated stub). */
+  call<Res = unknown>(method: keyof AnalyzerClient, request: unknown): Promise<Res>;
   /** Stops the pack process and closes the channel. */
   close(): Promise<void>;
 }
@@ -57,8 +55,7 @@ export async function startPack(opts: StartOptions): Promise<RunningPack> {
     "grpc.max_receive_message_length": 400 * 1024 * 1024,
   });
   return {
-    client,
-    port,
+    call: (method, request) => promisify((client[method] as any).bind(client))(request) as Promise<any>,
     close: async () => {
       client.close();
       await stopProcess(child);
@@ -117,13 +114,5 @@ function stopProcess(child: ChildProcess): Promise<void> {
       resolve();
     });
     child.kill("SIGTERM");
-  });
-}
-
-/** One unary call on the Analyzer service, as a promise. */
-export function call<Res>(client: grpc.Client, method: string, request: unknown): Promise<Res> {
-  const fn = (client as unknown as Record<string, (req: unknown, cb: (err: grpc.ServiceError | null, res: Res) => void) => void>)[method];
-  return new Promise((resolve, reject) => {
-    fn.call(client, request, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }

@@ -41,14 +41,11 @@ export interface Report {
 const NOT_RUN = /^can't run (?:policy|remediation) '[^']+' from policy pack .*? during preview: (.*)$/s;
 const EXEMPTED = /^Exempted until (\d{4}-\d{2}-\d{2}) \((.*)\): ([a-z0-9-]+): (.*)$/s;
 
-/** `urn:pulumi:<stack>::<project>::<parent$>type::name` → type and name; "" is the stack itself. */
-function urnParts(urn: string, resources: readonly RecordedResource[]): { type: string; name: string } {
-  // A stack policy's violation without a resource belongs to the stack itself.
+/** A diagnostic's resource; a stack policy's violation without a URN belongs to the stack itself. */
+function resourceOf(urn: string, resources: readonly RecordedResource[]): { type: string; name: string } {
   const known = resources.find((r) => (urn === "" ? r.type === "pulumi:pulumi:Stack" : r.urn === urn));
-  if (known) return { type: known.type, name: known.name };
-  const parts = urn.split("::");
-  if (parts.length < 4) return { type: "pulumi:pulumi:Stack", name: "" };
-  return { type: parts[2].split("$").pop()!, name: parts.slice(3).join("::") };
+  // `urn:pulumi:<stack>::<project>::<parent$>type::name`
+  return known ?? { type: urn.split("::")[2]?.split("$").pop() ?? "pulumi:pulumi:Stack", name: urn.split("::").slice(3).join("::") };
 }
 
 export function buildReport(
@@ -60,7 +57,7 @@ export function buildReport(
   const violations: Violation[] = [];
   const exempted: Exempted[] = [];
   const notRun: NotRun[] = [];
-  for (const d of [...outcome.diagnostics, ...outcome.remediationNotRun]) classify(d, resources, { violations, exempted, notRun });
+  for (const d of outcome.diagnostics) classify(d, resources, { violations, exempted, notRun });
   violations.sort((a, b) => rank(a.enforcementLevel) - rank(b.enforcementLevel));
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
   const remediated = new Set(outcome.remediated.map((r) => `${r.policy} ${r.urn}`)).size;
@@ -72,7 +69,7 @@ function classify(
   resources: readonly RecordedResource[],
   out: { violations: Violation[]; exempted: Exempted[]; notRun: NotRun[] },
 ): void {
-  const { type, name } = urnParts(d.urn, resources);
+  const { type, name } = resourceOf(d.urn, resources);
   const notRun = NOT_RUN.exec(d.message);
   if (notRun) {
     out.notRun.push({ policy: d.policy, resourceName: name, reason: notRun[1] });

@@ -1,24 +1,21 @@
 /**
  * The engine's conversation with a running pack (analyzer_plugin.go and the step generator):
- * Handshake (tolerating Unimplemented), ConfigureStack, GetAnalyzerInfo, GetPluginInfo, Configure;
- * then per resource Remediate — whose result must unmarshal, and replaces the inputs — and Analyze;
- * then one AnalyzeStack over every resource's outputs, dependencies and property dependencies.
+ * Handshake (tolerating Unimplemented), GetAnalyzerInfo, GetPluginInfo; then per run ConfigureStack,
+ * Configure, per resource Remediate — whose result must unmarshal, and replaces the inputs — and
+ * Analyze, and one AnalyzeStack over every resource's outputs, dependencies and property dependencies.
  */
 
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
+import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { RecordedResource } from "../lib/program-harness";
-import { call, type RunningPack, startPack } from "./analyzer-process";
+import { unmarshalProblem, type WireMap } from "../lib/program-wire";
+import { type RunningPack, type StartOptions, startPack } from "./analyzer-process";
 import type { DeclaredPolicy, EnforcementLevel, MergedConfig } from "./config";
-import { engineProperties, unmarshalProblem, type WireMap, withoutInternalKeys } from "./wire";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const pb = require("@pulumi/pulumi/proto/analyzer_pb");
-
-const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"]; // proto enum order
-const levelNumber = (level: EnforcementLevel) => LEVELS.indexOf(level);
+const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"]; // pb.EnforcementLevel order
 
 export interface Diagnostic {
   policy: string;
@@ -28,56 +25,40 @@ export interface Diagnostic {
   urn: string;
 }
 
-export interface Remediated {
-  policy: string;
-  urn: string;
-}
-
 export interface RunOutcome {
+  /** Violations, and remediations the server could not run (unknown values) at advisory. */
   diagnostics: Diagnostic[];
-  remediated: Remediated[];
-  /** Remediations the server could not run (unknown values), as diagnostics at advisory. */
-  remediationNotRun: Diagnostic[];
-}
-
-export interface SessionOptions {
-  packDir: string;
-  project: string;
-  stack: string;
-  preview: boolean;
-  startTimeoutMs?: number;
+  remediated: { policy: string; urn: string }[];
 }
 
 export class AnalyzerSession {
-  private descriptions = new Map<string, string>();
-
   private constructor(
     private readonly pack: RunningPack,
-    private readonly opts: SessionOptions,
+    private readonly opts: StartOptions,
     readonly packName: string,
     readonly packVersion: string,
     readonly policies: DeclaredPolicy[],
-  ) {
-    for (const p of policies) this.descriptions.set(p.name, p.description ?? "");
-  }
+  ) {}
 
-  static async start(opts: SessionOptions): Promise<AnalyzerSession> {
-    const pack = await startPack({
-      packDir: opts.packDir,
-      project: opts.project,
-      stack: opts.stack,
-      dryRun: opts.preview,
-      timeoutMs: opts.startTimeoutMs,
-    });
+  static async start(opts: StartOptions): Promise<AnalyzerSession> {
+    const pack = await startPack(opts);
     try {
-      await handshake(pack.client, opts.packDir);
-      const info = await call<any>(pack.client, "getAnalyzerInfo", new Empty());
-      await call(pack.client, "getPluginInfo", new Empty());
-      const policies: DeclaredPolicy[] = info.getPoliciesList().map(declaredPolicy);
-      info.getInitialconfigMap().forEach((c: any, name: string) => {
-        const policy = policies.find((p) => p.name === name);
-        if (policy)
-          policy.initial = { enforcementLevel: LEVELS[c.getEnforcementlevel()], properties: c.getProperties()?.toJavaScript() ?? {} };
+      const dir = path.resolve(opts.packDir);
+      const handshake = new pb.AnalyzerHandshakeRequest().setEngineAddress("127.0.0.1:0").setRootDirectory(dir).setProgramDirectory(dir);
+      await tolerateUnimplemented(pack.call("handshake", handshake));
+      const info = await pack.call<pb.AnalyzerInfo>("getAnalyzerInfo", new Empty());
+      await pack.call("getPluginInfo", new Empty());
+      const initial = info.getInitialconfigMap();
+      const policies = info.getPoliciesList().map((p): DeclaredPolicy => {
+        const schema = p.getConfigschema();
+        const config = initial.get(p.getName());
+        return {
+          name: p.getName(),
+          description: p.getDescription(),
+          enforcementLevel: LEVELS[p.getEnforcementlevel()],
+          schema: schema && { properties: toJavaScript(schema.getProperties()), required: schema.getRequiredList() },
+          initial: config && { enforcementLevel: LEVELS[config.getEnforcementlevel()], properties: toJavaScript(config.getProperties()) },
+        };
       });
       return new AnalyzerSession(pack, opts, info.getName(), info.getVersion(), policies);
     } catch (error) {
@@ -92,30 +73,31 @@ export class AnalyzerSession {
 
   /** ConfigureStack + Configure, then the per-resource and stack analysis. */
   async run(resources: readonly RecordedResource[], config: MergedConfig, tags: Record<string, string>): Promise<RunOutcome> {
-    await this.configureStack(tags);
-    await call(this.pack.client, "configure", configureRequest(config));
-    const outcome: RunOutcome = { diagnostics: [], remediated: [], remediationNotRun: [] };
-    const inputs = new Map<string, WireMap>();
-    for (const r of resources) inputs.set(r.urn, await this.remediateAndAnalyze(r, outcome));
-    const stack = resources.map((r) => stackResource(r, inputs.get(r.urn)!));
-    const response = await call<any>(this.pack.client, "analyzeStack", new pb.AnalyzeStackRequest().setResourcesList(stack));
-    outcome.diagnostics.push(...response.getDiagnosticsList().map((d: any) => this.diagnostic(d, "")));
+    const stackConfig = new pb.AnalyzerStackConfigureRequest().setStack(this.opts.stack).setProject(this.opts.project);
+    for (const [key, value] of Object.entries(tags)) stackConfig.getTagsMap().set(key, value);
+    await tolerateUnimplemented(this.pack.call("configureStack", stackConfig.setDryRun(this.opts.dryRun)));
+    const configure = new pb.ConfigureAnalyzerRequest();
+    for (const [name, { enforcementLevel, properties }] of Object.entries(config)) {
+      const policyConfig = new pb.PolicyConfig().setEnforcementlevel(LEVELS.indexOf(enforcementLevel));
+      configure.getPolicyconfigMap().set(name, policyConfig.setProperties(Struct.fromJavaScript(properties as WireMap)));
+    }
+    await this.pack.call("configure", configure);
+    const outcome: RunOutcome = { diagnostics: [], remediated: [] };
+    const stack: pb.AnalyzerResource[] = [];
+    for (const r of resources) stack.push(stackResource(r, await this.remediateAndAnalyze(r, outcome)));
+    const response = await this.pack.call<pb.AnalyzeResponse>("analyzeStack", new pb.AnalyzeStackRequest().setResourcesList(stack));
+    outcome.diagnostics.push(...response.getDiagnosticsList().map((d) => this.diagnostic(d, "")));
     return outcome;
   }
 
-  private async configureStack(tags: Record<string, string>): Promise<void> {
-    const req = new pb.AnalyzerStackConfigureRequest().setStack(this.opts.stack).setProject(this.opts.project).setDryRun(this.opts.preview);
-    for (const [k, v] of Object.entries(tags)) req.getTagsMap().set(k, v);
-    await tolerateUnimplemented(call(this.pack.client, "configureStack", req));
-  }
-
+  /** Returns the inputs after every remediation. */
   private async remediateAndAnalyze(r: RecordedResource, outcome: RunOutcome): Promise<WireMap> {
-    let props = engineProperties(r.wire.inputs, false);
-    const response = await call<any>(this.pack.client, "remediate", analyzeRequest(r, props));
+    let props = r.wire.inputs;
+    const response = await this.pack.call<pb.RemediateResponse>("remediate", analyzeRequest(r, props));
     for (const remediation of response.getRemediationsList()) {
-      const policy: string = remediation.getPolicyname();
+      const policy = remediation.getPolicyname();
       if (remediation.getDiagnostic()) {
-        outcome.remediationNotRun.push({ policy, enforcementLevel: "advisory", message: remediation.getDiagnostic(), urn: r.urn });
+        outcome.diagnostics.push({ policy, enforcementLevel: "advisory", message: remediation.getDiagnostic(), urn: r.urn });
       }
       const result = remediation.getProperties()?.toJavaScript() as WireMap | undefined;
       if (!result) continue;
@@ -128,24 +110,18 @@ export class AnalyzerSession {
       if (JSON.stringify(result) !== JSON.stringify(props)) outcome.remediated.push({ policy, urn: r.urn });
       props = result;
     }
-    const analyzed = await call<any>(this.pack.client, "analyze", analyzeRequest(r, withoutInternalKeys(props)));
-    outcome.diagnostics.push(...analyzed.getDiagnosticsList().map((d: any) => this.diagnostic(d, r.urn)));
+    const analyzed = await this.pack.call<pb.AnalyzeResponse>("analyze", analyzeRequest(r, withoutInternalKeys(props)));
+    outcome.diagnostics.push(...analyzed.getDiagnosticsList().map((d) => this.diagnostic(d, r.urn)));
     return props;
   }
 
-  private diagnostic(d: any, urn: string): Diagnostic {
-    const policy: string = d.getPolicyname();
-    const description = this.descriptions.get(policy) ?? d.getDescription();
-    const raw: string = d.getMessage();
+  private diagnostic(d: pb.AnalyzeDiagnostic, urn: string): Diagnostic {
+    const policy = d.getPolicyname();
+    const description = this.policies.find((p) => p.name === policy)?.description ?? d.getDescription();
+    const raw = d.getMessage();
     const message = description && raw.startsWith(`${description}\n`) ? raw.slice(description.length + 1) : raw;
     return { policy, enforcementLevel: LEVELS[d.getEnforcementlevel()], message, urn: d.getUrn() || urn };
   }
-}
-
-async function handshake(client: grpc.Client, packDir: string): Promise<void> {
-  const dir = path.resolve(packDir);
-  const req = new pb.AnalyzerHandshakeRequest().setEngineAddress("127.0.0.1:0").setRootDirectory(dir).setProgramDirectory(dir);
-  await tolerateUnimplemented(call(client, "handshake", req));
 }
 
 /** As the CLI: an analyzer that does not implement an optional RPC is fine. */
@@ -157,55 +133,26 @@ async function tolerateUnimplemented(p: Promise<unknown>): Promise<void> {
   }
 }
 
-function declaredPolicy(p: any): DeclaredPolicy & { description: string } {
-  const schema = p.getConfigschema();
-  return {
-    name: p.getName(),
-    description: p.getDescription(),
-    enforcementLevel: LEVELS[p.getEnforcementlevel()],
-    schema: schema ? { properties: schema.getProperties()?.toJavaScript() ?? {}, required: schema.getRequiredList() } : undefined,
-  };
+const toJavaScript = (struct: Struct | undefined) => (struct?.toJavaScript() ?? {}) as Record<string, any>;
+
+/** Analyze and AnalyzeStack leave out the `__`-prefixed keys the engine keeps to itself. */
+const withoutInternalKeys = (props: WireMap): WireMap => Object.fromEntries(Object.entries(props).filter(([key]) => !key.startsWith("__")));
+
+const options = (r: RecordedResource) => new pb.AnalyzerResourceOptions().setProtect(r.protect).setParent(r.parent ?? "");
+
+function analyzeRequest(r: RecordedResource, props: WireMap): pb.AnalyzeRequest {
+  const request = new pb.AnalyzeRequest().setUrn(r.urn).setType(r.type).setName(r.name).setOptions(options(r));
+  return request.setProperties(Struct.fromJavaScript(props));
 }
 
-function configureRequest(config: MergedConfig): unknown {
-  const req = new pb.ConfigureAnalyzerRequest();
-  for (const [name, entry] of Object.entries(config)) {
-    const policyConfig = new pb.PolicyConfig()
-      .setEnforcementlevel(levelNumber(entry.enforcementLevel))
-      .setProperties(Struct.fromJavaScript(entry.properties as any));
-    req.getPolicyconfigMap().set(name, policyConfig);
-  }
-  return req;
-}
-
-function options(r: RecordedResource): unknown {
-  const opts = new pb.AnalyzerResourceOptions().setProtect(r.protect);
-  if (r.parent) opts.setParent(r.parent);
-  return opts;
-}
-
-function analyzeRequest(r: RecordedResource, props: WireMap): unknown {
-  return new pb.AnalyzeRequest()
-    .setUrn(r.urn)
-    .setType(r.type)
-    .setName(r.name)
-    .setOptions(options(r))
-    .setProperties(Struct.fromJavaScript(props as any));
-}
-
-/** A resource as AnalyzeStack sees it: its outputs (over the remediated inputs), parent and dependencies. */
-function stackResource(r: RecordedResource, inputs: WireMap): unknown {
-  const outputs = r.custom
-    ? { ...engineProperties(r.wire.outputs, true), ...withoutInternalKeys(inputs) }
-    : engineProperties(r.wire.outputs, true);
-  const res = new pb.AnalyzerResource()
-    .setUrn(r.urn)
-    .setType(r.type)
-    .setName(r.name)
-    .setOptions(options(r))
-    .setProperties(Struct.fromJavaScript(outputs as any))
-    .setDependenciesList(r.dependsOn);
-  if (r.parent) res.setParent(r.parent);
+/** A resource as AnalyzeStack sees it: its outputs (a custom resource's over its remediated inputs), parent and dependencies. */
+function stackResource(r: RecordedResource, inputs: WireMap): pb.AnalyzerResource {
+  const outputs = withoutInternalKeys(r.custom ? { ...r.wire.outputs, ...inputs } : r.wire.outputs);
+  const res = new pb.AnalyzerResource().setUrn(r.urn).setType(r.type).setName(r.name).setOptions(options(r));
+  res
+    .setProperties(Struct.fromJavaScript(outputs))
+    .setDependenciesList(r.dependsOn)
+    .setParent(r.parent ?? "");
   for (const [key, urns] of Object.entries(r.wire.propertyDependencies)) {
     if (urns.length > 0) res.getPropertydependenciesMap().set(key, new pb.AnalyzerPropertyDependencies().setUrnsList(urns));
   }

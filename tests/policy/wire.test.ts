@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { engineValue, UNKNOWN, unmarshalProblem } from "../../scripts/policy/wire";
+import { engineValue, UNKNOWN, unmarshalProblem } from "../../scripts/lib/program-wire";
 
 const SIG = pulumi.runtime.specialSigKey;
 const ASSET = pulumi.runtime.specialAssetSig;
 const ARCHIVE = pulumi.runtime.specialArchiveSig;
 const SECRET = pulumi.runtime.specialSecretSig;
 
-describe("scripts/policy/wire (the engine's form of property values)", () => {
+describe("scripts/lib/program-wire (the engine's form of property values)", () => {
   it("keeps an archive's assets and drops the SDK's marker keys", () => {
     const sdk = { [SIG]: ARCHIVE, __pulumiArchive: true, assets: { "index.js": { [SIG]: ASSET, __pulumiAsset: true, text: "x" } } };
     expect(engineValue(sdk)).to.deep.equal({ [SIG]: ARCHIVE, assets: { "index.js": { [SIG]: ASSET, text: "x" } } });
