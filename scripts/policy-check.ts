@@ -1,15 +1,9 @@
-/**
- * Offline policy check through the real analyzer: runs the program under mocks with a stack's
- * config, starts the pack in policy/ as the Pulumi CLI does, and speaks to it as the engine would.
- *
- *   npm run policy:check -- --stack <name> [--preview] [--json] [--tag k=v]… [--policy-pack-config <file>]
- *
- * Exit 0 = no mandatory violation, 1 = mandatory violation(s), 2 = usage, config or pack start error.
- */
+// `npm run policy:check`: the policy pack in policy/ judges the program, run offline under mocks, through
+// the pack's own analyzer server, spoken to over gRPC as the Pulumi engine does (docs/policy.md).
 import * as path from "node:path";
 import { parseCommandLine, runCli, stringOption, UsageError } from "./lib/cli";
 import { PROJECT, type ProgramRun, REPO_ROOT, type RecordedResource, runProgramWithOutputs } from "./lib/program-harness";
-import { engineValue, UNKNOWN } from "./lib/program-wire";
+import type { WireMap } from "./lib/program-wire";
 import { PackStartError } from "./policy/analyzer-process";
 import { mergePolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy/config";
 import { buildReport, type Report, tableReport } from "./policy/report";
@@ -17,17 +11,14 @@ import { AnalyzerSession } from "./policy/session";
 
 export const USAGE = `Usage: npm run policy:check -- --stack <name> [options]
 
-Runs the program offline (Pulumi mocks) with Pulumi.<stack>.yaml, starts the policy pack in policy/
-the way the Pulumi CLI does and has it judge every resource, as
-\`pulumi preview --policy-pack policy [--policy-pack-config <file>]\` would.
+Runs the program offline (Pulumi mocks) with Pulumi.<stack>.yaml and has the policy pack in policy/
+judge every resource through its own analyzer, as \`pulumi preview --policy-pack policy\` would.
 
 Options:
   --stack <name>                stack to check (required): dev, prod, ...
-  --policy-pack-config <file>   policy config, as the CLI's flag (default: none; the pack's stack
-                                profile supplies the thresholds)
+  --policy-pack-config <file>   policy config, as the CLI's flag (default: none; the stack profile applies)
   --preview                     judge the stack as a first preview sees it (AWS-computed values unknown)
-  --tag <key=value>             a stack tag, as the engine passes it (repeatable),
-                                e.g. --tag liveinsight:environment=prod
+  --tag <key=value>             a stack tag (repeatable), e.g. --tag liveinsight:environment=prod
   --config-file <file>          stack config file to use instead of Pulumi.<stack>.yaml
   --json                        print one JSON document instead of the table
   -h, --help                    show this help
@@ -86,16 +77,13 @@ export async function checkWith(session: AnalyzerSession, options: CheckOptions,
   const file = options.policyConfig ? displayPath(path.resolve(options.policyConfig)) : undefined;
   const config = mergePolicyConfig(session.policies, file ? readPolicyConfigFile(file) : undefined, file);
   const run = program ?? (await runChecked(options));
-  const recorded = [rootStack(options.stack, run.outputs, options.preview), ...run.resources];
+  const recorded = [rootStack(options.stack, run.outputs), ...run.resources];
   return buildReport(options.stack, file ?? null, await session.run(recorded, config, options.tags), recorded);
 }
 
 /** The root `pulumi:pulumi:Stack`, which AnalyzeStack includes with the stack outputs; mocks register none. */
-function rootStack(stack: string, outputs: Record<string, unknown>, preview: boolean): RecordedResource {
+function rootStack(stack: string, outputs: WireMap): RecordedResource {
   const name = `${PROJECT}-${stack}`;
-  // An output a preview cannot know resolves to undefined in the SDK; the engine shows it as unknown.
-  const shown = Object.entries(outputs).filter(([, value]) => value !== undefined || preview);
-  const wireOutputs = Object.fromEntries(shown.map(([key, value]) => [key, value === undefined ? UNKNOWN : engineValue(value)]));
   return {
     type: "pulumi:pulumi:Stack",
     name,
@@ -104,7 +92,7 @@ function rootStack(stack: string, outputs: Record<string, unknown>, preview: boo
     protect: false,
     dependsOn: [],
     custom: false,
-    wire: { inputs: {}, outputs: wireOutputs, id: "", propertyDependencies: {} },
+    wire: { inputs: {}, outputs, id: "", propertyDependencies: {} },
   };
 }
 
@@ -126,18 +114,17 @@ async function main(argv: readonly string[]): Promise<number> {
   let session: AnalyzerSession | undefined;
   try {
     // The pack compiles while the program runs: neither needs the other until Configure.
-    const [pack, program] = await Promise.allSettled([startSession(options.stack, options.preview), runChecked(options)]);
-    if (pack.status === "fulfilled") session = pack.value;
-    if (pack.status === "rejected") throw pack.reason;
-    if (program.status === "rejected") throw program.reason;
-    const report = await checkWith(session!, options, program.value);
+    const program = runChecked(options);
+    program.catch(() => undefined); // awaited below, after the pack's own start error if there is one
+    session = await startSession(options.stack, options.preview);
+    const report = await checkWith(session, options, await program);
     const elapsed = Date.now() - started;
     if (options.json) {
       console.log(JSON.stringify(report, null, 2));
       console.error(`policy:check took ${(elapsed / 1000).toFixed(1)} s`);
     } else {
       const header =
-        `Policy pack ${session!.packName}@${session!.packVersion} · stack ${options.stack}${options.preview ? " (preview)" : ""} · ` +
+        `Policy pack ${session.packName}@${session.packVersion} · stack ${options.stack}${options.preview ? " (preview)" : ""} · ` +
         `policy config ${report.policyConfig ?? "none (stack profile)"}`;
       console.log(tableReport(report, header, elapsed));
     }

@@ -1,18 +1,15 @@
 /**
- * Runs the real Pulumi program (index.ts) offline under Pulumi mocks, with a stack's config file,
- * and returns every resource it registers — components included — as the engine would see it.
- *
- * Used by the program tests and the offline policy checker; no Pulumi CLI, engine or AWS is
- * involved. Several runs (e.g. dev then prod) work in one process: each run gets fresh mocks and
- * config and re-imports the program's own modules, and runs are serialised because the Pulumi
- * runtime keeps its state in process-wide globals.
+ * Runs the real Pulumi program (index.ts) offline under Pulumi mocks, with a stack's config file, and
+ * returns every resource it registers — components included — as the engine would see it. Used by the
+ * program tests and the policy checker. Each run gets fresh mocks and config and re-imports the
+ * program's own modules; runs are serialised because the Pulumi runtime keeps its state in globals.
  */
 
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramMocks } from "./program-mocks";
-import { engineProperties, plainValue, type WireMap } from "./program-wire";
+import { engineProperties, engineValue, plainValue, type WireMap } from "./program-wire";
 import { NAMESPACE, projectDefaults, REPO_ROOT, StackFileError, stackFileConfig } from "./stack-file";
 
 export { MOCK_ACCOUNT_ID, ProgramMocks } from "./program-mocks";
@@ -23,17 +20,15 @@ const DEFAULT_REGION = "us-east-1";
 
 export interface RecordedResource {
   type: string;
-  /** Logical name as given to the constructor. */
   name: string;
   urn: string;
-  /** Parent URN; absent for top-level resources (mocks register no root stack). */
+  /** Absent for top-level resources (mocks register no root stack). */
   parent?: string;
   /** `wire.inputs` without signatures: an archive is `{ assets: { "index.js": { text: "…" } } }`. */
   inputs: Record<string, any>;
   protect: boolean;
   /** URNs of every direct dependency the engine orders this resource after (explicit and via inputs). */
   dependsOn: string[];
-  /** false for component resources. */
   custom: boolean;
   /** A component's registered outputs, as plain as `inputs`; absent for custom resources. */
   outputs?: Record<string, any>;
@@ -66,18 +61,16 @@ class HarnessConfigError extends Error {
 
 export interface ProgramRun {
   resources: RecordedResource[];
-  /** The program's stack outputs (index.ts exports), resolved. */
-  outputs: Record<string, unknown>;
+  /** The program's stack outputs (index.ts exports) in the engine's form: resolved, or unknown at a preview. */
+  outputs: WireMap;
 }
 
 let queue: Promise<unknown> = Promise.resolve();
 
-/** Every resource the program registers for `opts.stack` (the shared contract). */
 export async function runProgram(opts: RunProgramOptions): Promise<RecordedResource[]> {
   return (await runProgramWithOutputs(opts)).resources;
 }
 
-/** Like runProgram, plus the stack outputs. Runs are serialised: the Pulumi runtime is global. */
 export function runProgramWithOutputs(opts: RunProgramOptions): Promise<ProgramRun> {
   const run = queue.then(() => runOnce(opts));
   queue = run.catch(() => undefined);
@@ -94,47 +87,37 @@ async function runOnce(opts: RunProgramOptions): Promise<ProgramRun> {
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
   );
-  const program: Record<string, any> = require(path.join(REPO_ROOT, "index.ts"));
-  const outputs: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(program))
-    outputs[name] = pulumi.Output.isInstance(value) ? await (value as any).promise() : value;
+  // Serialised as the SDK sends a stack's outputs to the engine: resolved, or unknown when a preview cannot know them.
+  const outputs = engineValue(await pulumi.runtime.serializeProperties("index.ts", require(path.join(REPO_ROOT, "index.ts")))) as WireMap;
   await (pulumi.runtime as any).waitForRPCs();
   return { resources: recorded(), outputs };
 }
 
-/** The merged, fully-qualified config a run sees: Pulumi.yaml defaults < Pulumi.<stack>.yaml < opts.config, as the CLI merges them. */
+/** Pulumi.yaml defaults < Pulumi.<stack>.yaml < opts.config, keys qualified, as the CLI merges them. */
 function stackConfig(opts: RunProgramOptions): Record<string, unknown> {
-  const merged: Record<string, unknown> = {};
-  const set = (key: string, value: unknown) => {
-    merged[key.includes(":") ? key : `${PROJECT}:${key}`] = value;
-  };
-  for (const [key, value] of Object.entries(projectDefaults(REPO_ROOT))) set(key, value);
   const file = opts.configFile ? path.resolve(REPO_ROOT, opts.configFile) : path.join(REPO_ROOT, `Pulumi.${opts.stack}.yaml`);
-  if (fs.existsSync(file)) {
-    for (const [key, value] of Object.entries(stackFileSettings(file))) set(key, value);
-  } else if (opts.configFile || !opts.config) {
+  const exists = fs.existsSync(file);
+  if (!exists && (opts.configFile || !opts.config)) {
     throw new HarnessConfigError(`No config file for stack "${opts.stack}": ${path.relative(REPO_ROOT, file)} does not exist.`);
   }
-  for (const [key, value] of Object.entries(opts.config ?? {})) set(key, value);
-  return merged;
+  const layers = [projectDefaults(REPO_ROOT), exists ? stackFileSettings(file) : {}, opts.config ?? {}].flatMap(Object.entries);
+  return Object.fromEntries(layers.map(([key, value]) => [key.includes(":") ? key : `${PROJECT}:${key}`, value]));
 }
 
 /** A stack file's config; an encrypted value cannot be decrypted offline. */
 function stackFileSettings(file: string): Record<string, unknown> {
-  let config: Record<string, unknown>;
   try {
-    config = stackFileConfig(file);
+    const config = stackFileConfig(file);
+    const secure = Object.keys(config).find((key) => (config[key] as { secure?: unknown } | null)?.secure !== undefined);
+    if (secure)
+      throw new HarnessConfigError(
+        `${secure} in ${path.basename(file)} is encrypted; offline runs cannot decrypt it, pass it in opts.config instead.`,
+      );
+    return config;
   } catch (error) {
     if (error instanceof StackFileError) throw new HarnessConfigError(`Cannot read ${path.relative(REPO_ROOT, file)}: ${error.message}`);
     throw error;
   }
-  const secure = Object.keys(config).find((key) => (config[key] as { secure?: unknown } | null)?.secure !== undefined);
-  if (secure) {
-    throw new HarnessConfigError(
-      `${secure} in ${path.basename(file)} is encrypted; offline runs cannot decrypt it, pass it in opts.config instead.`,
-    );
-  }
-  return config;
 }
 
 type Callback = (err: unknown, response: any) => void;

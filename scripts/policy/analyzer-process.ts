@@ -7,6 +7,7 @@
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -24,7 +25,7 @@ export interface StartOptions {
   project: string;
   stack: string;
   dryRun: boolean;
-  /** Start-up bound: the TypeScript compile of the pack happens inside it. */
+  /** Start-up bound (default 60 s): the TypeScript compile of the pack happens inside it. */
   timeoutMs?: number;
 }
 
@@ -34,8 +35,6 @@ export interface RunningPack {
   /** Stops the pack process and closes the channel. */
   close(): Promise<void>;
 }
-
-const DEFAULT_START_TIMEOUT_MS = 60_000;
 
 export async function startPack(opts: StartOptions): Promise<RunningPack> {
   const entry = path.join(opts.packDir, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
@@ -50,7 +49,7 @@ export async function startPack(opts: StartOptions): Promise<RunningPack> {
     env: packEnv(opts),
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const port = await readPort(child, opts.timeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+  const port = await readPort(child, opts.timeoutMs ?? 60_000);
   const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
     "grpc.max_receive_message_length": 400 * 1024 * 1024,
   });
@@ -104,15 +103,11 @@ function readPort(child: ChildProcess, timeoutMs: number): Promise<number> {
   });
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    // A pack that ignores SIGTERM must not keep the checker alive.
-    const force = setTimeout(() => child.kill("SIGKILL"), 5000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  // A pack that ignores SIGTERM must not keep the checker alive.
+  const force = setTimeout(() => child.kill("SIGKILL"), 5000);
+  child.kill("SIGTERM");
+  await once(child, "exit");
+  clearTimeout(force);
 }

@@ -5,28 +5,13 @@
 
 import { EXEMPTIONS_POLICY } from "../../policy/lib/exemptions";
 import type { RecordedResource } from "../lib/program-harness";
-import type { Diagnostic, RunOutcome } from "./session";
+import type { RunOutcome } from "./session";
 
-export interface Violation {
-  policy: string;
-  enforcementLevel: string;
-  resourceType: string;
-  resourceName: string;
-  message: string;
-}
-export interface Exempted {
-  policy: string;
-  resourceName: string;
-  reason: string;
-  expires: string;
-  message: string;
-}
-export interface NotRun {
-  policy: string;
-  resourceName: string;
-  reason: string;
-}
+type Violation = { policy: string; enforcementLevel: string; resourceType: string; resourceName: string; message: string };
+type Exempted = { policy: string; resourceName: string; reason: string; expires: string; message: string };
+type NotRun = { policy: string; resourceName: string; reason: string };
 
+/** The `--json` document (docs/policy.md). */
 export interface Report {
   stack: string;
   policyConfig: string | null;
@@ -41,13 +26,6 @@ export interface Report {
 const NOT_RUN = /^can't run (?:policy|remediation) '[^']+' from policy pack .*? during preview: (.*)$/s;
 const EXEMPTED = /^Exempted until (\d{4}-\d{2}-\d{2}) \((.*)\): ([a-z0-9-]+): (.*)$/s;
 
-/** A diagnostic's resource; a stack policy's violation without a URN belongs to the stack itself. */
-function resourceOf(urn: string, resources: readonly RecordedResource[]): { type: string; name: string } {
-  const known = resources.find((r) => (urn === "" ? r.type === "pulumi:pulumi:Stack" : r.urn === urn));
-  // `urn:pulumi:<stack>::<project>::<parent$>type::name`
-  return known ?? { type: urn.split("::")[2]?.split("$").pop() ?? "pulumi:pulumi:Stack", name: urn.split("::").slice(3).join("::") };
-}
-
 export function buildReport(
   stack: string,
   policyConfig: string | null,
@@ -57,41 +35,45 @@ export function buildReport(
   const violations: Violation[] = [];
   const exempted: Exempted[] = [];
   const notRun: NotRun[] = [];
-  for (const d of outcome.diagnostics) classify(d, resources, { violations, exempted, notRun });
-  violations.sort((a, b) => rank(a.enforcementLevel) - rank(b.enforcementLevel));
-  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-  const remediated = new Set(outcome.remediated.map((r) => `${r.policy} ${r.urn}`)).size;
-  return { stack, policyConfig, violations, exempted, notRun, mandatory, advisory: violations.length - mandatory, remediated };
-}
-
-function classify(
-  d: Diagnostic,
-  resources: readonly RecordedResource[],
-  out: { violations: Violation[]; exempted: Exempted[]; notRun: NotRun[] },
-): void {
-  const { type, name } = resourceOf(d.urn, resources);
-  const notRun = NOT_RUN.exec(d.message);
-  if (notRun) {
-    out.notRun.push({ policy: d.policy, resourceName: name, reason: notRun[1] });
-    return;
-  }
-  const exempt = d.policy === EXEMPTIONS_POLICY ? EXEMPTED.exec(d.message) : null;
-  if (exempt) {
-    out.exempted.push({ policy: exempt[3], resourceName: name, reason: exempt[2], expires: exempt[1], message: exempt[4] });
+  for (const d of outcome.diagnostics) {
+    // A stack policy's violation without a URN belongs to the stack itself.
+    const { type, name } = resources.find((r) => (d.urn === "" ? r.type === "pulumi:pulumi:Stack" : r.urn === d.urn)) ?? urnParts(d.urn);
+    const notRunReason = NOT_RUN.exec(d.message)?.[1];
+    const exempt = d.policy === EXEMPTIONS_POLICY ? EXEMPTED.exec(d.message) : null;
+    if (notRunReason !== undefined) notRun.push({ policy: d.policy, resourceName: name, reason: notRunReason });
+    if (exempt) exempted.push({ policy: exempt[3], resourceName: name, reason: exempt[2], expires: exempt[1], message: exempt[4] });
     // A config that raises policy-exemptions itself to mandatory (say `"all": "mandatory"`) makes the
     // CLI block on the report; the checker counts it the same way instead of hiding it.
-    if (d.enforcementLevel !== "mandatory") return;
+    if (notRunReason === undefined && (!exempt || d.enforcementLevel === "mandatory")) {
+      violations.push({
+        policy: d.policy,
+        enforcementLevel: d.enforcementLevel,
+        resourceType: type,
+        resourceName: name,
+        message: d.message,
+      });
+    }
   }
-  out.violations.push({
-    policy: d.policy,
-    enforcementLevel: d.enforcementLevel,
-    resourceType: type,
-    resourceName: name,
-    message: d.message,
-  });
+  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
+  const advisory = violations.filter((v) => v.enforcementLevel !== "mandatory");
+  const remediated = new Set(outcome.remediated.map((r) => `${r.policy} ${r.urn}`)).size;
+  return {
+    stack,
+    policyConfig,
+    violations: [...mandatory, ...advisory],
+    exempted,
+    notRun,
+    mandatory: mandatory.length,
+    advisory: advisory.length,
+    remediated,
+  };
 }
 
-const rank = (level: string) => (level === "mandatory" ? 0 : 1);
+/** `urn:pulumi:<stack>::<project>::<parent$>type::name` */
+function urnParts(urn: string): { type: string; name: string } {
+  const [, , qualifiedType = "pulumi:pulumi:Stack", ...name] = urn.split("::");
+  return { type: qualifiedType.split("$").pop()!, name: name.join("::") };
+}
 
 export function tableReport(report: Report, header: string, elapsedMs: number): string {
   const rows: string[][] = [

@@ -110,7 +110,7 @@ export class AnalyzerSession {
       if (JSON.stringify(result) !== JSON.stringify(props)) outcome.remediated.push({ policy, urn: r.urn });
       props = result;
     }
-    const analyzed = await this.pack.call<pb.AnalyzeResponse>("analyze", analyzeRequest(r, withoutInternalKeys(props)));
+    const analyzed = await this.pack.call<pb.AnalyzeResponse>("analyze", analyzeRequest(r, props));
     outcome.diagnostics.push(...analyzed.getDiagnosticsList().map((d) => this.diagnostic(d, r.urn)));
     return props;
   }
@@ -135,9 +135,6 @@ async function tolerateUnimplemented(p: Promise<unknown>): Promise<void> {
 
 const toJavaScript = (struct: Struct | undefined) => (struct?.toJavaScript() ?? {}) as Record<string, any>;
 
-/** Analyze and AnalyzeStack leave out the `__`-prefixed keys the engine keeps to itself. */
-const withoutInternalKeys = (props: WireMap): WireMap => Object.fromEntries(Object.entries(props).filter(([key]) => !key.startsWith("__")));
-
 const options = (r: RecordedResource) => new pb.AnalyzerResourceOptions().setProtect(r.protect).setParent(r.parent ?? "");
 
 function analyzeRequest(r: RecordedResource, props: WireMap): pb.AnalyzeRequest {
@@ -147,7 +144,7 @@ function analyzeRequest(r: RecordedResource, props: WireMap): pb.AnalyzeRequest 
 
 /** A resource as AnalyzeStack sees it: its outputs (a custom resource's over its remediated inputs), parent and dependencies. */
 function stackResource(r: RecordedResource, inputs: WireMap): pb.AnalyzerResource {
-  const outputs = withoutInternalKeys(r.custom ? { ...r.wire.outputs, ...inputs } : r.wire.outputs);
+  const outputs = r.custom ? { ...r.wire.outputs, ...inputs } : r.wire.outputs;
   const res = new pb.AnalyzerResource().setUrn(r.urn).setType(r.type).setName(r.name).setOptions(options(r));
   res
     .setProperties(Struct.fromJavaScript(outputs))
