@@ -1,5 +1,3 @@
-// `npm run policy:check`: the policy pack in policy/ judges the program, run offline under mocks, through
-// the pack's own analyzer server, spoken to over gRPC as the Pulumi engine does (docs/policy.md).
 import * as path from "node:path";
 import { parseCommandLine, runCli, stringOption, UsageError } from "./lib/cli";
 import { PROJECT, type ProgramRun, REPO_ROOT, type RecordedResource, runProgramWithOutputs } from "./lib/program-harness";
@@ -34,14 +32,14 @@ const OPTIONS = {
   json: { type: "boolean" },
 } as const;
 
-export interface CheckOptions {
+export type CheckOptions = {
   stack: string;
   policyConfig?: string;
   preview: boolean;
   tags: Record<string, string>;
   configFile?: string;
   json: boolean;
-}
+};
 
 export function parseOptions(argv: readonly string[]): CheckOptions | "help" {
   const parsed = parseCommandLine(argv, OPTIONS);
@@ -66,15 +64,10 @@ export function parseOptions(argv: readonly string[]): CheckOptions | "help" {
 
 export const PACK_DIR = path.join(REPO_ROOT, "policy");
 
-/** Repo-relative when inside the repo (what CI logs show), absolute otherwise. */
-function displayPath(file: string): string {
-  const relative = path.relative(REPO_ROOT, file);
-  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
-}
-
 /** One check with an already running session (tests reuse one server for many checks). */
 export async function checkWith(session: AnalyzerSession, options: CheckOptions, program?: ProgramRun): Promise<Report> {
-  const file = options.policyConfig ? displayPath(path.resolve(options.policyConfig)) : undefined;
+  // As the user gave it, relative to where they stand (the repo root under npm), as CI logs show it.
+  const file = options.policyConfig && path.relative(process.cwd(), path.resolve(options.policyConfig));
   const config = mergePolicyConfig(session.policies, file ? readPolicyConfigFile(file) : undefined, file);
   const run = program ?? (await runChecked(options));
   const recorded = [rootStack(options.stack, run.outputs), ...run.resources];

@@ -16,7 +16,6 @@ export { MOCK_ACCOUNT_ID, ProgramMocks } from "./program-mocks";
 
 export { REPO_ROOT };
 export const PROJECT = NAMESPACE;
-const DEFAULT_REGION = "us-east-1";
 
 export interface RecordedResource {
   type: string;
@@ -79,7 +78,7 @@ export function runProgramWithOutputs(opts: RunProgramOptions): Promise<ProgramR
 
 async function runOnce(opts: RunProgramOptions): Promise<ProgramRun> {
   const config = stackConfig(opts);
-  const region = String(config["aws:region"] ?? DEFAULT_REGION);
+  const region = String(config["aws:region"] ?? "us-east-1");
   forgetProgramModules();
   await pulumi.runtime.setMocks(new ProgramMocks(region, opts.preview ?? false), PROJECT, opts.stack, opts.preview ?? false);
   const recorded = record(pulumi.runtime.getMonitor());
@@ -148,10 +147,9 @@ function record(monitor: any): () => RecordedResource[] {
 }
 
 function recordedFrom(req: any, response: any): RecordedResource {
-  const propertyDependencies: Record<string, string[]> = {};
-  req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
-    propertyDependencies[key] = deps.getUrnsList();
-  });
+  const propertyDependencies = Object.fromEntries(
+    req.getPropertydependenciesMap().toObject(false, (_: boolean, deps: any) => deps.getUrnsList()),
+  );
   const inputs = engineProperties(req.getObject());
   return {
     type: req.getType(),
@@ -168,13 +166,12 @@ function recordedFrom(req: any, response: any): RecordedResource {
 
 /** Every module of the program itself, so the next run re-reads config and re-registers. */
 function forgetProgramModules(): void {
-  const programPaths = [path.join(REPO_ROOT, "index.ts"), path.join(REPO_ROOT, "config.ts")];
-  const programDirs = [path.join(REPO_ROOT, "components") + path.sep, path.join(REPO_ROOT, "functions") + path.sep];
+  const program = /^(index\.ts|config\.ts|components\/|functions\/)/;
   // bundle.ts stays: its memo depends only on source files, and re-bundling every run costs ~0.5 s.
-  const keep = path.join(REPO_ROOT, "components", "bundle.ts");
+  const keep = path.join("components", "bundle.ts");
   for (const id of Object.keys(require.cache)) {
-    const isProgram = programPaths.includes(id) || programDirs.some((dir) => id.startsWith(dir));
-    if (isProgram && id !== keep) delete require.cache[id];
+    const file = path.relative(REPO_ROOT, id);
+    if (program.test(file) && file !== keep) delete require.cache[id];
   }
 }
 

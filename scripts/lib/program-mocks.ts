@@ -19,12 +19,11 @@ export class ProgramMocks implements pulumi.runtime.Mocks {
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
     const physical: string = args.inputs.name ?? args.inputs.dashboardName ?? args.name;
     const computed = computedOutputs(args.type, physical, args.inputs, this.region);
-    if (!this.preview) return { id: computed.id ?? `${args.name}-id`, state: { ...args.inputs, name: physical, ...computed } };
-    const unknown = Object.keys(computed).filter((k) => k !== "id");
-    return {
-      id: "",
-      state: { ...args.inputs, name: physical, ...Object.fromEntries(unknown.map((k) => [k, pulumi.runtime.unknownValue])) },
-    };
+    if (this.preview) {
+      delete computed.id;
+      for (const key of Object.keys(computed)) computed[key] = pulumi.runtime.unknownValue;
+    }
+    return { id: this.preview ? "" : (computed.id ?? `${args.name}-id`), state: { ...args.inputs, name: physical, ...computed } };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
@@ -41,6 +40,7 @@ export class ProgramMocks implements pulumi.runtime.Mocks {
   }
 }
 
+/** What AWS computes for a resource the program creates: ARNs, URLs and the id where it is not the name. */
 function computedOutputs(type: string, name: string, inputs: State, region: string): State {
   const acct = MOCK_ACCOUNT_ID;
   switch (type) {
@@ -58,22 +58,16 @@ function computedOutputs(type: string, name: string, inputs: State, region: stri
     case "aws:apigatewayv2/api:Api": {
       const id = `${name.toLowerCase().replace(/[^a-z0-9]/g, "")}mock`;
       const apiEndpoint = `https://${id}.execute-api.${region}.amazonaws.com`;
-      return {
-        id,
-        apiEndpoint,
-        executionArn: `arn:aws:execute-api:${region}:${acct}:${id}`,
-        arn: `arn:aws:apigateway:${region}::/apis/${id}`,
-      };
+      const executionArn = `arn:aws:execute-api:${region}:${acct}:${id}`;
+      return { id, apiEndpoint, executionArn, arn: `arn:aws:apigateway:${region}::/apis/${id}` };
     }
     case "aws:apigatewayv2/stage:Stage": {
       const base = `https://${inputs.apiId}.execute-api.${region}.amazonaws.com/`;
       const invokeUrl = name === "$default" ? base : `${base}${name}`;
       return { id: name, invokeUrl, executionArn: `arn:aws:execute-api:${region}:${acct}:${inputs.apiId}/${name}` };
     }
-    case "aws:sns/topic:Topic": {
-      const arn = `arn:aws:sns:${region}:${acct}:${name}`;
-      return { id: arn, arn };
-    }
+    case "aws:sns/topic:Topic":
+      return { id: `arn:aws:sns:${region}:${acct}:${name}`, arn: `arn:aws:sns:${region}:${acct}:${name}` };
     case "aws:cloudwatch/dashboard:Dashboard":
       return { id: name, dashboardArn: `arn:aws:cloudwatch::${acct}:dashboard/${name}` };
     case "aws:cloudwatch/metricAlarm:MetricAlarm":

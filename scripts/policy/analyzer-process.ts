@@ -38,9 +38,6 @@ export interface RunningPack {
 
 export async function startPack(opts: StartOptions): Promise<RunningPack> {
   const entry = path.join(opts.packDir, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
-  if (!fs.existsSync(path.join(opts.packDir, "PulumiPolicy.yaml"))) {
-    throw new PackStartError(`${opts.packDir} is not a policy pack: it has no PulumiPolicy.yaml.`);
-  }
   if (!fs.existsSync(entry)) {
     throw new PackStartError(`The policy pack's dependencies are not installed; run \`npm ci --prefix ${path.basename(opts.packDir)}\`.`);
   }

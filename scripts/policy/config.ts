@@ -1,12 +1,8 @@
 /**
- * The engine's side of policy config: read a `--policy-pack-config` file, merge it with what the
- * pack declares (GetAnalyzerInfo) the way the CLI does, and validate every policy's config against
- * its JSON schema (ajv here, gojsonschema in the CLI) before anything is sent to the pack.
- *
- * Precedence, as the CLI applies it: a policy's own entry level > `all` > the pack's initialConfig >
- * the policy's declared level; properties are the schema defaults overlaid (shallowly) with the
- * pack's initialConfig, then with the file's. Without a file the pack still gets the schema
- * defaults at the declared levels.
+ * The engine's side of policy config, as the CLI does it: read a `--policy-pack-config` file, merge it
+ * with what the pack declares (GetAnalyzerInfo) and validate each policy's config against its JSON
+ * schema (ajv here, gojsonschema in the CLI). Levels: the policy's own entry > `all` > the pack's
+ * initialConfig > the declared level; properties: schema defaults < initialConfig < the file (shallow).
  */
 
 import * as fs from "node:fs";
@@ -26,10 +22,7 @@ export interface DeclaredPolicy {
 
 export type MergedConfig = Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>;
 
-interface GivenEntry {
-  enforcementLevel?: EnforcementLevel;
-  properties: Record<string, unknown>;
-}
+type GivenEntry = { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> };
 
 /** A config problem: the checker exits 2 with this one sentence. */
 export class PolicyConfigError extends Error {

@@ -11,33 +11,22 @@ type Violation = { policy: string; enforcementLevel: string; resourceType: strin
 type Exempted = { policy: string; resourceName: string; reason: string; expires: string; message: string };
 type NotRun = { policy: string; resourceName: string; reason: string };
 
-/** The `--json` document (docs/policy.md). */
-export interface Report {
-  stack: string;
-  policyConfig: string | null;
-  violations: Violation[];
-  exempted: Exempted[];
-  notRun: NotRun[];
-  mandatory: number;
-  advisory: number;
-  remediated: number;
-}
-
 const NOT_RUN = /^can't run (?:policy|remediation) '[^']+' from policy pack .*? during preview: (.*)$/s;
 const EXEMPTED = /^Exempted until (\d{4}-\d{2}-\d{2}) \((.*)\): ([a-z0-9-]+): (.*)$/s;
 
-export function buildReport(
-  stack: string,
-  policyConfig: string | null,
-  outcome: RunOutcome,
-  resources: readonly RecordedResource[],
-): Report {
+/** The `--json` document (docs/policy.md). */
+export type Report = ReturnType<typeof buildReport>;
+
+export function buildReport(stack: string, policyConfig: string | null, outcome: RunOutcome, resources: readonly RecordedResource[]) {
   const violations: Violation[] = [];
   const exempted: Exempted[] = [];
   const notRun: NotRun[] = [];
   for (const d of outcome.diagnostics) {
     // A stack policy's violation without a URN belongs to the stack itself.
-    const { type, name } = resources.find((r) => (d.urn === "" ? r.type === "pulumi:pulumi:Stack" : r.urn === d.urn)) ?? urnParts(d.urn);
+    const { type, name } = resources.find((r) => (d.urn === "" ? r.type === "pulumi:pulumi:Stack" : r.urn === d.urn)) ?? {
+      type: "",
+      name: d.urn,
+    };
     const notRunReason = NOT_RUN.exec(d.message)?.[1];
     const exempt = d.policy === EXEMPTIONS_POLICY ? EXEMPTED.exec(d.message) : null;
     if (notRunReason !== undefined) notRun.push({ policy: d.policy, resourceName: name, reason: notRunReason });
@@ -67,12 +56,6 @@ export function buildReport(
     advisory: advisory.length,
     remediated,
   };
-}
-
-/** `urn:pulumi:<stack>::<project>::<parent$>type::name` */
-function urnParts(urn: string): { type: string; name: string } {
-  const [, , qualifiedType = "pulumi:pulumi:Stack", ...name] = urn.split("::");
-  return { type: qualifiedType.split("$").pop()!, name: name.join("::") };
 }
 
 export function tableReport(report: Report, header: string, elapsedMs: number): string {

@@ -17,13 +17,8 @@ import type { DeclaredPolicy, EnforcementLevel, MergedConfig } from "./config";
 
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"]; // pb.EnforcementLevel order
 
-export interface Diagnostic {
-  policy: string;
-  enforcementLevel: EnforcementLevel;
-  /** The pack's own sentence, without the description the server prepends. */
-  message: string;
-  urn: string;
-}
+/** `message` is the pack's own sentence, without the description the server prepends. */
+export type Diagnostic = { policy: string; enforcementLevel: EnforcementLevel; message: string; urn: string };
 
 export interface RunOutcome {
   /** Violations, and remediations the server could not run (unknown values) at advisory. */
@@ -45,7 +40,7 @@ export class AnalyzerSession {
     try {
       const dir = path.resolve(opts.packDir);
       const handshake = new pb.AnalyzerHandshakeRequest().setEngineAddress("127.0.0.1:0").setRootDirectory(dir).setProgramDirectory(dir);
-      await tolerateUnimplemented(pack.call("handshake", handshake));
+      await pack.call("handshake", handshake).catch(unlessUnimplemented);
       const info = await pack.call<pb.AnalyzerInfo>("getAnalyzerInfo", new Empty());
       await pack.call("getPluginInfo", new Empty());
       const initial = info.getInitialconfigMap();
@@ -75,7 +70,7 @@ export class AnalyzerSession {
   async run(resources: readonly RecordedResource[], config: MergedConfig, tags: Record<string, string>): Promise<RunOutcome> {
     const stackConfig = new pb.AnalyzerStackConfigureRequest().setStack(this.opts.stack).setProject(this.opts.project);
     for (const [key, value] of Object.entries(tags)) stackConfig.getTagsMap().set(key, value);
-    await tolerateUnimplemented(this.pack.call("configureStack", stackConfig.setDryRun(this.opts.dryRun)));
+    await this.pack.call("configureStack", stackConfig.setDryRun(this.opts.dryRun)).catch(unlessUnimplemented);
     const configure = new pb.ConfigureAnalyzerRequest();
     for (const [name, { enforcementLevel, properties }] of Object.entries(config)) {
       const policyConfig = new pb.PolicyConfig().setEnforcementlevel(LEVELS.indexOf(enforcementLevel));
@@ -93,7 +88,7 @@ export class AnalyzerSession {
   /** Returns the inputs after every remediation. */
   private async remediateAndAnalyze(r: RecordedResource, outcome: RunOutcome): Promise<WireMap> {
     let props = r.wire.inputs;
-    const response = await this.pack.call<pb.RemediateResponse>("remediate", analyzeRequest(r, props));
+    const response = await this.pack.call<pb.RemediateResponse>("remediate", describe(new pb.AnalyzeRequest(), r, props));
     for (const remediation of response.getRemediationsList()) {
       const policy = remediation.getPolicyname();
       if (remediation.getDiagnostic()) {
@@ -110,7 +105,7 @@ export class AnalyzerSession {
       if (JSON.stringify(result) !== JSON.stringify(props)) outcome.remediated.push({ policy, urn: r.urn });
       props = result;
     }
-    const analyzed = await this.pack.call<pb.AnalyzeResponse>("analyze", analyzeRequest(r, props));
+    const analyzed = await this.pack.call<pb.AnalyzeResponse>("analyze", describe(new pb.AnalyzeRequest(), r, props));
     outcome.diagnostics.push(...analyzed.getDiagnosticsList().map((d) => this.diagnostic(d, r.urn)));
     return props;
   }
@@ -125,31 +120,22 @@ export class AnalyzerSession {
 }
 
 /** As the CLI: an analyzer that does not implement an optional RPC is fine. */
-async function tolerateUnimplemented(p: Promise<unknown>): Promise<void> {
-  try {
-    await p;
-  } catch (error) {
-    if ((error as grpc.ServiceError).code !== grpc.status.UNIMPLEMENTED) throw error;
-  }
-}
+const unlessUnimplemented = (error: grpc.ServiceError) => {
+  if (error.code !== grpc.status.UNIMPLEMENTED) throw error;
+};
 
 const toJavaScript = (struct: Struct | undefined) => (struct?.toJavaScript() ?? {}) as Record<string, any>;
 
-const options = (r: RecordedResource) => new pb.AnalyzerResourceOptions().setProtect(r.protect).setParent(r.parent ?? "");
-
-function analyzeRequest(r: RecordedResource, props: WireMap): pb.AnalyzeRequest {
-  const request = new pb.AnalyzeRequest().setUrn(r.urn).setType(r.type).setName(r.name).setOptions(options(r));
-  return request.setProperties(Struct.fromJavaScript(props));
+/** The fields Analyze's request and AnalyzeStack's resources share. */
+function describe<T extends pb.AnalyzeRequest | pb.AnalyzerResource>(message: T, r: RecordedResource, props: WireMap): T {
+  const options = new pb.AnalyzerResourceOptions().setProtect(r.protect).setParent(r.parent ?? "");
+  return message.setUrn(r.urn).setType(r.type).setName(r.name).setOptions(options).setProperties(Struct.fromJavaScript(props)) as T;
 }
 
 /** A resource as AnalyzeStack sees it: its outputs (a custom resource's over its remediated inputs), parent and dependencies. */
 function stackResource(r: RecordedResource, inputs: WireMap): pb.AnalyzerResource {
-  const outputs = r.custom ? { ...r.wire.outputs, ...inputs } : r.wire.outputs;
-  const res = new pb.AnalyzerResource().setUrn(r.urn).setType(r.type).setName(r.name).setOptions(options(r));
-  res
-    .setProperties(Struct.fromJavaScript(outputs))
-    .setDependenciesList(r.dependsOn)
-    .setParent(r.parent ?? "");
+  const res = describe(new pb.AnalyzerResource(), r, r.custom ? { ...r.wire.outputs, ...inputs } : r.wire.outputs);
+  res.setDependenciesList(r.dependsOn).setParent(r.parent ?? "");
   for (const [key, urns] of Object.entries(r.wire.propertyDependencies)) {
     if (urns.length > 0) res.getPropertydependenciesMap().set(key, new pb.AnalyzerPropertyDependencies().setUrnsList(urns));
   }
