@@ -2,10 +2,9 @@ import * as path from "node:path";
 import { parseCommandLine, runCli, stringOption, UsageError } from "./lib/cli";
 import { PROJECT, type ProgramRun, REPO_ROOT, type RecordedResource, runProgramWithOutputs } from "./lib/program-harness";
 import type { WireMap } from "./lib/program-wire";
-import { PackStartError } from "./policy/analyzer-process";
+import { AnalyzerSession, PackStartError } from "./policy/analyzer-plugin";
 import { mergePolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy/config";
 import { buildReport, type Report, tableReport } from "./policy/report";
-import { AnalyzerSession } from "./policy/session";
 
 export const USAGE = `Usage: npm run policy:check -- --stack <name> [options]
 

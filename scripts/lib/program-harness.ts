@@ -121,16 +121,15 @@ function stackFileSettings(file: string): Record<string, unknown> {
 
 type Callback = (err: unknown, response: any) => void;
 
-/** Records every RegisterResource(Outputs) request the program sends the mock monitor; call the result when the program is done. */
+/** Records every RegisterResource(Outputs) request the program sends the mock monitor, as the engine would see it. */
 function record(monitor: any): () => RecordedResource[] {
   const records = new Map<string, RecordedResource>();
-  const errors: unknown[] = [];
   const register = monitor.registerResource.bind(monitor);
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResource = (req: any, callback: Callback) =>
     register(req, (err: unknown, response: any) => {
-      if (err) errors.push(err);
-      else records.set(response.getUrn(), recordedFrom(req, response));
+      // A failed registration fails the program run through the SDK itself.
+      if (!err) records.set(response.getUrn(), recordedFrom(req, response));
       callback(err, response);
     });
   // The SDK registers a component's outputs only once its URN has resolved, so its record exists.
@@ -140,10 +139,7 @@ function record(monitor: any): () => RecordedResource[] {
     resource.outputs = plainValue(resource.wire.outputs);
     return registerOutputs(req, callback);
   };
-  return () => {
-    if (errors.length > 0) throw errors[0];
-    return [...records.values()];
-  };
+  return () => [...records.values()];
 }
 
 function recordedFrom(req: any, response: any): RecordedResource {

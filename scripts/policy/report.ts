@@ -5,7 +5,7 @@
 
 import { EXEMPTIONS_POLICY } from "../../policy/lib/exemptions";
 import type { RecordedResource } from "../lib/program-harness";
-import type { RunOutcome } from "./session";
+import type { RunOutcome } from "./analyzer-plugin";
 
 type Violation = { policy: string; enforcementLevel: string; resourceType: string; resourceName: string; message: string };
 type Exempted = { policy: string; resourceName: string; reason: string; expires: string; message: string };
@@ -65,13 +65,9 @@ export function tableReport(report: Report, header: string, elapsedMs: number): 
     ...report.exempted.map((e) => [e.policy, "exempted", e.resourceName, `until ${e.expires} (${e.reason}): ${e.message}`]),
     ...report.notRun.map((n) => [n.policy, "not run", n.resourceName, n.reason]),
   ];
-  const lines = [header, ""];
-  if (rows.length > 1) {
-    const widths = [0, 1, 2].map((col) => Math.max(...rows.map((row) => row[col].length)));
-    lines.push(...rows.map((row) => row.map((cell, col) => (col < 3 ? cell.padEnd(widths[col]) : cell)).join("  ")), "");
-  } else {
-    lines.push("No violations.", "");
-  }
+  const widths = [0, 1, 2].map((col) => Math.max(...rows.map((row) => row[col].length)));
+  const table = rows.map((row) => row.map((cell, col) => (col < 3 ? cell.padEnd(widths[col]) : cell)).join("  "));
+  const lines = [header, "", ...(rows.length > 1 ? table : ["No violations."]), ""];
   const verdict = report.mandatory > 0 ? "FAIL: mandatory violations would block `pulumi up`" : "PASS";
   lines.push(
     `${report.mandatory} mandatory, ${report.advisory} advisory, ${report.exempted.length} exempted, ` +
