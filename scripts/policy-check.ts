@@ -2,11 +2,11 @@ import * as path from "node:path";
 import { parseCommandLine, runCli, stringOption, UsageError } from "./lib/cli";
 import { PROJECT, type ProgramRun, REPO_ROOT, type RecordedResource, runProgramWithOutputs } from "./lib/program-harness";
 import type { WireMap } from "./lib/program-wire";
-import { AnalyzerSession, PackStartError } from "./policy/analyzer-plugin";
-import { mergePolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy/config";
+import { AnalyzerSession } from "./policy/analyzer-plugin";
+import { mergePolicyConfig, readPolicyConfigFile } from "./policy/config";
 import { buildReport, type Report, tableReport } from "./policy/report";
 
-export const USAGE = `Usage: npm run policy:check -- --stack <name> [options]
+const USAGE = `Usage: npm run policy:check -- --stack <name> [options]
 
 Runs the program offline (Pulumi mocks) with Pulumi.<stack>.yaml and has the policy pack in policy/
 judge every resource through its own analyzer, as \`pulumi preview --policy-pack policy\` would.
@@ -68,7 +68,7 @@ export async function checkWith(session: AnalyzerSession, options: CheckOptions,
   // As the user gave it, relative to where they stand (the repo root under npm), as CI logs show it.
   const file = options.policyConfig && path.relative(process.cwd(), path.resolve(options.policyConfig));
   const config = mergePolicyConfig(session.policies, file ? readPolicyConfigFile(file) : undefined, file);
-  const run = program ?? (await runChecked(options));
+  const run = program ?? (await runProgramWithOutputs(options));
   const recorded = [rootStack(options.stack, run.outputs), ...run.resources];
   return buildReport(options.stack, file ?? null, await session.run(recorded, config, options.tags), recorded);
 }
@@ -88,10 +88,6 @@ function rootStack(stack: string, outputs: WireMap): RecordedResource {
   };
 }
 
-function runChecked(options: CheckOptions): Promise<ProgramRun> {
-  return runProgramWithOutputs({ stack: options.stack, configFile: options.configFile, preview: options.preview });
-}
-
 export function startSession(stack: string, preview: boolean): Promise<AnalyzerSession> {
   return AnalyzerSession.start({ packDir: PACK_DIR, project: PROJECT, stack, dryRun: preview });
 }
@@ -106,7 +102,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let session: AnalyzerSession | undefined;
   try {
     // The pack compiles while the program runs: neither needs the other until Configure.
-    const program = runChecked(options);
+    const program = runProgramWithOutputs(options);
     program.catch(() => undefined); // awaited below, after the pack's own start error if there is one
     session = await startSession(options.stack, options.preview);
     const report = await checkWith(session, options, await program);
@@ -122,11 +118,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     return report.mandatory > 0 ? 1 : 0;
   } catch (error) {
-    // A bad stack or policy config and a pack that cannot start are the user's to fix: one sentence, exit 2.
-    if (error instanceof PolicyConfigError || error instanceof PackStartError || (error as Error).name === "ConfigError") {
-      throw new UsageError((error as Error).message);
-    }
-    throw error;
+    // An invalid stack setting (the program's ConfigError) is the user's to fix, as a bad policy config is: exit 2.
+    throw (error as Error).name === "ConfigError" ? new UsageError((error as Error).message) : error;
   } finally {
     await session?.close();
   }

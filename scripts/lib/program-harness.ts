@@ -108,11 +108,10 @@ function stackFileSettings(file: string): Record<string, unknown> {
   try {
     const config = stackFileConfig(file);
     const secure = Object.keys(config).find((key) => (config[key] as { secure?: unknown } | null)?.secure !== undefined);
-    if (secure)
-      throw new HarnessConfigError(
-        `${secure} in ${path.basename(file)} is encrypted; offline runs cannot decrypt it, pass it in opts.config instead.`,
-      );
-    return config;
+    if (!secure) return config;
+    throw new HarnessConfigError(
+      `${secure} in ${path.basename(file)} is encrypted; offline runs cannot decrypt it, pass it in opts.config instead.`,
+    );
   } catch (error) {
     if (error instanceof StackFileError) throw new HarnessConfigError(`Cannot read ${path.relative(REPO_ROOT, file)}: ${error.message}`);
     throw error;

@@ -1,7 +1,5 @@
-/**
- * Pulumi mocks for running the program offline: deterministic ids and the computed outputs the
- * program reads (ARNs, URLs), or — for a preview — those outputs unknown, as AWS has not made them yet.
- */
+// Pulumi mocks for running the program offline: deterministic ids and the computed outputs the program
+// reads (ARNs, URLs), or — for a preview — those outputs unknown, as AWS has not made them yet.
 import * as pulumi from "@pulumi/pulumi";
 
 export const MOCK_ACCOUNT_ID = "123456789012";

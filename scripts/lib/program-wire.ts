@@ -1,9 +1,8 @@
 /**
- * Property values in the engine's wire form (google.protobuf.Struct JSON), as the engine marshals
- * them for an analyzer (analyzer_plugin.go: MarshalProperties with KeepUnknowns and KeepSecrets,
- * without KeepResources): unknowns stay the unknown sentinel, secrets keep their signature,
- * assets and archives carry only their contents, and a resource reference becomes its id (or its
- * URN when it has no id). Also the engine's check of what an analyzer hands back.
+ * Property values in the engine's wire form (Struct JSON) as it marshals them for an analyzer
+ * (analyzer_plugin.go: KeepUnknowns and KeepSecrets, no KeepResources): unknowns stay the sentinel,
+ * secrets keep their signature, assets and archives carry only their contents, and a resource
+ * reference becomes its id (or URN without one). Also the engine's check of what an analyzer answers.
  */
 import * as pulumi from "@pulumi/pulumi";
 

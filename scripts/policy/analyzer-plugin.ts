@@ -16,14 +16,13 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { UsageError } from "../lib/cli";
 import type { RecordedResource } from "../lib/program-harness";
 import { unmarshalProblem, type WireMap } from "../lib/program-wire";
 import type { DeclaredPolicy, EnforcementLevel, MergedConfig } from "./config";
 
-/** A pack that could not start, with its own error output. */
-export class PackStartError extends Error {
-  readonly name = "PackStartError";
-}
+/** A pack that could not start, with its own error output: the checker exits 2 with it. */
+export class PackStartError extends UsageError {}
 
 export interface StartOptions {
   /** The pack folder (holds PulumiPolicy.yaml and node_modules). */
@@ -46,11 +45,8 @@ export async function startPack(opts: StartOptions): Promise<RunningPack> {
   if (!fs.existsSync(entry)) {
     throw new PackStartError(`The policy pack's dependencies are not installed; run \`npm ci --prefix ${path.basename(opts.packDir)}\`.`);
   }
-  const child = spawn(process.execPath, [entry, "127.0.0.1:0", "."], {
-    cwd: opts.packDir,
-    env: packEnv(opts),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  // stdin, stdout and stderr are pipes: the port arrives on stdout, start errors on stderr.
+  const child = spawn(process.execPath, [entry, "127.0.0.1:0", "."], { cwd: opts.packDir, env: packEnv(opts) });
   const port = await readPort(child, opts.timeoutMs ?? 60_000);
   const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
     "grpc.max_receive_message_length": 400 * 1024 * 1024,
@@ -195,11 +191,7 @@ export class AnalyzerSession {
       const result = remediation.getProperties()?.toJavaScript() as WireMap | undefined;
       if (!result) continue;
       const problem = unmarshalProblem(result);
-      if (problem) {
-        throw new Error(
-          `Remediation "${policy}" returned properties for ${r.name} that the engine cannot read (${problem}); pulumi preview/up would abort.`,
-        );
-      }
+      if (problem) throw new Error(`Remediation "${policy}" left ${r.name} unreadable to the engine (${problem}); pulumi up would abort.`);
       if (JSON.stringify(result) !== JSON.stringify(props)) outcome.remediated.push({ policy, urn: r.urn });
       props = result;
     }

@@ -7,6 +7,7 @@
 
 import * as fs from "node:fs";
 import Ajv, { type ErrorObject } from "ajv";
+import { UsageError } from "../lib/cli";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
@@ -25,9 +26,7 @@ export type MergedConfig = Record<string, { enforcementLevel: EnforcementLevel; 
 type GivenEntry = { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> };
 
 /** A config problem: the checker exits 2 with this one sentence. */
-export class PolicyConfigError extends Error {
-  readonly name = "PolicyConfigError";
-}
+export class PolicyConfigError extends UsageError {}
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 

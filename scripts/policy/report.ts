@@ -23,29 +23,20 @@ export function buildReport(stack: string, policyConfig: string | null, outcome:
   const notRun: NotRun[] = [];
   for (const d of outcome.diagnostics) {
     // A stack policy's violation without a URN belongs to the stack itself.
-    const { type, name } = resources.find((r) => (d.urn === "" ? r.type === "pulumi:pulumi:Stack" : r.urn === d.urn)) ?? {
-      type: "",
-      name: d.urn,
-    };
+    const resource = resources.find((r) => (d.urn === "" ? r.type === "pulumi:pulumi:Stack" : r.urn === d.urn));
+    const [resourceType, resourceName] = [resource?.type ?? "", resource?.name ?? d.urn];
     const notRunReason = NOT_RUN.exec(d.message)?.[1];
     const exempt = d.policy === EXEMPTIONS_POLICY ? EXEMPTED.exec(d.message) : null;
-    if (notRunReason !== undefined) notRun.push({ policy: d.policy, resourceName: name, reason: notRunReason });
-    if (exempt) exempted.push({ policy: exempt[3], resourceName: name, reason: exempt[2], expires: exempt[1], message: exempt[4] });
+    if (notRunReason !== undefined) notRun.push({ policy: d.policy, resourceName, reason: notRunReason });
+    if (exempt) exempted.push({ policy: exempt[3], resourceName, reason: exempt[2], expires: exempt[1], message: exempt[4] });
     // A config that raises policy-exemptions itself to mandatory (say `"all": "mandatory"`) makes the
     // CLI block on the report; the checker counts it the same way instead of hiding it.
     if (notRunReason === undefined && (!exempt || d.enforcementLevel === "mandatory")) {
-      violations.push({
-        policy: d.policy,
-        enforcementLevel: d.enforcementLevel,
-        resourceType: type,
-        resourceName: name,
-        message: d.message,
-      });
+      violations.push({ policy: d.policy, enforcementLevel: d.enforcementLevel, resourceType, resourceName, message: d.message });
     }
   }
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
   const advisory = violations.filter((v) => v.enforcementLevel !== "mandatory");
-  const remediated = new Set(outcome.remediated.map((r) => `${r.policy} ${r.urn}`)).size;
   return {
     stack,
     policyConfig,
@@ -54,7 +45,7 @@ export function buildReport(stack: string, policyConfig: string | null, outcome:
     notRun,
     mandatory: mandatory.length,
     advisory: advisory.length,
-    remediated,
+    remediated: outcome.remediated.length,
   };
 }
 
