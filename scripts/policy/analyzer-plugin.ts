@@ -45,7 +45,6 @@ export async function startPack(opts: StartOptions): Promise<RunningPack> {
   if (!fs.existsSync(entry)) {
     throw new PackStartError(`The policy pack's dependencies are not installed; run \`npm ci --prefix ${path.basename(opts.packDir)}\`.`);
   }
-  // stdin, stdout and stderr are pipes: the port arrives on stdout, start errors on stderr.
   const child = spawn(process.execPath, [entry, "127.0.0.1:0", "."], { cwd: opts.packDir, env: packEnv(opts) });
   const port = await readPort(child, opts.timeoutMs ?? 60_000);
   const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
@@ -61,9 +60,8 @@ export async function startPack(opts: StartOptions): Promise<RunningPack> {
 }
 
 function packEnv(opts: StartOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
   // The checker itself may run under tsx; the pack must not inherit its loader.
-  delete env.NODE_OPTIONS;
+  const { NODE_OPTIONS: _loader, ...env } = process.env;
   for (const prefix of ["PULUMI_NODEJS_", "PULUMI_"]) {
     env[`${prefix}PROJECT`] = opts.project;
     env[`${prefix}STACK`] = opts.stack;

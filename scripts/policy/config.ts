@@ -23,7 +23,8 @@ export interface DeclaredPolicy {
 
 export type MergedConfig = Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>;
 
-type GivenEntry = { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> };
+/** What a policy config file sets, per policy (or `all`). */
+export type GivenConfig = Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }>;
 
 /** A config problem: the checker exits 2 with this one sentence. */
 export class PolicyConfigError extends UsageError {}
@@ -31,7 +32,7 @@ export class PolicyConfigError extends UsageError {}
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** The file's shapes the CLI accepts: `"policy": "<level>"` or `"policy": {"enforcementLevel"?, …properties}`. */
-export function readPolicyConfigFile(file: string): Record<string, GivenEntry> {
+export function readPolicyConfigFile(file: string): GivenConfig {
   let raw: unknown;
   try {
     const text = fs.readFileSync(file, "utf8");
@@ -41,7 +42,7 @@ export function readPolicyConfigFile(file: string): Record<string, GivenEntry> {
     throw new PolicyConfigError(`${file} ${why}; pass a JSON object keyed by policy name.`);
   }
   if (!isObject(raw)) throw new PolicyConfigError(`${file} must hold a JSON object keyed by policy name.`);
-  const given: Record<string, GivenEntry> = {};
+  const given: GivenConfig = {};
   for (const [policy, value] of Object.entries(raw)) {
     if (typeof value !== "string" && !isObject(value)) {
       throw new PolicyConfigError(`${file}: "${policy}" must be an enforcement level string or an object of settings.`);
@@ -60,11 +61,7 @@ export function readPolicyConfigFile(file: string): Record<string, GivenEntry> {
 const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true });
 
 /** Merges `given` (undefined = no file) into the declared policies; throws PolicyConfigError naming file, key and fix. */
-export function mergePolicyConfig(
-  declared: readonly DeclaredPolicy[],
-  given: Record<string, GivenEntry> | undefined,
-  file = "policy config",
-): MergedConfig {
+export function mergePolicyConfig(declared: readonly DeclaredPolicy[], given?: GivenConfig, file = "policy config"): MergedConfig {
   const unknown = Object.keys(given ?? {}).find((name) => name !== "all" && !declared.some((p) => p.name === name));
   if (unknown) {
     const known = declared.map((p) => p.name).join(", ");
