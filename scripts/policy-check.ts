@@ -65,8 +65,9 @@ export const PACK_DIR = path.join(REPO_ROOT, "policy");
 
 /** One check with an already running session (tests reuse one server for many checks). */
 export async function checkWith(session: AnalyzerSession, options: CheckOptions, program?: ProgramRun): Promise<Report> {
-  // As the user gave it, relative to where they stand (the repo root under npm), as CI logs show it.
-  const file = options.policyConfig && path.relative(process.cwd(), path.resolve(options.policyConfig));
+  const absolute = options.policyConfig && path.resolve(options.policyConfig);
+  // Relative to where the user stands (the repo root under npm, as CI logs show it), absolute outside it.
+  const file = absolute && (absolute.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), absolute) : absolute);
   const config = mergePolicyConfig(session.policies, file ? readPolicyConfigFile(file) : undefined, file);
   const run = program ?? (await runProgramWithOutputs(options));
   const recorded = [rootStack(options.stack, run.outputs), ...run.resources];

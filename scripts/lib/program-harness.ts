@@ -86,8 +86,9 @@ async function runOnce(opts: RunProgramOptions): Promise<ProgramRun> {
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
   );
+  const program = require(path.join(REPO_ROOT, "index.ts"));
   // Serialised as the SDK sends a stack's outputs to the engine: resolved, or unknown when a preview cannot know them.
-  const outputs = engineValue(await pulumi.runtime.serializeProperties("index.ts", require(path.join(REPO_ROOT, "index.ts")))) as WireMap;
+  const outputs = engineValue(await pulumi.runtime.serializeProperties("outputs", program)) as WireMap;
   await (pulumi.runtime as any).waitForRPCs();
   return { resources: recorded(), outputs };
 }
@@ -118,21 +119,19 @@ function stackFileSettings(file: string): Record<string, unknown> {
   }
 }
 
-type Callback = (err: unknown, response: any) => void;
-
 /** Records every RegisterResource(Outputs) request the program sends the mock monitor, as the engine would see it. */
 function record(monitor: any): () => RecordedResource[] {
   const records = new Map<string, RecordedResource>();
   const register = monitor.registerResource.bind(monitor);
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
-  monitor.registerResource = (req: any, callback: Callback) =>
+  monitor.registerResource = (req: any, callback: (err: unknown, response: any) => void) =>
     register(req, (err: unknown, response: any) => {
       // A failed registration fails the program run through the SDK itself.
       if (!err) records.set(response.getUrn(), recordedFrom(req, response));
       callback(err, response);
     });
   // The SDK registers a component's outputs only once its URN has resolved, so its record exists.
-  monitor.registerResourceOutputs = (req: any, callback: Callback) => {
+  monitor.registerResourceOutputs = (req: any, callback: (err: unknown, response: any) => void) => {
     const resource = records.get(req.getUrn())!;
     resource.wire.outputs = engineProperties(req.getOutputs());
     resource.outputs = plainValue(resource.wire.outputs);

@@ -113,11 +113,8 @@ const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remedi
 /** `message` is the pack's own sentence, without the description the server prepends. */
 export type Diagnostic = { policy: string; enforcementLevel: EnforcementLevel; message: string; urn: string };
 
-export interface RunOutcome {
-  /** Violations, and remediations the server could not run (unknown values) at advisory. */
-  diagnostics: Diagnostic[];
-  remediated: { policy: string; urn: string }[];
-}
+/** `diagnostics`: violations, and remediations the server could not run (unknown values) at advisory. */
+export type RunOutcome = { diagnostics: Diagnostic[]; remediated: { policy: string; urn: string }[] };
 
 export class AnalyzerSession {
   private constructor(
