@@ -1,33 +1,21 @@
-/**
- * Offline policy check through the real analyzer: runs the program under mocks with a stack's
- * config, starts the pack in policy/ as the Pulumi CLI does, and speaks to it as the engine would.
- *
- *   npm run policy:check -- --stack <name> [--preview] [--json] [--tag k=v]… [--policy-pack-config <file>]
- *
- * Exit 0 = no mandatory violation, 1 = mandatory violation(s), 2 = usage, config or pack start error.
- */
 import * as path from "node:path";
 import { parseCommandLine, runCli, stringOption, UsageError } from "./lib/cli";
-import { PROJECT, type ProgramRun, REPO_ROOT, runProgramWithOutputs } from "./lib/program-harness";
-import { PackStartError } from "./policy/analyzer-process";
-import { mergePolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy/config";
+import { PROJECT, type ProgramRun, REPO_ROOT, type RecordedResource, runProgramWithOutputs } from "./lib/program-harness";
+import type { WireMap } from "./lib/program-wire";
+import { AnalyzerSession } from "./policy/analyzer-plugin";
+import { mergePolicyConfig, readPolicyConfigFile } from "./policy/config";
 import { buildReport, type Report, tableReport } from "./policy/report";
-import { AnalyzerSession } from "./policy/session";
-import { rootStackResource } from "./policy/stack-resource";
 
-export const USAGE = `Usage: npm run policy:check -- --stack <name> [options]
+const USAGE = `Usage: npm run policy:check -- --stack <name> [options]
 
-Runs the program offline (Pulumi mocks) with Pulumi.<stack>.yaml, starts the policy pack in policy/
-the way the Pulumi CLI does and has it judge every resource, as
-\`pulumi preview --policy-pack policy [--policy-pack-config <file>]\` would.
+Runs the program offline (Pulumi mocks) with Pulumi.<stack>.yaml and has the policy pack in policy/
+judge every resource through its own analyzer, as \`pulumi preview --policy-pack policy\` would.
 
 Options:
   --stack <name>                stack to check (required): dev, prod, ...
-  --policy-pack-config <file>   policy config, as the CLI's flag (default: none; the pack's stack
-                                profile supplies the thresholds)
+  --policy-pack-config <file>   policy config, as the CLI's flag (default: none; the stack profile applies)
   --preview                     judge the stack as a first preview sees it (AWS-computed values unknown)
-  --tag <key=value>             a stack tag, as the engine passes it (repeatable),
-                                e.g. --tag liveinsight:environment=prod
+  --tag <key=value>             a stack tag (repeatable), e.g. --tag liveinsight:environment=prod
   --config-file <file>          stack config file to use instead of Pulumi.<stack>.yaml
   --json                        print one JSON document instead of the table
   -h, --help                    show this help
@@ -43,23 +31,13 @@ const OPTIONS = {
   json: { type: "boolean" },
 } as const;
 
-export interface CheckOptions {
+export type CheckOptions = {
   stack: string;
   policyConfig?: string;
   preview: boolean;
   tags: Record<string, string>;
   configFile?: string;
   json: boolean;
-}
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const processIo: Io = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
 };
 
 export function parseOptions(argv: readonly string[]): CheckOptions | "help" {
@@ -85,70 +63,69 @@ export function parseOptions(argv: readonly string[]): CheckOptions | "help" {
 
 export const PACK_DIR = path.join(REPO_ROOT, "policy");
 
-/** Repo-relative when inside the repo (what CI logs show), absolute otherwise. */
-function displayPath(file: string): string {
-  const relative = path.relative(REPO_ROOT, file);
-  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
-}
-
 /** One check with an already running session (tests reuse one server for many checks). */
 export async function checkWith(session: AnalyzerSession, options: CheckOptions, program?: ProgramRun): Promise<Report> {
-  const file = options.policyConfig ? path.resolve(options.policyConfig) : undefined;
-  const given = file ? readPolicyConfigFile(displayPath(file)) : undefined;
-  const config = mergePolicyConfig(session.policies, given, file ? displayPath(file) : undefined);
-  const run = program ?? (await runChecked(options));
-  const recorded = [rootStackResource(PROJECT, options.stack, run.outputs, options.preview), ...run.resources];
-  const outcome = await session.run(recorded, config, options.tags);
-  return buildReport(options.stack, file ? displayPath(file) : null, outcome, recorded);
+  const absolute = options.policyConfig && path.resolve(options.policyConfig);
+  // Relative to where the user stands (the repo root under npm, as CI logs show it), absolute outside it.
+  const file = absolute && (absolute.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), absolute) : absolute);
+  const config = mergePolicyConfig(session.policies, file ? readPolicyConfigFile(file) : undefined, file);
+  const run = program ?? (await runProgramWithOutputs(options));
+  const recorded = [rootStack(options.stack, run.outputs), ...run.resources];
+  return buildReport(options.stack, file ?? null, await session.run(recorded, config, options.tags), recorded);
 }
 
-function runChecked(options: CheckOptions): Promise<ProgramRun> {
-  return runProgramWithOutputs({ stack: options.stack, configFile: options.configFile, preview: options.preview });
+/** The root `pulumi:pulumi:Stack`, which AnalyzeStack includes with the stack outputs; mocks register none. */
+function rootStack(stack: string, outputs: WireMap): RecordedResource {
+  const name = `${PROJECT}-${stack}`;
+  return {
+    type: "pulumi:pulumi:Stack",
+    name,
+    urn: `urn:pulumi:${stack}::${PROJECT}::pulumi:pulumi:Stack::${name}`,
+    inputs: {},
+    protect: false,
+    dependsOn: [],
+    custom: false,
+    wire: { inputs: {}, outputs, id: "", propertyDependencies: {} },
+  };
 }
 
 export function startSession(stack: string, preview: boolean): Promise<AnalyzerSession> {
-  return AnalyzerSession.start({ packDir: PACK_DIR, project: PROJECT, stack, preview });
+  return AnalyzerSession.start({ packDir: PACK_DIR, project: PROJECT, stack, dryRun: preview });
 }
 
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+async function main(argv: readonly string[]): Promise<number> {
   const started = Date.now();
   const options = parseOptions(argv);
   if (options === "help") {
-    io.out(USAGE);
+    console.log(USAGE);
     return 0;
   }
   let session: AnalyzerSession | undefined;
   try {
     // The pack compiles while the program runs: neither needs the other until Configure.
-    const starting = startSession(options.stack, options.preview);
-    const program = runChecked(options);
-    const [pack, resources] = await Promise.allSettled([starting, program]);
-    if (pack.status === "fulfilled") session = pack.value;
-    if (pack.status === "rejected") throw pack.reason;
-    if (resources.status === "rejected") throw resources.reason;
-    const report = await checkWith(session!, options, resources.value);
+    const program = runProgramWithOutputs(options);
+    program.catch(() => undefined); // awaited below, after the pack's own start error if there is one
+    session = await startSession(options.stack, options.preview);
+    const report = await checkWith(session, options, await program);
     const elapsed = Date.now() - started;
     if (options.json) {
-      io.out(JSON.stringify(report, null, 2));
-      io.err(`policy:check took ${(elapsed / 1000).toFixed(1)} s`);
+      console.log(JSON.stringify(report, null, 2));
+      console.error(`policy:check took ${(elapsed / 1000).toFixed(1)} s`);
     } else {
       const header =
-        `Policy pack ${session!.packName}@${session!.packVersion} · stack ${options.stack}${options.preview ? " (preview)" : ""} · ` +
+        `Policy pack ${session.packName}@${session.packVersion} · stack ${options.stack}${options.preview ? " (preview)" : ""} · ` +
         `policy config ${report.policyConfig ?? "none (stack profile)"}`;
-      io.out(tableReport(report, header, elapsed));
+      console.log(tableReport(report, header, elapsed));
     }
     return report.mandatory > 0 ? 1 : 0;
   } catch (error) {
-    if (error instanceof PolicyConfigError || error instanceof PackStartError || (error as Error).name === "ConfigError") {
-      io.err(`policy:check: ${(error as Error).message}`);
-      return 2;
-    }
-    throw error;
+    // An invalid stack setting (the program's ConfigError) is the user's to fix, as a bad policy config is: exit 2.
+    throw (error as Error).name === "ConfigError" ? new UsageError((error as Error).message) : error;
   } finally {
     await session?.close();
   }
 }
 
 if (require.main === module) {
-  void runCli("policy:check", (argv) => main(argv));
+  void runCli("policy:check", main);
 }

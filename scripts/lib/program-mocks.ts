@@ -1,7 +1,5 @@
-/**
- * Pulumi mocks for running the program offline: deterministic ids and the computed outputs the
- * program reads (ARNs, URLs), or — for a preview — those outputs unknown, as AWS has not made them yet.
- */
+// Pulumi mocks for running the program offline: deterministic ids and the computed outputs the program
+// reads (ARNs, URLs), or — for a preview — those outputs unknown, as AWS has not made them yet.
 import * as pulumi from "@pulumi/pulumi";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
@@ -18,16 +16,12 @@ export class ProgramMocks implements pulumi.runtime.Mocks {
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
     const physical: string = args.inputs.name ?? args.inputs.dashboardName ?? args.name;
-    const extra = computedOutputs(args.type, physical, args.inputs, this.region);
+    const computed = computedOutputs(args.type, physical, args.inputs, this.region);
     if (this.preview) {
-      const unknown = Object.fromEntries(
-        Object.keys(extra)
-          .filter((k) => k !== "id")
-          .map((k) => [k, pulumi.runtime.unknownValue]),
-      );
-      return { id: "", state: { ...args.inputs, name: physical, ...unknown } };
+      delete computed.id;
+      for (const key of Object.keys(computed)) computed[key] = pulumi.runtime.unknownValue;
     }
-    return { id: extra.id ?? `${args.name}-id`, state: { ...args.inputs, name: physical, ...extra } };
+    return { id: this.preview ? "" : (computed.id ?? `${args.name}-id`), state: { ...args.inputs, name: physical, ...computed } };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
@@ -44,6 +38,7 @@ export class ProgramMocks implements pulumi.runtime.Mocks {
   }
 }
 
+/** What AWS computes for a resource the program creates: ARNs, URLs and the id where it is not the name. */
 function computedOutputs(type: string, name: string, inputs: State, region: string): State {
   const acct = MOCK_ACCOUNT_ID;
   switch (type) {
@@ -61,22 +56,16 @@ function computedOutputs(type: string, name: string, inputs: State, region: stri
     case "aws:apigatewayv2/api:Api": {
       const id = `${name.toLowerCase().replace(/[^a-z0-9]/g, "")}mock`;
       const apiEndpoint = `https://${id}.execute-api.${region}.amazonaws.com`;
-      return {
-        id,
-        apiEndpoint,
-        executionArn: `arn:aws:execute-api:${region}:${acct}:${id}`,
-        arn: `arn:aws:apigateway:${region}::/apis/${id}`,
-      };
+      const executionArn = `arn:aws:execute-api:${region}:${acct}:${id}`;
+      return { id, apiEndpoint, executionArn, arn: `arn:aws:apigateway:${region}::/apis/${id}` };
     }
     case "aws:apigatewayv2/stage:Stage": {
       const base = `https://${inputs.apiId}.execute-api.${region}.amazonaws.com/`;
       const invokeUrl = name === "$default" ? base : `${base}${name}`;
       return { id: name, invokeUrl, executionArn: `arn:aws:execute-api:${region}:${acct}:${inputs.apiId}/${name}` };
     }
-    case "aws:sns/topic:Topic": {
-      const arn = `arn:aws:sns:${region}:${acct}:${name}`;
-      return { id: arn, arn };
-    }
+    case "aws:sns/topic:Topic":
+      return { id: `arn:aws:sns:${region}:${acct}:${name}`, arn: `arn:aws:sns:${region}:${acct}:${name}` };
     case "aws:cloudwatch/dashboard:Dashboard":
       return { id: name, dashboardArn: `arn:aws:cloudwatch::${acct}:dashboard/${name}` };
     case "aws:cloudwatch/metricAlarm:MetricAlarm":

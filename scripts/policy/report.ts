@@ -5,96 +5,49 @@
 
 import { EXEMPTIONS_POLICY } from "../../policy/lib/exemptions";
 import type { RecordedResource } from "../lib/program-harness";
-import type { Diagnostic, RunOutcome } from "./session";
+import type { RunOutcome } from "./analyzer-plugin";
 
-export interface Violation {
-  policy: string;
-  enforcementLevel: string;
-  resourceType: string;
-  resourceName: string;
-  message: string;
-}
-export interface Exempted {
-  policy: string;
-  resourceName: string;
-  reason: string;
-  expires: string;
-  message: string;
-}
-export interface NotRun {
-  policy: string;
-  resourceName: string;
-  reason: string;
-}
-
-export interface Report {
-  stack: string;
-  policyConfig: string | null;
-  violations: Violation[];
-  exempted: Exempted[];
-  notRun: NotRun[];
-  mandatory: number;
-  advisory: number;
-  remediated: number;
-}
+type Violation = { policy: string; enforcementLevel: string; resourceType: string; resourceName: string; message: string };
+type Exempted = { policy: string; resourceName: string; reason: string; expires: string; message: string };
+type NotRun = { policy: string; resourceName: string; reason: string };
 
 const NOT_RUN = /^can't run (?:policy|remediation) '[^']+' from policy pack .*? during preview: (.*)$/s;
 const EXEMPTED = /^Exempted until (\d{4}-\d{2}-\d{2}) \((.*)\): ([a-z0-9-]+): (.*)$/s;
 
-/** `urn:pulumi:<stack>::<project>::<parent$>type::name` → type and name; "" is the stack itself. */
-function urnParts(urn: string, resources: readonly RecordedResource[]): { type: string; name: string } {
-  // A stack policy's violation without a resource belongs to the stack itself.
-  const known = resources.find((r) => (urn === "" ? r.type === "pulumi:pulumi:Stack" : r.urn === urn));
-  if (known) return { type: known.type, name: known.name };
-  const parts = urn.split("::");
-  if (parts.length < 4) return { type: "pulumi:pulumi:Stack", name: "" };
-  return { type: parts[2].split("$").pop()!, name: parts.slice(3).join("::") };
-}
+/** The `--json` document (docs/policy.md). */
+export type Report = ReturnType<typeof buildReport>;
 
-export function buildReport(
-  stack: string,
-  policyConfig: string | null,
-  outcome: RunOutcome,
-  resources: readonly RecordedResource[],
-): Report {
+export function buildReport(stack: string, policyConfig: string | null, outcome: RunOutcome, resources: readonly RecordedResource[]) {
   const violations: Violation[] = [];
   const exempted: Exempted[] = [];
   const notRun: NotRun[] = [];
-  for (const d of [...outcome.diagnostics, ...outcome.remediationNotRun]) classify(d, resources, { violations, exempted, notRun });
-  violations.sort((a, b) => rank(a.enforcementLevel) - rank(b.enforcementLevel));
-  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-  const remediated = new Set(outcome.remediated.map((r) => `${r.policy} ${r.urn}`)).size;
-  return { stack, policyConfig, violations, exempted, notRun, mandatory, advisory: violations.length - mandatory, remediated };
-}
-
-function classify(
-  d: Diagnostic,
-  resources: readonly RecordedResource[],
-  out: { violations: Violation[]; exempted: Exempted[]; notRun: NotRun[] },
-): void {
-  const { type, name } = urnParts(d.urn, resources);
-  const notRun = NOT_RUN.exec(d.message);
-  if (notRun) {
-    out.notRun.push({ policy: d.policy, resourceName: name, reason: notRun[1] });
-    return;
-  }
-  const exempt = d.policy === EXEMPTIONS_POLICY ? EXEMPTED.exec(d.message) : null;
-  if (exempt) {
-    out.exempted.push({ policy: exempt[3], resourceName: name, reason: exempt[2], expires: exempt[1], message: exempt[4] });
+  for (const d of outcome.diagnostics) {
+    // A stack policy's violation without a URN belongs to the stack itself.
+    const resource = resources.find((r) => (d.urn === "" ? r.type === "pulumi:pulumi:Stack" : r.urn === d.urn));
+    const [resourceType, resourceName] = [resource?.type ?? "", resource?.name ?? d.urn];
+    const notRunReason = NOT_RUN.exec(d.message)?.[1];
+    const exempt = d.policy === EXEMPTIONS_POLICY ? EXEMPTED.exec(d.message) : null;
+    if (notRunReason !== undefined) notRun.push({ policy: d.policy, resourceName, reason: notRunReason });
+    if (exempt) exempted.push({ policy: exempt[3], resourceName, reason: exempt[2], expires: exempt[1], message: exempt[4] });
     // A config that raises policy-exemptions itself to mandatory (say `"all": "mandatory"`) makes the
     // CLI block on the report; the checker counts it the same way instead of hiding it.
-    if (d.enforcementLevel !== "mandatory") return;
+    if (notRunReason === undefined && (!exempt || d.enforcementLevel === "mandatory")) {
+      violations.push({ policy: d.policy, enforcementLevel: d.enforcementLevel, resourceType, resourceName, message: d.message });
+    }
   }
-  out.violations.push({
-    policy: d.policy,
-    enforcementLevel: d.enforcementLevel,
-    resourceType: type,
-    resourceName: name,
-    message: d.message,
-  });
+  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
+  const advisory = violations.filter((v) => v.enforcementLevel !== "mandatory");
+  return {
+    stack,
+    policyConfig,
+    violations: [...mandatory, ...advisory],
+    exempted,
+    notRun,
+    mandatory: mandatory.length,
+    advisory: advisory.length,
+    remediated: outcome.remediated.length,
+  };
 }
-
-const rank = (level: string) => (level === "mandatory" ? 0 : 1);
 
 export function tableReport(report: Report, header: string, elapsedMs: number): string {
   const rows: string[][] = [
@@ -103,13 +56,9 @@ export function tableReport(report: Report, header: string, elapsedMs: number): 
     ...report.exempted.map((e) => [e.policy, "exempted", e.resourceName, `until ${e.expires} (${e.reason}): ${e.message}`]),
     ...report.notRun.map((n) => [n.policy, "not run", n.resourceName, n.reason]),
   ];
-  const lines = [header, ""];
-  if (rows.length > 1) {
-    const widths = [0, 1, 2].map((col) => Math.max(...rows.map((row) => row[col].length)));
-    lines.push(...rows.map((row) => row.map((cell, col) => (col < 3 ? cell.padEnd(widths[col]) : cell)).join("  ")), "");
-  } else {
-    lines.push("No violations.", "");
-  }
+  const widths = [0, 1, 2].map((col) => Math.max(...rows.map((row) => row[col].length)));
+  const table = rows.map((row) => row.map((cell, col) => (col < 3 ? cell.padEnd(widths[col]) : cell)).join("  "));
+  const lines = [header, "", ...(rows.length > 1 ? table : ["No violations."]), ""];
   const verdict = report.mandatory > 0 ? "FAIL: mandatory violations would block `pulumi up`" : "PASS";
   lines.push(
     `${report.mandatory} mandatory, ${report.advisory} advisory, ${report.exempted.length} exempted, ` +

@@ -9,9 +9,9 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import type { RecordedResource } from "../../scripts/lib/program-harness";
-import { PackStartError, startPack } from "../../scripts/policy/analyzer-process";
+import type { AnalyzerSession } from "../../scripts/policy/analyzer-plugin";
+import { PackStartError, startPack } from "../../scripts/policy/analyzer-plugin";
 import { mergePolicyConfig, PolicyConfigError, readPolicyConfigFile } from "../../scripts/policy/config";
-import type { AnalyzerSession } from "../../scripts/policy/session";
 import { type CheckOptions, checkWith, PACK_DIR, startSession } from "../../scripts/policy-check";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");

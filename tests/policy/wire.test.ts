@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { engineValue, UNKNOWN, unmarshalProblem } from "../../scripts/policy/wire";
+import { engineValue, UNKNOWN, unmarshalProblem } from "../../scripts/lib/program-wire";
 
 const SIG = pulumi.runtime.specialSigKey;
 const ASSET = pulumi.runtime.specialAssetSig;
 const ARCHIVE = pulumi.runtime.specialArchiveSig;
 const SECRET = pulumi.runtime.specialSecretSig;
 
-describe("scripts/policy/wire (the engine's form of property values)", () => {
+describe("scripts/lib/program-wire (the engine's form of property values)", () => {
   it("keeps an archive's assets and drops the SDK's marker keys", () => {
     const sdk = { [SIG]: ARCHIVE, __pulumiArchive: true, assets: { "index.js": { [SIG]: ASSET, __pulumiAsset: true, text: "x" } } };
     expect(engineValue(sdk)).to.deep.equal({ [SIG]: ARCHIVE, assets: { "index.js": { [SIG]: ASSET, text: "x" } } });
@@ -30,11 +30,13 @@ describe("scripts/policy/wire (the engine's form of property values)", () => {
 
   it("finds the archive @pulumi/policy 1.21 returns from a remediation unreadable, as the engine does", () => {
     const sdkRemediation = { code: { [SIG]: ARCHIVE, assets: ["index.js"] }, memorySize: 3008 };
-    expect(unmarshalProblem(sdkRemediation)).to.equal('code: unexpected archive contents (assets is ["index.js"])');
-    expect(unmarshalProblem({ code: { [SIG]: ARCHIVE, assets: { "index.js": "text" } } })).to.equal(
-      "code.assets.index.js: unexpected archive contents (not an asset or archive)",
-    );
+    const notAnAsset = "code: Expected an AssetArchive's assets to be unmarshaled Asset or Archive objects";
+    expect(unmarshalProblem(sdkRemediation)).to.equal(notAnAsset);
+    expect(unmarshalProblem({ code: { [SIG]: ARCHIVE, assets: { "index.js": "text" } } })).to.equal(notAnAsset);
     expect(unmarshalProblem({ code: { [SIG]: ARCHIVE, assets: { "index.js": { [SIG]: ASSET, text: "x" } } } })).to.equal(undefined);
-    expect(unmarshalProblem({ layers: [{ [SIG]: ASSET }] })).to.equal("layers[0]: asset is missing one of text, path or uri");
+    expect(unmarshalProblem({ code: { [SIG]: ARCHIVE, path: "./dist" } })).to.equal(undefined);
+    expect(unmarshalProblem({ layers: [{ [SIG]: ASSET }] })).to.equal(
+      "layers: Invalid asset encountered when unmarshaling resource property",
+    );
   });
 });
