@@ -35,6 +35,10 @@ export function buildReport(stack: string, policyConfig: string | null, outcome:
       violations.push({ policy: d.policy, enforcementLevel: d.enforcementLevel, resourceType, resourceName, message: d.message });
     }
   }
+  const remediations = outcome.remediated.map((r) => ({
+    policy: r.policy,
+    resourceName: resources.find((x) => x.urn === r.urn)?.name ?? r.urn,
+  }));
   const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
   const advisory = violations.filter((v) => v.enforcementLevel !== "mandatory");
   return {
@@ -43,9 +47,10 @@ export function buildReport(stack: string, policyConfig: string | null, outcome:
     violations: [...mandatory, ...advisory],
     exempted,
     notRun,
+    remediations,
     mandatory: mandatory.length,
     advisory: advisory.length,
-    remediated: outcome.remediated.length,
+    remediated: remediations.length,
   };
 }
 
@@ -55,6 +60,7 @@ export function tableReport(report: Report, header: string, elapsedMs: number): 
     ...report.violations.map((v) => [v.policy, v.enforcementLevel, v.resourceName, v.message]),
     ...report.exempted.map((e) => [e.policy, "exempted", e.resourceName, `until ${e.expires} (${e.reason}): ${e.message}`]),
     ...report.notRun.map((n) => [n.policy, "not run", n.resourceName, n.reason]),
+    ...report.remediations.map((r) => [r.policy, "remediated", r.resourceName, "inputs rewritten by the pack before the checks ran"]),
   ];
   const widths = [0, 1, 2].map((col) => Math.max(...rows.map((row) => row[col].length)));
   const table = rows.map((row) => row.map((cell, col) => (col < 3 ? cell.padEnd(widths[col]) : cell)).join("  "));

@@ -33,7 +33,15 @@ describe("policy pack through the real analyzer: dev", function () {
 
   it("judges dev as dev without a policy config: no violation at all", async () => {
     const report = await checkWith(session, options("dev"));
-    expect(report).to.deep.include({ policyConfig: null, violations: [], exempted: [], notRun: [], mandatory: 0, remediated: 0 });
+    expect(report).to.deep.include({
+      policyConfig: null,
+      violations: [],
+      exempted: [],
+      notRun: [],
+      remediations: [],
+      mandatory: 0,
+      remediated: 0,
+    });
   });
 
   it("passes with policy/config/dev.json", async () => {
@@ -137,6 +145,14 @@ describe("policy pack through the real analyzer: prod", function () {
     );
     expect(report.violations).to.deep.equal([]);
     expect(report.remediated).to.equal(6);
+    expect(report.remediations.map((r) => `${r.policy} ${r.resourceName}`).sort()).to.deep.equal([
+      "lambda-function-memory-range api-collector",
+      "lambda-function-memory-range api-realtime",
+      "lambda-function-sdk-retry-env api-collector",
+      "lambda-function-sdk-retry-env api-realtime",
+      "lambda-function-timeout-range api-collector",
+      "lambda-function-timeout-range api-realtime",
+    ]);
   });
 
   // session.run fails the check when a remediation's properties would not unmarshal in the engine.

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { RecordedResource } from "../../scripts/lib/program-harness";
-import { buildReport } from "../../scripts/policy/report";
+import { buildReport, tableReport } from "../../scripts/policy/report";
 
 const URN = "urn:pulumi:prod::liveinsight::liveinsight:api:CollectorApi$aws:cloudwatch/logGroup:LogGroup::api-collector-logs";
 const EXEMPTED =
@@ -46,5 +46,23 @@ describe("scripts/policy/report", () => {
       },
     ]);
     expect(report.violations).to.deep.equal([]);
+  });
+
+  it("lists each remediated resource in the JSON and as a row of the table", () => {
+    const report = buildReport(
+      "prod",
+      null,
+      { diagnostics: [], remediated: [{ policy: "cloudwatch-log-group-retention", urn: URN }] },
+      resources,
+    );
+    expect(report.remediations).to.deep.equal([{ policy: "cloudwatch-log-group-retention", resourceName: "api-collector-logs" }]);
+    expect(tableReport(report, "header", 1234).split("\n")).to.deep.equal([
+      "header",
+      "",
+      "POLICY                          LEVEL       RESOURCE            MESSAGE",
+      "cloudwatch-log-group-retention  remediated  api-collector-logs  inputs rewritten by the pack before the checks ran",
+      "",
+      "0 mandatory, 0 advisory, 0 exempted, 0 not run, 1 remediated. PASS. (1.2 s)",
+    ]);
   });
 });
