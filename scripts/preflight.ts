@@ -13,10 +13,12 @@ import { runPreflight } from "./preflight/checks";
 export const USAGE = `Usage: npm run preflight -- --stack <name>
 
 Checks what a first \`pulumi up\` needs, with the AWS credentials of the caller (read-only calls:
-sts:GetCallerIdentity, lambda:GetAccountSettings, lambda:GetFunctionConcurrency):
+sts:GetCallerIdentity, lambda:GetAccountSettings, lambda:GetFunctionConcurrency, iam:GetRole,
+iam:SimulatePrincipalPolicy):
   region        aws:region is set in Pulumi.<stack>.yaml and is a region name
   identity      the credentials are valid; prints the account and role
   concurrency   2 x reservedConcurrency + the 100 AWS keeps unreserved fit the account's quota
+  log-delivery  the caller may set up the stage's access-log delivery (IAM's policy simulator)
   alarm-email   liveinsight:alarmEmail is a real address, not a placeholder like oncall@example.com
 
 Options:

@@ -2,12 +2,15 @@
  * The deploy prerequisites `pulumi up` would otherwise discover half-way: each check yields one
  * finding, one sentence, and for a problem the fix. Pure apart from the AWS calls in ./aws.
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import type { StackConfig } from "../../config";
 import { functionName } from "../../contracts/names";
-import { type AccountConcurrency, accountConcurrency, callerIdentity, type PreflightClients } from "./aws";
+import { REPO_ROOT } from "../lib/stack-file";
+import { type AccountConcurrency, accountConcurrency, callerIdentity, deniedActions, type PreflightClients } from "./aws";
 
 type Verdict = { readonly ok: boolean; readonly sentence: string };
-export type Finding = Verdict & { readonly check: "region" | "identity" | "concurrency" | "alarm-email" };
+export type Finding = Verdict & { readonly check: "region" | "identity" | "concurrency" | "alarm-email" | "log-delivery" };
 const ok = (sentence: string): Verdict => ({ ok: true, sentence });
 const problem = (sentence: string): Verdict => ({ ok: false, sentence });
 
@@ -73,6 +76,28 @@ function concurrencyCheck(config: StackConfig, account: string, { limit, availab
   );
 }
 
+/**
+ * The stage's access logs need CloudWatch Logs' log-delivery actions, which take only "*" as resource;
+ * without them `pulumi up` fails late, at the stage, with "Insufficient permissions to enable logging".
+ * Read from the committed deploying-role policy, so the two never disagree.
+ */
+function logDeliveryActions(): string[] {
+  const policy = JSON.parse(readFileSync(path.join(REPO_ROOT, "docs", "deploy-policy.json"), "utf8")) as {
+    Statement: { Sid: string; Action: string[] }[];
+  };
+  return policy.Statement.find((s) => s.Sid === "AccessLogDelivery")?.Action ?? [];
+}
+
+function logDeliveryCheck(denied: string[] | null, checked: number): Verdict {
+  if (denied === null) return ok("The root user: no IAM policy limits it (better: deploy with a role holding docs/deploy-policy.json).");
+  if (denied.length === 0)
+    return ok(`The caller may set up the stage's access-log delivery (${checked} actions, by IAM's policy simulator).`);
+  return problem(
+    `The caller may not ${denied.join(", ")}, which the stage's access logs need, so \`pulumi up\` would stop at the stage with ` +
+      `"Insufficient permissions to enable logging"; add the AccessLogDelivery statement of docs/deploy-policy.json to the deploying role.`,
+  );
+}
+
 /** A failed AWS call, as the sentence quotes it. */
 const failure = (error: unknown) => ({ failure: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
 
@@ -90,7 +115,7 @@ export async function runPreflight(
   if (!findings[0].ok)
     return fail(
       "identity",
-      "Skipped the AWS checks (caller identity, concurrency quota) because the stack has no valid region; fix the region first.",
+      "Skipped the AWS checks (caller identity, concurrency quota, access-log permissions) because the stack has no valid region; fix the region first.",
     );
   const clients = clientsFor(region);
   const id = await callerIdentity(clients).catch(failure);
@@ -108,5 +133,13 @@ export async function runPreflight(
       "concurrency",
       `Could not read the account's Lambda concurrency (${quota.failure}); allow lambda:GetAccountSettings and lambda:GetFunctionConcurrency to the deploying role (docs/deploy.md).`,
     );
-  return [...findings, { check: "concurrency", ...concurrencyCheck(config, id.account, quota) }];
+  findings.push({ check: "concurrency", ...concurrencyCheck(config, id.account, quota) });
+  const actions = logDeliveryActions();
+  const denied = await deniedActions(clients, id.arn, actions).catch(failure);
+  if (denied !== null && "failure" in denied)
+    return fail(
+      "log-delivery",
+      `Could not check the access-log permissions with IAM's policy simulator (${denied.failure}); allow iam:GetRole and iam:SimulatePrincipalPolicy to the deploying role (docs/deploy-policy.json, statement Identity).`,
+    );
+  return [...findings, { check: "log-delivery", ...logDeliveryCheck(denied, actions.length) }];
 }

@@ -182,6 +182,8 @@ describe("docs/deploy-policy.json (the deploying role's hand-reviewed least-priv
       "sts:GetCallerIdentity",
       "lambda:GetAccountSettings",
       "lambda:GetFunctionConcurrency",
+      "iam:GetRole",
+      "iam:SimulatePrincipalPolicy",
     ]);
   });
 

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { GetRoleCommand, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { GetAccountSettingsCommand, GetFunctionConcurrencyCommand, ResourceNotFoundException } from "@aws-sdk/client-lambda";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
@@ -14,16 +15,45 @@ interface StubAccount {
   unreserved: number;
   reserved?: Record<string, number>;
   credentialsError?: Error;
+  /** The caller's ARN (default: a session of the role ci/deployer). */
+  callerArn?: string;
+  /** Actions the policy simulator denies; `simulatorError` fails GetRole and SimulatePrincipalPolicy. */
+  denied?: string[];
+  simulatorError?: Error;
 }
 
+const ROLE_SESSION = "arn:aws:sts::111122223333:assumed-role/deployer/me";
+const ROLE_ARN = "arn:aws:iam::111122223333:role/ci/deployer";
+const LOG_DELIVERY = (
+  JSON.parse(readFileSync(path.join(REPO_ROOT, "docs/deploy-policy.json"), "utf8")) as {
+    Statement: { Sid: string; Action: string[] }[];
+  }
+).Statement.find((s) => s.Sid === "AccessLogDelivery")!.Action;
+
 /** Stub SDK senders: answer by command class, as the real clients would, and record every call. */
-function stubClients(account: StubAccount, calls: string[]): PreflightClients {
+function stubClients(account: StubAccount, calls: string[], simulated: string[] = []): PreflightClients {
   const sts: Sender = {
     async send(command) {
       calls.push(command.constructor.name);
       if (!(command instanceof GetCallerIdentityCommand)) throw new Error(`unexpected ${command.constructor.name}`);
       if (account.credentialsError) throw account.credentialsError;
-      return { Account: "111122223333", Arn: "arn:aws:sts::111122223333:assumed-role/deployer/me" };
+      return { Account: "111122223333", Arn: account.callerArn ?? ROLE_SESSION };
+    },
+  };
+  const iam: Sender = {
+    async send(command) {
+      calls.push(command.constructor.name);
+      if (account.simulatorError) throw account.simulatorError;
+      if (command instanceof GetRoleCommand) {
+        if (command.input.RoleName !== "deployer") throw new Error(`unexpected role ${command.input.RoleName}`);
+        return { Role: { RoleName: "deployer", Arn: ROLE_ARN } };
+      }
+      if (command instanceof SimulatePrincipalPolicyCommand) {
+        simulated.push(command.input.PolicySourceArn!);
+        const decision = (a: string) => (account.denied?.includes(a) ? "implicitDeny" : "allowed");
+        return { EvaluationResults: command.input.ActionNames!.map((a) => ({ EvalActionName: a, EvalDecision: decision(a) })) };
+      }
+      throw new Error(`unexpected ${command.constructor.name}`);
     },
   };
   const lambda: Sender = {
@@ -41,7 +71,7 @@ function stubClients(account: StubAccount, calls: string[]): PreflightClients {
       throw new Error(`unexpected ${command.constructor.name}`);
     },
   };
-  return { sts, lambda };
+  return { sts, lambda, iam };
 }
 
 /** A repo root holding one stack file: the committed one, edited by `edit`. */
@@ -55,9 +85,14 @@ async function run(argv: string[], root: string, account: StubAccount) {
   const out: string[] = [];
   const calls: string[] = [];
   const regions: string[] = [];
-  const io: PreflightIo = { root, out: (l) => out.push(l), clients: (region) => (regions.push(region), stubClients(account, calls)) };
+  const simulated: string[] = [];
+  const io: PreflightIo = {
+    root,
+    out: (l) => out.push(l),
+    clients: (region) => (regions.push(region), stubClients(account, calls, simulated)),
+  };
   const code = await main(argv, io);
-  return { code, out, calls, regions };
+  return { code, out, calls, regions, simulated };
 }
 
 const REAL_EMAIL = (t: string) => t.replace("oncall@example.com", "oncall@liveinsight.io");
@@ -73,12 +108,17 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
       "GetCallerIdentityCommand",
       "GetFunctionConcurrencyCommand",
       "GetFunctionConcurrencyCommand",
+      "GetRoleCommand",
+      "SimulatePrincipalPolicyCommand",
     ]);
+    // The simulator gets the role's own ARN, path included, never the session's.
+    expect(r.simulated).to.deep.equal([ROLE_ARN]);
     expect(r.out).to.deep.equal([
       "ok   region       Region us-east-1 (aws:region in Pulumi.prod.yaml).",
       "ok   alarm-email  Alarm e-mail oncall@liveinsight.io (confirm the subscription AWS mails after the first deploy).",
       "ok   identity     Deploying as arn:aws:sts::111122223333:assumed-role/deployer/me in account 111122223333.",
       "ok   concurrency  Reserving 50 for each of 2 functions leaves 900 of account 111122223333's quota of 1000 unreserved (AWS requires 100).",
+      `ok   log-delivery The caller may set up the stage's access-log delivery (${LOG_DELIVERY.length} actions, by IAM's policy simulator).`,
       "Stack prod is ready for `pulumi up`.",
     ]);
   });
@@ -94,6 +134,9 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
         "or lower liveinsight:reservedConcurrency in Pulumi.prod.yaml to at most 25.",
     ]);
     expect(r.out.at(-1)).to.equal("2 problem(s) to fix before `pulumi up --stack prod`.");
+    // docs/deploy.md shows this very output.
+    const doc = readFileSync(path.join(REPO_ROOT, "docs/deploy.md"), "utf8");
+    expect(/Example preflight output[\s\S]*?```text\n([\s\S]*?)\n```/.exec(doc)?.[1]?.split("\n")).to.deep.equal(r.out);
   });
 
   it("counts the stack's own current reservations as available (a redeploy frees them first)", async () => {
@@ -120,7 +163,47 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
       "ok   concurrency  The functions reserve no concurrency (liveinsight:reservedConcurrency -1); account 111122223333's quota is 10.",
     );
     expect(r.out).to.include("ok   alarm-email  No alarm e-mail (allowed for a dev stack): alarms reach the SNS topic only.");
-    expect(r.calls.sort()).to.deep.equal(["GetAccountSettingsCommand", "GetCallerIdentityCommand"]);
+    expect(r.calls.sort()).to.deep.equal([
+      "GetAccountSettingsCommand",
+      "GetCallerIdentityCommand",
+      "GetRoleCommand",
+      "SimulatePrincipalPolicyCommand",
+    ]);
+  });
+
+  it("names the log-delivery actions the simulator denies, with the statement that grants them: exit 1", async () => {
+    const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), {
+      ...BIG,
+      denied: ["logs:CreateLogDelivery", "logs:PutResourcePolicy"],
+    });
+    expect(r.code).to.equal(1);
+    expect(r.out.filter((l) => l.startsWith("FAIL"))).to.deep.equal([
+      "FAIL log-delivery The caller may not logs:CreateLogDelivery, logs:PutResourcePolicy, which the stage's access logs need, " +
+        'so `pulumi up` would stop at the stage with "Insufficient permissions to enable logging"; ' +
+        "add the AccessLogDelivery statement of docs/deploy-policy.json to the deploying role.",
+    ]);
+  });
+
+  it("simulates an IAM user's own ARN, and does not simulate the root user", async () => {
+    const user = "arn:aws:iam::111122223333:user/alice";
+    const asUser = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { ...BIG, callerArn: user });
+    expect([asUser.code, asUser.simulated, asUser.calls.includes("GetRoleCommand")]).to.deep.equal([0, [user], false]);
+    const asRoot = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { ...BIG, callerArn: "arn:aws:iam::111122223333:root" });
+    expect(asRoot.code).to.equal(0);
+    expect(asRoot.simulated).to.deep.equal([]);
+    expect(asRoot.out).to.include(
+      "ok   log-delivery The root user: no IAM policy limits it (better: deploy with a role holding docs/deploy-policy.json).",
+    );
+  });
+
+  it("says which permissions the simulator itself needs when IAM refuses it", async () => {
+    const error = Object.assign(new Error("not authorized to perform: iam:SimulatePrincipalPolicy"), { name: "AccessDenied" });
+    const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { ...BIG, simulatorError: error });
+    expect(r.code).to.equal(1);
+    expect(r.out.filter((l) => l.startsWith("FAIL"))).to.deep.equal([
+      "FAIL log-delivery Could not check the access-log permissions with IAM's policy simulator (AccessDenied: not authorized to perform: iam:SimulatePrincipalPolicy); " +
+        "allow iam:GetRole and iam:SimulatePrincipalPolicy to the deploying role (docs/deploy-policy.json, statement Identity).",
+    ]);
   });
 
   it("reports rejected credentials with the fix and skips the account checks", async () => {
@@ -144,6 +227,9 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
     expect(none.regions).to.deep.equal([]);
     expect(none.out[0]).to.equal(
       "FAIL region       Pulumi.qa.yaml sets no aws:region; run `pulumi config set aws:region us-east-1 --stack qa` (or the region you deploy to).",
+    );
+    expect(none.out).to.include(
+      "FAIL identity     Skipped the AWS checks (caller identity, concurrency quota, access-log permissions) because the stack has no valid region; fix the region first.",
     );
     const bad = await run(
       ["--stack", "qa"],
