@@ -1,9 +1,14 @@
 /** Lambda "realtime": GET /realtime. Clients, config and the snapshot cache live at module scope. */
-import { createDynamoClient } from "./shared/clients";
+import { createDocumentClient, createDynamoClient } from "./shared/clients";
 import { readEnv } from "./shared/env";
 import { realtimeHandler } from "./shared/handlers";
 import { stdoutSink } from "./shared/logger";
 
 const env = readEnv(process.env, ["activeSessions"]);
 
-export const handler = realtimeHandler(env, createDynamoClient(env), stdoutSink, Number(process.env.REALTIME_MAX_PAGES) || 50);
+export const handler = realtimeHandler(
+  env,
+  createDocumentClient(createDynamoClient(env)),
+  stdoutSink,
+  Number(process.env.REALTIME_MAX_PAGES) || 50,
+);

@@ -1,6 +1,6 @@
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { Clock } from "./collect";
+import type { DynamoSender } from "./store";
 
 export interface RealtimeSnapshot {
   active_sessions: number;
@@ -12,8 +12,8 @@ export interface RealtimeSnapshot {
 }
 
 export interface RealtimeDeps {
-  /** A full client: the document client shares its middleware stack, so injected faults still apply. */
-  db: DynamoDBClient;
+  /** The document client (functions/shared/clients.ts): faults injected on the client under it still apply. */
+  db: DynamoSender;
   table: string;
   /** How long a snapshot is reused (docs/api.md: at most 5 s). */
   cacheMs: number;
@@ -32,15 +32,11 @@ export interface ActiveRow {
 }
 
 /** Scans every live ActiveSessions row: TTL deletion lags, so `expires_at > now` is filtered here. */
-async function scanActive(
-  db: DynamoDBDocumentClient,
-  deps: RealtimeDeps,
-  nowMs: number,
-): Promise<{ rows: ActiveRow[]; truncated: boolean }> {
+async function scanActive(deps: RealtimeDeps, nowMs: number): Promise<{ rows: ActiveRow[]; truncated: boolean }> {
   const rows: ActiveRow[] = [];
   let startKey: Record<string, unknown> | undefined;
   for (let page = 0; page < deps.maxPages; page++) {
-    const out = await db.send(
+    const out = await deps.db.send(
       new ScanCommand({
         TableName: deps.table,
         ProjectionExpression: "user_id, current_page",
@@ -84,12 +80,11 @@ export function summarise(rows: ActiveRow[], nowMs: number, truncated: boolean):
  * flight, and a failed scan is not cached.
  */
 export function createRealtimeReader(deps: RealtimeDeps, clock: Clock): () => Promise<RealtimeSnapshot> {
-  const db = DynamoDBDocumentClient.from(deps.db);
   let cached: { at: number; snapshot: Promise<RealtimeSnapshot> } | undefined;
   return () => {
     const now = clock.now();
     if (cached && now - cached.at < deps.cacheMs) return cached.snapshot;
-    const snapshot = scanActive(db, deps, now).then(({ rows, truncated }) => summarise(rows, now, truncated));
+    const snapshot = scanActive(deps, now).then(({ rows, truncated }) => summarise(rows, now, truncated));
     const entry = { at: now, snapshot };
     cached = entry;
     snapshot.catch(() => {

@@ -20,7 +20,7 @@ export function createDynamoClient(env: FunctionEnv): DynamoDBClient {
 }
 
 /**
- * The collector's document client over `client`. It shares the client's middleware stack, so a
+ * Both functions' document client over `client`. It shares the client's middleware stack, so a
  * fault injector added to the client applies to its calls too. No translate options:
  * DynamoDBDocumentClient.from stores them on the wrapped client's config, where the next document
  * client of the same client would replace them, so the collector needs none (it writes no

@@ -5,7 +5,6 @@
  * Lambda runs (request adapter → core → one request log line).
  */
 
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { handleCollect, type Outcome } from "../core/collect";
 import { clientErrorResult, jsonResult, methodNotAllowed } from "../core/errors";
 import { randomHex8 } from "../core/ids";
@@ -39,7 +38,7 @@ export function collectorHandler(env: FunctionEnv, db: DynamoSender, log: LogSin
 const none = { events: 0, rejected: 0, sessions: 0, sessionsCreated: 0 };
 
 /** GET /realtime. Its request line (events: 0) feeds the same Requests / 5xx filters as the collector's. */
-export function realtimeHandler(env: FunctionEnv, db: DynamoDBClient, log: LogSink, maxPages = 50) {
+export function realtimeHandler(env: FunctionEnv, db: DynamoSender, log: LogSink, maxPages = 50) {
   // The snapshot cache lives in the reader, so one per container (≤ 5 s, docs/api.md).
   const readSnapshot = createRealtimeReader({ db, table: env.tables.activeSessions, cacheMs: 5_000, maxPages }, clock);
   return createHandler({ service: "realtime", environment: env.environment, log }, async (request): Promise<Outcome> => {

@@ -78,7 +78,7 @@ describe("storage outage → request lines → metric filters → 5xx-rate alarm
     const sink = (line: string) => lines.push(line);
     return {
       collector: collectorHandler(env, createDocumentClient(client), sink) as Handler,
-      realtime: realtimeHandler(env, client, sink) as Handler,
+      realtime: realtimeHandler(env, createDocumentClient(client), sink) as Handler,
     };
   }
 

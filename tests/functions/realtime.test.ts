@@ -3,6 +3,7 @@ import { expect } from "chai";
 import type { TableNames } from "../../contracts/tables";
 import { createRealtimeReader } from "../../functions/core/realtime";
 import { chunk } from "../../functions/core/store";
+import { createDocumentClient } from "../../functions/shared/clients";
 import { readEnv } from "../../functions/shared/env";
 import { realtimeHandler } from "../../functions/shared/handlers";
 import { apiEvent, lambdaContext } from "../support/captured-logs";
@@ -62,7 +63,7 @@ describe("realtime reader against dynalite", () => {
     const client = dynamo.client();
     const stats = injectFaults(client, {});
     const snapshot = await createRealtimeReader(
-      { db: client, table: tables.activeSessions, cacheMs: 5000, maxPages: 50, pageSize: 10 },
+      { db: createDocumentClient(client), table: tables.activeSessions, cacheMs: 5000, maxPages: 50, pageSize: 10 },
       { now: () => NOW },
     )();
     expect(stats.calls.ScanCommand).to.equal(6); // 56 rows, 10 per page
@@ -85,7 +86,7 @@ describe("realtime reader against dynalite", () => {
     const odd = { session_id: { S: "s2" }, expires_at: { N: String(live) }, current_page: { N: "7" }, user_id: { NULL: true } };
     await dynamo.client().send(new PutItemCommand({ TableName: tables.activeSessions, Item: odd }));
     const snapshot = await createRealtimeReader(
-      { db: dynamo.client(), table: tables.activeSessions, cacheMs: 0, maxPages: 5 },
+      { db: createDocumentClient(dynamo.client()), table: tables.activeSessions, cacheMs: 0, maxPages: 5 },
       { now: () => NOW },
     )();
     expect([snapshot.active_sessions, snapshot.active_users]).to.deep.equal([2, 1]);
@@ -98,7 +99,7 @@ describe("realtime reader against dynalite", () => {
     const stats = injectFaults(client, {});
     let now = NOW;
     const read = createRealtimeReader(
-      { db: client, table: tables.activeSessions, cacheMs: 5000, maxPages: 2, pageSize: 10 },
+      { db: createDocumentClient(client), table: tables.activeSessions, cacheMs: 5000, maxPages: 2, pageSize: 10 },
       { now: () => now },
     );
     const [a, b] = await Promise.all([read(), read()]);
@@ -117,10 +118,10 @@ describe("realtime reader against dynalite", () => {
     const env = readEnv({ ACTIVE_SESSIONS_TABLE: tables.activeSessions, ENVIRONMENT: "dev", DYNAMODB_ENDPOINT: dynamo.endpoint }, [
       "activeSessions",
     ]);
-    const healthy = realtimeHandler(env, dynamo.client(), (l) => lines.push(l));
+    const healthy = realtimeHandler(env, createDocumentClient(dynamo.client()), (l) => lines.push(l));
     const broken = dynamo.client({ maxAttempts: 1 });
     injectFaults(broken, { serverErrorRate: 1 });
-    const failing = realtimeHandler(env, broken, (l) => lines.push(l));
+    const failing = realtimeHandler(env, createDocumentClient(broken), (l) => lines.push(l));
     const get = { ...apiEvent("GET", undefined), rawPath: "/realtime" };
     expect((await healthy(get, lambdaContext("rt-1"))).statusCode).to.equal(200);
     expect((await failing(get, lambdaContext("rt-2"))).statusCode).to.equal(503);
