@@ -9,7 +9,7 @@ import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { TRACKER_PATH } from "../contracts/edge";
+import { EDGE_PATHS } from "../contracts/edge";
 import { runCli } from "../scripts/lib/cli";
 import { acquireLock, type DataLock } from "./data-lock";
 import { attachRequestLog, filterFunctionLines } from "./request-log";
@@ -71,22 +71,23 @@ async function createTables(endpoint: string, external: boolean): Promise<Dynamo
 }
 
 function printReady(base: string, settings: LocalSettings, endpoint: string): void {
+  // The same paths the local API routes (contracts/edge.ts), so the printed URLs cannot drift from it.
+  const url = Object.fromEntries(EDGE_PATHS.map((p) => [p.id, `${base}${p.path}`])) as Record<"events" | "realtime" | "tracker", string>;
   log(`DynamoDB endpoint ${endpoint}${settings.endpoint ? "" : ` (dynalite, data in ${settings.dataDir})`}`);
-  log(`API ready: POST ${base}/events  GET ${base}/realtime  GET ${base}${TRACKER_PATH}`);
+  log(`API ready: POST ${url.events}  GET ${url.realtime}  GET ${url.tracker}`);
   log(
-    `try: curl -s -X POST ${base}/events -H 'content-type: application/json' -d '{"event_type":"page_view","page_url":"https://example.com/"}'`,
+    `try: curl -s -X POST ${url.events} -H 'content-type: application/json' -d '{"event_type":"page_view","page_url":"https://example.com/"}'`,
   );
   log("look at the data: npm run local:scan -- Events   (Ctrl-C stops)");
-  process.stdout.write(
-    `${JSON.stringify({
-      ready: true,
-      apiUrl: base,
-      eventsUrl: `${base}/events`,
-      realtimeUrl: `${base}/realtime`,
-      trackerUrl: `${base}${TRACKER_PATH}`,
-      dynamodbEndpoint: endpoint,
-    })}\n`,
-  );
+  const ready = {
+    ready: true,
+    apiUrl: base,
+    eventsUrl: url.events,
+    realtimeUrl: url.realtime,
+    trackerUrl: url.tracker,
+    dynamodbEndpoint: endpoint,
+  };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
 
 function onSignals(stop: (signal: string) => Promise<void>): void {

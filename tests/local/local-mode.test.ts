@@ -108,14 +108,16 @@ describe("local mode over HTTP", function () {
   });
 
   it("serves the built tracker at /tracker.js, long-cached, with a 304 for its ETag", async () => {
-    const res = await fetch(`${local.apiUrl}/tracker.js`, { headers: { "accept-encoding": "identity" } });
+    // The ready line names the script's URL, as the stack output trackerUrl does on AWS.
+    expect(local.trackerUrl).to.equal(`${local.apiUrl}/tracker.js`);
+    const res = await fetch(local.trackerUrl, { headers: { "accept-encoding": "identity" } });
     expect(res.status).to.equal(200);
     expect(res.headers.get("content-type")).to.equal("application/javascript; charset=utf-8");
     expect(res.headers.get("cache-control")).to.equal("public, max-age=86400");
     expect(await res.text()).to.equal(trackerAsset().script);
     const etag = res.headers.get("etag")!;
     expect(etag).to.equal(trackerAsset().etag);
-    const again = await fetch(`${local.apiUrl}/tracker.js`, { headers: { "if-none-match": etag } });
+    const again = await fetch(local.trackerUrl, { headers: { "if-none-match": etag } });
     expect(again.status).to.equal(304);
   });
 

@@ -12,6 +12,7 @@ export interface LocalReady {
   apiUrl: string;
   eventsUrl: string;
   realtimeUrl: string;
+  trackerUrl: string;
   dynamodbEndpoint: string;
 }
 
