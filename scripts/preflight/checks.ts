@@ -127,19 +127,23 @@ export async function runPreflight(
   findings.push({ check: "identity", ...ok(`Deploying as ${id.arn} in account ${id.account}.`) });
   // The stack's current reservations matter only when it wants to reserve.
   const names = config.reservedConcurrency > 0 ? FUNCTIONS.map((kind) => functionName(config.stack, kind)) : [];
-  const quota = await accountConcurrency(clients, names).catch(failure);
-  if ("failure" in quota)
-    return fail(
-      "concurrency",
-      `Could not read the account's Lambda concurrency (${quota.failure}); allow lambda:GetAccountSettings and lambda:GetFunctionConcurrency to the deploying role (docs/deploy.md).`,
-    );
-  findings.push({ check: "concurrency", ...concurrencyCheck(config, id.account, quota) });
   const actions = logDeliveryActions();
-  const denied = await deniedActions(clients, id.arn, actions).catch(failure);
-  if (denied !== null && "failure" in denied)
-    return fail(
-      "log-delivery",
-      `Could not check the access-log permissions with IAM's policy simulator (${denied.failure}); allow iam:GetRole and iam:SimulatePrincipalPolicy to the deploying role (docs/deploy-policy.json, statement Identity).`,
-    );
-  return [...findings, { check: "log-delivery", ...logDeliveryCheck(denied, actions.length) }];
+  // Independent reads: both run at once, and a failure of one still leaves the other's verdict.
+  const [quota, denied] = await Promise.all([
+    accountConcurrency(clients, names).catch(failure),
+    deniedActions(clients, id.arn, actions).catch(failure),
+  ]);
+  const concurrency =
+    "failure" in quota
+      ? problem(
+          `Could not read the account's Lambda concurrency (${quota.failure}); allow lambda:GetAccountSettings and lambda:GetFunctionConcurrency to the deploying role (docs/deploy.md).`,
+        )
+      : concurrencyCheck(config, id.account, quota);
+  const logDelivery =
+    denied !== null && "failure" in denied
+      ? problem(
+          `Could not check the access-log permissions with IAM's policy simulator (${denied.failure}); allow iam:GetRole and iam:SimulatePrincipalPolicy to the deploying role (docs/deploy-policy.json, statement Identity).`,
+        )
+      : logDeliveryCheck(denied, actions.length);
+  return [...findings, { check: "concurrency", ...concurrency }, { check: "log-delivery", ...logDelivery }];
 }

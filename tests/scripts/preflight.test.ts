@@ -20,6 +20,8 @@ interface StubAccount {
   /** Actions the policy simulator denies; `simulatorError` fails GetRole and SimulatePrincipalPolicy. */
   denied?: string[];
   simulatorError?: Error;
+  /** Fails every Lambda call. */
+  lambdaError?: Error;
 }
 
 const ROLE_SESSION = "arn:aws:sts::111122223333:assumed-role/deployer/me";
@@ -59,6 +61,7 @@ function stubClients(account: StubAccount, calls: string[], simulated: string[] 
   const lambda: Sender = {
     async send(command) {
       calls.push(command.constructor.name);
+      if (account.lambdaError) throw account.lambdaError;
       if (command instanceof GetAccountSettingsCommand) {
         return { AccountLimit: { ConcurrentExecutions: account.limit, UnreservedConcurrentExecutions: account.unreserved } };
       }
@@ -204,6 +207,19 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
       "FAIL log-delivery Could not check the access-log permissions with IAM's policy simulator (AccessDenied: not authorized to perform: iam:SimulatePrincipalPolicy); " +
         "allow iam:GetRole and iam:SimulatePrincipalPolicy to the deploying role (docs/deploy-policy.json, statement Identity).",
     ]);
+  });
+
+  it("names the Lambda reads the quota check needs when they are refused, and still checks the access-log permissions", async () => {
+    const error = Object.assign(new Error("not authorized to perform: lambda:GetAccountSettings"), { name: "AccessDeniedException" });
+    const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { ...BIG, lambdaError: error });
+    expect(r.code).to.equal(1);
+    expect(r.out.filter((l) => l.startsWith("FAIL"))).to.deep.equal([
+      "FAIL concurrency  Could not read the account's Lambda concurrency (AccessDeniedException: not authorized to perform: lambda:GetAccountSettings); " +
+        "allow lambda:GetAccountSettings and lambda:GetFunctionConcurrency to the deploying role (docs/deploy.md).",
+    ]);
+    expect(r.out).to.include(
+      `ok   log-delivery The caller may set up the stage's access-log delivery (${LOG_DELIVERY.length} actions, by IAM's policy simulator).`,
+    );
   });
 
   it("reports rejected credentials with the fix and skips the account checks", async () => {
