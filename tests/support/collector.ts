@@ -3,8 +3,8 @@
  * dependencies, a tracker-shaped POST, and the stored items read back as plain values.
  * The tests and the bench both measure through it.
  */
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, paginateScan, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type AttributeValue, type DynamoDBClient, GetItemCommand, paginateScan, QueryCommand } from "@aws-sdk/client-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { TableNames } from "../../contracts/tables";
 import { type CollectorDeps, handleCollect, type Outcome } from "../../functions/core/collect";
 import type { HttpRequest } from "../../functions/core/request";
@@ -54,14 +54,18 @@ export async function collect(
   return { ...outcome, json: JSON.parse(outcome.result.body) };
 }
 
-/** Items as plain JS with every number a JS number, even past 2^53 (assertions compare numbers, not BigInts). */
-const documents = (client: DynamoDBClient) =>
-  DynamoDBDocumentClient.from(client, { unmarshallOptions: { wrapNumbers: (n: string) => Number(n) } });
+/**
+ * Items as plain JS with every number a JS number, even past 2^53 (assertions compare numbers, not BigInts).
+ * Read raw and unmarshalled here, not through a document client: DynamoDBDocumentClient.from stores its
+ * options on the wrapped client's shared config, so a test reader's options would reach the collector's
+ * own document client over the same client, which production runs without any.
+ */
+const plain = (item: Record<string, AttributeValue>) => unmarshall(item, { wrapNumbers: (n: string) => Number(n) });
 
 /** Every item of a table (plain values), sorted by key for stable assertions. */
 export async function scanAll(client: DynamoDBClient, table: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  for await (const page of paginateScan({ client: documents(client) }, { TableName: table })) items.push(...(page.Items ?? []));
+  for await (const page of paginateScan({ client }, { TableName: table })) items.push(...(page.Items ?? []).map(plain));
   return items.sort(
     (a, b) =>
       String(a.session_id).localeCompare(String(b.session_id)) || String(a.event_key ?? "").localeCompare(String(b.event_key ?? "")),
@@ -69,15 +73,20 @@ export async function scanAll(client: DynamoDBClient, table: string): Promise<Re
 }
 
 export async function getSession(client: DynamoDBClient, table: string, sessionId: string): Promise<Record<string, unknown> | undefined> {
-  const out = await documents(client).send(new GetCommand({ TableName: table, Key: { session_id: sessionId }, ConsistentRead: true }));
-  return out.Item;
+  const key = { session_id: { S: sessionId } };
+  const out = await client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }));
+  return out.Item && plain(out.Item);
 }
 
 export async function sessionEvents(client: DynamoDBClient, table: string, sessionId: string): Promise<Record<string, unknown>[]> {
-  const out = await documents(client).send(
-    new QueryCommand({ TableName: table, KeyConditionExpression: "session_id = :s", ExpressionAttributeValues: { ":s": sessionId } }),
+  const out = await client.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: "session_id = :s",
+      ExpressionAttributeValues: { ":s": { S: sessionId } },
+    }),
   );
-  return out.Items ?? [];
+  return (out.Items ?? []).map(plain);
 }
 
 /** Every stored event (without the pins of out-of-window times, which share the Events table). */
