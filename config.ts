@@ -1,23 +1,23 @@
 /**
- * The one typed view of a stack's `liveinsight:*` configuration (Pulumi.<stack>.yaml): a zod
- * schema, the types inferred from it, and one translation of zod's first issue into the sentence
- * a stack file's author reads (key, rule, value, file).
+ * The one module that owns every `liveinsight:*` setting of a stack (Pulumi.<stack>.yaml): for
+ * each, its rule (a zod schema), its default and its documentation text. Pulumi.yaml is generated
+ * from this module (`npm run settings:write`; tests/config.test.ts fails when it drifts), local
+ * mode takes its defaults from `DEFAULTS`, and the components take resolved, required values from
+ * index.ts, so a setting has no default anywhere else.
  *
- * Defaults belong to the components (components/defaults.ts, components/metrics/thresholds.ts);
- * the schema applies them, and `DEFAULTS` is what it makes of an empty stack (Pulumi.yaml repeats
- * them for the CLI, and a test keeps the two equal). A value is rejected only when AWS itself would
- * reject it (wrong type, memory outside 128–10240 MB, a retention period CloudWatch does not
- * offer, …). Values that are legal but unwise pass unchanged: judging them is the policy pack's
- * job, and silently clamping would hide them.
+ * A value is rejected only when AWS itself would reject it (wrong type, memory outside
+ * 128–10240 MB, a retention period CloudWatch does not offer, …), in one sentence naming key,
+ * rule, value and stack file. Values that are legal but unwise pass unchanged: judging them is the
+ * policy pack's job, and silently clamping would hide them. No Pulumi import: local mode and the
+ * tools read the settings without loading the Pulumi SDK.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod/v4";
-import { API_DEFAULTS, ARCHITECTURES, EMAIL_ADDRESS, FUNCTION_DEFAULTS, SDK_RETRY_MODES, TABLE_DEFAULTS } from "./components/defaults";
-import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, thresholdProblems } from "./components/metrics/thresholds";
+import { ARCHITECTURES } from "./components/collector-api-args";
+import { EMAIL_ADDRESS } from "./components/metrics/alarms";
+import { type AlarmThresholds, thresholdProblems } from "./components/metrics/thresholds";
+import { SDK_RETRY_MODES } from "./contracts/function-env";
 
 export const CONFIG_NAMESPACE = "liveinsight";
-
-export { DEFAULT_ALARM_THRESHOLDS };
 
 /** The retention periods CloudWatch Logs accepts; 0 means "never expire" to the AWS provider. */
 const LOG_RETENTION_DAYS: readonly number[] = [
@@ -84,7 +84,48 @@ const logRetentionDays = wholeNumber(0).refine((days) => LOG_RETENTION_DAYS.incl
   error: `must be a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")}; 0 = never expire)`,
 });
 
-const THRESHOLD_NAMES = Object.keys(DEFAULT_ALARM_THRESHOLDS) as (keyof AlarmThresholds)[];
+/**
+ * Every alarm threshold: its default and what it measures. Each is the highest acceptable value:
+ * an alarm fires when a period's value exceeds it (GreaterThanThreshold) in `datapointsToAlarm`
+ * of the last `evaluationPeriods` periods (components/metrics/alarms.ts).
+ */
+const THRESHOLDS: { readonly [K in keyof AlarmThresholds]: readonly [number, string] } = {
+  collectorErrorRatePercent: [
+    1,
+    "5xx answers / requests * 100 per period, from each function's own request lines (metric filters Requests, ServerErrors); both functions",
+  ],
+  functionErrors: [0, "Sum of Lambda Errors (crashes, timeouts) per period, each function"],
+  collectorP99DurationMs: [1000, "collector p99 Duration"],
+  realtimeP99DurationMs: [1000, "realtime p99 Duration"],
+  concurrencyPercent: [
+    80,
+    "each function's ConcurrentExecutions as % of reservedConcurrency (no alarm while the functions are unreserved); in (0, 100]",
+  ],
+  functionThrottles: [1, "Sum of Throttles per period, each function"],
+  api5xxRatePercent: [1, "API 5xx / Count * 100 per period"],
+  api4xxRatePercent: [10, "API 4xx / Count * 100 per period (429s included)"],
+  apiThrottledRequests: [10, "Sum of 429 answers (stage throttling) per period, from the access log"],
+  apiP99LatencyMs: [1500, "API p99 Latency"],
+  tableThrottleEvents: [1, "Sum of Read/WriteThrottleEvents per period, each table"],
+  processingErrors: [1, "Sum of LiveInsight ProcessingErrors per period"],
+  eventsRejected: [100, "Sum of LiveInsight EventsRejected per period (a spike: broken client)"],
+  periodSeconds: [60, "a multiple of 60 (the metrics are standard resolution)"],
+  evaluationPeriods: [5, 'N of "M of N" (N x period at most one day)'],
+  datapointsToAlarm: [3, 'M of "M of N" (1..N)'],
+};
+
+type ThresholdName = keyof AlarmThresholds;
+const THRESHOLD_NAMES = Object.keys(THRESHOLDS) as ThresholdName[];
+
+export const DEFAULT_ALARM_THRESHOLDS: Readonly<AlarmThresholds> = Object.freeze(
+  Object.fromEntries(THRESHOLD_NAMES.map((name) => [name, THRESHOLDS[name][0]])) as unknown as AlarmThresholds,
+);
+
+/** Each threshold's documentation text, for Pulumi.yaml's comment block. */
+export const ALARM_THRESHOLD_DOCS: Readonly<Record<ThresholdName, string>> = Object.freeze(
+  Object.fromEntries(THRESHOLD_NAMES.map((name) => [name, THRESHOLDS[name][1]])) as Record<ThresholdName, string>,
+);
+
 type ThresholdSchema = z.ZodOptional<ReturnType<typeof numberSetting>>;
 
 /**
@@ -96,10 +137,7 @@ const alarmThresholds = z
   .preprocess(
     fromJsonText,
     z.strictObject(
-      Object.fromEntries(THRESHOLD_NAMES.map((name) => [name, numberSetting(0).optional()])) as Record<
-        keyof AlarmThresholds,
-        ThresholdSchema
-      >,
+      Object.fromEntries(THRESHOLD_NAMES.map((name) => [name, numberSetting(0).optional()])) as Record<ThresholdName, ThresholdSchema>,
       {
         error: (issue) =>
           issue.code === "unrecognized_keys"
@@ -115,53 +153,100 @@ const alarmThresholds = z
   })
   .transform((thresholds): Readonly<AlarmThresholds> => Object.freeze(thresholds));
 
-/** Every `liveinsight:*` key, in the order an unknown key's message lists them. */
-const SETTINGS = z.strictObject({
-  /** Lambda memory in MB (both functions). */
-  memorySize: wholeNumber(128, 10240, " MB").default(FUNCTION_DEFAULTS.memorySize),
-  /** Lambda timeout in seconds (both functions). */
-  timeoutSeconds: wholeNumber(1, 900, " seconds").default(FUNCTION_DEFAULTS.timeoutSeconds),
-  architecture: oneOf(ARCHITECTURES).default(FUNCTION_DEFAULTS.architecture),
-  /** Reserved concurrency per function; -1 = unreserved. */
-  reservedConcurrency: wholeNumber(-1).default(FUNCTION_DEFAULTS.reservedConcurrency),
-  /** Retention of the Lambda and access log groups; 0 = never expire. */
-  logRetentionDays: logRetentionDays.default(FUNCTION_DEFAULTS.logRetentionDays),
-  /** Events and Sessions items expire this many days after their timestamp (DynamoDB TTL). */
-  eventRetentionDays: wholeNumber(1).default(FUNCTION_DEFAULTS.eventRetentionDays),
-  sdkMaxAttempts: wholeNumber(1).default(FUNCTION_DEFAULTS.sdkMaxAttempts),
-  sdkRetryMode: oneOf(SDK_RETRY_MODES).default(FUNCTION_DEFAULTS.sdkRetryMode),
-  /** API stage steady-state requests per second. */
-  throttleRateLimit: numberSetting(0).default(API_DEFAULTS.throttleRateLimit),
-  /** API stage burst bucket size. */
-  throttleBurstLimit: wholeNumber(0).default(API_DEFAULTS.throttleBurstLimit),
-  corsOrigins: corsOrigins.default(API_DEFAULTS.corsOrigins),
-  /** Where alarm notifications go; absent = topic without subscription. */
-  alarmEmail: optionalText(EMAIL_ADDRESS, "must be an e-mail address (SNS rejects anything else)"),
-  /** PITR, deletion protection and Pulumi `protect` on the tables. */
-  protectData: z.preprocess(fromBooleanText, z.boolean({ error: "must be true or false" })).default(TABLE_DEFAULTS.protectData),
-  /** API Gateway integration timeout; should exceed the function timeout. */
-  integrationTimeoutMs: wholeNumber(50, 30000, " ms").default(API_DEFAULTS.integrationTimeoutMs),
-  /**
-   * Proxies in front of the API whose X-Forwarded-For entries are trusted (e.g. 1 for CloudFront).
-   * 0: the client is API Gateway's source IP and X-Forwarded-For is ignored (docs/api.md).
-   */
-  trustedProxyHops: wholeNumber(0, 10, " proxies").default(FUNCTION_DEFAULTS.trustedProxyHops),
-  /**
-   * Customer-managed KMS key ARN for the tables; absent = DynamoDB's free AWS-owned key. An ARN
-   * only: DynamoDB stores a table's key as its ARN, so an alias or bare id would show a diff on every preview.
-   */
-  tableKmsKeyArn: optionalText(
-    KMS_KEY_ARN,
-    "must be a KMS key ARN like arn:aws:kms:us-east-1:123456789012:key/<key id> (or empty for the AWS-owned key)",
+/** One setting: its rule, its default (applied by the schema) and its documentation. */
+function setting<S extends z.ZodType>(schema: S, fallback: z.output<S>, description: string) {
+  return { schema: schema.default(fallback as never) as z.ZodDefault<S>, default: fallback, description };
+}
+
+/** A setting that may be absent; Pulumi.yaml declares it with "" (the CLI cannot declare an optional string without a default). */
+function optional<S extends z.ZodType>(schema: S, description: string) {
+  return { schema, default: undefined, description };
+}
+
+/** Every `liveinsight:*` key, in the order an unknown key's message and Pulumi.yaml list them. */
+const DEFINITIONS = {
+  memorySize: setting(wholeNumber(128, 10240, " MB"), 256, "Lambda memory in MB for both functions (128-10240)."),
+  timeoutSeconds: setting(wholeNumber(1, 900, " seconds"), 10, "Lambda timeout in seconds (1-900); keep it below integrationTimeoutMs."),
+  architecture: setting(oneOf(ARCHITECTURES), "arm64", 'Lambda architecture, "arm64" or "x86_64".'),
+  reservedConcurrency: setting(
+    wholeNumber(-1),
+    -1,
+    "Reserved concurrency for each of the two functions; -1 leaves them unreserved. AWS keeps 100 of the account's quota unreserved, so 2 x this + 100 must fit it (npm run preflight checks; docs/deploy.md).",
   ),
-  alarmThresholds: alarmThresholds.default(DEFAULT_ALARM_THRESHOLDS),
-});
+  logRetentionDays: setting(
+    logRetentionDays,
+    30,
+    "Retention of the Lambda and API access log groups, one of CloudWatch's periods (1, 3, 5, 7, 14, 30, 60, 90, ... 3653; 0 = never expire).",
+  ),
+  eventRetentionDays: setting(
+    wholeNumber(1),
+    90,
+    "Days after which Events and Sessions items expire (DynamoDB TTL on expires_at; EVENT_RETENTION_DAYS).",
+  ),
+  sdkMaxAttempts: setting(wholeNumber(1), 3, "AWS SDK attempts per call, first try included (AWS_MAX_ATTEMPTS)."),
+  sdkRetryMode: setting(
+    oneOf(SDK_RETRY_MODES),
+    "standard",
+    `AWS SDK retry mode, ${SDK_RETRY_MODES.map((m) => `"${m}"`).join(", ")} (AWS_RETRY_MODE).`,
+  ),
+  throttleRateLimit: setting(numberSetting(0), 100, "API stage steady-state limit in requests per second."),
+  throttleBurstLimit: setting(wholeNumber(0), 200, "API stage burst limit in requests."),
+  corsOrigins: setting(corsOrigins, Object.freeze(["*"]), 'Origins allowed by CORS, "*" or scheme://host[:port] each.'),
+  alarmEmail: optional(
+    optionalText(EMAIL_ADDRESS, "must be an e-mail address (SNS rejects anything else)"),
+    "E-mail address subscribed to the alarm topic; empty for none.",
+  ),
+  protectData: setting(
+    z.preprocess(fromBooleanText, z.boolean({ error: "must be true or false" })),
+    false,
+    "Point-in-time recovery, deletion protection and Pulumi protect on the tables.",
+  ),
+  integrationTimeoutMs: setting(
+    wholeNumber(50, 30000, " ms"),
+    12000,
+    "API Gateway integration timeout in ms (50-30000); must exceed the function timeout.",
+  ),
+  trustedProxyHops: setting(
+    wholeNumber(0, 10, " proxies"),
+    0,
+    "Proxies in front of the API (e.g. 1 for CloudFront) whose X-Forwarded-For entries are trusted (0-10); 0 uses API Gateway's source IP and ignores X-Forwarded-For.",
+  ),
+  // An ARN only: DynamoDB stores a table's key as its ARN, so an alias or bare id would show a diff on every preview.
+  tableKmsKeyArn: optional(
+    optionalText(
+      KMS_KEY_ARN,
+      "must be a KMS key ARN like arn:aws:kms:us-east-1:123456789012:key/<key id> (or empty for the AWS-owned key)",
+    ),
+    "Customer-managed KMS key ARN for the three tables; empty keeps DynamoDB's free AWS-owned key.",
+  ),
+  alarmThresholds: setting(
+    alarmThresholds,
+    DEFAULT_ALARM_THRESHOLDS,
+    "When each alarm fires; keys given in a stack file are merged over the defaults (listed in Pulumi.yaml's comment).",
+  ),
+};
+
+export type SettingName = keyof typeof DEFINITIONS;
+
+const SETTINGS = z.strictObject(
+  Object.fromEntries(Object.entries(DEFINITIONS).map(([key, d]) => [key, d.schema])) as {
+    [K in SettingName]: (typeof DEFINITIONS)[K]["schema"];
+  },
+);
 
 export type ConfigSettings = Readonly<z.output<typeof SETTINGS>>;
 export type StackConfig = Readonly<{ stack: string } & z.output<typeof SETTINGS>>;
 
 /** Every default, as the schema applies it to a stack that sets nothing. */
 export const DEFAULTS: ConfigSettings = Object.freeze(SETTINGS.parse({}));
+
+/** Each setting's documentation text and default (undefined: none), in declaration order. */
+export const SETTING_DOCS: Readonly<Record<SettingName, { readonly description: string; readonly default: unknown }>> = Object.freeze(
+  Object.fromEntries(Object.entries(DEFINITIONS).map(([key, d]) => [key, { description: d.description, default: d.default }])) as Record<
+    SettingName,
+    { description: string; default: unknown }
+  >,
+);
 
 /** Thrown for any invalid stack setting; `name` survives module reloads, unlike `instanceof`. */
 export class ConfigError extends Error {
@@ -171,11 +256,14 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads the stack's `liveinsight:*` keys from the Pulumi runtime and validates them. */
-export function loadConfig(cfg = new pulumi.Config(CONFIG_NAMESPACE), stack = pulumi.getStack()): StackConfig {
-  const prefix = `${cfg.name}:`;
+/**
+ * The stack's `liveinsight:*` keys out of every config value the Pulumi runtime holds
+ * (`pulumi.runtime.allConfig()`, keys `<namespace>:<key>`), validated.
+ */
+export function loadConfig(allConfig: Readonly<Record<string, string>>, stack: string): StackConfig {
+  const prefix = `${CONFIG_NAMESPACE}:`;
   const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+  for (const [key, value] of Object.entries(allConfig)) {
     if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
   }
   return parseConfig(raw, stack);

@@ -1,10 +1,13 @@
 /** LiveInsight: reads the stack config, builds the three components, exports what operators need. */
+import * as pulumi from "@pulumi/pulumi";
 import { AnalyticsTables } from "./components/analytics-tables";
 import { CollectorApi } from "./components/collector-api";
 import { Observability } from "./components/observability";
 import { loadConfig } from "./config";
+import { functionSettingsOf } from "./contracts/function-env";
 
-const config = loadConfig();
+// Every value resolved by config.ts (defaults included); the components apply none of their own.
+const config = loadConfig(pulumi.runtime.allConfig(), pulumi.getStack());
 
 const tables = new AnalyticsTables("tables", {
   stack: config.stack,
@@ -25,11 +28,9 @@ const api = new CollectorApi("api", {
     architecture: config.architecture,
     reservedConcurrency: config.reservedConcurrency,
     logRetentionDays: config.logRetentionDays,
-    eventRetentionDays: config.eventRetentionDays,
-    sdkMaxAttempts: config.sdkMaxAttempts,
-    sdkRetryMode: config.sdkRetryMode,
-    trustedProxyHops: config.trustedProxyHops,
   },
+  // Whatever contracts/function-env.ts says reaches the functions, taken from the config by name.
+  functionSettings: functionSettingsOf(config),
   api: {
     throttleRateLimit: config.throttleRateLimit,
     throttleBurstLimit: config.throttleBurstLimit,
@@ -57,6 +58,7 @@ const observability = new Observability("observability", {
   alarms: { thresholds: config.alarmThresholds, email: config.alarmEmail },
 });
 
+// docs/deploy.md's "Stack outputs" table says what each is for (tests/components/program.test.ts keeps it complete).
 export const apiUrl = api.url;
 export const eventsUrl = api.eventsUrl;
 export const realtimeUrl = api.realtimeUrl;

@@ -5,18 +5,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type KeyAttribute, keyAttributes, TABLE_SCHEMAS, type TableSchema, tableName } from "../contracts/tables";
-import { TABLE_DEFAULTS } from "./defaults";
 
 export interface AnalyticsTablesArgs {
   /** Stack name; tables are called `LiveInsight-<stack>-<logical name>`. */
   readonly stack: string;
-  /** Point-in-time recovery, deletion protection and Pulumi `protect` on every table. Default false. */
-  readonly protectData?: boolean;
+  /** Point-in-time recovery, deletion protection and Pulumi `protect` on every table. */
+  readonly protectData: boolean;
   /**
-   * A customer-managed KMS key for the tables. Absent (the default): DynamoDB's AWS-owned key,
-   * which is free and writes no CloudTrail entries; a key ARN opts into KMS charges and auditing.
+   * A customer-managed KMS key for the tables. undefined: DynamoDB's AWS-owned key, which is free
+   * and writes no CloudTrail entries; a key ARN opts into KMS charges and auditing.
    */
-  readonly tableKmsKeyArn?: string;
+  readonly tableKmsKeyArn: string | undefined;
 }
 
 type LogicalName = TableSchema["logicalName"];
@@ -30,7 +29,7 @@ export class AnalyticsTables extends pulumi.ComponentResource {
 
   constructor(name: string, args: AnalyticsTablesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("liveinsight:storage:AnalyticsTables", name, {}, opts);
-    const protectData = args.protectData ?? TABLE_DEFAULTS.protectData;
+    const protectData = args.protectData;
     const tables = TABLE_SCHEMAS.map((schema) => ({
       schema,
       table: new aws.dynamodb.Table(

@@ -6,29 +6,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { corsConfiguration, EDGE_PATHS, edgeRoutes, type RouteTarget } from "../contracts/edge";
+import { FUNCTION_TABLES, type FunctionKind, functionEnvironment } from "../contracts/function-env";
 import { accessLogGroupName, apiName, lambdaLogGroupName, functionName as physicalFunctionName } from "../contracts/names";
-import { TABLE_ENV } from "../contracts/tables";
 import { bundleFunction } from "./bundle";
-import { type CollectorApiArgs, type ResolvedArgs, withDefaults } from "./collector-api-args";
+import type { CollectorApiArgs } from "./collector-api-args";
 import { collectorPolicy, lambdaAssumeRolePolicy, type PolicyDocument, realtimePolicy } from "./iam";
 import { trackerAsset } from "./tracker-asset";
 
 export type { CollectorApiArgs, CollectorApiFunctions, CollectorApiHttp, CollectorApiTables, TableRef } from "./collector-api-args";
-
-/** The settings the function environments are built from, resolved. */
-export interface FunctionEnvSettings {
-  readonly stack: string;
-  readonly eventsTableName: string;
-  readonly sessionsTableName: string;
-  readonly activeSessionsTableName: string;
-  readonly eventRetentionDays: number;
-  readonly sdkMaxAttempts: number;
-  readonly sdkRetryMode: string;
-  /** Absent = 0. */
-  readonly trustedProxyHops?: number;
-}
-
-export type RealtimeEnvSettings = Pick<FunctionEnvSettings, "stack" | "activeSessionsTableName" | "sdkMaxAttempts" | "sdkRetryMode">;
 
 /** One function behind the API, with everything it owns. */
 export interface ApiFunction {
@@ -38,7 +23,7 @@ export interface ApiFunction {
 }
 
 interface FunctionSpec {
-  readonly kind: "collector" | "realtime";
+  readonly kind: FunctionKind;
   /** File name → content of the deployment archive. */
   readonly code: Record<string, string>;
   readonly environment: pulumi.Input<Record<string, string>>;
@@ -63,10 +48,9 @@ export class CollectorApi extends pulumi.ComponentResource {
 
   constructor(name: string, args: CollectorApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("liveinsight:api:CollectorApi", name, {}, opts);
-    const settings = withDefaults(args);
-    const { collector, realtime } = this.createFunctions(name, settings);
-    const { api, stage, accessLogs } = this.createApi(name, settings);
-    this.createRoutes(name, api, { collector: collector.function, realtime: realtime.function }, settings);
+    const { collector, realtime } = this.createFunctions(name, args);
+    const { api, stage, accessLogs } = this.createApi(name, args);
+    this.createRoutes(name, api, { collector: collector.function, realtime: realtime.function }, args);
 
     this.apiId = api.id;
     this.stageName = stage.name;
@@ -89,26 +73,17 @@ export class CollectorApi extends pulumi.ComponentResource {
   }
 
   /** Both functions; each gets only the tables, actions and environment it uses. */
-  private createFunctions(name: string, args: ResolvedArgs): { collector: ApiFunction; realtime: ApiFunction } {
-    const common = {
-      stack: args.stack,
-      sdkMaxAttempts: args.functions.sdkMaxAttempts,
-      sdkRetryMode: args.functions.sdkRetryMode,
-    };
+  private createFunctions(name: string, args: CollectorApiArgs): { collector: ApiFunction; realtime: ApiFunction } {
+    // From the names of the tables the function uses only, so its environment waits for nothing else.
+    const environment = (kind: FunctionKind) =>
+      pulumi
+        .output(Object.fromEntries(FUNCTION_TABLES[kind].map((table) => [table, args.tables[table].name])))
+        .apply((tables) => functionEnvironment(kind, args.stack, tables, args.functionSettings));
     const collector = this.createFunction(name, args, {
       kind: "collector",
       // The collector also serves GET /tracker.js (see ROUTE_HOST), from the built script beside it.
       code: { "index.js": bundleFunction("functions/collector-edge.ts"), "tracker.js": trackerAsset().script },
-      environment: pulumi
-        .output({
-          ...common,
-          eventsTableName: args.tables.events.name,
-          sessionsTableName: args.tables.sessions.name,
-          activeSessionsTableName: args.tables.activeSessions.name,
-          eventRetentionDays: args.functions.eventRetentionDays,
-          trustedProxyHops: args.functions.trustedProxyHops,
-        })
-        .apply(collectorEnvironment),
+      environment: environment("collector"),
       policy: (logGroupName) =>
         pulumi
           .output({
@@ -124,7 +99,7 @@ export class CollectorApi extends pulumi.ComponentResource {
     const realtime = this.createFunction(name, args, {
       kind: "realtime",
       code: { "index.js": bundleFunction("functions/realtime.ts") },
-      environment: pulumi.output({ ...common, activeSessionsTableName: args.tables.activeSessions.name }).apply(realtimeEnvironment),
+      environment: environment("realtime"),
       policy: (logGroupName) =>
         pulumi
           .output({ ...accountScope(this), activeSessionsTableName: args.tables.activeSessions.name, logGroupName })
@@ -134,7 +109,7 @@ export class CollectorApi extends pulumi.ComponentResource {
   }
 
   /** Log group first, then role and policy, then the function that needs both. */
-  private createFunction(name: string, args: ResolvedArgs, spec: FunctionSpec): ApiFunction {
+  private createFunction(name: string, args: CollectorApiArgs, spec: FunctionSpec): ApiFunction {
     const functionName = physicalFunctionName(args.stack, spec.kind);
     const prefix = `${name}-${spec.kind}`;
     const logGroup = new aws.cloudwatch.LogGroup(
@@ -181,7 +156,7 @@ export class CollectorApi extends pulumi.ComponentResource {
     return { function: fn, logGroup, role };
   }
 
-  private createApi(name: string, args: ResolvedArgs) {
+  private createApi(name: string, args: CollectorApiArgs) {
     const api = new aws.apigatewayv2.Api(
       `${name}-http`,
       {
@@ -226,7 +201,7 @@ export class CollectorApi extends pulumi.ComponentResource {
     name: string,
     api: aws.apigatewayv2.Api,
     functions: Record<"collector" | "realtime", aws.lambda.Function>,
-    args: ResolvedArgs,
+    args: CollectorApiArgs,
   ) {
     const integrations = {
       collector: this.createIntegration(name, "events", api, functions.collector, args),
@@ -252,7 +227,7 @@ export class CollectorApi extends pulumi.ComponentResource {
     }
   }
 
-  private createIntegration(name: string, id: string, api: aws.apigatewayv2.Api, fn: aws.lambda.Function, args: ResolvedArgs) {
+  private createIntegration(name: string, id: string, api: aws.apigatewayv2.Api, fn: aws.lambda.Function, args: CollectorApiArgs) {
     return new aws.apigatewayv2.Integration(
       `${name}-${id}-integration`,
       {
@@ -288,30 +263,6 @@ function accountScope(parent: pulumi.Resource) {
     partition: aws.getPartitionOutput({}, { parent }).partition,
     region: aws.getRegionOutput({}, { parent }).region,
     accountId: aws.getCallerIdentityOutput({}, { parent }).accountId,
-  };
-}
-
-/** Pure: the collector's environment (docs/architecture.md). DYNAMODB_ENDPOINT is local-only and never set here. */
-export function collectorEnvironment(s: FunctionEnvSettings): Record<string, string> {
-  return {
-    [TABLE_ENV.events]: s.eventsTableName,
-    [TABLE_ENV.sessions]: s.sessionsTableName,
-    [TABLE_ENV.activeSessions]: s.activeSessionsTableName,
-    ENVIRONMENT: s.stack,
-    EVENT_RETENTION_DAYS: String(s.eventRetentionDays),
-    AWS_MAX_ATTEMPTS: String(s.sdkMaxAttempts),
-    AWS_RETRY_MODE: s.sdkRetryMode,
-    TRUSTED_PROXY_HOPS: String(s.trustedProxyHops ?? 0),
-  };
-}
-
-/** Pure: the realtime function reads ActiveSessions only, so it gets only that table. */
-export function realtimeEnvironment(s: RealtimeEnvSettings): Record<string, string> {
-  return {
-    [TABLE_ENV.activeSessions]: s.activeSessionsTableName,
-    ENVIRONMENT: s.stack,
-    AWS_MAX_ATTEMPTS: String(s.sdkMaxAttempts),
-    AWS_RETRY_MODE: s.sdkRetryMode,
   };
 }
 

@@ -4,31 +4,24 @@
  * the stack's alarms and one dashboard. A thin shell: what to watch, how to alarm and what to draw
  * is decided by the pure builders in ./metrics, which tests call without mocks.
  *
- * Library choice, per resource:
- * - single-metric alarms: awsx `classic.cloudwatch.Metric#createAlarm` — a typed metric (statistic
- *   vs. percentile, period check) turned straight into an alarm;
- * - metric-math alarms (error and 5xx rates): plain `aws.cloudwatch.MetricAlarm`, because awsx's
- *   createAlarm always sets metricName/namespace/statistic from its metric, which AWS rejects next
- *   to `metricQueries`;
- * - metric filters: plain aws — awsx has no metric-filter helper;
- * - dashboard: plain `aws.cloudwatch.Dashboard` with a body from `buildDashboardBody`; awsx's
- *   Dashboard assembles its body from Output-valued widgets inside `pulumi.output`, so it cannot be
- *   a pure, directly testable function of plain values.
+ * Every resource is plain `@pulumi/aws`. Alarms are `aws.cloudwatch.MetricAlarm` built straight
+ * from their specs: awsx's classic `Metric#createAlarm` added nothing the specs do not already
+ * check (statistic vs. percentile, the period rule is thresholdProblems'), could not express the
+ * metric-math alarms at all, and made every fresh runner download the awsx and docker provider
+ * plugins. The dashboard body comes from the pure `buildDashboardBody`.
  */
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { alarmTopicName } from "../contracts/names";
-import { EMAIL_ADDRESS, FUNCTION_DEFAULTS } from "./defaults";
 import {
   type AlarmSpec,
   type AlarmThresholds,
   buildAlarmSpecs,
   buildDashboardBody,
   CUSTOM_NAMESPACE,
-  DEFAULT_ALARM_THRESHOLDS,
   dashboardConsoleUrl,
   dashboardName,
+  EMAIL_ADDRESS,
   filterName,
   kebab,
   type LogSource,
@@ -45,8 +38,8 @@ export interface ObservedFunction {
   readonly name: pulumi.Input<string>;
   /** Its log group: its Requests / ServerErrors filters (and, for the collector, the event metrics) attach here. */
   readonly logGroupName: pulumi.Input<string>;
-  /** Its reserved concurrency (-1 = unreserved): its concurrency alarm's 100 %. Default -1. */
-  readonly reservedConcurrency?: number;
+  /** Its reserved concurrency (-1 = unreserved, and no concurrency alarm): its concurrency alarm's 100 %. */
+  readonly reservedConcurrency: number;
 }
 
 export interface ObservedFunctions {
@@ -64,10 +57,10 @@ export interface ObservedApi {
 }
 
 export interface AlarmSettings {
-  /** When each alarm fires. Default DEFAULT_ALARM_THRESHOLDS (components/metrics/thresholds.ts). */
-  readonly thresholds?: AlarmThresholds;
-  /** Address subscribed to the alarm topic. Default none: the topic has no subscription. */
-  readonly email?: string;
+  /** When each alarm fires (liveinsight:alarmThresholds, resolved). */
+  readonly thresholds: AlarmThresholds;
+  /** Address subscribed to the alarm topic; undefined: the topic has no subscription. */
+  readonly email: string | undefined;
 }
 
 export interface ObservabilityArgs {
@@ -79,8 +72,8 @@ export interface ObservabilityArgs {
   readonly api: ObservedApi;
   /** The three tables, in TABLE_SCHEMAS order: Events, Sessions, ActiveSessions. */
   readonly tableNames: pulumi.Input<string>[];
-  /** Thresholds and recipient. Default: DEFAULT_ALARM_THRESHOLDS, no e-mail. */
-  readonly alarms?: AlarmSettings;
+  /** Thresholds and recipient. */
+  readonly alarms: AlarmSettings;
 }
 
 type In = pulumi.Input<string>;
@@ -92,8 +85,7 @@ export class Observability extends pulumi.ComponentResource {
   public readonly alarmTopicArn: pulumi.Output<string>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
-    const thresholds = args.alarms?.thresholds ?? DEFAULT_ALARM_THRESHOLDS;
-    const alarmEmail = args.alarms?.email;
+    const { thresholds, email: alarmEmail } = args.alarms;
     // Checked before registering anything, so a bad stack config fails without a half-built component.
     checkArgs(name, args, thresholds, alarmEmail);
     const region = requireRegion(name);
@@ -179,8 +171,8 @@ function monitoredResources(args: ObservabilityArgs): MonitoredResources<In> {
     apiStageName: args.api.stageName,
     tableNames: args.tableNames,
     reservedConcurrency: {
-      Collector: args.functions.collector.reservedConcurrency ?? FUNCTION_DEFAULTS.reservedConcurrency,
-      Realtime: args.functions.realtime.reservedConcurrency ?? FUNCTION_DEFAULTS.reservedConcurrency,
+      Collector: args.functions.collector.reservedConcurrency,
+      Realtime: args.functions.realtime.reservedConcurrency,
     },
   };
 }
@@ -223,30 +215,32 @@ function createMetricFilters(
 }
 
 function createAlarm(resourceName: string, spec: AlarmSpec<In>, topicArn: pulumi.Output<string>, opts: pulumi.CustomResourceOptions): void {
-  const common = {
-    name: spec.name,
-    alarmDescription: spec.description,
-    comparisonOperator: spec.comparisonOperator,
-    threshold: spec.threshold,
-    evaluationPeriods: spec.evaluationPeriods,
-    datapointsToAlarm: spec.datapointsToAlarm,
-    treatMissingData: spec.treatMissingData,
-    alarmActions: [topicArn],
-    okActions: [topicArn],
-  };
-  if (spec.kind === "metric") awsxMetric(spec.metric, spec.period).createAlarm(resourceName, common, opts);
-  else new aws.cloudwatch.MetricAlarm(resourceName, { ...common, actionsEnabled: true, metricQueries: metricQueries(spec) }, opts);
+  new aws.cloudwatch.MetricAlarm(
+    resourceName,
+    {
+      name: spec.name,
+      alarmDescription: spec.description,
+      comparisonOperator: spec.comparisonOperator,
+      threshold: spec.threshold,
+      evaluationPeriods: spec.evaluationPeriods,
+      datapointsToAlarm: spec.datapointsToAlarm,
+      treatMissingData: spec.treatMissingData,
+      actionsEnabled: true,
+      alarmActions: [topicArn],
+      okActions: [topicArn],
+      ...(spec.kind === "metric" ? singleMetric(spec.metric, spec.period) : { metricQueries: metricQueries(spec) }),
+    },
+    opts,
+  );
 }
 
-function awsxMetric(def: MetricDef<In>, period: number): awsx.classic.cloudwatch.Metric {
-  const percentile = /^p(\d+(?:\.\d+)?)$/.exec(def.stat);
-  return new awsx.classic.cloudwatch.Metric({
-    namespace: def.namespace,
-    name: def.metricName,
-    dimensions: { ...def.dimensions },
-    period,
-    ...(percentile ? { extendedStatistic: Number(percentile[1]) } : { statistic: def.stat as awsx.classic.cloudwatch.MetricStatistic }),
-  });
+/**
+ * One metric's alarm fields. A percentile goes in `extendedStatistic` ("p99"), any other statistic
+ * in `statistic`; CloudWatch takes exactly one of the two (PutMetricAlarm API reference).
+ */
+function singleMetric(def: MetricDef<In>, period: number) {
+  const metric = { namespace: def.namespace, metricName: def.metricName, dimensions: { ...def.dimensions }, period };
+  return /^p\d+(\.\d+)?$/.test(def.stat) ? { ...metric, extendedStatistic: def.stat } : { ...metric, statistic: def.stat };
 }
 
 function metricQueries(spec: MathAlarmSpec<In>): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {

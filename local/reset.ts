@@ -4,7 +4,7 @@
  * local mode did not put there, so a mistyped LIVEINSIGHT_DATA_DIR cannot delete other files.
  */
 import { existsSync, readdirSync, rmSync } from "node:fs";
-import { parseCommandLine, runCli, UsageError } from "../scripts/lib/cli";
+import { parseCommandLine, runCli, UsageError } from "../lib/cli";
 import { acquireLock, LOCK_FILE } from "./data-lock";
 import { dataDirFrom } from "./settings";
 

@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { TABLE_SCHEMAS, tableName } from "../contracts/tables";
-import { numberOption, parseCommandLine, runCli, UsageError } from "../scripts/lib/cli";
+import { numberOption, parseCommandLine, runCli, UsageError } from "../lib/cli";
 import { dataDirFrom, LOCAL_STACK } from "./settings";
 import { scanItems, withLocalStore } from "./store-access";
 

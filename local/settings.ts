@@ -1,10 +1,10 @@
 /**
- * What `npm start` runs with: command-line flags (scripts/lib/cli.ts) and the environment of
+ * What `npm start` runs with: command-line flags (lib/cli.ts) and the environment of
  * docs/local-mode.md (PORT, HOST, DYNAMODB_PORT, LIVEINSIGHT_DATA_DIR, DYNAMODB_ENDPOINT), each checked with a
  * one-sentence error that names the variable.
  */
 import path from "node:path";
-import { parseCommandLine, UsageError } from "../scripts/lib/cli";
+import { parseCommandLine, UsageError } from "../lib/cli";
 
 /** Local mode is the stack named `local` (docs/local-mode.md): tables LiveInsight-local-Events etc. */
 export const LOCAL_STACK = "local";

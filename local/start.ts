@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EDGE_PATHS } from "../contracts/edge";
-import { runCli } from "../scripts/lib/cli";
+import { runCli } from "../lib/cli";
 import { acquireLock, type DataLock } from "./data-lock";
 import { attachRequestLog, filterFunctionLines } from "./request-log";
 import { createLocalApi, type LambdaHandler } from "./server";

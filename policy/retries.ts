@@ -2,13 +2,12 @@
 // failure handling of stream event source mappings. Unbounded retries multiply load exactly when a
 // dependency is already failing, so every layer must state a bound.
 import type { PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { SDK_RETRY_MODES } from "../contracts/function-env";
 import { AWS_DEFAULTS, TYPES } from "./lib/aws";
 import { booleanProperty, integerProperty, integerSettings, readConfig, stringListProperty } from "./lib/config";
 import { pointsAtFunction } from "./lib/lambda-refs";
 import { checkRange, checkRequiredTrue, clamp, quoteList, rangeText, subject } from "./lib/messages";
 import { known, ofType, type Props, remediateTypes, validateTypes } from "./lib/resources";
-
-const RETRY_MODES = ["standard", "adaptive", "legacy"];
 
 interface SdkRetryConfig {
   minAttempts: number;
@@ -19,7 +18,7 @@ const sdkRetrySchema: PolicyConfigSchema = {
   properties: {
     minAttempts: integerProperty(1, 100, "Smallest AWS_MAX_ATTEMPTS allowed (1 = no retry)."),
     maxAttempts: integerProperty(1, 100, "Largest AWS_MAX_ATTEMPTS allowed."),
-    allowedRetryModes: stringListProperty("AWS_RETRY_MODE values allowed.", RETRY_MODES),
+    allowedRetryModes: stringListProperty("AWS_RETRY_MODE values allowed.", [...SDK_RETRY_MODES]),
   },
 };
 

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { parseCommandLine, runCli, stringOption, UsageError } from "./lib/cli";
+import { parseCommandLine, runCli, stringOption, UsageError } from "../lib/cli";
 import { PROJECT, type ProgramRun, REPO_ROOT, type RecordedResource, runProgramWithOutputs } from "./lib/program-harness";
 import type { WireMap } from "./lib/program-wire";
 import { AnalyzerSession } from "./policy/analyzer-plugin";

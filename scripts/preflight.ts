@@ -5,8 +5,8 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { parseConfig } from "../config";
-import { parseCommandLine, runCli, stringOption, UsageError } from "./lib/cli";
-import { REPO_ROOT, stackFileConfig, stackSettings } from "./lib/stack-file";
+import { parseCommandLine, runCli, stringOption, UsageError } from "../lib/cli";
+import { REPO_ROOT, stackFileConfig, stackSettings } from "../lib/stack-file";
 import { type PreflightClients, realClients } from "./preflight/aws";
 import { runPreflight } from "./preflight/checks";
 

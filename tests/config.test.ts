@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { ConfigError, DEFAULT_ALARM_THRESHOLDS, DEFAULTS, loadConfig, parseConfig, type StackConfig } from "../config";
-import { projectDeclarations, stackSettings } from "../scripts/lib/stack-file";
+import { ConfigError, DEFAULT_ALARM_THRESHOLDS, DEFAULTS, loadConfig, parseConfig, SETTING_DOCS, type StackConfig } from "../config";
+import { projectDeclarations, projectDefaults, stackSettings } from "../lib/stack-file";
+import { renderProjectFile } from "../scripts/lib/project-file";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -26,22 +26,20 @@ describe("config", () => {
     expect(parseConfig({}, "staging")).to.deep.equal({ stack: "staging", ...DEFAULTS });
   });
 
-  it("Pulumi.yaml declares every scalar and list key with the DEFAULTS value, a type and a description", () => {
-    const declared = Object.fromEntries(Object.entries(projectDeclarations(ROOT)).map(([k, v]) => [`liveinsight:${k}`, v])) as Record<
-      string,
-      { type: string; default: unknown; description: string }
-    >;
-    const scalarKeys = Object.keys(DEFAULTS).filter((k) => k !== "alarmThresholds");
-    expect(Object.keys(declared).sort()).to.deep.equal(scalarKeys.map((k) => `liveinsight:${k}`).sort());
-    for (const key of scalarKeys) {
-      const decl = declared[`liveinsight:${key}`];
+  it("Pulumi.yaml is exactly what config.ts renders (run `npm run settings:write` after changing a setting)", () => {
+    expect(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).to.equal(renderProjectFile());
+  });
+
+  it("Pulumi.yaml declares every key but the thresholds object, with config.ts's description, and its defaults parse to DEFAULTS", () => {
+    const declared = projectDeclarations(ROOT) as Record<string, { type: string; default: unknown; description: string }>;
+    const objectKeys = ["alarmThresholds"];
+    expect(Object.keys(declared)).to.deep.equal(Object.keys(SETTING_DOCS).filter((k) => !objectKeys.includes(k)));
+    for (const [key, decl] of Object.entries(declared)) {
       expect(decl.type, key).to.be.oneOf(["integer", "string", "boolean", "array"]);
-      expect(decl.description, key).to.be.a("string").and.not.empty;
-      // The CLI cannot declare an optional string without a default, so "" stands for "none".
-      const expected = key === "alarmEmail" || key === "tableKmsKeyArn" ? "" : DEFAULTS[key as keyof typeof DEFAULTS];
-      expect(decl.default, key).to.deep.equal(expected);
+      expect(decl.description, key).to.equal(SETTING_DOCS[key as keyof typeof SETTING_DOCS].description);
     }
-    expect(parseConfig({ alarmEmail: declared["liveinsight:alarmEmail"].default }, "x").alarmEmail).to.equal(undefined);
+    // What the CLI hands a program for a stack that sets nothing is what the program defaults to.
+    expect(parseConfig(projectDefaults(ROOT), "x")).to.deep.equal({ stack: "x", ...DEFAULTS });
   });
 
   it("Pulumi.yaml documents each alarm threshold with its default (object keys cannot be typed there)", () => {
@@ -346,15 +344,11 @@ describe("config", () => {
   });
 
   describe("loadConfig", () => {
-    afterEach(() => pulumi.runtime.setAllConfig({}));
-
-    it("reads only the liveinsight namespace from the Pulumi runtime", () => {
-      pulumi.runtime.setAllConfig({
-        "liveinsight:memorySize": "1024",
-        "liveinsight:corsOrigins": '["https://a.example.com"]',
-        "aws:region": "eu-west-1",
-      });
-      const c = loadConfig(new pulumi.Config("liveinsight"), "qa");
+    it("reads only the liveinsight namespace of the Pulumi runtime's config", () => {
+      const c = loadConfig(
+        { "liveinsight:memorySize": "1024", "liveinsight:corsOrigins": '["https://a.example.com"]', "aws:region": "eu-west-1" },
+        "qa",
+      );
       expect(c).to.deep.equal({ ...parseConfig({}, "qa"), memorySize: 1024, corsOrigins: ["https://a.example.com"] });
     });
   });

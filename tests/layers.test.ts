@@ -1,5 +1,6 @@
 /**
- * Imports flow one way: contracts ← functions ← components ← config/index ← local/scripts ← tests/support ← tests (suites included).
+ * Imports flow one way: contracts ← functions ← components ← config/index ← local/scripts ← tests/support ← tests (suites included);
+ * lib/ (the CLI helper and the Pulumi file reader) sits beside contracts, below local/ and scripts/, which share it.
  * Every .ts file's import statements (static, dynamic, `export … from`, `require`) are read with
  * the TypeScript compiler's own pre-processor and checked against the rules below.
  */
@@ -48,12 +49,14 @@ export const RULES: readonly Rule[] = [
   { from: under("functions"), forbids: pkg("@pulumi/"), why: "function code never loads Pulumi" },
   {
     from: under("components"),
-    forbids: either(file("config.ts", "index.ts"), under("scripts", "local", "policy")),
-    why: "components never import config.ts, index.ts, scripts/, local/ or policy/",
+    forbids: either(file("config.ts", "index.ts"), under("scripts", "local", "policy", "lib")),
+    why: "components never import config.ts, index.ts, scripts/, local/, policy/ or lib/",
   },
+  { from: under("lib"), forbids: relativeOutside("lib"), why: "lib/ imports nothing else from the repo" },
+  { from: under("local"), forbids: under("scripts"), why: "local mode never imports the tools: what both use lives in lib/" },
   { from: under("policy"), forbids: relativeOutside("policy", "contracts"), why: "the policy pack imports only policy/ and contracts/" },
   { from: under("tracker"), forbids: relativeOutside("tracker"), why: "the tracker is self-contained browser code" },
-  { from: file("config.ts", "index.ts"), forbids: under("scripts", "local"), why: "the program never imports tools or local mode" },
+  { from: file("config.ts", "index.ts"), forbids: under("scripts", "local", "lib"), why: "the program never imports tools or local mode" },
   {
     from: under("tests/support"),
     forbids: (p) => under("tests")(p) && !under("tests/support")(p),
@@ -116,9 +119,17 @@ describe("import layers", () => {
       "functions/collector.ts imports components/iam: functions import only functions/ and contracts/",
       "functions/collector.ts imports pkg:@pulumi/pulumi: function code never loads Pulumi",
     ]);
-    expect(violations("components/iam.ts", ["config", "scripts/lib/cli", "local/tables"])).to.have.length(3);
+    expect(violations("components/iam.ts", ["config", "scripts/lib/rng", "local/tables", "lib/cli"])).to.have.length(4);
+    expect(
+      violations("local/function-env.ts", ["scripts/lib/stack-file", "lib/stack-file", "config", "contracts/function-env"]),
+    ).to.deep.equal([
+      "local/function-env.ts imports scripts/lib/stack-file: local mode never imports the tools: what both use lives in lib/",
+    ]);
+    expect(violations("lib/stack-file.ts", ["config", "pkg:js-yaml"])).to.deep.equal([
+      "lib/stack-file.ts imports config: lib/ imports nothing else from the repo",
+    ]);
     expect(violations("components/observability.ts", ["config"])).to.have.length(1);
-    expect(violations("tests/layers.test.ts", ["scripts/lib/cli", "tests/support/collector", "config"])).to.deep.equal([]);
+    expect(violations("tests/layers.test.ts", ["lib/cli", "tests/support/collector", "config"])).to.deep.equal([]);
     expect(violations("components/collector-api.ts", ["config"])).to.have.length(1);
     expect(violations("tests/support/collector.ts", ["tests/bench/stats", "tests/support/rng", "scripts/lib/rng"])).to.deep.equal([
       "tests/support/collector.ts imports tests/bench/stats: tests/support sits below the tests and suites that use it",

@@ -41,6 +41,9 @@ export interface MathAlarmSpec<V = string> extends AlarmCommon {
 
 export type AlarmSpec<V = string> = MetricAlarmSpec<V> | MathAlarmSpec<V>;
 
+/** What SNS accepts as an e-mail endpoint of the alarm topic, checked by config.ts and by Observability alike. */
+export const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
 export { alarmName } from "../../contracts/names";
 
 /**

@@ -10,8 +10,8 @@ import type { FunctionEnv } from "./env";
 export function createDynamoClient(env: FunctionEnv): DynamoDBClient {
   return new DynamoDBClient({
     region: env.region,
-    maxAttempts: env.maxAttempts,
-    retryMode: env.retryMode,
+    maxAttempts: env.sdkMaxAttempts,
+    retryMode: env.sdkRetryMode,
     endpoint: env.endpoint,
     // Local endpoints accept any credentials; real AWS uses the function's role.
     credentials: env.endpoint ? { accessKeyId: "local", secretAccessKey: "local" } : undefined,

@@ -3,6 +3,8 @@
 // (tests/policy/profiles.test.ts holds them together), so `pulumi preview --policy-pack policy`
 // without --policy-pack-config judges a stack as its committed config file would.
 
+import { SDK_RETRY_MODES } from "../../contracts/function-env";
+
 export type ProfileName = "dev" | "prod";
 
 /** The stack tag that names the profile outright. */
@@ -15,7 +17,7 @@ export const PROFILES: Record<ProfileName, Thresholds> = {
     "lambda-function-memory-range": { minMemoryMb: 128, maxMemoryMb: 3008 },
     "lambda-function-timeout-range": { minTimeoutSeconds: 1, maxTimeoutSeconds: 29 },
     "lambda-function-timeout-below-integration": { defaultIntegrationTimeoutMs: 30000 },
-    "lambda-function-sdk-retry-env": { minAttempts: 1, maxAttempts: 10, allowedRetryModes: ["standard", "adaptive", "legacy"] },
+    "lambda-function-sdk-retry-env": { minAttempts: 1, maxAttempts: 10, allowedRetryModes: [...SDK_RETRY_MODES] },
     "lambda-function-event-invoke-config": { maxRetryAttempts: 2, maxEventAgeSeconds: 21600 },
     "lambda-event-source-mapping-failure-handling": { maxRetryAttempts: 10, requireBisect: true, requireOnFailureDestination: false },
     "lambda-function-errors-alarm": { requireAlarmActions: false },

@@ -8,9 +8,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACE, projectDefaults, REPO_ROOT, StackFileError, stackFileConfig } from "../../lib/stack-file";
 import { ProgramMocks } from "./program-mocks";
 import { engineProperties, engineValue, plainValue, type WireMap } from "./program-wire";
-import { NAMESPACE, projectDefaults, REPO_ROOT, StackFileError, stackFileConfig } from "./stack-file";
 
 export { MOCK_ACCOUNT_ID, ProgramMocks } from "./program-mocks";
 

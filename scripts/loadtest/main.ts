@@ -6,7 +6,7 @@ import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { UsageError } from "../lib/cli";
+import { UsageError } from "../../lib/cli";
 import { TrafficGenerator } from "../lib/event-generator";
 import { createHttpTransport } from "../lib/http-client";
 import { buildMetricDataInput, type CloudWatchSummary, fetchMetricData, regionOf, renderMetrics } from "./cloudwatch";

@@ -1,8 +1,8 @@
-// Command-line options of `npm run loadtest` (through the shared scripts/lib/cli.ts: unknown flags
+// Command-line options of `npm run loadtest` (through the shared lib/cli.ts: unknown flags
 // and bad values are one-sentence UsageErrors, exit 2) and the target they name.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { numberOption, type OptionSpecs, parseCommandLine, stringOption, UsageError, urlOption } from "../lib/cli";
+import { numberOption, type OptionSpecs, parseCommandLine, stringOption, UsageError, urlOption } from "../../lib/cli";
 
 export type Options = NonNullable<ReturnType<typeof parseOptions>>;
 

@@ -16,7 +16,7 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { UsageError } from "../lib/cli";
+import { UsageError } from "../../lib/cli";
 import type { RecordedResource } from "../lib/program-harness";
 import { unmarshalProblem, type WireMap } from "../lib/program-wire";
 import type { DeclaredPolicy, EnforcementLevel, MergedConfig } from "./config";

@@ -7,7 +7,7 @@
 
 import * as fs from "node:fs";
 import Ajv, { type ErrorObject } from "ajv";
-import { UsageError } from "../lib/cli";
+import { UsageError } from "../../lib/cli";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];

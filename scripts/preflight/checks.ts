@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { StackConfig } from "../../config";
 import { functionName } from "../../contracts/names";
-import { REPO_ROOT } from "../lib/stack-file";
+import { REPO_ROOT } from "../../lib/stack-file";
 import { type AccountConcurrency, accountConcurrency, callerIdentity, deniedActions, type PreflightClients } from "./aws";
 
 type Verdict = { readonly ok: boolean; readonly sentence: string };

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { UsageError } from "../../scripts/lib/cli";
+import { UsageError } from "../../lib/cli";
 import { main, parseArgs } from "./run";
 
 describe("npm run bench: options", () => {

@@ -10,9 +10,8 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { buildFunctionBundle, bundleFunction } from "../../components/bundle";
 import { REQUEST_COMPLETED } from "../../contracts/request-line";
-import { tableEnv } from "../../contracts/tables";
 import { createRng } from "../../scripts/lib/rng";
-import type { TestDynamo } from "../support/dynalite";
+import { stackFunctionEnv, type TestDynamo } from "../support/dynalite";
 import { log, median, round } from "./stats";
 
 export interface ColdStartResult {
@@ -97,9 +96,7 @@ export async function coldStart(dynamo: TestDynamo, runs: number): Promise<ColdS
       AWS_ACCESS_KEY_ID: "local",
       AWS_SECRET_ACCESS_KEY: "local",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      ...tableEnv(tables),
-      ENVIRONMENT: "bench",
-      EVENT_RETENTION_DAYS: "30",
+      ...stackFunctionEnv(tables, { ENVIRONMENT: "bench", EVENT_RETENTION_DAYS: "30" }),
     };
     const c: Run[] = [];
     const b: Run[] = [];

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { trackerAsset } from "../../components/tracker-asset";
-import { parseCommandLine, runCli, stringOption } from "../../scripts/lib/cli";
+import { parseCommandLine, runCli, stringOption } from "../../lib/cli";
 import { startDynamo, type TestDynamo } from "../support/dynalite";
 import { allInMonthly, type MonthlyCost, renderMonthly } from "./all-in";
 import { coldStart } from "./cold-start";

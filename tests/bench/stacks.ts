@@ -7,7 +7,7 @@ import { accessLogFormat } from "../../components/collector-api";
 import { buildAlarmSpecs, customMetricCount } from "../../components/metrics";
 import { parseConfig, type StackConfig } from "../../config";
 import { TABLE_SCHEMAS, tableName } from "../../contracts/tables";
-import { REPO_ROOT, stackSettings } from "../../scripts/lib/stack-file";
+import { REPO_ROOT, stackSettings } from "../../lib/stack-file";
 import type { AllInInputs } from "./all-in";
 import { type CostInputs, costPerMillionEvents } from "./cost";
 import type { ItemSizes } from "./item-sizes";

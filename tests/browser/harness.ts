@@ -14,7 +14,7 @@ import { DynamoDBDocumentClient, GetCommand, paginateScan } from "@aws-sdk/lib-d
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import type { TableNames } from "../../contracts/tables";
 import { createLocalApi, type LambdaHandler } from "../../local/server";
-import { startDynamo, type TestDynamo } from "../support/dynalite";
+import { stackFunctionEnv, startDynamo, type TestDynamo } from "../support/dynalite";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const ARGS = [
@@ -103,14 +103,10 @@ export class BrowserHarness {
       throw new Error(`Chromium not found at ${CHROMIUM}; install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
     this.dynamo = await startDynamo();
     this.tables = await this.dynamo.freshTables();
-    Object.assign(process.env, {
-      EVENTS_TABLE: this.tables.events,
-      SESSIONS_TABLE: this.tables.sessions,
-      ACTIVE_SESSIONS_TABLE: this.tables.activeSessions,
-      ENVIRONMENT: "browser-test",
-      DYNAMODB_ENDPOINT: this.dynamo.endpoint,
-      AWS_REGION: "us-east-1",
-    });
+    Object.assign(
+      process.env,
+      stackFunctionEnv(this.tables, { ENVIRONMENT: "browser-test", DYNAMODB_ENDPOINT: this.dynamo.endpoint, AWS_REGION: "us-east-1" }),
+    );
     // Required only now: the handlers read their env when they load.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const collector = (require("../../functions/collector") as typeof import("../../functions/collector")).handler as LambdaHandler;

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { expect } from "chai";
 import { buildFunctionBundle, bundleFunction, REPO_ROOT } from "../../components/bundle";
 import { scanAll } from "../support/collector";
-import { startDynamo, type TestDynamo } from "../support/dynalite";
+import { stackFunctionEnv, startDynamo, type TestDynamo } from "../support/dynalite";
 
 const run = promisify(execFile);
 const ENTRIES = ["functions/collector.ts", "functions/realtime.ts"];
@@ -94,19 +94,15 @@ describe("components/bundle", () => {
         fs.mkdirSync(path.join(dir, kind));
         fs.writeFileSync(path.join(dir, kind, "index.js"), bundleFunction(`functions/${kind}.ts`));
       }
-      env = {
+      env = stackFunctionEnv(tables, {
         DYNAMODB_ENDPOINT: dynamo.endpoint,
         AWS_REGION: "us-east-1",
         AWS_ACCESS_KEY_ID: "bundle-test",
         AWS_SECRET_ACCESS_KEY: "bundle-test",
-        EVENTS_TABLE: tables.events,
-        SESSIONS_TABLE: tables.sessions,
-        ACTIVE_SESSIONS_TABLE: tables.activeSessions,
         ENVIRONMENT: "bundle-test",
         EVENT_RETENTION_DAYS: "30",
         AWS_MAX_ATTEMPTS: "2",
-        AWS_RETRY_MODE: "standard",
-      };
+      });
     });
 
     after(async () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { bundleFunction } from "../../components/bundle";
-import { accessLogFormat, collectorEnvironment, realtimeEnvironment } from "../../components/collector-api";
+import { accessLogFormat } from "../../components/collector-api";
 import { trackerAsset } from "../../components/tracker-asset";
 import { ROUTE_METHODS } from "../../contracts/edge";
 import { MOCK_ACCOUNT_ID, ofType, type RecordedResource, runProgram } from "../../scripts/lib/program-harness";
@@ -297,64 +297,31 @@ describe("components/collector-api", () => {
         });
       });
 
+      // Every setting reaches both functions; the tables only where the function uses them.
+      const settingsEnv = () => ({
+        ENVIRONMENT: stack,
+        EVENT_RETENTION_DAYS: String(want.eventRetentionDays),
+        AWS_MAX_ATTEMPTS: "3",
+        AWS_RETRY_MODE: "standard",
+        TRUSTED_PROXY_HOPS: "0",
+      });
+
       function collectorEnv() {
         return {
           EVENTS_TABLE: `LiveInsight-${stack}-Events`,
           SESSIONS_TABLE: `LiveInsight-${stack}-Sessions`,
           ACTIVE_SESSIONS_TABLE: `LiveInsight-${stack}-ActiveSessions`,
-          ENVIRONMENT: stack,
-          EVENT_RETENTION_DAYS: String(want.eventRetentionDays),
-          AWS_MAX_ATTEMPTS: "3",
-          AWS_RETRY_MODE: "standard",
-          TRUSTED_PROXY_HOPS: "0",
+          ...settingsEnv(),
         };
       }
 
       function realtimeEnv() {
-        return {
-          ACTIVE_SESSIONS_TABLE: `LiveInsight-${stack}-ActiveSessions`,
-          ENVIRONMENT: stack,
-          AWS_MAX_ATTEMPTS: "3",
-          AWS_RETRY_MODE: "standard",
-        };
+        return { ACTIVE_SESSIONS_TABLE: `LiveInsight-${stack}-ActiveSessions`, ...settingsEnv() };
       }
     });
   }
 
   describe("pure helpers", () => {
-    const settings = {
-      stack: "qa",
-      eventsTableName: "E",
-      sessionsTableName: "S",
-      activeSessionsTableName: "A",
-      eventRetentionDays: 7,
-      sdkMaxAttempts: 5,
-      sdkRetryMode: "adaptive",
-    };
-
-    it("collectorEnvironment sets every variable the functions read, as strings, and never DYNAMODB_ENDPOINT", () => {
-      expect(collectorEnvironment(settings)).to.deep.equal({
-        EVENTS_TABLE: "E",
-        SESSIONS_TABLE: "S",
-        ACTIVE_SESSIONS_TABLE: "A",
-        ENVIRONMENT: "qa",
-        EVENT_RETENTION_DAYS: "7",
-        AWS_MAX_ATTEMPTS: "5",
-        AWS_RETRY_MODE: "adaptive",
-        TRUSTED_PROXY_HOPS: "0",
-      });
-      expect(collectorEnvironment({ ...settings, trustedProxyHops: 2 }).TRUSTED_PROXY_HOPS).to.equal("2");
-    });
-
-    it("realtimeEnvironment passes only the table the realtime function reads", () => {
-      expect(realtimeEnvironment(settings)).to.deep.equal({
-        ACTIVE_SESSIONS_TABLE: "A",
-        ENVIRONMENT: "qa",
-        AWS_MAX_ATTEMPTS: "5",
-        AWS_RETRY_MODE: "adaptive",
-      });
-    });
-
     it("accessLogFormat is one JSON object with quoted $context values and no client IP or user agent", () => {
       const format = JSON.parse(accessLogFormat()) as Record<string, string>;
       expect(Object.keys(format)).to.include.members([

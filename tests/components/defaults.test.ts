@@ -1,165 +1,84 @@
-import * as pulumi from "@pulumi/pulumi";
+/**
+ * A stack that sets nothing but its region deploys config.ts's DEFAULTS: the components have no
+ * defaults of their own, so every value below reached them from the one settings module, through
+ * index.ts. The whole program runs under mocks, with Pulumi.yaml's declarations as the CLI applies them.
+ */
 import { expect } from "chai";
-import type * as Storage from "../../components/analytics-tables";
-// Type-only: the component modules are loaded with require() after the mocks are in place.
-import type * as Components from "../../components/collector-api";
-import { API_DEFAULTS, FUNCTION_DEFAULTS, TABLE_DEFAULTS } from "../../components/defaults";
-import { DEFAULT_ALARM_THRESHOLDS } from "../../components/metrics";
-import type * as Observe from "../../components/observability";
 import { DEFAULTS } from "../../config";
-import { MOCK_ACCOUNT_ID, ProgramMocks } from "../../scripts/lib/program-mocks";
+import { functionEnvironment, functionSettingsOf } from "../../contracts/function-env";
+import { tableNamesFor } from "../../contracts/tables";
+import { ofType, type RecordedResource, runProgram } from "../../scripts/lib/program-harness";
 
-const REGION = "us-east-1";
-
-interface Recorded {
-  type: string;
-  name: string;
-  inputs: Record<string, any>;
-}
-
-function resolved<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) =>
-    output.apply((value) => {
-      resolve(value);
-      return value;
-    }),
-  );
-}
-
-/** Builds a component and waits until each of its children is registered with the mock monitor. */
-async function childrenOf(
-  build: (opts: pulumi.ComponentResourceOptions) => pulumi.ComponentResource,
-  sink: Recorded[],
-): Promise<Recorded[]> {
-  const children: pulumi.Resource[] = [];
-  const component = build({
-    transformations: [
-      (t) => {
-        children.push(t.resource);
-        return undefined;
-      },
-    ],
-  });
-  await Promise.all(children.map((c) => resolved(c.urn)));
-  const own = await resolved(component.urn);
-  const names = new Set(await Promise.all(children.map((c) => resolved(c.urn).then((urn) => urn.split("::").pop()!))));
-  names.delete(own.split("::").pop()!);
-  return sink.filter((r) => names.has(r.name));
-}
-
-describe("component defaults", () => {
-  const sink: Recorded[] = [];
-  let api: Recorded[];
-  let tables: Recorded[];
-  let observability: Recorded[];
-
+describe("a stack that sets nothing (config.ts's DEFAULTS)", () => {
+  let resources: RecordedResource[];
   before(async () => {
-    const mocks = new ProgramMocks(REGION);
-    await pulumi.runtime.setMocks(
-      {
-        newResource(args) {
-          sink.push({ type: args.type, name: args.name, inputs: args.inputs });
-          return mocks.newResource(args);
-        },
-        call: (args) => mocks.call(args),
-      },
-      "liveinsight",
-      "qa",
-      false,
-    );
-    pulumi.runtime.setConfig("aws:region", REGION);
-    const { CollectorApi } = require("../../components/collector-api") as typeof Components;
-    const { Observability } = require("../../components/observability") as typeof Observe;
-    const { AnalyticsTables } = require("../../components/analytics-tables") as typeof Storage;
-    const table = (t: string) => ({
-      name: `LiveInsight-qa-${t}`,
-      arn: `arn:aws:dynamodb:${REGION}:${MOCK_ACCOUNT_ID}:table/LiveInsight-qa-${t}`,
-    });
-    tables = await childrenOf((opts) => new AnalyticsTables("bare-tables", { stack: "qa" }, opts), sink);
-    api = await childrenOf(
-      (opts) =>
-        new CollectorApi(
-          "bare-api",
-          { stack: "qa", tables: { events: table("Events"), sessions: table("Sessions"), activeSessions: table("ActiveSessions") } },
-          opts,
-        ),
-      sink,
-    );
-    observability = await childrenOf(
-      (opts) =>
-        new Observability(
-          "bare-observability",
-          {
-            stack: "qa",
-            functions: { collector: { name: "c", logGroupName: "/aws/lambda/c" }, realtime: { name: "r", logGroupName: "/aws/lambda/r" } },
-            api: { id: "a", stageName: "$default", accessLogGroupName: "/aws/vendedlogs/apigateway/a/access" },
-            tableNames: ["LiveInsight-qa-Events", "LiveInsight-qa-Sessions", "LiveInsight-qa-ActiveSessions"],
-          },
-          opts,
-        ),
-      sink,
-    );
+    resources = await runProgram({ stack: "qa", config: { "aws:region": "us-east-1" } });
   });
 
-  const one = (resources: Recorded[], type: string, name: string) => {
-    const found = resources.filter((r) => r.type === type && r.name === name);
+  const one = (type: string, name: string) => {
+    const found = ofType(resources, type).filter((r) => r.name === name);
     expect(found, `${type} ${name}`).to.have.length(1);
     return found[0]!.inputs;
   };
 
-  it("config.ts's DEFAULTS are the components' own, key for key", () => {
-    expect(DEFAULTS).to.deep.equal({
-      ...FUNCTION_DEFAULTS,
-      ...API_DEFAULTS,
-      ...TABLE_DEFAULTS,
-      alarmEmail: undefined,
-      tableKmsKeyArn: undefined,
-      alarmThresholds: DEFAULT_ALARM_THRESHOLDS,
-    });
-  });
-
-  it("CollectorApi given only the stack and tables builds both functions with 256 MB, 10 s, arm64, unreserved, 30-day logs", () => {
+  it("builds both functions with 256 MB, 10 s, arm64, unreserved, and 30-day log groups", () => {
     for (const kind of ["collector", "realtime"]) {
-      const fn = one(api, "aws:lambda/function:Function", `bare-api-${kind}`);
+      const fn = one("aws:lambda/function:Function", `api-${kind}`);
       expect([fn.memorySize, fn.timeout, fn.architectures, fn.reservedConcurrentExecutions], kind).to.deep.equal([256, 10, ["arm64"], -1]);
-      expect(one(api, "aws:cloudwatch/logGroup:LogGroup", `bare-api-${kind}-logs`).retentionInDays, kind).to.equal(30);
+      expect([fn.memorySize, fn.timeout, fn.architectures[0], fn.reservedConcurrentExecutions]).to.deep.equal([
+        DEFAULTS.memorySize,
+        DEFAULTS.timeoutSeconds,
+        DEFAULTS.architecture,
+        DEFAULTS.reservedConcurrency,
+      ]);
     }
-    expect(one(api, "aws:cloudwatch/logGroup:LogGroup", "bare-api-access-logs").retentionInDays).to.equal(30);
+    for (const group of ofType(resources, "aws:cloudwatch/logGroup:LogGroup"))
+      expect(group.inputs.retentionInDays, group.name).to.equal(30);
   });
 
-  it("CollectorApi's default environment keeps events 90 days, retries 3 times in standard mode and trusts no proxy", () => {
-    const env = one(api, "aws:lambda/function:Function", "bare-api-collector").environment.variables;
-    expect(env).to.deep.include({ EVENT_RETENTION_DAYS: "90", AWS_MAX_ATTEMPTS: "3", AWS_RETRY_MODE: "standard", TRUSTED_PROXY_HOPS: "0" });
-    const realtime = one(api, "aws:lambda/function:Function", "bare-api-realtime").environment.variables;
-    expect(realtime).to.deep.include({ AWS_MAX_ATTEMPTS: "3", AWS_RETRY_MODE: "standard" });
+  it("writes each function's environment from the contract with the defaults: 90 days, 3 attempts, standard mode, no trusted proxy", () => {
+    const tables = tableNamesFor("qa");
+    for (const kind of ["collector", "realtime"] as const) {
+      const env = one("aws:lambda/function:Function", `api-${kind}`).environment.variables;
+      expect(env, kind).to.deep.equal(functionEnvironment(kind, "qa", tables, functionSettingsOf(DEFAULTS)));
+      expect(env, kind).to.deep.include({
+        EVENT_RETENTION_DAYS: "90",
+        AWS_MAX_ATTEMPTS: "3",
+        AWS_RETRY_MODE: "standard",
+        TRUSTED_PROXY_HOPS: "0",
+      });
+    }
   });
 
-  it("CollectorApi's default API throttles at 100/s with a burst of 200, allows any origin and waits 12 s for an integration", () => {
-    expect(one(api, "aws:apigatewayv2/stage:Stage", "bare-api-stage").defaultRouteSettings).to.deep.include({
+  it("throttles the stage at 100/s with a burst of 200, allows any origin and waits 12 s for an integration", () => {
+    expect(one("aws:apigatewayv2/stage:Stage", "api-stage").defaultRouteSettings).to.deep.include({
       throttlingRateLimit: 100,
       throttlingBurstLimit: 200,
     });
-    expect(one(api, "aws:apigatewayv2/api:Api", "bare-api-http").corsConfiguration.allowOrigins).to.deep.equal(["*"]);
+    expect(one("aws:apigatewayv2/api:Api", "api-http").corsConfiguration.allowOrigins).to.deep.equal(["*"]);
     for (const id of ["events", "realtime"]) {
-      expect(one(api, "aws:apigatewayv2/integration:Integration", `bare-api-${id}-integration`).timeoutMilliseconds, id).to.equal(12000);
+      expect(one("aws:apigatewayv2/integration:Integration", `api-${id}-integration`).timeoutMilliseconds, id).to.equal(12000);
     }
   });
 
-  it("AnalyticsTables given only the stack leaves the tables unprotected, on the AWS-owned key", () => {
-    expect(tables.map((t) => t.type)).to.deep.equal(Array(3).fill("aws:dynamodb/table:Table"));
+  it("leaves the tables unprotected, on the AWS-owned key", () => {
+    const tables = ofType(resources, "aws:dynamodb/table:Table");
+    expect(tables).to.have.length(3);
     for (const t of tables) {
-      expect([t.inputs.pointInTimeRecovery, t.inputs.deletionProtectionEnabled, t.inputs.serverSideEncryption], t.name).to.deep.equal([
-        { enabled: false },
-        false,
-        undefined,
-      ]);
+      expect(
+        [t.inputs.pointInTimeRecovery, t.inputs.deletionProtectionEnabled, t.inputs.serverSideEncryption, t.protect],
+        t.name,
+      ).to.deep.equal([{ enabled: false }, false, undefined, false]);
     }
   });
 
-  it("Observability without alarm settings uses the default thresholds and subscribes no one", () => {
-    expect(observability.filter((r) => r.type === "aws:sns/topicSubscription:TopicSubscription")).to.deep.equal([]);
-    expect(one(observability, "aws:cloudwatch/metricAlarm:MetricAlarm", "bare-observability-api-p99-latency").threshold).to.equal(1500);
+  it("alarms at the default thresholds and subscribes no one", () => {
+    expect(ofType(resources, "aws:sns/topicSubscription:TopicSubscription")).to.deep.equal([]);
+    expect(one("aws:cloudwatch/metricAlarm:MetricAlarm", "observability-api-p99-latency").threshold).to.equal(1500);
+    expect(one("aws:cloudwatch/metricAlarm:MetricAlarm", "observability-api-p99-latency").threshold).to.equal(
+      DEFAULTS.alarmThresholds.apiP99LatencyMs,
+    );
     // Unreserved by default, so there is no concurrency alarm to size.
-    expect(observability.filter((r) => /concurrency/i.test(r.name))).to.deep.equal([]);
+    expect(ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((r) => /concurrent/i.test(r.name))).to.deep.equal([]);
   });
 });

@@ -1,12 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import {
+  type AlarmSpec,
   type AlarmThresholds,
   buildAlarmSpecs,
   buildDashboardBody,
+  CUSTOM_NAMESPACE,
+  customMetricCount,
   type DashboardBody,
   type DashboardWidget,
+  filterName,
+  METRIC_FILTERS,
+  type MetricDef,
   type MetricWidgetProperties,
+  type MonitoredResources,
   thresholdProblems,
 } from "../../components/metrics";
 // Type-only: the component module is loaded with require() after the mocks are in place.
@@ -83,7 +90,20 @@ function argsFor(stack: string, thresholds: AlarmThresholds, alarmEmail?: string
     },
     api: { id: `api${stack}01`, stageName: "$default", accessLogGroupName: `/aws/vendedlogs/apigateway/liveinsight-${stack}/access` },
     tableNames: [`LiveInsight-${stack}-Events`, `LiveInsight-${stack}-Sessions`, `LiveInsight-${stack}-ActiveSessions`],
-    alarms: { thresholds, ...(alarmEmail !== undefined ? { email: alarmEmail } : {}) },
+    alarms: { thresholds, email: alarmEmail },
+  };
+}
+
+/** What the component watches, as the pure builders take it (plain strings here). */
+function resourcesOf(a: ObservabilityArgs): MonitoredResources<string> {
+  return {
+    stack: a.stack,
+    collectorFunctionName: a.functions.collector.name as string,
+    realtimeFunctionName: a.functions.realtime.name as string,
+    apiId: a.api.id as string,
+    apiStageName: a.api.stageName as string,
+    tableNames: a.tableNames as string[],
+    reservedConcurrency: { Collector: a.functions.collector.reservedConcurrency, Realtime: a.functions.realtime.reservedConcurrency },
   };
 }
 
@@ -151,264 +171,47 @@ async function installMocks(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Expected alarms, written out independently of the builders.
+// No second list of the alarms here: what each alarm watches is the catalog's (components/metrics).
+// These tests hold the component to the catalog and the catalog to its invariants.
 // ---------------------------------------------------------------------------------------------
 
-type Expected = { name: string; threshold: number; treatMissingData: string } & (
-  | { metric: { namespace: string; metricName: string; dimensions: Record<string, string>; stat: Record<string, string> } }
-  | { queries: unknown[] }
-);
+const isPercentile = (stat: string) => /^p\d+(\.\d+)?$/.test(stat);
 
-function rateQueries(
-  ns: string,
-  dims: Record<string, string>,
-  num: [string, string],
-  den: [string, string],
-  period: number,
-  label: string,
-) {
-  const q = ([id, metricName]: [string, string]) => ({
-    id,
-    returnData: false,
-    metric: { namespace: ns, metricName, dimensions: dims, period, stat: "Sum" },
-  });
-  return [
-    q(num),
-    q(den),
-    { id: "rate", expression: `IF(${den[0]} > 0, 100 * FILL(${num[0]}, 0) / ${den[0]}, 0)`, label, returnData: true },
-  ];
-}
-
-function expectedAlarms(stack: string, t: AlarmThresholds): Expected[] {
-  const a = argsFor(stack, t);
-  const fn = (n: pulumi.Input<string>) => ({ FunctionName: n as string });
-  const api = { ApiId: a.api.id as string, Stage: "$default" };
-  const sum = { statistic: "Sum" };
-  const p99 = { extendedStatistic: "p99" };
-  const tables = ["Events", "Sessions", "ActiveSessions"].flatMap((label) =>
-    ["Read", "Write"].map((rw) => ({
-      name: `LiveInsight-${stack}-${label}-${rw}ThrottleEvents`,
-      threshold: t.tableThrottleEvents,
-      treatMissingData: "notBreaching",
-      metric: {
-        namespace: "AWS/DynamoDB",
-        metricName: `${rw}ThrottleEvents`,
-        dimensions: { TableName: `LiveInsight-${stack}-${label}` },
-        stat: sum,
-      },
-    })),
-  );
-  const perFunction = (label: string, name: pulumi.Input<string>, p99Ms: number): Expected[] => [
-    {
-      name: `LiveInsight-${stack}-${label}-ErrorRate`,
-      threshold: t.collectorErrorRatePercent,
-      treatMissingData: "notBreaching",
-      queries: rateQueries(
-        "LiveInsight",
-        { Environment: stack, Function: label.toLowerCase() },
-        ["serverErrors", "ServerErrors"],
-        ["requests", "Requests"],
-        t.periodSeconds,
-        `${label} 5xx rate (%)`,
-      ),
-    },
-    {
-      name: `LiveInsight-${stack}-${label}-Errors`,
-      threshold: t.functionErrors,
-      treatMissingData: "notBreaching",
-      metric: { namespace: "AWS/Lambda", metricName: "Errors", dimensions: fn(name), stat: sum },
-    },
-    {
-      name: `LiveInsight-${stack}-${label}-P99Duration`,
-      threshold: p99Ms,
-      treatMissingData: "missing",
-      metric: { namespace: "AWS/Lambda", metricName: "Duration", dimensions: fn(name), stat: p99 },
-    },
-    {
-      name: `LiveInsight-${stack}-${label}-Throttles`,
-      threshold: t.functionThrottles,
-      treatMissingData: "notBreaching",
-      metric: { namespace: "AWS/Lambda", metricName: "Throttles", dimensions: fn(name), stat: sum },
-    },
-  ];
-  const concurrency = (label: "Collector" | "Realtime", name: pulumi.Input<string>): Expected[] =>
-    reservedFor(stack, label) > 0
-      ? [
-          {
-            name: `LiveInsight-${stack}-${label}-ConcurrentExecutions`,
-            threshold: (reservedFor(stack, label) * t.concurrencyPercent) / 100,
-            treatMissingData: "notBreaching",
-            metric: {
-              namespace: "AWS/Lambda",
-              metricName: "ConcurrentExecutions",
-              dimensions: fn(name),
-              stat: { statistic: "Maximum" },
-            },
-          },
-        ]
-      : [];
-  return [
-    ...perFunction("Collector", a.functions.collector.name, t.collectorP99DurationMs),
-    ...concurrency("Collector", a.functions.collector.name),
-    ...perFunction("Realtime", a.functions.realtime.name, t.realtimeP99DurationMs),
-    ...concurrency("Realtime", a.functions.realtime.name),
-    {
-      name: `LiveInsight-${stack}-Api-5xxRate`,
-      threshold: t.api5xxRatePercent,
-      treatMissingData: "notBreaching",
-      queries: rateQueries("AWS/ApiGateway", api, ["serverErrors", "5xx"], ["requests", "Count"], t.periodSeconds, "API 5xx rate (%)"),
-    },
-    {
-      name: `LiveInsight-${stack}-Api-4xxRate`,
-      threshold: t.api4xxRatePercent,
-      treatMissingData: "notBreaching",
-      queries: rateQueries("AWS/ApiGateway", api, ["clientErrors", "4xx"], ["requests", "Count"], t.periodSeconds, "API 4xx rate (%)"),
-    },
-    {
-      name: `LiveInsight-${stack}-Api-Throttled`,
-      threshold: t.apiThrottledRequests,
-      treatMissingData: "notBreaching",
-      metric: { namespace: "LiveInsight", metricName: "ThrottledRequests", dimensions: { ApiId: a.api.id as string }, stat: sum },
-    },
-    {
-      name: `LiveInsight-${stack}-Api-P99Latency`,
-      threshold: t.apiP99LatencyMs,
-      treatMissingData: "missing",
-      metric: { namespace: "AWS/ApiGateway", metricName: "Latency", dimensions: api, stat: p99 },
-    },
-    ...tables,
-    {
-      name: `LiveInsight-${stack}-Collector-ProcessingErrors`,
-      threshold: t.processingErrors,
-      treatMissingData: "notBreaching",
-      metric: { namespace: "LiveInsight", metricName: "ProcessingErrors", dimensions: { Environment: stack }, stat: sum },
-    },
-    {
-      name: `LiveInsight-${stack}-Collector-EventsRejected`,
-      threshold: t.eventsRejected,
-      treatMissingData: "notBreaching",
-      metric: { namespace: "LiveInsight", metricName: "EventsRejected", dimensions: { Environment: stack }, stat: sum },
-    },
-  ];
-}
-
-function expectedAlarmInputs(e: Expected, t: AlarmThresholds, topicArn: string): Record<string, unknown> {
+/** A MetricAlarm's inputs for one spec: the fields CloudWatch takes for a single metric or for metric math (PutMetricAlarm). */
+function alarmInputsFor(spec: AlarmSpec<string>, topicArn: string): Record<string, unknown> {
   const common = {
-    name: e.name,
-    threshold: e.threshold,
-    treatMissingData: e.treatMissingData,
+    name: spec.name,
+    alarmDescription: spec.description,
+    threshold: spec.threshold,
     comparisonOperator: "GreaterThanThreshold",
-    evaluationPeriods: t.evaluationPeriods,
-    datapointsToAlarm: t.datapointsToAlarm,
+    evaluationPeriods: spec.evaluationPeriods,
+    datapointsToAlarm: spec.datapointsToAlarm,
+    treatMissingData: spec.treatMissingData,
     actionsEnabled: true,
     alarmActions: [topicArn],
     okActions: [topicArn],
   };
-  if ("queries" in e) return { ...common, metricQueries: e.queries };
-  const { namespace, metricName, dimensions, stat } = e.metric;
-  return { ...common, namespace, metricName, dimensions, period: t.periodSeconds, ...stat };
+  if (spec.kind === "math") {
+    const queries = spec.inputs.map((input) => ({
+      id: input.id,
+      returnData: false,
+      metric: { ...metricFields(input.metric), period: spec.period, stat: input.metric.stat },
+    }));
+    return { ...common, metricQueries: [...queries, { ...spec.expression, returnData: true }] };
+  }
+  const stat = isPercentile(spec.metric.stat) ? { extendedStatistic: spec.metric.stat } : { statistic: spec.metric.stat };
+  return { ...common, ...metricFields(spec.metric), period: spec.period, ...stat };
 }
 
-const EVENT_LINE = '$.service = "collector" && $.message = "request completed"';
-const ENV = { Environment: "$.environment" };
-const PER_FUNCTION = { Environment: "$.environment", Function: "$.service" };
-/** [AWS filter name suffix, log group kind, metric, pattern, value, unit, dimensions] */
-const EXPECTED_FILTERS: [string, "collector" | "realtime" | "access", string, string, string, string, Record<string, string>][] = [
-  ["EventsProcessed", "collector", "EventsProcessed", `{ ${EVENT_LINE} && $.status = 200 && $.events > 0 }`, "$.events", "Count", ENV],
-  ["EventsRejected", "collector", "EventsRejected", `{ ${EVENT_LINE} && $.rejected > 0 }`, "$.rejected", "Count", ENV],
-  ["SessionsCreated", "collector", "SessionsCreated", `{ ${EVENT_LINE} && $.sessions_created > 0 }`, "$.sessions_created", "Count", ENV],
-  [
-    "ProcessingTime",
-    "collector",
-    "ProcessingTime",
-    `{ ${EVENT_LINE} && $.processing_time_ms >= 0 }`,
-    "$.processing_time_ms",
-    "Milliseconds",
-    ENV,
-  ],
-  ["ProcessingErrors", "collector", "ProcessingErrors", `{ ${EVENT_LINE} && $.level = "ERROR" }`, "1", "Count", ENV],
-  ["collector-Requests", "collector", "Requests", '{ $.message = "request completed" && $.status >= 100 }', "1", "Count", PER_FUNCTION],
-  ["realtime-Requests", "realtime", "Requests", '{ $.message = "request completed" && $.status >= 100 }', "1", "Count", PER_FUNCTION],
-  [
-    "collector-ServerErrors",
-    "collector",
-    "ServerErrors",
-    '{ $.message = "request completed" && $.status >= 500 }',
-    "1",
-    "Count",
-    PER_FUNCTION,
-  ],
-  [
-    "realtime-ServerErrors",
-    "realtime",
-    "ServerErrors",
-    '{ $.message = "request completed" && $.status >= 500 }',
-    "1",
-    "Count",
-    PER_FUNCTION,
-  ],
-  ["ThrottledRequests", "access", "ThrottledRequests", '{ $.status = "429" }', "1", "Count", { ApiId: "$.apiId" }],
-];
+const metricFields = (m: MetricDef<string>) => ({ namespace: m.namespace, metricName: m.metricName, dimensions: { ...m.dimensions } });
 
-function widgetTitles(): string[] {
-  return [
-    "## API",
-    "API requests",
-    "API 4xx / 5xx",
-    "API 5xx rate (%)",
-    "API 4xx rate (%)",
-    "API 429 throttled (access log)",
-    "API latency (ms)",
-    ...["Collector", "Realtime"].flatMap((f) => [
-      `## ${f} function`,
-      `${f} 5xx rate (%)`,
-      `${f} invocations / errors`,
-      `${f} duration (ms)`,
-      `${f} throttles`,
-      `${f} concurrent executions`,
-    ]),
-    "## Collector custom metrics (from log metric filters)",
-    "Events processed",
-    "Events rejected",
-    "Sessions created",
-    "Processing time (ms)",
-    "Processing errors",
-    "## DynamoDB tables",
-    "Events consumed capacity",
-    "Events throttle events",
-    "Sessions consumed capacity",
-    "Sessions throttle events",
-    "ActiveSessions consumed capacity",
-    "ActiveSessions throttle events",
-  ];
-}
+/** Every metric an alarm reads. */
+const metricsOf = (spec: AlarmSpec<string>): MetricDef<string>[] =>
+  spec.kind === "metric" ? [spec.metric] : spec.inputs.map((i) => i.metric);
 
-function annotationsByTitle(stack: string, t: AlarmThresholds): Record<string, number[]> {
-  return {
-    "API 5xx rate (%)": [t.api5xxRatePercent],
-    "API 4xx rate (%)": [t.api4xxRatePercent],
-    "API 429 throttled (access log)": [t.apiThrottledRequests],
-    "API latency (ms)": [t.apiP99LatencyMs],
-    "Collector 5xx rate (%)": [t.collectorErrorRatePercent],
-    "Collector invocations / errors": [t.functionErrors],
-    "Collector duration (ms)": [t.collectorP99DurationMs],
-    "Collector throttles": [t.functionThrottles],
-    ...(reservedFor(stack, "Collector") > 0
-      ? { "Collector concurrent executions": [(reservedFor(stack, "Collector") * t.concurrencyPercent) / 100] }
-      : {}),
-    "Realtime 5xx rate (%)": [t.collectorErrorRatePercent],
-    "Realtime invocations / errors": [t.functionErrors],
-    "Realtime duration (ms)": [t.realtimeP99DurationMs],
-    "Realtime throttles": [t.functionThrottles],
-    ...(reservedFor(stack, "Realtime") > 0
-      ? { "Realtime concurrent executions": [(reservedFor(stack, "Realtime") * t.concurrencyPercent) / 100] }
-      : {}),
-    "Events rejected": [t.eventsRejected],
-    "Processing errors": [t.processingErrors],
-    "Events throttle events": [t.tableThrottleEvents],
-    "Sessions throttle events": [t.tableThrottleEvents],
-    "ActiveSessions throttle events": [t.tableThrottleEvents],
-  };
+/** A widget series in the dashboard body's form, as the alarm would plot it. */
+function plotted(m: MetricDef<string>): unknown[] {
+  return [m.namespace, m.metricName, ...Object.entries(m.dimensions).flat()];
 }
 
 const titleOf = (w: DashboardWidget) => ("title" in w.properties ? w.properties.title : w.properties.markdown);
@@ -418,11 +221,8 @@ function dashboardBodyOf(b: Built): DashboardBody {
   return JSON.parse(dashboard!.inputs.dashboardBody) as DashboardBody;
 }
 
-function widget(body: DashboardBody, title: string): MetricWidgetProperties {
-  const found = body.widgets.find((w) => titleOf(w) === title);
-  if (found?.type !== "metric") throw new Error(`no metric widget "${title}"`);
-  return found.properties as MetricWidgetProperties;
-}
+const metricWidgets = (body: DashboardBody) =>
+  body.widgets.filter((w) => w.type === "metric").map((w) => w.properties as MetricWidgetProperties);
 
 for (const [stack, thresholds, email] of [
   ["dev", DEV_THRESHOLDS, undefined],
@@ -431,46 +231,67 @@ for (const [stack, thresholds, email] of [
   describe(`Observability (${stack}-like thresholds${email ? ", alarm e-mail" : ", no e-mail"})`, () => {
     let b: Built;
     const topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:LiveInsight-${stack}-alarms`;
+    const args = argsFor(stack, thresholds, email);
+    const specs = buildAlarmSpecs(resourcesOf(args), thresholds);
 
     before(async () => {
       await installMocks();
-      b = await build(`${stack}-observability`, argsFor(stack, thresholds, email));
+      b = await build(`${stack}-observability`, args);
     });
 
-    it("registers exactly its resources, all parented to the component", () => {
+    it("registers exactly its resources, all parented to the component: a filter per metric and source, an alarm per spec", () => {
       const counts: Record<string, number> = {};
       for (const r of b.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
       expect(counts).to.deep.equal({
         "liveinsight:observability:Observability": 1,
-        [FILTER]: 10,
+        [FILTER]: customMetricCount(),
         "aws:sns/topic:Topic": 1,
         ...(email ? { "aws:sns/topicSubscription:TopicSubscription": 1 } : {}),
-        [ALARM]: reservedFor(stack, "Collector") > 0 ? 22 : 20,
+        [ALARM]: specs.length,
         "aws:cloudwatch/dashboard:Dashboard": 1,
       });
       expect(b.urns).to.have.length(b.resources.length - 1);
       for (const urn of b.urns) expect(urn).to.contain("::liveinsight:observability:Observability$");
     });
 
-    it("attaches the event filters to the collector's log group, Requests / ServerErrors to each function's, 429s to the access log", () => {
-      const a = argsFor(stack, thresholds);
+    it("creates a concurrency alarm for each function exactly when it has a reservation", () => {
+      const reserved = (label: "Collector" | "Realtime") =>
+        args.functions[label === "Collector" ? "collector" : "realtime"].reservedConcurrency;
+      for (const label of ["Collector", "Realtime"] as const) {
+        const alarms = specs.filter((s) => s.name === `LiveInsight-${stack}-${label}-ConcurrentExecutions`);
+        expect(
+          alarms.map((s) => s.threshold),
+          label,
+        ).to.deep.equal(reserved(label) > 0 ? [(reserved(label) * thresholds.concurrencyPercent) / 100] : []);
+      }
+    });
+
+    it("attaches each metric filter of the catalog to its source's log group", () => {
       const groups = {
-        collector: a.functions.collector.logGroupName,
-        realtime: a.functions.realtime.logGroupName,
-        access: a.api.accessLogGroupName,
+        collector: args.functions.collector.logGroupName,
+        realtime: args.functions.realtime.logGroupName,
+        access: args.api.accessLogGroupName,
       };
       const byName = (x: Record<string, any>, y: Record<string, any>) => String(x.name).localeCompare(String(y.name));
-      const filters = ofType(b, FILTER)
-        .map((r) => r.inputs)
-        .sort(byName);
-      expect(filters).to.deep.equal(
-        EXPECTED_FILTERS.map(([suffix, source, metric, pattern, value, unit, dimensions]) => ({
-          name: `LiveInsight-${stack}-${suffix}`,
+      const expected = METRIC_FILTERS.flatMap((def) =>
+        def.sources.map((source) => ({
+          name: filterName(stack, def, source),
           logGroupName: groups[source],
-          pattern,
-          metricTransformation: { name: metric, namespace: "LiveInsight", value, unit, dimensions },
-        })).sort(byName),
+          pattern: def.pattern,
+          metricTransformation: {
+            name: def.metricName,
+            namespace: CUSTOM_NAMESPACE,
+            value: def.value,
+            unit: def.unit,
+            dimensions: { ...def.dimensions },
+          },
+        })),
       );
+      expect(
+        ofType(b, FILTER)
+          .map((r) => r.inputs)
+          .sort(byName),
+      ).to.deep.equal(expected.sort(byName));
     });
 
     it(`creates the alarm topic${email ? " with an e-mail subscription" : " without any subscription"}`, () => {
@@ -479,16 +300,60 @@ for (const [stack, thresholds, email] of [
       expect(subscriptions).to.deep.equal(email ? [{ topic: topicArn, protocol: "email", endpoint: email }] : []);
     });
 
-    it("creates every alarm with its metric, threshold, M of N, missing-data handling and actions", () => {
+    it("turns each alarm spec into one MetricAlarm: its metric or metric math, threshold, M of N, missing data, actions", () => {
       const alarms = ofType(b, ALARM).map((r) => r.inputs);
-      const expected = expectedAlarms(stack, thresholds);
-      expect(alarms.map((a) => a.name)).to.have.members(expected.map((e) => e.name));
-      for (const e of expected) {
-        const { alarmDescription, ...actual } = alarms.find((a) => a.name === e.name)!;
-        expect(actual, e.name).to.deep.equal(expectedAlarmInputs(e, thresholds, topicArn));
-        expect(alarmDescription, e.name).to.contain(
-          `above ${e.threshold} in ${thresholds.datapointsToAlarm} of ${thresholds.evaluationPeriods} periods`,
+      expect(alarms.map((a) => a.name).sort()).to.deep.equal(specs.map((s) => s.name).sort());
+      for (const spec of specs)
+        expect(
+          alarms.find((a) => a.name === spec.name),
+          spec.name,
+        ).to.deep.equal(alarmInputsFor(spec, topicArn));
+    });
+
+    it("alarms on the stack's own thresholds and periods, with unique names and child names", () => {
+      expect(new Set(specs.map((s) => s.name)).size).to.equal(specs.length);
+      expect(new Set(specs.map((s) => s.key)).size).to.equal(specs.length);
+      for (const spec of specs) {
+        expect([spec.period, spec.evaluationPeriods, spec.datapointsToAlarm], spec.name).to.deep.equal([
+          thresholds.periodSeconds,
+          thresholds.evaluationPeriods,
+          thresholds.datapointsToAlarm,
+        ]);
+        expect(spec.name, spec.name).to.match(new RegExp(`^LiveInsight-${stack}-`));
+        expect(spec.description, spec.name).to.contain(
+          `above ${spec.threshold} in ${thresholds.datapointsToAlarm} of ${thresholds.evaluationPeriods} periods of ${thresholds.periodSeconds} s`,
         );
+        // A latency with no requests has no datapoint and says nothing; a count or rate with none is healthy.
+        const latency = spec.kind === "metric" && isPercentile(spec.metric.stat);
+        expect(spec.treatMissingData, spec.name).to.equal(latency ? "missing" : "notBreaching");
+      }
+      const used = new Set(specs.map((s) => s.threshold));
+      const derived = Object.entries(thresholds).filter(
+        ([k]) => !["periodSeconds", "evaluationPeriods", "datapointsToAlarm", "concurrencyPercent"].includes(k),
+      );
+      for (const [key, value] of derived) expect(used.has(value), `alarmThresholds.${key} is used by an alarm`).to.equal(true);
+    });
+
+    it("reads only metrics that exist: custom ones a filter publishes, AWS ones of the watched resources", () => {
+      const r = resourcesOf(args);
+      const watched = new Set<string>([r.collectorFunctionName, r.realtimeFunctionName, r.apiId, r.apiStageName, ...r.tableNames]);
+      const body = dashboardBodyOf(b);
+      const series = metricWidgets(body).flatMap((w) => w.metrics.filter((m) => typeof m[0] === "string"));
+      const read = [...specs.flatMap(metricsOf).map(plotted), ...series.map((m) => m.filter((x) => typeof x === "string"))];
+      expect(read.length).to.be.greaterThan(specs.length);
+      for (const [namespace, metricName, ...dims] of read as string[][]) {
+        const dimensions = Object.fromEntries(Array.from({ length: dims.length / 2 }, (_, i) => [dims[2 * i], dims[2 * i + 1]]));
+        const what = `${namespace} ${metricName} ${JSON.stringify(dimensions)}`;
+        if (namespace !== CUSTOM_NAMESPACE) {
+          for (const value of Object.values(dimensions)) expect(watched.has(value), what).to.equal(true);
+          continue;
+        }
+        const producers = METRIC_FILTERS.filter((f) => f.metricName === metricName);
+        expect(producers, what).to.have.length(1);
+        expect(Object.keys(dimensions).sort(), what).to.deep.equal(Object.keys(producers[0]!.dimensions).sort());
+        // The values a filter takes from the log line: the stack's name, the function's service, the API id.
+        const publishable = new Set([stack, "collector", "realtime", r.apiId]);
+        for (const value of Object.values(dimensions)) expect(publishable.has(value), what).to.equal(true);
       }
     });
 
@@ -500,90 +365,39 @@ for (const [stack, thresholds, email] of [
       expect(await resolved(b.component.alarmTopicArn)).to.equal(topicArn);
     });
 
-    it("builds the dashboard body with the pure builder from the resolved names", () => {
-      const a = argsFor(stack, thresholds);
-      expect(dashboardBodyOf(b)).to.deep.equal(
-        buildDashboardBody({
-          region: REGION,
-          thresholds,
-          resources: {
-            stack,
-            collectorFunctionName: a.functions.collector.name as string,
-            realtimeFunctionName: a.functions.realtime.name as string,
-            apiId: a.api.id as string,
-            apiStageName: "$default",
-            tableNames: a.tableNames as string[],
-            reservedConcurrency: RESERVED[stack],
-          },
-        }),
-      );
+    it("builds the dashboard body with the pure builder from the resolved names, every graph in the region at the alarm period", () => {
+      const body = dashboardBodyOf(b);
+      expect(body).to.deep.equal(buildDashboardBody({ region: REGION, thresholds, resources: resourcesOf(args) }));
+      for (const p of metricWidgets(body)) expect([p.region, p.period], p.title).to.deep.equal([REGION, thresholds.periodSeconds]);
     });
 
-    it("lays out rows for the API, each function, the custom metrics and the tables", () => {
-      const body = dashboardBodyOf(b);
-      expect(body.widgets.map(titleOf)).to.deep.equal(widgetTitles());
-      for (const w of body.widgets.filter((x) => x.type === "metric")) {
-        const p = w.properties as MetricWidgetProperties;
-        expect([p.region, p.period], titleOf(w)).to.deep.equal([REGION, thresholds.periodSeconds]);
+    it("draws each alarm's threshold on exactly one widget, which plots what the alarm evaluates, and draws no other line", () => {
+      const widgets = metricWidgets(dashboardBodyOf(b));
+      // A line names the alarms it stands for (a table's read and write alarms share one); none is drawn for no alarm.
+      for (const line of widgets.flatMap((w) => w.annotations?.horizontal ?? [])) {
+        const named = specs.filter((s) => line.label.includes(s.name));
+        expect(named, line.label).not.to.be.empty;
+        for (const spec of named) expect(line.value, line.label).to.equal(spec.threshold);
       }
-    });
-
-    it("draws each alarm threshold as a horizontal annotation on its widget, and nowhere else", () => {
-      const body = dashboardBodyOf(b);
-      const drawn: Record<string, number[]> = {};
-      for (const w of body.widgets) {
-        const lines = "annotations" in w.properties ? (w.properties.annotations?.horizontal ?? []) : [];
-        if (lines.length > 0) drawn[titleOf(w)] = lines.map((l) => l.value);
+      for (const spec of specs) {
+        const hosts = widgets.filter((w) =>
+          w.annotations?.horizontal.some((l) => l.value === spec.threshold && l.label.includes(spec.name)),
+        );
+        expect(hosts, spec.name).to.have.length(1);
+        const metrics = hosts[0]!.metrics;
+        if (spec.kind === "math") {
+          // The expression, over its inputs under the same ids and statistics, hidden: the line is what the alarm computes.
+          expect(metrics, spec.name).to.deep.include([{ ...spec.expression }]);
+          for (const input of spec.inputs) {
+            expect(metrics, spec.name).to.deep.include([
+              ...plotted(input.metric),
+              { stat: input.metric.stat, label: input.metric.label, id: input.id, visible: false },
+            ]);
+          }
+        } else {
+          expect(metrics, spec.name).to.deep.include([...plotted(spec.metric), { stat: spec.metric.stat, label: spec.metric.label }]);
+        }
       }
-      expect(drawn).to.deep.equal(annotationsByTitle(stack, thresholds));
-      expect(widget(body, "Events throttle events").annotations!.horizontal[0]!.label).to.equal(
-        `LiveInsight-${stack}-Events-ReadThrottleEvents / LiveInsight-${stack}-Events-WriteThrottleEvents > ${thresholds.tableThrottleEvents}`,
-      );
-    });
-
-    it("graphs API latency percentiles and the error-rate expression exactly as the alarms compute them", () => {
-      const body = dashboardBodyOf(b);
-      const api = ["AWS/ApiGateway", "Latency", "ApiId", `api${stack}01`, "Stage", "$default"];
-      expect(widget(body, "API latency (ms)").metrics).to.deep.equal([
-        [...api, { stat: "p50", label: "Latency p50" }],
-        [...api, { stat: "p90", label: "Latency p90" }],
-        [...api, { stat: "p99", label: "Latency p99" }],
-      ]);
-      const fn = ["FunctionName", `liveinsight-${stack}-collector`];
-      const own = ["Environment", stack, "Function", "realtime"];
-      expect(widget(body, "Realtime 5xx rate (%)").metrics).to.deep.equal([
-        ["LiveInsight", "ServerErrors", ...own, { stat: "Sum", label: "5xx answers (request lines)", id: "serverErrors", visible: false }],
-        ["LiveInsight", "Requests", ...own, { stat: "Sum", label: "Requests (request lines)", id: "requests", visible: false }],
-        [{ expression: "IF(requests > 0, 100 * FILL(serverErrors, 0) / requests, 0)", label: "Realtime 5xx rate (%)", id: "rate" }],
-      ]);
-      expect(widget(body, "Collector throttles").metrics).to.deep.equal([
-        ["AWS/Lambda", "Throttles", ...fn, { stat: "Sum", label: "Throttles" }],
-      ]);
-      expect(widget(body, "Collector concurrent executions").metrics).to.deep.equal([
-        ["AWS/Lambda", "ConcurrentExecutions", ...fn, { stat: "Maximum", label: "Concurrent executions" }],
-      ]);
-      expect(widget(body, "API 429 throttled (access log)").metrics).to.deep.equal([
-        ["LiveInsight", "ThrottledRequests", "ApiId", `api${stack}01`, { stat: "Sum", label: "429 throttled" }],
-      ]);
-      expect(widget(body, "Sessions consumed capacity").metrics).to.deep.equal([
-        [
-          "AWS/DynamoDB",
-          "ConsumedReadCapacityUnits",
-          "TableName",
-          `LiveInsight-${stack}-Sessions`,
-          { stat: "Sum", label: "Consumed read units" },
-        ],
-        [
-          "AWS/DynamoDB",
-          "ConsumedWriteCapacityUnits",
-          "TableName",
-          `LiveInsight-${stack}-Sessions`,
-          { stat: "Sum", label: "Consumed write units" },
-        ],
-      ]);
-      expect(widget(body, "Processing errors").metrics).to.deep.equal([
-        ["LiveInsight", "ProcessingErrors", "Environment", stack, { stat: "Sum", label: "Processing errors" }],
-      ]);
     });
   });
 }
@@ -666,7 +480,7 @@ describe("pure metric builders", () => {
     }
   });
 
-  it("draws every alarm's threshold on a widget that plots that alarm's own metric or expression", () => {
+  it("draws every alarm's threshold on a widget that plots that alarm's own metric or expression, for reserved functions too", () => {
     const reserved = { ...resources, reservedConcurrency: { Collector: 10, Realtime: 6 } };
     const body = buildDashboardBody({ region: REGION, resources: reserved, thresholds: PROD_THRESHOLDS });
     const specs = buildAlarmSpecs(reserved, PROD_THRESHOLDS);

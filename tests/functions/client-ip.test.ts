@@ -6,7 +6,7 @@ import { collectorHandler } from "../../functions/shared/handlers";
 import { toHttpRequest } from "../../functions/shared/lambda";
 import { apiEvent, lambdaContext } from "../support/captured-logs";
 import { scanAll } from "../support/collector";
-import { functionEnvOn, useDynamo } from "../support/dynalite";
+import { functionEnvOn, stackFunctionEnv, useDynamo } from "../support/dynalite";
 
 const SOURCE = "198.51.100.23";
 
@@ -63,9 +63,14 @@ describe("client IP (docs/api.md)", () => {
     expect(toHttpRequest(event, 3).sourceIp).to.equal(undefined);
   });
 
-  it("TRUSTED_PROXY_HOPS is read from the function's env: default 0, a negative or fractional value is a clear error", () => {
-    const tables = { ACTIVE_SESSIONS_TABLE: "A" };
+  it("TRUSTED_PROXY_HOPS is read from the function's env: required (no second default), a negative or fractional value is a clear error", () => {
+    const tables = stackFunctionEnv({ events: "E", sessions: "S", activeSessions: "A" });
     expect(readEnv(tables, ["activeSessions"]).trustedProxyHops).to.equal(0);
+    const { TRUSTED_PROXY_HOPS: _unset, ...without } = tables;
+    expect(() => readEnv(without, ["activeSessions"])).to.throw(
+      ConfigError,
+      "Environment variable TRUSTED_PROXY_HOPS is required but not set",
+    );
     expect(readEnv({ ...tables, TRUSTED_PROXY_HOPS: "2" }, ["activeSessions"]).trustedProxyHops).to.equal(2);
     for (const bad of ["-1", "1.5", "one"]) {
       expect(() => readEnv({ ...tables, TRUSTED_PROXY_HOPS: bad }, ["activeSessions"])).to.throw(

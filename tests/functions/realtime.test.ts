@@ -7,7 +7,7 @@ import { createDocumentClient } from "../../functions/shared/clients";
 import { readEnv } from "../../functions/shared/env";
 import { realtimeHandler } from "../../functions/shared/handlers";
 import { apiEvent, lambdaContext } from "../support/captured-logs";
-import { startDynamo, type TestDynamo } from "../support/dynalite";
+import { stackFunctionEnv, startDynamo, type TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";
 import { REQUEST_LINE_FIELDS } from "../support/request-line-fields";
 
@@ -115,9 +115,7 @@ describe("realtime reader against dynalite", () => {
 
   it("the realtime handler writes the request line of docs/operations.md, events 0, at INFO for a 200 and ERROR for a 503", async () => {
     const lines: string[] = [];
-    const env = readEnv({ ACTIVE_SESSIONS_TABLE: tables.activeSessions, ENVIRONMENT: "dev", DYNAMODB_ENDPOINT: dynamo.endpoint }, [
-      "activeSessions",
-    ]);
+    const env = readEnv(stackFunctionEnv(tables, { ENVIRONMENT: "dev", DYNAMODB_ENDPOINT: dynamo.endpoint }), ["activeSessions"]);
     const healthy = realtimeHandler(env, createDocumentClient(dynamo.client()), (l) => lines.push(l));
     const broken = dynamo.client({ maxAttempts: 1 });
     injectFaults(broken, { serverErrorRate: 1 });

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { GetMetricDataOutput } from "@aws-sdk/client-cloudwatch";
 import { expect } from "chai";
-import { UsageError } from "../../scripts/lib/cli";
+import { UsageError } from "../../lib/cli";
 import { regionOf } from "../../scripts/loadtest/cloudwatch";
 import { defaultDeps, type MainDeps, main } from "../../scripts/loadtest/main";
 import { stubCloudWatch } from "./stub-cloudwatch";

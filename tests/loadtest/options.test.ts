@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { UsageError } from "../../scripts/lib/cli";
+import { UsageError } from "../../lib/cli";
 import { type ExecFn, type Options, parseOptions, resolveEventsUrl } from "../../scripts/loadtest/options";
 
 const URL_ARGS = ["--url", "http://127.0.0.1:3000/events"];

@@ -1,9 +1,10 @@
 import { expect } from "chai";
+import { DEFAULTS } from "../../config";
 import { readEnv } from "../../functions/shared/env";
 import { localFunctionEnv } from "../../local/function-env";
 
 describe("local mode function environment", () => {
-  it("is the stack's environment for the local stack with Pulumi.yaml's defaults, plus the endpoint", () => {
+  it("is the stack's environment for the local stack with config.ts's defaults, plus the endpoint", () => {
     expect(localFunctionEnv("http://127.0.0.1:8123", {})).to.deep.equal({
       EVENTS_TABLE: "LiveInsight-local-Events",
       SESSIONS_TABLE: "LiveInsight-local-Sessions",
@@ -16,6 +17,7 @@ describe("local mode function environment", () => {
       AWS_REGION: "us-east-1",
       DYNAMODB_ENDPOINT: "http://127.0.0.1:8123",
     });
+    expect(localFunctionEnv("http://x", {}).EVENT_RETENTION_DAYS).to.equal(String(DEFAULTS.eventRetentionDays));
   });
 
   it("takes overrides from the shell as typed, so the functions' own check names a bad value", () => {
@@ -40,6 +42,6 @@ describe("local mode function environment", () => {
 
   it("is accepted by both functions' configuration check", () => {
     const read = readEnv(localFunctionEnv("http://127.0.0.1:8123", {}), ["events", "sessions", "activeSessions"]);
-    expect([read.environment, read.retentionDays, read.endpoint]).to.deep.equal(["local", 90, "http://127.0.0.1:8123"]);
+    expect([read.environment, read.eventRetentionDays, read.endpoint]).to.deep.equal(["local", 90, "http://127.0.0.1:8123"]);
   });
 });

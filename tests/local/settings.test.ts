@@ -1,7 +1,7 @@
 import path from "node:path";
 import { expect } from "chai";
+import { UsageError } from "../../lib/cli";
 import { readSettings } from "../../local/settings";
-import { UsageError } from "../../scripts/lib/cli";
 
 describe("local mode settings", () => {
   const read = (argv: string[], env: NodeJS.ProcessEnv = {}) => readSettings(argv, env);

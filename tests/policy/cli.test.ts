@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { expect } from "chai";
-import { UsageError } from "../../scripts/lib/cli";
+import { UsageError } from "../../lib/cli";
 import { parseOptions } from "../../scripts/policy-check";
 
 const ROOT = path.join(__dirname, "..", "..");

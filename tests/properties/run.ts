@@ -1,6 +1,6 @@
 /** `npm run test:properties -- [--runs N] [--seed S]`: the session property suite with more generated cases. */
 import { spawnSync } from "node:child_process";
-import { numberOption, parseCommandLine, runCli } from "../../scripts/lib/cli";
+import { numberOption, parseCommandLine, runCli } from "../../lib/cli";
 
 const HELP = `Usage: npm run test:properties -- [--runs N] [--seed S]
 

@@ -7,9 +7,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { numberOption, parseCommandLine, runCli, UsageError, urlOption } from "../../lib/cli";
 import { lockHolder } from "../../local/data-lock";
 import { dataDirFrom } from "../../local/settings";
-import { numberOption, parseCommandLine, runCli, UsageError, urlOption } from "../../scripts/lib/cli";
 import { eventIdPrefix } from "../../scripts/lib/event-generator";
 import { driveLoad, newStats, type SendStats } from "../support/event-sender";
 import { type LocalProcess, type Reconciliation, reconcile, startLocalMode, storedEventIdCounts } from "../support/local-process";

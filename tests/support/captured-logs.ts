@@ -7,7 +7,7 @@
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { redirectRequestLines } from "../../functions/shared/logger";
-import { startDynamo } from "./dynalite";
+import { stackFunctionEnv, startDynamo } from "./dynalite";
 
 export interface CapturedRequest {
   name: string;
@@ -42,17 +42,13 @@ export function capturedCollectorRequests(): Promise<CapturedRequest[]> {
 async function capture(): Promise<CapturedRequest[]> {
   const dynamo = await startDynamo();
   const tables = await dynamo.freshTables();
-  const functionEnv: Record<string, string> = {
-    EVENTS_TABLE: tables.events,
-    SESSIONS_TABLE: tables.sessions,
-    ACTIVE_SESSIONS_TABLE: tables.activeSessions,
+  const functionEnv = stackFunctionEnv(tables, {
     ENVIRONMENT: "dev",
     EVENT_RETENTION_DAYS: "30",
     AWS_MAX_ATTEMPTS: "1",
-    AWS_RETRY_MODE: "standard",
     AWS_REGION: "us-east-1",
     DYNAMODB_ENDPOINT: dynamo.endpoint,
-  };
+  });
   const saved = Object.fromEntries(Object.keys(functionEnv).map((k) => [k, process.env[k]]));
   Object.assign(process.env, functionEnv);
   // The module reads its env once, at load; restore ours so child processes of later tests

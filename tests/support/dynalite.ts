@@ -1,7 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
-import { type TableNames, tableEnv, tableNamesFor } from "../../contracts/tables";
+import { DEFAULTS } from "../../config";
+import { functionEnvironment, functionSettingsOf } from "../../contracts/function-env";
+import { type TableNames, tableNamesFor } from "../../contracts/tables";
 import { type FunctionEnv, readEnv } from "../../functions/shared/env";
 import { ensureTables } from "../../local/tables";
 
@@ -66,9 +68,18 @@ export function useDynamo(): SuiteDynamo {
   return suite;
 }
 
+/**
+ * The collector's environment (a superset of the realtime function's) as a stack with the default
+ * settings (config.ts) writes it, on `tables`, plus `extra`: written by the one contract, so a new
+ * setting reaches every test without touching it.
+ */
+export function stackFunctionEnv(tables: TableNames, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...functionEnvironment("collector", "test", tables, functionSettingsOf(DEFAULTS)), ...extra };
+}
+
 /** Both functions' environment on the suite's tables, as Lambda would pass it, plus `extra`. */
 export function functionEnvOn(suite: SuiteDynamo, extra: Record<string, string>): FunctionEnv {
-  return readEnv({ ...tableEnv(suite.tables), DYNAMODB_ENDPOINT: suite.dynamo.endpoint, ...extra }, [
+  return readEnv(stackFunctionEnv(suite.tables, { DYNAMODB_ENDPOINT: suite.dynamo.endpoint, ...extra }), [
     "events",
     "sessions",
     "activeSessions",

@@ -5,8 +5,8 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { tableNamesFor } from "../../contracts/tables";
+import { REPO_ROOT } from "../../lib/stack-file";
 import { localClient, scanItems } from "../../local/store-access";
-import { REPO_ROOT } from "../../scripts/lib/stack-file";
 
 export interface LocalReady {
   apiUrl: string;

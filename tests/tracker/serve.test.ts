@@ -14,6 +14,7 @@ import { expect } from "chai";
 import { bundleFunction } from "../../components/bundle";
 import { trackerAsset } from "../../components/tracker-asset";
 import { trackerResult, withTracker } from "../../functions/tracker";
+import { stackFunctionEnv } from "../support/dynalite";
 
 const request = (method: string, headers: Record<string, string> = {}, rawPath = "/tracker.js") =>
   ({ rawPath, headers, requestContext: { http: { method } } }) as unknown as APIGatewayProxyEventV2;
@@ -79,10 +80,7 @@ describe("GET /tracker.js", () => {
       const driver = `require("./index.js").handler(JSON.parse(process.env.EVENT), {}).then((r) => console.log("RESULT " + JSON.stringify(r)))`;
       const env = {
         PATH: process.env.PATH ?? "",
-        EVENTS_TABLE: "E",
-        SESSIONS_TABLE: "S",
-        ACTIVE_SESSIONS_TABLE: "A",
-        ENVIRONMENT: "t",
+        ...stackFunctionEnv({ events: "E", sessions: "S", activeSessions: "A" }, { ENVIRONMENT: "t" }),
         AWS_REGION: "us-east-1",
         EVENT: JSON.stringify(request("GET")),
       };

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { projectDefaults, StackFileError, stackSettings } from "../../scripts/lib/stack-file";
+import { projectDefaults, StackFileError, stackSettings } from "../../lib/stack-file";
 
-describe("scripts/lib/stack-file", () => {
+describe("lib/stack-file", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "li-stackfile-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { expect } from "chai";
-import { numberOption, parseCommandLine, UsageError, urlOption } from "../../scripts/lib/cli";
+import { numberOption, parseCommandLine, UsageError, urlOption } from "../../lib/cli";
 
 const options = { url: { type: "string" }, quiet: { type: "boolean" }, runs: { type: "string" } } as const;
 
-describe("scripts/lib/cli", () => {
+describe("lib/cli", () => {
   it("answers --help and -h before validating anything else", () => {
     expect(parseCommandLine(["--help"], options)).to.deep.equal({ help: true });
     expect(parseCommandLine(["-h", "--runs", "x"], options)).to.deep.equal({ help: true });
@@ -57,7 +57,7 @@ describe("scripts/lib/cli", () => {
   });
 
   it("ends quietly with the tool's code when the reader closes the pipe early (`--help | head`)", async () => {
-    const script = `require("./scripts/lib/cli").runCli("t", async () => { for (let i = 0; i < 64; i++) process.stdout.write("x".repeat(65536)); return 0; })`;
+    const script = `require("./lib/cli").runCli("t", async () => { for (let i = 0; i < 64; i++) process.stdout.write("x".repeat(65536)); return 0; })`;
     const child = spawn(process.execPath, ["--import", "tsx", "-e", script], { cwd: path.resolve(__dirname, "../..") });
     child.stdout.destroy();
     let stderr = "";

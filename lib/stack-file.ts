@@ -9,7 +9,7 @@ import path from "node:path";
 // js-yaml ships with @pulumi/pulumi and is a dependency of this repo, but has no type declarations here.
 const yaml: { load(text: string): unknown } = require("js-yaml");
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = path.resolve(__dirname, "..");
 export const NAMESPACE = "liveinsight";
 
 export class StackFileError extends Error {

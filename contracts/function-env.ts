@@ -1,0 +1,143 @@
+/**
+ * The functions' environment contract, the one place that knows it: every variable's name, how
+ * the stack writes it from a resolved setting (CollectorApi, and local mode for its own process),
+ * and how a function reads it back once per container. No defaults here: config.ts owns every
+ * setting's default and the stack always writes every variable, so a missing one is an error that
+ * names it, never a silent second default (functions/shared/env.ts once kept 30 days of events
+ * where the stack said 90).
+ *
+ * Plain TypeScript without imports from outside contracts/: functions/ (bundled into Lambda),
+ * components/, local/ and the policy pack all load it.
+ */
+import { TABLE_ENV, type TableNames } from "./tables";
+
+/** The AWS SDK's retry modes (AWS SDKs and Tools Reference Guide, "Retry behavior"). */
+export const SDK_RETRY_MODES = ["standard", "adaptive", "legacy"] as const;
+export type SdkRetryMode = (typeof SDK_RETRY_MODES)[number];
+
+/** The stack settings (config.ts) that reach the functions' environment, resolved. */
+export interface FunctionSettings {
+  readonly eventRetentionDays: number;
+  readonly sdkMaxAttempts: number;
+  readonly sdkRetryMode: SdkRetryMode;
+  readonly trustedProxyHops: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+type Reader<T> = (raw: string, name: string) => T;
+
+const positiveInt: Reader<number> = (raw, name) => {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ConfigError(`Environment variable ${name} must be a positive integer; got "${raw}".`);
+  return value;
+};
+
+const nonNegativeInt: Reader<number> = (raw, name) => {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value))
+    throw new ConfigError(`Environment variable ${name} must be a whole number >= 0; got "${raw}".`);
+  return value;
+};
+
+const oneOf =
+  <T extends string>(allowed: readonly T[]): Reader<T> =>
+  (raw, name) => {
+    if (!(allowed as readonly string[]).includes(raw))
+      throw new ConfigError(`Environment variable ${name} must be one of ${allowed.join(", ")}; got "${raw}".`);
+    return raw as T;
+  };
+
+/** Each setting's variable and its reader; the writer is `String(value)` for every one. */
+export const SETTING_VARIABLES: {
+  readonly [K in keyof FunctionSettings]: { readonly name: string; readonly read: Reader<FunctionSettings[K]> };
+} = {
+  /** TTL of Events and Sessions items (the collector's expires_at). */
+  eventRetentionDays: { name: "EVENT_RETENTION_DAYS", read: positiveInt },
+  /** Read by the functions' DynamoDB client (and by the AWS SDK itself). */
+  sdkMaxAttempts: { name: "AWS_MAX_ATTEMPTS", read: positiveInt },
+  sdkRetryMode: { name: "AWS_RETRY_MODE", read: oneOf(SDK_RETRY_MODES) },
+  /** X-Forwarded-For entries trusted in front of the API (0: API Gateway's source IP). */
+  trustedProxyHops: { name: "TRUSTED_PROXY_HOPS", read: nonNegativeInt },
+};
+
+const SETTING_KEYS = Object.keys(SETTING_VARIABLES) as (keyof FunctionSettings)[];
+
+/** The tables each function uses: only those reach its environment (and its IAM policy). */
+export const FUNCTION_TABLES = {
+  collector: ["events", "sessions", "activeSessions"],
+  realtime: ["activeSessions"],
+} as const satisfies Record<string, readonly (keyof TableNames)[]>;
+export type FunctionKind = keyof typeof FUNCTION_TABLES;
+
+/** Just the function settings of a larger object (the stack config), so nothing else leaks into them. */
+export function functionSettingsOf(source: FunctionSettings): FunctionSettings {
+  return Object.fromEntries(SETTING_KEYS.map((key) => [key, source[key]])) as unknown as FunctionSettings;
+}
+
+/**
+ * Pure: one function's environment. Every setting reaches both functions (one contract, one
+ * reader); tables only where the function uses them. DYNAMODB_ENDPOINT is local mode's alone.
+ */
+export function functionEnvironment(
+  kind: FunctionKind,
+  stack: string,
+  tables: Readonly<Partial<TableNames>>,
+  settings: FunctionSettings,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const table of FUNCTION_TABLES[kind]) {
+    const name = tables[table];
+    if (name === undefined) throw new Error(`The ${kind} function needs the ${table} table's name.`);
+    env[TABLE_ENV[table]] = name;
+  }
+  env.ENVIRONMENT = stack;
+  for (const key of SETTING_KEYS) env[SETTING_VARIABLES[key].name] = String(settings[key]);
+  return env;
+}
+
+/** What a function reads from its environment. */
+export type FunctionEnv = FunctionSettings & {
+  readonly environment: string;
+  readonly tables: TableNames;
+  /** Local mode only: a DynamoDB-compatible endpoint such as dynalite. */
+  readonly endpoint?: string;
+  readonly region: string;
+};
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string): string {
+  const value = env[name];
+  if (!value) throw new ConfigError(`Environment variable ${name} is required but not set; the stack sets it on the function.`);
+  return value;
+}
+
+/**
+ * Reads and checks a function's environment, naming the first missing or bad variable. `needs`
+ * names the tables the function uses; only those are required.
+ */
+export function readFunctionEnv(env: Env, needs: readonly (keyof TableNames)[]): FunctionEnv {
+  const table = (key: keyof TableNames) => (needs.includes(key) ? required(env, TABLE_ENV[key]) : (env[TABLE_ENV[key]] ?? ""));
+  const tables = { events: table("events"), sessions: table("sessions"), activeSessions: table("activeSessions") };
+  const settings = Object.fromEntries(
+    SETTING_KEYS.map((key) => {
+      const { name, read } = SETTING_VARIABLES[key];
+      return [key, read(required(env, name), name)];
+    }),
+  ) as unknown as FunctionSettings;
+  return {
+    ...settings,
+    environment: env.ENVIRONMENT || "unknown",
+    tables,
+    endpoint: env.DYNAMODB_ENDPOINT || undefined,
+    // Lambda sets AWS_REGION; the fallback serves local mode and tests, which never reach AWS.
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1",
+  };
+}
