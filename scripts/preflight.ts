@@ -20,6 +20,8 @@ iam:SimulatePrincipalPolicy):
   concurrency   2 x reservedConcurrency + the 100 AWS keeps unreserved fit the account's quota
   log-delivery  the caller may set up the stage's access-log delivery (IAM's policy simulator)
   alarm-email   liveinsight:alarmEmail is a real address, not a placeholder like oncall@example.com
+  cors-origins  liveinsight:corsOrigins lists real sites, not placeholders like https://www.example.com
+                (RFC 2606 names), and no localhost origin outside a dev* stack
 
 Options:
   --stack <name>   stack whose config to check (required): dev, prod, ...

@@ -37,20 +37,45 @@ function expandMatrix(job: Job, key: string): Record<string, Step[]> {
   );
 }
 
+/** Node 22 in CI (what Lambda runs: nodejs22.x), its npm cache keyed on both lockfiles. */
 function expectNodeSetup(job: Job): void {
   expect(job.steps[0].uses).to.equal("actions/checkout@v4");
   const setup = job.steps.find((s) => s.uses === "actions/setup-node@v4");
-  expect(setup?.with?.["node-version"]).to.equal(20);
+  expect(setup?.with?.["node-version"]).to.equal(22);
+  expect(String(setup?.with?.["cache-dependency-path"]).trim().split("\n")).to.deep.equal([
+    "package-lock.json",
+    "policy/package-lock.json",
+  ]);
 }
 
-/** The policy pack's dependencies are installed before the tests (which start the pack) and the Pulumi CLI need them. */
+const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+
+/**
+ * `npm ci` alone installs the policy pack too (the root postinstall), before the tests (which start
+ * the pack) and the Pulumi CLI need it.
+ */
 function expectPolicyInstalledBeforePulumi(steps: Step[]): void {
-  const install = steps.findIndex((s) => s.run?.trim() === "npm ci --prefix policy");
+  expect(PACKAGE.scripts.postinstall).to.equal("npm ci --prefix policy --no-audit --no-fund");
+  const install = steps.findIndex((s) => s.run?.trim() === "npm ci");
   const pulumi = steps.findIndex((s) => s.uses === "pulumi/actions@v6");
   const tests = steps.findIndex((s) => s.run?.trim() === "npm test");
-  expect(install, "npm ci --prefix policy").to.be.greaterThan(-1);
+  expect(install, "npm ci").to.be.greaterThan(-1);
   expect(install).to.be.lessThan(pulumi);
-  if (tests !== -1) expect(install, "npm ci --prefix policy before npm test").to.be.lessThan(tests);
+  if (tests !== -1) expect(install, "npm ci before npm test").to.be.lessThan(tests);
+  expect(
+    steps.filter((s) => s.run?.includes("--prefix policy")),
+    "no second install of policy/",
+  ).to.deep.equal([]);
+}
+
+/** The preflight of the stack runs with the job's AWS credentials, after them and before `pulumi up`. */
+function expectPreflightBeforeUp(steps: Step[], stack: string): void {
+  const credentials = steps.findIndex((s) => s.uses === "aws-actions/configure-aws-credentials@v4");
+  const preflight = steps.findIndex((s) => s.run?.trim() === `npm run preflight -- --stack ${stack}`);
+  const up = steps.findIndex((s) => s.uses === "pulumi/actions@v6");
+  expect(preflight, `npm run preflight -- --stack ${stack}`).to.be.greaterThan(credentials);
+  expect(credentials).to.be.greaterThan(-1);
+  expect(preflight).to.be.lessThan(up);
 }
 
 describe(".github/workflows/pull-request.yml", () => {
@@ -65,8 +90,8 @@ describe(".github/workflows/pull-request.yml", () => {
     expectNodeSetup(job);
     const commands = runs(job);
     expect(commands[0]).to.equal("npm ci");
-    // the policy tests start the pack from policy/, so its dependencies come first
-    expect(commands.indexOf("npm ci --prefix policy")).to.be.within(1, commands.indexOf("npm test"));
+    // the policy tests start the pack from policy/, so its dependencies come first (the postinstall of npm ci)
+    expectPolicyInstalledBeforePulumi([...job.steps, { uses: "pulumi/actions@v6" }]);
     expect(commands).to.include.members(["npm run lint", "npm run typecheck"]);
     expect(commands.slice(commands.indexOf("npm test") + 1)).to.deep.equal([
       "npm run policy:check -- --stack dev",
@@ -111,6 +136,7 @@ describe(".github/workflows/deploy.yml", () => {
     expect(job.if).to.equal("github.event_name == 'push' && github.ref == 'refs/heads/main'");
     expectNodeSetup(job);
     expectPolicyInstalledBeforePulumi(job.steps);
+    expectPreflightBeforeUp(job.steps, "dev");
     expect(runs(job)).to.include("npm run policy:check -- --stack dev");
     expect(pulumiSteps(job).map((s) => s.with)).to.deep.equal([
       { command: "up", "stack-name": "dev", policyPacks: "policy", policyPackConfigs: "policy/config/dev.json" },
@@ -123,6 +149,7 @@ describe(".github/workflows/deploy.yml", () => {
     expect(job.environment).to.equal("production");
     expectNodeSetup(job);
     expectPolicyInstalledBeforePulumi(job.steps);
+    expectPreflightBeforeUp(job.steps, "prod");
     expect(runs(job)).to.include("npm run policy:check -- --stack prod");
     expect(pulumiSteps(job).map((s) => s.with)).to.deep.equal([
       { command: "up", "stack-name": "prod", policyPacks: "policy", policyPackConfigs: "policy/config/prod.json" },
@@ -135,5 +162,28 @@ describe(".github/workflows/deploy.yml", () => {
         expect(step.env).to.deep.equal({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
       }
     }
+  });
+});
+
+describe("docs/deploy.md lists what the workflows need", () => {
+  const doc = fs.readFileSync(path.join(ROOT, "docs", "deploy.md"), "utf8");
+  const rows = (kind: string) => [...doc.matchAll(new RegExp(`^\\| ${kind} +\\| \`([^\`]+)\``, "gm"))].map((m) => m[1]).sort();
+  const texts = ["deploy.yml", "pull-request.yml"].map((f) => fs.readFileSync(path.join(ROOT, ".github", "workflows", f), "utf8"));
+
+  it("every secret the workflows reference, and no other", () => {
+    const used = [...new Set(texts.flatMap((t) => [...t.matchAll(/\$\{\{\s*secrets\.([A-Z0-9_]+)\s*\}\}/g)].map((m) => m[1])))].sort();
+    expect(used).to.have.length.greaterThan(1);
+    expect(rows("secret")).to.deep.equal(used);
+  });
+
+  it("every GitHub environment a job runs in, and that there are no repository variables", () => {
+    const environments = ["deploy.yml", "pull-request.yml"].flatMap((f) =>
+      Object.values(load(f).jobs).flatMap((job) =>
+        job.environment ? [typeof job.environment === "string" ? job.environment : job.environment.name] : [],
+      ),
+    );
+    expect(rows("environment")).to.deep.equal([...new Set(environments)].sort());
+    for (const t of texts) expect(t).not.to.match(/\bvars\./);
+    expect(doc).to.include("There are no repository variables.");
   });
 });

@@ -10,7 +10,9 @@ import { REPO_ROOT } from "../../lib/stack-file";
 import { type AccountConcurrency, accountConcurrency, callerIdentity, deniedActions, type PreflightClients } from "./aws";
 
 type Verdict = { readonly ok: boolean; readonly sentence: string };
-export type Finding = Verdict & { readonly check: "region" | "identity" | "concurrency" | "alarm-email" | "log-delivery" };
+export type Finding = Verdict & {
+  readonly check: "region" | "identity" | "concurrency" | "alarm-email" | "cors-origins" | "log-delivery";
+};
 const ok = (sentence: string): Verdict => ({ ok: true, sentence });
 const problem = (sentence: string): Verdict => ({ ok: false, sentence });
 
@@ -23,6 +25,10 @@ const MIN_UNRESERVED_CONCURRENCY = 100;
 const FUNCTIONS = ["collector", "realtime"] as const;
 /** RFC 2606 / RFC 6761 names that can never receive mail: a copied sample address, not an on-call inbox. */
 const PLACEHOLDER_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$/i;
+/** RFC 2606's reserved names (example.com/.net/.org and below, .example, .test, .invalid): no real site is served from them. */
+const RESERVED_HOST = /(^|\.)(example\.(com|net|org)|example|test|invalid)$/i;
+/** The visitor's own machine (RFC 6761 .localhost, the loopback addresses): a developer's page, not a site's. */
+const LOOPBACK_HOST = /^((.+\.)?localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 const stackFile = (config: StackConfig) => `Pulumi.${config.stack}.yaml`;
@@ -50,6 +56,32 @@ function alarmEmailCheck(config: StackConfig): Verdict {
   if (PLACEHOLDER_DOMAIN.test(domain))
     return problem(`liveinsight:alarmEmail in ${stackFile(config)} is the placeholder "${email}" (${domain} never receives mail); ${fix}.`);
   return ok(`Alarm e-mail ${email} (confirm the subscription AWS mails after the first deploy).`);
+}
+
+/** The host of an origin config.ts accepted (scheme://host[:port], a "*." subdomain wildcard allowed). */
+const originHost = (origin: string) => origin.replace(/^https?:\/\/(\*\.)?/, "").replace(/:\d+$/, "");
+
+/**
+ * CORS origins copied from the committed sample (https://www.example.com) would make every real
+ * page's beacons fail their preflight; loopback origins belong to a dev stack only.
+ */
+function corsOriginsCheck(config: StackConfig): Verdict {
+  const dev = config.stack.startsWith("dev");
+  const placeholders = config.corsOrigins.filter((o) => o !== "*" && RESERVED_HOST.test(originHost(o)));
+  const loopback = dev ? [] : config.corsOrigins.filter((o) => o !== "*" && LOOPBACK_HOST.test(originHost(o)));
+  const quoted = (list: readonly string[]) => list.map((o) => `"${o}"`).join(", ");
+  const fix =
+    `list the origins of the sites that load the tracker in liveinsight:corsOrigins in ${stackFile(config)}, e.g. ` +
+    `\`pulumi config set --path 'liveinsight:corsOrigins[0]' https://www.yoursite.com --stack ${config.stack}\` (one index per origin)`;
+  if (placeholders.length > 0)
+    return problem(
+      `liveinsight:corsOrigins in ${stackFile(config)} lists the placeholder origin(s) ${quoted(placeholders)} (RFC 2606 reserves these names; no real page is served from them, so real pages' requests would fail CORS); ${fix}.`,
+    );
+  if (loopback.length > 0)
+    return problem(
+      `liveinsight:corsOrigins in ${stackFile(config)} lists ${quoted(loopback)}, pages on the visitor's own machine, which only a dev* stack may allow; ${fix}.`,
+    );
+  return ok(`CORS origins ${config.corsOrigins.includes("*") ? '"*" (any site)' : quoted(config.corsOrigins)}.`);
 }
 
 /** Pure: does 2 × reservedConcurrency fit, leaving AWS's minimum unreserved? */
@@ -110,6 +142,7 @@ export async function runPreflight(
   const findings: Finding[] = [
     { check: "region", ...regionCheck(config, region) },
     { check: "alarm-email", ...alarmEmailCheck(config) },
+    { check: "cors-origins", ...corsOriginsCheck(config) },
   ];
   const fail = (check: Finding["check"], sentence: string) => [...findings, { check, ...problem(sentence) }];
   if (!findings[0].ok)

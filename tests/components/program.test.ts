@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { expect } from "chai";
 import { ofType, ProgramMocks, type ProgramRun, runProgram, runProgramWithOutputs } from "../../scripts/lib/program-harness";
 
@@ -109,6 +111,14 @@ describe("index.ts (the whole program under mocks)", () => {
       expect(dashboard.inputs.dashboardName).to.equal(`LiveInsight-${stack}`);
     });
   }
+
+  it("docs/deploy.md's stack-outputs table lists exactly the program's outputs, each with what it is for", () => {
+    const doc = readFileSync(path.join(__dirname, "..", "..", "docs", "deploy.md"), "utf8");
+    const section = /## Stack outputs\n([\s\S]*?)\n## /.exec(doc)?.[1] ?? "";
+    const rows = [...section.matchAll(/^\| `([A-Za-z]+)` +\| (.+?) +\|$/gm)].map((m) => [m[1], m[2]]);
+    expect(rows.map(([name]) => name).sort()).to.deep.equal(Object.keys(runs.prod.outputs).sort());
+    for (const [name, purpose] of rows) expect(purpose, name).to.have.length.greaterThan(10);
+  });
 
   it("uses no wildcard IAM action or resource anywhere in either stack", () => {
     for (const stack of ["dev", "prod"]) {

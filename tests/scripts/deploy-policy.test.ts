@@ -33,6 +33,8 @@ const arn = (service: string, resource: string, region = REGION) => `arn:aws:${s
 // (Under mocks a role's id, which a role policy receives, is its logical name.)
 const autoNamed = (logical: string) => `${logical}-0a1b2c3`;
 const apiArn = (apiPath: string) => `arn:aws:apigateway:${REGION}::/apis${apiPath}`;
+/** API Gateway's service-linked role (API Gateway Developer Guide, "Using service-linked roles for API Gateway"). */
+const API_GATEWAY_SLR = `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/aws-service-role/ops.apigateway.amazonaws.com/AWSServiceRoleForAPIGateway`;
 
 /** The ARNs the provider acts on for one registered resource, as IAM matches them against the statements. */
 function arnsOf(r: RecordedResource): string[] {
@@ -64,7 +66,8 @@ function arnsOf(r: RecordedResource): string[] {
       return [i.topic, `${i.topic}:8f14e45f-ceea-467a-9575-0b1e5f3c1a2d`];
     case "aws:apigatewayv2/api:Api": {
       const api = apiArn(`/${r.wire.id}`);
-      return [apiArn(""), api, `arn:aws:apigateway:${REGION}::/tags/${encodeURIComponent(api)}`];
+      // An account's first API makes API Gateway create its service-linked role, as the caller.
+      return [apiArn(""), api, `arn:aws:apigateway:${REGION}::/tags/${encodeURIComponent(api)}`, API_GATEWAY_SLR];
     }
     case "aws:apigatewayv2/stage:Stage":
       return [apiArn(`/${i.apiId}/stages/${i.name}`)];
@@ -156,7 +159,9 @@ describe("docs/deploy-policy.json (the deploying role's hand-reviewed least-priv
       for (const r of s.Resource) {
         const service = r.split(":")[2];
         for (const action of s.Action) expect(action.split(":")[0], `${s.Sid}: ${action} on ${r}`).to.equal(service);
-        expect(r, s.Sid).to.match(/LiveInsight-|role\/api-(collector|realtime)-role-\*|apigateway:\*::\/(apis|tags)/);
+        expect(r, s.Sid).to.match(
+          /LiveInsight-|role\/api-(collector|realtime)-role-\*|apigateway:\*::\/(apis|tags)|role\/aws-service-role\/ops\.apigateway\.amazonaws\.com\//,
+        );
       }
     }
   });
@@ -172,6 +177,18 @@ describe("docs/deploy-policy.json (the deploying role's hand-reviewed least-priv
       Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
     });
     expect(statement("FunctionRoles")!.Resource).to.deep.equal(statement("PassFunctionRoles")!.Resource);
+  });
+
+  it("may create API Gateway's service-linked role, and only that one, for a first deploy in a new account", () => {
+    expect(statement("ApiGatewayServiceLinkedRole")).to.deep.equal({
+      Sid: "ApiGatewayServiceLinkedRole",
+      Effect: "Allow",
+      Action: ["iam:CreateServiceLinkedRole"],
+      Resource: ["arn:aws:iam::*:role/aws-service-role/ops.apigateway.amazonaws.com/AWSServiceRoleForAPIGateway"],
+      Condition: { StringEquals: { "iam:AWSServiceName": "ops.apigateway.amazonaws.com" } },
+    });
+    const creating = POLICY.Statement.filter((s) => s.Action.includes("iam:CreateServiceLinkedRole")).map((s) => s.Sid);
+    expect(creating).to.deep.equal(["ApiGatewayServiceLinkedRole"]);
   });
 
   it("includes the log-delivery permissions HTTP API access logs need, and every call preflight makes", () => {

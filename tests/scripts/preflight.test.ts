@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { GetRoleCommand, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
@@ -77,9 +77,13 @@ function stubClients(account: StubAccount, calls: string[], simulated: string[] 
   return { sts, lambda, iam };
 }
 
+/** Every directory rootWith made; removed after the suite, so a run leaves nothing in the temp dir. */
+const roots: string[] = [];
+
 /** A repo root holding one stack file: the committed one, edited by `edit`. */
 function rootWith(stack: string, edit: (text: string) => string = (t) => t, from = stack): string {
   const dir = mkdtempSync(path.join(tmpdir(), "preflight-"));
+  roots.push(dir);
   writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), edit(readFileSync(path.join(REPO_ROOT, `Pulumi.${from}.yaml`), "utf8")));
   return dir;
 }
@@ -99,11 +103,24 @@ async function run(argv: string[], root: string, account: StubAccount) {
 }
 
 const REAL_EMAIL = (t: string) => t.replace("oncall@example.com", "oncall@liveinsight.io");
+/** The committed prod stack with its placeholders (alarm e-mail, CORS origins) made real. */
+const REAL = (t: string) =>
+  REAL_EMAIL(t).replace("https://www.example.com", "https://www.liveinsight.io").replace("https://example.com", "https://liveinsight.io");
+/** The prod stack made real, its CORS origins replaced by `origins`. */
+const withOrigins = (origins: string[]) => (t: string) =>
+  REAL_EMAIL(t).replace(
+    /liveinsight:corsOrigins:\n( {4}- .*\n)+/,
+    `liveinsight:corsOrigins:\n${origins.map((o) => `    - "${o}"\n`).join("")}`,
+  );
 const BIG: StubAccount = { limit: 1000, unreserved: 1000 };
 
 describe("npm run preflight (stub AWS clients, never AWS)", () => {
+  after(() => {
+    for (const dir of roots.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
   it("passes the prod stack on a 1000-quota account once the alarm e-mail is real: exit 0", async () => {
-    const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), BIG);
+    const r = await run(["--stack", "prod"], rootWith("prod", REAL), BIG);
     expect(r.code).to.equal(0);
     expect(r.regions).to.deep.equal(["us-east-1"]);
     expect(r.calls.sort()).to.deep.equal([
@@ -119,6 +136,7 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
     expect(r.out).to.deep.equal([
       "ok   region       Region us-east-1 (aws:region in Pulumi.prod.yaml).",
       "ok   alarm-email  Alarm e-mail oncall@liveinsight.io (confirm the subscription AWS mails after the first deploy).",
+      'ok   cors-origins CORS origins "https://www.liveinsight.io", "https://liveinsight.io".',
       "ok   identity     Deploying as arn:aws:sts::111122223333:assumed-role/deployer/me in account 111122223333.",
       "ok   concurrency  Reserving 50 for each of 2 functions leaves 900 of account 111122223333's quota of 1000 unreserved (AWS requires 100).",
       `ok   log-delivery The caller may set up the stage's access-log delivery (${LOG_DELIVERY.length} actions, by IAM's policy simulator).`,
@@ -126,25 +144,79 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
     ]);
   });
 
-  it("fails the committed prod stack for its placeholder e-mail, and a small quota, one sentence each with its fix: exit 1", async () => {
+  it("fails the committed prod stack for its placeholder e-mail and CORS origins, and a small quota, one sentence each with its fix: exit 1", async () => {
     const r = await run(["--stack", "prod"], rootWith("prod"), { limit: 150, unreserved: 150 });
     expect(r.code).to.equal(1);
     expect(r.out.filter((l) => l.startsWith("FAIL"))).to.deep.equal([
       'FAIL alarm-email  liveinsight:alarmEmail in Pulumi.prod.yaml is the placeholder "oncall@example.com" (example.com never receives mail); ' +
         "set a real on-call address with `pulumi config set liveinsight:alarmEmail <address> --stack prod`.",
+      'FAIL cors-origins liveinsight:corsOrigins in Pulumi.prod.yaml lists the placeholder origin(s) "https://www.example.com", "https://example.com" ' +
+        "(RFC 2606 reserves these names; no real page is served from them, so real pages' requests would fail CORS); " +
+        "list the origins of the sites that load the tracker in liveinsight:corsOrigins in Pulumi.prod.yaml, e.g. " +
+        "`pulumi config set --path 'liveinsight:corsOrigins[0]' https://www.yoursite.com --stack prod` (one index per origin).",
       "FAIL concurrency  Reserving 50 for each of 2 functions needs 200 of account 111122223333's concurrency (100 + 100 AWS keeps unreserved) " +
         'but only 150 is available (quota 150), so `pulumi up` would fail; request a higher "Concurrent executions" quota in Service Quotas (AWS Lambda) ' +
         "or lower liveinsight:reservedConcurrency in Pulumi.prod.yaml to at most 25.",
     ]);
-    expect(r.out.at(-1)).to.equal("2 problem(s) to fix before `pulumi up --stack prod`.");
+    expect(r.out.at(-1)).to.equal("3 problem(s) to fix before `pulumi up --stack prod`.");
     // docs/deploy.md shows this very output.
     const doc = readFileSync(path.join(REPO_ROOT, "docs/deploy.md"), "utf8");
     expect(/Example preflight output[\s\S]*?```text\n([\s\S]*?)\n```/.exec(doc)?.[1]?.split("\n")).to.deep.equal(r.out);
   });
 
+  it("refuses every RFC 2606 placeholder origin, wildcards and ports included, naming the setting and the stack file", async () => {
+    const placeholders = [
+      "https://example.org",
+      "https://shop.example.net:8443",
+      "https://*.example.com",
+      "https://app.example",
+      "http://staging.test",
+      "https://site.invalid",
+    ];
+    for (const origin of placeholders) {
+      const r = await run(["--stack", "prod"], rootWith("prod", withOrigins(["https://www.liveinsight.io", origin])), BIG);
+      expect(r.code, origin).to.equal(1);
+      const fails = r.out.filter((l) => l.startsWith("FAIL"));
+      expect(fails, origin).to.have.length(1);
+      expect(fails[0], origin).to.match(
+        new RegExp(
+          `^FAIL cors-origins liveinsight:corsOrigins in Pulumi\\.prod\\.yaml lists the placeholder origin\\(s\\) "${origin.replace(/[.*]/g, "\\$&")}" \\(RFC 2606`,
+        ),
+      );
+    }
+  });
+
+  it('accepts real origins that merely contain a reserved word, and "*"', async () => {
+    for (const origins of [["https://example.company.com", "https://www.mytest.io", "https://examples.org"], ["*"]]) {
+      const r = await run(["--stack", "prod"], rootWith("prod", withOrigins(origins)), BIG);
+      expect(r.code, origins.join()).to.equal(0);
+      expect(
+        r.out.find((l) => l.includes("cors-origins")),
+        origins.join(),
+      ).to.match(/^ok {3}cors-origins CORS origins /);
+    }
+  });
+
+  it("refuses a localhost origin on a non-dev stack and allows it on a dev stack", async () => {
+    const local = ["http://localhost:8080", "http://127.0.0.1:5173", "http://app.localhost"];
+    const prod = await run(["--stack", "prod"], rootWith("prod", withOrigins(local)), BIG);
+    expect(prod.out.filter((l) => l.startsWith("FAIL"))).to.deep.equal([
+      'FAIL cors-origins liveinsight:corsOrigins in Pulumi.prod.yaml lists "http://localhost:8080", "http://127.0.0.1:5173", "http://app.localhost", ' +
+        "pages on the visitor's own machine, which only a dev* stack may allow; list the origins of the sites that load the tracker in " +
+        "liveinsight:corsOrigins in Pulumi.prod.yaml, e.g. `pulumi config set --path 'liveinsight:corsOrigins[0]' https://www.yoursite.com --stack prod` (one index per origin).",
+    ]);
+    const dev = await run(
+      ["--stack", "dev"],
+      rootWith("dev", (t) => t.replace('    - "*"', local.map((o) => `    - "${o}"`).join("\n"))),
+      BIG,
+    );
+    expect(dev.code).to.equal(0);
+    expect(dev.out).to.include('ok   cors-origins CORS origins "http://localhost:8080", "http://127.0.0.1:5173", "http://app.localhost".');
+  });
+
   it("counts the stack's own current reservations as available (a redeploy frees them first)", async () => {
     const reserved = { "LiveInsight-prod-collector": 50, "LiveInsight-prod-realtime": 50 };
-    const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { limit: 200, unreserved: 100, reserved });
+    const r = await run(["--stack", "prod"], rootWith("prod", REAL), { limit: 200, unreserved: 100, reserved });
     expect(r.code).to.equal(0);
     expect(r.out).to.include(
       "ok   concurrency  Reserving 50 for each of 2 functions leaves 100 of account 111122223333's quota of 200 unreserved (AWS requires 100).",
@@ -152,7 +224,7 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
   });
 
   it("a new account with a quota of 10 is told to leave the functions unreserved", async () => {
-    const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { limit: 10, unreserved: 10 });
+    const r = await run(["--stack", "prod"], rootWith("prod", REAL), { limit: 10, unreserved: 10 });
     expect(r.code).to.equal(1);
     expect(r.out.find((l) => l.startsWith("FAIL"))).to.match(
       /only 10 is available \(quota 10\).*or set liveinsight:reservedConcurrency to -1 in Pulumi\.prod\.yaml\.$/,
@@ -175,7 +247,7 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
   });
 
   it("names the log-delivery actions the simulator denies, with the statement that grants them: exit 1", async () => {
-    const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), {
+    const r = await run(["--stack", "prod"], rootWith("prod", REAL), {
       ...BIG,
       denied: ["logs:CreateLogDelivery", "logs:PutResourcePolicy"],
     });
@@ -189,9 +261,9 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
 
   it("simulates an IAM user's own ARN, and does not simulate the root user", async () => {
     const user = "arn:aws:iam::111122223333:user/alice";
-    const asUser = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { ...BIG, callerArn: user });
+    const asUser = await run(["--stack", "prod"], rootWith("prod", REAL), { ...BIG, callerArn: user });
     expect([asUser.code, asUser.simulated, asUser.calls.includes("GetRoleCommand")]).to.deep.equal([0, [user], false]);
-    const asRoot = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { ...BIG, callerArn: "arn:aws:iam::111122223333:root" });
+    const asRoot = await run(["--stack", "prod"], rootWith("prod", REAL), { ...BIG, callerArn: "arn:aws:iam::111122223333:root" });
     expect(asRoot.code).to.equal(0);
     expect(asRoot.simulated).to.deep.equal([]);
     expect(asRoot.out).to.include(
@@ -201,7 +273,7 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
 
   it("says which permissions the simulator itself needs when IAM refuses it", async () => {
     const error = Object.assign(new Error("not authorized to perform: iam:SimulatePrincipalPolicy"), { name: "AccessDenied" });
-    const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { ...BIG, simulatorError: error });
+    const r = await run(["--stack", "prod"], rootWith("prod", REAL), { ...BIG, simulatorError: error });
     expect(r.code).to.equal(1);
     expect(r.out.filter((l) => l.startsWith("FAIL"))).to.deep.equal([
       "FAIL log-delivery Could not check the access-log permissions with IAM's policy simulator (AccessDenied: not authorized to perform: iam:SimulatePrincipalPolicy); " +
@@ -211,7 +283,7 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
 
   it("names the Lambda reads the quota check needs when they are refused, and still checks the access-log permissions", async () => {
     const error = Object.assign(new Error("not authorized to perform: lambda:GetAccountSettings"), { name: "AccessDeniedException" });
-    const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { ...BIG, lambdaError: error });
+    const r = await run(["--stack", "prod"], rootWith("prod", REAL), { ...BIG, lambdaError: error });
     expect(r.code).to.equal(1);
     expect(r.out.filter((l) => l.startsWith("FAIL"))).to.deep.equal([
       "FAIL concurrency  Could not read the account's Lambda concurrency (AccessDeniedException: not authorized to perform: lambda:GetAccountSettings); " +
@@ -224,7 +296,7 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
 
   it("reports rejected credentials with the fix and skips the account checks", async () => {
     const error = Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredToken" });
-    const r = await run(["--stack", "prod"], rootWith("prod", REAL_EMAIL), { ...BIG, credentialsError: error });
+    const r = await run(["--stack", "prod"], rootWith("prod", REAL), { ...BIG, credentialsError: error });
     expect(r.code).to.equal(1);
     expect(r.out.filter((l) => l.startsWith("FAIL"))).to.deep.equal([
       "FAIL identity     AWS did not accept the caller's credentials (ExpiredToken: The security token included in the request is expired); " +
