@@ -2,7 +2,11 @@ import { expect } from "chai";
 import { bundleFunction } from "../../components/bundle";
 import { accessLogFormat } from "../../components/collector-api";
 import { trackerAsset } from "../../components/tracker-asset";
+import { parseConfig } from "../../config";
 import { ROUTE_METHODS } from "../../contracts/edge";
+import { type FUNCTION_TABLES, functionEnvironment, functionSettingsOf } from "../../contracts/function-env";
+import { tableNamesFor } from "../../contracts/tables";
+import { stackSettings } from "../../lib/stack-file";
 import { MOCK_ACCOUNT_ID, ofType, type RecordedResource, runProgram } from "../../scripts/lib/program-harness";
 
 const ACCT = MOCK_ACCOUNT_ID;
@@ -103,7 +107,7 @@ describe("components/collector-api", () => {
             memorySize: want.memorySize,
             timeout: 10,
             reservedConcurrentExecutions: want.reservedConcurrency,
-            environment: { variables: kind === "collector" ? collectorEnv() : realtimeEnv() },
+            environment: { variables: envOf(kind as keyof typeof FUNCTION_TABLES) },
             loggingConfig: { logFormat: "Text", logGroup: `/aws/lambda/${fnName(kind)}` },
           });
           const files =
@@ -297,27 +301,23 @@ describe("components/collector-api", () => {
         });
       });
 
-      // Every setting reaches both functions; the tables only where the function uses them.
-      const settingsEnv = () => ({
-        ENVIRONMENT: stack,
-        EVENT_RETENTION_DAYS: String(want.eventRetentionDays),
-        AWS_MAX_ATTEMPTS: "3",
-        AWS_RETRY_MODE: "standard",
-        TRUSTED_PROXY_HOPS: "0",
-      });
+      /** What contracts/function-env.ts writes from the stack file's settings (its own test spells the variables out). */
+      const envOf = (kind: keyof typeof FUNCTION_TABLES) =>
+        functionEnvironment(kind, stack, tableNamesFor(stack), functionSettingsOf(parseConfig(stackSettings(stack), stack)));
 
-      function collectorEnv() {
-        return {
+      it("gives each function the stack's settings and only the tables it uses", () => {
+        const env = (kind: string) => one(runs[stack], "aws:lambda/function:Function", `api-${kind}`).inputs.environment.variables;
+        expect(env("collector")).to.deep.include({
           EVENTS_TABLE: `LiveInsight-${stack}-Events`,
           SESSIONS_TABLE: `LiveInsight-${stack}-Sessions`,
           ACTIVE_SESSIONS_TABLE: `LiveInsight-${stack}-ActiveSessions`,
-          ...settingsEnv(),
-        };
-      }
-
-      function realtimeEnv() {
-        return { ACTIVE_SESSIONS_TABLE: `LiveInsight-${stack}-ActiveSessions`, ...settingsEnv() };
-      }
+          ENVIRONMENT: stack,
+          EVENT_RETENTION_DAYS: String(want.eventRetentionDays),
+        });
+        expect(env("realtime")).to.deep.include({ ACTIVE_SESSIONS_TABLE: `LiveInsight-${stack}-ActiveSessions`, ENVIRONMENT: stack });
+        expect(env("realtime")).not.to.have.any.keys("EVENTS_TABLE", "SESSIONS_TABLE", "DYNAMODB_ENDPOINT");
+        expect(env("collector")).not.to.have.any.keys("DYNAMODB_ENDPOINT");
+      });
     });
   }
 

@@ -1,23 +1,25 @@
 import { expect } from "chai";
 import { DEFAULTS } from "../../config";
+import { functionEnvironment, functionSettingsOf } from "../../contracts/function-env";
+import { tableNamesFor } from "../../contracts/tables";
 import { readEnv } from "../../functions/shared/env";
 import { localFunctionEnv } from "../../local/function-env";
 
 describe("local mode function environment", () => {
   it("is the stack's environment for the local stack with config.ts's defaults, plus the endpoint", () => {
+    const tables = tableNamesFor("local");
     expect(localFunctionEnv("http://127.0.0.1:8123", {})).to.deep.equal({
-      EVENTS_TABLE: "LiveInsight-local-Events",
-      SESSIONS_TABLE: "LiveInsight-local-Sessions",
-      ACTIVE_SESSIONS_TABLE: "LiveInsight-local-ActiveSessions",
-      ENVIRONMENT: "local",
-      EVENT_RETENTION_DAYS: "90",
-      AWS_MAX_ATTEMPTS: "3",
-      AWS_RETRY_MODE: "standard",
-      TRUSTED_PROXY_HOPS: "0",
+      // The collector's environment holds the realtime function's: both run in this one process.
+      ...functionEnvironment("collector", "local", tables, functionSettingsOf(DEFAULTS)),
       AWS_REGION: "us-east-1",
       DYNAMODB_ENDPOINT: "http://127.0.0.1:8123",
     });
-    expect(localFunctionEnv("http://x", {}).EVENT_RETENTION_DAYS).to.equal(String(DEFAULTS.eventRetentionDays));
+    expect(localFunctionEnv("http://x", {})).to.deep.include({
+      EVENTS_TABLE: "LiveInsight-local-Events",
+      ACTIVE_SESSIONS_TABLE: "LiveInsight-local-ActiveSessions",
+      ENVIRONMENT: "local",
+      EVENT_RETENTION_DAYS: "90",
+    });
   });
 
   it("takes overrides from the shell as typed, so the functions' own check names a bad value", () => {
