@@ -3,7 +3,7 @@
  * (docs/tracker.md): what the API received and what the Events table holds, not what the page logged.
  */
 import { expect } from "chai";
-import { eventually, harness, type OpenPage, queuedEvents } from "./harness";
+import { DESKTOP_CHROME_UA, eventually, harness, type OpenPage, queuedEvents } from "./harness";
 import "./hooks";
 import { perTestPages } from "./support/per-test";
 
@@ -28,8 +28,36 @@ describe("tracker delivery in Chromium", function () {
     expect(view.timestamp).to.be.a("number");
     const posts = pages.seen().filter((s) => s.path === "/events");
     expect(posts.map((s) => [s.method, s.contentType, s.origin])).to.deep.equal([["POST", "text/plain;charset=UTF-8", harness.pageOrigin]]);
+    // The harness's browser passes for a visitor's: a desktop Chrome User-Agent, not under automation.
+    expect(posts.map((s) => s.userAgent)).to.deep.equal([DESKTOP_CHROME_UA]);
+    expect(await open.page.evaluate(() => navigator.webdriver)).to.equal(false);
+    expect(view).not.to.have.property("site_id");
     const stored = await harness.stored();
     expect(stored.filter((i) => i.event_id === view.event_id)).to.have.length(1);
+  });
+
+  it("sends data-site as the site_id of every event, queued and retried ones included", async () => {
+    open = await pages.open({ path: "/site", attributes: { "data-site": "shop-example", "data-auto": "false" } });
+    harness.failNext(503);
+    await open.page.evaluate(() => {
+      window.liveinsight.pageview();
+      window.liveinsight.track("add_to_cart", { sku: "A-1" });
+      return window.liveinsight.flush();
+    });
+    await eventually(() => ofType("add_to_cart").length > 0, 8000, "the retried event");
+    await open.page.evaluate(() => (window.liveinsight.track("signup"), window.liveinsight.flush()));
+    const sent = pages
+      .seen()
+      .filter((s) => s.method === "POST")
+      .flatMap((s) => (s.events ?? []).map((e) => [s.status, e.event_type, e.site_id]));
+    expect(sent).to.deep.equal([
+      [503, "page_view", "shop-example"],
+      [503, "add_to_cart", "shop-example"],
+      [200, "page_view", "shop-example"],
+      [200, "add_to_cart", "shop-example"],
+      [200, "signup", "shop-example"],
+    ]);
+    open.problems.splice(0, open.problems.length, ...open.problems.filter((p) => !/status of 503/.test(p)));
   });
 
   it("sends to the origin the script came from when data-api is left out", async () => {

@@ -86,7 +86,9 @@ describe("tracker retry queue in Chromium", function () {
     expect([...new Set(stored)].sort()).to.deep.equal(ids);
     // A drain may resend a batch the other tab just sent (an exact duplicate); it never sends anything else.
     const retried = posts().slice(2);
-    expect(retried.map((s) => s.status)).to.have.length.at.least(2).and.deep.equal(retried.map(() => 200));
+    expect(retried.map((s) => s.status))
+      .to.have.length.at.least(2)
+      .and.deep.equal(retried.map(() => 200));
     expect(retried.flatMap((s) => s.events ?? []).every((e) => ids.includes(e.event_id))).to.equal(true);
     expect(onlyStatusReports(b.problems)).to.deep.equal([]);
     expect(onlyStatusReports(a.problems)).to.deep.equal([]);
@@ -125,8 +127,8 @@ describe("tracker retry queue in Chromium", function () {
 
     const [start, ...rest] = (await fetches(page)).map((f) => f.at);
     const offsets = [0, ...rest.map((t) => t - start)];
-    const retries = waits.reduce<number[]>((all, w) => [...all, (all.at(-1) ?? 0) + w], []);
-    const done = retries.at(-1) as number;
+    let done = 0;
+    const retries = waits.map((w) => (done += w));
     // The first batch is retried until it is stored; the second follows at once, then the backoff is 1 s again.
     expect(offsets).to.deep.equal([0, 1, ...retries, done, done, done + 1000]);
     expect(posts().map((s) => [s.status, s.events?.map((e) => e.event_type).join()])).to.deep.equal([
