@@ -39,12 +39,10 @@ export type Batch = [string, TrackedEvent[]];
 
 /** Every queued batch, oldest first, without events older than 7 days (a batch left empty is removed). */
 export function queued(): Batch[] {
-  let names: string[];
+  let names = Object.keys(memory);
   try {
     names = Object.keys(area());
-  } catch {
-    names = Object.keys(memory);
-  }
+  } catch {}
   const now = Date.now();
   const found: Batch[] = [];
   for (const name of names) {
