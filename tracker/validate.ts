@@ -30,6 +30,7 @@ function propertyProblem(key: string, value: unknown): string | undefined {
   } catch {
     return `bad value ${key} (lone surrogate)`;
   }
+  return undefined;
 }
 
 /** The event, or a sentence saying why the server would refuse it. */

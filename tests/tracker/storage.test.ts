@@ -6,8 +6,18 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import type { Batch } from "../../tracker/storage";
 import type { TrackedEvent } from "../../tracker/validate";
+
+/**
+ * tracker/storage.ts's API, declared here: that module is typed for the browser (tracker/tsconfig.json),
+ * which this project's Node lib cannot check, so it is required rather than imported.
+ */
+interface QueueApi {
+  store(key: string, value?: string | null): string | null;
+  queued(): Batch[];
+  queueAdd(batch: TrackedEvent[]): void;
+}
+type Batch = [string, TrackedEvent[]];
 
 /** localStorage as the tracker uses it: items are the object's own keys, as Object.keys sees them in browsers. */
 class FakeStorage {
@@ -22,10 +32,8 @@ class FakeStorage {
   }
 }
 
-type Storage = typeof import("../../tracker/storage");
-
 describe("tracker/storage retry queue", () => {
-  let storage: Storage;
+  let storage: QueueApi;
   const globals = globalThis as unknown as { document?: unknown; localStorage?: FakeStorage };
   let ids = 0;
   const batch = (size: number, timestamp = Date.now()): TrackedEvent[] =>
@@ -37,7 +45,7 @@ describe("tracker/storage retry queue", () => {
     globals.document = { currentScript: null };
     globals.localStorage = new FakeStorage();
     // Required only now, once the globals exist (an import would load it first).
-    storage = require("../../tracker/storage") as Storage;
+    storage = require("../../tracker/storage") as QueueApi;
   });
   beforeEach(() => {
     globals.localStorage = new FakeStorage();
