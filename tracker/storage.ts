@@ -1,21 +1,32 @@
 /**
  * The tracker's state in localStorage (or, with data-storage="none" or when storage is
  * unavailable, in memory for this page only). Keys are prefixed so a site's own keys are safe.
+ *
+ * The retry queue is one key per failed batch (`li_q_<timestamp><event_id>` of its first event), written once and removed
+ * once delivered: tabs share localStorage without any lock, and a read-modify-write of one shared
+ * key by two tabs keeps only the last writer's events. Write-once keys need no lock: two tabs that
+ * add at once add two keys, and two tabs that drain at once send a batch twice (an exact resend)
+ * and remove it twice.
  */
+import { attr } from "./script";
 import type { TrackedEvent } from "./validate";
 
-const MAX_QUEUED = 500;
-const MAX_AGE_MS = 6048e5; // 7 days: older events would be stored under server time anyway
 const memory: Record<string, string | null> = {};
-const persistent = (document.currentScript as HTMLScriptElement | null)?.getAttribute("data-storage") != "none";
+const persistent = attr("storage") != "none";
+
+/** localStorage, or a throw where this page keeps nothing in it (memory-only mode, storage blocked). */
+const area = (): Storage => {
+  if (!persistent) throw 0;
+  return localStorage;
+};
 
 /** Reads `key`, or writes it (null removes) and returns the value written. */
 export function store(key: string, value?: string | null): string | null {
   key = `li_${key}`;
   try {
-    if (!persistent) throw 0;
-    if (value === undefined) return localStorage.getItem(key);
-    value === null ? localStorage.removeItem(key) : localStorage.setItem(key, value);
+    const storage = area();
+    if (value === undefined) return storage.getItem(key);
+    storage[value === null ? "removeItem" : "setItem"](key, value as string);
   } catch {
     if (value === undefined) return memory[key] ?? null;
     memory[key] = value;
@@ -23,22 +34,35 @@ export function store(key: string, value?: string | null): string | null {
   return value;
 }
 
-const read = (): TrackedEvent[] => {
+/** A queued batch: its key (for `store`) and its events. */
+export type Batch = [string, TrackedEvent[]];
+
+/** Every queued batch, oldest first, without events older than 7 days (a batch left empty is removed). */
+export function queued(): Batch[] {
+  let names = Object.keys(memory);
   try {
-    const now = Date.now();
-    return (JSON.parse(store("q") || "[]") as TrackedEvent[]).filter((e) => now - e.timestamp < MAX_AGE_MS);
-  } catch {
-    return [];
+    names = Object.keys(area());
+  } catch {}
+  const now = Date.now();
+  const found: Batch[] = [];
+  for (const name of names) {
+    if (name.indexOf("li_q_")) continue;
+    const key = name.slice(3);
+    let events: TrackedEvent[] = [];
+    // Events older than 7 days are not sent: the server would store them under its own time.
+    try {
+      events = (JSON.parse(store(key) as string) as TrackedEvent[]).filter((e) => now - e.timestamp < 6048e5);
+    } catch {}
+    events[0] ? found.push([key, events]) : store(key, null);
   }
-};
-
-const write = (events: TrackedEvent[]) => store("q", events.length ? JSON.stringify(events.slice(-MAX_QUEUED)) : null);
-
-export const queueAdd = (events: TrackedEvent[]) => write(read().concat(events));
-
-export function queueRemove(events: TrackedEvent[]) {
-  const sent = events.map((e) => e.event_id);
-  write(read().filter((e) => sent.indexOf(e.event_id) < 0));
+  // Keys begin with the batch's 13-digit first timestamp, so their string order is their age order.
+  return found.sort();
 }
 
-export const queueTake = (count: number) => read().slice(0, count);
+/** Queues a batch under its own key, then drops the oldest batches beyond 500 events in all. */
+export function queueAdd(batch: TrackedEvent[]) {
+  const [first] = batch;
+  store(`q_${first.timestamp}${first.event_id}`, JSON.stringify(batch));
+  let total = 0;
+  for (const [key, events] of queued().reverse()) if ((total += events.length) > 500) store(key, null);
+}

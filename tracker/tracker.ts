@@ -4,7 +4,8 @@
  * favours short shared helpers over local clarity; every entry point goes through `safe`, so
  * nothing it does can throw into the host page.
  */
-import { queueAdd, queueRemove, queueTake, store } from "./storage";
+import { attr, script } from "./script";
+import { queueAdd, queued, store } from "./storage";
 import { type TrackedEvent, validEvent } from "./validate";
 
 interface Api {
@@ -24,22 +25,22 @@ declare global {
   }
 }
 
-const IDLE_MS = 18e5; // the server's 30-minute session rule
-const MAX_BATCH = 10;
-const BATCH_MS = 2e3;
 const win = window;
 const nav = navigator;
-const script = document.currentScript as HTMLScriptElement | null;
-const attr = (name: string) => script?.getAttribute(`data-${name}`);
+const doc = document;
 const debug = attr("debug") != null;
 const log = (...args: unknown[]): void => void (debug && console.warn("[liveinsight]", ...args));
-const endpoint = `${(attr("api") || (script?.src ? new URL(script.src).origin : location.origin)).replace(/\/+$/, "")}/events`;
-const blocked = attr("respect-dnt") != "false" && (nav.doNotTrack == "1" || nav.globalPrivacyControl === true);
+const endpoint = `${(attr("api") || new URL(script?.src || location.href).origin).replace(/\/+$/, "")}/events`;
+// A browser under automation (navigator.webdriver, which only the client sees) sends nothing, as
+// Plausible does; the server drops the bots it can see by their User-Agent.
+const blocked = nav.webdriver || (attr("respect-dnt") != "false" && (nav.doNotTrack == "1" || nav.globalPrivacyControl));
+const site = attr("site") || undefined;
 const hex = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => (b | 256).toString(16).slice(1)).join("");
 
 let pending: TrackedEvent[] = [];
 let batchTimer: number | undefined;
-let retryTimer: number | undefined;
+/** A retry timer, or the retried POST in flight: one retry at a time per page. */
+let retrying: unknown;
 let backoff = 1e3;
 let lastUrl: string | undefined;
 
@@ -54,12 +55,14 @@ const safe =
   };
 
 const optedOut = () => blocked || store("out") == "1";
+/** The stored session: its id and its last activity (ms). */
+const session = () => (store("sid") || "").split(" ");
 
 /** The user id once, and a session id renewed after 30 idle minutes, as the server would. */
 function ids(now: number): [string, string] {
   const user = (store("uid") || store("uid", `u_${hex()}`)) as string;
-  const [id, last] = (store("sid") || "").split(" ");
-  const sid = id && now - +last <= IDLE_MS ? id : `s_${now}_${hex()}`;
+  const [id, last] = session();
+  const sid = id && now - +last <= 18e5 /* the server's 30-minute session rule */ ? id : `s_${now}_${hex()}`;
   store("sid", `${sid} ${now}`);
   return [user, sid];
 }
@@ -74,71 +77,72 @@ function track(type: string, properties?: Record<string, unknown>) {
       event_type: type,
       event_id: `e_${hex()}`,
       timestamp: now,
+      site_id: site,
       page_url: type != "heartbeat" && /^https?:/.test(href) && href.length <= 2048 ? href : undefined,
     },
     properties,
   );
   if (typeof event == "string") return log(event);
   [event.user_id, event.session_id] = ids(now);
-  if (type == "page_view" && document.referrer) event.referrer = document.referrer.slice(0, 2048);
+  if (type == "page_view") event.referrer = doc.referrer.slice(0, 2048) || undefined;
   pending.push(event);
-  if (pending.length >= MAX_BATCH) void flush();
-  else batchTimer = batchTimer || win.setTimeout(flush, BATCH_MS);
+  // A batch goes at 10 events or 2 s after its first, whichever comes first.
+  if (pending.length >= 10) void flush();
+  else batchTimer = batchTimer || setTimeout(flush, 2e3);
 }
 
 /** Adopts the session id the server resolved (a rollover) for the session this page still uses. */
 function adopt(sent: TrackedEvent[], response: { session_ids?: string[] }) {
   const resolved = response.session_ids;
-  const [id, last] = (store("sid") || "").split(" ");
+  const [id, last] = session();
   sent.forEach((e, i) => {
     if (resolved?.[i] && e.session_id == id) store("sid", `${resolved[i]} ${last}`);
   });
 }
 
-/** One POST; resolves once the events were acknowledged, dropped (refused) or queued for retry. */
-function post(events: TrackedEvent[], retried?: boolean): Promise<void> {
-  return fetch(endpoint, { method: "POST", body: JSON.stringify({ events }), keepalive: true, headers: { "content-type": "text/plain" } })
+/**
+ * One POST; resolves once the events were acknowledged, dropped (refused) or queued for retry.
+ * `key` is the queue key of a retried batch. Any 2xx (a bot drop included) or other 4xx is an
+ * answer: not retried. The backoff doubles per failed retry, not per failed send (docs/tracker.md).
+ */
+function post(events: TrackedEvent[], key?: string): Promise<void> {
+  return fetch(endpoint, { method: "POST", body: JSON.stringify({ events }), keepalive: true })
     .then((res) => {
       if (res.status == 429 || res.status >= 500) throw res.status;
       backoff = 1e3;
-      if (retried) queueRemove(events), retry();
+      if (key) store(key, null), retry();
       if (res.ok) return res.json().then((body) => adopt(events, body), log);
       log("dropped", res.status);
     })
     .catch((e) => {
       log("queued", e);
-      if (!retried) queueAdd(events);
-      retryLater();
+      if (key) (backoff = Math.min(backoff * 2, 3e5)), (retrying = 0);
+      else queueAdd(events);
+      retrying = retrying || setTimeout(retry, backoff);
     })
     .catch(log);
 }
 
-function retryLater() {
-  retryTimer = retryTimer || win.setTimeout(retry, backoff);
-  backoff = Math.min(backoff * 2, 3e5);
-}
-
+/** Sends the oldest queued batch (of any tab: the queue is shared), unless opted out. */
 function retry() {
-  retryTimer = undefined;
-  const events = optedOut() ? [] : queueTake(MAX_BATCH);
-  if (events.length) void post(events, true);
+  const next = !optedOut() && queued()[0];
+  retrying = next && post(next[1], next[0]);
 }
 
-function flush(): Promise<void> {
-  win.clearTimeout(batchTimer);
+/**
+ * Sends what is pending. On the way out (`beacon`) by navigator.sendBeacon, which the unload
+ * cannot cancel, and by fetch where a beacon is refused; either way the body is a string, sent as
+ * text/plain: a CORS simple request, no preflight.
+ */
+function flush(beacon?: unknown): Promise<void> | undefined {
+  clearTimeout(batchTimer);
   batchTimer = undefined;
   const events = pending;
   pending = [];
-  return events.length ? post(events) : Promise.resolve();
+  if (events[0] && !(beacon && nav.sendBeacon?.(endpoint, JSON.stringify({ events })))) return post(events);
 }
 
-/** On the way out: a beacon cannot be refused by the unload, and text/plain needs no preflight. */
-function leave(e: Event) {
-  if ((e.type != "pagehide" && document.visibilityState != "hidden") || !pending.length) return;
-  const events = pending;
-  pending = [];
-  if (!nav.sendBeacon?.(endpoint, JSON.stringify({ events }))) void post(events);
-}
+const leave = (e: Event) => (e.type == "pagehide" || doc.visibilityState == "hidden") && flush(1);
 
 function pageview() {
   if (location.href != lastUrl) track("page_view");
@@ -159,18 +163,21 @@ const api: Api = {
 safe(() => {
   if (win.liveinsight) return;
   win.liveinsight = api;
-  win.addEventListener("pagehide", safe(leave));
-  document.addEventListener("visibilitychange", safe(leave));
+  const onLeave = safe(leave);
+  win.addEventListener("pagehide", onLeave);
+  doc.addEventListener("visibilitychange", onLeave);
   retry();
   // Opt-in heartbeats every 10 s to 1 h; a tick while the tab is hidden sends nothing (docs/tracker.md).
   const beat = +(attr("heartbeat") as string);
   if (beat >= 10 && beat <= 3600)
-    win.setInterval(
-      safe(() => document.visibilityState == "visible" && track("heartbeat")),
+    setInterval(
+      safe(() => doc.visibilityState == "visible" && track("heartbeat")),
       beat * 1e3,
     );
   if (attr("auto") == "false") return;
-  // Page views on load and on SPA navigations (History API and back/forward) only in auto mode.
+  // Page views on load, on SPA navigations (History API and back/forward) and on a restore from
+  // the back/forward cache (the visitor sees the page again, as after a reload) only in auto mode.
+  win.addEventListener("pageshow", (e) => e.persisted && api.pageview());
   const onNavigate = safe(pageview);
   const push = history.pushState;
   history.pushState = (...args: Parameters<History["pushState"]>) => {

@@ -3,7 +3,7 @@
  * (docs/tracker.md): what the API received and what the Events table holds, not what the page logged.
  */
 import { expect } from "chai";
-import { eventually, harness, type OpenPage } from "./harness";
+import { DESKTOP_CHROME_UA, eventually, harness, type OpenPage, queuedEvents } from "./harness";
 import "./hooks";
 import { perTestPages } from "./support/per-test";
 
@@ -27,9 +27,37 @@ describe("tracker delivery in Chromium", function () {
     expect(view.session_id).to.match(/^s_\d{13}_[0-9a-f]{16}$/);
     expect(view.timestamp).to.be.a("number");
     const posts = pages.seen().filter((s) => s.path === "/events");
-    expect(posts.map((s) => [s.method, s.contentType, s.origin])).to.deep.equal([["POST", "text/plain", harness.pageOrigin]]);
+    expect(posts.map((s) => [s.method, s.contentType, s.origin])).to.deep.equal([["POST", "text/plain;charset=UTF-8", harness.pageOrigin]]);
+    // The harness's browser passes for a visitor's: a desktop Chrome User-Agent, not under automation.
+    expect(posts.map((s) => s.userAgent)).to.deep.equal([DESKTOP_CHROME_UA]);
+    expect(await open.page.evaluate(() => navigator.webdriver)).to.equal(false);
+    expect(view).not.to.have.property("site_id");
     const stored = await harness.stored();
     expect(stored.filter((i) => i.event_id === view.event_id)).to.have.length(1);
+  });
+
+  it("sends data-site as the site_id of every event, queued and retried ones included", async () => {
+    open = await pages.open({ path: "/site", attributes: { "data-site": "shop-example", "data-auto": "false" } });
+    harness.failNext(503);
+    await open.page.evaluate(() => {
+      window.liveinsight.pageview();
+      window.liveinsight.track("add_to_cart", { sku: "A-1" });
+      return window.liveinsight.flush();
+    });
+    await eventually(() => ofType("add_to_cart").length > 0, 8000, "the retried event");
+    await open.page.evaluate(() => (window.liveinsight.track("signup"), window.liveinsight.flush()));
+    const sent = pages
+      .seen()
+      .filter((s) => s.method === "POST")
+      .flatMap((s) => (s.events ?? []).map((e) => [s.status, e.event_type, e.site_id]));
+    expect(sent).to.deep.equal([
+      [503, "page_view", "shop-example"],
+      [503, "add_to_cart", "shop-example"],
+      [200, "page_view", "shop-example"],
+      [200, "add_to_cart", "shop-example"],
+      [200, "signup", "shop-example"],
+    ]);
+    open.problems.splice(0, open.problems.length, ...open.problems.filter((p) => !/status of 503/.test(p)));
   });
 
   it("sends to the origin the script came from when data-api is left out", async () => {
@@ -73,6 +101,67 @@ describe("tracker delivery in Chromium", function () {
     expect(stored[0].properties).to.deep.equal({ sku: "A-1", qty: 2, gift: true });
   });
 
+  it("drops a call with a lone surrogate in its type, a property key or a value alone; the rest of its batch is stored", async () => {
+    // The server refuses a whole request for one lone surrogate (it has no UTF-8 form)...
+    const refused = await fetch(`${harness.apiBase}/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ events: [{ event_type: "fine" }, { event_type: "click", properties: { v: "\uD800" } }] }),
+    });
+    expect(refused.status).to.equal(400);
+    // ...so the tracker drops such a call before it joins a batch.
+    open = await pages.open({ path: "/surrogates", attributes: { "data-auto": "false", "data-debug": "" } });
+    const thrown = await open.page.evaluate(async () => {
+      try {
+        window.liveinsight.track("before", { ok: "yes" });
+        window.liveinsight.track("lone_in_type\uD800");
+        window.liveinsight.track("lone_high", { v: "a\uD800" });
+        window.liveinsight.track("lone_low_key", { "\uDC00k": 1 });
+        window.liveinsight.track("reversed_pair", { v: "\uDC00\uD83D" });
+        window.liveinsight.track("split_pair", { "k\uD83D": "\uDE00" });
+        window.liveinsight.track("after", { pair: "a\uD83D\uDE00b", "\uD83D\uDE00": true });
+        await window.liveinsight.flush();
+        return "";
+      } catch (e) {
+        return String(e);
+      }
+    });
+    expect(thrown).to.equal("");
+    // data-debug says why each call was dropped, and nothing else reached the console.
+    expect(open.problems).to.deep.equal([
+      "console.warning: [liveinsight] bad type lone_in_type\uD800",
+      "console.warning: [liveinsight] bad value v (lone surrogate)",
+      "console.warning: [liveinsight] bad value \uDC00k (lone surrogate)",
+      "console.warning: [liveinsight] bad value v (lone surrogate)",
+      "console.warning: [liveinsight] bad value k\uD83D (lone surrogate)",
+    ]);
+    open.problems.length = 0;
+    const posts = pages.seen().filter((s) => s.method === "POST" && s.origin === harness.pageOrigin);
+    expect(posts.map((s) => [s.status, s.events?.map((e) => e.event_type)])).to.deep.equal([[200, ["before", "after"]]]);
+    const stored = (await harness.stored()).filter((i) => i.page_url === open!.url);
+    expect(stored.map((i) => [i.event_type, i.properties]).sort()).to.deep.equal([
+      ["after", { pair: "a\u{1F600}b", "\u{1F600}": true }],
+      ["before", { ok: "yes" }],
+    ]);
+  });
+
+  it("counts a restore from the back/forward cache as a page view, in the same session", async () => {
+    open = await pages.open({ path: "/cached", bfcache: true });
+    await open.page.evaluate(() => {
+      addEventListener("pageshow", (e) => document.body.setAttribute("data-restored", String(e.persisted)));
+      return window.liveinsight.flush();
+    });
+    await open.page.goto(`${harness.pageOrigin}/elsewhere?attrs=${encodeURIComponent('{"data-auto":"false"}')}`);
+    await open.page.goBack({ waitUntil: "commit" });
+    // The page's own state survived: it was restored, not loaded again.
+    await eventually(async () => (await open!.page.getAttribute("body", "data-restored")) === "true", 5000, "a bfcache restore");
+    await open.page.evaluate(() => window.liveinsight.flush());
+    const views = await eventually(() => ofType("page_view").length >= 2 && ofType("page_view"), 5000, "two page views");
+    expect(views.map((v) => v.page_url)).to.deep.equal([open.url, open.url]);
+    expect(new Set(views.map((v) => v.session_id)).size).to.equal(1);
+    expect(new Set(views.map((v) => v.event_id)).size).to.equal(2);
+  });
+
   it("delivers events tracked just before leaving the page by beacon, without a flush", async () => {
     open = await pages.open({ path: "/leave", attributes: { "data-auto": "false" } });
     await open.page.evaluate(() => window.liveinsight.track("outbound_click", { to: "other" }));
@@ -94,13 +183,12 @@ describe("tracker delivery in Chromium", function () {
       for (let i = 0; i < 3; i++) window.liveinsight.track("offline_event", { n: i });
       await window.liveinsight.flush();
     });
-    const queued = await open.page.evaluate(() => JSON.parse(localStorage.getItem("li_q") || "[]").length);
-    expect(queued).to.equal(3);
+    expect(await queuedEvents(open.page)).to.have.length(3);
     expect(ofType("offline_event")).to.deep.equal([]);
     await open.context.setOffline(false);
     await open.page.reload();
     await eventually(() => ofType("offline_event").length >= 3, 8000, "the queued events");
-    await eventually(async () => (await open!.page.evaluate(() => localStorage.getItem("li_q"))) === null, 5000, "an empty queue");
+    await eventually(async () => (await queuedEvents(open!.page)).length === 0, 5000, "an empty queue");
     await open.page.evaluate(() => window.liveinsight.flush());
     const ids = ofType("offline_event").map((e) => e.event_id);
     expect(ids).to.have.length(3);
@@ -119,7 +207,7 @@ describe("tracker delivery in Chromium", function () {
     await eventually(() => ofType("retried_event").length === 1, 8000, "the retried event");
     harness.failNext(400);
     await open.page.evaluate(() => (window.liveinsight.track("refused_event"), window.liveinsight.flush()));
-    expect(await open.page.evaluate(() => localStorage.getItem("li_q"))).to.equal(null);
+    expect(await queuedEvents(open.page)).to.deep.equal([]);
     await open.page.reload();
     await open.page.evaluate(() => (window.liveinsight.track("after_reload"), window.liveinsight.flush()));
     await new Promise((r) => setTimeout(r, 1500)); // longer than the first retry backoff

@@ -2,7 +2,12 @@
  * Real-browser harness: local mode in-process (createLocalApi in front of the real collector on
  * dynalite, CORS limited to the page origin), pages served from other origins, and Debian's
  * Chromium driven by playwright-core with a fresh profile per test. Records every HTTP request
- * the API saw (preflights included) and lets a test make the next POSTs fail.
+ * the API saw (preflights included) and lets a test choose the answers to the next POSTs.
+ *
+ * The browser looks like a visitor's unless a test asks otherwise: a desktop Chrome User-Agent
+ * (headless Chromium says `HeadlessChrome`, which the server counts as a bot) and
+ * `navigator.webdriver` false (`--disable-blink-features=AutomationControlled`; a browser under
+ * automation makes the tracker send nothing).
  */
 
 import fs from "node:fs";
@@ -17,6 +22,8 @@ import { createLocalApi, type LambdaHandler } from "../../local/server";
 import { stackFunctionEnv, startDynamo, type TestDynamo } from "../support/dynalite";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+/** The User-Agent of the browser a visitor uses: desktop Chrome on Linux, in Chrome's reduced form. */
+export const DESKTOP_CHROME_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
 const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -33,6 +40,7 @@ export interface SeenRequest {
   path: string;
   origin?: string;
   contentType?: string;
+  userAgent?: string;
   cookie?: string;
   /** Set for POST /events: the events sent and the status answered. */
   events?: { event_id: string; event_type: string; [key: string]: unknown }[];
@@ -53,6 +61,15 @@ export interface PageOptions {
   initScript?: string;
   /** Install Playwright's fake clock before the load, so a test can run timers forward. */
   fakeClock?: boolean;
+  /** Leave `navigator.webdriver` true, as any browser under automation has it. */
+  automation?: boolean;
+  /** The browser's User-Agent instead of DESKTOP_CHROME_UA. */
+  userAgent?: string;
+  /**
+   * Let Chromium keep pages in the back/forward cache: Playwright turns it off by default, and the
+   * page is served without `Cache-Control: no-store`, which would keep it out.
+   */
+  bfcache?: boolean;
 }
 
 export interface OpenPage {
@@ -80,8 +97,9 @@ function pageServer(api: string): http.Server {
       .filter(([k, v]) => !(k === "data-api" && v === ""))
       .map(([k, v]) => ` ${k}="${v}"`)
       .join("");
+    const cacheable = url.searchParams.get("bfcache") === "1";
     const html = `<!doctype html><html><head><title>page</title><script src="${api}/tracker.js"${extra} defer></script></head><body><a href="/other">other</a></body></html>`;
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": cacheable ? "no-cache" : "no-store" });
     res.end(html);
   });
 }
@@ -91,7 +109,8 @@ export class BrowserHarness {
   apiBase = "";
   pageOrigin = "";
   refusedOrigin = "";
-  private failures: number[] = [];
+  private answers: { status: number; body: string }[] = [];
+  private held: { count: number; waiting: (() => void)[] } | undefined;
   private dynamo!: TestDynamo;
   private tables!: TableNames;
   private servers: http.Server[] = [];
@@ -127,6 +146,7 @@ export class BrowserHarness {
         path: req.url ?? "",
         origin: req.headers.origin,
         contentType: req.headers["content-type"],
+        userAgent: req.headers["user-agent"],
         cookie: req.headers.cookie,
       };
       // The index rides along as a header, so the function's record lands on this very request.
@@ -146,13 +166,10 @@ export class BrowserHarness {
       } catch {
         /* recorded as no events */
       }
-      const failure = this.failures.shift();
-      const result = failure
-        ? {
-            statusCode: failure,
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ error: failure === 400 ? "ValidationError" : "StorageUnavailable", message: "injected" }),
-          }
+      await this.gate();
+      const answer = this.answers.shift();
+      const result = answer
+        ? { statusCode: answer.status, headers: { "content-type": "application/json" }, body: answer.body }
         : await collector(event, context);
       if (seen) Object.assign(seen, { events, status: result.statusCode });
       return result;
@@ -161,7 +178,29 @@ export class BrowserHarness {
 
   /** The next `count` POST /events get `status` instead of reaching the collector. */
   failNext(status: number, count = 1) {
-    for (let i = 0; i < count; i++) this.failures.push(status);
+    const body = JSON.stringify({ error: status === 400 ? "ValidationError" : "StorageUnavailable", message: "injected" });
+    for (let i = 0; i < count; i++) this.answers.push({ status, body });
+  }
+
+  /** The next `count` POST /events wait until all `count` have arrived, then are answered together. */
+  holdNext(count: number) {
+    this.held = { count, waiting: [] };
+  }
+
+  private gate(): Promise<void> {
+    const held = this.held;
+    if (!held) return Promise.resolve();
+    return new Promise((release) => {
+      held.waiting.push(release);
+      if (held.waiting.length < held.count) return;
+      this.held = undefined;
+      for (const r of held.waiting) r();
+    });
+  }
+
+  /** The next POST /events gets this answer instead of reaching the collector (nothing is stored). */
+  answerNext(status: number, body: unknown) {
+    this.answers.push({ status, body: JSON.stringify(body) });
   }
 
   /** Every event the API acknowledged with 200, in order. */
@@ -194,19 +233,33 @@ export class BrowserHarness {
     this.dirs.push(dir);
     fs.mkdirSync(path.join(dir, "Default"));
     fs.writeFileSync(path.join(dir, "Default", "Preferences"), JSON.stringify({ enable_do_not_track: !!options.doNotTrack }));
-    const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS });
+    const context = await chromium.launchPersistentContext(dir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: options.automation ? ARGS : [...ARGS, "--disable-blink-features=AutomationControlled"],
+      ignoreDefaultArgs: options.bfcache ? ["--disable-back-forward-cache"] : undefined,
+      userAgent: options.userAgent ?? DESKTOP_CHROME_UA,
+    });
     this.contexts.push(context);
     // Chromium has no GPC setting; this is what GPC browsers expose. A string, so no transpiler helper leaks in.
     if (options.globalPrivacyControl)
       await context.addInitScript({ content: 'Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });' });
     if (options.initScript) await context.addInitScript({ content: options.initScript });
     if (options.fakeClock) await context.clock.install();
-    const page = context.pages()[0] ?? (await context.newPage());
+    return this.load(context, context.pages()[0] ?? (await context.newPage()), options);
+  }
+
+  /** Another tab of an open page's browser: same profile, so the same localStorage. */
+  async openTab(open: OpenPage, options: PageOptions = {}): Promise<OpenPage> {
+    return this.load(open.context, await open.context.newPage(), options);
+  }
+
+  private async load(context: BrowserContext, page: Page, options: PageOptions): Promise<OpenPage> {
     const problems: string[] = [];
     page.on("console", (m) => problems.push(`console.${m.type()}: ${m.text()}`));
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
     const origin = options.refusedOrigin ? this.refusedOrigin : this.pageOrigin;
-    const url = `${origin}${options.path ?? "/shop"}?attrs=${encodeURIComponent(JSON.stringify(options.attributes ?? {}))}`;
+    const url = `${origin}${options.path ?? "/shop"}?attrs=${encodeURIComponent(JSON.stringify(options.attributes ?? {}))}${options.bfcache ? "&bfcache=1" : ""}`;
     await page.goto(url);
     await page.waitForFunction(() => typeof window.liveinsight === "object");
     return { page, context, url, problems };
@@ -220,6 +273,14 @@ export class BrowserHarness {
     for (const d of this.dirs) fs.rmSync(d, { recursive: true, force: true });
   }
 }
+
+/** The events in the tracker's retry queue as the page sees it: every `li_q_*` key of its localStorage. */
+export const queuedEvents = (page: Page): Promise<{ event_id: string; event_type: string }[]> =>
+  page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith("li_q_"))
+      .flatMap((k) => JSON.parse(localStorage.getItem(k) ?? "[]")),
+  );
 
 /** Polls until `check` returns a value other than undefined/false, or fails after `ms`. */
 export async function eventually<T>(

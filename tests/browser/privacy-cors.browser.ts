@@ -1,6 +1,6 @@
 /**
  * Privacy rules and the cross-origin path in headless Chromium (docs/tracker.md, docs/api.md): DNT, GPC, opt-out,
- * data-auto="false", a preflighted JSON fetch, a refused origin, and no cookies anywhere.
+ * navigator.webdriver, data-auto="false", a preflighted JSON fetch, a refused origin, and no cookies anywhere.
  */
 import { expect } from "chai";
 import { eventually, harness, type OpenPage } from "./harness";
@@ -35,6 +35,28 @@ describe("tracker privacy and CORS in Chromium", function () {
       expect(posts()).to.deep.equal([]);
     });
   }
+
+  it("sends nothing and throws nothing in a browser under automation (navigator.webdriver), whatever the site sets", async () => {
+    // No --disable-blink-features=AutomationControlled here: Chromium driven as a bot is.
+    open = await pages.open({ path: "/automated", automation: true, attributes: { "data-respect-dnt": "false", "data-heartbeat": "10" } });
+    expect(await open.page.evaluate(() => navigator.webdriver)).to.equal(true);
+    const thrown = await open.page.evaluate(async () => {
+      try {
+        window.liveinsight.pageview();
+        window.liveinsight.track("probe", { k: "v" });
+        history.pushState({}, "", "/automated/2");
+        await window.liveinsight.flush();
+        return "";
+      } catch (e) {
+        return String(e);
+      }
+    });
+    expect(thrown).to.equal("");
+    await quiet();
+    expect(pages.seen().filter((s) => s.path.startsWith("/events"))).to.deep.equal([]);
+    // Nothing kept either: no ids, no queue.
+    expect(await open.page.evaluate(() => Object.keys(localStorage))).to.deep.equal([]);
+  });
 
   it('sends under Do Not Track when the site sets data-respect-dnt="false"', async () => {
     open = await pages.open({ path: "/dnt-ignored", doNotTrack: true, attributes: { "data-respect-dnt": "false" } });
