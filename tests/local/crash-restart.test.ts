@@ -25,14 +25,19 @@ describe("local mode: crash and restart", function () {
     const first = await startLocalMode(dataDir);
     children.push(first);
     const stats = newStats();
-    const started = Date.now();
+    let killedAt = Number.POSITIVE_INFINITY;
+    // Sending goes on for a second after the kill, so requests certainly meet the dead instance.
     const load = driveLoad(
-      { eventsUrl: first.eventsUrl, concurrency: 8, prefix: "crash", shouldStop: () => Date.now() - started > 2000 },
+      { eventsUrl: first.eventsUrl, concurrency: 8, prefix: "crash", shouldStop: () => Date.now() - killedAt > 1000 },
       stats,
     );
-    // Kill once the load is well under way, while requests are certainly in flight.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Kill once the load is well under way (more than 20 events acknowledged), while requests are
+    // certainly in flight. Counted, not timed: a fresh instance on a busy machine acknowledges its
+    // first events late (its cold start), so a fixed delay sometimes killed it before any load.
+    const deadline = Date.now() + 30_000;
+    while (stats.acknowledged.size <= 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const ackedBeforeKill = stats.acknowledged.size;
+    killedAt = Date.now();
     expect(await first.stop("SIGKILL")).to.equal(null);
     await load;
     expect(ackedBeforeKill, "the load must have been acknowledged before the kill").to.be.greaterThan(20);
