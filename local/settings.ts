@@ -39,6 +39,8 @@ Environment
   LIVEINSIGHT_DATA_DIR  data directory (default .liveinsight)
   DYNAMODB_ENDPOINT     use this DynamoDB-compatible server instead of starting dynalite
   EVENT_RETENTION_DAYS, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE  override the stack defaults
+  LIVEINSIGHT_SITES     more sites besides "local" (every host, the default), as the JSON of
+                        liveinsight:sites, e.g. '[{"id":"shop","hosts":["localhost:8080"]}]'
 
 Ctrl-C or SIGTERM stops cleanly (in-flight requests are answered first); a second one exits at once.
 Related: npm run local:scan -- Events, npm run local:reset.

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { ConfigError, DEFAULT_ALARM_THRESHOLDS, DEFAULTS, loadConfig, parseConfig, SETTING_DOCS, type StackConfig } from "../config";
+import { SITES_ENV_MAX_BYTES, sitesEnvValue } from "../contracts/sites";
 import { projectDeclarations, projectDefaults, stackSettings } from "../lib/stack-file";
 import { renderProjectFile } from "../scripts/lib/project-file";
 
@@ -65,6 +66,8 @@ describe("config", () => {
       throttleBurstLimit: 100,
       corsOrigins: ["*"],
       alarmEmail: undefined,
+      sites: [{ id: "dev", hosts: ["localhost", "127.0.0.1"], allowServer: true }],
+      defaultSite: undefined,
       protectData: false,
       integrationTimeoutMs: 12000,
       trustedProxyHops: 0,
@@ -106,6 +109,8 @@ describe("config", () => {
       throttleBurstLimit: 1000,
       corsOrigins: ["https://www.example.com", "https://example.com"],
       alarmEmail: "oncall@example.com",
+      sites: [{ id: "www", hosts: ["example.com", "www.example.com"], allowServer: false }],
+      defaultSite: undefined,
       protectData: true,
       integrationTimeoutMs: 12000,
       trustedProxyHops: 0,
@@ -300,16 +305,72 @@ describe("config", () => {
         { alarmThresholds: { evaluationPeriods: 2000 } },
         "liveinsight:alarmThresholds.periodSeconds * evaluationPeriods must not exceed 86400 s (one day); got 120000 in Pulumi.dev.yaml",
       ],
+      [
+        { sites: [{ id: "Shop", hosts: ["shop.io"] }] },
+        `liveinsight:sites[0] ("Shop").id must be 3-40 characters of a-z, 0-9 or '-'; got "Shop" in Pulumi.dev.yaml`,
+      ],
+      [
+        {
+          sites: [
+            { id: "shop", hosts: ["shop.io"] },
+            { id: "blog", hosts: [] },
+          ],
+        },
+        'liveinsight:sites[1] ("blog").hosts must list at least one host like "example.com"; got [] in Pulumi.dev.yaml',
+      ],
+      [
+        { sites: '[{"id":"shop","hosts":["https://shop.io"]}]' },
+        'liveinsight:sites[0] ("shop").hosts[0] must be a host name like "example.com" or "*.example.com" (lower case, no scheme, path or port; a port only on localhost / 127.0.0.1 / [::1]); got "https://shop.io" in Pulumi.dev.yaml',
+      ],
+      [
+        { sites: [{ id: "shop", hosts: ["*"] }] },
+        `liveinsight:sites[0] ("shop").hosts[0] "*" is local mode's alone; list the site's hosts; got "*" in Pulumi.dev.yaml`,
+      ],
+      [
+        { sites: [{ id: "shop", hosts: ["shop.io"], allowServer: "yes" }] },
+        'liveinsight:sites[0] ("shop").allowServer must be true or false; got "yes" in Pulumi.dev.yaml',
+      ],
+      [
+        { sites: [{ id: "shop", host: ["shop.io"] }] },
+        'liveinsight:sites[0] ("shop") has no field "host" (known: id, hosts, allowServer) in Pulumi.dev.yaml',
+      ],
+      [
+        {
+          sites: [
+            { id: "shop", hosts: ["shop.io"] },
+            { id: "shop", hosts: ["b.io"] },
+          ],
+        },
+        `liveinsight:sites[1] ("shop").id repeats an earlier site's id; every id must be unique in Pulumi.dev.yaml`,
+      ],
+      [
+        { sites: [{ id: "shop", hosts: ["shop.io"] }], defaultSite: "blog" },
+        'liveinsight:defaultSite "blog" is not the id of a site (known: shop) in Pulumi.dev.yaml',
+      ],
+      [{ defaultSite: "Blog" }, `liveinsight:defaultSite must be 3-40 characters of a-z, 0-9 or '-'; got "Blog" in Pulumi.dev.yaml`],
     ];
     for (const [raw, message] of cases) {
       it(`${JSON.stringify(raw)}`, () => expect(rejection(raw)).to.equal(message));
     }
 
+    it("a site table that would not fit the collector's 4 KB environment", () => {
+      const many = Array.from({ length: 60 }, (_, i) => ({
+        id: `site-${i}`,
+        hosts: [`www.site-number-${i}.com`, `*.site-number-${i}.com`],
+      }));
+      const bytes = Buffer.byteLength(sitesEnvValue(many.map((s) => ({ ...s, allowServer: false }))));
+      expect(bytes).to.be.above(SITES_ENV_MAX_BYTES);
+      expect(rejection({ sites: many })).to.equal(
+        `liveinsight:sites take ${bytes} bytes in the collector's environment (SITES); at most ${SITES_ENV_MAX_BYTES} fit Lambda's 4 KB of environment variables: list fewer hosts (a "*." wildcard covers every subdomain) or split the sites over stacks in Pulumi.dev.yaml`,
+      );
+      expect(parseConfig({ sites: many.slice(0, 30) }, "dev").sites).to.have.length(30);
+    });
+
     it("an unknown key, so a misspelt setting is not silently ignored", () => {
       expect(rejection({ memorysize: 512 })).to.equal(
         "liveinsight:memorysize is not a LiveInsight setting (known: memorySize, timeoutSeconds, architecture, reservedConcurrency, " +
           "logRetentionDays, eventRetentionDays, sdkMaxAttempts, sdkRetryMode, throttleRateLimit, throttleBurstLimit, corsOrigins, " +
-          "alarmEmail, protectData, integrationTimeoutMs, trustedProxyHops, tableKmsKeyArn, alarmThresholds); check its spelling in Pulumi.dev.yaml",
+          "alarmEmail, protectData, integrationTimeoutMs, trustedProxyHops, tableKmsKeyArn, sites, defaultSite, alarmThresholds); check its spelling in Pulumi.dev.yaml",
       );
     });
 
