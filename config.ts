@@ -130,6 +130,10 @@ const THRESHOLDS: { readonly [K in keyof AlarmThresholds]: readonly [number, str
   tableThrottleEvents: [1, "Sum of Read/WriteThrottleEvents per period, each table"],
   processingErrors: [1, "Sum of LiveInsight ProcessingErrors per period"],
   eventsRejected: [100, "Sum of LiveInsight EventsRejected per period (a spike: broken client)"],
+  droppedSharePercent: [
+    5,
+    "EventsDropped (all reasons) / (EventsProcessed + EventsDropped) * 100 per period: bots, foreign pages, unknown sites (docs/sites.md); in [0, 100]",
+  ],
   periodSeconds: [60, "a multiple of 60 (the metrics are standard resolution)"],
   evaluationPeriods: [5, 'N of "M of N" (N x period at most one day)'],
   datapointsToAlarm: [3, 'M of "M of N" (1..N)'],

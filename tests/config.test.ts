@@ -86,6 +86,7 @@ describe("config", () => {
         tableThrottleEvents: 25,
         processingErrors: 10,
         eventsRejected: 500,
+        droppedSharePercent: 50,
         periodSeconds: 60,
         evaluationPeriods: 5,
         datapointsToAlarm: 5,
@@ -129,6 +130,7 @@ describe("config", () => {
         tableThrottleEvents: 1,
         processingErrors: 1,
         eventsRejected: 100,
+        droppedSharePercent: 5,
         periodSeconds: 60,
         evaluationPeriods: 5,
         datapointsToAlarm: 3,
@@ -274,7 +276,7 @@ describe("config", () => {
         { alarmThresholds: { errorRate: 1 } },
         'liveinsight:alarmThresholds has no threshold "errorRate" (known: collectorErrorRatePercent, functionErrors, collectorP99DurationMs, ' +
           "realtimeP99DurationMs, concurrencyPercent, functionThrottles, api5xxRatePercent, api4xxRatePercent, apiThrottledRequests, " +
-          "apiP99LatencyMs, tableThrottleEvents, processingErrors, eventsRejected, periodSeconds, " +
+          "apiP99LatencyMs, tableThrottleEvents, processingErrors, eventsRejected, droppedSharePercent, periodSeconds, " +
           "evaluationPeriods, datapointsToAlarm); got 1 in Pulumi.dev.yaml",
       ],
       [{ trustedProxyHops: -1 }, "liveinsight:trustedProxyHops must be between 0 and 10 proxies; got -1 in Pulumi.dev.yaml"],

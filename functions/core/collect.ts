@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { TableNames } from "../../contracts/tables";
+import { admit, type DropReason, type SiteTable } from "./admission";
 import { type Placement, placeChain } from "./chain";
 import { refuseDuplicates } from "./duplicates";
 import {
@@ -29,6 +30,8 @@ export interface Clock {
 export interface CollectorDeps {
   db: DynamoSender;
   tables: TableNames;
+  /** The stack's sites, from the environment at cold start (admission.ts). */
+  sites: SiteTable;
   retentionDays: number;
   /** Milliseconds the invocation has left (Lambda's `getRemainingTimeInMillis`). */
   remainingTimeMs(): number;
@@ -44,6 +47,9 @@ export interface Outcome {
   rejected: number;
   sessions: number;
   sessionsCreated: number;
+  /** Events refused because of where they came from or who sent them (docs/sites.md), by reason. */
+  dropped?: number;
+  dropReason?: DropReason;
   error?: unknown;
 }
 
@@ -131,6 +137,12 @@ export async function handleCollect(request: HttpRequest, deps: CollectorDeps, c
   } catch (error) {
     if (!(error instanceof ClientError)) throw error;
     return { ...empty, rejected: error.rejectedEvents, result: clientErrorResult(error), error };
+  }
+  const admission = admit(parsed.siteIds, request.headers, deps.sites);
+  if (!admission.admitted) {
+    const { result, reason, error } = admission;
+    if (!reason) return { ...empty, rejected: parsed.events.length, result, error };
+    return { ...empty, dropped: parsed.events.length, dropReason: reason, result, error };
   }
   const nowMs = clock.now();
   const ipPrefix = clientIpPrefix(request.sourceIp); // already resolved from the trusted hops by the adapter

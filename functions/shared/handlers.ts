@@ -5,6 +5,7 @@
  * Lambda runs (request adapter → core → one request log line).
  */
 
+import { siteTable } from "../core/admission";
 import { handleCollect, type Outcome } from "../core/collect";
 import { clientErrorResult, jsonResult, methodNotAllowed } from "../core/errors";
 import { randomHex8 } from "../core/ids";
@@ -17,6 +18,7 @@ import type { LogSink } from "./logger";
 const clock = { now: () => Date.now() };
 
 export function collectorHandler(env: FunctionEnv, db: DynamoSender, log: LogSink) {
+  const sites = siteTable(env.sites, env.defaultSite);
   const runtime = { service: "collector" as const, environment: env.environment, log, trustedProxyHops: env.trustedProxyHops };
   return createHandler(runtime, (request, context) =>
     handleCollect(
@@ -24,6 +26,7 @@ export function collectorHandler(env: FunctionEnv, db: DynamoSender, log: LogSin
       {
         db,
         tables: env.tables,
+        sites,
         retentionDays: env.eventRetentionDays,
         remainingTimeMs: remainingTimeOf(context),
         hex: randomHex8,

@@ -5,7 +5,9 @@
  */
 import { type AttributeValue, type DynamoDBClient, GetItemCommand, paginateScan, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { LOCAL_SITE } from "../../contracts/sites";
 import type { TableNames } from "../../contracts/tables";
+import { siteTable } from "../../functions/core/admission";
 import { type CollectorDeps, handleCollect, type Outcome } from "../../functions/core/collect";
 import type { HttpRequest } from "../../functions/core/request";
 import { createDocumentClient } from "../../functions/shared/clients";
@@ -22,6 +24,7 @@ export function testDeps(client: DynamoDBClient, tables: TableNames, overrides: 
   return {
     db: createDocumentClient(client),
     tables,
+    sites: siteTable([LOCAL_SITE], LOCAL_SITE.id),
     retentionDays: 30,
     remainingTimeMs: () => 10_000,
     hex: counterHex(),
