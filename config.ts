@@ -216,7 +216,11 @@ const DEFINITIONS = {
   ),
   throttleRateLimit: setting(numberSetting(0), 100, "API stage steady-state limit in requests per second."),
   throttleBurstLimit: setting(wholeNumber(0), 200, "API stage burst limit in requests."),
-  corsOrigins: setting(corsOrigins, Object.freeze(["*"]), 'Origins allowed by CORS, "*" or scheme://host[:port] each.'),
+  corsOrigins: setting(
+    corsOrigins,
+    Object.freeze(["*"]),
+    'Origins allowed by CORS besides those of the sites\' hosts (which are always allowed), "*" or scheme://host[:port] each.',
+  ),
   alarmEmail: optional(
     optionalText(EMAIL_ADDRESS, "must be an e-mail address (SNS rejects anything else)"),
     "E-mail address subscribed to the alarm topic; empty for none.",

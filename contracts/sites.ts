@@ -161,3 +161,12 @@ export function siteCorsOrigins(sites: readonly Site[]): string[] {
   }
   return origins.has("*") ? ["*"] : [...origins];
 }
+
+/**
+ * The API's allowOrigins: the stack's extra `corsOrigins` (e.g. a dashboard reading /realtime)
+ * and the sites' origins, without repeats; `*` in either allows any origin and stands alone.
+ */
+export function apiCorsOrigins(extra: readonly string[], sites: readonly Site[]): string[] {
+  const all = [...new Set([...extra, ...siteCorsOrigins(sites)])];
+  return all.includes("*") ? ["*"] : all;
+}

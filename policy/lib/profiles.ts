@@ -25,6 +25,7 @@ export const PROFILES: Record<ProfileName, Thresholds> = {
     "dynamodb-table-data-protection": { requirePointInTimeRecovery: false, requireDeletionProtection: false, requireProtect: false },
     "apigatewayv2-stage-throttling": { minRateLimit: 1, maxRateLimit: 1000, minBurstLimit: 1, maxBurstLimit: 2000 },
     "iam-policy-no-wildcards": { allowedResourceWildcardActions: [] },
+    "apigatewayv2-api-cors-no-wildcard": { allowAnyOrigin: true },
   },
   prod: {
     "lambda-function-memory-range": { minMemoryMb: 256, maxMemoryMb: 3008 },
@@ -40,6 +41,7 @@ export const PROFILES: Record<ProfileName, Thresholds> = {
     "dynamodb-table-data-protection": { requirePointInTimeRecovery: true, requireDeletionProtection: true, requireProtect: true },
     "apigatewayv2-stage-throttling": { minRateLimit: 1, maxRateLimit: 10000, minBurstLimit: 1, maxBurstLimit: 5000 },
     "iam-policy-no-wildcards": { allowedResourceWildcardActions: [] },
+    "apigatewayv2-api-cors-no-wildcard": { allowAnyOrigin: false },
   },
 };
 

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { functionEnvironment } from "../../contracts/function-env";
 import {
+  apiCorsOrigins,
   hostMatches,
   hostOfUrl,
   knownIds,
@@ -85,6 +86,17 @@ describe("contracts/sites (the site table)", () => {
     ]);
     expect(siteCorsOrigins([LOCAL_SITE, ...sites])).to.deep.equal(["*"]);
     expect(siteCorsOrigins([])).to.deep.equal([]);
+  });
+
+  it("merges the stack's extra CORS origins with the sites' without repeats; * stands alone", () => {
+    const sites = [site("shop", ["shop.io", "www.shop.io"])];
+    expect(apiCorsOrigins(["https://www.shop.io", "https://admin.shop.io"], sites)).to.deep.equal([
+      "https://www.shop.io",
+      "https://admin.shop.io",
+      "https://shop.io",
+    ]);
+    expect(apiCorsOrigins(["*"], sites)).to.deep.equal(["*"]);
+    expect(apiCorsOrigins([], [])).to.deep.equal([]);
   });
 
   it("lists at most ten known ids in a message", () => {
