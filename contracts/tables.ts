@@ -61,9 +61,12 @@ export const SESSIONS_TABLE: TableSchema = {
   ttlAttribute: "expires_at",
 };
 
+// Keyed by site, so one site's live visitors are a Query of its own rows, never a Scan of every
+// site's (GET /realtime?site=; docs/sites.md). The session id is the range key.
 export const ACTIVE_SESSIONS_TABLE: TableSchema = {
   logicalName: "ActiveSessions",
-  hashKey: { name: "session_id", type: "S" },
+  hashKey: { name: "site_id", type: "S" },
+  rangeKey: { name: "session_id", type: "S" },
   globalIndexes: [],
   ttlAttribute: "expires_at",
 };

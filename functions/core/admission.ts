@@ -100,3 +100,22 @@ export function admit(siteIds: readonly (string | undefined)[], headers: Record<
     return { admitted: false, reason: "bot", result: jsonResult(200, { accepted: 0, dropped: siteIds.length, reason: "bot" }) };
   return { admitted: true, site };
 }
+
+/**
+ * The site GET /realtime reports on: `?site=`, else the default site, else the only site; with
+ * several sites and no default a missing `site` is a 400 naming the ids.
+ */
+export function realtimeSite(requested: string | undefined, table: SiteTable): { site?: Site; error?: ClientError } {
+  const id = requested ?? table.defaultSite ?? (table.sites.length === 1 ? table.sites[0]!.id : undefined);
+  const known = `known: ${knownIds(table.sites)}`;
+  if (id === undefined) {
+    const message = `Name the site whose visitors to count: GET /realtime?site=<id> (${known}).`;
+    return { error: new ClientError(400, "UnknownSite", message, [{ field: "site", problem: `is required (${known})` }], 0) };
+  }
+  const site = table.byId.get(id);
+  if (site) return { site };
+  const message = `site "${id}" is not a site of this stack (${known}).`;
+  return {
+    error: new ClientError(400, "UnknownSite", message, [{ field: "site", problem: `"${id}" is not a site of this stack (${known})` }], 0),
+  };
+}

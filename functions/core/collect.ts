@@ -146,7 +146,14 @@ export async function handleCollect(request: HttpRequest, deps: CollectorDeps, c
   }
   const nowMs = clock.now();
   const ipPrefix = clientIpPrefix(request.sourceIp); // already resolved from the trusted hops by the adapter
-  const facts = { nowMs, ipPrefix, userAgentHeader: request.headers["user-agent"], retentionDays: deps.retentionDays, hex: deps.hex };
+  const facts = {
+    nowMs,
+    siteId: admission.site.id,
+    ipPrefix,
+    userAgentHeader: request.headers["user-agent"],
+    retentionDays: deps.retentionDays,
+    hex: deps.hex,
+  };
   const records = normalizeEvents(parsed.events, facts);
   try {
     const placements = await storeAll(deps, records, nowMs);

@@ -24,6 +24,7 @@ export function eventItem(e: EventRecord): Item {
   const item: Item = {
     session_id: e.session_id,
     event_key: keyOf(e),
+    site_id: e.site_id,
     event_id: e.event_id,
     event_type: e.event_type,
     user_id: e.user_id,
@@ -56,7 +57,13 @@ const ACTIVE_CONDITION = "attribute_not_exists(session_id) OR last_activity <= :
 export function activeSessionPut(table: string, group: SessionGroup): PutCommandInput {
   const latest = group.events[group.events.length - 1];
   const item = withOptional(
-    { session_id: group.sessionId, user_id: latest.user_id, last_activity: latest.timestamp, expires_at: activeExpiry(group) },
+    {
+      site_id: latest.site_id,
+      session_id: group.sessionId,
+      user_id: latest.user_id,
+      last_activity: latest.timestamp,
+      expires_at: activeExpiry(group),
+    },
     { current_page: latest.page_url },
   );
   return {
@@ -83,7 +90,7 @@ export function activeSessionUpdate(table: string, group: SessionGroup): UpdateC
   }
   return {
     TableName: table,
-    Key: { session_id: group.sessionId },
+    Key: { site_id: latest.site_id, session_id: group.sessionId },
     UpdateExpression: `SET ${sets.join(", ")}`,
     ConditionExpression: ACTIVE_CONDITION,
     ExpressionAttributeValues: values,

@@ -4,6 +4,8 @@ import { LIMITS, type Scalar, type ValidEvent } from "./validate";
 /** What the server knows about the request beyond its body. */
 export interface RequestFacts {
   nowMs: number;
+  /** The request's one site (admission.ts). */
+  siteId: string;
   ipPrefix?: string;
   userAgentHeader?: string;
   retentionDays: number;
@@ -13,6 +15,7 @@ export interface RequestFacts {
 /** An event as it will be stored (docs/api.md). `session_id` is resolved along its chain before the write. */
 export interface EventRecord {
   index: number;
+  site_id: string;
   event_id: string;
   event_type: string;
   user_id: string;
@@ -69,6 +72,7 @@ export function normalizeEvents(events: ValidEvent[], facts: RequestFacts): Even
     const { timestamp, client_timestamp } = resolveTimestamp(e.timestamp, facts.nowMs);
     return {
       index: e.index,
+      site_id: facts.siteId,
       event_id: e.event_id ?? mintEventId(facts.nowMs, facts.hex),
       event_type: e.event_type,
       user_id,

@@ -17,6 +17,8 @@ export interface HttpRequest {
    */
   sourceIp?: string;
   requestId: string;
+  /** Query string parameters (API Gateway joins a repeated one with commas). */
+  query?: Record<string, string | undefined>;
 }
 
 const JSON_TYPES = new Set(["application/json", "text/plain"]);

@@ -41,6 +41,7 @@ describe("collector core against dynalite", () => {
       {
         session_id: "s1",
         event_key: `${NOW - 1000}#e1`,
+        site_id: "local",
         event_id: "e1",
         event_type: "page_view",
         user_id: "u1",
@@ -73,6 +74,7 @@ describe("collector core against dynalite", () => {
     });
     expect(await scanAll(reader(), tables.activeSessions)).to.deep.equal([
       {
+        site_id: "local",
         session_id: "s1",
         user_id: "u1",
         last_activity: NOW - 1000,

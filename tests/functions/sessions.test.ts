@@ -146,6 +146,7 @@ describe("sessions and dedup under real browser delivery", () => {
     );
     expect(await scanAll(reader(), tables.activeSessions)).to.deep.equal([
       {
+        site_id: "local",
         session_id: "s",
         user_id: "u",
         last_activity: NOW - 2 * MIN,

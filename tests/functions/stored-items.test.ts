@@ -48,6 +48,7 @@ function event(sessionId: string, id: string, type: string, ms: number, received
   return {
     session_id: S(sessionId),
     event_key: key(ms, id),
+    site_id: S("local"),
     event_id: S(id),
     event_type: S(type),
     user_id: S(sessionId === "s2" ? "u2" : "u1"),
@@ -154,9 +155,10 @@ const EXPECTED_SESSIONS: Item[] = [
 
 const EXPECTED_ACTIVE: Item[] = [
   // The heartbeat's update kept the page of the request's page view; the late event did not move the row back.
-  { session_id: S("s1"), user_id: S("u1"), last_activity: N(NOW - MIN), expires_at: activeExp(NOW - MIN), current_page: S(PAGE("a")) },
-  { session_id: S("s2"), user_id: S("u2"), last_activity: N(NOW), expires_at: activeExp(NOW), current_page: S(PAGE("b")) },
+  { site_id: S("local"), session_id: S("s1"), user_id: S("u1"), last_activity: N(NOW - MIN), expires_at: activeExp(NOW - MIN), current_page: S(PAGE("a")) },
+  { site_id: S("local"), session_id: S("s2"), user_id: S("u2"), last_activity: N(NOW), expires_at: activeExp(NOW), current_page: S(PAGE("b")) },
   {
+    site_id: S("local"),
     session_id: S(SUCCESSOR),
     user_id: S("u1"),
     last_activity: N(NOW + 45 * MIN),
