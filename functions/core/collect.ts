@@ -15,7 +15,7 @@ import {
   StorageUnavailableError,
   storageUnavailableResult,
 } from "./errors";
-import type { HexSource } from "./ids";
+import { type HexSource, sessionIdOfKey } from "./ids";
 import { clientIpPrefix } from "./ip";
 import { activeExpiry, activeSessionPut, activeSessionUpdate, eventItem } from "./items";
 import { pinOutOfWindowTimes } from "./pins";
@@ -107,12 +107,14 @@ async function storeAll(deps: CollectorDeps, records: EventRecord[], nowMs: numb
 }
 
 function successBody(records: EventRecord[], batch: boolean) {
-  if (!batch) return { message: "Event processed successfully", event_id: records[0].event_id, session_id: records[0].session_id };
+  // The client sees its session ids, not the site-scoped keys they are stored under.
+  if (!batch)
+    return { message: "Event processed successfully", event_id: records[0].event_id, session_id: sessionIdOfKey(records[0].session_id) };
   return {
     message: "Events processed successfully",
     accepted: records.length,
     event_ids: records.map((e) => e.event_id),
-    session_ids: records.map((e) => e.session_id),
+    session_ids: records.map((e) => sessionIdOfKey(e.session_id)),
   };
 }
 

@@ -1,5 +1,6 @@
 import { NumberValue, type PutCommandInput, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import { ACTIVE_WINDOW_MS } from "../../contracts/tables";
+import { sessionIdOfKey } from "./ids";
 import { dynamoNumber } from "./numbers";
 import { type EventRecord, keyOf, type SessionGroup } from "./plan";
 import type { Item } from "./store";
@@ -59,7 +60,7 @@ export function activeSessionPut(table: string, group: SessionGroup): PutCommand
   const item = withOptional(
     {
       site_id: latest.site_id,
-      session_id: group.sessionId,
+      session_id: sessionIdOfKey(group.sessionId),
       user_id: latest.user_id,
       last_activity: latest.timestamp,
       expires_at: activeExpiry(group),
@@ -90,7 +91,7 @@ export function activeSessionUpdate(table: string, group: SessionGroup): UpdateC
   }
   return {
     TableName: table,
-    Key: { site_id: latest.site_id, session_id: group.sessionId },
+    Key: { site_id: latest.site_id, session_id: sessionIdOfKey(group.sessionId) },
     UpdateExpression: `SET ${sets.join(", ")}`,
     ConditionExpression: ACTIVE_CONDITION,
     ExpressionAttributeValues: values,

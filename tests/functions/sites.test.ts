@@ -170,6 +170,32 @@ describe("sites and bots: who may send, and nothing written for a refusal", () =
     expect(out.result.statusCode).to.equal(200);
   });
 
+  it("keeps the same session id under two sites as two sessions: own rows, own counters, own live rows", async () => {
+    const deps = depsWith();
+    const send = (site: string, i: number, page: string) =>
+      collect(deps, { ...event(site, i), page_url: page }, NOW, fromPage(`https://${site}.test`));
+    const shop = await send("shop", 1, "https://shop.test/a");
+    const feed = await send("feed", 2, "https://feed.test/b");
+    await send("shop", 3, "https://shop.test/c");
+    expect([shop.json.session_id, feed.json.session_id]).to.deep.equal(["s1", "s1"]);
+    const sessions = await scanAll(dynamo.client(), tables.sessions);
+    expect(sessions.map((row) => [row.session_id, row.site_id, row.total_events, row.exit_page])).to.deep.equal([
+      ["feed#s1", "feed", 1, "https://feed.test/b"],
+      ["shop#s1", "shop", 2, "https://shop.test/c"],
+    ]);
+    const live = await scanAll(dynamo.client(), tables.activeSessions);
+    expect(live.map((row) => [row.site_id, row.session_id, row.current_page]).sort()).to.deep.equal([
+      ["feed", "s1", "https://feed.test/b"],
+      ["shop", "s1", "https://shop.test/c"],
+    ]);
+    const events = await scanAll(dynamo.client(), tables.events);
+    expect(events.map((e) => [e.session_id, e.site_id, e.event_id])).to.deep.equal([
+      ["feed#s1", "feed", "e2"],
+      ["shop#s1", "shop", "e1"],
+      ["shop#s1", "shop", "e3"],
+    ]);
+  });
+
   it("decides the same for any order of a batch's events (one site, the same reason, nothing partial)", async () => {
     const deps = depsWith("shop");
     await fc.assert(

@@ -43,10 +43,12 @@ const RETRY_AND_LATE = `{"events":[
 const RESUMED = `{"event_type":"page_view","event_id":"e4","session_id":"s1","user_id":"u1","timestamp":${NOW + 45 * MIN},"page_url":"${PAGE("c")}"}`;
 
 const SUCCESSOR = successorSessionId("s1", NOW - MIN);
+/** Events and Sessions are keyed by the session within its site (docs/sites.md); the test deps' site is local. */
+const KEY = (sessionId: string) => `local#${sessionId}`;
 
 function event(sessionId: string, id: string, type: string, ms: number, receivedAt: number, extra: Item): Item {
   return {
-    session_id: S(sessionId),
+    session_id: S(KEY(sessionId)),
     event_key: key(ms, id),
     site_id: S("local"),
     event_id: S(id),
@@ -63,7 +65,7 @@ function event(sessionId: string, id: string, type: string, ms: number, received
 
 const EXPECTED_EVENTS: Item[] = [
   {
-    session_id: S("#pin#s2"),
+    session_id: S("#pin#local#s2"),
     event_key: key(NOW - 30 * DAY, "e3"),
     pinned_timestamp: N(NOW),
     expires_at: exp(NOW),
@@ -101,7 +103,8 @@ const EXPECTED_EVENTS: Item[] = [
 
 const EXPECTED_SESSIONS: Item[] = [
   {
-    session_id: S("s1"),
+    session_id: S(KEY("s1")),
+    site_id: S("local"),
     user_id: S("u1"),
     start_time: N(NOW - 3 * MIN),
     last_activity: N(NOW - MIN),
@@ -116,11 +119,12 @@ const EXPECTED_SESSIONS: Item[] = [
     ip_prefix: IP,
     total_events: N(3),
     page_views: N(1),
-    successor: S(SUCCESSOR),
+    successor: S(KEY(SUCCESSOR)),
     boundary: N(NOW - MIN + 30 * MIN + 1),
   },
   {
-    session_id: S("s2"),
+    session_id: S(KEY("s2")),
+    site_id: S("local"),
     user_id: S("u2"),
     start_time: N(NOW),
     last_activity: N(NOW),
@@ -136,7 +140,8 @@ const EXPECTED_SESSIONS: Item[] = [
     page_views: N(0),
   },
   {
-    session_id: S(SUCCESSOR),
+    session_id: S(KEY(SUCCESSOR)),
+    site_id: S("local"),
     user_id: S("u1"),
     start_time: N(NOW + 45 * MIN),
     last_activity: N(NOW + 45 * MIN),
@@ -155,8 +160,22 @@ const EXPECTED_SESSIONS: Item[] = [
 
 const EXPECTED_ACTIVE: Item[] = [
   // The heartbeat's update kept the page of the request's page view; the late event did not move the row back.
-  { site_id: S("local"), session_id: S("s1"), user_id: S("u1"), last_activity: N(NOW - MIN), expires_at: activeExp(NOW - MIN), current_page: S(PAGE("a")) },
-  { site_id: S("local"), session_id: S("s2"), user_id: S("u2"), last_activity: N(NOW), expires_at: activeExp(NOW), current_page: S(PAGE("b")) },
+  {
+    site_id: S("local"),
+    session_id: S("s1"),
+    user_id: S("u1"),
+    last_activity: N(NOW - MIN),
+    expires_at: activeExp(NOW - MIN),
+    current_page: S(PAGE("a")),
+  },
+  {
+    site_id: S("local"),
+    session_id: S("s2"),
+    user_id: S("u2"),
+    last_activity: N(NOW),
+    expires_at: activeExp(NOW),
+    current_page: S(PAGE("b")),
+  },
   {
     site_id: S("local"),
     session_id: S(SUCCESSOR),
@@ -235,7 +254,7 @@ describe("stored items: exact attribute types and values", () => {
     const written = new Map<string, Item>(); // the last write of each event
     for (const input of sent)
       for (const r of input.RequestItems?.[tables.events] ?? []) written.set(order(r.PutRequest!.Item), r.PutRequest!.Item);
-    expect([...written.values()].sort(byKey)).to.deep.equal(EXPECTED_EVENTS.filter((e) => e.session_id.S !== "#pin#s2"));
+    expect([...written.values()].sort(byKey)).to.deep.equal(EXPECTED_EVENTS.filter((e) => e.session_id.S !== "#pin#local#s2"));
     expect(numbersIn(sent).filter((n) => !/^-?\d+(\.\d+)?$/.test(n))).to.deep.equal([]);
   });
 
