@@ -33,7 +33,7 @@ describe("config", () => {
 
   it("Pulumi.yaml declares every key but the thresholds object, with config.ts's description, and its defaults parse to DEFAULTS", () => {
     const declared = projectDeclarations(ROOT) as Record<string, { type: string; default: unknown; description: string }>;
-    const objectKeys = ["alarmThresholds"];
+    const objectKeys = ["alarmThresholds", "sites"];
     expect(Object.keys(declared)).to.deep.equal(Object.keys(SETTING_DOCS).filter((k) => !objectKeys.includes(k)));
     for (const [key, decl] of Object.entries(declared)) {
       expect(decl.type, key).to.be.oneOf(["integer", "string", "boolean", "array"]);
@@ -41,6 +41,12 @@ describe("config", () => {
     }
     // What the CLI hands a program for a stack that sets nothing is what the program defaults to.
     expect(parseConfig(projectDefaults(ROOT), "x")).to.deep.equal({ stack: "x", ...DEFAULTS });
+  });
+
+  it("Pulumi.yaml documents the sites list in a comment (a list of objects cannot be typed there)", () => {
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    expect(text).to.include("# liveinsight:sites is a list of objects");
+    expect(text).to.include(`#   ${SETTING_DOCS.sites.description}`);
   });
 
   it("Pulumi.yaml documents each alarm threshold with its default (object keys cannot be typed there)", () => {
