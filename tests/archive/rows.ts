@@ -1,4 +1,5 @@
 /** Stream images and rows for the archive tests: what the collector stores, in DynamoDB JSON. */
+import type { ArchiverRecord } from "../../functions/archive/archive-batch";
 import type { ArchiveRow, StreamImage } from "../../functions/archive/row";
 
 export interface ImageFields {
@@ -47,3 +48,11 @@ export const sampleRow = (over: Partial<ArchiveRow> = {}): ArchiveRow => ({
   expires_at: 1765756800,
   ...over,
 });
+
+/** A DynamoDB stream record as Lambda delivers it (eventName, SequenceNumber, NewImage). */
+export function streamRecord(image: StreamImage, sequenceNumber: string, eventName = "INSERT"): ArchiverRecord {
+  return { eventName, dynamodb: { SequenceNumber: sequenceNumber, NewImage: image } };
+}
+
+/** Sequence numbers like the stream's: 21 decimal digits, increasing. */
+export const sequence = (n: number) => String(100_000_000_000_000_000_000n + BigInt(n));
