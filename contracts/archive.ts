@@ -67,8 +67,9 @@ export const ARCHIVE_ENV = {
 
 /**
  * How the archiver reads the Events stream: the event source mapping on AWS and local mode's
- * feeder apply the same numbers (Lambda Developer Guide, "Using AWS Lambda with Amazon DynamoDB",
- * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html, and "Configuring partial batch
+ * feeder apply the same numbers (Lambda Developer Guide, "Lambda parameters for Amazon DynamoDB
+ * event source mappings", https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html,
+ * and "Configuring partial batch
  * response", https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html).
  */
 export const ARCHIVE_STREAM_READING = {

@@ -39,9 +39,16 @@ Environment
   LIVEINSIGHT_DATA_DIR  data directory (default .liveinsight)
   DYNAMODB_ENDPOINT     use this DynamoDB-compatible server instead of starting dynalite
   EVENT_RETENTION_DAYS, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE  override the stack defaults
+  LIVEINSIGHT_ARCHIVE_WINDOW_S  archive batching window in seconds (default 30, as on AWS)
+
+Archive
+  Every stored event is archived to Parquet under <data dir>/archive/ within one batching window
+  (the local stand-in for the Events stream); closed days are compacted at start and daily.
+  npm run local:query -- "<SQL>"   query it with DuckDB (a view \`events\`, duplicates removed)
+  npm run local:compact            compact closed days now (--day YYYY-MM-DD for one day)
 
 Ctrl-C or SIGTERM stops cleanly (in-flight requests are answered first); a second one exits at once.
-Related: npm run local:scan -- Events, npm run local:reset.
+Related: npm run local:scan -- Events, npm run local:query -- "<SQL>", npm run local:reset.
 `;
 
 function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
