@@ -88,5 +88,8 @@ export const ARCHIVE_STREAM_READING = {
   filterPattern: '{"eventName":["INSERT"]}',
 } as const;
 
+/** The `message` of the archiver's and compaction's one log line per invocation. */
+export const ARCHIVE_LOG_MESSAGES = { archiver: "archiver finished", compaction: "compaction finished" } as const;
+
 /** A day is "closed" (compactable) once this long has passed after its UTC midnight end. */
 export const COMPACTION_GRACE_MS = 2 * 60 * 60 * 1000;

@@ -3,6 +3,7 @@
  * every closed day that needs it, or the one day named. The same handler the daily schedule runs.
  */
 import { ARCHIVE_ENV } from "../contracts/archive";
+import { redirectRequestLines } from "../functions/shared/logger";
 import { parseCommandLine, runCli, stringOption, UsageError } from "../lib/cli";
 import { archivePaths } from "./archive-paths";
 import { dataDirFrom } from "./settings";
@@ -25,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
   if (day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new UsageError(`--day must be a UTC day like 2026-12-07; got "${day}".`);
   process.env[ARCHIVE_ENV.directory] = archivePaths(dataDirFrom(process.env)).archive;
   const { handler } = await import("../functions/compaction");
+  // The handler's JSON line (what CloudWatch Logs gets) goes to stderr; stdout is the summary.
+  redirectRequestLines((text) => process.stderr.write(text));
   const { days } = await handler(day ? { day } : {});
   for (const d of days)
     process.stdout.write(`${d.day}: ${d.inputs} file(s), ${d.rowsRead} rows → ${d.outputs.length} file(s), ${d.rowsWritten} rows\n`);

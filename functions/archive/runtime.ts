@@ -3,7 +3,7 @@
  * per container) and their one JSON log line per invocation.
  */
 import { S3Client } from "@aws-sdk/client-s3";
-import { ARCHIVE_ENV } from "../../contracts/archive";
+import { ARCHIVE_ENV, ARCHIVE_LOG_MESSAGES } from "../../contracts/archive";
 import { ConfigError } from "../../contracts/function-env";
 import { directoryStore } from "./fs-store";
 import { s3Store } from "./s3-store";
@@ -26,9 +26,9 @@ export function storeFromEnv(env: Env): ArchiveStore {
   return s3Store(new S3Client({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 10_000 } }), bucket);
 }
 
-export type ArchiveService = "archiver" | "compaction";
+export type ArchiveService = keyof typeof ARCHIVE_LOG_MESSAGES;
 
 /** One line per invocation: ERROR when something was not done, WARN when only poison was set aside. */
 export function archiveLogLine(service: ArchiveService, facts: Record<string, unknown>, level: "INFO" | "WARN" | "ERROR"): string {
-  return JSON.stringify({ timestamp: new Date().toISOString(), level, message: `${service} finished`, service, ...facts });
+  return JSON.stringify({ timestamp: new Date().toISOString(), level, message: ARCHIVE_LOG_MESSAGES[service], service, ...facts });
 }

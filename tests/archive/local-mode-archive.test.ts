@@ -66,6 +66,6 @@ describe("local mode archives what it stores (npm start + local:query)", functio
     }
     expect(usage["local/query.ts"]).to.match(/^Usage: npm run local:query -- "<SQL>"/);
     expect(usage["local/compact.ts"]).to.match(/^Usage: npm run local:compact/);
-    expect(usage["local/start.ts"]).to.include("npm run local:query -- \"<SQL>\"").and.include("npm run local:compact");
+    expect(usage["local/start.ts"]).to.include('npm run local:query -- "<SQL>"').and.include("npm run local:compact");
   });
 });
