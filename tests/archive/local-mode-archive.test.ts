@@ -45,6 +45,38 @@ describe("local mode archives what it stores (npm start + local:query)", functio
     expect(existsSync(path.join(dataDir, "archive-stream.json"))).to.equal(true);
   });
 
+  it("after a kill -9 and a restart, every acknowledged event is queryable exactly once", async () => {
+    local = await startLocalMode(dataDir, { env: { LIVEINSIGHT_ARCHIVE_WINDOW_S: "0.3" } });
+    const acknowledged: string[] = [];
+    const killAt = Date.now() + 1_500;
+    for (let i = 0; Date.now() < killAt; i++) {
+      const ids = [0, 1, 2].map((k) => `kill-${i}-${k}`);
+      const res = await fetch(local.eventsUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ events: ids.map((event_id) => ({ event_type: "page_view", event_id, page_url: "https://example.com/k" })) }),
+      });
+      if (res.status === 200) acknowledged.push(...ids);
+    }
+    await local.stop("SIGKILL"); // mid-window, possibly mid-pass: the checkpoint has not moved past what was not archived
+    local = await startLocalMode(dataDir, { env: { LIVEINSIGHT_ARCHIVE_WINDOW_S: "0.3" } });
+    const sql = "select event_id, count(*) as n from events where event_id like 'kill-%' group by event_id order by event_id";
+    const expected = [...acknowledged]
+      .sort()
+      .map((id) => JSON.stringify([id, "1"]))
+      .join("\n");
+    const deadline = Date.now() + 30_000;
+    let rows = "";
+    while (Date.now() < deadline) {
+      rows = (await query(sql, "--json")).stdout.trim();
+      if (rows === expected) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(acknowledged.length).to.be.greaterThan(0);
+    expect(rows).to.equal(expected);
+    expect(await local.stop("SIGTERM")).to.equal(0);
+  });
+
   it("names the problem when DuckDB refuses the SQL, and refuses a missing statement", async () => {
     const bad = await query("select nope from events");
     expect(bad.code).to.equal(1);
