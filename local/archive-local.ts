@@ -18,7 +18,7 @@ export function windowFrom(env: NodeJS.ProcessEnv): number {
   const raw = env.LIVEINSIGHT_ARCHIVE_WINDOW_S;
   if (raw === undefined || raw.trim() === "") return ARCHIVE_STREAM_READING.maximumBatchingWindowInSeconds * 1000;
   const seconds = Number(raw);
-  if (!(seconds > 0 && seconds <= 300))
+  if (!(seconds >= 0.1 && seconds <= 300))
     throw new StartError(`LIVEINSIGHT_ARCHIVE_WINDOW_S must be a number of seconds from 0.1 to 300 (the mapping's limit); got "${raw}".`);
   return Math.round(seconds * 1000);
 }
