@@ -4,6 +4,7 @@
  * one-sentence error that names the variable.
  */
 import path from "node:path";
+import { ARCHIVE_STREAM_READING } from "../contracts/archive";
 import { parseCommandLine, UsageError } from "../lib/cli";
 
 /** Local mode is the stack named `local` (docs/local-mode.md): tables LiveInsight-local-Events etc. */
@@ -39,7 +40,7 @@ Environment
   LIVEINSIGHT_DATA_DIR  data directory (default .liveinsight)
   DYNAMODB_ENDPOINT     use this DynamoDB-compatible server instead of starting dynalite
   EVENT_RETENTION_DAYS, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE  override the stack defaults
-  LIVEINSIGHT_ARCHIVE_WINDOW_S  archive batching window in seconds (default 30, as on AWS)
+  LIVEINSIGHT_ARCHIVE_WINDOW_S  archive batching window in seconds (default ${ARCHIVE_STREAM_READING.maximumBatchingWindowInSeconds}, as on AWS)
 
 Archive
   Every stored event is archived to Parquet under <data dir>/archive/ within one batching window
