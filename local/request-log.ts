@@ -6,14 +6,21 @@
  * functions, so the deployed code path stays untouched.
  */
 import type http from "node:http";
+import { ARCHIVE_LOG_MESSAGES } from "../contracts/archive";
 import { REQUEST_COMPLETED, type RequestLineField } from "../contracts/request-line";
 import type { LogMode } from "./settings";
 
-/** The functions' request line (contracts/request-line.ts): JSON with message "request completed" and a request_id. */
+const ARCHIVE_MESSAGES: readonly unknown[] = Object.values(ARCHIVE_LOG_MESSAGES);
+
+/**
+ * A function's JSON line: the request line (contracts/request-line.ts, message "request completed"
+ * with a request_id) or the archiver's / compaction's line (contracts/archive.ts).
+ */
 export function isFunctionRequestLine(text: string): boolean {
   if (!text.startsWith("{")) return false;
   try {
-    const line = JSON.parse(text) as Partial<Record<RequestLineField, unknown>>;
+    const line = JSON.parse(text) as Partial<Record<RequestLineField | "service", unknown>>;
+    if (ARCHIVE_MESSAGES.includes(line.message) && typeof line.service === "string") return true;
     return line.message === REQUEST_COMPLETED && typeof line.request_id === "string";
   } catch {
     return false;

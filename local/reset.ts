@@ -5,16 +5,17 @@
  */
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { parseCommandLine, runCli, UsageError } from "../lib/cli";
+import { ARCHIVE_ENTRIES } from "./archive-paths";
 import { acquireLock, LOCK_FILE } from "./data-lock";
 import { dataDirFrom } from "./settings";
 
 export const RESET_USAGE = `Usage: npm run local:reset
 
 Deletes local mode's data directory (LIVEINSIGHT_DATA_DIR, default .liveinsight): every stored
-event, session and active session. Stop \`npm start\` first; reset refuses while it runs.
+event, session and active session, and the archive. Stop \`npm start\` first; reset refuses while it runs.
 `;
 
-const OURS = new Set(["dynalite", LOCK_FILE]);
+const OURS = new Set(["dynalite", LOCK_FILE, ...Object.values(ARCHIVE_ENTRIES)]);
 
 async function resetDataDir(dataDir: string): Promise<string> {
   if (!existsSync(dataDir)) return `Nothing to reset: ${dataDir} does not exist.`;

@@ -4,6 +4,7 @@
  * one-sentence error that names the variable.
  */
 import path from "node:path";
+import { ARCHIVE_STREAM_READING } from "../contracts/archive";
 import { parseCommandLine, UsageError } from "../lib/cli";
 
 /** Local mode is the stack named `local` (docs/local-mode.md): tables LiveInsight-local-Events etc. */
@@ -41,9 +42,16 @@ Environment
   EVENT_RETENTION_DAYS, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE  override the stack defaults
   LIVEINSIGHT_SITES     more sites besides "local" (every host, the default), as the JSON of
                         liveinsight:sites, e.g. '[{"id":"shop","hosts":["localhost:8080"]}]'
+  LIVEINSIGHT_ARCHIVE_WINDOW_S  archive batching window in seconds (default ${ARCHIVE_STREAM_READING.maximumBatchingWindowInSeconds}, as on AWS)
+
+Archive
+  Every stored event is archived to Parquet under <data dir>/archive/ within one batching window
+  (the local stand-in for the Events stream); closed days are compacted at start and daily.
+  npm run local:query -- "<SQL>"   query it with DuckDB (a view \`events\`, duplicates removed)
+  npm run local:compact            compact closed days now (--day YYYY-MM-DD for one day)
 
 Ctrl-C or SIGTERM stops cleanly (in-flight requests are answered first); a second one exits at once.
-Related: npm run local:scan -- Events, npm run local:reset.
+Related: npm run local:scan -- Events, npm run local:query -- "<SQL>", npm run local:reset.
 `;
 
 function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

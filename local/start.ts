@@ -10,7 +10,9 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EDGE_PATHS } from "../contracts/edge";
+import { tableNamesFor } from "../contracts/tables";
 import { runCli } from "../lib/cli";
+import { startLocalArchive, windowFrom } from "./archive-local";
 import { acquireLock, type DataLock } from "./data-lock";
 import { attachRequestLog, filterFunctionLines } from "./request-log";
 import { createLocalApi, type LambdaHandler } from "./server";
@@ -21,6 +23,9 @@ import { LOCAL_CREDENTIALS } from "./store-access";
 import { ensureTables } from "./tables";
 
 const log = (message: string) => process.stderr.write(`[liveinsight] ${message}\n`);
+
+/** The local API's per-request budget; the archive feeder re-reads this far back (archive-local.ts). */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 function listen(server: http.Server, settings: LocalSettings): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -79,6 +84,7 @@ function printReady(base: string, settings: LocalSettings, endpoint: string): vo
     `try: curl -s -X POST ${url.events} -H 'content-type: application/json' -d '{"event_type":"page_view","page_url":"https://example.com/"}'`,
   );
   log("look at the data: npm run local:scan -- Events   (Ctrl-C stops)");
+  log(`history (archived every ${windowFrom(process.env) / 1000} s): npm run local:query -- "select count(*) from events"`);
   const ready = {
     ready: true,
     apiUrl: base,
@@ -123,14 +129,23 @@ async function main(argv: string[]): Promise<number> {
     filterFunctionLines(settings.logMode);
     const collector = (await import("../functions/collector")).handler as LambdaHandler;
     const realtime = (await import("../functions/realtime")).handler as LambdaHandler;
-    const api = createLocalApi({ collector, realtime, timeoutMs: 10_000, corsOrigins: ["*"] });
+    const api = createLocalApi({ collector, realtime, timeoutMs: REQUEST_TIMEOUT_MS, corsOrigins: ["*"] });
     const stopper = gracefulStopper(api);
     attachRequestLog(api, settings.logMode, (line) => process.stdout.write(`${line}\n`));
     const port = await listen(api, settings);
+    const archive = await startLocalArchive({
+      dataDir: settings.dataDir,
+      endpoint: storage.endpoint,
+      eventsTable: tableNamesFor(LOCAL_STACK).events,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      windowMs: windowFrom(process.env),
+      log,
+    });
     const running = storage;
     // Before the ready line: whoever reacts to it with a signal gets the clean stop.
     onSignals(async () => {
       await stopper.stop(); // every in-flight request answered: each 200 was written
+      await archive.stop().catch((error: Error) => log(`archive: last pass failed (${error.message}); the next start archives it`));
       admin.destroy();
       await running.stop?.();
       lock?.release();

@@ -39,10 +39,10 @@ function shellCommands(markdown: string): string[] {
   );
 }
 
-/** Splits a command line on spaces, honouring '…' quotes: the only quoting the docs use. */
+/** Splits a command line on spaces, honouring '…' and "…" quotes: the only quoting the docs use. */
 function words(line: string): string[] {
   const out: string[] = [];
-  for (const m of line.matchAll(/'([^']*)'|(\S+)/g)) out.push(m[1] ?? m[2]);
+  for (const m of line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)) out.push(m[1] ?? m[2] ?? m[3]);
   return out;
 }
 
@@ -139,11 +139,13 @@ for (const [doc, required] of Object.entries(DOCS))
           reset.push(line); // needs the instance stopped: run last
           continue;
         }
-        expect(line, "a command this test does not know").to.match(/^npm (start|run local:scan) /);
+        expect(line, "a command this test does not know").to.match(/^npm (start|run local:scan|run local:query|run local:compact)( |$)/);
         const { file, args } = npmScript(line);
         const run = await runRepoCommand(file, args, env());
         expect(run.code, `${line}: ${run.stderr}`).to.equal(0);
         if (args.includes("--help")) expect(run.stdout).to.match(/^Usage: /);
+        else if (file === "local/query.ts") expect(run.stdout, line).to.match(/\n\(\d+ rows?\)\n$/);
+        else if (file === "local/compact.ts") expect(run.stdout, line).to.match(/^(Nothing to compact|\d{4}-\d{2}-\d{2}: )/);
         else if (args[0] === "Events") {
           expect(
             run.stdout
