@@ -17,7 +17,8 @@ export type SdkRetryMode = (typeof SDK_RETRY_MODES)[number];
 
 /** The stack settings (config.ts) that reach the functions' environment, resolved. */
 export interface FunctionSettings {
-  readonly eventRetentionDays: number;
+  /** Days Events and Sessions items stay in DynamoDB (the hot tier); the archive keeps history. */
+  readonly hotRetentionDays: number;
   readonly sdkMaxAttempts: number;
   readonly sdkRetryMode: SdkRetryMode;
   readonly trustedProxyHops: number;
@@ -58,8 +59,8 @@ const oneOf =
 export const SETTING_VARIABLES: {
   readonly [K in keyof FunctionSettings]: { readonly name: string; readonly read: Reader<FunctionSettings[K]> };
 } = {
-  /** TTL of Events and Sessions items (the collector's expires_at). */
-  eventRetentionDays: { name: "EVENT_RETENTION_DAYS", read: positiveInt },
+  /** TTL of Events and Sessions items (the collector's expires_at): the hot tier's retention. */
+  hotRetentionDays: { name: "HOT_RETENTION_DAYS", read: positiveInt },
   /** Read by the functions' DynamoDB client (and by the AWS SDK itself). */
   sdkMaxAttempts: { name: "AWS_MAX_ATTEMPTS", read: positiveInt },
   sdkRetryMode: { name: "AWS_RETRY_MODE", read: oneOf(SDK_RETRY_MODES) },
@@ -104,6 +105,11 @@ export function functionEnvironment(
 
 /** What a function reads from its environment. */
 export type FunctionEnv = FunctionSettings & {
+  /**
+   * The same value as hotRetentionDays, under the name functions/shared/handlers.ts reads as the
+   * items' TTL; kept until that line reads hotRetentionDays (HOT_RETENTION_DAYS is the variable).
+   */
+  readonly eventRetentionDays: number;
   readonly environment: string;
   readonly tables: TableNames;
   /** Local mode only: a DynamoDB-compatible endpoint such as dynalite. */
@@ -134,6 +140,7 @@ export function readFunctionEnv(env: Env, needs: readonly (keyof TableNames)[]):
   ) as unknown as FunctionSettings;
   return {
     ...settings,
+    eventRetentionDays: settings.hotRetentionDays,
     environment: env.ENVIRONMENT || "unknown",
     tables,
     endpoint: env.DYNAMODB_ENDPOINT || undefined,

@@ -38,7 +38,7 @@ Environment
   DYNAMODB_PORT         dynalite port (default 8000; 0 picks a free one)
   LIVEINSIGHT_DATA_DIR  data directory (default .liveinsight)
   DYNAMODB_ENDPOINT     use this DynamoDB-compatible server instead of starting dynalite
-  EVENT_RETENTION_DAYS, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE  override the stack defaults
+  HOT_RETENTION_DAYS, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE  override the stack defaults
 
 Ctrl-C or SIGTERM stops cleanly (in-flight requests are answered first); a second one exits at once.
 Related: npm run local:scan -- Events, npm run local:reset.

@@ -42,8 +42,11 @@ export class ProgramMocks implements pulumi.runtime.Mocks {
 function computedOutputs(type: string, name: string, inputs: State, region: string): State {
   const acct = MOCK_ACCOUNT_ID;
   switch (type) {
-    case "aws:dynamodb/table:Table":
-      return { id: name, arn: `arn:aws:dynamodb:${region}:${acct}:table/${name}` };
+    case "aws:dynamodb/table:Table": {
+      const arn = `arn:aws:dynamodb:${region}:${acct}:table/${name}`;
+      // A stream's label is its creation time (DynamoDB API reference, StreamSpecification / LatestStreamArn).
+      return inputs.streamEnabled ? { id: name, arn, streamArn: `${arn}/stream/2026-01-01T00:00:00.000` } : { id: name, arn };
+    }
     case "aws:lambda/function:Function": {
       const arn = `arn:aws:lambda:${region}:${acct}:function:${name}`;
       const invokeArn = `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
