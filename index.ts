@@ -80,6 +80,11 @@ const observability = new Observability("observability", {
   api: { id: api.apiId, stageName: api.stageName, accessLogGroupName: api.accessLogGroupName },
   tableNames: [tables.tableNames.Events, tables.tableNames.Sessions, tables.tableNames.ActiveSessions],
   alarms: { thresholds: config.alarmThresholds, email: config.alarmEmail },
+  archive: {
+    archiverFunctionName: archive.archiverFunctionName,
+    compactionFunctionName: archive.compactionFunctionName,
+    failureQueueName: archive.failureQueueName,
+  },
 });
 
 // docs/deploy.md's "Stack outputs" table says what each is for (tests/components/program.test.ts keeps it complete).

@@ -26,7 +26,7 @@ const BASE_COUNTS: Record<string, number> = {
   "aws:cloudwatch/dashboard:Dashboard": 1,
   "aws:cloudwatch/logGroup:LogGroup": 5, // API access log, collector, realtime, archiver, compaction
   "aws:cloudwatch/logMetricFilter:LogMetricFilter": 10,
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 20,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 24, // 20 + archive lag, failed batches, archiver and compaction errors
   "aws:dynamodb/table:Table": 3,
   "aws:glue/catalogDatabase:CatalogDatabase": 1,
   "aws:glue/catalogTable:CatalogTable": 1,
