@@ -6,14 +6,11 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { lambdaLogGroupName } from "../contracts/names";
+import { BATCH_WORKLOAD, lambdaLogGroupName, WORKLOAD_TAG } from "../contracts/names";
 import { bundleFunction } from "./bundle";
 import type { Architecture } from "./collector-api-args";
 import { lambdaAssumeRolePolicy, type PolicyDocument } from "./iam";
 
-/** The tag the policy pack reads to apply its batch-function memory and timeout ranges (policy/lambda.ts). */
-export const WORKLOAD_TAG = "liveinsight:workload";
-export const BATCH_WORKLOAD = "batch";
 
 export interface BatchFunctionSpec {
   /** Physical function name, `LiveInsight-<stack>-<kind>`. */

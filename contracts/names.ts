@@ -8,6 +8,13 @@ export const NAME_PREFIX = "LiveInsight";
 
 export type TableLogicalName = "Events" | "Sessions" | "ActiveSessions";
 export type FunctionKind = "collector" | "realtime";
+/**
+ * The tag marking a function as a batch workload (no API in front: the archiver, compaction); the
+ * policy pack judges such functions by its batch memory and timeout ranges.
+ */
+export const WORKLOAD_TAG = "liveinsight:workload";
+export const BATCH_WORKLOAD = "batch";
+
 /** The history archive's functions (components/history-archive.ts): no request line, no API in front. */
 export type ArchiveFunctionKind = "archiver" | "compaction";
 

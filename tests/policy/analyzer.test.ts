@@ -87,6 +87,16 @@ describe("policy pack through the real analyzer: dev", function () {
         "mandatory",
         'CloudWatch log group "api-access-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days.',
       ],
+      [
+        "archive-archiver-logs",
+        "mandatory",
+        'CloudWatch log group "archive-archiver-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days.',
+      ],
+      [
+        "archive-compaction-logs",
+        "mandatory",
+        'CloudWatch log group "archive-compaction-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days.',
+      ],
     ]);
   });
 
@@ -144,12 +154,15 @@ describe("policy pack through the real analyzer: prod", function () {
       }),
     );
     expect(report.violations).to.deep.equal([]);
-    expect(report.remediated).to.equal(6);
+    // 6 on the API's functions; the archive's two functions take the same SDK settings (AWS_MAX_ATTEMPTS 25 → 5).
+    expect(report.remediated).to.equal(8);
     expect(report.remediations.map((r) => `${r.policy} ${r.resourceName}`).sort()).to.deep.equal([
       "lambda-function-memory-range api-collector",
       "lambda-function-memory-range api-realtime",
       "lambda-function-sdk-retry-env api-collector",
       "lambda-function-sdk-retry-env api-realtime",
+      "lambda-function-sdk-retry-env archive-archiver",
+      "lambda-function-sdk-retry-env archive-compaction",
       "lambda-function-timeout-range api-collector",
       "lambda-function-timeout-range api-realtime",
     ]);
