@@ -66,6 +66,9 @@ export const INSERTS_ONLY = JSON.stringify({ eventName: ["INSERT"] });
 /** 02:30 UTC: a day is closed once two hours have passed after its end, so compaction runs then. */
 export const COMPACTION_SCHEDULE = "cron(30 2 * * ? *)";
 
+/** A region name as long as any (ap-southeast-2): the bucket-name check when no region is configured. */
+const LONGEST_REGION = "ap-southeast-2";
+
 /** SQS's longest retention (14 days): time to replay a failed batch's records from the hot tier. */
 const FAILURE_RETENTION_SECONDS = 1_209_600;
 
@@ -81,6 +84,8 @@ export class HistoryArchive extends pulumi.ComponentResource {
   public readonly workgroupName: pulumi.Output<string>;
 
   constructor(name: string, args: HistoryArchiveArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before registering anything (the account id is the same length in every account).
+    bucketName(args.stack, "000000000000", aws.config.region ?? LONGEST_REGION, "results");
     super("liveinsight:archive:HistoryArchive", name, {}, opts);
     const scope = accountScope(this);
     const names = pulumi.all([scope.accountId, scope.region]).apply(([account, region]) => ({
