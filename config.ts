@@ -239,7 +239,7 @@ const DEFINITIONS = {
   ),
   archiveBatchingWindowSeconds: setting(
     wholeNumber(0, 300, " seconds"),
-    60,
+    30,
     "Seconds the stream mapping gathers records before invoking the archiver (0-300): the archive's lag floor and its objects per day.",
   ),
   archiveMaxRetryAttempts: setting(
@@ -249,8 +249,8 @@ const DEFINITIONS = {
   ),
   archiveMaxRecordAgeSeconds: setting(
     wholeNumber(-1, 604800, " seconds").refine((s) => s === -1 || s >= 60, { error: "must be -1 or between 60 and 604800 seconds" }),
-    21600,
-    "Oldest stream record the archiver is still given (-1 or 60-604800 s); older ones go to the failure queue instead of blocking the shard.",
+    86400,
+    "Oldest stream record the archiver is still given (-1 or 60-604800 s; the stream keeps records 24 h); older ones go to the failure queue, never silently away.",
   ),
   archiverMemorySize: setting(wholeNumber(128, 10240, " MB"), 512, "Memory in MB of the archiver function (128-10240)."),
   archiverTimeoutSeconds: setting(wholeNumber(1, 900, " seconds"), 60, "Timeout in seconds of the archiver function (1-900)."),
