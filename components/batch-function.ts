@@ -11,7 +11,6 @@ import { bundleFunction } from "./bundle";
 import type { Architecture } from "./collector-api-args";
 import { lambdaAssumeRolePolicy, type PolicyDocument } from "./iam";
 
-
 export interface BatchFunctionSpec {
   /** Physical function name, `LiveInsight-<stack>-<kind>`. */
   readonly functionName: string;
