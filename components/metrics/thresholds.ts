@@ -20,6 +20,8 @@ export interface AlarmThresholds {
   eventsRejected: number;
   /** Dropped events (bots, foreign pages, unknown sites) as % of the events that arrived. */
   droppedSharePercent: number;
+  /** Archive lag: the archiver's IteratorAge (ms). */
+  archiveIteratorAgeMs: number;
   /** Period of every alarm and dashboard graph, in seconds. */
   periodSeconds: number;
   evaluationPeriods: number;

@@ -27,7 +27,7 @@ export function collectorHandler(env: FunctionEnv, db: DynamoSender, log: LogSin
         db,
         tables: env.tables,
         sites,
-        retentionDays: env.eventRetentionDays,
+        retentionDays: env.hotRetentionDays,
         remainingTimeMs: remainingTimeOf(context),
         hex: randomHex8,
         random: Math.random,

@@ -5,6 +5,7 @@ import { trackerAsset } from "../../components/tracker-asset";
 import { parseCommandLine, runCli, stringOption } from "../../lib/cli";
 import { startDynamo, type TestDynamo } from "../support/dynalite";
 import { allInMonthly, type MonthlyCost, renderMonthly } from "./all-in";
+import { ARCHIVE_ASSUMED, ARCHIVE_MEASURED } from "./archive-cost";
 import { coldStart } from "./cold-start";
 import { costPerMillionEvents, NAIVE_BASELINE, renderBreakdown } from "./cost";
 import { hostileInput } from "./hostile";
@@ -78,8 +79,9 @@ function price({ cold, writeUnits, sizes }: Measured) {
   const assumptions = [
     `prices: ${PRICES_AS_OF}; ${Object.values(PRICES).map(priceText).join("; ")}`,
     `dev/prod: 10 events per request, ${ASSUMED_DURATION_MS} ms billed per invocation (assumed, not measured: dynalite is not DynamoDB), memory/architecture from Pulumi.<stack>.yaml, WRU/event = measured batch_10, app log line = measured ${cold.log_line_bytes} B, access log line from the stage's format, no PutMetricData (metrics come from log filters), INIT excluded (< 1% of invocations)`,
-    `all-in: steady state (a full retention stored), item sizes measured (${sizes.method}), ${sizes.events_per_session} events per session, no free tier, realtime reads not included (they scale with viewers, not events)`,
+    `all-in: steady state (a full hot and archive retention stored), item sizes measured (${sizes.method}), ${sizes.events_per_session} events per session, no free tier, realtime reads not included (they scale with viewers, not events)`,
     "naive_baseline: 1 event/request, x86_64 512 MB at 134 ms, 3 WRU/event, 2 PutMetricData/event, 200 B app log line",
+    `archive: DynamoDB keeps hotRetentionDays, S3 keeps eventRetentionDays; measured by npm run bench:archive: ${ARCHIVE_MEASURED.parquetBytesPerEvent} B/event compacted, ${ARCHIVE_MEASURED.encodeEventsPerSecond} events/s encode, ${ARCHIVE_MEASURED.scanBytesPerEvent.toFixed(4)} B scanned per event by a 30-day page-view query; assumed: ${ARCHIVE_ASSUMED.streamShards} stream shards, ${ARCHIVE_ASSUMED.archiverBaseMs} ms per archiver invocation besides encoding, ${ARCHIVE_ASSUMED.queriesPerMonth} such queries a month, ${ARCHIVE_ASSUMED.archiverLogBytes} B archiver log line, compaction at 3× encode time`,
   ];
   return { costs, allIn, assumptions };
 }

@@ -114,7 +114,7 @@ describe("contracts/sites (the site table)", () => {
     for (let n = 1; Buffer.byteLength(sitesEnvValue(filler(n))) <= SITES_ENV_MAX_BYTES; n++) sites = filler(n);
     expect(Buffer.byteLength(sitesEnvValue(sites))).to.be.within(SITES_ENV_MAX_BYTES - 1, SITES_ENV_MAX_BYTES);
     const env = functionEnvironment("collector", stack, tableNamesFor(stack), {
-      eventRetentionDays: 3653,
+      hotRetentionDays: 3653,
       sdkMaxAttempts: 10,
       sdkRetryMode: "adaptive",
       trustedProxyHops: 10,
