@@ -1,4 +1,4 @@
-import { NumberValue, type PutCommandInput, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
+import { type NativeAttributeValue, NumberValue, type PutCommandInput, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
 import { ACTIVE_WINDOW_MS } from "../../contracts/tables";
 import { dynamoNumber } from "./numbers";
 import { type EventRecord, keyOf, type SessionGroup } from "./plan";
@@ -18,9 +18,18 @@ function withOptional(item: Item, fields: Record<string, string | number | undef
   return item;
 }
 
+/**
+ * The properties as a Map: lib-dynamodb marshalls a Map from its entries, whereas an object is
+ * classified by its `.constructor`, which a property named `constructor` replaces (the marshaller
+ * then throws). A Map takes every key name the validator lets through, `toString` and
+ * `hasOwnProperty` included.
+ */
+function propertiesOf(e: EventRecord): Map<string, NativeAttributeValue> {
+  return new Map(e.properties.map(([k, v]) => [k, typeof v === "number" ? exactNumber(v) : v]));
+}
+
 export function eventItem(e: EventRecord): Item {
-  const properties: Item = Object.create(null);
-  for (const [k, v] of e.properties) properties[k] = typeof v === "number" ? exactNumber(v) : v;
+  const properties = propertiesOf(e);
   const item: Item = {
     session_id: e.session_id,
     event_key: keyOf(e),
