@@ -17,10 +17,10 @@ import {
 import type { HexSource } from "./ids";
 import { clientIpPrefix } from "./ip";
 import { activeExpiry, activeSessionPut, activeSessionUpdate, eventItem } from "./items";
-import { pinOutOfWindowTimes } from "./pins";
+import { decideEffectiveTimes } from "./pins";
 import { type EventRecord, groupBySession, normalizeEvents, type SessionGroup } from "./plan";
 import { type HttpRequest, parseEvents } from "./request";
-import { type Budget, batchWriteAll, conditionalWrite, type DynamoSender } from "./store";
+import { type Budget, batchWriteAll, conditionalWrite, type DynamoSender, MAX_ATTEMPT_MS } from "./store";
 
 export interface Clock {
   now(): number;
@@ -51,7 +51,7 @@ export interface Outcome {
 const RESPONSE_RESERVE_MS = 250;
 
 function startBudget(deps: CollectorDeps): Budget {
-  const deadline = performance.now() + deps.remainingTimeMs() - RESPONSE_RESERVE_MS;
+  const deadline = performance.now() + Math.min(deps.remainingTimeMs() - RESPONSE_RESERVE_MS, MAX_ATTEMPT_MS);
   const signal = AbortSignal.timeout(Math.max(1, Math.floor(deadline - performance.now())));
   // One signal bounds every call of the request: pins, the conditional session writes, batches, live rows.
   setMaxListeners(0, signal);
@@ -77,12 +77,12 @@ function writeActive(deps: CollectorDeps, placement: Placement, budget: Budget) 
 }
 
 /**
- * Pins out-of-window times, places every chain's events (the conditional Sessions writes), then
+ * Decides effective times (pins), places every chain's events (the conditional Sessions writes), then
  * writes the events under their resolved sessions and the live rows, concurrently.
  */
 async function storeAll(deps: CollectorDeps, records: EventRecord[], nowMs: number): Promise<Placement[]> {
   const budget = startBudget(deps);
-  await pinOutOfWindowTimes(deps.db, deps.tables.events, records, deps.retentionDays, budget);
+  await decideEffectiveTimes({ db: deps.db, tables: deps.tables, retentionDays: deps.retentionDays, budget, nowMs }, records);
   const ctx = { db: deps.db, sessionsTable: deps.tables.sessions, retentionDays: deps.retentionDays, budget };
   const chains = groupBySession(records);
   const placements = (await Promise.all(chains.map((g) => placeChain(ctx, g.sessionId, g.events)))).flat();

@@ -1,5 +1,6 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
@@ -29,6 +30,13 @@ export interface Budget {
 }
 
 export const BATCH_SIZE = 25; // BatchWriteItem limit
+const BATCH_GET_SIZE = 100; // BatchGetItem limit
+/**
+ * No attempt of a request spends longer than this on storage (the budget's abort signal ends every
+ * call). API Gateway's integration timeout is 30 s and cannot be raised, so no answer can come
+ * later anyway; pins.ts relies on it: two attempts further apart cannot overlap.
+ */
+export const MAX_ATTEMPT_MS = 30_000;
 const BACKOFF_BASE_MS = 25;
 const BACKOFF_CAP_MS = 1_000;
 
@@ -63,6 +71,30 @@ async function writeChunk(db: DynamoSender, table: string, requests: WriteReques
 export async function batchWriteAll(db: DynamoSender, table: string, requests: WriteRequest[], budget: Budget): Promise<number> {
   const rounds = await Promise.all(chunk(requests, BATCH_SIZE).map((c) => writeChunk(db, table, c, budget)));
   return rounds.reduce((a, b) => a + b, 0);
+}
+
+/** Strongly consistent BatchGetItem of `keys` (100 per call, UnprocessedKeys retried with backoff); the items found. */
+export async function batchGetAll(db: DynamoSender, table: string, keys: Item[], budget: Budget): Promise<Item[]> {
+  const found: Item[] = [];
+  await Promise.all(
+    chunk(keys, BATCH_GET_SIZE).map(async (part) => {
+      let pending: Item[] = part;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) {
+          const delay = backoffDelay(attempt, budget.random);
+          if (budget.now() + delay >= budget.deadline)
+            throw new StorageUnavailableError(`${pending.length} keys of ${table} still unprocessed after ${attempt} reads`);
+          await budget.sleep(delay);
+        }
+        const out = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }), {
+          abortSignal: budget.signal,
+        });
+        found.push(...(out.Responses?.[table] ?? []));
+        pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
+      }
+    }),
+  );
+  return found;
 }
 
 export type WriteOutcome = { applied: true; oldAttributes?: Item } | { applied: false; stored?: Item };

@@ -231,8 +231,10 @@ describe("stored items: exact attribute types and values", () => {
     await runScenario(client, tables);
     await expectStored();
     const written = new Map<string, Item>(); // the last write of each event
-    for (const input of sent)
-      for (const r of input.RequestItems?.[tables.events] ?? []) written.set(order(r.PutRequest!.Item), r.PutRequest!.Item);
+    for (const input of sent) {
+      const requests = input.RequestItems?.[tables.events];
+      if (Array.isArray(requests)) for (const r of requests) written.set(order(r.PutRequest!.Item), r.PutRequest!.Item); // not BatchGetItem's keys
+    }
     expect([...written.values()].sort(byKey)).to.deep.equal(EXPECTED_EVENTS.filter((e) => e.session_id.S !== "#pin#s2"));
     expect(numbersIn(sent).filter((n) => !/^-?\d+(\.\d+)?$/.test(n))).to.deep.equal([]);
   });
@@ -241,8 +243,9 @@ describe("stored items: exact attribute types and values", () => {
     const aws = dynamo.client();
     const shim = returnItemOnConditionFailure(aws, dynamo.client());
     await runScenario(aws, tables);
-    // The pin's retry, the late event and the rollover each met a failed condition that carried the item.
-    expect(shim.attached).to.equal(4);
+    // The late event and the rollover each met a failed condition that carried the item (the pin's
+    // retry reads its pin before proposing one).
+    expect(shim.attached).to.equal(3);
     await expectStored();
   });
 });

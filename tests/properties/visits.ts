@@ -28,6 +28,10 @@ export interface Delivery {
   copies: number;
   /** Server time of the attempt, after the latest real time of its events. */
   delayMs: number;
+  /** Server time added per sequential attempt (a retry after a failure or a lost response). */
+  retryStepMs: number;
+  /** After its 200, the request is sent once more at the next step (the response was lost); single copies only. */
+  resend: boolean;
 }
 
 export interface Traffic {
@@ -42,9 +46,31 @@ export interface Traffic {
 }
 
 // Offsets: most clocks right, some a little off (inside the window), some far off (outside it:
-// ten minutes fast, an offline queue flushed nine days later). None sits near a window edge, so
-// every retry (minutes later) sees the same side of the window.
-const OFFSET = fc.constantFrom(0, 0, 0, 0, 2 * MIN, -3 * MIN, -2 * DAY, 10 * MIN, -9 * DAY);
+// ten minutes fast, an offline queue flushed nine days later), and some at a window edge, where
+// a retry's later server time sees the other side: just inside the 7-day edge, five days back
+// (outside after a retry three days later), a minute either side of the +5 min bound.
+const OFFSET = fc.constantFrom(
+  0,
+  0,
+  0,
+  0,
+  2 * MIN,
+  -3 * MIN,
+  -2 * DAY,
+  10 * MIN,
+  -9 * DAY,
+  -7 * DAY + 2 * MIN,
+  -7 * DAY + 20 * MIN,
+  -5 * DAY,
+  4 * MIN,
+  6 * MIN,
+);
+/**
+ * Server time between attempts of one request: mostly a second, sometimes long enough to carry
+ * a timestamp across an edge (90 s, 10 min, 3 days: an offline queue). Copies in flight at once
+ * stay a second apart, as concurrent attempts do.
+ */
+const RETRY_STEP = fc.constantFrom(1_000, 1_000, 1_000, 90_000, 10 * MIN, 3 * DAY);
 const GAP = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 0, max: 10 * MIN }) },
   { weight: 1, arbitrary: fc.integer({ min: 30 * MIN - 2, max: 90 * MIN }) },
@@ -104,6 +130,8 @@ export const trafficArbitrary: fc.Arbitrary<Traffic> = fc
       sizes: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 6 }),
       copies: fc.array(fc.constantFrom(1, 1, 1, 2, 3), { minLength: 1, maxLength: 8 }),
       delays: fc.array(fc.integer({ min: 0, max: 2 * MIN }), { minLength: 1, maxLength: 8 }),
+      steps: fc.array(RETRY_STEP, { minLength: 1, maxLength: 8 }),
+      resends: fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
       waveSizes: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 5 }),
       lostResponseRate: fc.constantFrom(0, 0, 0.1, 0.3),
       throttleRate: fc.constantFrom(0, 0, 0, 0.1),
@@ -116,6 +144,8 @@ export const trafficArbitrary: fc.Arbitrary<Traffic> = fc
       events,
       copies: r.copies[i % r.copies.length],
       delayMs: r.delays[i % r.delays.length],
+      retryStepMs: r.steps[i % r.steps.length],
+      resend: r.resends[i % r.resends.length],
     }));
     const waves: Delivery[][] = [];
     for (let i = 0, k = 0; i < deliveries.length; k++) {
@@ -151,6 +181,9 @@ export function bodyOf(traffic: Traffic, delivery: Delivery) {
 }
 
 /** Server time of an attempt: after the real time of its latest event, plus the delivery delay and retry lag. */
-export function serverTime(traffic: Traffic, delivery: Delivery, attempt: number): number {
-  return Math.max(...delivery.events.map((i) => traffic.events[i].realTs)) + delivery.delayMs + attempt * 1_000;
+export function serverTime(traffic: Traffic, delivery: Delivery, attempt: number, copy: number): number {
+  const latest = Math.max(...delivery.events.map((i) => traffic.events[i].realTs));
+  // Copies run at once, so their attempts stay seconds apart (no attempt outlives MAX_ATTEMPT_MS).
+  const step = delivery.copies > 1 ? 1_000 : delivery.retryStepMs;
+  return latest + delivery.delayMs + attempt * step + copy * 1_000;
 }
