@@ -85,7 +85,7 @@ async function storeAll(deps: CollectorDeps, records: EventRecord[], nowMs: numb
   await decideEffectiveTimes({ db: deps.db, tables: deps.tables, retentionDays: deps.retentionDays, budget, nowMs }, records);
   const ctx = { db: deps.db, sessionsTable: deps.tables.sessions, retentionDays: deps.retentionDays, budget };
   const chains = groupBySession(records);
-  const placements = (await Promise.all(chains.map((g) => placeChain(ctx, g.sessionId, g.events)))).flat();
+  const placements = (await Promise.all(chains.map((g) => placeChain({ ...ctx, headId: g.sessionId }, g.events)))).flat();
   for (const p of placements) for (const e of p.events) e.session_id = p.sessionId;
   const live = placements.filter((p) => p.open && isActive(p, nowMs));
   await Promise.all([

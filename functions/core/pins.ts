@@ -87,7 +87,8 @@ async function storedInWindow(ctx: PinContext, e: EventRecord): Promise<boolean>
     const state = parseSessionState(row);
     if (!state.exists) return false;
     if (state.successor !== undefined && state.boundary !== undefined && ts >= state.boundary) {
-      id = state.successor;
+      // The head's tail pointer skips the closed sessions in between (chain.ts).
+      id = state.tailId !== undefined && state.tailFrom !== undefined && ts >= state.tailFrom ? state.tailId : state.successor;
       continue;
     }
     const own = eventKey(ts, e.event_id);

@@ -117,6 +117,9 @@ const EXPECTED_SESSIONS: Item[] = [
     page_views: N(1),
     successor: S(SUCCESSOR),
     boundary: N(NOW - MIN + 30 * MIN + 1),
+    // s1 is its chain's head: the write that closed it recorded the successor as the chain's tail
+    tail_id: S(SUCCESSOR),
+    tail_from: N(NOW - MIN + 30 * MIN + 1),
   },
   {
     session_id: S("s2"),

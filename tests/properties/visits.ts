@@ -77,11 +77,32 @@ const GAP = fc.oneof(
 );
 const TYPE = fc.constantFrom("page_view", "click", "heartbeat") as fc.Arbitrary<GeneratedEvent["event_type"]>;
 
-const visit: fc.Arbitrary<Visit> = fc.record({
-  offset: OFFSET,
-  start: fc.integer({ min: 0, max: 20 * MIN }),
-  steps: fc.array(fc.record({ gap: GAP, type: TYPE, page: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 8 }),
-});
+const step = (gap: fc.Arbitrary<number>) => fc.record({ gap, type: TYPE, page: fc.integer({ min: 0, max: 3 }) });
+
+/** A client that keeps one session id across many visits: a chain of 10–40 sessions (long chains). */
+const LONG_GAP = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: 31 * MIN, max: 35 * MIN }) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 10 * MIN }) },
+);
+
+const visit: fc.Arbitrary<Visit> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      offset: OFFSET,
+      start: fc.integer({ min: 0, max: 20 * MIN }),
+      steps: fc.array(step(GAP), { minLength: 1, maxLength: 8 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      offset: OFFSET,
+      start: fc.integer({ min: 0, max: 20 * MIN }),
+      steps: fc.array(step(LONG_GAP), { minLength: 10, maxLength: 40 }),
+    }),
+  },
+);
 
 type Visit = { offset: number; start: number; steps: { gap: number; type: GeneratedEvent["event_type"]; page: number }[] };
 
@@ -106,7 +127,7 @@ function eventsOf(visits: Visit[]): GeneratedEvent[] {
   return events;
 }
 
-/** Splits a permutation of event indexes into consecutive requests of 1–5 events. */
+/** Splits a permutation of event indexes into consecutive requests of the generated sizes. */
 function requestsOf(order: number[], sizes: number[]): number[][] {
   const out: number[][] = [];
   for (let i = 0, k = 0; i < order.length; k++) {
@@ -127,7 +148,11 @@ export const trafficArbitrary: fc.Arbitrary<Traffic> = fc
         events.map((_, i) => i),
         { minLength: events.length, maxLength: events.length },
       ),
-      sizes: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 6 }),
+      // Mostly 1–5 events per request; sometimes 40 (a long visit's whole queue in one request).
+      sizes: fc.array(fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 5 }) }, { weight: 1, arbitrary: fc.constant(40) }), {
+        minLength: 1,
+        maxLength: 6,
+      }),
       copies: fc.array(fc.constantFrom(1, 1, 1, 2, 3), { minLength: 1, maxLength: 8 }),
       delays: fc.array(fc.integer({ min: 0, max: 2 * MIN }), { minLength: 1, maxLength: 8 }),
       steps: fc.array(RETRY_STEP, { minLength: 1, maxLength: 8 }),
