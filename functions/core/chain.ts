@@ -17,7 +17,7 @@ import { StorageUnavailableError } from "./errors";
 import type { EventRecord } from "./plan";
 import { closingOf, parseSessionState, type SessionState } from "./session-state";
 import { type Closing, fastPathUpdate, mergeUpdate, tailUpdate } from "./session-updates";
-import { type Budget, conditionalWrite, type DynamoSender } from "./store";
+import { type Budget, conditionalWrite, type DynamoSender, type Item } from "./store";
 
 export interface ChainContext {
   /** The session id the client named: the chain's head. */
@@ -34,6 +34,8 @@ export interface Placement {
   events: EventRecord[];
   created: boolean;
   open: boolean;
+  /** The Sessions row right after this request's update (ALL_NEW): the live row is its snapshot. */
+  row: Item;
 }
 
 interface Step {
@@ -74,8 +76,10 @@ async function fastStep(ctx: ChainContext, sessionId: string, pending: EventReco
   const closing = rest.length ? closeAt(ctx, sessionId, run[run.length - 1].timestamp) : undefined;
   const out = await update(ctx, fastPathUpdate(ctx.sessionsTable, sessionId, run, ctx.retentionDays, closing));
   if (!out.applied) return { sessionId, pending, state: parseSessionState(out.stored) };
-  const created = !out.oldAttributes || Object.keys(out.oldAttributes).length === 0;
-  const placed = { sessionId, events: run, created, open: !closing };
+  const row = out.attributes ?? {};
+  // A row exists only with events in it (every creating write ADDs them), so a new one counts just these.
+  const created = Number(row.total_events) === run.length;
+  const placed = { sessionId, events: run, created, open: !closing, row };
   return closing
     ? { placed, closed: closing, crossed: closing.boundary, sessionId: closing.successor, pending: rest }
     : { placed, sessionId, pending: rest };
@@ -93,7 +97,7 @@ async function closedStep(ctx: ChainContext, sessionId: string, pending: EventRe
   if (before.length === 0) return next;
   const out = await update(ctx, mergeUpdate(ctx.sessionsTable, sessionId, before, state, { retentionDays: ctx.retentionDays }));
   if (!out.applied) return { sessionId, pending, state: parseSessionState(out.stored) };
-  return { ...next, placed: { sessionId, events: before, created: false, open: false } };
+  return { ...next, placed: { sessionId, events: before, created: false, open: false, row: out.attributes ?? {} } };
 }
 
 /** An open session out of order or after an idle gap: merge what it takes, close it if the rest comes later. */
@@ -104,7 +108,7 @@ async function openStep(ctx: ChainContext, sessionId: string, pending: EventReco
   const closing = rest.length ? closeAt(ctx, sessionId, lastAfter) : undefined;
   const out = await update(ctx, mergeUpdate(ctx.sessionsTable, sessionId, inside, state, { retentionDays: ctx.retentionDays, closing }));
   if (!out.applied) return { sessionId, pending, state: parseSessionState(out.stored) };
-  const placed = inside.length ? { sessionId, events: inside, created: false, open: !closing } : undefined;
+  const placed = inside.length ? { sessionId, events: inside, created: false, open: !closing, row: out.attributes ?? {} } : undefined;
   if (!closing) return { placed, sessionId, pending: rest };
   return { placed, closed: closing, crossed: closing.boundary, sessionId: closing.successor, pending: rest };
 }

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { TableNames } from "../../contracts/tables";
 import { type Placement, placeChain } from "./chain";
 import { refuseDuplicates } from "./duplicates";
@@ -16,9 +16,9 @@ import {
 } from "./errors";
 import type { HexSource } from "./ids";
 import { clientIpPrefix } from "./ip";
-import { activeExpiry, activeSessionPut, activeSessionUpdate, eventItem } from "./items";
+import { activeExpiry, activeSessionPut, eventItem } from "./items";
 import { decideEffectiveTimes } from "./pins";
-import { type EventRecord, groupBySession, normalizeEvents, type SessionGroup } from "./plan";
+import { type EventRecord, groupBySession, normalizeEvents } from "./plan";
 import { type HttpRequest, parseEvents } from "./request";
 import { type Budget, batchWriteAll, conditionalWrite, type DynamoSender, MAX_ATTEMPT_MS } from "./store";
 
@@ -64,14 +64,12 @@ function startBudget(deps: CollectorDeps): Budget {
   };
 }
 
-const isActive = (group: SessionGroup, nowMs: number) => activeExpiry(group) * 1000 > nowMs;
+/** Live: the session's last activity (as stored after this request's update) is less than 30 minutes before now. */
+const isActive = (placement: Placement, nowMs: number) => activeExpiry(Number(placement.row.last_activity)) * 1000 > nowMs;
 
-/** The live row of an open session: a put when its latest event has a page, else an update that keeps current_page. */
+/** The live row of an open session: a snapshot of its Sessions row after this request's update. */
 function writeActive(deps: CollectorDeps, placement: Placement, budget: Budget) {
-  const latest = placement.events[placement.events.length - 1];
-  const command = latest.page_url
-    ? new PutCommand(activeSessionPut(deps.tables.activeSessions, placement))
-    : new UpdateCommand(activeSessionUpdate(deps.tables.activeSessions, placement));
+  const command = new PutCommand(activeSessionPut(deps.tables.activeSessions, placement.sessionId, placement.row));
   // A failed condition means a newer request already moved the row on: nothing to do.
   return conditionalWrite(deps.db, command, budget, { readOnFailure: false });
 }

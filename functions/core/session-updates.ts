@@ -59,7 +59,8 @@ class Expression {
       UpdateExpression: `SET ${this.sets.join(", ")}${add}`,
       ConditionExpression: this.conditions.join(" AND "),
       ExpressionAttributeValues: this.values,
-      ReturnValues: "UPDATED_OLD",
+      // The row after the update: the live row is its snapshot, and a new row has counted only these events.
+      ReturnValues: "ALL_NEW",
       // AWS returns the stored item with the ConditionalCheckFailedException (UpdateItem API
       // reference, ReturnValuesOnConditionCheckFailure); store.ts reads it when it is absent.
       ReturnValuesOnConditionCheckFailure: "ALL_OLD",

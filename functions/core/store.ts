@@ -97,7 +97,8 @@ export async function batchGetAll(db: DynamoSender, table: string, keys: Item[],
   return found;
 }
 
-export type WriteOutcome = { applied: true; oldAttributes?: Item } | { applied: false; stored?: Item };
+/** `attributes`: what the write's ReturnValues asked for (ALL_NEW for the Sessions updates). */
+export type WriteOutcome = { applied: true; attributes?: Item } | { applied: false; stored?: Item };
 
 const isConditionFailure = (error: unknown): error is Error & { Item?: Record<string, AttributeValue> } =>
   error instanceof Error && error.name === "ConditionalCheckFailedException";
@@ -119,7 +120,7 @@ export async function conditionalWrite(
 ): Promise<WriteOutcome> {
   try {
     const out = await db.send(command as UpdateCommand, { abortSignal: budget.signal });
-    return { applied: true, oldAttributes: out.Attributes };
+    return { applied: true, attributes: out.Attributes };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     // lib-dynamodb unmarshalls outputs, not exceptions: the item that comes with one is raw.

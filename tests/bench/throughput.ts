@@ -10,7 +10,7 @@ import { BatchWriteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynam
 import type { TableNames } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
 import { activeSessionPut, eventItem } from "../../functions/core/items";
-import { groupBySession, normalizeEvents } from "../../functions/core/plan";
+import { groupBySession, normalizeEvents, orderOf, type SessionGroup } from "../../functions/core/plan";
 import { parseEvents } from "../../functions/core/request";
 import { fastPathUpdate } from "../../functions/core/session-updates";
 import { chunk } from "../../functions/core/store";
@@ -45,6 +45,13 @@ function bodies(tag: string, o: ThroughputOptions, nowMs: number): BenchBody[] {
   });
 }
 
+/** The Sessions row a new session of `group` has after its fast-path update (what the live row snapshots). */
+function rowAfter(group: SessionGroup) {
+  const exit = group.events.filter((e) => e.page_url).at(-1);
+  const last = group.events[group.events.length - 1];
+  return { user_id: last.user_id, last_activity: last.timestamp, exit_page: exit?.page_url, exit_key: exit && orderOf(exit) };
+}
+
 /** The calls the collector makes for `body`, without its validation, budget, logging or retries. */
 function floorCalls(body: BenchBody, tables: TableNames, nowMs: number) {
   const request = postEvents(body);
@@ -62,7 +69,7 @@ function floorCalls(body: BenchBody, tables: TableNames, nowMs: number) {
       25,
     ).map((c) => new BatchWriteCommand({ RequestItems: { [tables.events]: c } })),
     ...groups.map((g) => new UpdateCommand(fastPathUpdate(tables.sessions, g.sessionId, g.events, 30))),
-    ...groups.map((g) => new PutCommand(activeSessionPut(tables.activeSessions, g))),
+    ...groups.map((g) => new PutCommand(activeSessionPut(tables.activeSessions, g.sessionId, rowAfter(g)))),
   ];
 }
 

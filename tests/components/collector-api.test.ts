@@ -173,7 +173,7 @@ describe("components/collector-api", () => {
             {
               Sid: "TrackActiveSessions",
               Effect: "Allow",
-              Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+              Action: ["dynamodb:PutItem"],
               Resource: [tableArn("ActiveSessions")],
             },
             {

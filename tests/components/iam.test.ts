@@ -46,7 +46,7 @@ describe("components/iam", () => {
         {
           Sid: "TrackActiveSessions",
           Effect: "Allow",
-          Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+          Action: ["dynamodb:PutItem"],
           Resource: [TABLE(NAMES.activeSessionsTableName)],
         },
         {

@@ -77,6 +77,7 @@ describe("collector core against dynalite", () => {
         user_id: "u1",
         last_activity: NOW - 1000,
         current_page: "https://shop.example/a",
+        exit_key: `${NOW - 1000}#e1`,
         expires_at: Math.floor((NOW - 1000 + 30 * MIN) / 1000),
       },
     ]);

@@ -156,15 +156,30 @@ const EXPECTED_SESSIONS: Item[] = [
 ];
 
 const EXPECTED_ACTIVE: Item[] = [
-  // The heartbeat's update kept the page of the request's page view; the late event did not move the row back.
-  { session_id: S("s1"), user_id: S("u1"), last_activity: N(NOW - MIN), expires_at: activeExp(NOW - MIN), current_page: S(PAGE("a")) },
-  { session_id: S("s2"), user_id: S("u2"), last_activity: N(NOW), expires_at: activeExp(NOW), current_page: S(PAGE("b")) },
+  // Snapshots of the Sessions rows: the heartbeat kept the exit page of the page view; the late event did not move it.
+  {
+    session_id: S("s1"),
+    user_id: S("u1"),
+    last_activity: N(NOW - MIN),
+    expires_at: activeExp(NOW - MIN),
+    current_page: S(PAGE("a")),
+    exit_key: key(NOW - 2 * MIN, "e1"),
+  },
+  {
+    session_id: S("s2"),
+    user_id: S("u2"),
+    last_activity: N(NOW),
+    expires_at: activeExp(NOW),
+    current_page: S(PAGE("b")),
+    exit_key: key(NOW, "e3"),
+  },
   {
     session_id: S(SUCCESSOR),
     user_id: S("u1"),
     last_activity: N(NOW + 45 * MIN),
     expires_at: activeExp(NOW + 45 * MIN),
     current_page: S(PAGE("c")),
+    exit_key: key(NOW + 45 * MIN, "e4"),
   },
 ];
 
