@@ -17,10 +17,11 @@ import {
 import type { HexSource } from "./ids";
 import { clientIpPrefix } from "./ip";
 import { activeExpiry, activeSessionPut, eventItem } from "./items";
+import { mapLimited } from "./limit";
 import { decideEffectiveTimes } from "./pins";
 import { type EventRecord, groupBySession, normalizeEvents } from "./plan";
 import { type HttpRequest, parseEvents } from "./request";
-import { type Budget, batchWriteAll, conditionalWrite, type DynamoSender, MAX_ATTEMPT_MS } from "./store";
+import { type Budget, batchWriteAll, conditionalWrite, type DynamoSender, MAX_ATTEMPT_MS, WRITE_CONCURRENCY } from "./store";
 
 export interface Clock {
   now(): number;
@@ -83,7 +84,7 @@ async function storeAll(deps: CollectorDeps, records: EventRecord[], nowMs: numb
   await decideEffectiveTimes({ db: deps.db, tables: deps.tables, retentionDays: deps.retentionDays, budget, nowMs }, records);
   const ctx = { db: deps.db, sessionsTable: deps.tables.sessions, retentionDays: deps.retentionDays, budget };
   const chains = groupBySession(records);
-  const placements = (await Promise.all(chains.map((g) => placeChain({ ...ctx, headId: g.sessionId }, g.events)))).flat();
+  const placements = (await mapLimited(chains, WRITE_CONCURRENCY, (g) => placeChain({ ...ctx, headId: g.sessionId }, g.events))).flat();
   for (const p of placements) for (const e of p.events) e.session_id = p.sessionId;
   const live = placements.filter((p) => p.open && isActive(p, nowMs));
   await Promise.all([
@@ -93,7 +94,7 @@ async function storeAll(deps: CollectorDeps, records: EventRecord[], nowMs: numb
       records.map((e) => ({ PutRequest: { Item: eventItem(e) } })),
       budget,
     ),
-    ...live.map((p) => writeActive(deps, p, budget)),
+    mapLimited(live, WRITE_CONCURRENCY, (p) => writeActive(deps, p, budget)),
   ]);
   return placements;
 }

@@ -20,9 +20,10 @@
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { TableNames } from "../../contracts/tables";
 import { eventKey } from "./ids";
+import { mapLimited } from "./limit";
 import { type EventRecord, expiresAt, keyOf, setEffectiveTime } from "./plan";
 import { parseSessionState } from "./session-state";
-import { type Budget, batchGetAll, conditionalWrite, type DynamoSender, type Item, MAX_ATTEMPT_MS } from "./store";
+import { type Budget, batchGetAll, conditionalWrite, type DynamoSender, type Item, MAX_ATTEMPT_MS, WRITE_CONCURRENCY } from "./store";
 import { LIMITS } from "./validate";
 
 export const PIN_PREFIX = "#pin#";
@@ -161,9 +162,11 @@ function sideOf(e: EventRecord, nowMs: number): Side {
 export async function decideEffectiveTimes(ctx: PinContext, records: EventRecord[]): Promise<void> {
   const sides: Record<Side, EventRecord[]> = { outside: [], edge: [], inside: [] };
   for (const e of records) if (e.client_time) sides[sideOf(e, ctx.nowMs)].push(e);
+  const pinned = [...sides.outside, ...sides.edge];
   await Promise.all([
-    ...sides.outside.map((e) => decideOutside(ctx, e)),
-    ...sides.edge.map((e) => pin(ctx, e, e.identity_timestamp)),
+    mapLimited(pinned, WRITE_CONCURRENCY, (e) =>
+      e.client_timestamp !== undefined ? decideOutside(ctx, e) : pin(ctx, e, e.identity_timestamp),
+    ),
     adoptFuturePins(ctx, sides.inside),
   ]);
 }

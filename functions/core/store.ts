@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { StorageUnavailableError } from "./errors";
+import { LIMITS } from "./validate";
 
 /** The one method of the document client the core uses (faults are injected under it, on the wrapped client). */
 export type DynamoSender = Pick<DynamoDBDocumentClient, "send">;
@@ -37,6 +38,15 @@ const BATCH_GET_SIZE = 100; // BatchGetItem limit
  * later anyway; pins.ts relies on it: two attempts further apart cannot overlap.
  */
 export const MAX_ATTEMPT_MS = 30_000;
+
+/**
+ * Conditional writes (session updates, live rows, pins) one request keeps in flight at most; its
+ * event batches (at most 4: 100 events / 25) come on top. The client's sockets are sized to the
+ * sum (functions/shared/clients.ts), so on Lambda (one request per container) no call waits for
+ * a socket.
+ */
+export const WRITE_CONCURRENCY = 25;
+export const MAX_CALLS_IN_FLIGHT = WRITE_CONCURRENCY + Math.ceil(LIMITS.batchMax / BATCH_SIZE);
 const BACKOFF_BASE_MS = 25;
 const BACKOFF_CAP_MS = 1_000;
 

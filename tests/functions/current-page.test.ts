@@ -20,7 +20,13 @@ describe("current_page: ActiveSessions agrees with the Sessions row's latest pag
   beforeEach(async () => (tables = await dynamo.freshTables()));
 
   const send = (body: unknown) => collect(testDeps(dynamo.client(), tables), body, NOW);
-  const view = (id: string, ts: number, p: string) => ({ event_type: "page_view", event_id: id, session_id: "s", timestamp: ts, page_url: page(p) });
+  const view = (id: string, ts: number, p: string) => ({
+    event_type: "page_view",
+    event_id: id,
+    session_id: "s",
+    timestamp: ts,
+    page_url: page(p),
+  });
   const beat = (id: string, ts: number) => ({ event_type: "heartbeat", event_id: id, session_id: "s", timestamp: ts });
   async function live() {
     const session = await getSession(dynamo.client(), tables.sessions, "s");
