@@ -46,7 +46,8 @@ export interface PinContext {
 export const pinPartition = (chainId: string) => `${PIN_PREFIX}${chainId}`;
 
 const pinKey = (e: EventRecord): Item => ({ session_id: pinPartition(e.chain_id), event_key: keyOf(e) });
-const markerKey = (chainId: string): Item => ({ session_id: pinPartition(chainId), event_key: FUTURE_MARKER_KEY });
+/** The key of a chain's future marker. */
+export const markerKey = (chainId: string): Item => ({ session_id: pinPartition(chainId), event_key: FUTURE_MARKER_KEY });
 
 /** Adopts an effective time: the client's timestamp (no client_timestamp kept) or a server time. */
 function adopt(e: EventRecord, effective: number, retentionDays: number): void {

@@ -1,15 +1,17 @@
 /**
  * collector_vs_floor: events/s through handleCollect ÷ events/s of a minimal loop issuing the same
- * DynamoDB calls through the same document client (BatchWriteItem + per-session UpdateItem + PutItem)
+ * DynamoDB calls through the same document client (BatchGetItem of the chains' future markers,
+ * BatchWriteItem + per-session UpdateItem + PutItem)
  * with no validation, logging or retry logic. Rounds alternate collector/floor so the shared machine's noise hits both alike.
  */
 
 import { performance } from "node:perf_hooks";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, BatchWriteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { TableNames } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
 import { activeSessionPut, eventItem } from "../../functions/core/items";
+import { markerKey } from "../../functions/core/pins";
 import { groupBySession, normalizeEvents, orderOf, type SessionGroup } from "../../functions/core/plan";
 import { parseEvents } from "../../functions/core/request";
 import { fastPathUpdate } from "../../functions/core/session-updates";
@@ -63,7 +65,10 @@ function floorCalls(body: BenchBody, tables: TableNames, nowMs: number) {
     userAgentHeader: request.headers["user-agent"],
   });
   const groups = groupBySession(records);
+  const markers = groups.map((g) => markerKey(g.sessionId));
   return [
+    // the chains' future markers (functions/core/pins.ts), read before placement by the collector
+    new BatchGetCommand({ RequestItems: { [tables.events]: { Keys: markers, ConsistentRead: true } } }),
     ...chunk(
       records.map((e) => ({ PutRequest: { Item: eventItem(e) } })),
       25,
