@@ -78,9 +78,22 @@ export const ARCHIVE_STREAM_READING = {
   bisectBatchOnFunctionError: true,
   /** The archiver returns batchItemFailures instead of throwing (functions/archive/archive-batch.ts). */
   functionResponseTypes: ["ReportBatchItemFailures"],
-  /** Only new items: TTL deletions and rewrites never invoke the archiver. */
-  filterPattern: '{"eventName":["INSERT"]}',
+  /**
+   * Only new event items: TTL deletions and rewrites (REMOVE, MODIFY) never invoke the archiver,
+   * nor do the collector's bookkeeping items in the same table (window pins and future markers,
+   * functions/core/pins.ts), which have no EVENT_ITEM_ATTRIBUTE. Lambda event filtering, "exists"
+   * on a DynamoDB NewImage attribute:
+   * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html and
+   * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb-filtering.html
+   */
+  filterPattern: '{"eventName":["INSERT"],"dynamodb":{"NewImage":{"received_at":{"N":[{"exists":true}]}}}}',
 } as const;
+
+/**
+ * The attribute every Events item that is an event has and no bookkeeping item (pin, future
+ * marker) has: the stream filter above, the archiver and local mode's feeder all tell them apart by it.
+ */
+export const EVENT_ITEM_ATTRIBUTE = "received_at";
 
 /** The `message` of the archiver's and compaction's one log line per invocation. */
 export const ARCHIVE_LOG_MESSAGES = { archiver: "archiver finished", compaction: "compaction finished" } as const;

@@ -35,7 +35,37 @@ export interface LocalApiOptions {
   timeoutMs: number;
   /** Allowed CORS origins; `*` allows any. */
   corsOrigins: readonly string[];
+  /** Invocations run at once (default LOCAL_CONCURRENCY); the rest wait their turn. */
+  concurrency?: number;
 }
+
+/**
+ * On AWS every concurrent request gets its own container and its own timeout; here they share one
+ * process and one storage process. So, as a Lambda invocation starts only when a container is
+ * free, at most this many run at once and the others wait, their timeout starting when they
+ * start: concurrency costs latency here, never a 503 that Lambda would not give. Per function.
+ */
+export const LOCAL_CONCURRENCY = 2;
+
+/** A FIFO gate: `run(fn)` starts `fn` once fewer than `limit` runs are in progress. */
+function gate(limit: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await fn();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+type Gate = ReturnType<typeof gate>;
+/** One gate per function: each has its own containers on AWS. */
+type Gates = Record<RouteTarget, Gate>;
 
 const ROUTES = edgeRoutes();
 
@@ -74,6 +104,7 @@ async function handle(
   handlers: Record<RouteTarget, LambdaHandler>,
   cors: CorsConfiguration,
   timeoutMs: number,
+  invocations: Gates,
 ) {
   const method = req.method ?? "GET";
   const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
@@ -103,7 +134,8 @@ async function handle(
   );
   let result: ReturnType<typeof fromLambdaResult>;
   try {
-    result = fromLambdaResult(await handlers[route.path.target](event, lambdaContext(timeoutMs)));
+    const fn = route.path.target;
+    result = fromLambdaResult(await invocations[fn](() => handlers[fn](event, lambdaContext(timeoutMs))));
   } catch {
     // A function that throws reaches the client as API Gateway's own 500.
     return sendGateway(res, gatewayError(500, "Internal Server Error"));
@@ -119,8 +151,10 @@ export function createLocalApi(options: LocalApiOptions): http.Server {
     tracker: options.tracker ?? trackerHandler(trackerAsset()),
   };
   const cors = corsConfiguration(options.corsOrigins);
+  const limit = options.concurrency ?? LOCAL_CONCURRENCY;
+  const invocations: Gates = { collector: gate(limit), realtime: gate(limit), tracker: gate(limit) };
   return http.createServer((req, res) => {
-    handle(req, res, handlers, cors, options.timeoutMs).catch(() => {
+    handle(req, res, handlers, cors, options.timeoutMs, invocations).catch(() => {
       // Only a broken connection gets here (the handlers' errors are answered above).
       if (!res.headersSent) sendGateway(res, gatewayError(500, "Internal Server Error"));
       else res.destroy();

@@ -10,6 +10,7 @@ import { coldStart } from "./cold-start";
 import { costPerMillionEvents, NAIVE_BASELINE, renderBreakdown } from "./cost";
 import { hostileInput } from "./hostile";
 import { measureItemSizes } from "./item-sizes";
+import { manySessions } from "./many-sessions";
 import { PRICES, PRICES_AS_OF } from "./prices";
 import { realtimeReadsOneSiteAmongTen } from "./realtime-reads";
 import { markdownTable, summary } from "./report";
@@ -28,7 +29,8 @@ export const USAGE = `Usage: npm run bench -- [--json <file>] [--quick]
 
 Runs every benchmark in one process against an in-process dynalite and prints a markdown table
 (stdout) and the cost arithmetic line by line (stderr):
-  collector vs floor, cold start, hostile-input refusal, write units per event, tracker size,
+  collector vs floor, cold start, hostile-input refusal, write units per event, the
+  100-sessions × 1-event batch (latency per request, write units), tracker size,
   item sizes, realtime read units for one site among ten, and the
   cost per million events (ingest, and all-in at 1 M / 10 M / 100 M events a month, dev and prod).
   --json <file>  also write every figure to <file> (directories are created; the path is printed)
@@ -58,10 +60,12 @@ async function measure(dynamo: TestDynamo, quick: boolean) {
   const hostile = hostileInput(quick ? 3 : 7);
   log("write units, batch_1 and batch_10 (20 visitors × 10 requests)");
   const writeUnits = { batch_1: await writeUnitsPerEvent(dynamo, 1), batch_10: await writeUnitsPerEvent(dynamo, 10) };
+  log("many_sessions: 100 sessions × 1 event per request");
+  const many = await manySessions(dynamo, quick ? 3 : 20);
   log("item sizes: tracker-like traffic stored in dynalite, sized by DynamoDB's rules");
   const sizes = await measureItemSizes(dynamo);
   log("realtime read units: one site's Query among ten sites vs a Scan of the table");
-  return { throughput, cold, hostile, writeUnits, sizes, realtimeReads: await realtimeReadsOneSiteAmongTen(dynamo) };
+  return { throughput, cold, hostile, writeUnits, many, sizes, realtimeReads: await realtimeReadsOneSiteAmongTen(dynamo) };
 }
 
 /** The cost model on the measured figures: ingest per million events, all-in per month, and what it assumed. */
@@ -96,6 +100,7 @@ function figures(m: Measured, { costs, allIn, assumptions }: ReturnType<typeof p
     hostile_input: m.hostile,
     write_units_per_event: m.writeUnits,
     realtime_read_units: m.realtimeReads,
+    many_sessions: m.many,
     cost_per_million_events_usd: Object.fromEntries(costs.map((c) => [c.name, { total: round(c.totalUsd, 4), lines: c.lines }])),
     cost_assumptions: assumptions,
     item_sizes_bytes: m.sizes,

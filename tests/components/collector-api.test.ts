@@ -161,7 +161,7 @@ describe("components/collector-api", () => {
             {
               Sid: "WriteEvents",
               Effect: "Allow",
-              Action: ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem"],
+              Action: ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:UpdateItem"],
               Resource: [tableArn("Events")],
             },
             {
@@ -173,7 +173,7 @@ describe("components/collector-api", () => {
             {
               Sid: "TrackActiveSessions",
               Effect: "Allow",
-              Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+              Action: ["dynamodb:PutItem"],
               Resource: [tableArn("ActiveSessions")],
             },
             {

@@ -89,9 +89,14 @@ describe("components/history-archive (HistoryArchive under mocks)", () => {
           parallelizationFactor: 1,
           functionResponseTypes: ["ReportBatchItemFailures"],
           destinationConfig: { onFailure: { destinationArn: `arn:aws:sqs:${REGION}:${ACCT}:LiveInsight-${stack}-archive-failures` } },
-          filterCriteria: { filters: [{ pattern: '{"eventName":["INSERT"]}' }] },
+          filterCriteria: {
+            filters: [{ pattern: '{"eventName":["INSERT"],"dynamodb":{"NewImage":{"received_at":{"N":[{"exists":true}]}}}}' }],
+          },
         });
-        expect(INSERTS_ONLY).to.equal('{"eventName":["INSERT"]}');
+        expect(JSON.parse(INSERTS_ONLY)).to.deep.equal({
+          eventName: ["INSERT"],
+          dynamodb: { NewImage: { received_at: { N: [{ exists: true }] } } },
+        });
         // Created after the role may read the stream and send to the queue (Lambda checks at creation).
         expect(mapping.dependsOn).to.include(one(r(), "aws:iam/rolePolicy:RolePolicy", "archive-archiver-policy").urn);
       });
