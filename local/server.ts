@@ -14,6 +14,7 @@ import { LIMITS } from "../functions/core/validate";
 import { trackerHandler } from "../functions/tracker";
 import {
   fromLambdaResult,
+  GATEWAY_PAYLOAD_BYTES,
   type GatewayResponse,
   gatewayError,
   isPreflight,
@@ -35,7 +36,12 @@ export interface LocalApiOptions {
   timeoutMs: number;
   /** Allowed CORS origins; `*` allows any. */
   corsOrigins: readonly string[];
+  /** How long the rest of a body over GATEWAY_PAYLOAD_BYTES is still read after its 413. Default 5 s. */
+  lingerMs?: number;
 }
+
+/** Long enough for a client on a slow uplink to finish a few more MB, short enough to bound a sender that never stops. */
+const DEFAULT_LINGER_MS = 5000;
 
 const ROUTES = edgeRoutes();
 
@@ -48,19 +54,49 @@ function send(res: http.ServerResponse, statusCode: number, headers: Record<stri
 const sendGateway = (res: http.ServerResponse, response: GatewayResponse) =>
   send(res, response.statusCode, response.headers, response.body);
 
-/** Reads the body up to the collector's limit; beyond it the client gets 413 without an invocation. */
-function readBody(req: http.IncomingMessage): Promise<Buffer | "too-large"> {
+/**
+ * The body, or `tooLarge` once it is over `limit`: known when the body ended (up to
+ * GATEWAY_PAYLOAD_BYTES it is read to its end), or as soon as a body is declared or counted
+ * beyond that. Nothing beyond `limit` is kept in memory.
+ */
+type Body = { bytes: Buffer } | { tooLarge: true };
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Body> {
   return new Promise((resolve, reject) => {
+    if (Number(req.headers["content-length"]) > GATEWAY_PAYLOAD_BYTES) return resolve({ tooLarge: true });
     const parts: Buffer[] = [];
     let size = 0;
     req.on("data", (part: Buffer) => {
       size += part.length;
-      if (size > LIMITS.bodyBytes) return resolve("too-large");
-      parts.push(part);
+      if (size <= limit) parts.push(part);
+      else if (parts.length) parts.length = 0;
+      if (size > GATEWAY_PAYLOAD_BYTES) resolve({ tooLarge: true });
     });
-    req.on("end", () => resolve(Buffer.concat(parts)));
+    req.on("end", () => resolve(size > limit ? { tooLarge: true } : { bytes: Buffer.concat(parts) }));
     req.on("error", reject);
   });
+}
+
+/**
+ * After an early answer the rest of the body is still read and discarded (a lingering close, as
+ * web servers do), because closing a socket with unread bytes makes the kernel send a reset that
+ * can destroy the answer before the client reads it (EPIPE/ECONNRESET while uploading). Bounded:
+ * a body still arriving `lingerMs` after the answer loses its connection.
+ */
+function discardRest(req: http.IncomingMessage, lingerMs: number) {
+  if (req.complete) return;
+  req.resume();
+  const timer = setTimeout(() => req.socket.destroy(), lingerMs);
+  timer.unref();
+  req.once("end", () => clearTimeout(timer));
+  req.once("close", () => clearTimeout(timer));
+}
+
+function payloadTooLarge(res: http.ServerResponse, origin: string | undefined, cors: CorsConfiguration) {
+  const error = clientErrorResult(
+    new ClientError(413, "PayloadTooLarge", `The body is larger than ${LIMITS.bodyBytes} bytes; send at most ${LIMITS.bodyBytes} bytes.`),
+  );
+  send(res, 413, withCors(error.headers, origin, cors), error.body);
 }
 
 function lambdaContext(timeoutMs: number): Context {
@@ -74,6 +110,7 @@ async function handle(
   handlers: Record<RouteTarget, LambdaHandler>,
   cors: CorsConfiguration,
   timeoutMs: number,
+  lingerMs: number,
 ) {
   const method = req.method ?? "GET";
   const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
@@ -82,12 +119,10 @@ async function handle(
   if (isPreflight(method, req.headers)) return sendGateway(res, preflightResponse(origin!, cors));
   const route = matchRoute(ROUTES, method, target.path);
   if (!route) return sendGateway(res, gatewayError(404, "Not Found"));
-  const body = await readBody(req);
-  if (body === "too-large") {
-    const error = clientErrorResult(
-      new ClientError(413, "PayloadTooLarge", `The body is larger than ${LIMITS.bodyBytes} bytes; send at most ${LIMITS.bodyBytes} bytes.`),
-    );
-    return send(res, 413, withCors({ ...error.headers, connection: "close" }, origin, cors), error.body);
+  const body = await readBody(req, LIMITS.bodyBytes);
+  if ("tooLarge" in body) {
+    payloadTooLarge(res, origin, cors);
+    return discardRest(req, lingerMs);
   }
   const event = toApiGatewayEvent(
     {
@@ -96,7 +131,7 @@ async function handle(
       query: target.query,
       httpVersion: req.httpVersion,
       headers: req.headers,
-      body,
+      body: body.bytes,
       peer: req.socket.remoteAddress,
     },
     route.routeKey,
@@ -120,7 +155,7 @@ export function createLocalApi(options: LocalApiOptions): http.Server {
   };
   const cors = corsConfiguration(options.corsOrigins);
   return http.createServer((req, res) => {
-    handle(req, res, handlers, cors, options.timeoutMs).catch(() => {
+    handle(req, res, handlers, cors, options.timeoutMs, options.lingerMs ?? DEFAULT_LINGER_MS).catch(() => {
       // Only a broken connection gets here (the handlers' errors are answered above).
       if (!res.headersSent) sendGateway(res, gatewayError(500, "Internal Server Error"));
       else res.destroy();
