@@ -40,9 +40,8 @@ function upload(url: string, bytes: number, options: { agent?: http.Agent; chunk
       resolve(outcome);
     });
     const body = Buffer.alloc(bytes, 0x20);
-    if (!options.chunked) return req.end(body);
-    for (let at = 0; at < bytes; at += 64 * 1024) req.write(body.subarray(at, at + 64 * 1024));
-    req.end();
+    if (options.chunked) for (let at = 0; at < bytes; at += 64 * 1024) req.write(body.subarray(at, at + 64 * 1024));
+    req.end(options.chunked ? undefined : body);
   });
 }
 
