@@ -9,7 +9,8 @@ import http from "node:http";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { trackerAsset } from "../components/tracker-asset";
 import { type CorsConfiguration, corsConfiguration, edgeRoutes, type RouteTarget } from "../contracts/edge";
-import { ClientError, clientErrorResult } from "../functions/core/errors";
+import { clientErrorResult } from "../functions/core/errors";
+import { payloadTooLargeError } from "../functions/core/request";
 import { LIMITS } from "../functions/core/validate";
 import { trackerHandler } from "../functions/tracker";
 import {
@@ -41,7 +42,7 @@ export interface LocalApiOptions {
 }
 
 /** Long enough for a client on a slow uplink to finish a few more MB, short enough to bound a sender that never stops. */
-const DEFAULT_LINGER_MS = 5000;
+export const DEFAULT_LINGER_MS = 5000;
 
 const ROUTES = edgeRoutes();
 
@@ -55,24 +56,25 @@ const sendGateway = (res: http.ServerResponse, response: GatewayResponse) =>
   send(res, response.statusCode, response.headers, response.body);
 
 /**
- * The body, or `tooLarge` once it is over `limit`: known when the body ended (up to
- * GATEWAY_PAYLOAD_BYTES it is read to its end), or as soon as a body is declared or counted
- * beyond that. Nothing beyond `limit` is kept in memory.
+ * The body, or the size of one over `limit`: exact when the body ended (up to
+ * GATEWAY_PAYLOAD_BYTES it is read to its end) or declared beyond that, a lower bound for a
+ * chunked one counted beyond that. Nothing beyond `limit` is kept in memory.
  */
-type Body = { bytes: Buffer } | { tooLarge: true };
+type Body = { bytes: Buffer } | { tooLarge: { bytes: number; moreThan: boolean } };
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Body> {
   return new Promise((resolve, reject) => {
-    if (Number(req.headers["content-length"]) > GATEWAY_PAYLOAD_BYTES) return resolve({ tooLarge: true });
+    const declared = Number(req.headers["content-length"]);
+    if (declared > GATEWAY_PAYLOAD_BYTES) return resolve({ tooLarge: { bytes: declared, moreThan: false } });
     const parts: Buffer[] = [];
     let size = 0;
     req.on("data", (part: Buffer) => {
       size += part.length;
       if (size <= limit) parts.push(part);
       else if (parts.length) parts.length = 0;
-      if (size > GATEWAY_PAYLOAD_BYTES) resolve({ tooLarge: true });
+      if (size > GATEWAY_PAYLOAD_BYTES) resolve({ tooLarge: { bytes: GATEWAY_PAYLOAD_BYTES, moreThan: true } });
     });
-    req.on("end", () => resolve(size > limit ? { tooLarge: true } : { bytes: Buffer.concat(parts) }));
+    req.on("end", () => resolve(size > limit ? { tooLarge: { bytes: size, moreThan: false } } : { bytes: Buffer.concat(parts) }));
     req.on("error", reject);
   });
 }
@@ -90,13 +92,6 @@ function discardRest(req: http.IncomingMessage, lingerMs: number) {
   timer.unref();
   req.once("end", () => clearTimeout(timer));
   req.once("close", () => clearTimeout(timer));
-}
-
-function payloadTooLarge(res: http.ServerResponse, origin: string | undefined, cors: CorsConfiguration) {
-  const error = clientErrorResult(
-    new ClientError(413, "PayloadTooLarge", `The body is larger than ${LIMITS.bodyBytes} bytes; send at most ${LIMITS.bodyBytes} bytes.`),
-  );
-  send(res, 413, withCors(error.headers, origin, cors), error.body);
 }
 
 function lambdaContext(timeoutMs: number): Context {
@@ -121,7 +116,9 @@ async function handle(
   if (!route) return sendGateway(res, gatewayError(404, "Not Found"));
   const body = await readBody(req, LIMITS.bodyBytes);
   if ("tooLarge" in body) {
-    payloadTooLarge(res, origin, cors);
+    // The function's own 413, so local mode and a deployed stack say the same sentence.
+    const error = clientErrorResult(payloadTooLargeError(body.tooLarge.bytes, body.tooLarge.moreThan));
+    send(res, 413, withCors(error.headers, origin, cors), error.body);
     return discardRest(req, lingerMs);
   }
   const event = toApiGatewayEvent(
