@@ -76,7 +76,9 @@ describe("bodies over the limit", function () {
       it(`answers every one of ${TRIES} uploads of ${label} with a readable 413 and no socket error`, async () => {
         const outcomes: UploadOutcome[] = [];
         for (let i = 0; i < TRIES; i++) outcomes.push(await upload(local.eventsUrl, bytes));
-        expect(outcomes.map((o) => [o.status, o.error, o.body])).to.deep.equal(Array(TRIES).fill([413, undefined, tooLarge(String(bytes))]));
+        expect(outcomes.map((o) => [o.status, o.error, o.body])).to.deep.equal(
+          Array(TRIES).fill([413, undefined, tooLarge(String(bytes))]),
+        );
       });
     }
 
