@@ -7,11 +7,12 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { UsageError } from "../../lib/cli";
+import { startThrowawayLocalMode } from "../../local/child";
 import { TrafficGenerator } from "../lib/event-generator";
 import { createHttpTransport } from "../lib/http-client";
 import { buildMetricDataInput, type CloudWatchSummary, fetchMetricData, regionOf, renderMetrics } from "./cloudwatch";
 import { renderHtml } from "./html";
-import { execFileAsync, type Options, parseOptions, resolveEventsUrl, USAGE } from "./options";
+import { execFileAsync, localTargetNote, type Options, parseOptions, resolveEventsUrl, USAGE } from "./options";
 import { Recorder } from "./recorder";
 import { buildResult, formatProgress, formatReport, type RunFacts } from "./report";
 import { realTimers, runClosed, runOpen } from "./scheduler";
@@ -23,7 +24,15 @@ export const defaultDeps = {
   exec: execFileAsync,
   cloudWatchClient: (region: string | undefined) => new CloudWatchClient({ region }),
   sleep: realTimers.sleep,
+  startLocal: startThrowawayLocalMode as () => Promise<ThrowawayLocal>,
 };
+
+/** What --local needs of a local mode: its URL, where its data lives, and a stop that removes it. */
+export interface ThrowawayLocal {
+  eventsUrl: string;
+  dataDir: string;
+  stop(signal: NodeJS.Signals): Promise<unknown>;
+}
 
 export type MainDeps = typeof defaultDeps;
 
@@ -35,8 +44,18 @@ export async function main(argv: readonly string[], deps: MainDeps = defaultDeps
   }
   if (options.jsonFile) prepareOutput("--json", options.jsonFile);
   if (options.htmlFile) prepareOutput("--html", options.htmlFile);
-  const url = options.url ?? (await resolveEventsUrl(options.stack!, deps.exec));
-  const facts = await executeRun(options, url, deps.stderr);
+  const local = options.local ? await deps.startLocal() : undefined;
+  let facts: RunFacts;
+  try {
+    if (local)
+      deps.stderr.write(
+        `loadtest: started a throwaway local mode at ${local.eventsUrl} (data in ${local.dataDir}, removed after the run)\n`,
+      );
+    const url = local?.eventsUrl ?? options.url ?? (await resolveEventsUrl(options.stack!, deps.exec));
+    facts = await executeRun(options, url, deps.stderr);
+  } finally {
+    await local?.stop("SIGTERM");
+  }
   const waitS = options.cloudwatchWaitS;
   const result = buildResult(facts, waitS === null ? null : await cloudWatchFigures(options.stack!, waitS, facts, deps));
   deps.stdout(formatReport(result));
@@ -80,6 +99,8 @@ async function executeRun(options: Options, url: string, stderr: MainDeps["stder
   process.once("SIGINT", onSigint);
   const load = options.rate === null ? `${options.concurrency} clients` : `${options.rate} requests/s`;
   if (!options.quiet) stderr.write(`loadtest: ${url}, ${load} for ${options.durationS} s, batch ${options.batch}\n`);
+  const note = options.url ? localTargetNote(options.url) : undefined;
+  if (note && !options.quiet) stderr.write(`${note}\n`);
   let second = 0;
   // One line per second: rewritten in place on a terminal, plain lines in CI logs.
   const progress = options.quiet
