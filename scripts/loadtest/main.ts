@@ -14,8 +14,8 @@ import { buildMetricDataInput, type CloudWatchSummary, fetchMetricData, regionOf
 import { renderHtml } from "./html";
 import { execFileAsync, localTargetNote, type Options, parseOptions, resolveEventsUrl, USAGE } from "./options";
 import { Recorder } from "./recorder";
-import { buildResult, formatProgress, formatReport, type RunFacts } from "./report";
-import { realTimers, runClosed, runOpen } from "./scheduler";
+import { buildResult, formatProgress, formatReport, type RunFacts, summarizeWarmup } from "./report";
+import { type RunContext, realTimers, runClosed, runOpen } from "./scheduler";
 
 /** What main reaches outside the process through; tests pass their own. */
 export const defaultDeps = {
@@ -89,7 +89,6 @@ async function executeRun(options: Options, url: string, stderr: MainDeps["stder
   const sockets = options.rate === null ? options.concurrency : Math.min(1000, Math.ceil((options.rate * options.timeoutMs) / 1000));
   const transport = createHttpTransport(url, sockets, options.timeoutMs);
   const traffic = new TrafficGenerator({ sessions: options.sessions, seed: options.seed, runId: randomBytes(4).toString("hex") });
-  const recorder = new Recorder();
   let stop = false;
   // First Ctrl-C: stop sending and report what ran; a second one kills (the default handler).
   const onSigint = () => {
@@ -98,31 +97,61 @@ async function executeRun(options: Options, url: string, stderr: MainDeps["stder
   };
   process.once("SIGINT", onSigint);
   const load = options.rate === null ? `${options.concurrency} clients` : `${options.rate} requests/s`;
-  if (!options.quiet) stderr.write(`loadtest: ${url}, ${load} for ${options.durationS} s, batch ${options.batch}\n`);
+  const warm = options.warmupS > 0 ? ` after a ${options.warmupS} s warmup (left out of the figures)` : "";
+  if (!options.quiet) stderr.write(`loadtest: ${url}, ${load} for ${options.durationS} s${warm}, batch ${options.batch}\n`);
   const note = options.url ? localTargetNote(options.url) : undefined;
   if (note && !options.quiet) stderr.write(`${note}\n`);
+  const phase = (durationS: number, label: string) =>
+    runPhase(options, { transport, traffic, stopRequested: () => stop }, durationS, label, stderr);
+  try {
+    // The warmup runs the same traffic over the same sockets, then its recorder is set aside.
+    const warmup = options.warmupS > 0 ? await phase(options.warmupS, "warmup ") : null;
+    const elu = performance.eventLoopUtilization();
+    const startedAt = new Date();
+    const { recorder, elapsedMs } = await phase(options.durationS, "");
+    const eventLoopUtilization = performance.eventLoopUtilization(elu).utilization;
+    return {
+      options,
+      url,
+      startedAt,
+      elapsedMs,
+      recorder,
+      eventLoopUtilization,
+      stoppedEarly: stop,
+      warmup: warmup && summarizeWarmup(warmup.recorder, warmup.elapsedMs),
+    };
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+    transport.close();
+  }
+}
+
+/** One stretch of load with its own recorder and a progress line each second (`label` tells the warmup apart). */
+async function runPhase(
+  options: Options,
+  shared: Pick<RunContext, "transport" | "traffic" | "stopRequested">,
+  durationS: number,
+  label: string,
+  stderr: MainDeps["stderr"],
+): Promise<{ recorder: Recorder; elapsedMs: number }> {
+  const recorder = new Recorder();
   let second = 0;
   // One line per second: rewritten in place on a terminal, plain lines in CI logs.
   const progress = options.quiet
     ? undefined
     : setInterval(() => {
-        const line = formatProgress(recorder, ++second);
+        const line = `${label}${formatProgress(recorder, ++second)}`;
         stderr.write(stderr.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
       }, 1000);
-  const run = { ...realTimers, transport, traffic, recorder, batch: options.batch, stopRequested: () => stop };
-  const elu = performance.eventLoopUtilization();
-  const startedAt = new Date();
+  const run: RunContext = { ...realTimers, ...shared, recorder, batch: options.batch };
   try {
     const elapsedMs = await (options.rate === null
-      ? runClosed(run, options.concurrency, options.durationS)
-      : runOpen(run, options.rate, options.durationS));
-    const eventLoopUtilization = performance.eventLoopUtilization(elu).utilization;
-    return { options, url, startedAt, elapsedMs, recorder, eventLoopUtilization, stoppedEarly: stop };
+      ? runClosed(run, options.concurrency, durationS)
+      : runOpen(run, options.rate, durationS));
+    return { recorder, elapsedMs };
   } finally {
     clearInterval(progress);
     if (stderr.isTTY && second > 0) stderr.write("\n");
-    process.removeListener("SIGINT", onSigint);
-    transport.close();
   }
 }
 

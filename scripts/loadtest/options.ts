@@ -8,7 +8,7 @@ export type Options = NonNullable<ReturnType<typeof parseOptions>>;
 
 const EXAMPLE_URL = "http://127.0.0.1:3000/events";
 const STRING_OPTIONS =
-  "url stack concurrency rate duration batch sessions timeout-ms slo-p99-ms slo-success json html cloudwatch-wait seed";
+  "url stack concurrency rate duration warmup batch sessions timeout-ms slo-p99-ms slo-success json html cloudwatch-wait seed";
 const SPECS: OptionSpecs = {
   ...Object.fromEntries(STRING_OPTIONS.split(" ").map((name) => [name, { type: "string" }])),
   "no-cloudwatch": { type: "boolean" },
@@ -29,6 +29,10 @@ export const USAGE = `Usage: npm run loadtest -- (--local | --url <api>/events |
   --rate <r>             open model: r requests/s on a fixed schedule; latency is measured from the
                          SCHEDULED send time, so queueing is not hidden (no coordinated omission)
   --duration <s>         seconds of load (default 30)
+  --warmup <s>           first send the same load for s seconds and leave it out of every figure and
+                         SLO (default 0): a fresh server's first seconds (JIT, first connections,
+                         first table pages) are its cold start, not its steady state; the report
+                         still prints the warmup's own figures
   --batch <n>            events per request, 1-100 (default 1)
   --sessions <n>         simulated visitors (default 100)
   --timeout-ms <ms>      per-request deadline, counted as ERR_TIMEOUT (default 10000)
@@ -73,6 +77,7 @@ export function parseOptions(argv: readonly string[]) {
     rate: numberOption(v, "rate", { min: 0.01, max: 100_000 }) ?? null, // null: the closed model
     concurrency: numberOption(v, "concurrency", int(1, 10_000), 20),
     durationS: numberOption(v, "duration", { min: 0.1, max: 86_400 }, 30),
+    warmupS: numberOption(v, "warmup", { min: 0, max: 3_600 }, 0),
     batch: numberOption(v, "batch", int(1, 100), 1), // docs/api.md: a batch carries 1-100 events
     sessions: numberOption(v, "sessions", int(1, 1_000_000), 100),
     timeoutMs: numberOption(v, "timeout-ms", int(1, 600_000), 10_000),

@@ -13,6 +13,22 @@ export interface RunFacts {
   recorder: Recorder;
   eventLoopUtilization: number;
   stoppedEarly: boolean;
+  /** The --warmup stretch before the run, left out of every figure above and every SLO. */
+  warmup?: WarmupSummary | null;
+}
+
+export type WarmupSummary = ReturnType<typeof summarizeWarmup>;
+
+/** What the warmup did, reported beside (never inside) the run's figures: its p99 is the cold start the gate leaves out. */
+export function summarizeWarmup(recorder: Recorder, elapsedMs: number) {
+  const sorted = sortedCopy(recorder.latencies);
+  return {
+    duration_s: round3(elapsedMs / 1000),
+    requests: recorder.requests,
+    statuses: Object.fromEntries(Object.entries(recorder.statuses).sort(([a], [b]) => a.localeCompare(b))),
+    success_rate: recorder.successRate,
+    latency_ms: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: percentile(sorted, 100) },
+  };
 }
 
 export type LoadTestResult = ReturnType<typeof buildResult>;
@@ -31,6 +47,7 @@ export function buildResult(facts: RunFacts, cloudwatch: CloudWatchSummary | nul
       concurrency: o.rate === null ? o.concurrency : null,
       rate: o.rate,
       duration_s: o.durationS,
+      warmup_s: o.warmupS,
       batch: o.batch,
       sessions: o.sessions,
       timeout_ms: o.timeoutMs,
@@ -60,6 +77,7 @@ export function buildResult(facts: RunFacts, cloudwatch: CloudWatchSummary | nul
             max_send_lag_ms: round3(r.maxSendLagMs),
           },
     client_event_loop_utilization: round3(facts.eventLoopUtilization),
+    warmup: facts.warmup ?? null,
     timeline: r.timeline(facts.elapsedMs),
     latency_histogram: histogram(sorted),
     slo: evaluateSlos(o, latency.p99, r.successRate, r.okRequests),
@@ -94,7 +112,8 @@ const withMs = (value: number | null): string => (value === null ? "n/a" : `${fo
 export function describeLoad(result: LoadTestResult): string {
   const c = result.config;
   const load = c.rate === null ? `closed model, ${c.concurrency} clients` : `open model, ${c.rate} req/s`;
-  return `${load}, ${c.duration_s} s, batch ${c.batch}, ${c.sessions} sessions`;
+  const warm = c.warmup_s > 0 ? ` after a ${c.warmup_s} s warmup` : "";
+  return `${load}, ${c.duration_s} s${warm}, batch ${c.batch}, ${c.sessions} sessions`;
 }
 
 export function formatReport(result: LoadTestResult): string {
@@ -114,6 +133,13 @@ export function formatReport(result: LoadTestResult): string {
     `statuses        ${statuses.join("  ") || "none"}`,
     `latency (ms)    p50 ${formatMs(l.p50)}  p90 ${formatMs(l.p90)}  p99 ${formatMs(l.p99)}  max ${formatMs(l.max)}  (${l.samples} samples, exact nearest-rank${o ? ", from scheduled send time" : ""})`,
   ];
+  const w = result.warmup;
+  if (w) {
+    const warmStatuses = Object.entries(w.statuses).map(([status, count]) => `${status}: ${count}`);
+    lines.push(
+      `warmup          ${w.duration_s.toFixed(2)} s before, left out of every figure and SLO: ${w.requests} requests (${warmStatuses.join("  ") || "none"}), p50 ${formatMs(w.latency_ms.p50)}  p99 ${formatMs(w.latency_ms.p99)}  max ${formatMs(w.latency_ms.max)} ms`,
+    );
+  }
   if (refused > 0) {
     const pause = o ? "" : `; each client paused (up to ${REFUSED_BACKOFF_MS.max / 1000} s) instead of retrying at once`;
     lines.push(

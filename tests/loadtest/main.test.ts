@@ -165,6 +165,19 @@ describe("loadtest main (in-process)", function () {
     expect(c.local).to.deep.equal([]);
   });
 
+  it("runs the --warmup first over the same target and leaves its requests out of the figures", async () => {
+    const c = capture();
+    const json = path.join(dir, "warm.json");
+    const sent = server.requests.length;
+    const argv = ["--url", server.url, "--rate", "20", "--warmup", "0.5", "--duration", "0.5", "--quiet", "--json", json];
+    expect(await main(argv, c.deps)).to.equal(0);
+    const result = JSON.parse(readFileSync(json, "utf8"));
+    // 20 req/s: 10 slots in each half second, the warmup's first, then the run's.
+    expect([result.warmup.requests, result.requests, server.requests.length - sent]).to.deep.equal([10, 10, 20]);
+    expect([result.config.warmup_s, result.warmup.statuses, result.open_model.scheduled]).to.deep.equal([0.5, { "200": 10 }, 10]);
+    expect(c.stdout.join("\n")).to.match(/^warmup {10}0\.\d\d s before, left out of every figure and SLO: 10 requests \(200: 10\)/m);
+  });
+
   it("with --local loads the throwaway local mode it started, says where, and stops it after the run", async () => {
     const c = capture(null, { MetricDataResults: [] }, server.url);
     const sent = server.requests.length;

@@ -29,6 +29,7 @@ describe("loadtest options", () => {
       rate: null,
       concurrency: 20,
       durationS: 30,
+      warmupS: 0,
       batch: 1,
       sessions: 100,
       timeoutMs: 10_000,
@@ -53,6 +54,11 @@ describe("loadtest options", () => {
         `loadtest: http://${host}/events is on this machine: if it is your npm start, its store and /realtime keep the synthetic sessions (npm run local:reset clears them); --local loads a throwaway local mode instead.`,
       );
     expect(localTargetNote("https://abc.execute-api.us-east-1.amazonaws.com/events")).to.equal(undefined);
+  });
+
+  it("reads --warmup in seconds, from 0 (none) up to an hour", () => {
+    expect(options([...URL_ARGS, "--warmup", "3"]).warmupS).to.equal(3);
+    expect(usageError([...URL_ARGS, "--warmup", "3601"])).to.equal("--warmup must be between 0 and 3600; got 3601.");
   });
 
   it("selects the open model with --rate", () => {
