@@ -3,6 +3,7 @@
 // usage errors are thrown as UsageError (exit 2 through runCli).
 import { randomBytes } from "node:crypto";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
@@ -108,8 +109,10 @@ async function executeRun(options: Options, url: string, stderr: MainDeps["stder
     const warmup = options.warmupS > 0 ? await phase(options.warmupS, "warmup ") : null;
     const elu = performance.eventLoopUtilization();
     const startedAt = new Date();
+    const loadAtStart = os.loadavg()[0];
     const { recorder, elapsedMs } = await phase(options.durationS, "");
     const eventLoopUtilization = performance.eventLoopUtilization(elu).utilization;
+    const machine = { cpus: os.availableParallelism(), loadAverage: [loadAtStart, os.loadavg()[0]] as [number, number] };
     return {
       options,
       url,
@@ -119,6 +122,7 @@ async function executeRun(options: Options, url: string, stderr: MainDeps["stder
       eventLoopUtilization,
       stoppedEarly: stop,
       warmup: warmup && summarizeWarmup(warmup.recorder, warmup.elapsedMs),
+      machine,
     };
   } finally {
     process.removeListener("SIGINT", onSigint);

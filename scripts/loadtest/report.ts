@@ -15,6 +15,8 @@ export interface RunFacts {
   stoppedEarly: boolean;
   /** The --warmup stretch before the run, left out of every figure above and every SLO. */
   warmup?: WarmupSummary | null;
+  /** This machine's 1-minute load average at the start and the end of the run, and its CPUs. */
+  machine?: { cpus: number; loadAverage: [number, number] } | null;
 }
 
 export type WarmupSummary = ReturnType<typeof summarizeWarmup>;
@@ -78,6 +80,12 @@ export function buildResult(facts: RunFacts, cloudwatch: CloudWatchSummary | nul
           },
     client_event_loop_utilization: round3(facts.eventLoopUtilization),
     warmup: facts.warmup ?? null,
+    machine: facts.machine
+      ? {
+          cpus: facts.machine.cpus,
+          load_average_1m: { start: round2(facts.machine.loadAverage[0]), end: round2(facts.machine.loadAverage[1]) },
+        }
+      : null,
     timeline: r.timeline(facts.elapsedMs),
     latency_histogram: histogram(sorted),
     slo: evaluateSlos(o, latency.p99, r.successRate, r.okRequests),
@@ -105,6 +113,8 @@ export function evaluateSlos(targets: SloTargets, p99Ms: number | null, successR
 /** 0.999 → "99.9%", 0.98765 → "98.765%": no rounding that could hide a miss. */
 export const formatPercent = (fraction: number | null): string =>
   fraction === null ? "n/a" : `${Number((fraction * 100).toPrecision(6))}%`;
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 export const formatMs = (value: number | null): string => (value === null ? "n/a" : value.toFixed(value >= 100 ? 0 : 1));
 const withMs = (value: number | null): string => (value === null ? "n/a" : `${formatMs(value)} ms`);
@@ -151,7 +161,15 @@ export function formatReport(result: LoadTestResult): string {
       `open model      ${o.scheduled} scheduled, ${o.late} sent late (> ${o.late_threshold_ms} ms), max send lag ${formatMs(o.max_send_lag_ms)} ms`,
     );
   const warning = lagging ? "  WARNING: the client may be the bottleneck (busy event loop or late sends); lower the load" : "";
-  lines.push(`client          event loop ${Math.round(result.client_event_loop_utilization * 100)}% busy${warning}`, "", "SLO");
+  lines.push(`client          event loop ${Math.round(result.client_event_loop_utilization * 100)}% busy${warning}`);
+  const m = result.machine;
+  if (m) {
+    // A local target shares these CPUs: above one runnable process per CPU, the figures include waiting for one.
+    const busy = Math.max(m.load_average_1m.start, m.load_average_1m.end) > m.cpus;
+    const note = busy ? "  WARNING: other work competes for the CPUs; a target on this machine waits for them too" : "";
+    lines.push(`machine         load average ${m.load_average_1m.start} → ${m.load_average_1m.end} (1 min) on ${m.cpus} CPUs${note}`);
+  }
+  lines.push("", "SLO");
   for (const check of result.slo.checks) lines.push(`  ${check.passed ? "PASS" : "FAIL"}  ${check.objective}: ${check.actual}`);
   lines.push(`verdict: ${result.slo.passed ? "PASS" : "FAIL"}`);
   return lines.join("\n");

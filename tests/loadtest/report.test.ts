@@ -26,6 +26,7 @@ describe("loadtest result and reports", () => {
       open_model: null,
       client_event_loop_utilization: 0.25,
       warmup: null,
+      machine: null,
       timeline: [
         { t_s: 0, width_s: 1, requests: 2, events_per_s: 4, errors_per_s: 0, p50_ms: 10, p99_ms: 20, max_ms: 20 },
         { t_s: 1, width_s: 1, requests: 3, events_per_s: 2, errors_per_s: 2, p50_ms: 30, p99_ms: 40, max_ms: 40 },
@@ -104,6 +105,27 @@ describe("loadtest result and reports", () => {
     expect(text).to.contain("LiveInsight load test: open model, 10 req/s, 1 s after a 2 s warmup, batch 1, 100 sessions\n");
     expect(text).to.contain(
       "warmup          2.00 s before, left out of every figure and SLO: 2 requests (200: 1  503: 1), p50 900  p99 1500  max 1500 ms\n",
+    );
+  });
+
+  it("prints the machine's load average, and warns when it is above the CPUs a local target shares", () => {
+    const options = optionsFor(["--duration", "1"]);
+    const recorder = new Recorder();
+    recorder.record({ status: "200", ok: true, latencyMs: 12, events: 1, completedAtMs: 50 });
+    const facts = {
+      options,
+      url: options.url!,
+      startedAt: STARTED,
+      elapsedMs: 1000,
+      recorder,
+      eventLoopUtilization: 0.1,
+      stoppedEarly: false,
+    };
+    const idle = buildResult({ ...facts, machine: { cpus: 2, loadAverage: [0.514, 1.2] } });
+    expect(idle.machine).to.deep.equal({ cpus: 2, load_average_1m: { start: 0.51, end: 1.2 } });
+    expect(formatReport(idle)).to.contain("\nmachine         load average 0.51 → 1.2 (1 min) on 2 CPUs\n");
+    expect(formatReport(buildResult({ ...facts, machine: { cpus: 2, loadAverage: [1.5, 2.01] } }))).to.contain(
+      "\nmachine         load average 1.5 → 2.01 (1 min) on 2 CPUs  WARNING: other work competes for the CPUs; a target on this machine waits for them too\n",
     );
   });
 
