@@ -9,11 +9,13 @@ import http from "node:http";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { trackerAsset } from "../components/tracker-asset";
 import { type CorsConfiguration, corsConfiguration, edgeRoutes, type RouteTarget } from "../contracts/edge";
-import { ClientError, clientErrorResult } from "../functions/core/errors";
+import { clientErrorResult } from "../functions/core/errors";
+import { payloadTooLargeError } from "../functions/core/request";
 import { LIMITS } from "../functions/core/validate";
 import { trackerHandler } from "../functions/tracker";
 import {
   fromLambdaResult,
+  GATEWAY_PAYLOAD_BYTES,
   type GatewayResponse,
   gatewayError,
   isPreflight,
@@ -37,7 +39,12 @@ export interface LocalApiOptions {
   corsOrigins: readonly string[];
   /** Invocations run at once (default LOCAL_CONCURRENCY); the rest wait their turn. */
   concurrency?: number;
+  /** How long the rest of a body over GATEWAY_PAYLOAD_BYTES is still read after its 413. Default 5 s. */
+  lingerMs?: number;
 }
+
+/** Long enough for a client on a slow uplink to finish a few more MB, short enough to bound a sender that never stops. */
+export const DEFAULT_LINGER_MS = 5000;
 
 /**
  * On AWS every concurrent request gets its own container and its own timeout; here they share one
@@ -78,19 +85,43 @@ function send(res: http.ServerResponse, statusCode: number, headers: Record<stri
 const sendGateway = (res: http.ServerResponse, response: GatewayResponse) =>
   send(res, response.statusCode, response.headers, response.body);
 
-/** Reads the body up to the collector's limit; beyond it the client gets 413 without an invocation. */
-function readBody(req: http.IncomingMessage): Promise<Buffer | "too-large"> {
+/**
+ * The body, or the size of one over `limit`: exact when the body ended (up to
+ * GATEWAY_PAYLOAD_BYTES it is read to its end) or declared beyond that, a lower bound for a
+ * chunked one counted beyond that. Nothing beyond `limit` is kept in memory.
+ */
+type Body = { bytes: Buffer } | { tooLarge: { bytes: number; moreThan: boolean } };
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Body> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"]);
+    if (declared > GATEWAY_PAYLOAD_BYTES) return resolve({ tooLarge: { bytes: declared, moreThan: false } });
     const parts: Buffer[] = [];
     let size = 0;
     req.on("data", (part: Buffer) => {
       size += part.length;
-      if (size > LIMITS.bodyBytes) return resolve("too-large");
-      parts.push(part);
+      if (size <= limit) parts.push(part);
+      else if (parts.length) parts.length = 0;
+      if (size > GATEWAY_PAYLOAD_BYTES) resolve({ tooLarge: { bytes: GATEWAY_PAYLOAD_BYTES, moreThan: true } });
     });
-    req.on("end", () => resolve(Buffer.concat(parts)));
+    req.on("end", () => resolve(size > limit ? { tooLarge: { bytes: size, moreThan: false } } : { bytes: Buffer.concat(parts) }));
     req.on("error", reject);
   });
+}
+
+/**
+ * After an early answer the rest of the body is still read and discarded (a lingering close, as
+ * web servers do), because closing a socket with unread bytes makes the kernel send a reset that
+ * can destroy the answer before the client reads it (EPIPE/ECONNRESET while uploading). Bounded:
+ * a body still arriving `lingerMs` after the answer loses its connection.
+ */
+function discardRest(req: http.IncomingMessage, lingerMs: number) {
+  if (req.complete) return;
+  req.resume();
+  const timer = setTimeout(() => req.socket.destroy(), lingerMs);
+  timer.unref();
+  req.once("end", () => clearTimeout(timer));
+  req.once("close", () => clearTimeout(timer));
 }
 
 function lambdaContext(timeoutMs: number): Context {
@@ -105,6 +136,7 @@ async function handle(
   cors: CorsConfiguration,
   timeoutMs: number,
   invocations: Gates,
+  lingerMs: number,
 ) {
   const method = req.method ?? "GET";
   const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
@@ -113,12 +145,12 @@ async function handle(
   if (isPreflight(method, req.headers)) return sendGateway(res, preflightResponse(origin!, cors));
   const route = matchRoute(ROUTES, method, target.path);
   if (!route) return sendGateway(res, gatewayError(404, "Not Found"));
-  const body = await readBody(req);
-  if (body === "too-large") {
-    const error = clientErrorResult(
-      new ClientError(413, "PayloadTooLarge", `The body is larger than ${LIMITS.bodyBytes} bytes; send at most ${LIMITS.bodyBytes} bytes.`),
-    );
-    return send(res, 413, withCors({ ...error.headers, connection: "close" }, origin, cors), error.body);
+  const body = await readBody(req, LIMITS.bodyBytes);
+  if ("tooLarge" in body) {
+    // The function's own 413, so local mode and a deployed stack say the same sentence.
+    const error = clientErrorResult(payloadTooLargeError(body.tooLarge.bytes, body.tooLarge.moreThan));
+    send(res, 413, withCors(error.headers, origin, cors), error.body);
+    return discardRest(req, lingerMs);
   }
   const event = toApiGatewayEvent(
     {
@@ -127,7 +159,7 @@ async function handle(
       query: target.query,
       httpVersion: req.httpVersion,
       headers: req.headers,
-      body,
+      body: body.bytes,
       peer: req.socket.remoteAddress,
     },
     route.routeKey,
@@ -154,7 +186,7 @@ export function createLocalApi(options: LocalApiOptions): http.Server {
   const limit = options.concurrency ?? LOCAL_CONCURRENCY;
   const invocations: Gates = { collector: gate(limit), realtime: gate(limit), tracker: gate(limit) };
   return http.createServer((req, res) => {
-    handle(req, res, handlers, cors, options.timeoutMs, invocations).catch(() => {
+    handle(req, res, handlers, cors, options.timeoutMs, invocations, options.lingerMs ?? DEFAULT_LINGER_MS).catch(() => {
       // Only a broken connection gets here (the handlers' errors are answered above).
       if (!res.headersSent) sendGateway(res, gatewayError(500, "Internal Server Error"));
       else res.destroy();

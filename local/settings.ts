@@ -10,6 +10,9 @@ import { LOCAL_STREAM_READING } from "./stream-reading";
 /** Local mode is the stack named `local` (docs/local-mode.md): tables LiveInsight-local-Events etc. */
 export const LOCAL_STACK = "local";
 
+/** Local mode serves pages from any origin (a file, a dev server on any port), like the dev stack's `*`. */
+export const LOCAL_CORS_ORIGINS: readonly string[] = ["*"];
+
 export type LogMode = "human" | "json" | "quiet";
 
 export interface LocalSettings {
