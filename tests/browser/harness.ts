@@ -19,6 +19,7 @@ import { DynamoDBDocumentClient, GetCommand, paginateScan } from "@aws-sdk/lib-d
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { LOCAL_SITE, sitesEnvValue } from "../../contracts/sites";
 import type { TableNames } from "../../contracts/tables";
+import { sessionIdOfKey, sessionKey } from "../../functions/core/ids";
 import { createLocalApi, type LambdaHandler } from "../../local/server";
 import { stackFunctionEnv, startDynamo, type TestDynamo } from "../support/dynalite";
 
@@ -226,21 +227,27 @@ export class BrowserHarness {
     return this.seen.filter((s) => s.status === 200).flatMap((s) => s.events ?? []);
   }
 
-  /** Every item of the Events table. */
+  /**
+   * Every item of the Events table, its `session_id` the bare id the tracker knows: the table keys
+   * it as `<site>#<session>` (docs/sites.md), and `site_id` says the site.
+   */
   async stored(): Promise<Record<string, unknown>[]> {
     const client = DynamoDBDocumentClient.from(this.dynamo.client());
     const items: Record<string, unknown>[] = [];
     for await (const page of paginateScan({ client }, { TableName: this.tables.events })) items.push(...(page.Items ?? []));
-    return items;
+    return items.map((item) => ({ ...item, session_id: sessionIdOfKey(String(item.session_id)) }));
   }
 
   /** The Sessions and ActiveSessions rows of one session of `site` (undefined where there is none). */
   async session(sessionId: string, site = LOCAL_SITE.id): Promise<{ session?: Record<string, unknown>; active?: Record<string, unknown> }> {
     const client = DynamoDBDocumentClient.from(this.dynamo.client());
-    const key = { session_id: sessionId };
     const [session, active] = await Promise.all([
-      client.send(new GetCommand({ TableName: this.tables.sessions, Key: key, ConsistentRead: true })),
-      client.send(new GetCommand({ TableName: this.tables.activeSessions, Key: { site_id: site, ...key }, ConsistentRead: true })),
+      client.send(
+        new GetCommand({ TableName: this.tables.sessions, Key: { session_id: sessionKey(site, sessionId) }, ConsistentRead: true }),
+      ),
+      client.send(
+        new GetCommand({ TableName: this.tables.activeSessions, Key: { site_id: site, session_id: sessionId }, ConsistentRead: true }),
+      ),
     ]);
     return { session: session.Item, active: active.Item };
   }
