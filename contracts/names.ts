@@ -7,7 +7,7 @@
 export const NAME_PREFIX = "LiveInsight";
 
 export type TableLogicalName = "Events" | "Sessions" | "ActiveSessions";
-export type FunctionKind = "collector" | "realtime";
+export type FunctionKind = "collector" | "realtime" | "stats";
 
 /** `LiveInsight-<stack>`: the HTTP API and the dashboard are called just this. */
 export function stackPrefix(stack: string): string {
