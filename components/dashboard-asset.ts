@@ -64,7 +64,7 @@ const APP_BODY = `<header><h1>LiveInsight stats</h1><p aria-live="polite"><stron
 </div>`;
 
 const LOGIN_BODY = `<header><h1>LiveInsight stats</h1></header>
-<form id="key-form" aria-label="Stats key"><label for="key">Stats key<input id="key" name="key" type="password" required autocomplete="current-password"></label><button type="submit">Open dashboard</button></form>
+<form id="key-form" aria-label="Open the dashboard"><label for="key">Stats key<input id="key" name="key" type="password" required autocomplete="current-password"></label><button type="submit">Open dashboard</button></form>
 <p id="key-error" role="alert"></p>
 <p class="note">The key is kept in this tab only (sessionStorage). Local mode prints it at start; on AWS it is the stack's Secrets Manager secret.</p>`;
 
