@@ -51,7 +51,7 @@ describe("stats: handler and key", () => {
   it("answers 401 with a Bearer challenge for a missing, wrong, or differently long key, and never runs a query", async () => {
     const { call, lines } = setup();
     queries.length = 0;
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       {},
       { authorization: `Bearer ${KEY.slice(0, -1)}x` },
       { authorization: `Bearer ${KEY}extra` },
