@@ -12,6 +12,7 @@ import { lambdaMemoryRange, lambdaTimeoutRange } from "./lambda";
 import { policyExemptions, withExemptions } from "./lib/exemptions";
 import { logGroupRetention } from "./logs";
 import { eventSourceMappingFailureHandling, lambdaEventInvokeConfig, lambdaSdkRetryEnv } from "./retries";
+import { statsRouteAuthorization } from "./stats";
 
 export const PACK_NAME = "liveinsight";
 
@@ -35,6 +36,7 @@ export const policies: Policies = [
   iamNoWildcards,
   iamNoPublicPrincipal,
   iamNoAdminAttachments,
+  statsRouteAuthorization,
 ]
   .map(withExemptions)
   .concat([policyExemptions]);
