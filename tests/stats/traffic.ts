@@ -126,16 +126,16 @@ export const REFERRERS = [
 ];
 
 /** Visitors with sessions of page views and clicks over `days` days from `startMs`, sites a and b. */
-export function generateTraffic(seed: number, visitors: number, startMs: number, days: number): TrafficEvent[] {
+export function generateTraffic(seed: number, visitors: number, startMs: number, days: number, prefix = ""): TrafficEvent[] {
   const r = seeded(seed);
   const events: TrafficEvent[] = [];
   let n = 0;
   for (let v = 0; v < visitors; v++) {
     const site = r.pick(["site-a", "site-a", "site-b"]);
-    const user = `user_${v}`;
+    const user = `user_${prefix}${v}`;
     for (let s = 0, sessions = 1 + r.int(3); s < sessions; s++) {
       let at = startMs + r.int(days * 86_400_000);
-      const session = `sess_${v}_${s}`;
+      const session = `sess_${prefix}${v}_${s}`;
       const referrer = r.pick(REFERRERS);
       for (let i = 0, count = 1 + r.int(5); i < count; i++) {
         const pageView = i === 0 || r.next() < 0.6;
@@ -147,7 +147,7 @@ export function generateTraffic(seed: number, visitors: number, startMs: number,
           at,
           page: pageView ? r.pick(PAGES) : r.next() < 0.5 ? undefined : r.pick(PAGES),
           referrer: i === 0 ? referrer : undefined,
-          id: `evt_${n++}`,
+          id: `evt_${prefix}${n++}`,
         });
         at += 1 + r.int(600_000);
       }
