@@ -48,7 +48,9 @@ export async function archiveTraffic(dir: string, events: readonly TrafficEvent[
   const byDay = new Map<string, ArchiveRow[]>();
   const add = (row: ArchiveRow, map: Map<string, ArchiveRow[]>) => {
     const day = dayOf(row.timestamp);
-    map.set(day, [...(map.get(day) ?? []), row]);
+    const rows = map.get(day) ?? [];
+    rows.push(row);
+    map.set(day, rows);
   };
   for (const e of events) add(rowOf(e), byDay);
   const again = new Map<string, ArchiveRow[]>();
