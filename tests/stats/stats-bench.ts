@@ -171,6 +171,22 @@ export async function statsBench(options: { events: number; rounds: number }) {
   }
 }
 
+export type StatsBenchResult = Awaited<ReturnType<typeof statsBench>>;
+
+/** A markdown table of the figures, as `npm run bench` prints them. */
+export function renderStatsBench(r: StatsBenchResult): string {
+  const rows = Object.entries(r.views).map(([view, v]) => `| ${view} | ${v.p50_ms} | ${v.p99_ms} | ${v.scanned_bytes} |`);
+  return [
+    `Stats over ${r.events} events (one month), ${r.rounds} runs per view, DuckDB:`,
+    "",
+    "| view | p50 ms | p99 ms | bytes scanned |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "",
+    `Dashboard load (${r.dashboard_load.queries.join(", ")}): ${r.dashboard_load.scanned_bytes} B scanned → Athena $${r.dashboard_load.athena_usd.toFixed(6)} ($${ATHENA_USD_PER_TB}/TB, 10 MB minimum per query).`,
+  ].join("\n");
+}
+
 async function main(argv: string[]) {
   const parsed = parseCommandLine(argv, { events: { type: "string" }, rounds: { type: "string" }, json: { type: "string" } });
   if (parsed.help) {
@@ -187,7 +203,7 @@ async function main(argv: string[]) {
     require("node:fs").writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
     log(`wrote ${path.resolve(json)}`);
   }
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${renderStatsBench(result)}\n`);
   return 0;
 }
 
