@@ -109,6 +109,10 @@ const THRESHOLDS: { readonly [K in keyof AlarmThresholds]: readonly [number, str
   tableThrottleEvents: [1, "Sum of Read/WriteThrottleEvents per period, each table"],
   processingErrors: [1, "Sum of LiveInsight ProcessingErrors per period"],
   eventsRejected: [100, "Sum of LiveInsight EventsRejected per period (a spike: broken client)"],
+  archiveIteratorAgeMs: [
+    600000,
+    "archive lag: Maximum IteratorAge of the archiver's stream mapping (ms from a record's arrival in the stream to its delivery); keep it above archiveBatchingWindowSeconds",
+  ],
   periodSeconds: [60, "a multiple of 60 (the metrics are standard resolution)"],
   evaluationPeriods: [5, 'N of "M of N" (N x period at most one day)'],
   datapointsToAlarm: [3, 'M of "M of N" (1..N)'],
@@ -178,10 +182,15 @@ const DEFINITIONS = {
     30,
     "Retention of the Lambda and API access log groups, one of CloudWatch's periods (1, 3, 5, 7, 14, 30, 60, 90, ... 3653; 0 = never expire).",
   ),
+  hotRetentionDays: setting(
+    wholeNumber(1),
+    7,
+    "Days Events and Sessions items stay in DynamoDB, the hot tier (TTL on expires_at; HOT_RETENTION_DAYS); history is in the archive.",
+  ),
   eventRetentionDays: setting(
     wholeNumber(1),
     90,
-    "Days after which Events and Sessions items expire (DynamoDB TTL on expires_at; EVENT_RETENTION_DAYS).",
+    "Days each event is kept in the Parquet archive on S3 (lifecycle expiry of the archive bucket's objects); keep it at least hotRetentionDays.",
   ),
   sdkMaxAttempts: setting(wholeNumber(1), 3, "AWS SDK attempts per call, first try included (AWS_MAX_ATTEMPTS)."),
   sdkRetryMode: setting(
@@ -218,6 +227,44 @@ const DEFINITIONS = {
       "must be a KMS key ARN like arn:aws:kms:us-east-1:123456789012:key/<key id> (or empty for the AWS-owned key)",
     ),
     "Customer-managed KMS key ARN for the three tables; empty keeps DynamoDB's free AWS-owned key.",
+  ),
+  // Archive settings (components/history-archive.ts). The ranges are the ones AWS accepts: Lambda
+  // CreateEventSourceMapping (BatchSize 1-10000 for DynamoDB streams, MaximumBatchingWindowInSeconds
+  // 0-300, MaximumRetryAttempts -1-10000, MaximumRecordAgeInSeconds -1 or 60-604800) and Athena
+  // WorkGroupConfiguration (BytesScannedCutoffPerQuery at least 10 MB).
+  archiveBatchSize: setting(
+    wholeNumber(1, 10000, " records"),
+    1000,
+    "Stream records per archiver invocation (1-10000); each invocation writes one Parquet object per day it touches.",
+  ),
+  archiveBatchingWindowSeconds: setting(
+    wholeNumber(0, 300, " seconds"),
+    30,
+    "Seconds the stream mapping gathers records before invoking the archiver (0-300): the archive's lag floor and its objects per day.",
+  ),
+  archiveMaxRetryAttempts: setting(
+    wholeNumber(-1, 10000),
+    3,
+    "Retries of a failing archiver batch before its records go to the failure queue (-1 = until they expire; the policy pack bounds it).",
+  ),
+  archiveMaxRecordAgeSeconds: setting(
+    wholeNumber(-1, 604800, " seconds").refine((s) => s === -1 || s >= 60, { error: "must be -1 or between 60 and 604800 seconds" }),
+    86400,
+    "Oldest stream record the archiver is still given (-1 or 60-604800 s; the stream keeps records 24 h); older ones go to the failure queue, never silently away.",
+  ),
+  archiverMemorySize: setting(wholeNumber(128, 10240, " MB"), 512, "Memory in MB of the archiver function (128-10240)."),
+  archiverTimeoutSeconds: setting(wholeNumber(1, 900, " seconds"), 60, "Timeout in seconds of the archiver function (1-900)."),
+  compactionMemorySize: setting(wholeNumber(128, 10240, " MB"), 1024, "Memory in MB of the daily compaction function (128-10240)."),
+  compactionTimeoutSeconds: setting(wholeNumber(1, 900, " seconds"), 300, "Timeout in seconds of the daily compaction function (1-900)."),
+  athenaBytesScannedCutoffMb: setting(
+    wholeNumber(10, 1073741824, " MB"),
+    10240,
+    "Athena workgroup: a query that would scan more than this many MB is cancelled (at least 10; $5 per TB scanned).",
+  ),
+  athenaResultRetentionDays: setting(
+    wholeNumber(1),
+    7,
+    "Days Athena query results are kept in the workgroup's result bucket before its lifecycle deletes them.",
   ),
   alarmThresholds: setting(
     alarmThresholds,

@@ -1,7 +1,8 @@
-/** LiveInsight: reads the stack config, builds the three components, exports what operators need. */
+/** LiveInsight: reads the stack config, builds the components, exports what operators need. */
 import * as pulumi from "@pulumi/pulumi";
 import { AnalyticsTables } from "./components/analytics-tables";
 import { CollectorApi } from "./components/collector-api";
+import { HistoryArchive } from "./components/history-archive";
 import { Observability } from "./components/observability";
 import { loadConfig } from "./config";
 import { functionSettingsOf } from "./contracts/function-env";
@@ -39,6 +40,29 @@ const api = new CollectorApi("api", {
   },
 });
 
+// History: the Events stream → Parquet on S3, compacted daily, queried with Athena (docs/archive.md).
+const archive = new HistoryArchive("archive", {
+  stack: config.stack,
+  eventsTable: { name: tables.tableNames.Events, streamArn: tables.eventsStreamArn },
+  eventRetentionDays: config.eventRetentionDays,
+  protectData: config.protectData,
+  functions: {
+    architecture: config.architecture,
+    logRetentionDays: config.logRetentionDays,
+    sdkMaxAttempts: config.sdkMaxAttempts,
+    sdkRetryMode: config.sdkRetryMode,
+  },
+  archiver: { memorySize: config.archiverMemorySize, timeoutSeconds: config.archiverTimeoutSeconds },
+  compaction: { memorySize: config.compactionMemorySize, timeoutSeconds: config.compactionTimeoutSeconds },
+  stream: {
+    batchSize: config.archiveBatchSize,
+    batchingWindowSeconds: config.archiveBatchingWindowSeconds,
+    maxRetryAttempts: config.archiveMaxRetryAttempts,
+    maxRecordAgeSeconds: config.archiveMaxRecordAgeSeconds,
+  },
+  athena: { bytesScannedCutoffMb: config.athenaBytesScannedCutoffMb, resultRetentionDays: config.athenaResultRetentionDays },
+});
+
 const observability = new Observability("observability", {
   stack: config.stack,
   functions: {
@@ -56,6 +80,11 @@ const observability = new Observability("observability", {
   api: { id: api.apiId, stageName: api.stageName, accessLogGroupName: api.accessLogGroupName },
   tableNames: [tables.tableNames.Events, tables.tableNames.Sessions, tables.tableNames.ActiveSessions],
   alarms: { thresholds: config.alarmThresholds, email: config.alarmEmail },
+  archive: {
+    archiverFunctionName: archive.archiverFunctionName,
+    compactionFunctionName: archive.compactionFunctionName,
+    failureQueueName: archive.failureQueueName,
+  },
 });
 
 // docs/deploy.md's "Stack outputs" table says what each is for (tests/components/program.test.ts keeps it complete).
@@ -68,3 +97,7 @@ export const sessionsTableName = tables.sessionsTableName;
 export const activeSessionsTableName = tables.activeSessionsTableName;
 export const dashboardUrl = observability.dashboardUrl;
 export const alarmTopicArn = observability.alarmTopicArn;
+export const archiveBucketName = archive.archiveBucketName;
+export const archiveFailureQueueUrl = archive.failureQueueUrl;
+export const athenaWorkgroupName = archive.workgroupName;
+export const archiveDatabaseName = archive.databaseName;

@@ -20,12 +20,22 @@ export interface AnalyticsTablesArgs {
 
 type LogicalName = TableSchema["logicalName"];
 
+/**
+ * Tables whose changes are streamed: Events feeds the archiver (components/history-archive.ts).
+ * NEW_IMAGE is all the archiver reads; an insert carries its whole item, so old images would only
+ * double the record size (DynamoDB Developer Guide, "Change data capture for DynamoDB Streams":
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html).
+ */
+export const STREAMED_TABLES: Readonly<Partial<Record<LogicalName, "NEW_IMAGE">>> = { Events: "NEW_IMAGE" };
+
 export class AnalyticsTables extends pulumi.ComponentResource {
   public readonly tableNames: Record<LogicalName, pulumi.Output<string>>;
   public readonly tableArns: Record<LogicalName, pulumi.Output<string>>;
   public readonly eventsTableName: pulumi.Output<string>;
   public readonly sessionsTableName: pulumi.Output<string>;
   public readonly activeSessionsTableName: pulumi.Output<string>;
+  /** The Events table's stream: the archiver's event source. */
+  public readonly eventsStreamArn: pulumi.Output<string>;
 
   constructor(name: string, args: AnalyticsTablesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("liveinsight:storage:AnalyticsTables", name, {}, opts);
@@ -47,7 +57,8 @@ export class AnalyticsTables extends pulumi.ComponentResource {
     this.eventsTableName = this.tableNames.Events;
     this.sessionsTableName = this.tableNames.Sessions;
     this.activeSessionsTableName = this.tableNames.ActiveSessions;
-    this.registerOutputs({ tableNames: this.tableNames, tableArns: this.tableArns });
+    this.eventsStreamArn = tables.find(({ schema }) => schema.logicalName === "Events")!.table.streamArn;
+    this.registerOutputs({ tableNames: this.tableNames, tableArns: this.tableArns, eventsStreamArn: this.eventsStreamArn });
   }
 }
 
@@ -67,7 +78,10 @@ export function tableArgs(stack: string, schema: TableSchema, protectData: boole
           projectionType: index.projection,
         }))
       : undefined,
+    // The item's expires_at is the hot tier's end (hotRetentionDays); TTL deletions are free and,
+    // being REMOVE records, never reach the archiver (its mapping filters on INSERT).
     ttl: { attributeName: schema.ttlAttribute, enabled: true },
+    ...(STREAMED_TABLES[schema.logicalName] ? { streamEnabled: true, streamViewType: STREAMED_TABLES[schema.logicalName] } : {}),
     // `enabled: true` without a key would select the AWS *managed* key (aws/dynamodb: KMS request
     // charges, CloudTrail entries). Leaving the block out keeps the AWS-owned key, which every
     // table is encrypted with at rest anyway (DynamoDB Developer Guide, "Encryption at rest").

@@ -258,7 +258,7 @@ export class CollectorApi extends pulumi.ComponentResource {
 const ROUTE_HOST: Record<RouteTarget, "collector" | "realtime"> = { collector: "collector", realtime: "realtime", tracker: "collector" };
 
 /** Partition, region and account of the provider: invokes, so known during preview as well. */
-function accountScope(parent: pulumi.Resource) {
+export function accountScope(parent: pulumi.Resource) {
   return {
     partition: aws.getPartitionOutput({}, { parent }).partition,
     region: aws.getRegionOutput({}, { parent }).region,

@@ -18,6 +18,7 @@ export interface PolicyStatement {
   readonly Effect: "Allow";
   readonly Action: readonly string[];
   readonly Resource: readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
 export interface PolicyDocument {
@@ -72,18 +73,25 @@ export function lambdaAssumeRolePolicy(): AssumeRolePolicyDocument {
 }
 
 /**
- * Collector: batch-writes events (plus one conditional put per out-of-window event's pinned time),
- * updates sessions, puts or updates live rows. GetItem re-reads an item after a failed condition
- * where DynamoDB-compatible servers return none (functions/core/store.ts). A test drives every
+ * Collector: batch-writes events (plus the pins that decide effective times near and outside
+ * the window: conditional puts, reads of pins and per-chain future markers with GetItem /
+ * BatchGetItem, a marker UpdateItem; functions/core/pins.ts), updates sessions, puts
+ * live rows (snapshots of the Sessions rows). GetItem re-reads an item after a failed condition where DynamoDB-compatible servers
+ * return none (functions/core/store.ts), and follows a chain when an out-of-window retry looks
+ * for its earlier in-window copy. A test drives every
  * write path against dynalite and checks each call it made is allowed here, and nothing more.
  */
 export function collectorPolicy(n: CollectorPolicyNames): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      allow("WriteEvents", ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem"], [tableArn(n, n.eventsTableName)]),
+      allow(
+        "WriteEvents",
+        ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:UpdateItem"],
+        [tableArn(n, n.eventsTableName)],
+      ),
       allow("UpdateSessions", ["dynamodb:UpdateItem", "dynamodb:GetItem"], [tableArn(n, n.sessionsTableName)]),
-      allow("TrackActiveSessions", ["dynamodb:PutItem", "dynamodb:UpdateItem"], [tableArn(n, n.activeSessionsTableName)]),
+      allow("TrackActiveSessions", ["dynamodb:PutItem"], [tableArn(n, n.activeSessionsTableName)]),
       logStatement(logGroupArn(n, n.logGroupName)),
     ],
   };

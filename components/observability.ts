@@ -16,6 +16,7 @@ import { alarmTopicName } from "../contracts/names";
 import {
   type AlarmSpec,
   type AlarmThresholds,
+  type ArchiveResources,
   buildAlarmSpecs,
   buildDashboardBody,
   CUSTOM_NAMESPACE,
@@ -74,6 +75,8 @@ export interface ObservabilityArgs {
   readonly tableNames: pulumi.Input<string>[];
   /** Thresholds and recipient. */
   readonly alarms: AlarmSettings;
+  /** The history archive's functions and failure queue; absent: no archive alarms or widgets. */
+  readonly archive?: ArchiveResources<pulumi.Input<string>>;
 }
 
 type In = pulumi.Input<string>;
@@ -174,6 +177,7 @@ function monitoredResources(args: ObservabilityArgs): MonitoredResources<In> {
       Collector: args.functions.collector.reservedConcurrency,
       Realtime: args.functions.realtime.reservedConcurrency,
     },
+    archive: args.archive,
   };
 }
 
@@ -262,8 +266,15 @@ function metricQueries(spec: MathAlarmSpec<In>): aws.types.input.cloudwatch.Metr
 
 function dashboardBodyJson(region: string, r: MonitoredResources<In>, thresholds: AlarmThresholds): pulumi.Output<string> {
   return pulumi
-    .all([r.collectorFunctionName, r.realtimeFunctionName, r.apiId, r.apiStageName, pulumi.all([...r.tableNames])])
-    .apply(([collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames]) =>
+    .all([
+      r.collectorFunctionName,
+      r.realtimeFunctionName,
+      r.apiId,
+      r.apiStageName,
+      pulumi.all([...r.tableNames]),
+      pulumi.output(r.archive),
+    ])
+    .apply(([collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames, archive]) =>
       JSON.stringify(
         buildDashboardBody({
           region,
@@ -276,6 +287,7 @@ function dashboardBodyJson(region: string, r: MonitoredResources<In>, thresholds
             apiStageName,
             tableNames,
             reservedConcurrency: r.reservedConcurrency,
+            archive,
           },
         }),
       ),

@@ -45,7 +45,9 @@ export interface StatsApiArgs {
   readonly logRetentionDays: pulumi.Input<number>;
   readonly throttleRateLimit: pulumi.Input<number>;
   readonly throttleBurstLimit: pulumi.Input<number>;
-  /** EVENT_RETENTION_DAYS and the SDK retry settings (contracts/function-env.ts). */
+  /** The archive's retention (eventRetentionDays): the longest /stats range. */
+  readonly retentionDays: number;
+  /** The SDK retry settings and the rest of contracts/function-env.ts. */
   readonly functionSettings: FunctionSettings;
 }
 
@@ -134,6 +136,7 @@ export class StatsApi extends pulumi.ComponentResource {
         [STATS_ENV.workgroup]: v.workgroup,
         [STATS_ENV.database]: v.database,
         [STATS_ENV.table]: v.table,
+        [STATS_ENV.retentionDays]: String(args.retentionDays),
       }));
     const fn = new aws.lambda.Function(
       name,

@@ -66,27 +66,34 @@ export const ARCHIVE_ENV = {
 } as const;
 
 /**
- * How the archiver reads the Events stream: the event source mapping on AWS and local mode's
- * feeder apply the same numbers (Lambda Developer Guide, "Lambda parameters for Amazon DynamoDB
+ * The fixed half of how the archiver reads the Events stream, applied by the event source mapping
+ * on AWS and by local mode's feeder (Lambda Developer Guide, "Lambda parameters for Amazon DynamoDB
  * event source mappings", https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html,
- * and "Configuring partial batch
- * response", https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html).
+ * and "Configuring partial batch response",
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html). The tunable
+ * half (batch size, batching window, retries, record age) is stack configuration: config.ts's
+ * archive* settings, whose defaults local mode reads (local/stream-reading.ts).
  */
 export const ARCHIVE_STREAM_READING = {
-  /** Records per invocation (DynamoDB streams allow up to 10,000). */
-  batchSize: 1000,
-  /** Lambda waits up to this long to fill a batch: the archive's added lag, and fewer, larger files. */
-  maximumBatchingWindowInSeconds: 30,
-  /** Enough halvings to isolate one record of a full batch (2^10 ≥ 1000), then the queue. */
-  maximumRetryAttempts: 10,
   bisectBatchOnFunctionError: true,
-  /** The stream keeps records 24 h; older than this goes to the failure queue, not silently away. */
-  maximumRecordAgeInSeconds: 86_400,
   /** The archiver returns batchItemFailures instead of throwing (functions/archive/archive-batch.ts). */
   functionResponseTypes: ["ReportBatchItemFailures"],
-  /** Only new items: TTL deletions and rewrites never invoke the archiver. */
-  filterPattern: '{"eventName":["INSERT"]}',
+  /**
+   * Only new event items: TTL deletions and rewrites (REMOVE, MODIFY) never invoke the archiver,
+   * nor do the collector's bookkeeping items in the same table (window pins and future markers,
+   * functions/core/pins.ts), which have no EVENT_ITEM_ATTRIBUTE. Lambda event filtering, "exists"
+   * on a DynamoDB NewImage attribute:
+   * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html and
+   * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb-filtering.html
+   */
+  filterPattern: '{"eventName":["INSERT"],"dynamodb":{"NewImage":{"received_at":{"N":[{"exists":true}]}}}}',
 } as const;
+
+/**
+ * The attribute every Events item that is an event has and no bookkeeping item (pin, future
+ * marker) has: the stream filter above, the archiver and local mode's feeder all tell them apart by it.
+ */
+export const EVENT_ITEM_ATTRIBUTE = "received_at";
 
 /** The `message` of the archiver's and compaction's one log line per invocation. */
 export const ARCHIVE_LOG_MESSAGES = { archiver: "archiver finished", compaction: "compaction finished" } as const;

@@ -17,7 +17,8 @@ export type SdkRetryMode = (typeof SDK_RETRY_MODES)[number];
 
 /** The stack settings (config.ts) that reach the functions' environment, resolved. */
 export interface FunctionSettings {
-  readonly eventRetentionDays: number;
+  /** Days Events and Sessions items stay in DynamoDB (the hot tier); the archive keeps history. */
+  readonly hotRetentionDays: number;
   readonly sdkMaxAttempts: number;
   readonly sdkRetryMode: SdkRetryMode;
   readonly trustedProxyHops: number;
@@ -58,8 +59,8 @@ const oneOf =
 export const SETTING_VARIABLES: {
   readonly [K in keyof FunctionSettings]: { readonly name: string; readonly read: Reader<FunctionSettings[K]> };
 } = {
-  /** TTL of Events and Sessions items (the collector's expires_at). */
-  eventRetentionDays: { name: "EVENT_RETENTION_DAYS", read: positiveInt },
+  /** TTL of Events and Sessions items (the collector's expires_at): the hot tier's retention. */
+  hotRetentionDays: { name: "HOT_RETENTION_DAYS", read: positiveInt },
   /** Read by the functions' DynamoDB client (and by the AWS SDK itself). */
   sdkMaxAttempts: { name: "AWS_MAX_ATTEMPTS", read: positiveInt },
   sdkRetryMode: { name: "AWS_RETRY_MODE", read: oneOf(SDK_RETRY_MODES) },

@@ -27,6 +27,8 @@ export const STATS_ENV = {
   /** Glue database and table of the archive. */
   database: "ATHENA_DATABASE",
   table: "ATHENA_TABLE",
+  /** The archive's retention (eventRetentionDays): no /stats range may be longer. */
+  retentionDays: "STATS_RETENTION_DAYS",
 } as const;
 
 /** How long the page polls the live count, in ms. */

@@ -38,7 +38,7 @@ const handle = statsHandler(
     engine: athena.engine,
     relation: athena.relation,
     key: cachedKey(secretKeySource(new SecretsManagerClient(sdk), settings.keySecret), clock),
-    rules: () => ({ retentionDays: env.eventRetentionDays, now: Date.now() }),
+    rules: () => ({ retentionDays: settings.retentionDays, now: Date.now() }),
     readRealtime: createRealtimeReader(
       { db: createDocumentClient(createDynamoClient(env)), table: env.tables.activeSessions, cacheMs: 5_000, maxPages: 50 },
       clock,

@@ -4,6 +4,7 @@
  * - CORS: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
  * - routes: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
  * - payload format 2.0: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+ * - quotas: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
  */
 
 import { randomUUID } from "node:crypto";
@@ -16,6 +17,13 @@ export interface GatewayResponse {
   headers: Record<string, string>;
   body: string;
 }
+
+/**
+ * Quotas: an HTTP API takes a request "Payload size" of up to 10 MB (not adjustable). Up to this
+ * size local mode reads the whole body before it answers, as API Gateway does before it invokes
+ * the function, so a client that writes its whole body before reading gets its 413 too.
+ */
+export const GATEWAY_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 /** API Gateway's own error bodies are `{"message": "..."}` with the status text. */
 export const gatewayError = (statusCode: number, message: string): GatewayResponse => ({

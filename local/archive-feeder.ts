@@ -15,11 +15,11 @@ import { createHash } from "node:crypto";
 import { appendFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type AttributeValue, type DynamoDBClient, paginateScan } from "@aws-sdk/client-dynamodb";
-import { ARCHIVE_STREAM_READING } from "../contracts/archive";
 import type { ArchiverRecord } from "../functions/archive/archive-batch";
 import { compareSequence } from "../functions/archive/naming";
 import type { StreamImage } from "../functions/archive/row";
 import { deliverBatch, type GivenUp, type StreamHandler } from "./stream-delivery";
+import { LOCAL_STREAM_READING } from "./stream-reading";
 
 export interface FeederOptions {
   db: DynamoDBClient;
@@ -71,7 +71,7 @@ async function writeCheckpoint(file: string, checkpoint: number): Promise<void> 
 export function createArchiveFeeder(options: FeederOptions) {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const batchSize = options.batchSize ?? ARCHIVE_STREAM_READING.batchSize;
+  const batchSize = options.batchSize ?? LOCAL_STREAM_READING.batchSize;
   const handedOver = new Map<string, number>(); // sequence number → received_at, within the overlap
   const giveUp = async (batch: GivenUp) => {
     await mkdir(path.dirname(options.failuresFile), { recursive: true });
@@ -126,7 +126,7 @@ export function createArchiveFeeder(options: FeederOptions) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
-  const windowMs = options.windowMs ?? ARCHIVE_STREAM_READING.maximumBatchingWindowInSeconds * 1000;
+  const windowMs = options.windowMs ?? LOCAL_STREAM_READING.maximumBatchingWindowInSeconds * 1000;
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {

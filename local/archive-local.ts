@@ -4,19 +4,20 @@
  * window, and compaction at start and then daily, like the stack's schedule.
  */
 import { mkdirSync } from "node:fs";
-import { ARCHIVE_ENV, ARCHIVE_STREAM_READING } from "../contracts/archive";
+import { ARCHIVE_ENV } from "../contracts/archive";
 import { createArchiveFeeder } from "./archive-feeder";
 import { archivePaths } from "./archive-paths";
 import { StartError } from "./storage";
 import { localClient } from "./store-access";
 import type { StreamHandler } from "./stream-delivery";
+import { LOCAL_STREAM_READING } from "./stream-reading";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** LIVEINSIGHT_ARCHIVE_WINDOW_S shortens the batching window (tests, demos); the mapping's otherwise. */
 export function windowFrom(env: NodeJS.ProcessEnv): number {
   const raw = env.LIVEINSIGHT_ARCHIVE_WINDOW_S;
-  if (raw === undefined || raw.trim() === "") return ARCHIVE_STREAM_READING.maximumBatchingWindowInSeconds * 1000;
+  if (raw === undefined || raw.trim() === "") return LOCAL_STREAM_READING.maximumBatchingWindowInSeconds * 1000;
   const seconds = Number(raw);
   if (!(seconds >= 0.1 && seconds <= 300))
     throw new StartError(`LIVEINSIGHT_ARCHIVE_WINDOW_S must be a number of seconds from 0.1 to 300 (the mapping's limit); got "${raw}".`);

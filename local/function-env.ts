@@ -2,7 +2,7 @@
  * The functions' environment in local mode, from the same contract the stack writes it with
  * (contracts/function-env.ts) and the stack's own defaults (config.ts's DEFAULTS), so local mode
  * never drifts from a deployed stack (it once kept 30 days of events where the stack keeps 90).
- * Each setting's variable (EVENT_RETENTION_DAYS, AWS_MAX_ATTEMPTS, …) set in the shell overrides its default.
+ * Each setting's variable (HOT_RETENTION_DAYS, AWS_MAX_ATTEMPTS, …) set in the shell overrides its default.
  */
 import { DEFAULTS } from "../config";
 import { FUNCTION_TABLES, functionEnvironment, functionSettingsOf, SETTING_VARIABLES } from "../contracts/function-env";

@@ -10,11 +10,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { trackerAsset } from "../components/tracker-asset";
 import { type CorsConfiguration, corsConfiguration, edgeRoutes, type RouteTarget } from "../contracts/edge";
 import { STATS_PATHS } from "../contracts/stats";
-import { ClientError, clientErrorResult } from "../functions/core/errors";
+import { clientErrorResult } from "../functions/core/errors";
+import { payloadTooLargeError } from "../functions/core/request";
 import { LIMITS } from "../functions/core/validate";
 import { trackerHandler } from "../functions/tracker";
 import {
   fromLambdaResult,
+  GATEWAY_PAYLOAD_BYTES,
   type GatewayResponse,
   gatewayError,
   isPreflight,
@@ -38,7 +40,42 @@ export interface LocalApiOptions {
   timeoutMs: number;
   /** Allowed CORS origins; `*` allows any. */
   corsOrigins: readonly string[];
+  /** Invocations run at once (default LOCAL_CONCURRENCY); the rest wait their turn. */
+  concurrency?: number;
+  /** How long the rest of a body over GATEWAY_PAYLOAD_BYTES is still read after its 413. Default 5 s. */
+  lingerMs?: number;
 }
+
+/** Long enough for a client on a slow uplink to finish a few more MB, short enough to bound a sender that never stops. */
+export const DEFAULT_LINGER_MS = 5000;
+
+/**
+ * On AWS every concurrent request gets its own container and its own timeout; here they share one
+ * process and one storage process. So, as a Lambda invocation starts only when a container is
+ * free, at most this many run at once and the others wait, their timeout starting when they
+ * start: concurrency costs latency here, never a 503 that Lambda would not give. Per function.
+ */
+export const LOCAL_CONCURRENCY = 2;
+
+/** A FIFO gate: `run(fn)` starts `fn` once fewer than `limit` runs are in progress. */
+function gate(limit: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await fn();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+type Gate = ReturnType<typeof gate>;
+/** One gate per function: each has its own containers on AWS. */
+type Gates = Record<RouteTarget, Gate>;
 
 const ROUTES = edgeRoutes();
 
@@ -51,19 +88,43 @@ function send(res: http.ServerResponse, statusCode: number, headers: Record<stri
 const sendGateway = (res: http.ServerResponse, response: GatewayResponse) =>
   send(res, response.statusCode, response.headers, response.body);
 
-/** Reads the body up to the collector's limit; beyond it the client gets 413 without an invocation. */
-function readBody(req: http.IncomingMessage): Promise<Buffer | "too-large"> {
+/**
+ * The body, or the size of one over `limit`: exact when the body ended (up to
+ * GATEWAY_PAYLOAD_BYTES it is read to its end) or declared beyond that, a lower bound for a
+ * chunked one counted beyond that. Nothing beyond `limit` is kept in memory.
+ */
+type Body = { bytes: Buffer } | { tooLarge: { bytes: number; moreThan: boolean } };
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Body> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"]);
+    if (declared > GATEWAY_PAYLOAD_BYTES) return resolve({ tooLarge: { bytes: declared, moreThan: false } });
     const parts: Buffer[] = [];
     let size = 0;
     req.on("data", (part: Buffer) => {
       size += part.length;
-      if (size > LIMITS.bodyBytes) return resolve("too-large");
-      parts.push(part);
+      if (size <= limit) parts.push(part);
+      else if (parts.length) parts.length = 0;
+      if (size > GATEWAY_PAYLOAD_BYTES) resolve({ tooLarge: { bytes: GATEWAY_PAYLOAD_BYTES, moreThan: true } });
     });
-    req.on("end", () => resolve(Buffer.concat(parts)));
+    req.on("end", () => resolve(size > limit ? { tooLarge: { bytes: size, moreThan: false } } : { bytes: Buffer.concat(parts) }));
     req.on("error", reject);
   });
+}
+
+/**
+ * After an early answer the rest of the body is still read and discarded (a lingering close, as
+ * web servers do), because closing a socket with unread bytes makes the kernel send a reset that
+ * can destroy the answer before the client reads it (EPIPE/ECONNRESET while uploading). Bounded:
+ * a body still arriving `lingerMs` after the answer loses its connection.
+ */
+function discardRest(req: http.IncomingMessage, lingerMs: number) {
+  if (req.complete) return;
+  req.resume();
+  const timer = setTimeout(() => req.socket.destroy(), lingerMs);
+  timer.unref();
+  req.once("end", () => clearTimeout(timer));
+  req.once("close", () => clearTimeout(timer));
 }
 
 function lambdaContext(timeoutMs: number): Context {
@@ -111,6 +172,8 @@ async function handle(
   handlers: Record<RouteTarget, LambdaHandler>,
   cors: CorsConfiguration,
   timeoutMs: number,
+  invocations: Gates,
+  lingerMs: number,
   stats?: LambdaHandler,
 ) {
   const method = req.method ?? "GET";
@@ -121,12 +184,12 @@ async function handle(
   if (isPreflight(method, req.headers)) return sendGateway(res, preflightResponse(origin!, cors));
   const route = matchRoute(ROUTES, method, target.path);
   if (!route) return sendGateway(res, gatewayError(404, "Not Found"));
-  const body = await readBody(req);
-  if (body === "too-large") {
-    const error = clientErrorResult(
-      new ClientError(413, "PayloadTooLarge", `The body is larger than ${LIMITS.bodyBytes} bytes; send at most ${LIMITS.bodyBytes} bytes.`),
-    );
-    return send(res, 413, withCors({ ...error.headers, connection: "close" }, origin, cors), error.body);
+  const body = await readBody(req, LIMITS.bodyBytes);
+  if ("tooLarge" in body) {
+    // The function's own 413, so local mode and a deployed stack say the same sentence.
+    const error = clientErrorResult(payloadTooLargeError(body.tooLarge.bytes, body.tooLarge.moreThan));
+    send(res, 413, withCors(error.headers, origin, cors), error.body);
+    return discardRest(req, lingerMs);
   }
   const event = toApiGatewayEvent(
     {
@@ -135,14 +198,15 @@ async function handle(
       query: target.query,
       httpVersion: req.httpVersion,
       headers: req.headers,
-      body,
+      body: body.bytes,
       peer: req.socket.remoteAddress,
     },
     route.routeKey,
   );
   let result: ReturnType<typeof fromLambdaResult>;
   try {
-    result = fromLambdaResult(await handlers[route.path.target](event, lambdaContext(timeoutMs)));
+    const fn = route.path.target;
+    result = fromLambdaResult(await invocations[fn](() => handlers[fn](event, lambdaContext(timeoutMs))));
   } catch {
     // A function that throws reaches the client as API Gateway's own 500.
     return sendGateway(res, gatewayError(500, "Internal Server Error"));
@@ -158,8 +222,10 @@ export function createLocalApi(options: LocalApiOptions): http.Server {
     tracker: options.tracker ?? trackerHandler(trackerAsset()),
   };
   const cors = corsConfiguration(options.corsOrigins);
+  const limit = options.concurrency ?? LOCAL_CONCURRENCY;
+  const invocations: Gates = { collector: gate(limit), realtime: gate(limit), tracker: gate(limit) };
   return http.createServer((req, res) => {
-    handle(req, res, handlers, cors, options.timeoutMs, options.stats).catch(() => {
+    handle(req, res, handlers, cors, options.timeoutMs, invocations, options.lingerMs ?? DEFAULT_LINGER_MS, options.stats).catch(() => {
       // Only a broken connection gets here (the handlers' errors are answered above).
       if (!res.headersSent) sendGateway(res, gatewayError(500, "Internal Server Error"));
       else res.destroy();

@@ -4,11 +4,14 @@
  * one-sentence error that names the variable.
  */
 import path from "node:path";
-import { ARCHIVE_STREAM_READING } from "../contracts/archive";
 import { parseCommandLine, UsageError } from "../lib/cli";
+import { LOCAL_STREAM_READING } from "./stream-reading";
 
 /** Local mode is the stack named `local` (docs/local-mode.md): tables LiveInsight-local-Events etc. */
 export const LOCAL_STACK = "local";
+
+/** Local mode serves pages from any origin (a file, a dev server on any port), like the dev stack's `*`. */
+export const LOCAL_CORS_ORIGINS: readonly string[] = ["*"];
 
 export type LogMode = "human" | "json" | "quiet";
 
@@ -39,8 +42,8 @@ Environment
   DYNAMODB_PORT         dynalite port (default 8000; 0 picks a free one)
   LIVEINSIGHT_DATA_DIR  data directory (default .liveinsight)
   DYNAMODB_ENDPOINT     use this DynamoDB-compatible server instead of starting dynalite
-  EVENT_RETENTION_DAYS, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE  override the stack defaults
-  LIVEINSIGHT_ARCHIVE_WINDOW_S  archive batching window in seconds (default ${ARCHIVE_STREAM_READING.maximumBatchingWindowInSeconds}, as on AWS)
+  HOT_RETENTION_DAYS, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE  override the stack defaults
+  LIVEINSIGHT_ARCHIVE_WINDOW_S  archive batching window in seconds (default ${LOCAL_STREAM_READING.maximumBatchingWindowInSeconds}, as on AWS)
 
 Archive
   Every stored event is archived to Parquet under <data dir>/archive/ within one batching window

@@ -17,7 +17,7 @@ import { startLocalArchive, windowFrom } from "./archive-local";
 import { acquireLock, type DataLock } from "./data-lock";
 import { attachRequestLog, filterFunctionLines } from "./request-log";
 import { createLocalApi, type LambdaHandler } from "./server";
-import { LOCAL_STACK, type LocalSettings, readSettings, START_USAGE } from "./settings";
+import { LOCAL_CORS_ORIGINS, LOCAL_STACK, type LocalSettings, readSettings, START_USAGE } from "./settings";
 import { gracefulStopper } from "./shutdown";
 import { StartError, type Storage, startStorage } from "./storage";
 import { LOCAL_CREDENTIALS } from "./store-access";
@@ -136,7 +136,13 @@ async function main(argv: string[]): Promise<number> {
     const realtime = (await import("../functions/realtime")).handler as LambdaHandler;
     const { localStatsHandler, ensureLocalKey } = await import("./stats-local");
     const stats = localStatsHandler(settings.dataDir);
-    const api = createLocalApi({ collector, realtime, stats: stats.handler, timeoutMs: REQUEST_TIMEOUT_MS, corsOrigins: ["*"] });
+    const api = createLocalApi({
+      collector,
+      realtime,
+      stats: stats.handler,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      corsOrigins: LOCAL_CORS_ORIGINS,
+    });
     const stopper = gracefulStopper(api);
     attachRequestLog(api, settings.logMode, (line) => process.stdout.write(`${line}\n`));
     const port = await listen(api, settings);

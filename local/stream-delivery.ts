@@ -13,9 +13,10 @@
  *   holds only the batch's shard and sequence range; locally it also holds the records, since there
  *   is no stream to read them back from.
  */
-import { ARCHIVE_STREAM_READING } from "../contracts/archive";
+
 import type { ArchiverRecord, BatchResult } from "../functions/archive/archive-batch";
 import { compareSequence } from "../functions/archive/naming";
+import { LOCAL_STREAM_READING } from "./stream-reading";
 
 export type StreamHandler = (event: { Records: ArchiverRecord[] }) => Promise<BatchResult | undefined>;
 
@@ -60,8 +61,8 @@ async function invoke(handler: StreamHandler, records: ArchiverRecord[]): Promis
 /** Delivers one batch until it succeeds or is given up; resolves once it is settled either way. */
 export async function deliverBatch(records: ArchiverRecord[], deps: DeliveryDeps, attempt = 0): Promise<void> {
   if (records.length === 0) return;
-  const maxRetries = deps.maximumRetryAttempts ?? ARCHIVE_STREAM_READING.maximumRetryAttempts;
-  const bisect = deps.bisect ?? ARCHIVE_STREAM_READING.bisectBatchOnFunctionError;
+  const maxRetries = deps.maximumRetryAttempts ?? LOCAL_STREAM_READING.maximumRetryAttempts;
+  const bisect = deps.bisect ?? LOCAL_STREAM_READING.bisectBatchOnFunctionError;
   const outcome = await invoke(deps.handler, records);
   if (outcome.ok) return;
   const remaining = "from" in outcome ? records.slice(outcome.from) : records;

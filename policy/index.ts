@@ -4,7 +4,7 @@ import { PolicyPack } from "@pulumi/policy";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies } from "./policies";
 
 new PolicyPack(PACK_NAME, {
-  description: "LiveInsight guard rails: Lambda memory, timeout and retries, logs, tables, API throttling, IAM, alarms.",
+  description: "LiveInsight guard rails: Lambda memory, timeout and retries, logs, tables, buckets, Athena, API throttling, IAM, alarms.",
   enforcementLevel: PACK_ENFORCEMENT_LEVEL,
   policies,
 });

@@ -1,6 +1,10 @@
 // Lambda sizing rules: memory and timeout within the stack's range. Both can remediate: with
 // enforcementLevel "remediate" they clamp the input into the allowed range instead of failing.
+// A function tagged `liveinsight:workload: batch` (the archiver, compaction: no API in front,
+// minutes of work on a schedule or a stream) is judged by the batch ranges; an API function that
+// carried the tag would still meet lambda-function-timeout-below-integration.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { BATCH_WORKLOAD, WORKLOAD_TAG } from "../contracts/names";
 import { AWS_DEFAULTS, TYPES } from "./lib/aws";
 import { integerSettings } from "./lib/config";
 import { checkRange, clamp, effectiveValue, type RangeCheck, subject } from "./lib/messages";
@@ -11,6 +15,8 @@ const functionSubject = (name: string) => subject("Lambda function", name);
 
 type Limit = [minimum: number, maximum: number, description: string];
 
+const isBatch = (props: Props) => props.tags?.[WORKLOAD_TAG] === BATCH_WORKLOAD;
+
 /** One numeric Lambda property that must lie within [min, max] from the policy config. */
 interface RangeRule<Min extends string, Max extends string> {
   name: string;
@@ -20,6 +26,8 @@ interface RangeRule<Min extends string, Max extends string> {
   awsDefault: number;
   /** the config settings holding the lower and the upper bound */
   limits: { min: [Min, Limit]; max: [Max, Limit] };
+  /** the same for functions tagged as batch workloads */
+  batchLimits: { min: [Min, Limit]; max: [Max, Limit] };
 }
 
 function rangeCheck<Min extends string, Max extends string>(
@@ -28,21 +36,29 @@ function rangeCheck<Min extends string, Max extends string>(
   name: string,
   c: Record<Min | Max, number>,
 ): RangeCheck {
+  const batch = isBatch(props);
+  const limits = batch ? rule.batchLimits : rule.limits;
   return {
-    subject: functionSubject(name),
+    subject: batch ? `${functionSubject(name)} (${WORKLOAD_TAG}: ${BATCH_WORKLOAD})` : functionSubject(name),
     field: rule.field,
     value: props[rule.field],
     unit: rule.unit,
     awsDefault: rule.awsDefault,
-    min: c[rule.limits.min[0]],
-    max: c[rule.limits.max[0]],
+    min: c[limits.min[0]],
+    max: c[limits.max[0]],
   };
 }
 
 /** Validates the range and, with enforcementLevel "remediate", clamps the value into it. */
 function rangePolicy<Min extends string, Max extends string>(rule: RangeRule<Min, Max>): ResourceValidationPolicy {
   const { min, max } = rule.limits;
-  const settings = integerSettings({ [min[0]]: min[1], [max[0]]: max[1] } as Record<Min | Max, Limit>);
+  const { min: batchMin, max: batchMax } = rule.batchLimits;
+  const settings = integerSettings({
+    [min[0]]: min[1],
+    [max[0]]: max[1],
+    [batchMin[0]]: batchMin[1],
+    [batchMax[0]]: batchMax[1],
+  } as Record<Min | Max, Limit>);
   return {
     name: rule.name,
     description: rule.description,
@@ -68,6 +84,10 @@ export const lambdaMemoryRange = rangePolicy({
     min: ["minMemoryMb", [128, 10240, "Smallest memorySize allowed (MB)."]],
     max: ["maxMemoryMb", [128, 10240, "Largest memorySize allowed (MB)."]],
   },
+  batchLimits: {
+    min: ["minBatchMemoryMb", [128, 10240, "Smallest memorySize allowed for batch functions (MB)."]],
+    max: ["maxBatchMemoryMb", [128, 10240, "Largest memorySize allowed for batch functions (MB)."]],
+  },
 });
 
 export const lambdaTimeoutRange = rangePolicy({
@@ -79,6 +99,10 @@ export const lambdaTimeoutRange = rangePolicy({
   limits: {
     min: ["minTimeoutSeconds", [1, 900, "Shortest timeout allowed (seconds)."]],
     max: ["maxTimeoutSeconds", [1, 900, "Longest timeout allowed (seconds)."]],
+  },
+  batchLimits: {
+    min: ["minBatchTimeoutSeconds", [1, 900, "Shortest timeout allowed for batch functions (seconds)."]],
+    max: ["maxBatchTimeoutSeconds", [1, 900, "Longest timeout allowed for batch functions (seconds)."]],
   },
 });
 

@@ -5,6 +5,7 @@ import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { apiStageAccessLogging, lambdaFunctionUrlAuth, lambdaPermissionSourceArn } from "./access";
 import { lambdaErrorsAlarm } from "./alarms";
 import { apiStageThrottling, lambdaTimeoutBelowIntegration } from "./api";
+import { athenaWorkgroupEnforcement } from "./athena";
 import { tableDataProtection } from "./dynamodb";
 import { iamNoWildcards } from "./iam";
 import { iamNoAdminAttachments, iamNoPublicPrincipal } from "./iam-principals";
@@ -12,6 +13,7 @@ import { lambdaMemoryRange, lambdaTimeoutRange } from "./lambda";
 import { policyExemptions, withExemptions } from "./lib/exemptions";
 import { logGroupRetention } from "./logs";
 import { eventSourceMappingFailureHandling, lambdaEventInvokeConfig, lambdaSdkRetryEnv } from "./retries";
+import { s3BucketProtections } from "./s3";
 import { statsRouteAuthorization } from "./stats";
 
 export const PACK_NAME = "liveinsight";
@@ -29,6 +31,8 @@ export const policies: Policies = [
   lambdaErrorsAlarm,
   logGroupRetention,
   tableDataProtection,
+  s3BucketProtections,
+  athenaWorkgroupEnforcement,
   apiStageThrottling,
   apiStageAccessLogging,
   lambdaPermissionSourceArn,

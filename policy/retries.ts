@@ -149,12 +149,14 @@ interface MappingConfig {
   maxRetryAttempts: number;
   requireBisect: boolean;
   requireOnFailureDestination: boolean;
+  maxRecordAgeSeconds: number;
 }
 const mappingSchema: PolicyConfigSchema = {
   properties: {
     maxRetryAttempts: integerProperty(0, 10000, "Largest maximumRetryAttempts allowed for stream mappings."),
     requireBisect: booleanProperty("Require bisectBatchOnFunctionError: true."),
     requireOnFailureDestination: booleanProperty("Require destinationConfig.onFailure.destinationArn."),
+    maxRecordAgeSeconds: integerProperty(60, 604800, "Largest maximumRecordAgeInSeconds allowed (-1, forever, never is)."),
   },
 };
 
@@ -167,9 +169,16 @@ function isStreamMapping(props: Props): boolean {
   return props.startingPosition !== undefined && props.topics === undefined;
 }
 
+/** An ARN not known until the destination exists (a first preview) still is a destination. */
+function hasDestination(props: Props): boolean {
+  // known() gives undefined only for an unknown value; an absent one is read as null here.
+  const arn = known(() => props.destinationConfig?.onFailure?.destinationArn ?? null);
+  return arn === undefined || (typeof arn === "string" && arn !== "");
+}
+
 function mappingMessages(props: Props, name: string, c: MappingConfig): (string | undefined)[] {
   const who = subject("Event source mapping", name);
-  const destination = props.destinationConfig?.onFailure?.destinationArn;
+  const destination = hasDestination(props);
   return [
     checkRange({
       subject: who,
@@ -180,6 +189,16 @@ function mappingMessages(props: Props, name: string, c: MappingConfig): (string 
       defaultMeaning: "so AWS retries until the record expires (-1)",
     }),
     c.requireBisect ? checkRequiredTrue(who, "bisectBatchOnFunctionError", props.bisectBatchOnFunctionError) : undefined,
+    // A record retried until it expires holds its shard up for a day; a bounded age sends it to the destination instead.
+    checkRange({
+      subject: who,
+      field: "maximumRecordAgeInSeconds",
+      value: props.maximumRecordAgeInSeconds,
+      min: 60,
+      max: c.maxRecordAgeSeconds,
+      unit: " s",
+      defaultMeaning: "so AWS retries a failing record until it expires from the stream (-1)",
+    }),
     c.requireOnFailureDestination && !destination
       ? `${who} has no on-failure destination (destinationConfig.onFailure.destinationArn is not set); ` +
         "one is required so records that exhaust their retries are kept."
@@ -192,17 +211,20 @@ function remediateMapping(props: Props, c: MappingConfig): Props | undefined {
   // -1 means "forever", so it clamps to the maximum, not the minimum.
   const retries = current === -1 ? c.maxRetryAttempts : clamp(current, 0, c.maxRetryAttempts);
   const bisect = c.requireBisect ? true : props.bisectBatchOnFunctionError;
-  if (retries === props.maximumRetryAttempts && bisect === props.bisectBatchOnFunctionError) {
+  const currentAge = props.maximumRecordAgeInSeconds ?? AWS_DEFAULTS.streamMappingMaxRecordAgeSeconds;
+  const age = currentAge === -1 ? c.maxRecordAgeSeconds : clamp(currentAge, 60, c.maxRecordAgeSeconds);
+  if (retries === props.maximumRetryAttempts && bisect === props.bisectBatchOnFunctionError && age === props.maximumRecordAgeInSeconds) {
     return undefined;
   }
   props.maximumRetryAttempts = retries;
+  props.maximumRecordAgeInSeconds = age;
   if (bisect !== undefined) props.bisectBatchOnFunctionError = bisect;
   return props;
 }
 
 export const eventSourceMappingFailureHandling: ResourceValidationPolicy = {
   name: "lambda-event-source-mapping-failure-handling",
-  description: "Checks that stream event source mappings bound retries, bisect failing batches and keep failed records.",
+  description: "Checks that stream event source mappings bound retries and record age, bisect failing batches and keep failed records.",
   enforcementLevel: "mandatory",
   configSchema: mappingSchema,
   validateResource: validateTypes([TYPES.eventSourceMapping], (props, args, report) => {

@@ -58,6 +58,7 @@ describe("config", () => {
       architecture: "arm64",
       reservedConcurrency: -1,
       logRetentionDays: 14,
+      hotRetentionDays: 7,
       eventRetentionDays: 30,
       sdkMaxAttempts: 3,
       sdkRetryMode: "standard",
@@ -69,6 +70,16 @@ describe("config", () => {
       integrationTimeoutMs: 12000,
       trustedProxyHops: 0,
       tableKmsKeyArn: undefined,
+      archiveBatchSize: 1000,
+      archiveBatchingWindowSeconds: 30,
+      archiveMaxRetryAttempts: 3,
+      archiveMaxRecordAgeSeconds: 86400,
+      archiverMemorySize: 512,
+      archiverTimeoutSeconds: 60,
+      compactionMemorySize: 1024,
+      compactionTimeoutSeconds: 300,
+      athenaBytesScannedCutoffMb: 1024,
+      athenaResultRetentionDays: 1,
       alarmThresholds: {
         collectorErrorRatePercent: 5,
         functionErrors: 5,
@@ -83,6 +94,7 @@ describe("config", () => {
         tableThrottleEvents: 25,
         processingErrors: 10,
         eventsRejected: 500,
+        archiveIteratorAgeMs: 1800000,
         periodSeconds: 60,
         evaluationPeriods: 5,
         datapointsToAlarm: 5,
@@ -99,6 +111,7 @@ describe("config", () => {
       architecture: "arm64",
       reservedConcurrency: 50,
       logRetentionDays: 90,
+      hotRetentionDays: 14,
       eventRetentionDays: 395,
       sdkMaxAttempts: 3,
       sdkRetryMode: "standard",
@@ -110,6 +123,16 @@ describe("config", () => {
       integrationTimeoutMs: 12000,
       trustedProxyHops: 0,
       tableKmsKeyArn: undefined,
+      archiveBatchSize: 1000,
+      archiveBatchingWindowSeconds: 30,
+      archiveMaxRetryAttempts: 3,
+      archiveMaxRecordAgeSeconds: 86400,
+      archiverMemorySize: 512,
+      archiverTimeoutSeconds: 60,
+      compactionMemorySize: 1024,
+      compactionTimeoutSeconds: 300,
+      athenaBytesScannedCutoffMb: 10240,
+      athenaResultRetentionDays: 7,
       alarmThresholds: {
         collectorErrorRatePercent: 1,
         functionErrors: 0,
@@ -124,6 +147,7 @@ describe("config", () => {
         tableThrottleEvents: 1,
         processingErrors: 1,
         eventsRejected: 100,
+        archiveIteratorAgeMs: 600000,
         periodSeconds: 60,
         evaluationPeriods: 5,
         datapointsToAlarm: 3,
@@ -269,11 +293,31 @@ describe("config", () => {
         { alarmThresholds: { errorRate: 1 } },
         'liveinsight:alarmThresholds has no threshold "errorRate" (known: collectorErrorRatePercent, functionErrors, collectorP99DurationMs, ' +
           "realtimeP99DurationMs, concurrencyPercent, functionThrottles, api5xxRatePercent, api4xxRatePercent, apiThrottledRequests, " +
-          "apiP99LatencyMs, tableThrottleEvents, processingErrors, eventsRejected, periodSeconds, " +
+          "apiP99LatencyMs, tableThrottleEvents, processingErrors, eventsRejected, archiveIteratorAgeMs, periodSeconds, " +
           "evaluationPeriods, datapointsToAlarm); got 1 in Pulumi.dev.yaml",
       ],
       [{ trustedProxyHops: -1 }, "liveinsight:trustedProxyHops must be between 0 and 10 proxies; got -1 in Pulumi.dev.yaml"],
       [{ trustedProxyHops: "one" }, 'liveinsight:trustedProxyHops must be a whole number; got "one" in Pulumi.dev.yaml'],
+      [{ hotRetentionDays: 0 }, "liveinsight:hotRetentionDays must be at least 1; got 0 in Pulumi.dev.yaml"],
+      [{ archiveBatchSize: 10001 }, "liveinsight:archiveBatchSize must be between 1 and 10000 records; got 10001 in Pulumi.dev.yaml"],
+      [
+        { archiveBatchingWindowSeconds: 301 },
+        "liveinsight:archiveBatchingWindowSeconds must be between 0 and 300 seconds; got 301 in Pulumi.dev.yaml",
+      ],
+      [{ archiveMaxRetryAttempts: -2 }, "liveinsight:archiveMaxRetryAttempts must be between -1 and 10000; got -2 in Pulumi.dev.yaml"],
+      [
+        { archiveMaxRecordAgeSeconds: 59 },
+        "liveinsight:archiveMaxRecordAgeSeconds must be -1 or between 60 and 604800 seconds; got 59 in Pulumi.dev.yaml",
+      ],
+      [{ archiverMemorySize: 64 }, "liveinsight:archiverMemorySize must be between 128 and 10240 MB; got 64 in Pulumi.dev.yaml"],
+      [
+        { compactionTimeoutSeconds: 901 },
+        "liveinsight:compactionTimeoutSeconds must be between 1 and 900 seconds; got 901 in Pulumi.dev.yaml",
+      ],
+      [
+        { athenaBytesScannedCutoffMb: 9 },
+        "liveinsight:athenaBytesScannedCutoffMb must be between 10 and 1073741824 MB; got 9 in Pulumi.dev.yaml",
+      ],
       [
         { tableKmsKeyArn: "alias/liveinsight" },
         "liveinsight:tableKmsKeyArn must be a KMS key ARN like arn:aws:kms:us-east-1:123456789012:key/<key id> (or empty for the AWS-owned key); " +
@@ -308,8 +352,10 @@ describe("config", () => {
     it("an unknown key, so a misspelt setting is not silently ignored", () => {
       expect(rejection({ memorysize: 512 })).to.equal(
         "liveinsight:memorysize is not a LiveInsight setting (known: memorySize, timeoutSeconds, architecture, reservedConcurrency, " +
-          "logRetentionDays, eventRetentionDays, sdkMaxAttempts, sdkRetryMode, throttleRateLimit, throttleBurstLimit, corsOrigins, " +
-          "alarmEmail, protectData, integrationTimeoutMs, trustedProxyHops, tableKmsKeyArn, alarmThresholds); check its spelling in Pulumi.dev.yaml",
+          "logRetentionDays, hotRetentionDays, eventRetentionDays, sdkMaxAttempts, sdkRetryMode, throttleRateLimit, throttleBurstLimit, corsOrigins, " +
+          "alarmEmail, protectData, integrationTimeoutMs, trustedProxyHops, tableKmsKeyArn, archiveBatchSize, archiveBatchingWindowSeconds, " +
+          "archiveMaxRetryAttempts, archiveMaxRecordAgeSeconds, archiverMemorySize, archiverTimeoutSeconds, compactionMemorySize, " +
+          "compactionTimeoutSeconds, athenaBytesScannedCutoffMb, athenaResultRetentionDays, alarmThresholds); check its spelling in Pulumi.dev.yaml",
       );
     });
 

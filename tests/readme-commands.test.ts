@@ -2,10 +2,12 @@
  * Every shell command README.md and docs/local-mode.md show (their ```sh blocks) runs against a fresh local mode
  * as documented, so the commands a newcomer copies keep working. `npm run <script>` lines are
  * resolved through package.json (the script must exist and be `tsx <file>`); curl lines are
- * replayed with fetch against the test's instance. A new kind of command in those blocks fails
- * this test until it is taught here.
+ * replayed with fetch against the test's instance; `aws dynamodb …` lines run the AWS CLI against its
+ * dynalite when the CLI is installed (skipped, saying so, when it is not). A new kind of command in
+ * those blocks fails this test until it is taught here.
  */
 
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,18 +26,55 @@ const DOCS: Record<string, string[]> = {
     "npm run local:scan -- Events",
     "npm run local:reset",
     "npm start -- --help",
+    "AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=",
   ],
 };
 const DOCUMENTED_API = "http://127.0.0.1:3000";
+const DOCUMENTED_DYNAMODB = "http://127.0.0.1:8000";
+/** The AWS CLI on PATH (v1 or v2), or undefined: its lines are then skipped, and the skip says so. */
+const AWS_CLI = spawnSync("aws", ["--version"], { encoding: "utf8" }).status === 0 ? "aws" : undefined;
 
-/** The lines of the ```sh blocks. */
+/** The commands of the ```sh blocks, a line ending in `\` joined with the next. */
 function shellCommands(markdown: string): string[] {
   const blocks = [...markdown.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
   return blocks.flatMap((block) =>
     block
+      .replace(/\\\n\s*/g, "")
       .split("\n")
       .map((line) => line.trim())
       .filter(Boolean),
+  );
+}
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `NAME=value … aws <args>` with only the line's own variables (plus PATH and HOME), so the line
+ * must carry what the CLI needs, and the documented dynalite URL pointed at the test's instance.
+ */
+function runAwsLine(line: string, endpoint: string): Promise<CliRun> {
+  const parts = words(line);
+  const at = parts.indexOf("aws");
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: mkdtempSync(path.join(os.tmpdir(), "li-aws-home-")) };
+  for (const assignment of parts.slice(0, at)) {
+    const [name, ...value] = assignment.split("=");
+    env[name] = value.join("=");
+  }
+  const args = parts.slice(at + 1).map((arg) => (arg === DOCUMENTED_DYNAMODB ? endpoint : arg));
+  const child = spawn(AWS_CLI!, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) =>
+    child.once("close", (code) => {
+      rmSync(env.HOME, { recursive: true, force: true });
+      resolve({ code, stdout, stderr });
+    }),
   );
 }
 
@@ -135,6 +174,14 @@ for (const [doc, required] of Object.entries(DOCS))
           } else expect(body.active_sessions, line).to.be.greaterThan(0);
           continue;
         }
+        if (words(line).includes("aws")) {
+          expect(line, "an AWS CLI line must set AWS_DEFAULT_REGION (CLI v1 reads no other)").to.match(/\bAWS_DEFAULT_REGION=\S/);
+          if (!AWS_CLI) continue; // reported by the skipped test below
+          const run = await runAwsLine(line, local.dynamodbEndpoint);
+          expect(run.code, `${line}: ${run.stderr}`).to.equal(0);
+          expect(JSON.parse(run.stdout).Count, line).to.equal(eventsSent);
+          continue;
+        }
         if (line === "npm run local:reset") {
           reset.push(line); // needs the instance stopped: run last
           continue;
@@ -165,4 +212,7 @@ for (const [doc, required] of Object.entries(DOCS))
         expect(existsSync(dataDir)).to.equal(false);
       }
     });
+
+    if (!AWS_CLI && commands.some((c) => words(c).includes("aws")))
+      it.skip("runs its AWS CLI lines: skipped, no `aws` on PATH (install the AWS CLI, v1 or v2, to run them)");
   });

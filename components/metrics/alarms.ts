@@ -71,18 +71,21 @@ interface AlarmDraft<V> {
   threshold: number;
   missing: "notBreaching" | "missing";
   what: string;
+  /** Replaces the stack's "M of N" for an alarm whose metric has one datapoint per occurrence (a daily job). */
+  evaluation?: { evaluationPeriods: number; datapointsToAlarm: number };
 }
 
 function makeAlarm<V>(r: MonitoredResources<V>, t: AlarmThresholds, d: AlarmDraft<V>): AlarmSpec<V> {
+  const { evaluationPeriods, datapointsToAlarm } = d.evaluation ?? t;
   const common: AlarmCommon = {
     key: `${kebab(d.resource)}-${kebab(d.metric)}`,
     name: alarmName(r.stack, d.resource, d.metric),
-    description: `${d.what} above ${d.threshold} in ${t.datapointsToAlarm} of ${t.evaluationPeriods} periods of ${t.periodSeconds} s (stack ${r.stack}).`,
+    description: `${d.what} above ${d.threshold} in ${datapointsToAlarm} of ${evaluationPeriods} periods of ${t.periodSeconds} s (stack ${r.stack}).`,
     threshold: d.threshold,
     comparisonOperator: "GreaterThanThreshold",
     period: t.periodSeconds,
-    evaluationPeriods: t.evaluationPeriods,
-    datapointsToAlarm: t.datapointsToAlarm,
+    evaluationPeriods,
+    datapointsToAlarm,
     treatMissingData: d.missing,
   };
   if (d.shape.kind === "metric") return { ...common, kind: "metric", metric: d.shape.metric };
@@ -199,6 +202,50 @@ function apiDrafts<V>(t: AlarmThresholds, c: MetricCatalog<V>): AlarmDraft<V>[] 
   ];
 }
 
+/** A single occurrence is the signal: one failed compaction run, one batch in the failure queue. */
+const ANY_ONE = { evaluationPeriods: 1, datapointsToAlarm: 1 };
+
+function archiveDrafts<V>(t: AlarmThresholds, a: NonNullable<MetricCatalog<V>["archive"]>): AlarmDraft<V>[] {
+  return [
+    {
+      resource: "Archive",
+      metric: "IteratorAge",
+      shape: metric(a.iteratorAge),
+      threshold: t.archiveIteratorAgeMs,
+      // No records, no datapoint: an idle stream has no lag.
+      missing: "notBreaching",
+      what: "Archive lag: the archiver's stream IteratorAge (maximum, ms)",
+    },
+    {
+      resource: "Archive",
+      metric: "FailedBatches",
+      shape: metric(a.failureQueueDepth),
+      // Any message is a batch the archiver gave up on: its records are missing from the archive until replayed.
+      threshold: 0,
+      missing: "notBreaching",
+      what: "Failed archive batches in the failure queue (ApproximateNumberOfMessagesVisible, maximum)",
+      evaluation: ANY_ONE,
+    },
+    {
+      resource: "Archiver",
+      metric: "Errors",
+      shape: metric(a.archiverErrors),
+      threshold: t.functionErrors,
+      missing: "notBreaching",
+      what: "Archiver Lambda Errors: crashes, timeouts (sum)",
+    },
+    {
+      resource: "Compaction",
+      metric: "Errors",
+      shape: metric(a.compactionErrors),
+      threshold: t.functionErrors,
+      missing: "notBreaching",
+      what: "Compaction Lambda Errors: a failed daily run (sum)",
+      evaluation: ANY_ONE,
+    },
+  ];
+}
+
 /** Every alarm of a stack, in a stable order. */
 export function buildAlarmSpecs<V>(r: MonitoredResources<V>, t: AlarmThresholds): AlarmSpec<V>[] {
   const c = metricCatalog(r);
@@ -236,5 +283,6 @@ export function buildAlarmSpecs<V>(r: MonitoredResources<V>, t: AlarmThresholds)
       what: "Events the collector refused with a 4xx (EventsRejected, sum)",
     },
   );
+  if (c.archive) drafts.push(...archiveDrafts(t, c.archive));
   return drafts.map((d) => makeAlarm(r, t, d));
 }

@@ -30,6 +30,14 @@ export interface MonitoredResources<V = string> {
   readonly tableNames: readonly V[];
   /** Reserved concurrency by function label; -1 or absent = unreserved (no concurrency-share alarm). */
   readonly reservedConcurrency?: Readonly<Partial<Record<FunctionLabel, number>>>;
+  /** The history archive's functions and failure queue (components/history-archive.ts); absent: no archive metrics. */
+  readonly archive?: ArchiveResources<V>;
+}
+
+export interface ArchiveResources<V = string> {
+  readonly archiverFunctionName: V;
+  readonly compactionFunctionName: V;
+  readonly failureQueueName: V;
 }
 
 export interface Percentiles<V> {
@@ -145,6 +153,39 @@ export function customMetrics(stack: string) {
   };
 }
 
+/**
+ * The archive's metrics. IteratorAge is the stream mapping's lag: the age of the last record of
+ * each batch when it reached the archiver (Lambda Developer Guide, "Types of metrics for Lambda
+ * functions": https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html).
+ * ApproximateNumberOfMessagesVisible is the failure queue's depth (Amazon SQS Developer Guide,
+ * "Available CloudWatch metrics for Amazon SQS":
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
+ */
+export function archiveMetrics<V>(a: ArchiveResources<V>) {
+  const fn = (functionName: V, metricName: string, stat: Stat, label: string): MetricDef<V> => ({
+    namespace: "AWS/Lambda",
+    metricName,
+    dimensions: { FunctionName: functionName },
+    stat,
+    label,
+  });
+  return {
+    iteratorAge: fn(a.archiverFunctionName, "IteratorAge", "Maximum", "Archive lag (IteratorAge, ms)"),
+    archiverInvocations: fn(a.archiverFunctionName, "Invocations", "Sum", "Archiver invocations"),
+    archiverErrors: fn(a.archiverFunctionName, "Errors", "Sum", "Archiver errors"),
+    compactionInvocations: fn(a.compactionFunctionName, "Invocations", "Sum", "Compaction invocations"),
+    compactionErrors: fn(a.compactionFunctionName, "Errors", "Sum", "Compaction errors"),
+    compactionDuration: fn(a.compactionFunctionName, "Duration", "Maximum", "Compaction duration (ms)"),
+    failureQueueDepth: {
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: a.failureQueueName },
+      stat: "Maximum",
+      label: "Failed archive batches waiting",
+    } as MetricDef<V>,
+  };
+}
+
 /** Table labels (for alarm names and titles), by position in MonitoredResources.tableNames. */
 export const TABLE_LABELS: readonly string[] = TABLE_SCHEMAS.map((s) => s.logicalName);
 
@@ -155,6 +196,7 @@ export function metricCatalog<V>(r: MonitoredResources<V>) {
     functions: [lambdaMetrics("Collector", r.collectorFunctionName, r.stack), lambdaMetrics("Realtime", r.realtimeFunctionName, r.stack)],
     custom: customMetrics(r.stack),
     tables: r.tableNames.map((name, i) => tableMetrics(TABLE_LABELS[i] ?? `Table${i}`, name)),
+    archive: r.archive === undefined ? undefined : archiveMetrics(r.archive),
   };
 }
 

@@ -192,6 +192,26 @@ function tableSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSpe
   };
 }
 
+function archiveSection(a: NonNullable<MetricCatalog<string>["archive"]>, alarm: (key: string) => AlarmSpec<string>): Section {
+  return {
+    heading: "History archive (stream → Parquet on S3)",
+    graphs: [
+      { title: "Archive lag (ms)", series: [{ metric: a.iteratorAge }], alarms: [alarm("archive-iterator-age")], unit: "ms" },
+      {
+        title: "Archiver invocations / errors",
+        series: [{ metric: a.archiverInvocations }, { metric: a.archiverErrors }],
+        alarms: [alarm("archiver-errors")],
+      },
+      { title: "Failed archive batches (queue)", series: [{ metric: a.failureQueueDepth }], alarms: [alarm("archive-failed-batches")] },
+      {
+        title: "Compaction runs / errors",
+        series: [{ metric: a.compactionInvocations }, { metric: a.compactionErrors }],
+        alarms: [alarm("compaction-errors")],
+      },
+    ],
+  };
+}
+
 const GRID_WIDTH = 24;
 const GRAPH_WIDTH = 6;
 const GRAPH_HEIGHT = 6;
@@ -247,6 +267,7 @@ export function buildDashboardBody(view: DashboardView): DashboardBody {
     ...c.functions.map((fn) => functionSection(fn, alarm, has)),
     customSection(c, alarm),
     tableSection(c, alarm),
+    ...(c.archive ? [archiveSection(c.archive, alarm)] : []),
   ];
   return { start: "-PT3H", periodOverride: "inherit", widgets: layout(sections, view) };
 }

@@ -18,6 +18,8 @@ export interface AlarmThresholds {
   tableThrottleEvents: number;
   processingErrors: number;
   eventsRejected: number;
+  /** Archive lag: the archiver's IteratorAge (ms). */
+  archiveIteratorAgeMs: number;
   /** Period of every alarm and dashboard graph, in seconds. */
   periodSeconds: number;
   evaluationPeriods: number;

@@ -13,6 +13,8 @@
  * the deterministic object names and query-time dedup make harmless). Throwing instead would make
  * Lambda bisect blindly and re-invoke the good half too, without saying which record was bad.
  */
+
+import { EVENT_ITEM_ATTRIBUTE } from "../../contracts/archive";
 import { batchObjectKey, compareSequence, dayOf } from "./naming";
 import { encodeParquet } from "./parquet";
 import { type ArchiveRow, PoisonRecordError, rowOf, type StreamImage } from "./row";
@@ -32,7 +34,7 @@ export interface BatchReport extends BatchResult {
   records: number;
   archived: number;
   objects: string[];
-  /** Records other than INSERT (the mapping's filter should keep them out). */
+  /** Records other than INSERTs of event items (the mapping's filter should keep them out). */
   skipped: number;
   poison: { sequenceNumber: string; reason: string }[];
   failedObjects: { key: string; records: number; reason: string }[];
@@ -43,12 +45,15 @@ interface Keyed {
   row: ArchiveRow;
 }
 
+/** An image without EVENT_ITEM_ATTRIBUTE is the collector's bookkeeping (a pin or a future marker), not an event. */
+const isEventImage = (image: StreamImage | undefined) => image === undefined || EVENT_ITEM_ATTRIBUTE in image;
+
 function groupByDay(records: readonly ArchiverRecord[], report: BatchReport): Map<string, Keyed[]> {
   const days = new Map<string, Keyed[]>();
   for (const record of records) {
     const sequenceNumber = record.dynamodb?.SequenceNumber;
     if (!sequenceNumber) throw new Error("a stream record without dynamodb.SequenceNumber: the event is not a DynamoDB stream batch");
-    if (record.eventName !== "INSERT") {
+    if (record.eventName !== "INSERT" || !isEventImage(record.dynamodb?.NewImage)) {
       report.skipped++;
       continue;
     }

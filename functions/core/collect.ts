@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { TableNames } from "../../contracts/tables";
 import { type Placement, placeChain } from "./chain";
 import { refuseDuplicates } from "./duplicates";
@@ -16,11 +16,12 @@ import {
 } from "./errors";
 import type { HexSource } from "./ids";
 import { clientIpPrefix } from "./ip";
-import { activeExpiry, activeSessionPut, activeSessionUpdate, eventItem } from "./items";
-import { pinOutOfWindowTimes } from "./pins";
-import { type EventRecord, groupBySession, normalizeEvents, type SessionGroup } from "./plan";
+import { activeExpiry, activeSessionPut, eventItem } from "./items";
+import { mapLimited } from "./limit";
+import { decideEffectiveTimes } from "./pins";
+import { type EventRecord, groupBySession, normalizeEvents } from "./plan";
 import { type HttpRequest, parseEvents } from "./request";
-import { type Budget, batchWriteAll, conditionalWrite, type DynamoSender } from "./store";
+import { type Budget, batchWriteAll, conditionalWrite, type DynamoSender, MAX_ATTEMPT_MS, WRITE_CONCURRENCY } from "./store";
 
 export interface Clock {
   now(): number;
@@ -51,7 +52,7 @@ export interface Outcome {
 const RESPONSE_RESERVE_MS = 250;
 
 function startBudget(deps: CollectorDeps): Budget {
-  const deadline = performance.now() + deps.remainingTimeMs() - RESPONSE_RESERVE_MS;
+  const deadline = performance.now() + Math.min(deps.remainingTimeMs() - RESPONSE_RESERVE_MS, MAX_ATTEMPT_MS);
   const signal = AbortSignal.timeout(Math.max(1, Math.floor(deadline - performance.now())));
   // One signal bounds every call of the request: pins, the conditional session writes, batches, live rows.
   setMaxListeners(0, signal);
@@ -64,28 +65,26 @@ function startBudget(deps: CollectorDeps): Budget {
   };
 }
 
-const isActive = (group: SessionGroup, nowMs: number) => activeExpiry(group) * 1000 > nowMs;
+/** Live: the session's last activity (as stored after this request's update) is less than 30 minutes before now. */
+const isActive = (placement: Placement, nowMs: number) => activeExpiry(Number(placement.row.last_activity)) * 1000 > nowMs;
 
-/** The live row of an open session: a put when its latest event has a page, else an update that keeps current_page. */
+/** The live row of an open session: a snapshot of its Sessions row after this request's update. */
 function writeActive(deps: CollectorDeps, placement: Placement, budget: Budget) {
-  const latest = placement.events[placement.events.length - 1];
-  const command = latest.page_url
-    ? new PutCommand(activeSessionPut(deps.tables.activeSessions, placement))
-    : new UpdateCommand(activeSessionUpdate(deps.tables.activeSessions, placement));
+  const command = new PutCommand(activeSessionPut(deps.tables.activeSessions, placement.sessionId, placement.row));
   // A failed condition means a newer request already moved the row on: nothing to do.
   return conditionalWrite(deps.db, command, budget, { readOnFailure: false });
 }
 
 /**
- * Pins out-of-window times, places every chain's events (the conditional Sessions writes), then
+ * Decides effective times (pins), places every chain's events (the conditional Sessions writes), then
  * writes the events under their resolved sessions and the live rows, concurrently.
  */
 async function storeAll(deps: CollectorDeps, records: EventRecord[], nowMs: number): Promise<Placement[]> {
   const budget = startBudget(deps);
-  await pinOutOfWindowTimes(deps.db, deps.tables.events, records, deps.retentionDays, budget);
+  await decideEffectiveTimes({ db: deps.db, tables: deps.tables, retentionDays: deps.retentionDays, budget, nowMs }, records);
   const ctx = { db: deps.db, sessionsTable: deps.tables.sessions, retentionDays: deps.retentionDays, budget };
   const chains = groupBySession(records);
-  const placements = (await Promise.all(chains.map((g) => placeChain(ctx, g.sessionId, g.events)))).flat();
+  const placements = (await mapLimited(chains, WRITE_CONCURRENCY, (g) => placeChain({ ...ctx, headId: g.sessionId }, g.events))).flat();
   for (const p of placements) for (const e of p.events) e.session_id = p.sessionId;
   const live = placements.filter((p) => p.open && isActive(p, nowMs));
   await Promise.all([
@@ -95,7 +94,7 @@ async function storeAll(deps: CollectorDeps, records: EventRecord[], nowMs: numb
       records.map((e) => ({ PutRequest: { Item: eventItem(e) } })),
       budget,
     ),
-    ...live.map((p) => writeActive(deps, p, budget)),
+    mapLimited(live, WRITE_CONCURRENCY, (p) => writeActive(deps, p, budget)),
   ]);
   return placements;
 }

@@ -1,7 +1,7 @@
-import { NumberValue, type PutCommandInput, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
+import { type NativeAttributeValue, NumberValue, type PutCommandInput } from "@aws-sdk/lib-dynamodb";
 import { ACTIVE_WINDOW_MS } from "../../contracts/tables";
 import { dynamoNumber } from "./numbers";
-import { type EventRecord, keyOf, type SessionGroup } from "./plan";
+import { type EventRecord, keyOf } from "./plan";
 import type { Item } from "./store";
 
 /**
@@ -18,9 +18,18 @@ function withOptional(item: Item, fields: Record<string, string | number | undef
   return item;
 }
 
+/**
+ * The properties as a Map: lib-dynamodb marshalls a Map from its entries, whereas an object is
+ * classified by its `.constructor`, which a property named `constructor` replaces (the marshaller
+ * then throws). A Map takes every key name the validator lets through, `toString` and
+ * `hasOwnProperty` included.
+ */
+function propertiesOf(e: EventRecord): Map<string, NativeAttributeValue> {
+  return new Map(e.properties.map(([k, v]) => [k, typeof v === "number" ? exactNumber(v) : v]));
+}
+
 export function eventItem(e: EventRecord): Item {
-  const properties: Item = Object.create(null);
-  for (const [k, v] of e.properties) properties[k] = typeof v === "number" ? exactNumber(v) : v;
+  const properties = propertiesOf(e);
   const item: Item = {
     session_id: e.session_id,
     event_key: keyOf(e),
@@ -41,51 +50,34 @@ export function eventItem(e: EventRecord): Item {
   });
 }
 
-/** Epoch seconds at which the session stops being active: last activity + 30 minutes. */
-export function activeExpiry(group: SessionGroup): number {
-  return Math.floor((group.events[group.events.length - 1].timestamp + ACTIVE_WINDOW_MS) / 1000);
+/** Epoch seconds at which a session whose last activity is `lastActivityMs` stops being active: + 30 minutes. */
+export function activeExpiry(lastActivityMs: number): number {
+  return Math.floor((lastActivityMs + ACTIVE_WINDOW_MS) / 1000);
 }
 
-// Never move the row backwards: an older request arriving late changes nothing.
-const ACTIVE_CONDITION = "attribute_not_exists(session_id) OR last_activity <= :last";
+/**
+ * Never move the row backwards. A snapshot is ordered by the Sessions row's `last_activity`, then
+ * its `exit_key` (both only grow), so of two requests racing, the later state of the session wins,
+ * and a late page event that moved the exit page without moving last activity still lands.
+ */
+const ACTIVE_CONDITION =
+  "attribute_not_exists(session_id) OR last_activity < :last OR (last_activity = :last AND (attribute_not_exists(exit_key) OR exit_key <= :xk))";
 
 /**
- * The ActiveSessions row when the group's latest event has a page: a whole-item put, conditional
- * so a late, older request cannot move the row backwards.
+ * The ActiveSessions row as a snapshot of the Sessions row just written (`row`: the update's
+ * ALL_NEW image): `current_page` is the session's `exit_page`, so /realtime agrees with the
+ * Sessions row whatever order page views and heartbeats arrive in. One whole-item put, conditional.
  */
-export function activeSessionPut(table: string, group: SessionGroup): PutCommandInput {
-  const latest = group.events[group.events.length - 1];
+export function activeSessionPut(table: string, sessionId: string, row: Item): PutCommandInput {
+  const last = Number(row.last_activity);
   const item = withOptional(
-    { session_id: group.sessionId, user_id: latest.user_id, last_activity: latest.timestamp, expires_at: activeExpiry(group) },
-    { current_page: latest.page_url },
+    { session_id: sessionId, user_id: row.user_id, last_activity: last, expires_at: activeExpiry(last) },
+    { current_page: row.exit_page, exit_key: row.exit_key },
   );
   return {
     TableName: table,
     Item: item,
     ConditionExpression: ACTIVE_CONDITION,
-    ExpressionAttributeValues: { ":last": latest.timestamp },
-  };
-}
-
-/**
- * The ActiveSessions row when the latest event has no page (a heartbeat): an update, because a put
- * would replace the row and erase `current_page`. The page of the group's latest page event, if
- * any, still moves the row on.
- */
-export function activeSessionUpdate(table: string, group: SessionGroup): UpdateCommandInput {
-  const latest = group.events[group.events.length - 1];
-  const page = [...group.events].reverse().find((e) => e.page_url)?.page_url;
-  const values: Item = { ":user": latest.user_id, ":last": latest.timestamp, ":exp": activeExpiry(group) };
-  const sets = ["user_id = :user", "last_activity = :last", "expires_at = :exp"];
-  if (page) {
-    values[":page"] = page;
-    sets.push("current_page = :page");
-  }
-  return {
-    TableName: table,
-    Key: { session_id: group.sessionId },
-    UpdateExpression: `SET ${sets.join(", ")}`,
-    ConditionExpression: ACTIVE_CONDITION,
-    ExpressionAttributeValues: values,
+    ExpressionAttributeValues: { ":last": last, ":xk": row.exit_key ?? "" },
   };
 }

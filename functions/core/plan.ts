@@ -23,6 +23,8 @@ export interface EventRecord {
   timestamp: number;
   /** The timestamp in the key: the client's whenever sent, so retries land on the same item. */
   identity_timestamp: number;
+  /** The client sent a timestamp (identity_timestamp is it): its effective time is decided once (pins.ts). */
+  client_time: boolean;
   client_timestamp?: number;
   page_url?: string;
   referrer?: string;
@@ -76,6 +78,7 @@ export function normalizeEvents(events: ValidEvent[], facts: RequestFacts): Even
       session_id,
       timestamp,
       identity_timestamp: e.timestamp ?? facts.nowMs,
+      client_time: e.timestamp !== undefined,
       client_timestamp,
       page_url: e.page_url,
       referrer: e.referrer,

@@ -77,6 +77,12 @@ export function invalidEventsError(problems: Problem[], eventCount: number): Cli
   return validationError(`Invalid event, nothing was stored: ${where}${first.field} ${first.problem}${more}.`, problems, eventCount);
 }
 
+/** The 413 for a body over the limit; local mode's gateway says "more than" when it stopped counting. */
+export function payloadTooLargeError(bytes: number, moreThan = false): ClientError {
+  const size = `${moreThan ? "more than " : ""}${bytes}`;
+  return new ClientError(413, "PayloadTooLarge", `The body is ${size} bytes; at most ${LIMITS.bodyBytes} bytes are accepted.`);
+}
+
 export interface ParsedEvents {
   events: ValidEvent[];
   /** `{"events": [...]}` (answered with lists) rather than one bare event. */
@@ -86,8 +92,7 @@ export interface ParsedEvents {
 /** Parses and validates a POST /events body: every event valid, or a ClientError and nothing written. */
 export function parseEvents(request: HttpRequest): ParsedEvents {
   const bytes = decodeBody(request);
-  if (bytes.length > LIMITS.bodyBytes)
-    throw new ClientError(413, "PayloadTooLarge", `The body is ${bytes.length} bytes; at most ${LIMITS.bodyBytes} bytes are accepted.`);
+  if (bytes.length > LIMITS.bodyBytes) throw payloadTooLargeError(bytes.length);
   checkContentType(request.headers["content-type"]);
   const body = parseJson(bytes);
   const raws = rawEvents(body);

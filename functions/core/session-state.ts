@@ -14,6 +14,13 @@ export interface SessionState {
   successor?: string;
   /** Events at or after this time (ms) belong to the successor. */
   boundary?: number;
+  /**
+   * On a chain head only: the latest session of the chain known to its writers, and the boundary
+   * it starts at. Boundaries grow along a chain, so an event at or after `tailFrom` belongs to the
+   * tail or a later session: placement jumps there instead of walking every closed session.
+   */
+  tailId?: string;
+  tailFrom?: number;
 }
 
 // Number() reads a stored number however the document client was told to unmarshall it (number, bigint, NumberValue).
@@ -30,6 +37,8 @@ export function parseSessionState(item: Item | undefined): SessionState {
     exitKey: str(item.exit_key),
     successor: str(item.successor),
     boundary: num(item.boundary),
+    tailId: str(item.tail_id),
+    tailFrom: num(item.tail_from),
   };
 }
 

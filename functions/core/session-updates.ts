@@ -11,9 +11,11 @@ import { type EventRecord, expiresAt, orderOf } from "./plan";
 import type { SessionState } from "./session-state";
 import type { Item } from "./store";
 
-interface Closing {
+export interface Closing {
   successor: string;
   boundary: number;
+  /** The closed session is its chain's head: the same write records the successor as the chain's tail. */
+  head?: boolean;
 }
 
 /** What one batch of events (sorted by time) contributes to its session. */
@@ -57,7 +59,8 @@ class Expression {
       UpdateExpression: `SET ${this.sets.join(", ")}${add}`,
       ConditionExpression: this.conditions.join(" AND "),
       ExpressionAttributeValues: this.values,
-      ReturnValues: "UPDATED_OLD",
+      // The row after the update: the live row is its snapshot, and a new row has counted only these events.
+      ReturnValues: "ALL_NEW",
       // AWS returns the stored item with the ConditionalCheckFailedException (UpdateItem API
       // reference, ReturnValuesOnConditionCheckFailure); store.ts reads it when it is absent.
       ReturnValuesOnConditionCheckFailure: "ALL_OLD",
@@ -73,6 +76,23 @@ function setFirstSeen(x: Expression, span: ReturnType<typeof spanOf>) {
 
 function setClosing(x: Expression, closing: Closing | undefined) {
   if (closing) x.set("successor = :successor, boundary = :boundary", { ":successor": closing.successor, ":boundary": closing.boundary });
+  if (closing?.head) x.set("tail_id = :successor, tail_from = :boundary");
+}
+
+/**
+ * Moves the chain head's tail pointer forward to a session this request started (one write per
+ * request that closed a session other than the head). Only forward: a request that saw an older
+ * tail loses the condition, which the caller ignores. The pointer is a shortcut, never the truth:
+ * a missed update only makes a later request walk a little further.
+ */
+export function tailUpdate(table: string, headId: string, closing: Closing): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: { session_id: headId },
+    UpdateExpression: "SET tail_id = :tail, tail_from = :from",
+    ConditionExpression: "attribute_exists(session_id) AND (attribute_not_exists(tail_from) OR tail_from < :from)",
+    ExpressionAttributeValues: { ":tail": closing.successor, ":from": closing.boundary },
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
@@ -10,6 +11,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { StorageUnavailableError } from "./errors";
+import { LIMITS } from "./validate";
 
 /** The one method of the document client the core uses (faults are injected under it, on the wrapped client). */
 export type DynamoSender = Pick<DynamoDBDocumentClient, "send">;
@@ -29,6 +31,22 @@ export interface Budget {
 }
 
 export const BATCH_SIZE = 25; // BatchWriteItem limit
+const BATCH_GET_SIZE = 100; // BatchGetItem limit
+/**
+ * No attempt of a request spends longer than this on storage (the budget's abort signal ends every
+ * call). API Gateway's integration timeout is 30 s and cannot be raised, so no answer can come
+ * later anyway; pins.ts relies on it: two attempts further apart cannot overlap.
+ */
+export const MAX_ATTEMPT_MS = 30_000;
+
+/**
+ * Conditional writes (session updates, live rows, pins) one request keeps in flight at most; its
+ * event batches (at most 4: 100 events / 25) come on top. The client's sockets are sized to the
+ * sum (functions/shared/clients.ts), so on Lambda (one request per container) no call waits for
+ * a socket.
+ */
+export const WRITE_CONCURRENCY = 25;
+export const MAX_CALLS_IN_FLIGHT = WRITE_CONCURRENCY + Math.ceil(LIMITS.batchMax / BATCH_SIZE);
 const BACKOFF_BASE_MS = 25;
 const BACKOFF_CAP_MS = 1_000;
 
@@ -65,7 +83,32 @@ export async function batchWriteAll(db: DynamoSender, table: string, requests: W
   return rounds.reduce((a, b) => a + b, 0);
 }
 
-export type WriteOutcome = { applied: true; oldAttributes?: Item } | { applied: false; stored?: Item };
+/** Strongly consistent BatchGetItem of `keys` (100 per call, UnprocessedKeys retried with backoff); the items found. */
+export async function batchGetAll(db: DynamoSender, table: string, keys: Item[], budget: Budget): Promise<Item[]> {
+  const found: Item[] = [];
+  await Promise.all(
+    chunk(keys, BATCH_GET_SIZE).map(async (part) => {
+      let pending: Item[] = part;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) {
+          const delay = backoffDelay(attempt, budget.random);
+          if (budget.now() + delay >= budget.deadline)
+            throw new StorageUnavailableError(`${pending.length} keys of ${table} still unprocessed after ${attempt} reads`);
+          await budget.sleep(delay);
+        }
+        const out = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }), {
+          abortSignal: budget.signal,
+        });
+        found.push(...(out.Responses?.[table] ?? []));
+        pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
+      }
+    }),
+  );
+  return found;
+}
+
+/** `attributes`: what the write's ReturnValues asked for (ALL_NEW for the Sessions updates). */
+export type WriteOutcome = { applied: true; attributes?: Item } | { applied: false; stored?: Item };
 
 const isConditionFailure = (error: unknown): error is Error & { Item?: Record<string, AttributeValue> } =>
   error instanceof Error && error.name === "ConditionalCheckFailedException";
@@ -87,7 +130,7 @@ export async function conditionalWrite(
 ): Promise<WriteOutcome> {
   try {
     const out = await db.send(command as UpdateCommand, { abortSignal: budget.signal });
-    return { applied: true, oldAttributes: out.Attributes };
+    return { applied: true, attributes: out.Attributes };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     // lib-dynamodb unmarshalls outputs, not exceptions: the item that comes with one is raw.

@@ -18,6 +18,8 @@ export const LIMITS = {
   propertyKeyMax: 64,
   pastWindowMs: 7 * 24 * 60 * 60 * 1000,
   futureWindowMs: 5 * 60 * 1000,
+  /** The largest `timestamp` (docs/api.md): 13 digits, so every event_key has the same width and sorts by time. */
+  timestampMax: 9_999_999_999_999,
 } as const;
 
 export interface Problem {
@@ -94,7 +96,9 @@ const FIELD_CHECKS: Record<string, FieldCheck> = {
   session_id: idCheck,
   event_id: idCheck,
   timestamp: (v) =>
-    typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? undefined : "must be an integer epoch time in milliseconds",
+    typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= LIMITS.timestampMax
+      ? undefined
+      : `must be an integer epoch time in milliseconds in [0, ${LIMITS.timestampMax}]`,
   referrer: stringCheck(LIMITS.urlMax),
   user_agent: stringCheck(LIMITS.userAgentMax),
 };

@@ -1,11 +1,64 @@
+import http from "node:http";
+import https from "node:https";
+import type { Socket } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { MAX_CALLS_IN_FLIGHT } from "../core/store";
 import type { FunctionEnv } from "./env";
+
+/** A socket that has not connected this long after it was opened fails its call (a dead endpoint), which the SDK retries. */
+export const CONNECT_TIMEOUT_MS = 1_000;
+/** A connected socket silent this long fails its call (smithy NodeHttpHandler `requestTimeout`). */
+export const REQUEST_TIMEOUT_MS = 3_000;
+
+type CreateConnection = (options: object, callback?: (error: Error | null, socket: Socket) => void) => Socket;
+
+/**
+ * Times the TCP connect of each new socket, from the moment it is opened. The SDK's own
+ * `connectionTimeout` starts when a call is made, so a call queued behind busy sockets (a
+ * 100-session batch, or local mode serving many requests on one client) failed as "did not
+ * establish a connection" although nothing was wrong with the endpoint. Queue wait is bounded by
+ * the request's budget instead (functions/core/collect.ts).
+ * Node docs, "http.Agent" (`agent.createConnection`, `maxSockets`, `keepAlive`):
+ * https://nodejs.org/api/http.html#class-httpagent
+ */
+export function withConnectTimeout<A extends http.Agent>(agent: A, timeoutMs: number): A {
+  const target = agent as unknown as { createConnection: CreateConnection };
+  const create = target.createConnection.bind(agent);
+  target.createConnection = (options, callback) => {
+    const socket = create(options, callback);
+    if (!socket.connecting) return socket;
+    const timer = setTimeout(() => {
+      const error = new Error(`the socket did not connect to the DynamoDB endpoint within ${timeoutMs} ms`);
+      socket.destroy(Object.assign(error, { name: "TimeoutError", code: "ETIMEDOUT" }));
+    }, timeoutMs);
+    timer.unref();
+    const clear = () => clearTimeout(timer);
+    socket.once("connect", clear);
+    socket.once("close", clear);
+    return socket;
+  };
+  return agent;
+}
+
+/**
+ * The client's sockets: kept alive (one TLS handshake per socket per container), as many as one
+ * request keeps calls in flight (functions/core/store.ts MAX_CALLS_IN_FLIGHT), so on Lambda no
+ * call waits for a socket. AWS SDK for JavaScript v3 Developer Guide, "Configuring maxSockets in
+ * Node.js": https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html
+ */
+export function dynamoAgents(connectTimeoutMs = CONNECT_TIMEOUT_MS) {
+  const options = { keepAlive: true, maxSockets: MAX_CALLS_IN_FLIGHT };
+  return {
+    httpAgent: withConnectTimeout(new http.Agent(options), connectTimeoutMs),
+    httpsAgent: withConnectTimeout(new https.Agent(options), connectTimeoutMs),
+  };
+}
 
 /**
  * One client per container, created at module scope by each handler. Retries follow the stack's
- * AWS_MAX_ATTEMPTS / AWS_RETRY_MODE; connections are kept alive (the SDK default) and each
- * request is bounded so a stalled socket cannot eat the whole invocation.
+ * AWS_MAX_ATTEMPTS / AWS_RETRY_MODE; each call is bounded so a stalled socket cannot eat the whole
+ * invocation, and a dead endpoint fails its connect within CONNECT_TIMEOUT_MS.
  */
 export function createDynamoClient(env: FunctionEnv): DynamoDBClient {
   return new DynamoDBClient({
@@ -15,7 +68,7 @@ export function createDynamoClient(env: FunctionEnv): DynamoDBClient {
     endpoint: env.endpoint,
     // Local endpoints accept any credentials; real AWS uses the function's role.
     credentials: env.endpoint ? { accessKeyId: "local", secretAccessKey: "local" } : undefined,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, ...dynamoAgents() },
   });
 }
 

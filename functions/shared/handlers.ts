@@ -24,7 +24,7 @@ export function collectorHandler(env: FunctionEnv, db: DynamoSender, log: LogSin
       {
         db,
         tables: env.tables,
-        retentionDays: env.eventRetentionDays,
+        retentionDays: env.hotRetentionDays,
         remainingTimeMs: remainingTimeOf(context),
         hex: randomHex8,
         random: Math.random,

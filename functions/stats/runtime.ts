@@ -18,6 +18,7 @@ export interface StatsSettings {
   workgroup: string;
   database: string;
   table: string;
+  retentionDays: number;
 }
 
 export function readStatsEnv(env: Record<string, string | undefined>): StatsSettings {
@@ -27,11 +28,16 @@ export function readStatsEnv(env: Record<string, string | undefined>): StatsSett
       throw new ConfigError(`Environment variable ${name} is required but not set; the StatsApi component sets it on the function.`);
     return value;
   };
+  const retention = read(STATS_ENV.retentionDays);
+  const retentionDays = Number(retention);
+  if (!Number.isInteger(retentionDays) || retentionDays < 1)
+    throw new ConfigError(`Environment variable ${STATS_ENV.retentionDays} must be a positive integer; got "${retention}".`);
   return {
     keySecret: read(STATS_ENV.keySecret),
     workgroup: read(STATS_ENV.workgroup),
     database: read(STATS_ENV.database),
     table: read(STATS_ENV.table),
+    retentionDays,
   };
 }
 

@@ -18,6 +18,12 @@ export const TYPES = {
   groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
   lambdaPermission: "aws:lambda/permission:Permission",
   functionUrl: "aws:lambda/functionUrl:FunctionUrl",
+  bucket: "aws:s3/bucket:Bucket",
+  bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  bucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  bucketLifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  athenaWorkgroup: "aws:athena/workgroup:Workgroup",
 } as const;
 
 /** What AWS does when an input is left out; every rule judges a missing input by these. */
@@ -33,6 +39,8 @@ export const AWS_DEFAULTS = {
   sdkRetryMode: "standard",
   // -1 = retry until the record expires from the stream.
   streamMappingMaxRetryAttempts: -1,
+  // -1 = records are retried until they expire from the stream (24 h for DynamoDB streams).
+  streamMappingMaxRecordAgeSeconds: -1,
   accountThrottleRateLimit: 10000,
   accountThrottleBurstLimit: 5000,
 } as const;

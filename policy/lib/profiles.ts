@@ -14,32 +14,56 @@ type Thresholds = Record<string, Record<string, unknown>>;
 
 export const PROFILES: Record<ProfileName, Thresholds> = {
   dev: {
-    "lambda-function-memory-range": { minMemoryMb: 128, maxMemoryMb: 3008 },
-    "lambda-function-timeout-range": { minTimeoutSeconds: 1, maxTimeoutSeconds: 29 },
+    "lambda-function-memory-range": { minMemoryMb: 128, maxMemoryMb: 3008, minBatchMemoryMb: 128, maxBatchMemoryMb: 3008 },
+    "lambda-function-timeout-range": {
+      minTimeoutSeconds: 1,
+      maxTimeoutSeconds: 29,
+      minBatchTimeoutSeconds: 1,
+      maxBatchTimeoutSeconds: 900,
+    },
     "lambda-function-timeout-below-integration": { defaultIntegrationTimeoutMs: 30000 },
     "lambda-function-sdk-retry-env": { minAttempts: 1, maxAttempts: 10, allowedRetryModes: [...SDK_RETRY_MODES] },
     "lambda-function-event-invoke-config": { maxRetryAttempts: 2, maxEventAgeSeconds: 21600 },
-    "lambda-event-source-mapping-failure-handling": { maxRetryAttempts: 10, requireBisect: true, requireOnFailureDestination: false },
+    "lambda-event-source-mapping-failure-handling": {
+      maxRetryAttempts: 10,
+      requireBisect: true,
+      requireOnFailureDestination: false,
+      maxRecordAgeSeconds: 86400,
+    },
     "lambda-function-errors-alarm": { requireAlarmActions: false },
     "cloudwatch-log-group-retention": { minRetentionDays: 1, maxRetentionDays: 30 },
     "dynamodb-table-data-protection": { requirePointInTimeRecovery: false, requireDeletionProtection: false, requireProtect: false },
     "apigatewayv2-stage-throttling": { minRateLimit: 1, maxRateLimit: 1000, minBurstLimit: 1, maxBurstLimit: 2000 },
     "iam-policy-no-wildcards": { allowedResourceWildcardActions: [] },
+    "s3-bucket-protections": { requireLifecycleExpiration: true },
+    "athena-workgroup-enforcement": { maxBytesScannedCutoffMb: 10240 },
   },
   prod: {
-    "lambda-function-memory-range": { minMemoryMb: 256, maxMemoryMb: 3008 },
+    "lambda-function-memory-range": { minMemoryMb: 256, maxMemoryMb: 3008, minBatchMemoryMb: 256, maxBatchMemoryMb: 3008 },
     // 11 s: the API integrations time out at 12 s, so a timeout clamped into this range also
     // satisfies lambda-function-timeout-below-integration.
-    "lambda-function-timeout-range": { minTimeoutSeconds: 3, maxTimeoutSeconds: 11 },
+    "lambda-function-timeout-range": {
+      minTimeoutSeconds: 3,
+      maxTimeoutSeconds: 11,
+      minBatchTimeoutSeconds: 10,
+      maxBatchTimeoutSeconds: 900,
+    },
     "lambda-function-timeout-below-integration": { defaultIntegrationTimeoutMs: 30000 },
     "lambda-function-sdk-retry-env": { minAttempts: 1, maxAttempts: 5, allowedRetryModes: ["standard", "adaptive"] },
     "lambda-function-event-invoke-config": { maxRetryAttempts: 2, maxEventAgeSeconds: 3600 },
-    "lambda-event-source-mapping-failure-handling": { maxRetryAttempts: 5, requireBisect: true, requireOnFailureDestination: true },
+    "lambda-event-source-mapping-failure-handling": {
+      maxRetryAttempts: 5,
+      requireBisect: true,
+      requireOnFailureDestination: true,
+      maxRecordAgeSeconds: 86400,
+    },
     "lambda-function-errors-alarm": { requireAlarmActions: true },
     "cloudwatch-log-group-retention": { minRetentionDays: 7, maxRetentionDays: 400 },
     "dynamodb-table-data-protection": { requirePointInTimeRecovery: true, requireDeletionProtection: true, requireProtect: true },
     "apigatewayv2-stage-throttling": { minRateLimit: 1, maxRateLimit: 10000, minBurstLimit: 1, maxBurstLimit: 5000 },
     "iam-policy-no-wildcards": { allowedResourceWildcardActions: [] },
+    "s3-bucket-protections": { requireLifecycleExpiration: true },
+    "athena-workgroup-enforcement": { maxBytesScannedCutoffMb: 102400 },
   },
 };
 

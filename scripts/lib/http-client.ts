@@ -20,7 +20,11 @@ export interface Transport {
 
 export function createHttpTransport(url: string, sockets: number, timeoutMs: number): Transport {
   const secure = url.startsWith("https:");
-  const agent = new (secure ? https : http).Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
+  // `timeout` gives idle sockets an expiry at all: only then does Node's agent honour the server's
+  // `Keep-Alive: timeout=N` hint and close an idle socket 1 s before the server would. Without it
+  // the server closes first, and a burst that picks that socket before its FIN is read gets
+  // ECONNRESET (seen against local mode on a busy machine).
+  const agent = new (secure ? https : http).Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, timeout: timeoutMs });
   const request = secure ? https.request : http.request;
   const send = (body: string) =>
     new Promise<SendResult>((resolve) => {

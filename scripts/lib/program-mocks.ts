@@ -42,8 +42,11 @@ export class ProgramMocks implements pulumi.runtime.Mocks {
 function computedOutputs(type: string, name: string, inputs: State, region: string): State {
   const acct = MOCK_ACCOUNT_ID;
   switch (type) {
-    case "aws:dynamodb/table:Table":
-      return { id: name, arn: `arn:aws:dynamodb:${region}:${acct}:table/${name}` };
+    case "aws:dynamodb/table:Table": {
+      const arn = `arn:aws:dynamodb:${region}:${acct}:table/${name}`;
+      // A stream's label is its creation time (DynamoDB API reference, StreamSpecification / LatestStreamArn).
+      return inputs.streamEnabled ? { id: name, arn, streamArn: `${arn}/stream/2026-01-01T00:00:00.000` } : { id: name, arn };
+    }
     case "aws:lambda/function:Function": {
       const arn = `arn:aws:lambda:${region}:${acct}:function:${name}`;
       const invokeArn = `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
@@ -70,6 +73,26 @@ function computedOutputs(type: string, name: string, inputs: State, region: stri
       return { id: name, dashboardArn: `arn:aws:cloudwatch::${acct}:dashboard/${name}` };
     case "aws:cloudwatch/metricAlarm:MetricAlarm":
       return { id: name, arn: `arn:aws:cloudwatch:${region}:${acct}:alarm:${name}` };
+    case "aws:s3/bucket:Bucket": {
+      const bucket = inputs.bucket ?? name;
+      return { id: bucket, bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` };
+    }
+    case "aws:sqs/queue:Queue":
+      return {
+        id: `https://sqs.${region}.amazonaws.com/${acct}/${name}`,
+        url: `https://sqs.${region}.amazonaws.com/${acct}/${name}`,
+        arn: `arn:aws:sqs:${region}:${acct}:${name}`,
+      };
+    case "aws:glue/catalogDatabase:CatalogDatabase":
+      return { id: `${acct}:${name}`, arn: `arn:aws:glue:${region}:${acct}:database/${name}` };
+    case "aws:glue/catalogTable:CatalogTable":
+      return { id: `${acct}:${inputs.databaseName}:${name}`, arn: `arn:aws:glue:${region}:${acct}:table/${inputs.databaseName}/${name}` };
+    case "aws:athena/workgroup:Workgroup":
+      return { id: name, arn: `arn:aws:athena:${region}:${acct}:workgroup/${name}` };
+    case "aws:scheduler/schedule:Schedule":
+      return { id: `default/${name}`, arn: `arn:aws:scheduler:${region}:${acct}:schedule/default/${name}` };
+    case "aws:lambda/eventSourceMapping:EventSourceMapping":
+      return { id: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", uuid: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" };
     default:
       return { arn: `arn:aws:mock:${region}:${acct}:${type.split(":").pop()}/${name}` };
   }

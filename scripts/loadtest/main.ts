@@ -3,18 +3,20 @@
 // usage errors are thrown as UsageError (exit 2 through runCli).
 import { randomBytes } from "node:crypto";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { UsageError } from "../../lib/cli";
+import { startThrowawayLocalMode } from "../../local/child";
 import { TrafficGenerator } from "../lib/event-generator";
 import { createHttpTransport } from "../lib/http-client";
 import { buildMetricDataInput, type CloudWatchSummary, fetchMetricData, regionOf, renderMetrics } from "./cloudwatch";
 import { renderHtml } from "./html";
-import { execFileAsync, type Options, parseOptions, resolveEventsUrl, USAGE } from "./options";
+import { execFileAsync, localTargetNote, type Options, parseOptions, resolveEventsUrl, USAGE } from "./options";
 import { Recorder } from "./recorder";
-import { buildResult, formatProgress, formatReport, type RunFacts } from "./report";
-import { realTimers, runClosed, runOpen } from "./scheduler";
+import { buildResult, formatProgress, formatReport, type RunFacts, summarizeWarmup } from "./report";
+import { type RunContext, realTimers, runClosed, runOpen } from "./scheduler";
 
 /** What main reaches outside the process through; tests pass their own. */
 export const defaultDeps = {
@@ -23,7 +25,15 @@ export const defaultDeps = {
   exec: execFileAsync,
   cloudWatchClient: (region: string | undefined) => new CloudWatchClient({ region }),
   sleep: realTimers.sleep,
+  startLocal: startThrowawayLocalMode as () => Promise<ThrowawayLocal>,
 };
+
+/** What --local needs of a local mode: its URL, where its data lives, and a stop that removes it. */
+export interface ThrowawayLocal {
+  eventsUrl: string;
+  dataDir: string;
+  stop(signal: NodeJS.Signals): Promise<unknown>;
+}
 
 export type MainDeps = typeof defaultDeps;
 
@@ -35,8 +45,18 @@ export async function main(argv: readonly string[], deps: MainDeps = defaultDeps
   }
   if (options.jsonFile) prepareOutput("--json", options.jsonFile);
   if (options.htmlFile) prepareOutput("--html", options.htmlFile);
-  const url = options.url ?? (await resolveEventsUrl(options.stack!, deps.exec));
-  const facts = await executeRun(options, url, deps.stderr);
+  const local = options.local ? await deps.startLocal() : undefined;
+  let facts: RunFacts;
+  try {
+    if (local)
+      deps.stderr.write(
+        `loadtest: started a throwaway local mode at ${local.eventsUrl} (data in ${local.dataDir}, removed after the run)\n`,
+      );
+    const url = local?.eventsUrl ?? options.url ?? (await resolveEventsUrl(options.stack!, deps.exec));
+    facts = await executeRun(options, url, deps.stderr);
+  } finally {
+    await local?.stop("SIGTERM");
+  }
   const waitS = options.cloudwatchWaitS;
   const result = buildResult(facts, waitS === null ? null : await cloudWatchFigures(options.stack!, waitS, facts, deps));
   deps.stdout(formatReport(result));
@@ -70,7 +90,6 @@ async function executeRun(options: Options, url: string, stderr: MainDeps["stder
   const sockets = options.rate === null ? options.concurrency : Math.min(1000, Math.ceil((options.rate * options.timeoutMs) / 1000));
   const transport = createHttpTransport(url, sockets, options.timeoutMs);
   const traffic = new TrafficGenerator({ sessions: options.sessions, seed: options.seed, runId: randomBytes(4).toString("hex") });
-  const recorder = new Recorder();
   let stop = false;
   // First Ctrl-C: stop sending and report what ran; a second one kills (the default handler).
   const onSigint = () => {
@@ -79,29 +98,64 @@ async function executeRun(options: Options, url: string, stderr: MainDeps["stder
   };
   process.once("SIGINT", onSigint);
   const load = options.rate === null ? `${options.concurrency} clients` : `${options.rate} requests/s`;
-  if (!options.quiet) stderr.write(`loadtest: ${url}, ${load} for ${options.durationS} s, batch ${options.batch}\n`);
+  const warm = options.warmupS > 0 ? ` after a ${options.warmupS} s warmup (left out of the figures)` : "";
+  if (!options.quiet) stderr.write(`loadtest: ${url}, ${load} for ${options.durationS} s${warm}, batch ${options.batch}\n`);
+  const note = options.url ? localTargetNote(options.url) : undefined;
+  if (note && !options.quiet) stderr.write(`${note}\n`);
+  const phase = (durationS: number, label: string) =>
+    runPhase(options, { transport, traffic, stopRequested: () => stop }, durationS, label, stderr);
+  try {
+    // The warmup runs the same traffic over the same sockets, then its recorder is set aside.
+    const warmup = options.warmupS > 0 ? await phase(options.warmupS, "warmup ") : null;
+    const elu = performance.eventLoopUtilization();
+    const startedAt = new Date();
+    const loadAtStart = os.loadavg()[0];
+    const { recorder, elapsedMs } = await phase(options.durationS, "");
+    const eventLoopUtilization = performance.eventLoopUtilization(elu).utilization;
+    const machine = { cpus: os.availableParallelism(), loadAverage: [loadAtStart, os.loadavg()[0]] as [number, number] };
+    return {
+      options,
+      url,
+      startedAt,
+      elapsedMs,
+      recorder,
+      eventLoopUtilization,
+      stoppedEarly: stop,
+      warmup: warmup && summarizeWarmup(warmup.recorder, warmup.elapsedMs),
+      machine,
+    };
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+    transport.close();
+  }
+}
+
+/** One stretch of load with its own recorder and a progress line each second (`label` tells the warmup apart). */
+async function runPhase(
+  options: Options,
+  shared: Pick<RunContext, "transport" | "traffic" | "stopRequested">,
+  durationS: number,
+  label: string,
+  stderr: MainDeps["stderr"],
+): Promise<{ recorder: Recorder; elapsedMs: number }> {
+  const recorder = new Recorder();
   let second = 0;
   // One line per second: rewritten in place on a terminal, plain lines in CI logs.
   const progress = options.quiet
     ? undefined
     : setInterval(() => {
-        const line = formatProgress(recorder, ++second);
+        const line = `${label}${formatProgress(recorder, ++second)}`;
         stderr.write(stderr.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
       }, 1000);
-  const run = { ...realTimers, transport, traffic, recorder, batch: options.batch, stopRequested: () => stop };
-  const elu = performance.eventLoopUtilization();
-  const startedAt = new Date();
+  const run: RunContext = { ...realTimers, ...shared, recorder, batch: options.batch };
   try {
     const elapsedMs = await (options.rate === null
-      ? runClosed(run, options.concurrency, options.durationS)
-      : runOpen(run, options.rate, options.durationS));
-    const eventLoopUtilization = performance.eventLoopUtilization(elu).utilization;
-    return { options, url, startedAt, elapsedMs, recorder, eventLoopUtilization, stoppedEarly: stop };
+      ? runClosed(run, options.concurrency, durationS)
+      : runOpen(run, options.rate, durationS));
+    return { recorder, elapsedMs };
   } finally {
     clearInterval(progress);
     if (stderr.isTTY && second > 0) stderr.write("\n");
-    process.removeListener("SIGINT", onSigint);
-    transport.close();
   }
 }
 

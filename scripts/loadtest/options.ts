@@ -8,22 +8,31 @@ export type Options = NonNullable<ReturnType<typeof parseOptions>>;
 
 const EXAMPLE_URL = "http://127.0.0.1:3000/events";
 const STRING_OPTIONS =
-  "url stack concurrency rate duration batch sessions timeout-ms slo-p99-ms slo-success json html cloudwatch-wait seed";
+  "url stack concurrency rate duration warmup batch sessions timeout-ms slo-p99-ms slo-success json html cloudwatch-wait seed";
 const SPECS: OptionSpecs = {
   ...Object.fromEntries(STRING_OPTIONS.split(" ").map((name) => [name, { type: "string" }])),
   "no-cloudwatch": { type: "boolean" },
+  local: { type: "boolean" },
   quiet: { type: "boolean" },
 };
 
-export const USAGE = `Usage: npm run loadtest -- (--url <api>/events | --stack <name>) [options]
+export const USAGE = `Usage: npm run loadtest -- (--local | --url <api>/events | --stack <name>) [options]
 
-  --url <url>            collector endpoint, e.g. ${EXAMPLE_URL} (npm start)
+  --local                start a throwaway local mode (free ports, a temporary data directory,
+                         removed after the run) and load it, so no synthetic session reaches the
+                         /realtime view of a local mode you run yourself
+  --url <url>            collector endpoint, e.g. ${EXAMPLE_URL} (npm start: its store and
+                         /realtime then hold the synthetic sessions)
   --stack <name>         deployed stack: reads its eventsUrl output with the Pulumi CLI and, after
                          the run, prints that window's CloudWatch metrics (needs AWS credentials)
   --concurrency <n>      closed model: n clients, each sends when its previous request returned (default 20)
   --rate <r>             open model: r requests/s on a fixed schedule; latency is measured from the
                          SCHEDULED send time, so queueing is not hidden (no coordinated omission)
   --duration <s>         seconds of load (default 30)
+  --warmup <s>           first send the same load for s seconds and leave it out of every figure and
+                         SLO (default 0): a fresh server's first seconds (JIT, first connections,
+                         first table pages) are its cold start, not its steady state; the report
+                         still prints the warmup's own figures
   --batch <n>            events per request, 1-100 (default 1)
   --sessions <n>         simulated visitors (default 100)
   --timeout-ms <ms>      per-request deadline, counted as ERR_TIMEOUT (default 10000)
@@ -46,10 +55,15 @@ export function parseOptions(argv: readonly string[]) {
   const v = parsed.values;
   const url = urlOption(v, "url", EXAMPLE_URL) ?? null;
   const stack = stringOption(v, "stack") ?? null;
-  if (url && stack)
-    throw new UsageError("Pass either --url or --stack, not both: --stack reads the URL from the stack's eventsUrl output.");
-  if (!url && !stack)
-    throw new UsageError(`Pass --url <api>/events (e.g. --url ${EXAMPLE_URL} for npm start) or --stack <name> for a deployed stack.`);
+  const local = v.local === true;
+  if ([url, stack, local].filter(Boolean).length > 1)
+    throw new UsageError(
+      "Pass one target: --local (a throwaway local mode), --url <api>/events, or --stack <name> (which reads the URL from the stack's eventsUrl output).",
+    );
+  if (!url && !stack && !local)
+    throw new UsageError(
+      `Pass --local for a throwaway local mode, --url <api>/events (e.g. --url ${EXAMPLE_URL} for npm start) or --stack <name> for a deployed stack.`,
+    );
   if (stack && !/^[A-Za-z0-9_.\-/]+$/.test(stack)) throw new UsageError(`--stack must be a Pulumi stack name; got "${stack}".`);
   if (v.rate !== undefined && v.concurrency !== undefined)
     throw new UsageError("--concurrency (closed model) and --rate (open model) are exclusive; pass one of them.");
@@ -59,9 +73,11 @@ export function parseOptions(argv: readonly string[]) {
   return {
     url,
     stack,
+    local,
     rate: numberOption(v, "rate", { min: 0.01, max: 100_000 }) ?? null, // null: the closed model
     concurrency: numberOption(v, "concurrency", int(1, 10_000), 20),
     durationS: numberOption(v, "duration", { min: 0.1, max: 86_400 }, 30),
+    warmupS: numberOption(v, "warmup", { min: 0, max: 3_600 }, 0),
     batch: numberOption(v, "batch", int(1, 100), 1), // docs/api.md: a batch carries 1-100 events
     sessions: numberOption(v, "sessions", int(1, 1_000_000), 100),
     timeoutMs: numberOption(v, "timeout-ms", int(1, 600_000), 10_000),
@@ -79,6 +95,14 @@ export function parseOptions(argv: readonly string[]) {
 export type ExecFn = (file: string, args: string[]) => Promise<{ stdout: string }>;
 
 export const execFileAsync: ExecFn = (file, args) => promisify(execFile)(file, args, { timeout: 60_000 });
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "0.0.0.0"]);
+
+/** The note for a --url on this machine: a local mode there keeps the synthetic sessions, its /realtime shows them. */
+export function localTargetNote(url: string): string | undefined {
+  if (!LOOPBACK.has(new URL(url).hostname)) return undefined;
+  return `loadtest: ${url} is on this machine: if it is your npm start, its store and /realtime keep the synthetic sessions (npm run local:reset clears them); --local loads a throwaway local mode instead.`;
+}
 
 /** --stack: the stack's `eventsUrl` output through the Pulumi CLI, the one supported reader of any state backend. */
 export async function resolveEventsUrl(stack: string, exec: ExecFn = execFileAsync): Promise<string> {

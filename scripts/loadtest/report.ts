@@ -13,6 +13,24 @@ export interface RunFacts {
   recorder: Recorder;
   eventLoopUtilization: number;
   stoppedEarly: boolean;
+  /** The --warmup stretch before the run, left out of every figure above and every SLO. */
+  warmup?: WarmupSummary | null;
+  /** This machine's 1-minute load average at the start and the end of the run, and its CPUs. */
+  machine?: { cpus: number; loadAverage: [number, number] } | null;
+}
+
+export type WarmupSummary = ReturnType<typeof summarizeWarmup>;
+
+/** What the warmup did, reported beside (never inside) the run's figures: its p99 is the cold start the gate leaves out. */
+export function summarizeWarmup(recorder: Recorder, elapsedMs: number) {
+  const sorted = sortedCopy(recorder.latencies);
+  return {
+    duration_s: round3(elapsedMs / 1000),
+    requests: recorder.requests,
+    statuses: Object.fromEntries(Object.entries(recorder.statuses).sort(([a], [b]) => a.localeCompare(b))),
+    success_rate: recorder.successRate,
+    latency_ms: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: percentile(sorted, 100) },
+  };
 }
 
 export type LoadTestResult = ReturnType<typeof buildResult>;
@@ -31,6 +49,7 @@ export function buildResult(facts: RunFacts, cloudwatch: CloudWatchSummary | nul
       concurrency: o.rate === null ? o.concurrency : null,
       rate: o.rate,
       duration_s: o.durationS,
+      warmup_s: o.warmupS,
       batch: o.batch,
       sessions: o.sessions,
       timeout_ms: o.timeoutMs,
@@ -60,6 +79,13 @@ export function buildResult(facts: RunFacts, cloudwatch: CloudWatchSummary | nul
             max_send_lag_ms: round3(r.maxSendLagMs),
           },
     client_event_loop_utilization: round3(facts.eventLoopUtilization),
+    warmup: facts.warmup ?? null,
+    machine: facts.machine
+      ? {
+          cpus: facts.machine.cpus,
+          load_average_1m: { start: round2(facts.machine.loadAverage[0]), end: round2(facts.machine.loadAverage[1]) },
+        }
+      : null,
     timeline: r.timeline(facts.elapsedMs),
     latency_histogram: histogram(sorted),
     slo: evaluateSlos(o, latency.p99, r.successRate, r.okRequests),
@@ -88,13 +114,16 @@ export function evaluateSlos(targets: SloTargets, p99Ms: number | null, successR
 export const formatPercent = (fraction: number | null): string =>
   fraction === null ? "n/a" : `${Number((fraction * 100).toPrecision(6))}%`;
 
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+
 export const formatMs = (value: number | null): string => (value === null ? "n/a" : value.toFixed(value >= 100 ? 0 : 1));
 const withMs = (value: number | null): string => (value === null ? "n/a" : `${formatMs(value)} ms`);
 
 export function describeLoad(result: LoadTestResult): string {
   const c = result.config;
   const load = c.rate === null ? `closed model, ${c.concurrency} clients` : `open model, ${c.rate} req/s`;
-  return `${load}, ${c.duration_s} s, batch ${c.batch}, ${c.sessions} sessions`;
+  const warm = c.warmup_s > 0 ? ` after a ${c.warmup_s} s warmup` : "";
+  return `${load}, ${c.duration_s} s${warm}, batch ${c.batch}, ${c.sessions} sessions`;
 }
 
 export function formatReport(result: LoadTestResult): string {
@@ -114,6 +143,13 @@ export function formatReport(result: LoadTestResult): string {
     `statuses        ${statuses.join("  ") || "none"}`,
     `latency (ms)    p50 ${formatMs(l.p50)}  p90 ${formatMs(l.p90)}  p99 ${formatMs(l.p99)}  max ${formatMs(l.max)}  (${l.samples} samples, exact nearest-rank${o ? ", from scheduled send time" : ""})`,
   ];
+  const w = result.warmup;
+  if (w) {
+    const warmStatuses = Object.entries(w.statuses).map(([status, count]) => `${status}: ${count}`);
+    lines.push(
+      `warmup          ${w.duration_s.toFixed(2)} s before, left out of every figure and SLO: ${w.requests} requests (${warmStatuses.join("  ") || "none"}), p50 ${formatMs(w.latency_ms.p50)}  p99 ${formatMs(w.latency_ms.p99)}  max ${formatMs(w.latency_ms.max)} ms`,
+    );
+  }
   if (refused > 0) {
     const pause = o ? "" : `; each client paused (up to ${REFUSED_BACKOFF_MS.max / 1000} s) instead of retrying at once`;
     lines.push(
@@ -125,7 +161,15 @@ export function formatReport(result: LoadTestResult): string {
       `open model      ${o.scheduled} scheduled, ${o.late} sent late (> ${o.late_threshold_ms} ms), max send lag ${formatMs(o.max_send_lag_ms)} ms`,
     );
   const warning = lagging ? "  WARNING: the client may be the bottleneck (busy event loop or late sends); lower the load" : "";
-  lines.push(`client          event loop ${Math.round(result.client_event_loop_utilization * 100)}% busy${warning}`, "", "SLO");
+  lines.push(`client          event loop ${Math.round(result.client_event_loop_utilization * 100)}% busy${warning}`);
+  const m = result.machine;
+  if (m) {
+    // A local target shares these CPUs: above one runnable process per CPU, the figures include waiting for one.
+    const busy = Math.max(m.load_average_1m.start, m.load_average_1m.end) > m.cpus;
+    const note = busy ? "  WARNING: other work competes for the CPUs; a target on this machine waits for them too" : "";
+    lines.push(`machine         load average ${m.load_average_1m.start} → ${m.load_average_1m.end} (1 min) on ${m.cpus} CPUs${note}`);
+  }
+  lines.push("", "SLO");
   for (const check of result.slo.checks) lines.push(`  ${check.passed ? "PASS" : "FAIL"}  ${check.objective}: ${check.actual}`);
   lines.push(`verdict: ${result.slo.passed ? "PASS" : "FAIL"}`);
   return lines.join("\n");

@@ -67,6 +67,18 @@ describe("archiver (stream batch → Parquet per day)", () => {
     expect([report.archived, report.skipped, report.batchItemFailures]).to.deep.equal([1, 2, []]);
   });
 
+  it("skips the collector's pins and future markers (no received_at): bookkeeping, not events, and not poison", async () => {
+    const records = batch();
+    records[1].dynamodb!.NewImage = {
+      session_id: { S: "#pin#sess_a" },
+      event_key: { S: "1765065600000#evt_2" },
+      pinned_timestamp: { N: "1" },
+    };
+    records[2].dynamodb!.NewImage = { session_id: { S: "#pin#sess_b" }, event_key: { S: "#future" }, latest_timestamp: { N: "1" } };
+    const report = await archiveBatch(records, store);
+    expect([report.archived, report.skipped, report.batchItemFailures, report.poison]).to.deep.equal([1, 2, [], []]);
+  });
+
   it("reports a poison record by its sequence number and archives every other record", async () => {
     const records = batch();
     delete records[1].dynamodb!.NewImage!.user_id;

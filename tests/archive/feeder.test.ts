@@ -7,6 +7,7 @@ import { directoryStore } from "../../functions/archive/fs-store";
 import { createArchiveFeeder, localSequenceNumber } from "../../local/archive-feeder";
 import { openArchiveQuery } from "../../local/archive-query";
 import type { StreamHandler } from "../../local/stream-delivery";
+import { LOCAL_STREAM_READING } from "../../local/stream-reading";
 import { collect, testDeps } from "../support/collector";
 import { useDynamo } from "../support/dynalite";
 
@@ -96,7 +97,8 @@ describe("local mode's stream (the archive feeder)", () => {
     };
     const report = await feeder(() => T0 + 121_000, [], failing).pass();
     expect(report.givenUp).to.be.greaterThan(0);
-    expect(calls).to.be.greaterThan(10); // first try + MaximumRetryAttempts for each batch
+    // first try + MaximumRetryAttempts (the stack's archiveMaxRetryAttempts) for each batch
+    expect(calls).to.be.at.least(1 + LOCAL_STREAM_READING.maximumRetryAttempts);
     const parked = readFileSync(path.join(dir, "archive-failures.jsonl"), "utf8")
       .trim()
       .split("\n")
@@ -104,6 +106,6 @@ describe("local mode's stream (the archive feeder)", () => {
     expect(
       parked.flatMap((p) => p.records.map((r: { dynamodb: { NewImage: { event_id: { S: string } } } }) => r.dynamodb.NewImage.event_id.S)),
     ).to.include("f3-a");
-    expect(parked[0].attempts).to.equal(11);
+    expect(parked[0].attempts).to.equal(1 + LOCAL_STREAM_READING.maximumRetryAttempts);
   });
 });

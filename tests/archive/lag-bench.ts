@@ -14,7 +14,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type AttributeValue, paginateScan } from "@aws-sdk/client-dynamodb";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { ARCHIVE_STREAM_READING } from "../../contracts/archive";
 import { type ArchiverRecord, archiveBatch } from "../../functions/archive/archive-batch";
 import { compactDay } from "../../functions/archive/compact";
 import { directoryStore } from "../../functions/archive/fs-store";
@@ -25,6 +24,7 @@ import { randomHex8 } from "../../functions/core/ids";
 import { numberOption, parseCommandLine, runCli, stringOption } from "../../lib/cli";
 import { createArchiveFeeder, localSequenceNumber } from "../../local/archive-feeder";
 import { openArchiveQuery } from "../../local/archive-query";
+import { LOCAL_STREAM_READING } from "../../local/stream-reading";
 import { storedItemBytes } from "../bench/item-size";
 import { round } from "../bench/stats";
 import { BenchTraffic } from "../bench/traffic";
@@ -36,7 +36,7 @@ export const USAGE = `Usage: npm run bench:archive -- [--seconds <n>] [--window-
 Measures the archive in local mode (in-process dynalite, the real collector core, archiver,
 feeder and DuckDB) and prints a markdown table; progress goes to stderr.
   --seconds <n>   how long traffic runs for the lag measurement (default 75)
-  --window-s <s>  the feeder's batching window (default ${ARCHIVE_STREAM_READING.maximumBatchingWindowInSeconds}, the event source mapping's)
+  --window-s <s>  the feeder's batching window (default ${LOCAL_STREAM_READING.maximumBatchingWindowInSeconds}, the event source mapping's)
   --json <file>   also write every figure to <file> (directories are created; the path is printed)
 `;
 
@@ -86,8 +86,8 @@ function encodeFigures(items: Record<string, AttributeValue>[]) {
   for (let run = 0; run < 6; run++) {
     const started = performance.now();
     batchBytes = 0;
-    for (let i = 0; i < records.length; i += ARCHIVE_STREAM_READING.batchSize)
-      batchBytes += encodeParquet(records.slice(i, i + ARCHIVE_STREAM_READING.batchSize).map((r) => rowOf(r.dynamodb!.NewImage))).length;
+    for (let i = 0; i < records.length; i += LOCAL_STREAM_READING.batchSize)
+      batchBytes += encodeParquet(records.slice(i, i + LOCAL_STREAM_READING.batchSize).map((r) => rowOf(r.dynamodb!.NewImage))).length;
     if (run > 0) runs.push(performance.now() - started); // the first warms the JIT
   }
   runs.sort((a, b) => a - b);
@@ -209,7 +209,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const seconds = numberOption(parsed.values, "seconds", { min: 5, max: 3600 }, 75);
-  const windowS = numberOption(parsed.values, "window-s", { min: 0.1, max: 300 }, ARCHIVE_STREAM_READING.maximumBatchingWindowInSeconds);
+  const windowS = numberOption(parsed.values, "window-s", { min: 0.1, max: 300 }, LOCAL_STREAM_READING.maximumBatchingWindowInSeconds);
   const json = stringOption(parsed.values, "json");
   const dynamo = await startDynamo();
   try {
@@ -230,7 +230,7 @@ async function main(argv: string[]): Promise<number> {
     const table = [
       "| figure | value |",
       "|---|---|",
-      `| encode (${encode.events} events, batches of ${ARCHIVE_STREAM_READING.batchSize}) | ${encode.events_per_second.toLocaleString("en")} events/s (median ${encode.encode_ms_median} ms) |`,
+      `| encode (${encode.events} events, batches of ${LOCAL_STREAM_READING.batchSize}) | ${encode.events_per_second.toLocaleString("en")} events/s (median ${encode.encode_ms_median} ms) |`,
       `| Parquet bytes/event, batch objects | ${encode.parquet_bytes_per_event_batch} B |`,
       `| Parquet bytes/event, compacted day | ${encode.parquet_bytes_per_event_compacted} B |`,
       `| DynamoDB item bytes/event (same events) | ${encode.dynamodb_item_bytes} B |`,

@@ -4,6 +4,7 @@
  * storage, and the fixed monthly costs (alarms, dashboard, custom metrics). Steady state: the
  * tables and log groups hold a full retention's worth of data. Pure; prices from ./prices.
  */
+import { type ArchiveCostInputs, archiveLines } from "./archive-cost";
 import { type CostBreakdown, type CostLine, costRows, fmt, sumUsd } from "./cost";
 import type { ItemSizes } from "./item-sizes";
 import { BYTES_PER_GB, DAYS_PER_MONTH, PRICES } from "./prices";
@@ -13,7 +14,10 @@ export interface AllInInputs {
   /** Per-event costs for one million events. */
   readonly ingestPerMillion: CostBreakdown;
   readonly sizes: ItemSizes;
-  readonly eventRetentionDays: number;
+  /** How long Events and Sessions items stay in DynamoDB (the hot tier's TTL). */
+  readonly hotRetentionDays: number;
+  /** The history archive (S3, Athena, archiver, compaction); absent: DynamoDB keeps everything. */
+  readonly archive?: ArchiveCostInputs;
   /** 0 = never expire (priced as one year). */
   readonly logRetentionDays: number;
   readonly pitr: boolean;
@@ -63,14 +67,14 @@ const monthly = (item: string, count: number, unit: string, price: number): Cost
 export function allInMonthly(i: AllInInputs, eventsPerMonth: number): MonthlyCost {
   const millions = eventsPerMonth / 1e6;
   const sessions = eventsPerMonth / i.sizes.events_per_session;
-  const perSession = (item: string, bytes: number, days = i.eventRetentionDays, note = "") =>
+  const perSession = (item: string, bytes: number, days = i.hotRetentionDays, note = "") =>
     storageLine(item, sessions, `${fmt(eventsPerMonth)}/${i.sizes.events_per_session} sessions`, bytes, days, note);
   const events = storageLine(
     "Events storage",
     eventsPerMonth,
     `${fmt(eventsPerMonth)} ev`,
     i.sizes.events.mean_stored_bytes,
-    i.eventRetentionDays,
+    i.hotRetentionDays,
   );
   const sessionRows = perSession("Sessions storage", i.sizes.sessions.mean_stored_bytes);
   const index = perSession("UserIndex storage", i.sizes.user_index.mean_stored_bytes);
@@ -88,6 +92,7 @@ export function allInMonthly(i: AllInInputs, eventsPerMonth: number): MonthlyCos
   ];
   // PITR bills the table size; global secondary indexes are not backed up.
   if (i.pitr) lines.push(monthly("PITR", events.gb + sessionRows.gb + active.gb, " GB of tables", PRICES.pitrGbMonth.usd));
+  if (i.archive) lines.push(...archiveLines(i.archive, eventsPerMonth));
   const logDays = i.logRetentionDays === 0 ? 365 : i.logRetentionDays;
   const logGb = (millions * i.logBytesPerMillion * (logDays / DAYS_PER_MONTH)) / BYTES_PER_GB;
   lines.push(

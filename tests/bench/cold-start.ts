@@ -96,7 +96,7 @@ export async function coldStart(dynamo: TestDynamo, runs: number): Promise<ColdS
       AWS_ACCESS_KEY_ID: "local",
       AWS_SECRET_ACCESS_KEY: "local",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      ...stackFunctionEnv(tables, { ENVIRONMENT: "bench", EVENT_RETENTION_DAYS: "30" }),
+      ...stackFunctionEnv(tables, { ENVIRONMENT: "bench", HOT_RETENTION_DAYS: "30" }),
     };
     const c: Run[] = [];
     const b: Run[] = [];

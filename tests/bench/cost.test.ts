@@ -82,7 +82,7 @@ describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
     stack: "x",
     ingestPerMillion: ingest,
     sizes,
-    eventRetentionDays: 365.25,
+    hotRetentionDays: 365.25,
     logRetentionDays: 30.4375,
     pitr,
     logBytesPerMillion: 1e8,
@@ -116,10 +116,10 @@ describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
   });
 
   it("counts the alarm metrics each committed stack bills: metric-math alarms bill each metric they read", () => {
-    // dev: 20 alarms (no concurrency alarm while unreserved), 4 of them metric math over 2 metrics.
-    expect(alarmMetricCount(readStackConfig("dev"))).to.equal(16 + 4 * 2);
+    // dev: 24 alarms (no concurrency alarm while unreserved; 4 of the archive), 4 of them metric math over 2 metrics.
+    expect(alarmMetricCount(readStackConfig("dev"))).to.equal(20 + 4 * 2);
     // prod reserves concurrency, so each function's concurrency alarm is added.
-    expect(alarmMetricCount(readStackConfig("prod"))).to.equal(18 + 4 * 2);
+    expect(alarmMetricCount(readStackConfig("prod"))).to.equal(22 + 4 * 2);
   });
 
   it("prices the access log from the stage's own format", () => {

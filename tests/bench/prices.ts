@@ -40,6 +40,16 @@ export const PRICES = {
     per: "custom metric-month (each name + dimension values; first 10,000)",
     source: "aws.amazon.com/cloudwatch/pricing",
   },
+  s3StorageGbMonth: { usd: 0.023, per: "GB-month of S3 Standard storage (first 50 TB)", source: "aws.amazon.com/s3/pricing" },
+  s3PutRequest: { usd: 0.005 / 1000, per: "S3 PUT, COPY, POST or LIST request (Standard)", source: "aws.amazon.com/s3/pricing" },
+  s3GetRequest: { usd: 0.0004 / 1000, per: "S3 GET or SELECT request (Standard)", source: "aws.amazon.com/s3/pricing" },
+  athenaScannedTb: { usd: 5, per: "TB scanned by Athena (10 MB minimum per query)", source: "aws.amazon.com/athena/pricing" },
+  schedulerInvocation: {
+    usd: 1.0 / 1e6,
+    per: "EventBridge Scheduler invocation (after 14 M free a month)",
+    source: "aws.amazon.com/eventbridge/pricing",
+  },
+  sqsRequest: { usd: 0.4 / 1e6, per: "SQS standard request (64 KB chunks)", source: "aws.amazon.com/sqs/pricing" },
 } as const satisfies Record<string, Price>;
 
 /** START + END + REPORT lines Lambda writes per invocation (measured on a real log sample, docs/prices.md). */

@@ -35,6 +35,12 @@ export function markdownTable(r: BenchResult): string {
       verdict(w.batch_10.write_units_per_event <= 1.3),
     ],
     [
+      "many_sessions 100 sessions × 1 event",
+      `p50 ${r.many_sessions.p50_ms} ms / p99 ${r.many_sessions.p99_ms} ms per request; **${r.many_sessions.write_units_per_event}** write units per event (${r.many_sessions.write_units_per_request} per request, ${r.many_sessions.calls_per_request} calls)`,
+      "—",
+      "—",
+    ],
+    [
       "hostile_input",
       `worst refusal ${r.hostile_input.worst_refusal_ms} ms (${r.hostile_input.worst_case}) / valid 100-event batch ${r.hostile_input.valid_batch_ms} ms = **${r.hostile_input.ratio}**`,
       "ratio ≤ 10",

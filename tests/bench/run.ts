@@ -6,10 +6,12 @@ import { parseCommandLine, runCli, stringOption } from "../../lib/cli";
 import { renderStatsBench, statsBench } from "../stats/stats-bench";
 import { startDynamo, type TestDynamo } from "../support/dynalite";
 import { allInMonthly, type MonthlyCost, renderMonthly } from "./all-in";
+import { ARCHIVE_ASSUMED, ARCHIVE_MEASURED } from "./archive-cost";
 import { coldStart } from "./cold-start";
 import { costPerMillionEvents, NAIVE_BASELINE, renderBreakdown } from "./cost";
 import { hostileInput } from "./hostile";
 import { measureItemSizes } from "./item-sizes";
+import { manySessions } from "./many-sessions";
 import { PRICES, PRICES_AS_OF } from "./prices";
 import { markdownTable, summary } from "./report";
 import { type MeasuredInputs, stackCostInputs } from "./stacks";
@@ -27,7 +29,8 @@ export const USAGE = `Usage: npm run bench -- [--json <file>] [--quick]
 
 Runs every benchmark in one process against an in-process dynalite and prints a markdown table
 (stdout) and the cost arithmetic line by line (stderr):
-  collector vs floor, cold start, hostile-input refusal, write units per event, tracker size,
+  collector vs floor, cold start, hostile-input refusal, write units per event, the
+  100-sessions × 1-event batch (latency per request, write units), tracker size,
   item sizes, and the
   cost per million events (ingest, and all-in at 1 M / 10 M / 100 M events a month, dev and prod),
   and the stats queries over one generated month (latency per view, bytes scanned, Athena cost
@@ -59,8 +62,10 @@ async function measure(dynamo: TestDynamo, quick: boolean) {
   const hostile = hostileInput(quick ? 3 : 7);
   log("write units, batch_1 and batch_10 (20 visitors × 10 requests)");
   const writeUnits = { batch_1: await writeUnitsPerEvent(dynamo, 1), batch_10: await writeUnitsPerEvent(dynamo, 10) };
+  log("many_sessions: 100 sessions × 1 event per request");
+  const many = await manySessions(dynamo, quick ? 3 : 20);
   log("item sizes: tracker-like traffic stored in dynalite, sized by DynamoDB's rules");
-  return { throughput, cold, hostile, writeUnits, sizes: await measureItemSizes(dynamo) };
+  return { throughput, cold, hostile, writeUnits, many, sizes: await measureItemSizes(dynamo) };
 }
 
 /** The cost model on the measured figures: ingest per million events, all-in per month, and what it assumed. */
@@ -78,8 +83,9 @@ function price({ cold, writeUnits, sizes }: Measured) {
   const assumptions = [
     `prices: ${PRICES_AS_OF}; ${Object.values(PRICES).map(priceText).join("; ")}`,
     `dev/prod: 10 events per request, ${ASSUMED_DURATION_MS} ms billed per invocation (assumed, not measured: dynalite is not DynamoDB), memory/architecture from Pulumi.<stack>.yaml, WRU/event = measured batch_10, app log line = measured ${cold.log_line_bytes} B, access log line from the stage's format, no PutMetricData (metrics come from log filters), INIT excluded (< 1% of invocations)`,
-    `all-in: steady state (a full retention stored), item sizes measured (${sizes.method}), ${sizes.events_per_session} events per session, no free tier, realtime reads not included (they scale with viewers, not events)`,
+    `all-in: steady state (a full hot and archive retention stored), item sizes measured (${sizes.method}), ${sizes.events_per_session} events per session, no free tier, realtime reads not included (they scale with viewers, not events)`,
     "naive_baseline: 1 event/request, x86_64 512 MB at 134 ms, 3 WRU/event, 2 PutMetricData/event, 200 B app log line",
+    `archive: DynamoDB keeps hotRetentionDays, S3 keeps eventRetentionDays; measured by npm run bench:archive: ${ARCHIVE_MEASURED.parquetBytesPerEvent} B/event compacted, ${ARCHIVE_MEASURED.encodeEventsPerSecond} events/s encode, ${ARCHIVE_MEASURED.scanBytesPerEvent.toFixed(4)} B scanned per event by a 30-day page-view query; assumed: ${ARCHIVE_ASSUMED.streamShards} stream shards, ${ARCHIVE_ASSUMED.archiverBaseMs} ms per archiver invocation besides encoding, ${ARCHIVE_ASSUMED.queriesPerMonth} such queries a month, ${ARCHIVE_ASSUMED.archiverLogBytes} B archiver log line, compaction at 3× encode time`,
   ];
   return { costs, allIn, assumptions };
 }
@@ -93,6 +99,7 @@ function figures(m: Measured, { costs, allIn, assumptions }: ReturnType<typeof p
     cold_start: m.cold,
     hostile_input: m.hostile,
     write_units_per_event: m.writeUnits,
+    many_sessions: m.many,
     cost_per_million_events_usd: Object.fromEntries(costs.map((c) => [c.name, { total: round(c.totalUsd, 4), lines: c.lines }])),
     cost_assumptions: assumptions,
     item_sizes_bytes: m.sizes,

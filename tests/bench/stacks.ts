@@ -9,6 +9,7 @@ import { parseConfig, type StackConfig } from "../../config";
 import { TABLE_SCHEMAS, tableName } from "../../contracts/tables";
 import { REPO_ROOT, stackSettings } from "../../lib/stack-file";
 import type { AllInInputs } from "./all-in";
+import { ARCHIVE_ASSUMED, ARCHIVE_MEASURED, type ArchiveCostInputs } from "./archive-cost";
 import { type CostInputs, costPerMillionEvents } from "./cost";
 import type { ItemSizes } from "./item-sizes";
 import { PLATFORM_LOG_BYTES } from "./prices";
@@ -28,6 +29,7 @@ export function alarmMetricCount(cfg: StackConfig): number {
       apiStageName: "$default",
       tableNames: TABLE_SCHEMAS.map((s) => tableName(cfg.stack, s)),
       reservedConcurrency: { Collector: cfg.reservedConcurrency, Realtime: cfg.reservedConcurrency },
+      archive: { archiverFunctionName: "archiver", compactionFunctionName: "compaction", failureQueueName: "queue" },
     },
     cfg.alarmThresholds,
   );
@@ -87,12 +89,28 @@ export function stackCostInputs(stack: string, m: MeasuredInputs): AllInInputs {
     stack,
     ingestPerMillion: costPerMillionEvents(ingest),
     sizes: m.sizes,
-    eventRetentionDays: cfg.eventRetentionDays,
+    hotRetentionDays: cfg.hotRetentionDays,
+    archive: archiveCostInputs(cfg),
     logRetentionDays: cfg.logRetentionDays,
     pitr: cfg.protectData,
     logBytesPerMillion: requestsPerMillion * (PLATFORM_LOG_BYTES + m.appLogBytesPerRequest + access),
     alarmMetrics: alarmMetricCount(cfg),
     customMetrics: customMetricCount(),
     dashboards: 1,
+  };
+}
+
+/** The archive as the stack configures it, with the archive bench's measured figures and the stated assumptions. */
+export function archiveCostInputs(cfg: StackConfig): ArchiveCostInputs {
+  return {
+    eventRetentionDays: cfg.eventRetentionDays,
+    logRetentionDays: cfg.logRetentionDays,
+    architecture: cfg.architecture,
+    batchSize: cfg.archiveBatchSize,
+    batchingWindowSeconds: cfg.archiveBatchingWindowSeconds,
+    archiverMemoryMb: cfg.archiverMemorySize,
+    compactionMemoryMb: cfg.compactionMemorySize,
+    ...ARCHIVE_MEASURED,
+    ...ARCHIVE_ASSUMED,
   };
 }

@@ -1,16 +1,18 @@
 /**
  * collector_vs_floor: events/s through handleCollect ÷ events/s of a minimal loop issuing the same
- * DynamoDB calls through the same document client (BatchWriteItem + per-session UpdateItem + PutItem)
+ * DynamoDB calls through the same document client (BatchGetItem of the chains' future markers,
+ * BatchWriteItem + per-session UpdateItem + PutItem)
  * with no validation, logging or retry logic. Rounds alternate collector/floor so the shared machine's noise hits both alike.
  */
 
 import { performance } from "node:perf_hooks";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, BatchWriteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { TableNames } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
 import { activeSessionPut, eventItem } from "../../functions/core/items";
-import { groupBySession, normalizeEvents } from "../../functions/core/plan";
+import { markerKey } from "../../functions/core/pins";
+import { groupBySession, normalizeEvents, orderOf, type SessionGroup } from "../../functions/core/plan";
 import { parseEvents } from "../../functions/core/request";
 import { fastPathUpdate } from "../../functions/core/session-updates";
 import { chunk } from "../../functions/core/store";
@@ -45,6 +47,13 @@ function bodies(tag: string, o: ThroughputOptions, nowMs: number): BenchBody[] {
   });
 }
 
+/** The Sessions row a new session of `group` has after its fast-path update (what the live row snapshots). */
+function rowAfter(group: SessionGroup) {
+  const exit = group.events.filter((e) => e.page_url).at(-1);
+  const last = group.events[group.events.length - 1];
+  return { user_id: last.user_id, last_activity: last.timestamp, exit_page: exit?.page_url, exit_key: exit && orderOf(exit) };
+}
+
 /** The calls the collector makes for `body`, without its validation, budget, logging or retries. */
 function floorCalls(body: BenchBody, tables: TableNames, nowMs: number) {
   const request = postEvents(body);
@@ -56,13 +65,16 @@ function floorCalls(body: BenchBody, tables: TableNames, nowMs: number) {
     userAgentHeader: request.headers["user-agent"],
   });
   const groups = groupBySession(records);
+  const markers = groups.map((g) => markerKey(g.sessionId));
   return [
+    // the chains' future markers (functions/core/pins.ts), read before placement by the collector
+    new BatchGetCommand({ RequestItems: { [tables.events]: { Keys: markers, ConsistentRead: true } } }),
     ...chunk(
       records.map((e) => ({ PutRequest: { Item: eventItem(e) } })),
       25,
     ).map((c) => new BatchWriteCommand({ RequestItems: { [tables.events]: c } })),
     ...groups.map((g) => new UpdateCommand(fastPathUpdate(tables.sessions, g.sessionId, g.events, 30))),
-    ...groups.map((g) => new PutCommand(activeSessionPut(tables.activeSessions, g))),
+    ...groups.map((g) => new PutCommand(activeSessionPut(tables.activeSessions, g.sessionId, rowAfter(g)))),
   ];
 }
 

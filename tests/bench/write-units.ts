@@ -19,8 +19,10 @@ export interface WriteUnitResult {
   session_updates: number;
   user_index_writes: number;
   active_session_puts: number;
-  /** Conditional PutItems pinning the server time of out-of-window events (none in this traffic). */
+  /** Conditional writes on the Events table's pin partitions (pins, future markers; none in this traffic). */
   out_of_window_pins: number;
+  /** BatchGetItem calls reading the chains' future markers (one per request; read units, not write). */
+  marker_reads: number;
   /** Strongly consistent reads after a failed condition (local mode only; read units, not write). */
   consistent_reads: number;
   write_units_per_event: number;
@@ -29,13 +31,14 @@ export interface WriteUnitResult {
 }
 
 /** Calls sent, by command and then table name. */
-function callsByTable(client: DynamoDBClient) {
+export function callsByTable(client: DynamoDBClient) {
   const calls: Record<string, Record<string, number>> = {};
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const byTable = (calls[context.commandName as string] ??= {});
-      const table = String((args.input as { TableName?: string }).TableName);
-      byTable[table] = (byTable[table] ?? 0) + 1;
+      const input = args.input as { TableName?: string; RequestItems?: Record<string, unknown> };
+      for (const table of input.TableName ? [input.TableName] : Object.keys(input.RequestItems ?? {}))
+        byTable[table] = (byTable[table] ?? 0) + 1;
       return next(args);
     },
     { step: "initialize", name: "benchCalls" },
@@ -44,7 +47,7 @@ function callsByTable(client: DynamoDBClient) {
 }
 
 /** Asks every call for its consumed capacity and adds it up (the collector itself never asks). */
-function consumedCapacityMeter(client: DynamoDBClient) {
+export function consumedCapacityMeter(client: DynamoDBClient) {
   const meter = { units: 0, reported: false };
   client.middlewareStack.add(
     (next) => async (args) => {
@@ -104,10 +107,11 @@ export async function writeUnitsPerEvent(
     user_index_writes: created,
     active_session_puts: puts,
     out_of_window_pins: pins,
+    marker_reads: calls.BatchGetItemCommand?.[tables.events] ?? 0,
     consistent_reads: Object.values(calls.GetItemCommand ?? {}).reduce((a, b) => a + b, 0),
     write_units_per_event: round(units / events, 3),
     dynalite_consumed_wcu_per_event: meter.reported ? round(meter.units / events, 3) : null,
     method:
-      "counted: event items (BatchWriteItem) + Sessions UpdateItem calls + UserIndex writes on session creation (KEYS_ONLY) + ActiveSessions PutItem/UpdateItem and Events PutItem (out-of-window pins) calls; items assumed ≤ 1 KB",
+      "counted: event items (BatchWriteItem) + Sessions UpdateItem calls + UserIndex writes on session creation (KEYS_ONLY) + ActiveSessions PutItem calls + Events PutItem/UpdateItem calls (pins, future markers); items assumed ≤ 1 KB",
   };
 }

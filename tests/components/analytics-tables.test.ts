@@ -20,6 +20,9 @@ function expectedTables(stack: string, protectData: boolean): Record<string, any
       ...common,
       name: `LiveInsight-${stack}-Events`,
       rangeKey: "event_key",
+      // The archiver's source: new images only (components/history-archive.ts).
+      streamEnabled: true,
+      streamViewType: "NEW_IMAGE",
       attributes: [
         { name: "session_id", type: "S" },
         { name: "event_key", type: "S" },
@@ -80,7 +83,7 @@ describe("components/analytics-tables", () => {
         expect(ofType(runs[stack], COMPONENT)[0].protect).to.equal(false);
       });
 
-      it("publishes the table names and ARNs as component outputs", () => {
+      it("publishes the table names, ARNs and the Events stream as component outputs", () => {
         expect(ofType(runs[stack], COMPONENT)[0].outputs).to.deep.equal({
           tableNames: {
             Events: `LiveInsight-${stack}-Events`,
@@ -92,6 +95,7 @@ describe("components/analytics-tables", () => {
             Sessions: `arn:aws:dynamodb:us-east-1:123456789012:table/LiveInsight-${stack}-Sessions`,
             ActiveSessions: `arn:aws:dynamodb:us-east-1:123456789012:table/LiveInsight-${stack}-ActiveSessions`,
           },
+          eventsStreamArn: `arn:aws:dynamodb:us-east-1:123456789012:table/LiveInsight-${stack}-Events/stream/2026-01-01T00:00:00.000`,
         });
       });
     });

@@ -100,7 +100,7 @@ describe("components/bundle", () => {
         AWS_ACCESS_KEY_ID: "bundle-test",
         AWS_SECRET_ACCESS_KEY: "bundle-test",
         ENVIRONMENT: "bundle-test",
-        EVENT_RETENTION_DAYS: "30",
+        HOT_RETENTION_DAYS: "30",
         AWS_MAX_ATTEMPTS: "2",
       });
     });

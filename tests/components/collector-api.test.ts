@@ -27,7 +27,7 @@ interface StackExpectations {
   memorySize: number;
   reservedConcurrency: number;
   logRetentionDays: number;
-  eventRetentionDays: number;
+  hotRetentionDays: number;
   throttle: { throttlingRateLimit: number; throttlingBurstLimit: number };
   corsOrigins: string[];
 }
@@ -37,7 +37,7 @@ const STACKS: Record<string, StackExpectations> = {
     memorySize: 256,
     reservedConcurrency: -1,
     logRetentionDays: 14,
-    eventRetentionDays: 30,
+    hotRetentionDays: 7,
     throttle: { throttlingRateLimit: 50, throttlingBurstLimit: 100 },
     corsOrigins: ["*"],
   },
@@ -45,7 +45,7 @@ const STACKS: Record<string, StackExpectations> = {
     memorySize: 512,
     reservedConcurrency: 50,
     logRetentionDays: 90,
-    eventRetentionDays: 395,
+    hotRetentionDays: 14,
     throttle: { throttlingRateLimit: 500, throttlingBurstLimit: 1000 },
     corsOrigins: ["https://www.example.com", "https://example.com"],
   },
@@ -161,7 +161,7 @@ describe("components/collector-api", () => {
             {
               Sid: "WriteEvents",
               Effect: "Allow",
-              Action: ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem"],
+              Action: ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:UpdateItem"],
               Resource: [tableArn("Events")],
             },
             {
@@ -173,7 +173,7 @@ describe("components/collector-api", () => {
             {
               Sid: "TrackActiveSessions",
               Effect: "Allow",
-              Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+              Action: ["dynamodb:PutItem"],
               Resource: [tableArn("ActiveSessions")],
             },
             {
@@ -312,7 +312,7 @@ describe("components/collector-api", () => {
           SESSIONS_TABLE: `LiveInsight-${stack}-Sessions`,
           ACTIVE_SESSIONS_TABLE: `LiveInsight-${stack}-ActiveSessions`,
           ENVIRONMENT: stack,
-          EVENT_RETENTION_DAYS: String(want.eventRetentionDays),
+          HOT_RETENTION_DAYS: String(want.hotRetentionDays),
         });
         expect(env("realtime")).to.deep.include({ ACTIVE_SESSIONS_TABLE: `LiveInsight-${stack}-ActiveSessions`, ENVIRONMENT: stack });
         expect(env("realtime")).not.to.have.any.keys("EVENTS_TABLE", "SESSIONS_TABLE", "DYNAMODB_ENDPOINT");

@@ -36,13 +36,13 @@ describe("a stack that sets nothing (config.ts's DEFAULTS)", () => {
       expect(group.inputs.retentionInDays, group.name).to.equal(30);
   });
 
-  it("writes each function's environment from the contract with the defaults: 90 days, 3 attempts, standard mode, no trusted proxy", () => {
+  it("writes each function's environment from the contract with the defaults: 7 hot days, 3 attempts, standard mode, no trusted proxy", () => {
     const tables = tableNamesFor("qa");
     for (const kind of ["collector", "realtime"] as const) {
       const env = one("aws:lambda/function:Function", `api-${kind}`).environment.variables;
       expect(env, kind).to.deep.equal(functionEnvironment(kind, "qa", tables, functionSettingsOf(DEFAULTS)));
       expect(env, kind).to.deep.include({
-        EVENT_RETENTION_DAYS: "90",
+        HOT_RETENTION_DAYS: "7",
         AWS_MAX_ATTEMPTS: "3",
         AWS_RETRY_MODE: "standard",
         TRUSTED_PROXY_HOPS: "0",

@@ -34,7 +34,7 @@ describe("components/iam", () => {
         {
           Sid: "WriteEvents",
           Effect: "Allow",
-          Action: ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem"],
+          Action: ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:UpdateItem"],
           Resource: [TABLE(NAMES.eventsTableName)],
         },
         {
@@ -46,7 +46,7 @@ describe("components/iam", () => {
         {
           Sid: "TrackActiveSessions",
           Effect: "Allow",
-          Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+          Action: ["dynamodb:PutItem"],
           Resource: [TABLE(NAMES.activeSessionsTableName)],
         },
         {

@@ -44,6 +44,7 @@ const DEV_THRESHOLDS: AlarmThresholds = {
   tableThrottleEvents: 50,
   processingErrors: 20,
   eventsRejected: 1000,
+  archiveIteratorAgeMs: 900000,
   periodSeconds: 300,
   evaluationPeriods: 3,
   datapointsToAlarm: 3,
@@ -62,6 +63,7 @@ const PROD_THRESHOLDS: AlarmThresholds = {
   tableThrottleEvents: 0,
   processingErrors: 0,
   eventsRejected: 50,
+  archiveIteratorAgeMs: 300000,
   periodSeconds: 60,
   evaluationPeriods: 5,
   datapointsToAlarm: 3,
@@ -329,7 +331,8 @@ for (const [stack, thresholds, email] of [
       }
       const used = new Set(specs.map((s) => s.threshold));
       const derived = Object.entries(thresholds).filter(
-        ([k]) => !["periodSeconds", "evaluationPeriods", "datapointsToAlarm", "concurrencyPercent"].includes(k),
+        // archiveIteratorAgeMs needs an archive, which these args leave out (tests/components/archive-alarms.test.ts).
+        ([k]) => !["periodSeconds", "evaluationPeriods", "datapointsToAlarm", "concurrencyPercent", "archiveIteratorAgeMs"].includes(k),
       );
       for (const [key, value] of derived) expect(used.has(value), `alarmThresholds.${key} is used by an alarm`).to.equal(true);
     });
@@ -509,7 +512,7 @@ describe("pure metric builders", () => {
 });
 
 describe("docs/operations.md", () => {
-  it("documents every alarm a reserved stack creates", () => {
+  it("documents every alarm a reserved stack with an archive creates", () => {
     const text = require("node:fs").readFileSync(require("node:path").join(__dirname, "../../docs/operations.md"), "utf8") as string;
     const resources = {
       stack: "x",
@@ -519,6 +522,7 @@ describe("docs/operations.md", () => {
       apiStageName: "$default",
       tableNames: ["LiveInsight-x-Events", "LiveInsight-x-Sessions", "LiveInsight-x-ActiveSessions"],
       reservedConcurrency: { Collector: 10, Realtime: 10 },
+      archive: { archiverFunctionName: "a", compactionFunctionName: "k", failureQueueName: "q" },
     };
     for (const spec of buildAlarmSpecs(resources, PROD_THRESHOLDS)) {
       const suffix = spec.name.replace("LiveInsight-x-", "").replace(/^(Events|Sessions|ActiveSessions)-/, "<Table>-");

@@ -3,7 +3,12 @@ import path from "node:path";
 import { expect } from "chai";
 import { ofType, ProgramMocks, type ProgramRun, runProgram, runProgramWithOutputs } from "../../scripts/lib/program-harness";
 
-const COMPONENT_TYPES = ["liveinsight:storage:AnalyticsTables", "liveinsight:api:CollectorApi", "liveinsight:observability:Observability"];
+const COMPONENT_TYPES = [
+  "liveinsight:storage:AnalyticsTables",
+  "liveinsight:api:CollectorApi",
+  "liveinsight:archive:HistoryArchive",
+  "liveinsight:observability:Observability",
+];
 
 function countByType(run: ProgramRun): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -17,18 +22,30 @@ const BASE_COUNTS: Record<string, number> = {
   "aws:apigatewayv2/integration:Integration": 2,
   "aws:apigatewayv2/route:Route": 18, // 3 paths × 6 methods (contracts/edge.ts), no ANY or OPTIONS
   "aws:apigatewayv2/stage:Stage": 1,
+  "aws:athena/workgroup:Workgroup": 1,
   "aws:cloudwatch/dashboard:Dashboard": 1,
-  "aws:cloudwatch/logGroup:LogGroup": 3,
+  "aws:cloudwatch/logGroup:LogGroup": 5, // API access log, collector, realtime, archiver, compaction
   "aws:cloudwatch/logMetricFilter:LogMetricFilter": 10,
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 20,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 24, // 20 + archive lag, failed batches, archiver and compaction errors
   "aws:dynamodb/table:Table": 3,
-  "aws:iam/role:Role": 2,
-  "aws:iam/rolePolicy:RolePolicy": 2,
-  "aws:lambda/function:Function": 2,
-  "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 2,
+  "aws:glue/catalogDatabase:CatalogDatabase": 1,
+  "aws:glue/catalogTable:CatalogTable": 1,
+  "aws:iam/role:Role": 5, // four functions and the compaction schedule
+  "aws:iam/rolePolicy:RolePolicy": 5,
+  "aws:lambda/eventSourceMapping:EventSourceMapping": 1,
+  "aws:lambda/function:Function": 4,
+  "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 4,
   "aws:lambda/permission:Permission": 3,
+  "aws:s3/bucket:Bucket": 2, // the archive and Athena's results
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": 2,
+  "aws:s3/bucketPolicy:BucketPolicy": 2,
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 2,
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 2,
+  "aws:scheduler/schedule:Schedule": 1,
   "aws:sns/topic:Topic": 1,
+  "aws:sqs/queue:Queue": 1,
   "liveinsight:api:CollectorApi": 1,
+  "liveinsight:archive:HistoryArchive": 1,
   "liveinsight:observability:Observability": 1,
   "liveinsight:storage:AnalyticsTables": 1,
 };
@@ -55,7 +72,7 @@ describe("index.ts (the whole program under mocks)", () => {
   });
 
   for (const stack of ["dev", "prod"]) {
-    it(`${stack}: the three components are top-level and every other resource belongs to one of them`, () => {
+    it(`${stack}: the four components are top-level and every other resource belongs to one of them`, () => {
       const components = runs[stack].resources.filter((r) => !r.custom);
       expect(components.map((c) => c.type).sort()).to.deep.equal([...COMPONENT_TYPES].sort());
       for (const c of components) expect(c.parent, c.type).to.equal(undefined);
@@ -65,7 +82,7 @@ describe("index.ts (the whole program under mocks)", () => {
       for (const r of runs[stack].resources) expect(r.urn.startsWith(`urn:pulumi:${stack}::liveinsight::`), r.urn).to.equal(true);
     });
 
-    it(`${stack}: exports the URLs, table names, dashboard URL and alarm topic`, () => {
+    it(`${stack}: exports the URLs, table names, dashboard URL, alarm topic and the archive's bucket, queue, database and workgroup`, () => {
       const api = `https://liveinsight${stack}mock.execute-api.us-east-1.amazonaws.com`;
       expect(runs[stack].outputs).to.deep.equal({
         apiUrl: api,
@@ -77,6 +94,10 @@ describe("index.ts (the whole program under mocks)", () => {
         activeSessionsTableName: `LiveInsight-${stack}-ActiveSessions`,
         dashboardUrl: `https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/LiveInsight-${stack}`,
         alarmTopicArn: `arn:aws:sns:us-east-1:123456789012:LiveInsight-${stack}-alarms`,
+        archiveBucketName: `liveinsight-${stack}-123456789012-us-east-1-archive`,
+        archiveFailureQueueUrl: `https://sqs.us-east-1.amazonaws.com/123456789012/LiveInsight-${stack}-archive-failures`,
+        archiveDatabaseName: `liveinsight_${stack}`,
+        athenaWorkgroupName: `LiveInsight-${stack}`,
       });
     });
 
@@ -142,10 +163,22 @@ describe("index.ts (the whole program under mocks)", () => {
       const again = await runProgram({ stack: "dev", config: { memorySize: 1024 } });
       expect(again).to.have.length(runs.dev.resources.length);
       for (const r of again) expect(r.urn.startsWith("urn:pulumi:dev::"), r.urn).to.equal(true);
-      const memory = ofType(again, "aws:lambda/function:Function").map((f) => f.inputs.memorySize);
-      expect(memory).to.deep.equal([1024, 1024]);
+      const memoryOf = (run: typeof again) =>
+        Object.fromEntries(ofType(run, "aws:lambda/function:Function").map((f) => [f.name, f.inputs.memorySize]));
+      // The API's two functions take memorySize; the archiver and compaction their own settings.
+      expect(memoryOf(again)).to.deep.equal({
+        "api-collector": 1024,
+        "api-realtime": 1024,
+        "archive-archiver": 512,
+        "archive-compaction": 1024,
+      });
       const prodAgain = await runProgram({ stack: "prod" });
-      expect(ofType(prodAgain, "aws:lambda/function:Function").map((f) => f.inputs.memorySize)).to.deep.equal([512, 512]);
+      expect(memoryOf(prodAgain)).to.deep.equal({
+        "api-collector": 512,
+        "api-realtime": 512,
+        "archive-archiver": 512,
+        "archive-compaction": 1024,
+      });
     });
 
     it("mocks answer the invokes the program may use and throw on any other", () => {

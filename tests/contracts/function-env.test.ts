@@ -12,13 +12,13 @@ import {
 } from "../../contracts/function-env";
 
 const TABLES = { events: "E", sessions: "S", activeSessions: "A" };
-const SETTINGS: FunctionSettings = { eventRetentionDays: 7, sdkMaxAttempts: 5, sdkRetryMode: "adaptive", trustedProxyHops: 2 };
+const SETTINGS: FunctionSettings = { hotRetentionDays: 7, sdkMaxAttempts: 5, sdkRetryMode: "adaptive", trustedProxyHops: 2 };
 
 describe("contracts/function-env (the functions' environment, written and read)", () => {
   it("writes every setting for both functions, as strings, and only the tables each function uses; never DYNAMODB_ENDPOINT", () => {
     const settings = {
       ENVIRONMENT: "qa",
-      EVENT_RETENTION_DAYS: "7",
+      HOT_RETENTION_DAYS: "7",
       AWS_MAX_ATTEMPTS: "5",
       AWS_RETRY_MODE: "adaptive",
       TRUSTED_PROXY_HOPS: "2",
@@ -40,7 +40,7 @@ describe("contracts/function-env (the functions' environment, written and read)"
 
   it("reads back exactly what it wrote, for any settings and either function", () => {
     const settings = fc.record({
-      eventRetentionDays: fc.integer({ min: 1, max: 100_000 }),
+      hotRetentionDays: fc.integer({ min: 1, max: 100_000 }),
       sdkMaxAttempts: fc.integer({ min: 1, max: 100 }),
       sdkRetryMode: fc.constantFrom(...SDK_RETRY_MODES),
       trustedProxyHops: fc.integer({ min: 0, max: 10 }),
@@ -69,7 +69,7 @@ describe("contracts/function-env (the functions' environment, written and read)"
   it("names a bad value with the rule it breaks", () => {
     const full = functionEnvironment("collector", "qa", TABLES, SETTINGS);
     const cases: [string, string, string][] = [
-      ["EVENT_RETENTION_DAYS", "ninety", 'must be a positive integer; got "ninety".'],
+      ["HOT_RETENTION_DAYS", "ninety", 'must be a positive integer; got "ninety".'],
       ["AWS_MAX_ATTEMPTS", "0", 'must be a positive integer; got "0".'],
       ["AWS_RETRY_MODE", "eager", 'must be one of standard, adaptive, legacy; got "eager".'],
       ["TRUSTED_PROXY_HOPS", "1.5", 'must be a whole number >= 0; got "1.5".'],

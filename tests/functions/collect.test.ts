@@ -77,6 +77,7 @@ describe("collector core against dynalite", () => {
         user_id: "u1",
         last_activity: NOW - 1000,
         current_page: "https://shop.example/a",
+        exit_key: `${NOW - 1000}#e1`,
         expires_at: Math.floor((NOW - 1000 + 30 * MIN) / 1000),
       },
     ]);
@@ -116,7 +117,7 @@ describe("collector core against dynalite", () => {
     expect((await scanAll(reader(), tables.events)).map((e) => e.event_key)).to.deep.equal([`${NOW - 5000}#e-retry`]);
   });
 
-  it("coalesces a 10-event request for 2 sessions into 1 BatchWriteItem, 2 UpdateItem and 2 PutItem calls", async () => {
+  it("coalesces a 10-event request for 2 sessions into 1 BatchWriteItem, 2 UpdateItem and 2 PutItem calls (+1 BatchGetItem of the chains' future markers)", async () => {
     const client = dynamo.client();
     const stats = injectFaults(client, {});
     const events = Array.from({ length: 10 }, (_, i) => ({
@@ -127,7 +128,7 @@ describe("collector core against dynalite", () => {
     }));
     const out = await collect(testDeps(client, tables), { events }, NOW);
     expect(out.result.statusCode).to.equal(200);
-    expect(stats.calls).to.deep.equal({ BatchWriteItemCommand: 1, UpdateItemCommand: 2, PutItemCommand: 2 });
+    expect(stats.calls).to.deep.equal({ BatchGetItemCommand: 1, BatchWriteItemCommand: 1, UpdateItemCommand: 2, PutItemCommand: 2 });
     const a = await getSession(reader(), tables.sessions, "sa");
     expect([a?.total_events, a?.page_views, a?.duration_ms, a?.entry_page, a?.exit_page]).to.deep.equal([
       6,

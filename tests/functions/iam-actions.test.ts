@@ -64,6 +64,10 @@ describe("collector IAM policy matches the calls the collector makes", () => {
     const stale = { event_type: "click", session_id: "s1", event_id: "e9", timestamp: t0 - 30 * 86_400_000 };
     expect((await collect(deps, stale, t0 + 62_000)).result.statusCode).to.equal(200);
     expect((await collect(deps, stale, t0 + 63_000)).result.statusCode).to.equal(200); // the retry finds its pin
+    // a clock ten minutes fast (future pin and the chain's marker), then its in-window retry reading both
+    const fast = { event_type: "click", session_id: "s1", event_id: "e8", timestamp: t0 + 63_000 + 10 * 60_000 };
+    expect((await collect(deps, fast, t0 + 63_000)).result.statusCode).to.equal(200);
+    expect((await collect(deps, fast, t0 + 63_000 + 20 * 60_000)).result.statusCode).to.equal(200);
     // idle gap: rollover to the successor, then a retry of the same request
     const resumed = { event_type: "page_view", session_id: "s1", event_id: "e3", timestamp: t0 + 3_600_000, page_url: page(3) };
     expect((await collect(deps, resumed, t0 + 3_600_000)).result.statusCode).to.equal(200);

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import type { TableNames } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
 import { successorSessionId } from "../../functions/core/ids";
+import { LIMITS } from "../../functions/core/validate";
 import { collect, fixedClock, getSession, postEvents, scanAll, storedEvents, testDeps } from "../support/collector";
 import { startDynamo, type TestDynamo } from "../support/dynalite";
 import { injectFaults, returnItemOnConditionFailure } from "../support/fault-injector";
@@ -150,6 +151,7 @@ describe("sessions and dedup under real browser delivery", () => {
         user_id: "u",
         last_activity: NOW - 2 * MIN,
         current_page: "https://e.com/pricing",
+        exit_key: `${NOW - 3 * MIN}#evt_20261126_120000_00000001`,
         expires_at: Math.floor((NOW - 2 * MIN + 30 * MIN) / 1000),
       },
     ]);
@@ -187,6 +189,33 @@ describe("sessions and dedup under real browser delivery", () => {
       { index: 2, field: "price", problem: range },
     ]);
     await isEmpty();
+  });
+
+  it("refuses a timestamp past 9999999999999 (10000000000000, 2^53-1) with 400 naming it, before any write", async () => {
+    const deps = testDeps(dynamo.client(), tables);
+    const ok = { event_type: "click", event_id: "ok", session_id: "s", timestamp: NOW };
+    const body = {
+      events: [ok, { ...ok, event_id: "a", timestamp: 10_000_000_000_000 }, { ...ok, event_id: "b", timestamp: 2 ** 53 - 1 }],
+    };
+    const out = await collect(deps, body, NOW);
+    const problem = `must be an integer epoch time in milliseconds in [0, ${LIMITS.timestampMax}]`;
+    expect([out.result.statusCode, out.json.details]).to.deep.equal([
+      400,
+      [
+        { index: 1, field: "timestamp", problem },
+        { index: 2, field: "timestamp", problem },
+      ],
+    ]);
+    await isEmpty();
+  });
+
+  it("stores timestamp 9999999999999 under a 13-digit event_key, at server time, keeping the client value", async () => {
+    const body = { event_type: "click", event_id: "far", session_id: "s", timestamp: 9_999_999_999_999 };
+    expect((await collect(testDeps(dynamo.client(), tables), body, NOW)).result.statusCode).to.equal(200);
+    const events = await storedEvents(reader(), tables.events);
+    expect(events.map((e) => [e.event_key, e.timestamp, e.client_timestamp])).to.deep.equal([
+      ["9999999999999#far", NOW, 9_999_999_999_999],
+    ]);
   });
 
   it("stores the edges of DynamoDB's number range exactly, as numbers", async () => {
@@ -230,15 +259,26 @@ describe("sessions and dedup under real browser delivery", () => {
     const localStats = injectFaults(local, {});
     await collect(testDeps(local, tables), seed, NOW);
     await collect(testDeps(local, tables), body, NOW);
-    // seed: session + live row; late event: fast path fails, the row is read, the merge applies (no live row: it is 30 min old)
-    expect(localStats.calls).to.deep.equal({ UpdateItemCommand: 4, GetItemCommand: 1, BatchWriteItemCommand: 2 });
+    // seed: session update + live-row put; late event: fast path fails, the row is read, the merge applies, and
+    // the live row is put again as the session's snapshot (its last activity is 10 min old: live);
+    // each request reads its chain's future marker once
+    expect(localStats.calls).to.deep.equal({
+      BatchGetItemCommand: 2,
+      UpdateItemCommand: 3,
+      PutItemCommand: 2,
+      GetItemCommand: 1,
+      BatchWriteItemCommand: 2,
+    });
     tables = await dynamo.freshTables();
     const aws = dynamo.client();
     const awsStats = injectFaults(aws, {});
     const shim = returnItemOnConditionFailure(aws, dynamo.client());
     await collect(testDeps(aws, tables), seed, NOW);
     await collect(testDeps(aws, tables), body, NOW);
-    expect([awsStats.calls, shim.attached]).to.deep.equal([{ UpdateItemCommand: 4, BatchWriteItemCommand: 2 }, 1]);
+    expect([awsStats.calls, shim.attached]).to.deep.equal([
+      { BatchGetItemCommand: 2, UpdateItemCommand: 3, PutItemCommand: 2, BatchWriteItemCommand: 2 },
+      1,
+    ]);
     expect(await getSession(reader(), tables.sessions, "s")).to.include({
       start_time: NOW - 30 * MIN,
       last_activity: NOW - 10 * MIN,

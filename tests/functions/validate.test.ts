@@ -26,6 +26,7 @@ function refusal(body: unknown, headers?: Record<string, string>): ClientError {
 const details = (body: unknown) => refusal(body).details as Problem[];
 const base = { event_type: "page_view" };
 
+const TIMESTAMP_RANGE = `must be an integer epoch time in milliseconds in [0, ${LIMITS.timestampMax}]`;
 const OUT_OF_RANGE = "is outside the range DynamoDB stores (0, or a magnitude from 1e-130 to 9.99…e125)";
 
 describe("request validation (docs/api.md)", () => {
@@ -88,16 +89,12 @@ describe("request validation (docs/api.md)", () => {
       { index: 0, field: "event_id", problem: "must be 1-128 characters of A-Z, a-z, 0-9, '_', '.', ':' or '-'" },
     ],
     ["event_id type", { ...base, event_id: 5 }, { index: 0, field: "event_id", problem: "must be a string" }],
-    [
-      "timestamp integer",
-      { ...base, timestamp: 1.5 },
-      { index: 0, field: "timestamp", problem: "must be an integer epoch time in milliseconds" },
-    ],
-    [
-      "timestamp type",
-      { ...base, timestamp: "1700000000000" },
-      { index: 0, field: "timestamp", problem: "must be an integer epoch time in milliseconds" },
-    ],
+    ["timestamp integer", { ...base, timestamp: 1.5 }, { index: 0, field: "timestamp", problem: TIMESTAMP_RANGE }],
+    ["timestamp type", { ...base, timestamp: "1700000000000" }, { index: 0, field: "timestamp", problem: TIMESTAMP_RANGE }],
+    ["timestamp below 0", { ...base, timestamp: -1 }, { index: 0, field: "timestamp", problem: TIMESTAMP_RANGE }],
+    ["timestamp of 14 digits", { ...base, timestamp: 10_000_000_000_000 }, { index: 0, field: "timestamp", problem: TIMESTAMP_RANGE }],
+    ["timestamp 2^53-1", { ...base, timestamp: Number.MAX_SAFE_INTEGER }, { index: 0, field: "timestamp", problem: TIMESTAMP_RANGE }],
+    ["timestamp past 2^53", { ...base, timestamp: 2 ** 60 }, { index: 0, field: "timestamp", problem: TIMESTAMP_RANGE }],
     [
       "referrer length",
       { ...base, referrer: "r".repeat(2049) },
@@ -184,6 +181,19 @@ describe("request validation (docs/api.md)", () => {
       properties: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i % 2 ? "v" : true])),
     };
     expect(() => parseEvents(request(event))).not.to.throw();
+  });
+
+  it("accepts the timestamp range's edges 0 and 9999999999999 (13 digits, the width of every event_key)", () => {
+    expect(LIMITS.timestampMax).to.equal(9_999_999_999_999);
+    const events = parseEvents(
+      request({
+        events: [
+          { ...base, timestamp: 0 },
+          { ...base, timestamp: 9_999_999_999_999 },
+        ],
+      }),
+    ).events;
+    expect(events.map((e) => e.timestamp)).to.deep.equal([0, 9_999_999_999_999]);
   });
 
   it("folds unknown top-level scalars into properties and treats null known fields as absent", () => {

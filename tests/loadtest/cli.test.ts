@@ -134,9 +134,15 @@ describe("loadtest CLI (child process)", function () {
     let stdout = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-    // The run header goes to stderr once the SIGINT handler is installed; interrupt a bit later.
-    await new Promise((resolve) => child.stderr.once("data", resolve));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Interrupt once a progress line shows answered requests (the SIGINT handler is installed
+    // before the header): a fixed delay could interrupt a busy machine's run before any answer.
+    let stderr = "";
+    await new Promise<void>((resolve) =>
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+        if (/^\[ +\d+s\] requests [1-9]/m.test(stderr)) resolve();
+      }),
+    );
     child.kill("SIGINT");
     expect(await exited).to.equal(0);
     expect(stdout).to.match(/^duration {8}\d+\.\d\d s \(stopped early by Ctrl-C\)$/m);

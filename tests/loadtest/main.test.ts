@@ -20,11 +20,17 @@ interface Captured {
   regions: (string | undefined)[];
   destroyed: number;
   sleeps: number[];
+  /** What the --local stub saw: "start", then the stop signal. */
+  local: string[];
 }
 
 /** Deps whose `pulumi stack output eventsUrl` prints `eventsUrl` (or is missing) and whose CloudWatch answers `page`. */
-function capture(eventsUrl: string | null = null, page: GetMetricDataOutput | Error = { MetricDataResults: [] }): Captured {
-  const c: Captured = { stdout: [], stderr: [], clients: [], regions: [], destroyed: 0, sleeps: [], deps: defaultDeps };
+function capture(
+  eventsUrl: string | null = null,
+  page: GetMetricDataOutput | Error = { MetricDataResults: [] },
+  localUrl = "http://127.0.0.1:9/events",
+): Captured {
+  const c: Captured = { stdout: [], stderr: [], clients: [], regions: [], destroyed: 0, sleeps: [], local: [], deps: defaultDeps };
   c.deps = {
     stdout: (text) => c.stdout.push(text),
     stderr: { write: (text: string) => c.stderr.push(text), isTTY: false },
@@ -40,6 +46,10 @@ function capture(eventsUrl: string | null = null, page: GetMetricDataOutput | Er
       return client;
     },
     sleep: async (ms) => void c.sleeps.push(ms),
+    startLocal: async () => {
+      c.local.push("start");
+      return { eventsUrl: localUrl, dataDir: "/tmp/throwaway", stop: async (signal) => void c.local.push(signal) };
+    },
   };
   return c;
 }
@@ -151,6 +161,55 @@ describe("loadtest main (in-process)", function () {
   it("prints the usage with --help and exits 0", async () => {
     const c = capture();
     expect(await main(["--help"], c.deps)).to.equal(0);
-    expect(c.stdout.join("")).to.match(/^Usage: npm run loadtest -- \(--url <api>\/events \| --stack <name>\) \[options\]/);
+    expect(c.stdout.join("")).to.match(/^Usage: npm run loadtest -- \(--local \| --url <api>\/events \| --stack <name>\) \[options\]/);
+    expect(c.local).to.deep.equal([]);
+  });
+
+  it("runs the --warmup first over the same target and leaves its requests out of the figures", async () => {
+    const c = capture();
+    const json = path.join(dir, "warm.json");
+    const sent = server.requests.length;
+    const argv = ["--url", server.url, "--rate", "20", "--warmup", "0.5", "--duration", "0.5", "--quiet", "--json", json];
+    expect(await main(argv, c.deps)).to.equal(0);
+    const result = JSON.parse(readFileSync(json, "utf8"));
+    // 20 req/s: 10 slots in each half second, the warmup's first, then the run's.
+    expect([result.warmup.requests, result.requests, server.requests.length - sent]).to.deep.equal([10, 10, 20]);
+    expect([result.config.warmup_s, result.warmup.statuses, result.open_model.scheduled]).to.deep.equal([0.5, { "200": 10 }, 10]);
+    expect(c.stdout.join("\n")).to.match(/^warmup {10}0\.\d\d s before, left out of every figure and SLO: 10 requests \(200: 10\)/m);
+  });
+
+  it("with --local loads the throwaway local mode it started, says where, and stops it after the run", async () => {
+    const c = capture(null, { MetricDataResults: [] }, server.url);
+    const sent = server.requests.length;
+    expect(await main(["--local", "--duration", "0.3", "--concurrency", "1", "--quiet"], c.deps)).to.equal(0);
+    expect(c.local).to.deep.equal(["start", "SIGTERM"]);
+    expect(server.requests.length).to.be.greaterThan(sent);
+    expect(c.stderr[0]).to.equal(
+      `loadtest: started a throwaway local mode at ${server.url} (data in /tmp/throwaway, removed after the run)\n`,
+    );
+    expect(c.regions).to.deep.equal([]);
+  });
+
+  it("stops the throwaway local mode when the run fails too", async () => {
+    const c = capture();
+    c.deps.stderr = {
+      write: (text: string) => {
+        if (text.startsWith("loadtest: started")) throw new Error("stderr closed");
+        return true;
+      },
+    };
+    await main(["--local", "--duration", "0.2", "--quiet"], c.deps).then(
+      () => expect.fail("expected the run to fail"),
+      (error: Error) => expect(error.message).to.equal("stderr closed"),
+    );
+    expect(c.local).to.deep.equal(["start", "SIGTERM"]);
+  });
+
+  it("notes that a --url on this machine keeps the synthetic sessions (unless --quiet)", async () => {
+    const c = capture();
+    expect(await main(["--url", server.url, "--duration", "0.2", "--concurrency", "1"], c.deps)).to.equal(0);
+    expect(c.stderr).to.include(
+      `loadtest: ${server.url} is on this machine: if it is your npm start, its store and /realtime keep the synthetic sessions (npm run local:reset clears them); --local loads a throwaway local mode instead.\n`,
+    );
   });
 });

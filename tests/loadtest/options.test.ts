@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { UsageError } from "../../lib/cli";
-import { type ExecFn, type Options, parseOptions, resolveEventsUrl } from "../../scripts/loadtest/options";
+import { type ExecFn, localTargetNote, type Options, parseOptions, resolveEventsUrl } from "../../scripts/loadtest/options";
 
 const URL_ARGS = ["--url", "http://127.0.0.1:3000/events"];
 
@@ -25,9 +25,11 @@ describe("loadtest options", () => {
     expect(options([...URL_ARGS, "--seed", "7"])).to.deep.equal({
       url: "http://127.0.0.1:3000/events",
       stack: null,
+      local: false,
       rate: null,
       concurrency: 20,
       durationS: 30,
+      warmupS: 0,
       batch: 1,
       sessions: 100,
       timeoutMs: 10_000,
@@ -39,6 +41,24 @@ describe("loadtest options", () => {
       seed: 7,
       quiet: false,
     });
+  });
+
+  it("takes --local as the target: a throwaway local mode, no URL, no CloudWatch", () => {
+    const o = options(["--local"]);
+    expect([o.local, o.url, o.stack, o.cloudwatchWaitS]).to.deep.equal([true, null, null, null]);
+  });
+
+  it("notes that a --url on this machine keeps the synthetic sessions, and nothing for a remote one", () => {
+    for (const host of ["127.0.0.1:3000", "localhost:3100", "[::1]:3000"])
+      expect(localTargetNote(`http://${host}/events`)).to.equal(
+        `loadtest: http://${host}/events is on this machine: if it is your npm start, its store and /realtime keep the synthetic sessions (npm run local:reset clears them); --local loads a throwaway local mode instead.`,
+      );
+    expect(localTargetNote("https://abc.execute-api.us-east-1.amazonaws.com/events")).to.equal(undefined);
+  });
+
+  it("reads --warmup in seconds, from 0 (none) up to an hour", () => {
+    expect(options([...URL_ARGS, "--warmup", "3"]).warmupS).to.equal(3);
+    expect(usageError([...URL_ARGS, "--warmup", "3601"])).to.equal("--warmup must be between 0 and 3600; got 3601.");
   });
 
   it("selects the open model with --rate", () => {
@@ -85,9 +105,17 @@ describe("loadtest options", () => {
     expect(parseOptions(["-h"])).to.equal(null);
   });
 
+  const ONE_TARGET =
+    "Pass one target: --local (a throwaway local mode), --url <api>/events, or --stack <name> (which reads the URL from the stack's eventsUrl output).";
   const cases: [string[], string][] = [
-    [[], "Pass --url <api>/events (e.g. --url http://127.0.0.1:3000/events for npm start) or --stack <name> for a deployed stack."],
-    [[...URL_ARGS, "--stack", "dev"], "Pass either --url or --stack, not both: --stack reads the URL from the stack's eventsUrl output."],
+    [
+      [],
+      "Pass --local for a throwaway local mode, --url <api>/events (e.g. --url http://127.0.0.1:3000/events for npm start) or --stack <name> for a deployed stack.",
+    ],
+    [[...URL_ARGS, "--stack", "dev"], ONE_TARGET],
+    [[...URL_ARGS, "--local"], ONE_TARGET],
+    [["--stack", "dev", "--local"], ONE_TARGET],
+    [["--local", "--no-cloudwatch"], "--cloudwatch-wait and --no-cloudwatch only apply with --stack."],
     [
       ["--url", "127.0.0.1:3000/events"],
       '--url must be an absolute http(s) URL such as http://127.0.0.1:3000/events; got "127.0.0.1:3000/events".',

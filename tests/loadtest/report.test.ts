@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Recorder } from "../../scripts/loadtest/recorder";
-import { buildResult, evaluateSlos, formatPercent, formatProgress, formatReport } from "../../scripts/loadtest/report";
+import { buildResult, evaluateSlos, formatPercent, formatProgress, formatReport, summarizeWarmup } from "../../scripts/loadtest/report";
 import { closedResult, optionsFor, STARTED } from "./fixtures";
 
 describe("loadtest result and reports", () => {
@@ -9,7 +9,7 @@ describe("loadtest result and reports", () => {
       tool: "liveinsight-loadtest",
       target: "http://127.0.0.1:3000/events",
       model: "closed",
-      config: { concurrency: 2, rate: null, duration_s: 2, batch: 2, sessions: 5, timeout_ms: 1000, seed: 3 },
+      config: { concurrency: 2, rate: null, duration_s: 2, warmup_s: 0, batch: 2, sessions: 5, timeout_ms: 1000, seed: 3 },
       started_at: "2025-01-15T12:00:00.000Z",
       finished_at: "2025-01-15T12:00:02.000Z",
       duration_s: 2,
@@ -25,6 +25,8 @@ describe("loadtest result and reports", () => {
       latency_ms: { p50: 20, p90: 40, p99: 40, max: 40, mean: 25, samples: 4 },
       open_model: null,
       client_event_loop_utilization: 0.25,
+      warmup: null,
+      machine: null,
       timeline: [
         { t_s: 0, width_s: 1, requests: 2, events_per_s: 4, errors_per_s: 0, p50_ms: 10, p99_ms: 20, max_ms: 20 },
         { t_s: 1, width_s: 1, requests: 3, events_per_s: 2, errors_per_s: 2, p50_ms: 30, p99_ms: 40, max_ms: 40 },
@@ -71,6 +73,60 @@ describe("loadtest result and reports", () => {
     expect(text).to.contain("open model      10 scheduled, 1 sent late (> 10 ms), max send lag 12.5 ms\n");
     // 1 late send of 1 request is more than 1%: the client could not hold the rate
     expect(text).to.contain("client          event loop 10% busy  WARNING: the client may be the bottleneck");
+  });
+
+  it("reports a warmup beside the figures, never inside them or the SLOs", () => {
+    const options = optionsFor(["--rate", "10", "--duration", "1", "--warmup", "2", "--slo-p99-ms", "50"]);
+    const warm = new Recorder();
+    warm.record({ status: "200", ok: true, latencyMs: 900, events: 1, completedAtMs: 100 });
+    warm.record({ status: "503", ok: false, latencyMs: 1500, events: 1, completedAtMs: 1500 });
+    const recorder = new Recorder();
+    recorder.record({ status: "200", ok: true, latencyMs: 12, events: 1, completedAtMs: 50 });
+    const facts = {
+      options,
+      url: options.url!,
+      startedAt: STARTED,
+      elapsedMs: 1000,
+      recorder,
+      eventLoopUtilization: 0.1,
+      stoppedEarly: false,
+    };
+    const result = buildResult({ ...facts, warmup: summarizeWarmup(warm, 2004) });
+    expect(result.warmup).to.deep.equal({
+      duration_s: 2.004,
+      requests: 2,
+      statuses: { "200": 1, "503": 1 },
+      success_rate: 0.5,
+      latency_ms: { p50: 900, p99: 1500, max: 1500 },
+    });
+    expect([result.requests, result.statuses, result.latency_ms.p99, result.success_rate]).to.deep.equal([1, { "200": 1 }, 12, 1]);
+    expect([result.slo.passed, result.config.warmup_s]).to.deep.equal([true, 2]);
+    const text = formatReport(result);
+    expect(text).to.contain("LiveInsight load test: open model, 10 req/s, 1 s after a 2 s warmup, batch 1, 100 sessions\n");
+    expect(text).to.contain(
+      "warmup          2.00 s before, left out of every figure and SLO: 2 requests (200: 1  503: 1), p50 900  p99 1500  max 1500 ms\n",
+    );
+  });
+
+  it("prints the machine's load average, and warns when it is above the CPUs a local target shares", () => {
+    const options = optionsFor(["--duration", "1"]);
+    const recorder = new Recorder();
+    recorder.record({ status: "200", ok: true, latencyMs: 12, events: 1, completedAtMs: 50 });
+    const facts = {
+      options,
+      url: options.url!,
+      startedAt: STARTED,
+      elapsedMs: 1000,
+      recorder,
+      eventLoopUtilization: 0.1,
+      stoppedEarly: false,
+    };
+    const idle = buildResult({ ...facts, machine: { cpus: 2, loadAverage: [0.514, 1.2] } });
+    expect(idle.machine).to.deep.equal({ cpus: 2, load_average_1m: { start: 0.51, end: 1.2 } });
+    expect(formatReport(idle)).to.contain("\nmachine         load average 0.51 → 1.2 (1 min) on 2 CPUs\n");
+    expect(formatReport(buildResult({ ...facts, machine: { cpus: 2, loadAverage: [1.5, 2.01] } }))).to.contain(
+      "\nmachine         load average 1.5 → 2.01 (1 min) on 2 CPUs  WARNING: other work competes for the CPUs; a target on this machine waits for them too\n",
+    );
   });
 
   it("prints the final report as plain text", () => {

@@ -18,32 +18,32 @@ describe("local mode function environment", () => {
       EVENTS_TABLE: "LiveInsight-local-Events",
       ACTIVE_SESSIONS_TABLE: "LiveInsight-local-ActiveSessions",
       ENVIRONMENT: "local",
-      EVENT_RETENTION_DAYS: "90",
+      HOT_RETENTION_DAYS: "7",
     });
   });
 
   it("takes overrides from the shell as typed, so the functions' own check names a bad value", () => {
     const env = localFunctionEnv("http://x", {
-      EVENT_RETENTION_DAYS: "7",
+      HOT_RETENTION_DAYS: "7",
       AWS_RETRY_MODE: "adaptive",
       AWS_MAX_ATTEMPTS: "5",
       AWS_REGION: "eu-west-1",
       TRUSTED_PROXY_HOPS: "1",
     });
-    expect([env.EVENT_RETENTION_DAYS, env.AWS_RETRY_MODE, env.AWS_MAX_ATTEMPTS, env.AWS_REGION, env.TRUSTED_PROXY_HOPS]).to.deep.equal([
+    expect([env.HOT_RETENTION_DAYS, env.AWS_RETRY_MODE, env.AWS_MAX_ATTEMPTS, env.AWS_REGION, env.TRUSTED_PROXY_HOPS]).to.deep.equal([
       "7",
       "adaptive",
       "5",
       "eu-west-1",
       "1",
     ]);
-    expect(() => readEnv(localFunctionEnv("http://x", { EVENT_RETENTION_DAYS: "ninety" }), ["events"])).to.throw(
-      'Environment variable EVENT_RETENTION_DAYS must be a positive integer; got "ninety".',
+    expect(() => readEnv(localFunctionEnv("http://x", { HOT_RETENTION_DAYS: "ninety" }), ["events"])).to.throw(
+      'Environment variable HOT_RETENTION_DAYS must be a positive integer; got "ninety".',
     );
   });
 
   it("is accepted by both functions' configuration check", () => {
     const read = readEnv(localFunctionEnv("http://127.0.0.1:8123", {}), ["events", "sessions", "activeSessions"]);
-    expect([read.environment, read.eventRetentionDays, read.endpoint]).to.deep.equal(["local", 90, "http://127.0.0.1:8123"]);
+    expect([read.environment, read.hotRetentionDays, read.endpoint]).to.deep.equal(["local", 7, "http://127.0.0.1:8123"]);
   });
 });

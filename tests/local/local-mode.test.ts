@@ -139,7 +139,7 @@ describe("local mode over HTTP", function () {
     ]);
   });
 
-  it("keeps events for the stack's documented 90 days (Pulumi.yaml eventRetentionDays)", async () => {
+  it("keeps events in the hot tier for the stack's documented 7 days (Pulumi.yaml hotRetentionDays)", async () => {
     const client = localClient(local.dynamodbEndpoint);
     const out = await client.send(
       new ScanCommand({
@@ -149,7 +149,7 @@ describe("local mode over HTTP", function () {
       }),
     );
     client.destroy();
-    expect(Number(out.Items?.[0]?.expires_at?.N) - Math.floor(now / 1000)).to.equal(90 * 86_400);
+    expect(Number(out.Items?.[0]?.expires_at?.N) - Math.floor(now / 1000)).to.equal(7 * 86_400);
   });
 
   it("logs one short line per request and none of the functions' JSON lines", () => {

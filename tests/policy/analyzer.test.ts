@@ -87,6 +87,16 @@ describe("policy pack through the real analyzer: dev", function () {
         "mandatory",
         'CloudWatch log group "api-access-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days.',
       ],
+      [
+        "archive-archiver-logs",
+        "mandatory",
+        'CloudWatch log group "archive-archiver-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days.',
+      ],
+      [
+        "archive-compaction-logs",
+        "mandatory",
+        'CloudWatch log group "archive-compaction-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days.',
+      ],
     ]);
   });
 
@@ -125,6 +135,33 @@ describe("policy pack through the real analyzer: prod", function () {
     });
   }
 
+  it("fails a prod stack whose archive retries forever, compacts in 5 s and lets a query scan 200 GB", async () => {
+    const report = await checkWith(session, options("prod", { configFile: path.join(FIXTURES, "Pulumi.prod-archive-unbounded.yaml") }));
+    expect(report.violations.map((v) => [v.policy, v.resourceName, v.message]).sort()).to.deep.equal([
+      [
+        "athena-workgroup-enforcement",
+        "archive-workgroup",
+        'Athena workgroup "archive-workgroup" has configuration.bytesScannedCutoffPerQuery 214748364800 bytes; the allowed range is 10485760 to 107374182400 bytes.',
+      ],
+      [
+        "lambda-event-source-mapping-failure-handling",
+        "archive-stream",
+        'Event source mapping "archive-stream" has maximumRecordAgeInSeconds -1 s; the allowed range is 60 to 86400 s.',
+      ],
+      [
+        "lambda-event-source-mapping-failure-handling",
+        "archive-stream",
+        'Event source mapping "archive-stream" has maximumRetryAttempts -1; the allowed range is 0 to 5.',
+      ],
+      [
+        "lambda-function-timeout-range",
+        "archive-compaction",
+        'Lambda function "archive-compaction" (liveinsight:workload: batch) has timeout 5 s; the allowed range is 10 to 900 s.',
+      ],
+    ]);
+    expect(report.mandatory).to.equal(4);
+  });
+
   it("fails the misconfigured prod stack with the pack's sentences", async () => {
     const report = await checkWith(session, options("prod", { configFile: path.join(FIXTURES, "Pulumi.prod-oversized.yaml") }));
     expect(report.mandatory).to.be.greaterThan(0);
@@ -144,12 +181,15 @@ describe("policy pack through the real analyzer: prod", function () {
       }),
     );
     expect(report.violations).to.deep.equal([]);
-    expect(report.remediated).to.equal(6);
+    // 6 on the API's functions; the archive's two functions take the same SDK settings (AWS_MAX_ATTEMPTS 25 → 5).
+    expect(report.remediated).to.equal(8);
     expect(report.remediations.map((r) => `${r.policy} ${r.resourceName}`).sort()).to.deep.equal([
       "lambda-function-memory-range api-collector",
       "lambda-function-memory-range api-realtime",
       "lambda-function-sdk-retry-env api-collector",
       "lambda-function-sdk-retry-env api-realtime",
+      "lambda-function-sdk-retry-env archive-archiver",
+      "lambda-function-sdk-retry-env archive-compaction",
       "lambda-function-timeout-range api-collector",
       "lambda-function-timeout-range api-realtime",
     ]);

@@ -67,10 +67,10 @@ describe("npm run policy:check (command line)", function () {
     const result = await run(["--stack", "prod", "--config-file", "tests/fixtures/Pulumi.prod-oversized.yaml"]);
     expect(result.code).to.equal(1);
     expect(result.stdout).to.contain(
-      'lambda-function-memory-range               mandatory  api-collector  Lambda function "api-collector" has memorySize 10240 MB; the allowed range is 256 to 3008 MB.',
+      'lambda-function-memory-range               mandatory  api-collector       Lambda function "api-collector" has memorySize 10240 MB; the allowed range is 256 to 3008 MB.',
     );
     expect(result.stdout).to.match(
-      /\n8 mandatory, 0 advisory, 0 exempted, 0 not run, 0 remediated\. FAIL: mandatory violations would block `pulumi up`\. \(\d+\.\d s\)\n$/,
+      /\n10 mandatory, 0 advisory, 0 exempted, 0 not run, 0 remediated\. FAIL: mandatory violations would block `pulumi up`\. \(\d+\.\d s\)\n$/,
     );
   });
 

@@ -17,6 +17,7 @@ export const FUNCTION_NAME = "LiveInsight-test-collector";
 export const FUNCTION_ARN = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${FUNCTION_NAME}`;
 export const INVOKE_ARN = `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${FUNCTION_ARN}/invocations`;
 export const STREAM_ARN = `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/clicks`;
+export const BUCKET = "liveinsight-test-123456789012-us-east-1-archive";
 export const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:LiveInsight-test-alarms`;
 /** The engine's marker for a value not known until the resource is created (`pulumi preview`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -130,6 +131,48 @@ export function goodSpecs(): Record<string, Spec> {
         ],
       },
     },
+    archive: { type: "aws:s3/bucket:Bucket", props: { bucket: BUCKET } },
+    "archive-public-access-block": {
+      type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      props: { bucket: BUCKET, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+    },
+    "archive-encryption": {
+      type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      props: { bucket: BUCKET, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+    },
+    "archive-policy": {
+      type: "aws:s3/bucketPolicy:BucketPolicy",
+      props: {
+        bucket: BUCKET,
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ],
+        }),
+      },
+    },
+    "archive-lifecycle": {
+      type: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+      props: { bucket: BUCKET, rules: [{ id: "expire", status: "Enabled", filter: { prefix: "events/" }, expiration: { days: 395 } }] },
+    },
+    workgroup: {
+      type: "aws:athena/workgroup:Workgroup",
+      props: {
+        name: "LiveInsight-test",
+        configuration: {
+          enforceWorkgroupConfiguration: true,
+          bytesScannedCutoffPerQuery: 10240 * 1_048_576,
+          resultConfiguration: { outputLocation: "s3://liveinsight-test-results/" },
+        },
+      },
+    },
     "clicks-mapping": {
       type: "aws:lambda/eventSourceMapping:EventSourceMapping",
       props: {
@@ -137,6 +180,7 @@ export function goodSpecs(): Record<string, Spec> {
         functionName: FUNCTION_ARN,
         startingPosition: "LATEST",
         maximumRetryAttempts: 3,
+        maximumRecordAgeInSeconds: 3600,
         bisectBatchOnFunctionError: true,
         destinationConfig: { onFailure: { destinationArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:clicks-dlq` } },
       },

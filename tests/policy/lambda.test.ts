@@ -114,3 +114,50 @@ describe("policy lambda-function-timeout-range", () => {
     expect(await remediate(remediationArgs(FUNCTION, "collector", { timeout: 10 }, PROD_TIMEOUT))).to.equal(undefined);
   });
 });
+
+describe("policy lambda memory and timeout ranges for batch functions (tag liveinsight:workload: batch)", () => {
+  const batch = (p: Record<string, any>) => {
+    p.tags = { "liveinsight:workload": "batch" };
+  };
+
+  it("judges a batch function's timeout by the batch range: 300 s passes in prod, 901 s and 5 s do not", async () => {
+    const timeout = (seconds: number) =>
+      messagesOf(
+        "lambda-function-timeout-range",
+        stackWith("collector", (p) => {
+          batch(p);
+          p.timeout = seconds;
+        }),
+      );
+    expect(await timeout(300)).to.deep.equal([]);
+    expect(await timeout(5)).to.deep.equal([
+      'Lambda function "collector" (liveinsight:workload: batch) has timeout 5 s; the allowed range is 10 to 900 s.',
+    ]);
+  });
+
+  it("keeps the API range for an untagged function: 300 s fails", async () => {
+    expect(
+      await messagesOf(
+        "lambda-function-timeout-range",
+        stackWith("collector", (p) => {
+          p.timeout = 300;
+        }),
+      ),
+    ).to.deep.equal(['Lambda function "collector" has timeout 300 s; the allowed range is 3 to 11 s.']);
+  });
+
+  it("judges a batch function's memory by the batch range", async () => {
+    expect(
+      await messagesOf(
+        "lambda-function-memory-range",
+        stackWith("collector", (p) => {
+          batch(p);
+          p.memorySize = 4096;
+        }),
+        { maxBatchMemoryMb: 2048 },
+      ),
+    ).to.deep.equal([
+      'Lambda function "collector" (liveinsight:workload: batch) has memorySize 4096 MB; the allowed range is 256 to 2048 MB.',
+    ]);
+  });
+});

@@ -5,14 +5,15 @@ import { ofType, runProgram } from "../../scripts/lib/program-harness";
 describe("the program as a first preview sees it (harness preview mode)", function () {
   this.timeout(60_000);
 
-  it("leaves what AWS computes unknown but builds both IAM documents from names and lookups", async () => {
+  it("leaves what AWS computes unknown but builds every IAM document from names and lookups", async () => {
     const resources = await runProgram({ stack: "dev", preview: true });
     const [fn] = ofType(resources, "aws:lambda/function:Function");
     expect(fn.wire.id).to.equal("");
     expect(fn.wire.outputs.arn).to.equal(pulumi.runtime.unknownValue);
     expect(fn.wire.inputs.role).to.equal(pulumi.runtime.unknownValue);
     const documents = ofType(resources, "aws:iam/rolePolicy:RolePolicy").map((p) => p.wire.inputs.policy);
-    expect(documents).to.have.length(2);
+    // collector, realtime, archiver, compaction, the compaction schedule
+    expect(documents).to.have.length(5);
     for (const document of documents) expect(document).to.be.a("string").and.not.equal(pulumi.runtime.unknownValue);
     const collector = JSON.parse(documents.find((d) => String(d).includes("WriteEvents")) as string);
     expect(collector.Statement[0].Resource).to.deep.equal(["arn:aws:dynamodb:us-east-1:123456789012:table/LiveInsight-dev-Events"]);

@@ -242,17 +242,61 @@ describe("policy lambda-event-source-mapping-failure-handling", () => {
     ).to.deep.equal([]);
   });
 
-  it("remediates retries into range (-1 means forever, so it becomes the maximum) and turns bisect on", async () => {
+  it("requires a bounded record age: -1 (retry until expiry) and values above the maximum are refused, a missing one is judged as -1", async () => {
+    expect(
+      await check((p) => {
+        p.maximumRecordAgeInSeconds = -1;
+      }),
+    ).to.deep.equal(['Event source mapping "clicks-mapping" has maximumRecordAgeInSeconds -1 s; the allowed range is 60 to 86400 s.']);
+    expect(
+      await check((p) => {
+        p.maximumRecordAgeInSeconds = 86401;
+      }),
+    ).to.deep.equal(['Event source mapping "clicks-mapping" has maximumRecordAgeInSeconds 86401 s; the allowed range is 60 to 86400 s.']);
+    expect(
+      await check((p) => {
+        delete p.maximumRecordAgeInSeconds;
+      }),
+    ).to.deep.equal([
+      'Event source mapping "clicks-mapping" does not set maximumRecordAgeInSeconds, so AWS retries a failing record until it expires from the stream (-1); the allowed range is 60 to 86400 s.',
+    ]);
+  });
+
+  it("counts an on-failure destination whose ARN is not known yet (a first preview) as set", async () => {
+    expect(
+      await check((p) => {
+        p.destinationConfig = { onFailure: { destinationArn: UNKNOWN } };
+      }),
+    ).to.deep.equal([]);
+  });
+
+  it("remediates retries and record age into range (-1 means forever, so each becomes its maximum) and turns bisect on", async () => {
     const remediate = eventSourceMappingFailureHandling.remediateResource!;
     const args = (props: Props) => remediationArgs("aws:lambda/eventSourceMapping:EventSourceMapping", "clicks-mapping", props, PROD);
     expect(await remediate(args({ eventSourceArn: "arn:aws:kinesis:us-east-1:1:stream/s", maximumRetryAttempts: -1 }))).to.deep.equal({
       eventSourceArn: "arn:aws:kinesis:us-east-1:1:stream/s",
       maximumRetryAttempts: 5,
+      maximumRecordAgeInSeconds: 86400,
       bisectBatchOnFunctionError: true,
     });
     expect(
       await remediate(
-        args({ eventSourceArn: "arn:aws:kinesis:us-east-1:1:stream/s", maximumRetryAttempts: 2, bisectBatchOnFunctionError: true }),
+        args({
+          eventSourceArn: "arn:aws:kinesis:us-east-1:1:stream/s",
+          maximumRetryAttempts: 2,
+          maximumRecordAgeInSeconds: 30,
+          bisectBatchOnFunctionError: true,
+        }),
+      ),
+    ).to.deep.include({ maximumRecordAgeInSeconds: 60 });
+    expect(
+      await remediate(
+        args({
+          eventSourceArn: "arn:aws:kinesis:us-east-1:1:stream/s",
+          maximumRetryAttempts: 2,
+          maximumRecordAgeInSeconds: 3600,
+          bisectBatchOnFunctionError: true,
+        }),
       ),
     ).to.equal(undefined);
   });

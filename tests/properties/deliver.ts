@@ -29,21 +29,25 @@ export async function deliver(
     unprocessedRate: traffic.unprocessedRate,
   });
   const clean = dynamo.client();
-  const answers: Answers = { sessionIds: new Map(), singleAttempts: true };
+  const answers: Answers = { sessionIds: new Map(), singleAttempts: true, lastServerTime: 0 };
   const stats: DeliveryStats = { attempts: 0, lostResponses: 0, unexpectedStatuses: [] };
   const body = (d: Delivery) => bodyOf(traffic, d);
 
   async function attemptUntilStored(d: Delivery, copy: number) {
+    let resends = d.resend && d.copies === 1 ? 1 : 0;
     for (let attempt = 0; ; attempt++) {
       const client = attempt < ATTEMPTS_WITH_FAULTS ? faulty : clean;
       stats.attempts++;
       if (attempt > 0 || copy > 0) answers.singleAttempts = false;
-      const out = await collect(testDeps(client, tables), body(d), serverTime(traffic, d, attempt + copy));
+      const at = serverTime(traffic, d, attempt, copy);
+      answers.lastServerTime = Math.max(answers.lastServerTime, at);
+      const out = await collect(testDeps(client, tables), body(d), at);
       if (out.result.statusCode === 200) {
         const ids: string[] = out.json.session_ids;
         out.json.event_ids.forEach((id: string, i: number) => {
           answers.sessionIds.set(id, (answers.sessionIds.get(id) ?? new Set()).add(ids[i]));
         });
+        if (resends-- > 0) continue; // the response was lost: the browser sends the request again
         return;
       }
       if (out.result.statusCode !== 503 || client === clean) {

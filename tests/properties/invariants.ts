@@ -15,6 +15,8 @@ export interface Answers {
   sessionIds: Map<string, Set<string>>;
   /** True when no request was attempted twice (then counters must be exact). */
   singleAttempts: boolean;
+  /** The latest server time of any attempt: a live row still live then was written by every request that moved its session. */
+  lastServerTime: number;
 }
 
 const order = (e: Row) => `${String(e.timestamp).padStart(13, "0")}#${e.event_id}`;
@@ -92,8 +94,17 @@ function checkSession(row: Row, events: Row[], exact: boolean, problems: string[
     );
 }
 
-function checkActive(active: Row[], sessions: Map<string, Row>, bySession: Map<string, Row[]>, problems: string[]) {
+function checkActive(active: Row[], sessions: Map<string, Row>, bySession: Map<string, Row[]>, lastServerTime: number, problems: string[]) {
   for (const a of active) {
+    const session = sessions.get(a.session_id);
+    // Live at the end: every request that updated the session saw it live and put its snapshot, so the
+    // row is the Sessions row's latest state (late page views and heartbeats in any order).
+    if (session && session.successor === undefined && a.expires_at * 1000 > lastServerTime) {
+      if (a.current_page !== session.exit_page || a.last_activity !== session.last_activity)
+        problems.push(
+          `active ${a.session_id}: ${a.current_page}@${a.last_activity} disagrees with its session ${session.exit_page}@${session.last_activity}`,
+        );
+    }
     const events = bySession.get(a.session_id) ?? [];
     const latest = events.filter((e) => e.timestamp === a.last_activity);
     if (latest.length === 0) problems.push(`active ${a.session_id}: last_activity ${a.last_activity} is no event's time`);
@@ -119,6 +130,6 @@ export async function violations(client: DynamoDBClient, tables: TableNames, tra
   for (const e of events)
     if (!chains.get(headOf.get(e.event_id)!)?.has(e.session_id)) problems.push(`${e.event_id} is in ${e.session_id}, outside its chain`);
   for (const row of sessions.values()) checkSession(row, bySession.get(row.session_id) ?? [], answers.singleAttempts, problems);
-  checkActive(await scanAll(client, tables.activeSessions), sessions, bySession, problems);
+  checkActive(await scanAll(client, tables.activeSessions), sessions, bySession, answers.lastServerTime, problems);
   return problems;
 }

@@ -19,13 +19,18 @@ interface Statement {
 }
 
 const readDoc = (name: string) => JSON.parse(readFileSync(path.join(REPO_ROOT, "docs", name), "utf8"));
-const POLICY: { Version: string; Statement: Statement[] } = readDoc("deploy-policy.json");
+/** Two customer-managed policies (each has its own 6,144-character quota): the collector's, and the history archive's. */
+const DOCUMENTS: Record<string, { Version: string; Statement: Statement[] }> = {
+  "deploy-policy.json": readDoc("deploy-policy.json"),
+  "deploy-policy-archive.json": readDoc("deploy-policy-archive.json"),
+};
+const POLICY = { Version: "2012-10-17", Statement: Object.values(DOCUMENTS).flatMap((d) => d.Statement) };
 const SIDS_BY_TYPE: Record<string, string[]> = readDoc("deploy-policy-types.json");
 
 /** The default AWS provider is a resource of every stack (it calls sts:GetCallerIdentity), but mocks do not record it. */
 const PROVIDER = "pulumi:providers:aws";
 /** Actions AWS does not scope to a resource ("*" only, Service Authorization Reference); docs/deploy.md says why each is needed. */
-const UNSCOPED = ["Identity", "AccessLogDelivery"];
+const UNSCOPED = ["Identity", "AccessLogDelivery", "CreateEventSourceMapping"];
 
 const REGION = "us-east-1";
 const arn = (service: string, resource: string, region = REGION) => `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource}`;
@@ -75,6 +80,27 @@ function arnsOf(r: RecordedResource): string[] {
       return [apiArn(`/${i.apiId}/integrations/${r.wire.id}`)];
     case "aws:apigatewayv2/route:Route":
       return [apiArn(`/${i.apiId}/routes/${r.wire.id}`)];
+    case "aws:s3/bucket:Bucket":
+      // forceDestroy empties the bucket first: its objects are deleted as the deploying role.
+      return [`arn:aws:s3:::${i.bucket}`, ...(i.forceDestroy ? [`arn:aws:s3:::${i.bucket}/events/dt=2026-01-01/x.parquet`] : [])];
+    case "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
+    case "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+    case "aws:s3/bucketPolicy:BucketPolicy":
+    case "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration":
+      return [`arn:aws:s3:::${i.bucket}`];
+    case "aws:sqs/queue:Queue":
+      return [arn("sqs", i.name)];
+    // Glue authorises a database call on the catalog and the database, a table call on all three (Glue Developer Guide, "Specifying AWS Glue resource ARNs").
+    case "aws:glue/catalogDatabase:CatalogDatabase":
+      return [arn("glue", "catalog"), arn("glue", `database/${i.name}`)];
+    case "aws:glue/catalogTable:CatalogTable":
+      return [arn("glue", "catalog"), arn("glue", `database/${i.databaseName}`), arn("glue", `table/${i.databaseName}/${i.name}`)];
+    case "aws:athena/workgroup:Workgroup":
+      return [arn("athena", `workgroup/${i.name}`)];
+    case "aws:scheduler/schedule:Schedule":
+      return [arn("scheduler", `schedule/default/${i.name}`)];
+    case "aws:lambda/eventSourceMapping:EventSourceMapping":
+      return [arn("lambda", `event-source-mapping:${r.wire.id}`)];
     default:
       throw new Error(`No ARN for ${r.type} in this test: add how AWS names it to arnsOf.`);
   }
@@ -160,15 +186,29 @@ describe("docs/deploy-policy.json (the deploying role's hand-reviewed least-priv
         const service = r.split(":")[2];
         for (const action of s.Action) expect(action.split(":")[0], `${s.Sid}: ${action} on ${r}`).to.equal(service);
         expect(r, s.Sid).to.match(
-          /LiveInsight-|role\/api-(collector|realtime)-role-\*|apigateway:\*::\/(apis|tags)|role\/aws-service-role\/ops\.apigateway\.amazonaws\.com\//,
+          /LiveInsight-|liveinsight[-_]|:catalog$|role\/(api-(collector|realtime)|archive-(archiver|compaction|scheduler|\*))-role-\*|apigateway:\*::\/(apis|tags)|role\/aws-service-role\/ops\.apigateway\.amazonaws\.com\/|event-source-mapping:\*$/,
         );
       }
     }
   });
 
-  it("lets the role pass only the program's function roles, only to Lambda", () => {
-    const roles = [...new Set(resources.filter((r) => r.type === "aws:iam/role:Role").map((r) => r.name))].sort();
-    expect(roles).to.deep.equal(["api-collector-role", "api-realtime-role"]);
+  it("lets the role pass only the program's function roles, only to Lambda, and the schedule's role only to Scheduler", () => {
+    const all = [...new Set(resources.filter((r) => r.type === "aws:iam/role:Role").map((r) => r.name))].sort();
+    expect(all).to.deep.equal([
+      "api-collector-role",
+      "api-realtime-role",
+      "archive-archiver-role",
+      "archive-compaction-role",
+      "archive-scheduler-role",
+    ]);
+    const roles = all.filter((r) => r !== "archive-scheduler-role");
+    expect(statement("PassSchedulerRole")).to.deep.equal({
+      Sid: "PassSchedulerRole",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: ["arn:aws:iam::*:role/archive-scheduler-role-*"],
+      Condition: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } },
+    });
     expect(statement("PassFunctionRoles")).to.deep.equal({
       Sid: "PassFunctionRoles",
       Effect: "Allow",
@@ -204,7 +244,17 @@ describe("docs/deploy-policy.json (the deploying role's hand-reviewed least-priv
     ]);
   });
 
-  it("fits a customer-managed policy (6,144 characters without whitespace, IAM quotas)", () => {
-    expect(JSON.stringify(POLICY).length).to.be.at.most(6144);
+  it("fits in two customer-managed policies (6,144 characters each without whitespace, IAM quotas)", () => {
+    for (const [file, document] of Object.entries(DOCUMENTS)) {
+      expect(document.Version, file).to.equal("2012-10-17");
+      expect(JSON.stringify(document).length, file).to.be.at.most(6144);
+    }
+  });
+
+  it("lets the event source mapping calls act only for LiveInsight functions (lambda:FunctionArn)", () => {
+    for (const sid of ["EventSourceMappings", "CreateEventSourceMapping"])
+      expect(statement(sid)!.Condition, sid).to.deep.equal({
+        ArnLike: { "lambda:FunctionArn": "arn:aws:lambda:*:*:function:LiveInsight-*" },
+      });
   });
 });

@@ -10,7 +10,7 @@ class RecordingMocks extends ProgramMocks {
   }
 }
 
-const settings = { eventRetentionDays: 90, sdkMaxAttempts: 3, sdkRetryMode: "standard" as const, trustedProxyHops: 0 };
+const settings = { hotRetentionDays: 7, sdkMaxAttempts: 3, sdkRetryMode: "standard" as const, trustedProxyHops: 0 };
 const output = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 describe("components/stats-api (Pulumi mocks)", () => {
@@ -33,6 +33,7 @@ describe("components/stats-api (Pulumi mocks)", () => {
       throttleRateLimit: 10,
       throttleBurstLimit: 20,
       functionSettings: settings,
+      retentionDays: 90,
     });
     await output(component.dashboardUrl);
     await output(component.keySecretArn);
@@ -61,7 +62,8 @@ describe("components/stats-api (Pulumi mocks)", () => {
       ATHENA_DATABASE: "liveinsight_dev",
       ATHENA_TABLE: "events",
       ACTIVE_SESSIONS_TABLE: "LiveInsight-dev-ActiveSessions",
-      EVENT_RETENTION_DAYS: "90",
+      STATS_RETENTION_DAYS: "90",
+      HOT_RETENTION_DAYS: "7",
     });
     expect(Object.values(fn.inputs.environment.variables).join(" ")).not.to.match(/[A-Za-z0-9_-]{43}/);
   });

@@ -77,7 +77,9 @@ export function memoryAthena(archiveDir: string, database: string, table: string
       return fault(400, "TooManyRequestsException", "Rate exceeded");
     }
     const body = request.body;
-    const input = JSON.parse(body === undefined ? "{}" : typeof body === "string" ? body : Buffer.from(body as Uint8Array).toString("utf8"));
+    const input = JSON.parse(
+      body === undefined ? "{}" : typeof body === "string" ? body : Buffer.from(body as Uint8Array).toString("utf8"),
+    );
     if (operation === "StartQueryExecution") {
       const maxAge = input.ResultReuseConfiguration?.ResultReuseByAgeConfiguration;
       const previous = [...executions.values()].find(

@@ -44,7 +44,7 @@ async function capture(): Promise<CapturedRequest[]> {
   const tables = await dynamo.freshTables();
   const functionEnv = stackFunctionEnv(tables, {
     ENVIRONMENT: "dev",
-    EVENT_RETENTION_DAYS: "30",
+    HOT_RETENTION_DAYS: "30",
     AWS_MAX_ATTEMPTS: "1",
     AWS_REGION: "us-east-1",
     DYNAMODB_ENDPOINT: dynamo.endpoint,

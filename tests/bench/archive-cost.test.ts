@@ -1,0 +1,85 @@
+import { expect } from "chai";
+import { allInMonthly } from "./all-in";
+import { type ArchiveCostInputs, archiveLines, archiverInvocations } from "./archive-cost";
+import { costPerMillionEvents, NAIVE_BASELINE } from "./cost";
+import { DAYS_PER_MONTH } from "./prices";
+import { archiveCostInputs, readStackConfig } from "./stacks";
+
+const A: ArchiveCostInputs = {
+  eventRetentionDays: 365.25,
+  logRetentionDays: 30.4375,
+  architecture: "arm64",
+  batchSize: 1000,
+  batchingWindowSeconds: 30,
+  streamShards: 4,
+  archiverMemoryMb: 1024,
+  compactionMemoryMb: 1024,
+  archiverBaseMs: 100,
+  encodeEventsPerSecond: 10_000,
+  parquetBytesPerEvent: 40,
+  scanBytesPerEvent: 0.25,
+  queriesPerMonth: 100,
+  archiverLogBytes: 300,
+};
+const WINDOWS = (DAYS_PER_MONTH * 86_400) / 30;
+const line = (lines: { item: string; usd: number }[], item: string) => lines.find((l) => l.item === item)!.usd;
+
+describe("bench archive cost (S3, Athena, archiver, compaction, scheduler)", () => {
+  it("invokes once per shard window that has a record, and once per full batch beyond that", () => {
+    // Far below a record per window: about one invocation per event (a few windows get two).
+    expect(archiverInvocations(A, 1000)).to.be.closeTo(4 * WINDOWS * (1 - Math.exp(-1000 / 4 / WINDOWS)), 1e-9);
+    expect(archiverInvocations(A, 1000)).to.be.within(998, 1000);
+    // λ = 1e9 / 4 / WINDOWS ≈ 2852 per shard window: full batches decide (1e9 / 1000).
+    expect(archiverInvocations(A, 1e9)).to.be.closeTo(1e6, 1e-6);
+    const λ = 1e7 / 4 / WINDOWS;
+    expect(archiverInvocations(A, 1e7)).to.be.closeTo(4 * WINDOWS * (1 - Math.exp(-λ)), 1e-6);
+  });
+
+  it("prices a year of Parquet at 1 GB = 1e9 B, the Athena minimum of 10 MB a query, and free stream reads", () => {
+    const lines = archiveLines(A, 1e6);
+    // 1e6 ev × 40 B × 12 months = 0.48 GB × $0.023
+    expect(line(lines, "Archive storage (S3)")).to.be.closeTo(0.48 * 0.023, 1e-12);
+    // 30 days of 1e6/month events × 0.25 B < 10 MB: every query bills 10 MB.
+    expect(line(lines, "Athena scans")).to.be.closeTo((100 * 10 * 1_048_576 * 5) / 1e12, 1e-12);
+    expect(line(lines, "Archive PUTs")).to.be.closeTo(archiverInvocations(A, 1e6) * 0.000005, 1e-12);
+    expect(line(lines, "Scheduler")).to.be.closeTo(DAYS_PER_MONTH * 1e-6, 1e-12);
+    for (const free of ["Stream reads", "Failure queue (SQS)", "Glue Data Catalog"]) expect(line(lines, free), free).to.equal(0);
+  });
+
+  it("moves DynamoDB storage and PITR to the hot tier: 14 days cost 14/395 of 395 days", () => {
+    const sizes = {
+      events: { items: 10, mean_stored_bytes: 500 },
+      sessions: { items: 1, mean_stored_bytes: 400 },
+      user_index: { items: 1, mean_stored_bytes: 150 },
+      active_sessions: { items: 1, mean_stored_bytes: 200 },
+      events_per_session: 10,
+      method: "fixture",
+    };
+    const base = {
+      stack: "x",
+      ingestPerMillion: costPerMillionEvents({ ...NAIVE_BASELINE, name: "x" }),
+      sizes,
+      logRetentionDays: 30,
+      pitr: true,
+      logBytesPerMillion: 1e8,
+      alarmMetrics: 0,
+      customMetrics: 0,
+      dashboards: 0,
+    };
+    const everythingHot = allInMonthly({ ...base, hotRetentionDays: 395 }, 1e7);
+    const archived = allInMonthly({ ...base, hotRetentionDays: 14, archive: { ...A, eventRetentionDays: 395 } }, 1e7);
+    const storage = (m: typeof archived) => line(m.lines, "Events storage");
+    expect(storage(archived) / storage(everythingHot)).to.be.closeTo(14 / 395, 1e-12);
+    // ActiveSessions rows (2 days of TTL lag) are backed up either way, so PITR falls a little less.
+    expect(line(archived.lines, "PITR") / line(everythingHot.lines, "PITR")).to.be.within(14 / 395, 0.04);
+    expect(archived.lines.map((l) => l.item)).to.include.members(["Archive storage (S3)", "Archiver invocations", "Compaction"]);
+  });
+
+  it("reads the archive's settings from each committed stack file", () => {
+    const prod = archiveCostInputs(readStackConfig("prod"));
+    expect([prod.eventRetentionDays, prod.batchSize, prod.batchingWindowSeconds, prod.archiverMemoryMb]).to.deep.equal([
+      395, 1000, 30, 512,
+    ]);
+    expect(archiveCostInputs(readStackConfig("dev")).eventRetentionDays).to.equal(30);
+  });
+});
