@@ -14,6 +14,7 @@ import { policyExemptions, withExemptions } from "./lib/exemptions";
 import { logGroupRetention } from "./logs";
 import { eventSourceMappingFailureHandling, lambdaEventInvokeConfig, lambdaSdkRetryEnv } from "./retries";
 import { s3BucketProtections } from "./s3";
+import { statsRouteAuthorization } from "./stats";
 
 export const PACK_NAME = "liveinsight";
 
@@ -39,6 +40,7 @@ export const policies: Policies = [
   iamNoWildcards,
   iamNoPublicPrincipal,
   iamNoAdminAttachments,
+  statsRouteAuthorization,
 ]
   .map(withExemptions)
   .concat([policyExemptions]);

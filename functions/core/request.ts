@@ -16,6 +16,8 @@ export interface HttpRequest {
    */
   sourceIp?: string;
   requestId: string;
+  /** Query parameters (API Gateway joins a repeated name's values with commas). */
+  query?: Record<string, string | undefined>;
 }
 
 const JSON_TYPES = new Set(["application/json", "text/plain"]);

@@ -21,6 +21,7 @@ export function toHttpRequest(event: APIGatewayProxyEventV2, trustedProxyHops = 
     isBase64Encoded: event.isBase64Encoded,
     sourceIp: resolveClientIp(event.requestContext?.http?.sourceIp, headers["x-forwarded-for"], trustedProxyHops),
     requestId: event.requestContext?.requestId ?? "",
+    query: event.queryStringParameters ?? {},
   };
 }
 
