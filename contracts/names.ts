@@ -7,7 +7,7 @@
 export const NAME_PREFIX = "LiveInsight";
 
 export type TableLogicalName = "Events" | "Sessions" | "ActiveSessions";
-export type FunctionKind = "collector" | "realtime";
+export type FunctionKind = "collector" | "realtime" | "stats";
 /**
  * The tag marking a function as a batch workload (no API in front: the archiver, compaction); the
  * policy pack judges such functions by its batch memory and timeout ranges.

@@ -16,6 +16,9 @@ export interface LocalReady {
   realtimeUrl: string;
   trackerUrl: string;
   dynamodbEndpoint: string;
+  statsUrl: string;
+  dashboardUrl: string;
+  statsKey: string;
 }
 
 export interface LocalProcess extends LocalReady {

@@ -4,6 +4,7 @@
  * local mode did not put there, so a mistyped LIVEINSIGHT_DATA_DIR cannot delete other files.
  */
 import { existsSync, readdirSync, rmSync } from "node:fs";
+import { LOCAL_KEY_FILE } from "../contracts/stats";
 import { parseCommandLine, runCli, UsageError } from "../lib/cli";
 import { ARCHIVE_ENTRIES } from "./archive-paths";
 import { acquireLock, LOCK_FILE } from "./data-lock";
@@ -12,10 +13,10 @@ import { dataDirFrom } from "./settings";
 export const RESET_USAGE = `Usage: npm run local:reset
 
 Deletes local mode's data directory (LIVEINSIGHT_DATA_DIR, default .liveinsight): every stored
-event, session and active session, and the archive. Stop \`npm start\` first; reset refuses while it runs.
+event, session and active session, the archive, and the stats key (a new one is made at the next start). Stop \`npm start\` first; reset refuses while it runs.
 `;
 
-const OURS = new Set(["dynalite", LOCK_FILE, ...Object.values(ARCHIVE_ENTRIES)]);
+const OURS = new Set(["dynalite", LOCK_FILE, LOCAL_KEY_FILE, ...Object.values(ARCHIVE_ENTRIES)]);
 
 async function resetDataDir(dataDir: string): Promise<string> {
   if (!existsSync(dataDir)) return `Nothing to reset: ${dataDir} does not exist.`;

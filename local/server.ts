@@ -9,6 +9,7 @@ import http from "node:http";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { trackerAsset } from "../components/tracker-asset";
 import { type CorsConfiguration, corsConfiguration, edgeRoutes, type RouteTarget } from "../contracts/edge";
+import { STATS_PATHS } from "../contracts/stats";
 import { clientErrorResult } from "../functions/core/errors";
 import { payloadTooLargeError } from "../functions/core/request";
 import { LIMITS } from "../functions/core/validate";
@@ -33,6 +34,8 @@ export interface LocalApiOptions {
   realtime: LambdaHandler;
   /** Serves GET /tracker.js. Default: the tracker built from tracker/ at start. */
   tracker?: LambdaHandler;
+  /** Serves GET /stats, /stats/realtime and /dashboard (the stats function); absent → 404. */
+  stats?: LambdaHandler;
   /** The function timeout the local "invocation" gets, like the stack's timeoutSeconds. */
   timeoutMs: number;
   /** Allowed CORS origins; `*` allows any. */
@@ -129,6 +132,40 @@ function lambdaContext(timeoutMs: number): Context {
   return { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) } as Context;
 }
 
+const STATS_ROUTES = new Set<string>(Object.values(STATS_PATHS));
+
+/**
+ * The stats API is its own HTTP API on AWS, without a CORS configuration (components/stats-api.ts),
+ * so its answers carry no CORS headers and a preflight reaches the function (which answers 405).
+ */
+async function handleStatsRoute(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  target: { path: string; query: string },
+  stats: LambdaHandler,
+  timeoutMs: number,
+) {
+  const event = toApiGatewayEvent(
+    {
+      method: req.method ?? "GET",
+      path: target.path,
+      query: target.query,
+      httpVersion: req.httpVersion,
+      headers: req.headers,
+      body: Buffer.alloc(0),
+      peer: req.socket.remoteAddress,
+    },
+    `${req.method ?? "GET"} ${target.path}`,
+  );
+  req.resume();
+  try {
+    const result = fromLambdaResult(await stats(event, lambdaContext(timeoutMs)));
+    send(res, result.statusCode, result.headers, result.body);
+  } catch {
+    sendGateway(res, gatewayError(500, "Internal Server Error"));
+  }
+}
+
 async function handle(
   req: http.IncomingMessage,
   res: http.ServerResponse,
@@ -137,11 +174,13 @@ async function handle(
   timeoutMs: number,
   invocations: Gates,
   lingerMs: number,
+  stats?: LambdaHandler,
 ) {
   const method = req.method ?? "GET";
   const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
   const target = parseTarget(req.url ?? "");
   if (!target) return sendGateway(res, gatewayError(400, "Bad Request"));
+  if (stats && STATS_ROUTES.has(target.path)) return handleStatsRoute(req, res, target, stats, timeoutMs);
   if (isPreflight(method, req.headers)) return sendGateway(res, preflightResponse(origin!, cors));
   const route = matchRoute(ROUTES, method, target.path);
   if (!route) return sendGateway(res, gatewayError(404, "Not Found"));
@@ -186,7 +225,7 @@ export function createLocalApi(options: LocalApiOptions): http.Server {
   const limit = options.concurrency ?? LOCAL_CONCURRENCY;
   const invocations: Gates = { collector: gate(limit), realtime: gate(limit), tracker: gate(limit) };
   return http.createServer((req, res) => {
-    handle(req, res, handlers, cors, options.timeoutMs, invocations, options.lingerMs ?? DEFAULT_LINGER_MS).catch(() => {
+    handle(req, res, handlers, cors, options.timeoutMs, invocations, options.lingerMs ?? DEFAULT_LINGER_MS, options.stats).catch(() => {
       // Only a broken connection gets here (the handlers' errors are answered above).
       if (!res.headersSent) sendGateway(res, gatewayError(500, "Internal Server Error"));
       else res.destroy();

@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EDGE_PATHS } from "../contracts/edge";
+import { LOCAL_KEY_FILE, STATS_PATHS } from "../contracts/stats";
 import { tableNamesFor } from "../contracts/tables";
 import { runCli } from "../lib/cli";
 import { startLocalArchive, windowFrom } from "./archive-local";
@@ -75,7 +76,7 @@ async function createTables(endpoint: string, external: boolean): Promise<Dynamo
   }
 }
 
-function printReady(base: string, settings: LocalSettings, endpoint: string): void {
+function printReady(base: string, settings: LocalSettings, endpoint: string, statsKey: string): void {
   // The same paths the local API routes (contracts/edge.ts), so the printed URLs cannot drift from it.
   const url = Object.fromEntries(EDGE_PATHS.map((p) => [p.id, `${base}${p.path}`])) as Record<"events" | "realtime" | "tracker", string>;
   log(`DynamoDB endpoint ${endpoint}${settings.endpoint ? "" : ` (dynalite, data in ${settings.dataDir})`}`);
@@ -85,6 +86,7 @@ function printReady(base: string, settings: LocalSettings, endpoint: string): vo
   );
   log("look at the data: npm run local:scan -- Events   (Ctrl-C stops)");
   log(`history (archived every ${windowFrom(process.env) / 1000} s): npm run local:query -- "select count(*) from events"`);
+  log(`dashboard: ${base}${STATS_PATHS.dashboard}   stats key: ${statsKey}   (kept in ${path.join(settings.dataDir, LOCAL_KEY_FILE)})`);
   const ready = {
     ready: true,
     apiUrl: base,
@@ -92,6 +94,9 @@ function printReady(base: string, settings: LocalSettings, endpoint: string): vo
     realtimeUrl: url.realtime,
     trackerUrl: url.tracker,
     dynamodbEndpoint: endpoint,
+    statsUrl: `${base}${STATS_PATHS.stats}`,
+    dashboardUrl: `${base}${STATS_PATHS.dashboard}`,
+    statsKey,
   };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
@@ -129,7 +134,15 @@ async function main(argv: string[]): Promise<number> {
     filterFunctionLines(settings.logMode);
     const collector = (await import("../functions/collector")).handler as LambdaHandler;
     const realtime = (await import("../functions/realtime")).handler as LambdaHandler;
-    const api = createLocalApi({ collector, realtime, timeoutMs: REQUEST_TIMEOUT_MS, corsOrigins: LOCAL_CORS_ORIGINS });
+    const { localStatsHandler, ensureLocalKey } = await import("./stats-local");
+    const stats = localStatsHandler(settings.dataDir);
+    const api = createLocalApi({
+      collector,
+      realtime,
+      stats: stats.handler,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      corsOrigins: LOCAL_CORS_ORIGINS,
+    });
     const stopper = gracefulStopper(api);
     attachRequestLog(api, settings.logMode, (line) => process.stdout.write(`${line}\n`));
     const port = await listen(api, settings);
@@ -147,12 +160,13 @@ async function main(argv: string[]): Promise<number> {
       await stopper.stop(); // every in-flight request answered: each 200 was written
       await archive.stop().catch((error: Error) => log(`archive: last pass failed (${error.message}); the next start archives it`));
       admin.destroy();
+      stats.close();
       await running.stop?.();
       lock?.release();
       log("stopped cleanly");
       process.exit(0);
     });
-    printReady(`http://${settings.host}:${port}`, settings, storage.endpoint);
+    printReady(`http://${settings.host}:${port}`, settings, storage.endpoint, ensureLocalKey(settings.dataDir).key);
     return 0;
   } catch (error) {
     await storage?.stop?.();

@@ -15,6 +15,7 @@ import { logGroupRetention } from "./logs";
 import { eventSourceMappingFailureHandling, lambdaEventInvokeConfig, lambdaSdkRetryEnv } from "./retries";
 import { s3BucketProtections } from "./s3";
 import { apiCorsNoWildcard, lambdaSitesHosts } from "./sites";
+import { statsRouteAuthorization } from "./stats";
 
 export const PACK_NAME = "liveinsight";
 
@@ -42,6 +43,7 @@ export const policies: Policies = [
   iamNoAdminAttachments,
   apiCorsNoWildcard,
   lambdaSitesHosts,
+  statsRouteAuthorization,
 ]
   .map(withExemptions)
   .concat([policyExemptions]);

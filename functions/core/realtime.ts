@@ -102,3 +102,15 @@ export function createRealtimeReader(deps: RealtimeDeps, clock: Clock): (siteId:
     return snapshot;
   };
 }
+
+/**
+ * The stats dashboard's live count (functions/stats.ts): one site's reader bound to the stack's
+ * default site, else its only (or first) one; the dashboard has no site picker yet (docs/sites.md).
+ */
+export function stackSiteReader(
+  read: (siteId: string) => Promise<RealtimeSnapshot>,
+  env: { readonly sites: readonly { readonly id: string }[]; readonly defaultSite?: string },
+): () => Promise<RealtimeSnapshot> {
+  const site = env.defaultSite ?? env.sites[0]?.id ?? "local";
+  return () => read(site);
+}

@@ -17,7 +17,7 @@ export interface HttpRequest {
    */
   sourceIp?: string;
   requestId: string;
-  /** Query string parameters (API Gateway joins a repeated one with commas). */
+  /** Query parameters (API Gateway joins a repeated name's values with commas). */
   query?: Record<string, string | undefined>;
 }
 

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { trackerAsset } from "../../components/tracker-asset";
 import { parseCommandLine, runCli, stringOption } from "../../lib/cli";
+import { renderStatsBench, statsBench } from "../stats/stats-bench";
 import { startDynamo, type TestDynamo } from "../support/dynalite";
 import { allInMonthly, type MonthlyCost, renderMonthly } from "./all-in";
 import { ARCHIVE_ASSUMED, ARCHIVE_MEASURED } from "./archive-cost";
@@ -32,7 +33,9 @@ Runs every benchmark in one process against an in-process dynalite and prints a 
   collector vs floor, cold start, hostile-input refusal, write units per event, the
   100-sessions × 1-event batch (latency per request, write units), tracker size,
   item sizes, realtime read units for one site among ten, and the
-  cost per million events (ingest, and all-in at 1 M / 10 M / 100 M events a month, dev and prod).
+  cost per million events (ingest, and all-in at 1 M / 10 M / 100 M events a month, dev and prod),
+  and the stats queries over one generated month (latency per view, bytes scanned, Athena cost
+  per dashboard load; npm run bench:stats alone).
   --json <file>  also write every figure to <file> (directories are created; the path is printed)
   --quick        fewer rounds: a smoke run, not figures to quote
 `;
@@ -133,14 +136,16 @@ export async function main(argv: string[]): Promise<number> {
     const priced = price(measured);
     for (const c of priced.costs) process.stderr.write(`${renderBreakdown(c)}\n`);
     for (const months of Object.values(priced.allIn)) for (const m of months) process.stderr.write(`${renderMonthly(m)}\n`);
-    const result = figures(measured, priced);
+    log(`stats: one generated month (${args.quick ? "100,000" : "1,000,000"} events) through the DuckDB engine`);
+    const stats = await statsBench({ events: args.quick ? 100_000 : 1_000_000, rounds: args.quick ? 3 : 10 });
+    const result = { ...figures(measured, priced), stats };
     if (args.json) {
       const file = path.resolve(args.json);
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
       log(`figures written to ${file}`);
     }
-    process.stdout.write(`${markdownTable(result)}\n\n${summary(result, priced.allIn)}`);
+    process.stdout.write(`${markdownTable(result)}\n\n${summary(result, priced.allIn)}\n\n${renderStatsBench(stats)}\n`);
     return 0;
   } finally {
     await dynamo.close();
