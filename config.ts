@@ -16,6 +16,7 @@ import { ARCHITECTURES } from "./components/collector-api-args";
 import { EMAIL_ADDRESS } from "./components/metrics/alarms";
 import { type AlarmThresholds, thresholdProblems } from "./components/metrics/thresholds";
 import { SDK_RETRY_MODES } from "./contracts/function-env";
+import { checkDefaultSite, parseSites, SITE_ID, SITE_ID_RULE, SITES_ENV_MAX_BYTES, type Site, sitesEnvValue } from "./contracts/sites";
 
 export const CONFIG_NAMESPACE = "liveinsight";
 
@@ -80,6 +81,26 @@ const corsOrigins = z
   )
   .transform((list): readonly string[] => Object.freeze([...list]));
 
+/**
+ * The site table (contracts/sites.ts owns the rules, shared with the collector that reads it
+ * back). Its problems are sentences already ("sites[1] ("shop").hosts[0] must be …"). The table
+ * travels in the collector's environment, whose 4 KB bound is checked here, at preview.
+ */
+const sites = z.unknown().transform((value, ctx): readonly Site[] => {
+  try {
+    const list = parseSites(fromJsonText(value));
+    const bytes = Buffer.byteLength(sitesEnvValue(list));
+    if (bytes > SITES_ENV_MAX_BYTES)
+      throw new Error(
+        `sites take ${bytes} bytes in the collector's environment (SITES); at most ${SITES_ENV_MAX_BYTES} fit Lambda's 4 KB of environment variables: list fewer hosts (a "*." wildcard covers every subdomain) or split the sites over stacks`,
+      );
+    return list;
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message, params: { sentence: true } });
+    return z.NEVER;
+  }
+});
+
 const logRetentionDays = wholeNumber(0).refine((days) => LOG_RETENTION_DAYS.includes(days), {
   error: `must be a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(", ")}; 0 = never expire)`,
 });
@@ -109,6 +130,10 @@ const THRESHOLDS: { readonly [K in keyof AlarmThresholds]: readonly [number, str
   tableThrottleEvents: [1, "Sum of Read/WriteThrottleEvents per period, each table"],
   processingErrors: [1, "Sum of LiveInsight ProcessingErrors per period"],
   eventsRejected: [100, "Sum of LiveInsight EventsRejected per period (a spike: broken client)"],
+  droppedSharePercent: [
+    5,
+    "EventsDropped (all reasons) / (EventsProcessed + EventsDropped) * 100 per period: bots, foreign pages, unknown sites (docs/sites.md); in [0, 100]",
+  ],
   archiveIteratorAgeMs: [
     600000,
     "archive lag: Maximum IteratorAge of the archiver's stream mapping (ms from a record's arrival in the stream to its delivery); keep it above archiveBatchingWindowSeconds",
@@ -200,7 +225,11 @@ const DEFINITIONS = {
   ),
   throttleRateLimit: setting(numberSetting(0), 100, "API stage steady-state limit in requests per second."),
   throttleBurstLimit: setting(wholeNumber(0), 200, "API stage burst limit in requests."),
-  corsOrigins: setting(corsOrigins, Object.freeze(["*"]), 'Origins allowed by CORS, "*" or scheme://host[:port] each.'),
+  corsOrigins: setting(
+    corsOrigins,
+    Object.freeze(["*"]),
+    'Origins allowed by CORS besides those of the sites\' hosts (which are always allowed), "*" or scheme://host[:port] each.',
+  ),
   alarmEmail: optional(
     optionalText(EMAIL_ADDRESS, "must be an e-mail address (SNS rejects anything else)"),
     "E-mail address subscribed to the alarm topic; empty for none.",
@@ -227,6 +256,15 @@ const DEFINITIONS = {
       "must be a KMS key ARN like arn:aws:kms:us-east-1:123456789012:key/<key id> (or empty for the AWS-owned key)",
     ),
     "Customer-managed KMS key ARN for the three tables; empty keeps DynamoDB's free AWS-owned key.",
+  ),
+  sites: setting(
+    sites,
+    Object.freeze([]) as readonly Site[],
+    'The sites whose pages may send events: a list of {"id": "<3-40 of a-z 0-9 ->", "hosts": ["example.com", "*.example.com"], "allowServer": false} (docs/sites.md); none = every event is refused with UnknownSite.',
+  ),
+  defaultSite: optional(
+    optionalText(SITE_ID, SITE_ID_RULE),
+    "The site of an event that names no site_id; empty: such events are refused with UnknownSite. Must be the id of one of sites.",
   ),
   // Archive settings (components/history-archive.ts). The ranges are the ones AWS accepts: Lambda
   // CreateEventSourceMapping (BatchSize 1-10000 for DynamoDB streams, MaximumBatchingWindowInSeconds
@@ -324,6 +362,11 @@ export function parseConfig(raw: Record<string, unknown>, stack: string): StackC
   const given = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== null));
   const parsed = SETTINGS.safeParse(given, { reportInput: true });
   if (!parsed.success) throw configError(parsed.error.issues, `Pulumi.${stack}.yaml`);
+  try {
+    checkDefaultSite(parsed.data.defaultSite, parsed.data.sites);
+  } catch (error) {
+    throw new ConfigError(`${CONFIG_NAMESPACE}:${(error as Error).message} in Pulumi.${stack}.yaml`);
+  }
   return Object.freeze({ stack, ...parsed.data });
 }
 

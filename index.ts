@@ -6,6 +6,7 @@ import { HistoryArchive } from "./components/history-archive";
 import { Observability } from "./components/observability";
 import { loadConfig } from "./config";
 import { functionSettingsOf } from "./contracts/function-env";
+import { apiCorsOrigins } from "./contracts/sites";
 
 // Every value resolved by config.ts (defaults included); the components apply none of their own.
 const config = loadConfig(pulumi.runtime.allConfig(), pulumi.getStack());
@@ -35,7 +36,8 @@ const api = new CollectorApi("api", {
   api: {
     throttleRateLimit: config.throttleRateLimit,
     throttleBurstLimit: config.throttleBurstLimit,
-    corsOrigins: [...config.corsOrigins],
+    // The sites' hosts (contracts/sites.ts: https per host, https://* for a *. host) plus corsOrigins.
+    corsOrigins: apiCorsOrigins(config.corsOrigins, config.sites),
     integrationTimeoutMs: config.integrationTimeoutMs,
   },
 });

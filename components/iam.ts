@@ -102,7 +102,7 @@ export function realtimePolicy(n: RealtimePolicyNames): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      allow("ReadActiveSessions", ["dynamodb:Scan"], [tableArn(n, n.activeSessionsTableName)]),
+      allow("ReadActiveSessions", ["dynamodb:Query"], [tableArn(n, n.activeSessionsTableName)]),
       logStatement(logGroupArn(n, n.logGroupName)),
     ],
   };

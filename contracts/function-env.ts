@@ -9,6 +9,7 @@
  * Plain TypeScript without imports from outside contracts/: functions/ (bundled into Lambda),
  * components/, local/ and the policy pack all load it.
  */
+import { checkDefaultSite, parseSites, type Site, SitesError, siteIdProblem, sitesEnvValue } from "./sites";
 import { TABLE_ENV, type TableNames } from "./tables";
 
 /** The AWS SDK's retry modes (AWS SDKs and Tools Reference Guide, "Retry behavior"). */
@@ -22,6 +23,10 @@ export interface FunctionSettings {
   readonly sdkMaxAttempts: number;
   readonly sdkRetryMode: SdkRetryMode;
   readonly trustedProxyHops: number;
+  /** The site table (contracts/sites.ts), read once per container. */
+  readonly sites: readonly Site[];
+  /** The site of an event without site_id; undefined: such an event is refused (UnknownSite). */
+  readonly defaultSite?: string;
 }
 
 export class ConfigError extends Error {
@@ -55,10 +60,34 @@ const oneOf =
     return raw as T;
   };
 
-/** Each setting's variable and its reader; the writer is `String(value)` for every one. */
-export const SETTING_VARIABLES: {
-  readonly [K in keyof FunctionSettings]: { readonly name: string; readonly read: Reader<FunctionSettings[K]> };
-} = {
+const siteTable: Reader<readonly Site[]> = (raw, name) => {
+  try {
+    // "*" hosts are local mode's: the stack's config.ts never lets one through to a deployed function.
+    return parseSites(raw, { anyHost: true });
+  } catch (error) {
+    if (error instanceof SitesError) throw new ConfigError(`Environment variable ${name} is not a valid site table: ${error.message}.`);
+    throw error;
+  }
+};
+
+const optionalSiteId: Reader<string | undefined> = (raw, name) => {
+  if (raw === "") return undefined;
+  const problem = siteIdProblem(raw);
+  if (problem) throw new ConfigError(`Environment variable ${name} ${problem}; got "${raw}".`);
+  return raw;
+};
+
+interface Variable<T> {
+  readonly name: string;
+  readonly read: Reader<T>;
+  /** How the stack writes the value; absent: `String(value)`. */
+  readonly write?: (value: T) => string;
+  /** An empty value is a value (no default site), not a missing variable. */
+  readonly mayBeEmpty?: true;
+}
+
+/** Each setting's variable, its reader and (where not `String(value)`) its writer. */
+export const SETTING_VARIABLES: { readonly [K in keyof FunctionSettings]-?: Variable<FunctionSettings[K]> } = {
   /** TTL of Events and Sessions items (the collector's expires_at): the hot tier's retention. */
   hotRetentionDays: { name: "HOT_RETENTION_DAYS", read: positiveInt },
   /** Read by the functions' DynamoDB client (and by the AWS SDK itself). */
@@ -66,7 +95,16 @@ export const SETTING_VARIABLES: {
   sdkRetryMode: { name: "AWS_RETRY_MODE", read: oneOf(SDK_RETRY_MODES) },
   /** X-Forwarded-For entries trusted in front of the API (0: API Gateway's source IP). */
   trustedProxyHops: { name: "TRUSTED_PROXY_HOPS", read: nonNegativeInt },
+  /** Compact JSON of the sites; counts against Lambda's 4 KB of environment (config.ts checks at preview). */
+  sites: { name: "SITES", read: siteTable, write: sitesEnvValue },
+  defaultSite: { name: "DEFAULT_SITE", read: optionalSiteId, write: (id) => id ?? "", mayBeEmpty: true },
 };
+
+function writeSetting<K extends keyof FunctionSettings>(key: K, settings: FunctionSettings): string {
+  const variable = SETTING_VARIABLES[key] as unknown as Variable<FunctionSettings[K]>;
+  const value = settings[key] as FunctionSettings[K];
+  return variable.write ? variable.write(value) : String(value);
+}
 
 const SETTING_KEYS = Object.keys(SETTING_VARIABLES) as (keyof FunctionSettings)[];
 
@@ -99,7 +137,7 @@ export function functionEnvironment(
     env[TABLE_ENV[table]] = name;
   }
   env.ENVIRONMENT = stack;
-  for (const key of SETTING_KEYS) env[SETTING_VARIABLES[key].name] = String(settings[key]);
+  for (const key of SETTING_KEYS) env[SETTING_VARIABLES[key].name] = writeSetting(key, settings);
   return env;
 }
 
@@ -129,10 +167,16 @@ export function readFunctionEnv(env: Env, needs: readonly (keyof TableNames)[]):
   const tables = { events: table("events"), sessions: table("sessions"), activeSessions: table("activeSessions") };
   const settings = Object.fromEntries(
     SETTING_KEYS.map((key) => {
-      const { name, read } = SETTING_VARIABLES[key];
-      return [key, read(required(env, name), name)];
+      const { name, read, mayBeEmpty } = SETTING_VARIABLES[key] as Variable<unknown>;
+      const raw = mayBeEmpty && env[name] === "" ? "" : required(env, name);
+      return [key, read(raw, name)];
     }),
   ) as unknown as FunctionSettings;
+  try {
+    checkDefaultSite(settings.defaultSite, settings.sites);
+  } catch (error) {
+    throw new ConfigError(`Environment variable DEFAULT_SITE names no site of SITES: ${(error as Error).message}.`);
+  }
   return {
     ...settings,
     environment: env.ENVIRONMENT || "unknown",

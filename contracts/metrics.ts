@@ -16,6 +16,7 @@ export const CUSTOM_METRIC_NAMES = [
   "Requests",
   "ServerErrors",
   "ThrottledRequests",
+  "EventsDropped",
 ] as const;
 export type CustomMetricName = (typeof CUSTOM_METRIC_NAMES)[number];
 
@@ -24,4 +25,6 @@ export const DIMENSIONS = {
   environment: "Environment",
   function: "Function",
   apiId: "ApiId",
+  /** EventsDropped's drop reason (request-line DROP_REASONS: bot, origin, unknown_site). */
+  reason: "Reason",
 } as const;

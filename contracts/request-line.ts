@@ -6,6 +6,10 @@
  */
 import type { FunctionKind } from "./names";
 
+/** Why a request's events were dropped: the `Reason` dimension of the EventsDropped metric. */
+export const DROP_REASONS = ["bot", "origin", "unknown_site"] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
 export interface RequestLogLine {
   timestamp: string;
   level: "INFO" | "WARN" | "ERROR";
@@ -19,6 +23,10 @@ export interface RequestLogLine {
   rejected: number;
   sessions: number;
   sessions_created: number;
+  /** Events refused for where they came from or who sent them (docs/sites.md); 0 for every other request. */
+  dropped: number;
+  /** Why, when `dropped` > 0: one of DROP_REASONS. */
+  drop_reason?: DropReason;
   processing_time_ms: number;
   status: number;
   error_name?: string;

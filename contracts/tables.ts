@@ -36,6 +36,14 @@ export const ACTIVE_WINDOW_MS = 30 * 60 * 1000;
 /** A session whose last activity is older than this (relative to a new event) rolls over. */
 export const SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 
+/**
+ * Events and Sessions are keyed by the session **within its site**: `<site_id>#<session_id>`
+ * (functions/core/ids.ts `sessionKey`), so the same session id sent for two sites is two sessions
+ * and a session only ever continues within its own site. Neither a site id ([a-z0-9-]) nor a
+ * session id ([A-Za-z0-9_.:-]) can contain the separator, so a key splits at its first one.
+ */
+export const SESSION_KEY_SEPARATOR = "#";
+
 export const EVENTS_TABLE: TableSchema = {
   logicalName: "Events",
   hashKey: { name: "session_id", type: "S" },
@@ -61,9 +69,12 @@ export const SESSIONS_TABLE: TableSchema = {
   ttlAttribute: "expires_at",
 };
 
+// Keyed by site, so one site's live visitors are a Query of its own rows, never a Scan of every
+// site's (GET /realtime?site=; docs/sites.md). The session id is the range key.
 export const ACTIVE_SESSIONS_TABLE: TableSchema = {
   logicalName: "ActiveSessions",
-  hashKey: { name: "session_id", type: "S" },
+  hashKey: { name: "site_id", type: "S" },
+  rangeKey: { name: "session_id", type: "S" },
   globalIndexes: [],
   ttlAttribute: "expires_at",
 };

@@ -9,7 +9,7 @@ import path from "node:path";
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
-import { createRealtimeReader } from "./core/realtime";
+import { createRealtimeReader, stackSiteReader } from "./core/realtime";
 import { createDocumentClient, createDynamoClient } from "./shared/clients";
 import { readEnv } from "./shared/env";
 import { sleep } from "./shared/lambda";
@@ -39,9 +39,12 @@ const handle = statsHandler(
     relation: athena.relation,
     key: cachedKey(secretKeySource(new SecretsManagerClient(sdk), settings.keySecret), clock),
     rules: () => ({ retentionDays: settings.retentionDays, now: Date.now() }),
-    readRealtime: createRealtimeReader(
-      { db: createDocumentClient(createDynamoClient(env)), table: env.tables.activeSessions, cacheMs: 5_000, maxPages: 50 },
-      clock,
+    readRealtime: stackSiteReader(
+      createRealtimeReader(
+        { db: createDocumentClient(createDynamoClient(env)), table: env.tables.activeSessions, cacheMs: 5_000, maxPages: 50 },
+        clock,
+      ),
+      env,
     ),
     page,
   },

@@ -43,6 +43,8 @@ Environment
   LIVEINSIGHT_DATA_DIR  data directory (default .liveinsight)
   DYNAMODB_ENDPOINT     use this DynamoDB-compatible server instead of starting dynalite
   HOT_RETENTION_DAYS, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE  override the stack defaults
+  LIVEINSIGHT_SITES     more sites besides "local" (every host, the default), as the JSON of
+                        liveinsight:sites, e.g. '[{"id":"shop","hosts":["localhost:8080"]}]'
   LIVEINSIGHT_ARCHIVE_WINDOW_S  archive batching window in seconds (default ${LOCAL_STREAM_READING.maximumBatchingWindowInSeconds}, as on AWS)
 
 Archive

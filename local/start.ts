@@ -67,7 +67,7 @@ async function createTables(endpoint: string, external: boolean): Promise<Dynamo
   } catch (error) {
     admin.destroy();
     const err = error as NodeJS.ErrnoException;
-    if (!external) throw error;
+    if (!external || error instanceof StartError) throw error;
     throw new StartError(
       err.code
         ? `Could not reach DYNAMODB_ENDPOINT ${endpoint} (${err.code}); start that server, or unset DYNAMODB_ENDPOINT to use dynalite.`

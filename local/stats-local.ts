@@ -11,7 +11,7 @@ import path from "node:path";
 import { dashboardPage } from "../components/dashboard-asset";
 import { DEFAULTS } from "../config";
 import { LOCAL_KEY_FILE, STATS_ENV } from "../contracts/stats";
-import { createRealtimeReader } from "../functions/core/realtime";
+import { createRealtimeReader, stackSiteReader } from "../functions/core/realtime";
 import { createDocumentClient, createDynamoClient } from "../functions/shared/clients";
 import { readEnv } from "../functions/shared/env";
 import { stdoutSink } from "../functions/shared/logger";
@@ -56,7 +56,10 @@ export function localStatsHandler(dataDir: string) {
       engine,
       key: cachedKey(() => readFile(file, "utf8"), clock),
       rules: () => ({ retentionDays, now: Date.now() }),
-      readRealtime: createRealtimeReader({ db, table: env.tables.activeSessions, cacheMs: 5_000, maxPages: 50 }, clock),
+      readRealtime: stackSiteReader(
+        createRealtimeReader({ db, table: env.tables.activeSessions, cacheMs: 5_000, maxPages: 50 }, clock),
+        env,
+      ),
       page: dashboardPage(),
     },
     stdoutSink,

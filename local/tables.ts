@@ -1,12 +1,14 @@
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   type DynamoDBClient,
   ListTablesCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
 import { keyAttributes, TABLE_SCHEMAS, type TableSchema, tableName } from "../contracts/tables";
+import { StartError } from "./storage";
 
 /** CreateTable input for a schema: the same keys, index and billing mode as the Pulumi component. */
 function createTableInput(stack: string, schema: TableSchema): CreateTableCommandInput {
@@ -52,14 +54,34 @@ async function enableTtl(client: DynamoDBClient, name: string, attribute: string
   }
 }
 
-/** Creates the tables of `stack` that are missing; returns the names it created. */
+const keyText = (keys: { AttributeName?: string; KeyType?: string }[] | undefined) =>
+  (keys ?? []).map((k) => `${k.AttributeName} (${k.KeyType})`).join(" + ");
+
+/**
+ * An existing table must have the schema's key: data written under an older key schema (before
+ * ActiveSessions was keyed by site, docs/sites.md) would fail every write with a key error.
+ */
+async function checkKey(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  const out = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+  const found = keyText(out.Table?.KeySchema);
+  const wanted = keyText(input.KeySchema);
+  if (found !== wanted)
+    throw new StartError(
+      `Table ${input.TableName} has the key ${found}, but this version keys it by ${wanted} (docs/sites.md); its data was written by an older version: run \`npm run local:reset\` (deletes the local data) and start again.`,
+    );
+}
+
+/** Creates the tables of `stack` that are missing and checks the keys of the others; returns the names it created. */
 export async function ensureTables(client: DynamoDBClient, stack: string, log: (m: string) => void): Promise<string[]> {
   const existing = await listAllTables(client);
   const created: string[] = [];
   const withoutTtl: string[] = [];
   for (const schema of TABLE_SCHEMAS) {
     const input = createTableInput(stack, schema);
-    if (existing.has(input.TableName!)) continue;
+    if (existing.has(input.TableName!)) {
+      await checkKey(client, input);
+      continue;
+    }
     await client.send(new CreateTableCommand(input));
     await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 }, { TableName: input.TableName });
     if (!(await enableTtl(client, input.TableName!, schema.ttlAttribute))) withoutTtl.push(input.TableName!);

@@ -14,6 +14,7 @@ import { policyExemptions, withExemptions } from "./lib/exemptions";
 import { logGroupRetention } from "./logs";
 import { eventSourceMappingFailureHandling, lambdaEventInvokeConfig, lambdaSdkRetryEnv } from "./retries";
 import { s3BucketProtections } from "./s3";
+import { apiCorsNoWildcard, lambdaSitesHosts } from "./sites";
 import { statsRouteAuthorization } from "./stats";
 
 export const PACK_NAME = "liveinsight";
@@ -40,6 +41,8 @@ export const policies: Policies = [
   iamNoWildcards,
   iamNoPublicPrincipal,
   iamNoAdminAttachments,
+  apiCorsNoWildcard,
+  lambdaSitesHosts,
   statsRouteAuthorization,
 ]
   .map(withExemptions)

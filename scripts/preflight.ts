@@ -22,6 +22,8 @@ iam:SimulatePrincipalPolicy):
   alarm-email   liveinsight:alarmEmail is a real address, not a placeholder like oncall@example.com
   cors-origins  liveinsight:corsOrigins lists real sites, not placeholders like https://www.example.com
                 (RFC 2606 names), and no localhost origin outside a dev* stack
+  sites         liveinsight:sites lists at least one site, no placeholder host like example.com,
+                and no localhost host outside a dev* stack
 
 Options:
   --stack <name>   stack whose config to check (required): dev, prod, ...

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { ConfigError, DEFAULT_ALARM_THRESHOLDS, DEFAULTS, loadConfig, parseConfig, SETTING_DOCS, type StackConfig } from "../config";
+import { SITES_ENV_MAX_BYTES, sitesEnvValue } from "../contracts/sites";
 import { projectDeclarations, projectDefaults, stackSettings } from "../lib/stack-file";
 import { renderProjectFile } from "../scripts/lib/project-file";
 
@@ -32,7 +33,7 @@ describe("config", () => {
 
   it("Pulumi.yaml declares every key but the thresholds object, with config.ts's description, and its defaults parse to DEFAULTS", () => {
     const declared = projectDeclarations(ROOT) as Record<string, { type: string; default: unknown; description: string }>;
-    const objectKeys = ["alarmThresholds"];
+    const objectKeys = ["alarmThresholds", "sites"];
     expect(Object.keys(declared)).to.deep.equal(Object.keys(SETTING_DOCS).filter((k) => !objectKeys.includes(k)));
     for (const [key, decl] of Object.entries(declared)) {
       expect(decl.type, key).to.be.oneOf(["integer", "string", "boolean", "array"]);
@@ -40,6 +41,12 @@ describe("config", () => {
     }
     // What the CLI hands a program for a stack that sets nothing is what the program defaults to.
     expect(parseConfig(projectDefaults(ROOT), "x")).to.deep.equal({ stack: "x", ...DEFAULTS });
+  });
+
+  it("Pulumi.yaml documents the sites list in a comment (a list of objects cannot be typed there)", () => {
+    const text = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    expect(text).to.include("# liveinsight:sites is a list of objects");
+    expect(text).to.include(`#   ${SETTING_DOCS.sites.description}`);
   });
 
   it("Pulumi.yaml documents each alarm threshold with its default (object keys cannot be typed there)", () => {
@@ -66,6 +73,8 @@ describe("config", () => {
       throttleBurstLimit: 100,
       corsOrigins: ["*"],
       alarmEmail: undefined,
+      sites: [{ id: "dev", hosts: ["localhost", "127.0.0.1"], allowServer: true }],
+      defaultSite: undefined,
       protectData: false,
       integrationTimeoutMs: 12000,
       trustedProxyHops: 0,
@@ -94,6 +103,7 @@ describe("config", () => {
         tableThrottleEvents: 25,
         processingErrors: 10,
         eventsRejected: 500,
+        droppedSharePercent: 50,
         archiveIteratorAgeMs: 1800000,
         periodSeconds: 60,
         evaluationPeriods: 5,
@@ -119,6 +129,8 @@ describe("config", () => {
       throttleBurstLimit: 1000,
       corsOrigins: ["https://www.example.com", "https://example.com"],
       alarmEmail: "oncall@example.com",
+      sites: [{ id: "www", hosts: ["example.com", "www.example.com"], allowServer: false }],
+      defaultSite: undefined,
       protectData: true,
       integrationTimeoutMs: 12000,
       trustedProxyHops: 0,
@@ -147,6 +159,7 @@ describe("config", () => {
         tableThrottleEvents: 1,
         processingErrors: 1,
         eventsRejected: 100,
+        droppedSharePercent: 5,
         archiveIteratorAgeMs: 600000,
         periodSeconds: 60,
         evaluationPeriods: 5,
@@ -293,7 +306,7 @@ describe("config", () => {
         { alarmThresholds: { errorRate: 1 } },
         'liveinsight:alarmThresholds has no threshold "errorRate" (known: collectorErrorRatePercent, functionErrors, collectorP99DurationMs, ' +
           "realtimeP99DurationMs, concurrencyPercent, functionThrottles, api5xxRatePercent, api4xxRatePercent, apiThrottledRequests, " +
-          "apiP99LatencyMs, tableThrottleEvents, processingErrors, eventsRejected, archiveIteratorAgeMs, periodSeconds, " +
+          "apiP99LatencyMs, tableThrottleEvents, processingErrors, eventsRejected, droppedSharePercent, archiveIteratorAgeMs, periodSeconds, " +
           "evaluationPeriods, datapointsToAlarm); got 1 in Pulumi.dev.yaml",
       ],
       [{ trustedProxyHops: -1 }, "liveinsight:trustedProxyHops must be between 0 and 10 proxies; got -1 in Pulumi.dev.yaml"],
@@ -344,16 +357,72 @@ describe("config", () => {
         { alarmThresholds: { evaluationPeriods: 2000 } },
         "liveinsight:alarmThresholds.periodSeconds * evaluationPeriods must not exceed 86400 s (one day); got 120000 in Pulumi.dev.yaml",
       ],
+      [
+        { sites: [{ id: "Shop", hosts: ["shop.io"] }] },
+        `liveinsight:sites[0] ("Shop").id must be 3-40 characters of a-z, 0-9 or '-'; got "Shop" in Pulumi.dev.yaml`,
+      ],
+      [
+        {
+          sites: [
+            { id: "shop", hosts: ["shop.io"] },
+            { id: "blog", hosts: [] },
+          ],
+        },
+        'liveinsight:sites[1] ("blog").hosts must list at least one host like "example.com"; got [] in Pulumi.dev.yaml',
+      ],
+      [
+        { sites: '[{"id":"shop","hosts":["https://shop.io"]}]' },
+        'liveinsight:sites[0] ("shop").hosts[0] must be a host name like "example.com" or "*.example.com" (lower case, no scheme, path or port; a port only on localhost / 127.0.0.1 / [::1]); got "https://shop.io" in Pulumi.dev.yaml',
+      ],
+      [
+        { sites: [{ id: "shop", hosts: ["*"] }] },
+        `liveinsight:sites[0] ("shop").hosts[0] "*" is local mode's alone; list the site's hosts; got "*" in Pulumi.dev.yaml`,
+      ],
+      [
+        { sites: [{ id: "shop", hosts: ["shop.io"], allowServer: "yes" }] },
+        'liveinsight:sites[0] ("shop").allowServer must be true or false; got "yes" in Pulumi.dev.yaml',
+      ],
+      [
+        { sites: [{ id: "shop", host: ["shop.io"] }] },
+        'liveinsight:sites[0] ("shop") has no field "host" (known: id, hosts, allowServer) in Pulumi.dev.yaml',
+      ],
+      [
+        {
+          sites: [
+            { id: "shop", hosts: ["shop.io"] },
+            { id: "shop", hosts: ["b.io"] },
+          ],
+        },
+        `liveinsight:sites[1] ("shop").id repeats an earlier site's id; every id must be unique in Pulumi.dev.yaml`,
+      ],
+      [
+        { sites: [{ id: "shop", hosts: ["shop.io"] }], defaultSite: "blog" },
+        'liveinsight:defaultSite "blog" is not the id of a site (known: shop) in Pulumi.dev.yaml',
+      ],
+      [{ defaultSite: "Blog" }, `liveinsight:defaultSite must be 3-40 characters of a-z, 0-9 or '-'; got "Blog" in Pulumi.dev.yaml`],
     ];
     for (const [raw, message] of cases) {
       it(`${JSON.stringify(raw)}`, () => expect(rejection(raw)).to.equal(message));
     }
 
+    it("a site table that would not fit the collector's 4 KB environment", () => {
+      const many = Array.from({ length: 60 }, (_, i) => ({
+        id: `site-${i}`,
+        hosts: [`www.site-number-${i}.com`, `*.site-number-${i}.com`],
+      }));
+      const bytes = Buffer.byteLength(sitesEnvValue(many.map((s) => ({ ...s, allowServer: false }))));
+      expect(bytes).to.be.above(SITES_ENV_MAX_BYTES);
+      expect(rejection({ sites: many })).to.equal(
+        `liveinsight:sites take ${bytes} bytes in the collector's environment (SITES); at most ${SITES_ENV_MAX_BYTES} fit Lambda's 4 KB of environment variables: list fewer hosts (a "*." wildcard covers every subdomain) or split the sites over stacks in Pulumi.dev.yaml`,
+      );
+      expect(parseConfig({ sites: many.slice(0, 30) }, "dev").sites).to.have.length(30);
+    });
+
     it("an unknown key, so a misspelt setting is not silently ignored", () => {
       expect(rejection({ memorysize: 512 })).to.equal(
         "liveinsight:memorysize is not a LiveInsight setting (known: memorySize, timeoutSeconds, architecture, reservedConcurrency, " +
           "logRetentionDays, hotRetentionDays, eventRetentionDays, sdkMaxAttempts, sdkRetryMode, throttleRateLimit, throttleBurstLimit, corsOrigins, " +
-          "alarmEmail, protectData, integrationTimeoutMs, trustedProxyHops, tableKmsKeyArn, archiveBatchSize, archiveBatchingWindowSeconds, " +
+          "alarmEmail, protectData, integrationTimeoutMs, trustedProxyHops, tableKmsKeyArn, sites, defaultSite, archiveBatchSize, archiveBatchingWindowSeconds, " +
           "archiveMaxRetryAttempts, archiveMaxRecordAgeSeconds, archiverMemorySize, archiverTimeoutSeconds, compactionMemorySize, " +
           "compactionTimeoutSeconds, athenaBytesScannedCutoffMb, athenaResultRetentionDays, alarmThresholds); check its spelling in Pulumi.dev.yaml",
       );

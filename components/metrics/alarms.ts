@@ -62,7 +62,17 @@ export function kebab(text: string): string {
 
 type AlarmShape<V> =
   | { kind: "metric"; metric: MetricDef<V | string> }
-  | { kind: "math"; numerator: MathInput<V>; denominator: MathInput<V>; label: string };
+  | { kind: "math"; numerator: MathInput<V>; denominator: MathInput<V>; label: string }
+  | { kind: "share"; parts: MathInput<V>[]; rest: MathInput<V>; label: string };
+
+/**
+ * The parts' sum as % of parts + rest, 0 in a period without any. FILL(…, 0) for each: a filter
+ * with dimensions publishes nothing in a period without a match (see rateExpression).
+ */
+export function shareExpression(partIds: readonly string[], restId: string): string {
+  const parts = partIds.map((id) => `FILL(${id}, 0)`).join(" + ");
+  return `IF((${parts} + FILL(${restId}, 0)) > 0, 100 * (${parts}) / (${parts} + FILL(${restId}, 0)), 0)`;
+}
 
 interface AlarmDraft<V> {
   resource: string;
@@ -89,6 +99,14 @@ function makeAlarm<V>(r: MonitoredResources<V>, t: AlarmThresholds, d: AlarmDraf
     treatMissingData: d.missing,
   };
   if (d.shape.kind === "metric") return { ...common, kind: "metric", metric: d.shape.metric };
+  if (d.shape.kind === "share") {
+    const { parts, rest, label } = d.shape;
+    const expression = shareExpression(
+      parts.map((p) => p.id),
+      rest.id,
+    );
+    return { ...common, kind: "math", expression: { id: "share", expression, label }, inputs: [...parts, rest] };
+  }
   return {
     ...common,
     kind: "math",
@@ -281,6 +299,19 @@ export function buildAlarmSpecs<V>(r: MonitoredResources<V>, t: AlarmThresholds)
       threshold: t.eventsRejected,
       missing: "notBreaching",
       what: "Events the collector refused with a 4xx (EventsRejected, sum)",
+    },
+    {
+      resource: "Collector",
+      metric: "DroppedShare",
+      shape: {
+        kind: "share",
+        parts: c.custom.eventsDropped.map((m) => ({ id: `dropped_${m.dimensions.Reason}`, metric: m })),
+        rest: { id: "processed", metric: c.custom.eventsProcessed },
+        label: "Dropped share (%)",
+      },
+      threshold: t.droppedSharePercent,
+      missing: "notBreaching",
+      what: "Share of arriving events dropped as bots, foreign pages or unknown sites (EventsDropped / (EventsProcessed + EventsDropped), %)",
     },
   );
   if (c.archive) drafts.push(...archiveDrafts(t, c.archive));

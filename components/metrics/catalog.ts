@@ -7,6 +7,7 @@
  */
 
 import { CUSTOM_NAMESPACE, type CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
+import { DROP_REASONS } from "../../contracts/request-line";
 import { TABLE_SCHEMAS } from "../../contracts/tables";
 
 export type Stat = "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount" | "p50" | "p90" | "p99";
@@ -150,6 +151,16 @@ export function customMetrics(stack: string) {
       label: "Processing time",
     }),
     processingErrors: m("ProcessingErrors", "Processing errors"),
+    /** One metric per drop reason (the filter's Reason dimension), in DROP_REASONS order. */
+    eventsDropped: DROP_REASONS.map(
+      (reason): MetricDef<string> => ({
+        namespace: CUSTOM_NAMESPACE,
+        metricName: "EventsDropped" satisfies CustomMetricName,
+        dimensions: { [DIMENSIONS.environment]: stack, [DIMENSIONS.reason]: reason },
+        stat: "Sum",
+        label: `Dropped: ${reason}`,
+      }),
+    ),
   };
 }
 

@@ -164,6 +164,13 @@ function customSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSp
     graphs: [
       { title: "Events processed", series: [{ metric: c.custom.eventsProcessed }], alarms: [] },
       { title: "Events rejected", series: [{ metric: c.custom.eventsRejected }], alarms: [alarm("collector-events-rejected")] },
+      { title: "Events dropped by reason", series: c.custom.eventsDropped.map((metric) => ({ metric })), alarms: [] },
+      {
+        title: "Dropped share (%)",
+        series: mathSeries(alarm("collector-dropped-share")),
+        alarms: [alarm("collector-dropped-share")],
+        unit: "%",
+      },
       { title: "Sessions created", series: [{ metric: c.custom.sessionsCreated }], alarms: [] },
       { title: "Processing time (ms)", series: [{ metric: t.p50 }, { metric: t.p90 }, { metric: t.p99 }], alarms: [], unit: "ms" },
       { title: "Processing errors", series: [{ metric: c.custom.processingErrors }], alarms: [alarm("collector-processing-errors")] },

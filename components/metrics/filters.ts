@@ -4,7 +4,7 @@
  */
 import { type CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
 import { metricFilterName } from "../../contracts/names";
-import { REQUEST_COMPLETED, type RequestLineField, type RequestLogLine, selector } from "../../contracts/request-line";
+import { DROP_REASONS, REQUEST_COMPLETED, type RequestLineField, type RequestLogLine, selector } from "../../contracts/request-line";
 
 export type { CustomMetricName } from "../../contracts/metrics";
 export { CUSTOM_NAMESPACE } from "../../contracts/metrics";
@@ -33,6 +33,12 @@ export const FILTER_DIMENSIONS: Readonly<Record<string, string>> = { [DIMENSIONS
 export const FUNCTION_FILTER_DIMENSIONS: Readonly<Record<string, string>> = {
   ...FILTER_DIMENSIONS,
   [DIMENSIONS.function]: selector("service"),
+};
+
+/** Dropped events are counted per reason: the `Reason` dimension is the line's `drop_reason`. */
+export const DROP_FILTER_DIMENSIONS: Readonly<Record<string, string>> = {
+  ...FILTER_DIMENSIONS,
+  [DIMENSIONS.reason]: selector("drop_reason"),
 };
 
 /** The access log carries no stack name; its metrics are keyed by the API, like AWS/ApiGateway's. */
@@ -72,6 +78,14 @@ export const METRIC_FILTERS: readonly MetricFilterDef[] = [
   }),
   // One per request that ended in a 5xx (the collector logs those, and only those, at ERROR).
   collectorOnly({ metricName: "ProcessingErrors", pattern: `{ ${REQUEST_LINE} && ${$("level")} = "ERROR" }`, value: "1", unit: "Count" }),
+  // Bots, foreign pages and unknown sites (docs/sites.md): answered without storing, so not EventsProcessed.
+  {
+    metricName: "EventsDropped",
+    ...positive("dropped"),
+    unit: "Count",
+    dimensions: DROP_FILTER_DIMENSIONS,
+    sources: ["collector"],
+  },
   // The error-rate alarms' inputs. Lambda's `Errors` counts only thrown exceptions, and both
   // handlers answer every failure themselves, so a DynamoDB outage shows up here and only here.
   {
@@ -109,5 +123,6 @@ export function filterName(stack: string, def: MetricFilterDef, source: LogSourc
 
 /** How many custom metrics (distinct name + dimension values) the filters publish per stack: the metric bill. */
 export function customMetricCount(): number {
-  return METRIC_FILTERS.reduce((n, def) => n + def.sources.length, 0);
+  const values = (def: MetricFilterDef) => (def.dimensions === DROP_FILTER_DIMENSIONS ? DROP_REASONS.length : 1);
+  return METRIC_FILTERS.reduce((n, def) => n + def.sources.length * values(def), 0);
 }

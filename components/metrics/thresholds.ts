@@ -18,6 +18,8 @@ export interface AlarmThresholds {
   tableThrottleEvents: number;
   processingErrors: number;
   eventsRejected: number;
+  /** Dropped events (bots, foreign pages, unknown sites) as % of the events that arrived. */
+  droppedSharePercent: number;
   /** Archive lag: the archiver's IteratorAge (ms). */
   archiveIteratorAgeMs: number;
   /** Period of every alarm and dashboard graph, in seconds. */
@@ -39,6 +41,9 @@ export function thresholdProblems(t: AlarmThresholds): string[] {
   }
   if (!(t.concurrencyPercent > 0 && t.concurrencyPercent <= 100)) {
     problems.push(`alarmThresholds.concurrencyPercent must be a share of the reservation in (0, 100]; got ${t.concurrencyPercent}`);
+  }
+  if (!(t.droppedSharePercent <= 100)) {
+    problems.push(`alarmThresholds.droppedSharePercent must be a share of the arriving events in [0, 100]; got ${t.droppedSharePercent}`);
   }
   if (!(Number.isInteger(t.periodSeconds) && t.periodSeconds >= 60 && t.periodSeconds % 60 === 0)) {
     problems.push(`alarmThresholds.periodSeconds must be a positive multiple of 60; got ${t.periodSeconds}`);

@@ -4,8 +4,9 @@
  * `site_id` wins; otherwise a `<site>#` prefix of the hash key names the site; otherwise the item
  * predates sites and belongs to local mode's (and the default) site, `local`.
  */
+import { SESSION_KEY_SEPARATOR as SEPARATOR } from "../../contracts/tables";
+
 export const SITE_BEFORE_SITES = "local";
-const SEPARATOR = "#";
 
 export interface EventIdentity {
   readonly site_id: string;

@@ -2,6 +2,7 @@ import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { TableNames } from "../../contracts/tables";
+import { admit, type DropReason, type SiteTable } from "./admission";
 import { type Placement, placeChain } from "./chain";
 import { refuseDuplicates } from "./duplicates";
 import {
@@ -14,7 +15,7 @@ import {
   StorageUnavailableError,
   storageUnavailableResult,
 } from "./errors";
-import type { HexSource } from "./ids";
+import { type HexSource, sessionIdOfKey } from "./ids";
 import { clientIpPrefix } from "./ip";
 import { activeExpiry, activeSessionPut, eventItem } from "./items";
 import { mapLimited } from "./limit";
@@ -30,6 +31,8 @@ export interface Clock {
 export interface CollectorDeps {
   db: DynamoSender;
   tables: TableNames;
+  /** The stack's sites, from the environment at cold start (admission.ts). */
+  sites: SiteTable;
   retentionDays: number;
   /** Milliseconds the invocation has left (Lambda's `getRemainingTimeInMillis`). */
   remainingTimeMs(): number;
@@ -45,6 +48,9 @@ export interface Outcome {
   rejected: number;
   sessions: number;
   sessionsCreated: number;
+  /** Events refused because of where they came from or who sent them (docs/sites.md), by reason. */
+  dropped?: number;
+  dropReason?: DropReason;
   error?: unknown;
 }
 
@@ -100,12 +106,14 @@ async function storeAll(deps: CollectorDeps, records: EventRecord[], nowMs: numb
 }
 
 function successBody(records: EventRecord[], batch: boolean) {
-  if (!batch) return { message: "Event processed successfully", event_id: records[0].event_id, session_id: records[0].session_id };
+  // The client sees its session ids, not the site-scoped keys they are stored under.
+  if (!batch)
+    return { message: "Event processed successfully", event_id: records[0].event_id, session_id: sessionIdOfKey(records[0].session_id) };
   return {
     message: "Events processed successfully",
     accepted: records.length,
     event_ids: records.map((e) => e.event_id),
-    session_ids: records.map((e) => e.session_id),
+    session_ids: records.map((e) => sessionIdOfKey(e.session_id)),
   };
 }
 
@@ -131,9 +139,22 @@ export async function handleCollect(request: HttpRequest, deps: CollectorDeps, c
     if (!(error instanceof ClientError)) throw error;
     return { ...empty, rejected: error.rejectedEvents, result: clientErrorResult(error), error };
   }
+  const admission = admit(parsed.siteIds, request.headers, deps.sites);
+  if (!admission.admitted) {
+    const { result, reason, error } = admission;
+    if (!reason) return { ...empty, rejected: parsed.events.length, result, error };
+    return { ...empty, dropped: parsed.events.length, dropReason: reason, result, error };
+  }
   const nowMs = clock.now();
   const ipPrefix = clientIpPrefix(request.sourceIp); // already resolved from the trusted hops by the adapter
-  const facts = { nowMs, ipPrefix, userAgentHeader: request.headers["user-agent"], retentionDays: deps.retentionDays, hex: deps.hex };
+  const facts = {
+    nowMs,
+    siteId: admission.site.id,
+    ipPrefix,
+    userAgentHeader: request.headers["user-agent"],
+    retentionDays: deps.retentionDays,
+    hex: deps.hex,
+  };
   const records = normalizeEvents(parsed.events, facts);
   try {
     const placements = await storeAll(deps, records, nowMs);

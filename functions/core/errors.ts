@@ -3,7 +3,7 @@ import type { Problem } from "./validate";
 /** A client error: mapped to a 4xx JSON body in exactly one place (`clientErrorResult`). */
 export class ClientError extends Error {
   constructor(
-    readonly statusCode: 400 | 404 | 405 | 413 | 415,
+    readonly statusCode: 400 | 403 | 404 | 405 | 413 | 415,
     readonly code: string,
     message: string,
     readonly details?: Problem[],

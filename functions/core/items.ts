@@ -1,5 +1,6 @@
 import { type NativeAttributeValue, NumberValue, type PutCommandInput } from "@aws-sdk/lib-dynamodb";
 import { ACTIVE_WINDOW_MS } from "../../contracts/tables";
+import { sessionIdOfKey, siteOfKey } from "./ids";
 import { dynamoNumber } from "./numbers";
 import { type EventRecord, keyOf } from "./plan";
 import type { Item } from "./store";
@@ -33,6 +34,7 @@ export function eventItem(e: EventRecord): Item {
   const item: Item = {
     session_id: e.session_id,
     event_key: keyOf(e),
+    site_id: e.site_id,
     event_id: e.event_id,
     event_type: e.event_type,
     user_id: e.user_id,
@@ -71,7 +73,14 @@ const ACTIVE_CONDITION =
 export function activeSessionPut(table: string, sessionId: string, row: Item): PutCommandInput {
   const last = Number(row.last_activity);
   const item = withOptional(
-    { session_id: sessionId, user_id: row.user_id, last_activity: last, expires_at: activeExpiry(last) },
+    // Keyed by site and the bare session id (contracts/tables.ts): `sessionId` is the Sessions key.
+    {
+      site_id: siteOfKey(sessionId),
+      session_id: sessionIdOfKey(sessionId),
+      user_id: row.user_id,
+      last_activity: last,
+      expires_at: activeExpiry(last),
+    },
     { current_page: row.exit_page, exit_key: row.exit_key },
   );
   return {

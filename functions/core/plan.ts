@@ -1,9 +1,11 @@
-import { eventKey, type HexSource, mintEventId, mintSessionId, mintUserId } from "./ids";
+import { eventKey, type HexSource, mintEventId, mintSessionId, mintUserId, sessionKey } from "./ids";
 import { LIMITS, type Scalar, type ValidEvent } from "./validate";
 
 /** What the server knows about the request beyond its body. */
 export interface RequestFacts {
   nowMs: number;
+  /** The request's one site (admission.ts). */
+  siteId: string;
   ipPrefix?: string;
   userAgentHeader?: string;
   retentionDays: number;
@@ -13,11 +15,13 @@ export interface RequestFacts {
 /** An event as it will be stored (docs/api.md). `session_id` is resolved along its chain before the write. */
 export interface EventRecord {
   index: number;
+  site_id: string;
   event_id: string;
   event_type: string;
   user_id: string;
-  /** The session the client named (or the one minted for it): the head of the event's chain. */
+  /** The key (`<site>#<session>`, ids.ts) of the session the client named or the one minted for it: the head of the event's chain. */
   chain_id: string;
+  /** The key of the session the event is stored in, resolved along its chain before the write. */
   session_id: string;
   /** The effective time: the client's timestamp inside the window, else server time (pinned on retries). */
   timestamp: number;
@@ -69,13 +73,16 @@ export function normalizeEvents(events: ValidEvent[], facts: RequestFacts): Even
       mintedSessions.set(user_id, session_id);
     }
     const { timestamp, client_timestamp } = resolveTimestamp(e.timestamp, facts.nowMs);
+    // A session continues only within its site: the chain is keyed by site and session id.
+    const key = sessionKey(facts.siteId, session_id);
     return {
       index: e.index,
+      site_id: facts.siteId,
       event_id: e.event_id ?? mintEventId(facts.nowMs, facts.hex),
       event_type: e.event_type,
       user_id,
-      chain_id: session_id,
-      session_id,
+      chain_id: key,
+      session_id: key,
       timestamp,
       identity_timestamp: e.timestamp ?? facts.nowMs,
       client_time: e.timestamp !== undefined,

@@ -1,8 +1,9 @@
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Clock } from "./collect";
 import type { DynamoSender } from "./store";
 
 export interface RealtimeSnapshot {
+  site: string;
   active_sessions: number;
   active_users: number;
   top_pages: { page_url: string; sessions: number }[];
@@ -17,9 +18,9 @@ export interface RealtimeDeps {
   table: string;
   /** How long a snapshot is reused (docs/api.md: at most 5 s). */
   cacheMs: number;
-  /** Upper bound on Scan pages (1 MB each) per snapshot, so one request cannot scan without end. */
+  /** Upper bound on Query pages (1 MB each) per snapshot, so one request cannot read without end. */
   maxPages: number;
-  /** Items per Scan page; absent = DynamoDB's 1 MB pages. */
+  /** Items per Query page; absent = DynamoDB's 1 MB pages. */
   pageSize?: number;
 }
 
@@ -31,17 +32,22 @@ export interface ActiveRow {
   current_page?: unknown;
 }
 
-/** Scans every live ActiveSessions row: TTL deletion lags, so `expires_at > now` is filtered here. */
-async function scanActive(deps: RealtimeDeps, nowMs: number): Promise<{ rows: ActiveRow[]; truncated: boolean }> {
+/**
+ * Reads one site's live ActiveSessions rows: a Query on the site's partition (the table's hash
+ * key), so the cost is that site's rows, not every site's. TTL deletion lags, so `expires_at >
+ * now` is filtered here.
+ */
+async function queryActive(deps: RealtimeDeps, siteId: string, nowMs: number): Promise<{ rows: ActiveRow[]; truncated: boolean }> {
   const rows: ActiveRow[] = [];
   let startKey: Record<string, unknown> | undefined;
   for (let page = 0; page < deps.maxPages; page++) {
     const out = await deps.db.send(
-      new ScanCommand({
+      new QueryCommand({
         TableName: deps.table,
+        KeyConditionExpression: "site_id = :site",
         ProjectionExpression: "user_id, current_page",
         FilterExpression: "expires_at > :now",
-        ExpressionAttributeValues: { ":now": Math.floor(nowMs / 1000) },
+        ExpressionAttributeValues: { ":site": siteId, ":now": Math.floor(nowMs / 1000) },
         ExclusiveStartKey: startKey,
         Limit: deps.pageSize,
       }),
@@ -53,7 +59,7 @@ async function scanActive(deps: RealtimeDeps, nowMs: number): Promise<{ rows: Ac
   return { rows, truncated: true };
 }
 
-export function summarise(rows: ActiveRow[], nowMs: number, truncated: boolean): RealtimeSnapshot {
+export function summarise(siteId: string, rows: ActiveRow[], nowMs: number, truncated: boolean): RealtimeSnapshot {
   const users = new Set<string>();
   const pages = new Map<string, number>();
   for (const row of rows) {
@@ -66,6 +72,7 @@ export function summarise(rows: ActiveRow[], nowMs: number, truncated: boolean):
     .slice(0, TOP_PAGES)
     .map(([page_url, sessions]) => ({ page_url, sessions }));
   const snapshot: RealtimeSnapshot = {
+    site: siteId,
     active_sessions: rows.length,
     active_users: users.size,
     top_pages,
@@ -76,20 +83,34 @@ export function summarise(rows: ActiveRow[], nowMs: number, truncated: boolean):
 }
 
 /**
- * Returns a reader that serves one snapshot per `cacheMs`; concurrent callers share the scan in
- * flight, and a failed scan is not cached.
+ * Returns a reader that serves one snapshot per site per `cacheMs`; concurrent callers for a site
+ * share the read in flight, and a failed read is not cached. Only known sites reach it (the
+ * handler checks), so the cache holds at most one entry per configured site.
  */
-export function createRealtimeReader(deps: RealtimeDeps, clock: Clock): () => Promise<RealtimeSnapshot> {
-  let cached: { at: number; snapshot: Promise<RealtimeSnapshot> } | undefined;
-  return () => {
+export function createRealtimeReader(deps: RealtimeDeps, clock: Clock): (siteId: string) => Promise<RealtimeSnapshot> {
+  const cached = new Map<string, { at: number; snapshot: Promise<RealtimeSnapshot> }>();
+  return (siteId) => {
     const now = clock.now();
-    if (cached && now - cached.at < deps.cacheMs) return cached.snapshot;
-    const snapshot = scanActive(deps, now).then(({ rows, truncated }) => summarise(rows, now, truncated));
+    const hit = cached.get(siteId);
+    if (hit && now - hit.at < deps.cacheMs) return hit.snapshot;
+    const snapshot = queryActive(deps, siteId, now).then(({ rows, truncated }) => summarise(siteId, rows, now, truncated));
     const entry = { at: now, snapshot };
-    cached = entry;
+    cached.set(siteId, entry);
     snapshot.catch(() => {
-      if (cached === entry) cached = undefined;
+      if (cached.get(siteId) === entry) cached.delete(siteId);
     });
     return snapshot;
   };
+}
+
+/**
+ * The stats dashboard's live count (functions/stats.ts): one site's reader bound to the stack's
+ * default site, else its only (or first) one; the dashboard has no site picker yet (docs/sites.md).
+ */
+export function stackSiteReader(
+  read: (siteId: string) => Promise<RealtimeSnapshot>,
+  env: { readonly sites: readonly { readonly id: string }[]; readonly defaultSite?: string },
+): () => Promise<RealtimeSnapshot> {
+  const site = env.defaultSite ?? env.sites[0]?.id ?? "local";
+  return () => read(site);
 }

@@ -1,3 +1,4 @@
+import { siteIdProblem } from "../../contracts/sites";
 import { ClientError } from "./errors";
 import { isPlainObject, LIMITS, type Problem, type ValidEvent, validateEvent } from "./validate";
 
@@ -85,6 +86,8 @@ export function payloadTooLargeError(bytes: number, moreThan = false): ClientErr
 
 export interface ParsedEvents {
   events: ValidEvent[];
+  /** Each event's `site_id` as sent (undefined: none); admission.ts resolves and checks them. */
+  siteIds: (string | undefined)[];
   /** `{"events": [...]}` (answered with lists) rather than one bare event. */
   batch: boolean;
 }
@@ -97,7 +100,24 @@ export function parseEvents(request: HttpRequest): ParsedEvents {
   const body = parseJson(bytes);
   const raws = rawEvents(body);
   const problems: Problem[] = [];
-  const valid = raws.map((raw, index) => validateEvent(raw, index, problems));
+  const siteIds: (string | undefined)[] = [];
+  const valid = raws.map((raw, index) => {
+    const { siteId, rest } = takeSiteId(raw, index, problems);
+    siteIds.push(siteId);
+    return validateEvent(rest, index, problems);
+  });
   if (problems.length) throw invalidEventsError(problems, raws.length);
-  return { events: valid as ValidEvent[], batch: raws !== undefined && raws[0] !== body };
+  return { events: valid as ValidEvent[], siteIds, batch: raws !== undefined && raws[0] !== body };
+}
+
+/**
+ * Takes `site_id` off an event before the field rules see it (it is the request's routing, not
+ * an event property that would otherwise be folded into `properties`).
+ */
+function takeSiteId(raw: unknown, index: number, problems: Problem[]): { siteId?: string; rest: unknown } {
+  if (!isPlainObject(raw) || !Object.hasOwn(raw, "site_id")) return { rest: raw };
+  const { site_id: siteId, ...rest } = raw;
+  const problem = siteIdProblem(siteId);
+  if (problem) problems.push({ index, field: "site_id", problem });
+  return { siteId: problem ? undefined : (siteId as string), rest };
 }

@@ -28,6 +28,7 @@ function spanOf(events: EventRecord[]) {
     entry: pages[0],
     exit: pages[pages.length - 1],
     firstSeen: {
+      site_id: firstOf((e) => e.site_id),
       user_id: firstOf((e) => e.user_id),
       referrer: firstOf((e) => e.referrer),
       user_agent: firstOf((e) => e.user_agent),

@@ -5,6 +5,7 @@
  * Lambda runs (request adapter → core → one request log line).
  */
 
+import { realtimeSite, siteTable } from "../core/admission";
 import { handleCollect, type Outcome } from "../core/collect";
 import { clientErrorResult, jsonResult, methodNotAllowed } from "../core/errors";
 import { randomHex8 } from "../core/ids";
@@ -17,6 +18,7 @@ import type { LogSink } from "./logger";
 const clock = { now: () => Date.now() };
 
 export function collectorHandler(env: FunctionEnv, db: DynamoSender, log: LogSink) {
+  const sites = siteTable(env.sites, env.defaultSite);
   const runtime = { service: "collector" as const, environment: env.environment, log, trustedProxyHops: env.trustedProxyHops };
   return createHandler(runtime, (request, context) =>
     handleCollect(
@@ -24,6 +26,7 @@ export function collectorHandler(env: FunctionEnv, db: DynamoSender, log: LogSin
       {
         db,
         tables: env.tables,
+        sites,
         retentionDays: env.hotRetentionDays,
         remainingTimeMs: remainingTimeOf(context),
         hex: randomHex8,
@@ -41,13 +44,16 @@ const none = { events: 0, rejected: 0, sessions: 0, sessionsCreated: 0 };
 export function realtimeHandler(env: FunctionEnv, db: DynamoSender, log: LogSink, maxPages = 50) {
   // The snapshot cache lives in the reader, so one per container (≤ 5 s, docs/api.md).
   const readSnapshot = createRealtimeReader({ db, table: env.tables.activeSessions, cacheMs: 5_000, maxPages }, clock);
+  const sites = siteTable(env.sites, env.defaultSite);
   return createHandler({ service: "realtime", environment: env.environment, log }, async (request): Promise<Outcome> => {
     if (request.method !== "GET") {
       const error = methodNotAllowed(request, "GET", "GET");
       return { ...none, result: clientErrorResult(error), error };
     }
+    const { site, error } = realtimeSite(request.query?.site, sites);
+    if (!site) return { ...none, result: clientErrorResult(error!), error };
     try {
-      const snapshot = await readSnapshot();
+      const snapshot = await readSnapshot(site.id);
       return { ...none, sessions: snapshot.active_sessions, result: jsonResult(200, snapshot, { "cache-control": "max-age=5" }) };
     } catch (error) {
       return {

@@ -1,4 +1,4 @@
-import { REQUEST_COMPLETED, type RequestLogLine } from "../../contracts/request-line";
+import { type DropReason, REQUEST_COMPLETED, type RequestLogLine } from "../../contracts/request-line";
 import { describeError } from "../core/errors";
 
 export interface LineFacts {
@@ -10,7 +10,7 @@ export interface LineFacts {
   finishedAt: number;
   processingMs: number;
   status: number;
-  counts: { events: number; rejected: number; sessions: number; sessionsCreated: number };
+  counts: { events: number; rejected: number; sessions: number; sessionsCreated: number; dropped?: number; dropReason?: DropReason };
   error?: unknown;
 }
 
@@ -29,9 +29,11 @@ export function requestLogLine(f: LineFacts): RequestLogLine {
     rejected: f.counts.rejected,
     sessions: f.counts.sessions,
     sessions_created: f.counts.sessionsCreated,
+    dropped: f.counts.dropped ?? 0,
     processing_time_ms: Math.round(f.processingMs),
     status: f.status,
   };
+  if (f.counts.dropReason && line.dropped > 0) line.drop_reason = f.counts.dropReason;
   if (f.error !== undefined && f.status >= 400) Object.assign(line, describeError(f.error));
   return line;
 }

@@ -9,6 +9,7 @@ export const TYPES = {
   metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   table: "aws:dynamodb/table:Table",
   httpStage: "aws:apigatewayv2/stage:Stage",
+  httpApi: "aws:apigatewayv2/api:Api",
   httpIntegration: "aws:apigatewayv2/integration:Integration",
   restIntegration: "aws:apigateway/integration:Integration",
   role: "aws:iam/role:Role",

@@ -22,6 +22,10 @@ const ERROR_MEANING: Record<string, string> = {
   ValidationError:
     'any field rule above; `details[]` holds `{index, field, problem}` per problem (`index` is absent for problems of the body itself, e.g. `field: "events"`)',
   InvalidJSON: "the body is empty or not valid JSON",
+  UnknownSite:
+    "`site_id` names no site of the stack (or is absent and the stack has no `defaultSite`); the message lists the known ids, at most 10 ([sites.md](sites.md)); counted as dropped, `unknown_site`",
+  OriginNotAllowed:
+    "the page (`Origin`, else `Referer`) is not on a host of the site, or neither header is sent to a site without `allowServer` ([sites.md](sites.md)); counted as dropped, `origin`",
   UnsupportedMediaType: "a content type other than JSON or `text/plain`",
   PayloadTooLarge: "the body is larger than the limit above",
   MethodNotAllowed: "any other method than the route's (an `OPTIONS` preflight is answered by CORS)",

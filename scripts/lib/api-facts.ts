@@ -11,6 +11,7 @@ import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { DEFAULTS, parseConfig } from "../../config";
 import { corsConfiguration, EDGE_CORS, EDGE_PATHS, type EdgePath } from "../../contracts/edge";
 import { FUNCTION_TABLES, functionEnvironment, functionSettingsOf, readFunctionEnv } from "../../contracts/function-env";
+import { apiCorsOrigins, type Site } from "../../contracts/sites";
 import { tableNamesFor } from "../../contracts/tables";
 import { LIMITS } from "../../functions/core/validate";
 import { collectorHandler, realtimeHandler } from "../../functions/shared/handlers";
@@ -57,7 +58,8 @@ export function stackFacts(root = REPO_ROOT): StackFacts[] {
       const config = parseConfig(stackSettings(stack, root), stack);
       return {
         stack,
-        corsOrigins: config.corsOrigins,
+        // What the API really allows: the sites' hosts plus corsOrigins (contracts/sites.ts).
+        corsOrigins: apiCorsOrigins(config.corsOrigins, config.sites),
         throttle: { rateLimit: config.throttleRateLimit, burstLimit: config.throttleBurstLimit },
       };
     }),
@@ -74,9 +76,13 @@ const brokenCode = { send: async () => Promise.reject(new TypeError("a bug")) };
 
 type Handler = (event: ReturnType<typeof toApiGatewayEvent>, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** The samples' stack: one site for pages of www.example.com that also takes server senders, the default site. */
+const DOC_SITES: Site[] = [{ id: "shop", hosts: ["www.example.com"], allowServer: true }];
+
 function handlers(db: typeof failingStorage) {
+  const settings = { ...functionSettingsOf(DEFAULTS), sites: DOC_SITES, defaultSite: "shop" };
   const env = (kind: keyof typeof FUNCTION_TABLES) =>
-    readFunctionEnv(functionEnvironment(kind, "docs", tableNamesFor("docs"), functionSettingsOf(DEFAULTS)), FUNCTION_TABLES[kind]);
+    readFunctionEnv(functionEnvironment(kind, "docs", tableNamesFor("docs"), settings), FUNCTION_TABLES[kind]);
   const quiet = () => undefined;
   return {
     collector: collectorHandler(env("collector"), db, quiet) as Handler,
@@ -91,6 +97,7 @@ interface Sample {
   path: string;
   contentType?: string;
   body?: string;
+  headers?: Record<string, string>;
 }
 
 const event = (fields: Record<string, unknown>) => JSON.stringify(fields);
@@ -101,6 +108,14 @@ const SAMPLES: Sample[] = [
   { target: "collector", method: "POST", path: "/events", contentType: "text/html", body: "<p>" },
   { target: "collector", method: "POST", path: "/events", body: " ".repeat(LIMITS.bodyBytes + 1) },
   { target: "collector", method: "GET", path: "/events" },
+  { target: "collector", method: "POST", path: "/events", body: event({ event_type: "page_view", site_id: "blog" }) },
+  {
+    target: "collector",
+    method: "POST",
+    path: "/events",
+    body: event({ event_type: "page_view", site_id: "shop" }),
+    headers: { origin: "https://elsewhere.example.org" },
+  },
   { target: "collector", db: failingStorage, method: "POST", path: "/events", body: event({ event_type: "page_view" }) },
   { target: "collector", db: brokenCode, method: "POST", path: "/events", body: event({ event_type: "page_view" }) },
   { target: "realtime", method: "POST", path: "/realtime" },
@@ -109,7 +124,7 @@ const SAMPLES: Sample[] = [
 
 async function answer(sample: Sample): Promise<Answer> {
   const handler = handlers(sample.db ?? brokenCode)[sample.target];
-  const headers = { "content-type": sample.contentType ?? "application/json" };
+  const headers = { "content-type": sample.contentType ?? "application/json", ...sample.headers };
   const request = { method: sample.method, path: sample.path, query: "", httpVersion: "1.1", headers, peer: "203.0.113.9" };
   const result = await handler(toApiGatewayEvent({ ...request, body: Buffer.from(sample.body ?? "") }, `${sample.method} ${sample.path}`), {
     getRemainingTimeInMillis: () => 1000,

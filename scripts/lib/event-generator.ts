@@ -6,6 +6,8 @@
 import { createRng } from "./rng";
 
 export const SITE = "https://shop.example.com";
+/** The site every event names unless the tool is given another (`--site`): local mode's own. */
+export const DEFAULT_SITE_ID = "local";
 
 const PAGES = [
   "/",
@@ -30,6 +32,8 @@ const USER_AGENTS = [
 ];
 
 export interface TrafficEvent {
+  /** The site the event belongs to (docs/sites.md); one per generator, so one per request. */
+  site_id: string;
   event_type: string;
   page_url: string;
   referrer: string;
@@ -57,6 +61,8 @@ export interface TrafficOptions {
   runId: string;
   /** Every id starts with this (default `lt_<runId>`), so a reconciliation can pick out this run. */
   idPrefix?: string;
+  /** The site_id of every event (default DEFAULT_SITE_ID). */
+  siteId?: string;
 }
 
 /** The prefix of every event id a generator with this `idPrefix` mints. */
@@ -69,11 +75,13 @@ export class TrafficGenerator {
   private eventCounter = 0;
   private roundRobin = 0;
   private readonly idPrefix: string;
+  private readonly siteId: string;
   sessionsAdopted = 0;
 
   constructor(options: TrafficOptions) {
     this.random = createRng(options.seed);
     this.idPrefix = options.idPrefix ?? `lt_${options.runId}`;
+    this.siteId = options.siteId ?? DEFAULT_SITE_ID;
     this.visitors = Array.from({ length: options.sessions }, (_, index) => ({
       index,
       userId: `${this.idPrefix}_u${index}`,
@@ -114,6 +122,7 @@ export class TrafficGenerator {
 
   private nextEvent(visitor: Visitor, timestamp: number): TrafficEvent {
     const base = {
+      site_id: this.siteId,
       session_id: visitor.sessionId,
       user_id: visitor.userId,
       user_agent: visitor.userAgent,

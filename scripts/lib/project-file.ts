@@ -44,14 +44,33 @@ function thresholdComment(): string {
   ].join("\n");
 }
 
+/**
+ * Settings whose values are objects (or lists of objects): a project's config schema types only
+ * strings, integers, booleans and lists of them, and the CLI would refuse a stack value of any
+ * other shape, so these are documented in comments; config.ts checks them.
+ */
+export const UNDECLARED_SETTINGS = ["alarmThresholds", "sites"] as const;
+
+function sitesComment(): string {
+  return [
+    `# ${CONFIG_NAMESPACE}:sites is a list of objects, which Pulumi's project schema cannot declare either:`,
+    `#   ${SETTING_DOCS.sites.description}`,
+    "#   Default: none. Example (docs/sites.md):",
+    `#   ${CONFIG_NAMESPACE}:sites:`,
+    "#     - id: shop",
+    '#       hosts: [shop.example.org, "*.shop.example.org"]',
+    "#       allowServer: false",
+  ].join("\n");
+}
+
 /** The whole of Pulumi.yaml. */
 export function renderProjectFile(): string {
   const config: Record<string, unknown> = {};
   for (const [key, doc] of Object.entries(SETTING_DOCS)) {
-    if (key === "alarmThresholds") continue;
+    if ((UNDECLARED_SETTINGS as readonly string[]).includes(key)) continue;
     config[`${CONFIG_NAMESPACE}:${key}`] = declaration(doc.default, doc.description);
   }
-  return `${HEADER}\n${thresholdComment()}\n${yaml.dump({ config }, { lineWidth: -1, quotingType: '"' })}`;
+  return `${HEADER}\n${thresholdComment()}\n#\n${sitesComment()}\n${yaml.dump({ config }, { lineWidth: -1, quotingType: '"' })}`;
 }
 
 if (require.main === module) {

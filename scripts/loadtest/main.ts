@@ -89,7 +89,12 @@ async function executeRun(options: Options, url: string, stderr: MainDeps["stder
   // and since latency counts from its scheduled time, that wait is in the figures.
   const sockets = options.rate === null ? options.concurrency : Math.min(1000, Math.ceil((options.rate * options.timeoutMs) / 1000));
   const transport = createHttpTransport(url, sockets, options.timeoutMs);
-  const traffic = new TrafficGenerator({ sessions: options.sessions, seed: options.seed, runId: randomBytes(4).toString("hex") });
+  const traffic = new TrafficGenerator({
+    sessions: options.sessions,
+    seed: options.seed,
+    runId: randomBytes(4).toString("hex"),
+    siteId: options.site,
+  });
   let stop = false;
   // First Ctrl-C: stop sending and report what ran; a second one kills (the default handler).
   const onSigint = () => {

@@ -2,13 +2,15 @@
 // and bad values are one-sentence UsageErrors, exit 2) and the target they name.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { SITE_ID_RULE, siteIdProblem } from "../../contracts/sites";
 import { numberOption, type OptionSpecs, parseCommandLine, stringOption, UsageError, urlOption } from "../../lib/cli";
+import { DEFAULT_SITE_ID } from "../lib/event-generator";
 
 export type Options = NonNullable<ReturnType<typeof parseOptions>>;
 
 const EXAMPLE_URL = "http://127.0.0.1:3000/events";
 const STRING_OPTIONS =
-  "url stack concurrency rate duration warmup batch sessions timeout-ms slo-p99-ms slo-success json html cloudwatch-wait seed";
+  "url stack concurrency rate duration warmup batch sessions timeout-ms slo-p99-ms slo-success json html cloudwatch-wait seed site";
 const SPECS: OptionSpecs = {
   ...Object.fromEntries(STRING_OPTIONS.split(" ").map((name) => [name, { type: "string" }])),
   "no-cloudwatch": { type: "boolean" },
@@ -37,6 +39,8 @@ export const USAGE = `Usage: npm run loadtest -- (--local | --url <api>/events |
   --sessions <n>         simulated visitors (default 100)
   --timeout-ms <ms>      per-request deadline, counted as ERR_TIMEOUT (default 10000)
   --seed <n>             seed of the visitor behaviour, to repeat a run's traffic shape
+  --site <id>            the site_id of every event (default ${DEFAULT_SITE_ID}, local mode's site); on a deployed
+                         stack, a site of liveinsight:sites with allowServer: true (docs/sites.md)
   --slo-p99-ms <ms>      fail (exit 1) when p99 latency is above this
   --slo-success <f>      fail (exit 1) when the success rate is below this fraction, e.g. 0.999
   --json <file>          write the full result as JSON (directories are created)
@@ -88,8 +92,16 @@ export function parseOptions(argv: readonly string[]) {
     // null: no CloudWatch read after the run
     cloudwatchWaitS: stack && !v["no-cloudwatch"] ? numberOption(v, "cloudwatch-wait", { min: 0, max: 900 }, 60) : null,
     seed: numberOption(v, "seed", int(0, 2 ** 31 - 1), Math.floor(Math.random() * 2 ** 31)),
+    site: siteOption(stringOption(v, "site")),
     quiet: v.quiet === true,
   };
+}
+
+/** --site: a well-formed site id (whether the stack knows it, its answer says: 400 UnknownSite). */
+export function siteOption(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_SITE_ID;
+  if (siteIdProblem(value)) throw new UsageError(`--site ${SITE_ID_RULE}; got "${value}".`);
+  return value;
 }
 
 export type ExecFn = (file: string, args: string[]) => Promise<{ stdout: string }>;

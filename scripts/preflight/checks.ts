@@ -11,7 +11,7 @@ import { type AccountConcurrency, accountConcurrency, callerIdentity, deniedActi
 
 type Verdict = { readonly ok: boolean; readonly sentence: string };
 export type Finding = Verdict & {
-  readonly check: "region" | "identity" | "concurrency" | "alarm-email" | "cors-origins" | "log-delivery";
+  readonly check: "region" | "identity" | "concurrency" | "alarm-email" | "cors-origins" | "sites" | "log-delivery";
 };
 const ok = (sentence: string): Verdict => ({ ok: true, sentence });
 const problem = (sentence: string): Verdict => ({ ok: false, sentence });
@@ -58,6 +58,8 @@ function alarmEmailCheck(config: StackConfig): Verdict {
   return ok(`Alarm e-mail ${email} (confirm the subscription AWS mails after the first deploy).`);
 }
 
+const quoted = (list: readonly string[]) => list.map((o) => `"${o}"`).join(", ");
+
 /** The host of an origin config.ts accepted (scheme://host[:port], a "*." subdomain wildcard allowed). */
 const originHost = (origin: string) => origin.replace(/^https?:\/\/(\*\.)?/, "").replace(/:\d+$/, "");
 
@@ -69,7 +71,6 @@ function corsOriginsCheck(config: StackConfig): Verdict {
   const dev = config.stack.startsWith("dev");
   const placeholders = config.corsOrigins.filter((o) => o !== "*" && RESERVED_HOST.test(originHost(o)));
   const loopback = dev ? [] : config.corsOrigins.filter((o) => o !== "*" && LOOPBACK_HOST.test(originHost(o)));
-  const quoted = (list: readonly string[]) => list.map((o) => `"${o}"`).join(", ");
   const fix =
     `list the origins of the sites that load the tracker in liveinsight:corsOrigins in ${stackFile(config)}, e.g. ` +
     `\`pulumi config set --path 'liveinsight:corsOrigins[0]' https://www.yoursite.com --stack ${config.stack}\` (one index per origin)`;
@@ -82,6 +83,32 @@ function corsOriginsCheck(config: StackConfig): Verdict {
       `liveinsight:corsOrigins in ${stackFile(config)} lists ${quoted(loopback)}, pages on the visitor's own machine, which only a dev* stack may allow; ${fix}.`,
     );
   return ok(`CORS origins ${config.corsOrigins.includes("*") ? '"*" (any site)' : quoted(config.corsOrigins)}.`);
+}
+
+/**
+ * The sites decide which pages may send (docs/sites.md): none means every event is refused, a
+ * placeholder host (the committed sample's example.com) means every real page's events are, and
+ * loopback hosts belong to a dev stack only.
+ */
+function sitesCheck(config: StackConfig): Verdict {
+  const dev = config.stack.startsWith("dev");
+  const fix = `list the hosts your pages are served from in liveinsight:sites in ${stackFile(config)} (docs/sites.md)`;
+  if (config.sites.length === 0)
+    return problem(`${stackFile(config)} sets no liveinsight:sites, so the collector refuses every event (UnknownSite); ${fix}.`);
+  const name = (host: string) => host.replace(/^\*\./, "").replace(/:\d+$/, "");
+  for (const site of config.sites) {
+    const placeholders = site.hosts.filter((h) => RESERVED_HOST.test(name(h)));
+    if (placeholders.length > 0)
+      return problem(
+        `liveinsight:sites in ${stackFile(config)}: site "${site.id}" lists the placeholder host(s) ${quoted(placeholders)} (RFC 2606 reserves these names; no real page is served from them, so every real page's events would be refused with 403); ${fix}.`,
+      );
+    const loopback = dev ? [] : site.hosts.filter((h) => LOOPBACK_HOST.test(name(h)));
+    if (loopback.length > 0)
+      return problem(
+        `liveinsight:sites in ${stackFile(config)}: site "${site.id}" lists ${quoted(loopback)}, pages on the visitor's own machine, which only a dev* stack may allow; ${fix}.`,
+      );
+  }
+  return ok(`Sites ${config.sites.map((site) => `"${site.id}" (${site.hosts.join(", ")})`).join(", ")}.`);
 }
 
 /** Pure: does 2 × reservedConcurrency fit, leaving AWS's minimum unreserved? */
@@ -143,6 +170,7 @@ export async function runPreflight(
     { check: "region", ...regionCheck(config, region) },
     { check: "alarm-email", ...alarmEmailCheck(config) },
     { check: "cors-origins", ...corsOriginsCheck(config) },
+    { check: "sites", ...sitesCheck(config) },
   ];
   const fail = (check: Finding["check"], sentence: string) => [...findings, { check, ...problem(sentence) }];
   if (!findings[0].ok)

@@ -46,6 +46,12 @@ export function markdownTable(r: BenchResult): string {
       "ratio ≤ 10",
       verdict(r.hostile_input.ratio <= 10),
     ],
+    [
+      "realtime_read_units (one site among ten)",
+      `Query **${r.realtime_read_units.one_site_query_read_units}** RRU vs Scan of all ${r.realtime_read_units.whole_table_scan_read_units} RRU = ${r.realtime_read_units.ratio_scan_to_query}× (${r.realtime_read_units.live_sessions_per_site} live + ${r.realtime_read_units.expired_rows_per_site} expired rows per site)`,
+      "Query ≤ Scan / 5",
+      verdict(r.realtime_read_units.ratio_scan_to_query >= 5),
+    ],
     ["cost_per_million_events_usd dev", `**$${cost.dev.total.toFixed(4)}**`, "—", "—"],
     ["cost_per_million_events_usd prod", `**$${cost.prod.total.toFixed(4)}**`, "≤ $1.00", verdict(cost.prod.total <= 1)],
     ["cost_per_million_events_usd naive_baseline", `**$${cost.naive_baseline.total.toFixed(4)}**`, "≈ $24.42", "—"],

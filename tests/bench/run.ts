@@ -13,6 +13,7 @@ import { hostileInput } from "./hostile";
 import { measureItemSizes } from "./item-sizes";
 import { manySessions } from "./many-sessions";
 import { PRICES, PRICES_AS_OF } from "./prices";
+import { realtimeReadsOneSiteAmongTen } from "./realtime-reads";
 import { markdownTable, summary } from "./report";
 import { type MeasuredInputs, stackCostInputs } from "./stacks";
 import { log, round } from "./stats";
@@ -31,7 +32,7 @@ Runs every benchmark in one process against an in-process dynalite and prints a 
 (stdout) and the cost arithmetic line by line (stderr):
   collector vs floor, cold start, hostile-input refusal, write units per event, the
   100-sessions × 1-event batch (latency per request, write units), tracker size,
-  item sizes, and the
+  item sizes, realtime read units for one site among ten, and the
   cost per million events (ingest, and all-in at 1 M / 10 M / 100 M events a month, dev and prod),
   and the stats queries over one generated month (latency per view, bytes scanned, Athena cost
   per dashboard load; npm run bench:stats alone).
@@ -65,7 +66,9 @@ async function measure(dynamo: TestDynamo, quick: boolean) {
   log("many_sessions: 100 sessions × 1 event per request");
   const many = await manySessions(dynamo, quick ? 3 : 20);
   log("item sizes: tracker-like traffic stored in dynalite, sized by DynamoDB's rules");
-  return { throughput, cold, hostile, writeUnits, many, sizes: await measureItemSizes(dynamo) };
+  const sizes = await measureItemSizes(dynamo);
+  log("realtime read units: one site's Query among ten sites vs a Scan of the table");
+  return { throughput, cold, hostile, writeUnits, many, sizes, realtimeReads: await realtimeReadsOneSiteAmongTen(dynamo) };
 }
 
 /** The cost model on the measured figures: ingest per million events, all-in per month, and what it assumed. */
@@ -99,6 +102,7 @@ function figures(m: Measured, { costs, allIn, assumptions }: ReturnType<typeof p
     cold_start: m.cold,
     hostile_input: m.hostile,
     write_units_per_event: m.writeUnits,
+    realtime_read_units: m.realtimeReads,
     many_sessions: m.many,
     cost_per_million_events_usd: Object.fromEntries(costs.map((c) => [c.name, { total: round(c.totalUsd, 4), lines: c.lines }])),
     cost_assumptions: assumptions,

@@ -60,6 +60,7 @@ function floorCalls(body: BenchBody, tables: TableNames, nowMs: number) {
   const parsed = parseEvents(request);
   const records = normalizeEvents(parsed.events, {
     nowMs,
+    siteId: "local",
     retentionDays: 30,
     hex: counterHex(),
     userAgentHeader: request.headers["user-agent"],

@@ -3,7 +3,7 @@
  * (docs/tracker.md): what the API received and what the Events table holds, not what the page logged.
  */
 import { expect } from "chai";
-import { DESKTOP_CHROME_UA, eventually, harness, type OpenPage, queuedEvents } from "./harness";
+import { DESKTOP_CHROME_UA, eventually, harness, type OpenPage, queuedEvents, SHOP_SITE } from "./harness";
 import "./hooks";
 import { perTestPages } from "./support/per-test";
 
@@ -37,7 +37,7 @@ describe("tracker delivery in Chromium", function () {
   });
 
   it("sends data-site as the site_id of every event, queued and retried ones included", async () => {
-    open = await pages.open({ path: "/site", attributes: { "data-site": "shop-example", "data-auto": "false" } });
+    open = await pages.open({ path: "/site", attributes: { "data-site": SHOP_SITE, "data-auto": "false" } });
     harness.failNext(503);
     await open.page.evaluate(() => {
       window.liveinsight.pageview();
@@ -51,11 +51,11 @@ describe("tracker delivery in Chromium", function () {
       .filter((s) => s.method === "POST")
       .flatMap((s) => (s.events ?? []).map((e) => [s.status, e.event_type, e.site_id]));
     expect(sent).to.deep.equal([
-      [503, "page_view", "shop-example"],
-      [503, "add_to_cart", "shop-example"],
-      [200, "page_view", "shop-example"],
-      [200, "add_to_cart", "shop-example"],
-      [200, "signup", "shop-example"],
+      [503, "page_view", SHOP_SITE],
+      [503, "add_to_cart", SHOP_SITE],
+      [200, "page_view", SHOP_SITE],
+      [200, "add_to_cart", SHOP_SITE],
+      [200, "signup", SHOP_SITE],
     ]);
     open.problems.splice(0, open.problems.length, ...open.problems.filter((p) => !/status of 503/.test(p)));
   });

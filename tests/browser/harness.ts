@@ -17,11 +17,16 @@ import os from "node:os";
 import path from "node:path";
 import { DynamoDBDocumentClient, GetCommand, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { LOCAL_SITE, sitesEnvValue } from "../../contracts/sites";
 import type { TableNames } from "../../contracts/tables";
+import { sessionIdOfKey, sessionKey } from "../../functions/core/ids";
 import { createLocalApi, type LambdaHandler } from "../../local/server";
 import { stackFunctionEnv, startDynamo, type TestDynamo } from "../support/dynalite";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+/** The site whose only host is the page origin's: pages with data-site="shop" on the refused origin are not its pages. */
+export const SHOP_SITE = "shop";
+export const OTHER_SITE = "other";
 /** The User-Agent of the browser a visitor uses: desktop Chrome on Linux, in Chrome's reduced form. */
 export const DESKTOP_CHROME_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
 const ARGS = [
@@ -122,15 +127,6 @@ export class BrowserHarness {
       throw new Error(`Chromium not found at ${CHROMIUM}; install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
     this.dynamo = await startDynamo();
     this.tables = await this.dynamo.freshTables();
-    Object.assign(
-      process.env,
-      stackFunctionEnv(this.tables, { ENVIRONMENT: "browser-test", DYNAMODB_ENDPOINT: this.dynamo.endpoint, AWS_REGION: "us-east-1" }),
-    );
-    // Required only now: the handlers read their env when they load.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const collector = (require("../../functions/collector") as typeof import("../../functions/collector")).handler as LambdaHandler;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const realtime = (require("../../functions/realtime") as typeof import("../../functions/realtime")).handler as LambdaHandler;
     const api = http.createServer();
     this.servers.push(api);
     this.apiBase = await listen(api, "127.0.0.1");
@@ -139,6 +135,29 @@ export class BrowserHarness {
     this.servers.push(pages, refused);
     this.pageOrigin = await listen(pages, "localhost");
     this.refusedOrigin = await listen(refused, "localhost");
+    // Site `local` (every host, the default) for the tests that are not about sites, and site
+    // SHOP_SITE whose one host is the page origin's (the refused origin differs by its port).
+    const sites = [
+      LOCAL_SITE,
+      { id: SHOP_SITE, hosts: [new URL(this.pageOrigin).host], allowServer: false },
+      // A site the page origin is not a host of, though CORS lets that origin read the answers:
+      // what a page sees under a `*.` site host, whose CORS origin is https://* (docs/sites.md).
+      { id: OTHER_SITE, hosts: ["other.test"], allowServer: false },
+    ];
+    Object.assign(
+      process.env,
+      stackFunctionEnv(this.tables, {
+        ENVIRONMENT: "browser-test",
+        DYNAMODB_ENDPOINT: this.dynamo.endpoint,
+        AWS_REGION: "us-east-1",
+        SITES: sitesEnvValue(sites),
+      }),
+    );
+    // Required only now: the handlers read their env when they load.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const collector = (require("../../functions/collector") as typeof import("../../functions/collector")).handler as LambdaHandler;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const realtime = (require("../../functions/realtime") as typeof import("../../functions/realtime")).handler as LambdaHandler;
     const local = createLocalApi({ collector: this.recording(collector), realtime, timeoutMs: 10_000, corsOrigins: [this.pageOrigin] });
     api.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
       const seen: SeenRequest = {
@@ -208,21 +227,27 @@ export class BrowserHarness {
     return this.seen.filter((s) => s.status === 200).flatMap((s) => s.events ?? []);
   }
 
-  /** Every item of the Events table. */
+  /**
+   * Every item of the Events table, its `session_id` the bare id the tracker knows: the table keys
+   * it as `<site>#<session>` (docs/sites.md), and `site_id` says the site.
+   */
   async stored(): Promise<Record<string, unknown>[]> {
     const client = DynamoDBDocumentClient.from(this.dynamo.client());
     const items: Record<string, unknown>[] = [];
     for await (const page of paginateScan({ client }, { TableName: this.tables.events })) items.push(...(page.Items ?? []));
-    return items;
+    return items.map((item) => ({ ...item, session_id: sessionIdOfKey(String(item.session_id)) }));
   }
 
-  /** The Sessions and ActiveSessions rows of one session (undefined where there is none). */
-  async session(sessionId: string): Promise<{ session?: Record<string, unknown>; active?: Record<string, unknown> }> {
+  /** The Sessions and ActiveSessions rows of one session of `site` (undefined where there is none). */
+  async session(sessionId: string, site = LOCAL_SITE.id): Promise<{ session?: Record<string, unknown>; active?: Record<string, unknown> }> {
     const client = DynamoDBDocumentClient.from(this.dynamo.client());
-    const key = { session_id: sessionId };
     const [session, active] = await Promise.all([
-      client.send(new GetCommand({ TableName: this.tables.sessions, Key: key, ConsistentRead: true })),
-      client.send(new GetCommand({ TableName: this.tables.activeSessions, Key: key, ConsistentRead: true })),
+      client.send(
+        new GetCommand({ TableName: this.tables.sessions, Key: { session_id: sessionKey(site, sessionId) }, ConsistentRead: true }),
+      ),
+      client.send(
+        new GetCommand({ TableName: this.tables.activeSessions, Key: { site_id: site, session_id: sessionId }, ConsistentRead: true }),
+      ),
     ]);
     return { session: session.Item, active: active.Item };
   }

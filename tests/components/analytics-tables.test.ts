@@ -47,7 +47,17 @@ function expectedTables(stack: string, protectData: boolean): Record<string, any
         },
       ],
     },
-    { ...common, name: `LiveInsight-${stack}-ActiveSessions`, attributes: [{ name: "session_id", type: "S" }] },
+    {
+      ...common,
+      name: `LiveInsight-${stack}-ActiveSessions`,
+      // One site's live rows are one partition: GET /realtime?site= is a Query (docs/sites.md).
+      hashKey: "site_id",
+      rangeKey: "session_id",
+      attributes: [
+        { name: "site_id", type: "S" },
+        { name: "session_id", type: "S" },
+      ],
+    },
   ];
 }
 

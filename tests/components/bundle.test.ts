@@ -141,7 +141,7 @@ describe("components/bundle", () => {
 
       const stored = await scanAll(dynamo.client(), env.EVENTS_TABLE);
       expect(stored.map((item) => [item.session_id, item.event_id, item.event_type])).to.deep.equal([
-        ["sess_bundle_1", "evt_bundle_1", "page_view"],
+        ["local#sess_bundle_1", "evt_bundle_1", "page_view"], // stored under its site (docs/sites.md)
       ]);
     });
 

@@ -68,7 +68,7 @@ describe("components/iam", () => {
     expect(doc).to.deep.equal({
       Version: "2012-10-17",
       Statement: [
-        { Sid: "ReadActiveSessions", Effect: "Allow", Action: ["dynamodb:Scan"], Resource: [TABLE(NAMES.activeSessionsTableName)] },
+        { Sid: "ReadActiveSessions", Effect: "Allow", Action: ["dynamodb:Query"], Resource: [TABLE(NAMES.activeSessionsTableName)] },
         {
           Sid: "WriteOwnLogs",
           Effect: "Allow",

@@ -5,7 +5,7 @@ import { evaluateMetricFilter } from "../support/filter-pattern";
 
 /** The metric filters against the lines the real collector handler wrote (docs/operations.md). */
 describe("metric filters on lines captured from the real collector", () => {
-  it("publish exactly the expected value per request, with the Environment dimension", async () => {
+  it("publish exactly the expected value per request, with the Environment (and Reason) dimension", async () => {
     const requests = await capturedCollectorRequests();
     const published = requests.map(({ name, lines }) => {
       const perMetric: Record<string, number | null> = {};
@@ -13,17 +13,24 @@ describe("metric filters on lines captured from the real collector", () => {
         const result = evaluateMetricFilter(filter, lines[0]);
         if (filter.metricName !== "ProcessingTime") perMetric[filter.metricName] = result.matched ? (result.value ?? null) : null;
         else perMetric.ProcessingTime = result.matched ? 1 : null; // latency varies: only assert it is published
-        const dimensions = "Function" in filter.dimensions ? { Environment: "dev", Function: "collector" } : { Environment: "dev" };
+        const line = JSON.parse(lines[0]!);
+        const dimensions =
+          "Function" in filter.dimensions
+            ? { Environment: "dev", Function: "collector" }
+            : "Reason" in filter.dimensions
+              ? { Environment: "dev", Reason: line.drop_reason }
+              : { Environment: "dev" };
         if (result.matched) expect(result.dimensions).to.deep.equal(dimensions);
       }
       return [name, perMetric];
     });
-    const row = (ep: number | null, er: number | null, sc: number | null, pe: number | null) => ({
+    const row = (ep: number | null, er: number | null, sc: number | null, pe: number | null, dropped: number | null = null) => ({
       EventsProcessed: ep,
       EventsRejected: er,
       SessionsCreated: sc,
       ProcessingTime: 1,
       ProcessingErrors: pe,
+      EventsDropped: dropped,
       Requests: 1,
       ServerErrors: pe,
     });
@@ -33,6 +40,9 @@ describe("metric filters on lines captured from the real collector", () => {
       ["invalid", row(null, 2, null, null)],
       ["malformed", row(null, 1, null, null)],
       ["method", row(null, null, null, null)],
+      ["bot", row(null, null, null, null, 2)],
+      ["origin", row(null, null, null, null, 2)],
+      ["unknown-site", row(null, null, null, null, 2)],
       ["storage-down", row(null, null, null, 1)],
     ]);
   });

@@ -4,6 +4,8 @@ import {
   ACCESS_FILTER_DIMENSIONS,
   CUSTOM_NAMESPACE,
   type CustomMetricName,
+  customMetricCount,
+  DROP_FILTER_DIMENSIONS,
   FILTER_DIMENSIONS,
   FUNCTION_FILTER_DIMENSIONS,
   METRIC_FILTERS,
@@ -59,6 +61,16 @@ const COLLECTOR_LOG_FIXTURES: readonly LogFixture[] = [
     publishes: { Requests: 1, ServerErrors: 1 },
   },
   {
+    name: "collector 200 answering a bot: 3 events dropped, none stored",
+    line: '{"timestamp":"2025-01-15T10:00:05.500Z","level":"INFO","message":"request completed","service":"collector","environment":"dev","request_id":"req-6b","cold_start":false,"events":0,"rejected":0,"sessions":0,"sessions_created":0,"dropped":3,"drop_reason":"bot","processing_time_ms":1,"status":200}',
+    publishes: { EventsDropped: 3, ProcessingTime: 1, Requests: 1 },
+  },
+  {
+    name: "collector 403 for a page of another host: 1 event dropped",
+    line: '{"timestamp":"2025-01-15T10:00:05.600Z","level":"WARN","message":"request completed","service":"collector","environment":"dev","request_id":"req-6c","cold_start":false,"events":0,"rejected":0,"sessions":0,"sessions_created":0,"dropped":1,"drop_reason":"origin","processing_time_ms":0,"status":403,"error_name":"ClientError","error_message":"The page host is not a host of site"}',
+    publishes: { EventsDropped: 1, ProcessingTime: 0, Requests: 1 },
+  },
+  {
     name: "another collector JSON line that is not the request summary",
     line: '{"timestamp":"2025-01-15T10:00:06.000Z","level":"ERROR","message":"unprocessed items retried","service":"collector","environment":"dev","request_id":"req-7","events":5,"processing_time_ms":3}',
     publishes: {},
@@ -99,6 +111,7 @@ const FUNCTION_FILTERS = METRIC_FILTERS.filter((f) => !f.sources.includes("acces
 /** The dimensions a datapoint of `filter` carries for a fixture line, written out per dimension set. */
 function expectedDimensions(filter: MetricFilterDef, line: string): Record<string, string> {
   if (filter.dimensions === FUNCTION_FILTER_DIMENSIONS) return { Environment: "dev", Function: JSON.parse(line).service };
+  if (filter.dimensions === DROP_FILTER_DIMENSIONS) return { Environment: "dev", Reason: JSON.parse(line).drop_reason };
   return { Environment: "dev" };
 }
 
@@ -110,6 +123,7 @@ describe("collector metric filters", () => {
       ["SessionsCreated", "$.sessions_created", "Count", "collector"],
       ["ProcessingTime", "$.processing_time_ms", "Milliseconds", "collector"],
       ["ProcessingErrors", "1", "Count", "collector"],
+      ["EventsDropped", "$.dropped", "Count", "collector"],
       ["Requests", "1", "Count", "collector+realtime"],
       ["ServerErrors", "1", "Count", "collector+realtime"],
       ["ThrottledRequests", "1", "Count", "access"],
@@ -118,6 +132,12 @@ describe("collector metric filters", () => {
     expect(FILTER_DIMENSIONS).to.deep.equal({ Environment: "$.environment" });
     expect(FUNCTION_FILTER_DIMENSIONS).to.deep.equal({ Environment: "$.environment", Function: "$.service" });
     expect(ACCESS_FILTER_DIMENSIONS).to.deep.equal({ ApiId: "$.apiId" });
+    expect(DROP_FILTER_DIMENSIONS).to.deep.equal({ Environment: "$.environment", Reason: "$.drop_reason" });
+  });
+
+  it("bills one custom metric per filter and source, and one EventsDropped per drop reason", () => {
+    const perSource = METRIC_FILTERS.reduce((n, f) => n + f.sources.length, 0);
+    expect(customMetricCount()).to.equal(perSource - 1 + 3);
   });
 
   for (const filter of FUNCTION_FILTERS) {

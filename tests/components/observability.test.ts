@@ -6,7 +6,6 @@ import {
   buildAlarmSpecs,
   buildDashboardBody,
   CUSTOM_NAMESPACE,
-  customMetricCount,
   type DashboardBody,
   type DashboardWidget,
   filterName,
@@ -18,6 +17,7 @@ import {
 } from "../../components/metrics";
 // Type-only: the component module is loaded with require() after the mocks are in place.
 import type { ObservabilityArgs, Observability as ObservabilityClass } from "../../components/observability";
+import { DROP_REASONS } from "../../contracts/request-line";
 
 interface Recorded {
   type: string;
@@ -44,6 +44,7 @@ const DEV_THRESHOLDS: AlarmThresholds = {
   tableThrottleEvents: 50,
   processingErrors: 20,
   eventsRejected: 1000,
+  droppedSharePercent: 50,
   archiveIteratorAgeMs: 900000,
   periodSeconds: 300,
   evaluationPeriods: 3,
@@ -63,6 +64,7 @@ const PROD_THRESHOLDS: AlarmThresholds = {
   tableThrottleEvents: 0,
   processingErrors: 0,
   eventsRejected: 50,
+  droppedSharePercent: 5,
   archiveIteratorAgeMs: 300000,
   periodSeconds: 60,
   evaluationPeriods: 5,
@@ -246,7 +248,7 @@ for (const [stack, thresholds, email] of [
       for (const r of b.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
       expect(counts).to.deep.equal({
         "liveinsight:observability:Observability": 1,
-        [FILTER]: customMetricCount(),
+        [FILTER]: METRIC_FILTERS.reduce((n, f) => n + f.sources.length, 0),
         "aws:sns/topic:Topic": 1,
         ...(email ? { "aws:sns/topicSubscription:TopicSubscription": 1 } : {}),
         [ALARM]: specs.length,
@@ -354,8 +356,8 @@ for (const [stack, thresholds, email] of [
         const producers = METRIC_FILTERS.filter((f) => f.metricName === metricName);
         expect(producers, what).to.have.length(1);
         expect(Object.keys(dimensions).sort(), what).to.deep.equal(Object.keys(producers[0]!.dimensions).sort());
-        // The values a filter takes from the log line: the stack's name, the function's service, the API id.
-        const publishable = new Set([stack, "collector", "realtime", r.apiId]);
+        // The values a filter takes from the log line: the stack's name, the function's service, the API id, the drop reason.
+        const publishable = new Set<string>([stack, "collector", "realtime", r.apiId, ...DROP_REASONS]);
         for (const value of Object.values(dimensions)) expect(publishable.has(value), what).to.equal(true);
       }
     });

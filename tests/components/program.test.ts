@@ -25,8 +25,8 @@ const BASE_COUNTS: Record<string, number> = {
   "aws:athena/workgroup:Workgroup": 1,
   "aws:cloudwatch/dashboard:Dashboard": 1,
   "aws:cloudwatch/logGroup:LogGroup": 5, // API access log, collector, realtime, archiver, compaction
-  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 10,
-  "aws:cloudwatch/metricAlarm:MetricAlarm": 24, // 20 + archive lag, failed batches, archiver and compaction errors
+  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 11,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 25, // 20 + the dropped share + archive lag, failed batches, archiver and compaction errors
   "aws:dynamodb/table:Table": 3,
   "aws:glue/catalogDatabase:CatalogDatabase": 1,
   "aws:glue/catalogTable:CatalogTable": 1,
@@ -110,7 +110,7 @@ describe("index.ts (the whole program under mocks)", () => {
         count(`/aws/lambda/LiveInsight-${stack}-collector`),
         count(`/aws/lambda/LiveInsight-${stack}-realtime`),
         count(`/aws/vendedlogs/apigateway/LiveInsight-${stack}/access`),
-      ]).to.deep.equal([7, 2, 1]);
+      ]).to.deep.equal([8, 2, 1]);
       const dimensions = ofType(runs[stack].resources, "aws:cloudwatch/metricAlarm:MetricAlarm").flatMap((alarm) => [
         alarm.inputs.dimensions ?? {},
         ...(alarm.inputs.metricQueries ?? []).map((q: any) => q.metric?.dimensions ?? {}),
@@ -132,6 +132,31 @@ describe("index.ts (the whole program under mocks)", () => {
       expect(dashboard.inputs.dashboardName).to.equal(`LiveInsight-${stack}`);
     });
   }
+
+  it("derives the API's CORS origins from the sites' hosts (prod: the two listed, never *) and gives the collector the site table", () => {
+    const origins = (stack: string) => ofType(runs[stack].resources, "aws:apigatewayv2/api:Api")[0]!.inputs.corsConfiguration.allowOrigins;
+    expect(origins("dev")).to.deep.equal(["*"]);
+    expect(origins("prod")).to.deep.equal(["https://www.example.com", "https://example.com"]);
+    const collector = ofType(runs.prod.resources, "aws:lambda/function:Function").find((f) => f.name.includes("collector"))!;
+    expect([collector.inputs.environment.variables.SITES, collector.inputs.environment.variables.DEFAULT_SITE]).to.deep.equal([
+      '[{"id":"www","hosts":["example.com","www.example.com"]}]',
+      "",
+    ]);
+    return runProgram({
+      stack: "qa",
+      config: {
+        "aws:region": "eu-west-1",
+        "liveinsight:corsOrigins": "[]",
+        "liveinsight:sites": '[{"id":"shop","hosts":["shop.io","*.shop.io","localhost:8080"]}]',
+      },
+    }).then((resources) =>
+      expect(ofType(resources, "aws:apigatewayv2/api:Api")[0]!.inputs.corsConfiguration.allowOrigins).to.deep.equal([
+        "https://shop.io",
+        "https://*",
+        "http://localhost:8080",
+      ]),
+    );
+  });
 
   it("docs/deploy.md's stack-outputs table lists exactly the program's outputs, each with what it is for", () => {
     const doc = readFileSync(path.join(__dirname, "..", "..", "docs", "deploy.md"), "utf8");

@@ -39,8 +39,9 @@ describe("collector core against dynalite", () => {
     expect(out.json).to.deep.equal({ message: "Event processed successfully", event_id: "e1", session_id: "s1" });
     expect(await scanAll(reader(), tables.events)).to.deep.equal([
       {
-        session_id: "s1",
+        session_id: "local#s1",
         event_key: `${NOW - 1000}#e1`,
+        site_id: "local",
         event_id: "e1",
         event_type: "page_view",
         user_id: "u1",
@@ -55,7 +56,8 @@ describe("collector core against dynalite", () => {
       },
     ]);
     expect(await getSession(reader(), tables.sessions, "s1")).to.deep.equal({
-      session_id: "s1",
+      session_id: "local#s1",
+      site_id: "local",
       user_id: "u1",
       start_time: NOW - 1000,
       last_activity: NOW - 1000,
@@ -73,6 +75,7 @@ describe("collector core against dynalite", () => {
     });
     expect(await scanAll(reader(), tables.activeSessions)).to.deep.equal([
       {
+        site_id: "local",
         session_id: "s1",
         user_id: "u1",
         last_activity: NOW - 1000,
@@ -202,8 +205,8 @@ describe("collector core against dynalite", () => {
     expect(retry.json.session_ids).to.deep.equal([rolled, rolled]);
     expect((await sessionEvents(reader(), tables.events, "s-old")).map((e) => e.event_id)).to.deep.equal(["evt_20261126_120000_00000001"]);
     expect((await sessionEvents(reader(), tables.events, rolled)).map((e) => [e.event_id, e.session_id])).to.deep.equal([
-      ["e2", rolled],
-      ["e3", rolled],
+      ["e2", `local#${rolled}`],
+      ["e3", `local#${rolled}`],
     ]);
     expect(await getSession(reader(), tables.sessions, "s-old")).to.include({ total_events: 1, last_activity: NOW - 40 * MIN });
     expect((await scanAll(reader(), tables.activeSessions)).map((a) => a.session_id)).to.deep.equal([rolled]);
@@ -238,7 +241,7 @@ describe("collector core against dynalite", () => {
       },
       NOW,
     );
-    const stored = (await scanAll(reader(), tables.events)).filter((e) => e.session_id === "s");
+    const stored = (await scanAll(reader(), tables.events)).filter((e) => e.session_id === "local#s");
     // The key keeps the client's timestamp (docs/api.md), so a retry lands on the same item.
     expect(stored.map((e) => [e.event_key, e.timestamp, e.client_timestamp])).to.deep.equal([
       [`${NOW - 8 * 86400_000}#old`, NOW, NOW - 8 * 86400_000],

@@ -129,13 +129,14 @@ describe("lost responses (write lands, response lost)", () => {
     expect((await getSession(dynamo.client(), tables.sessions, "s"))?.successor).to.be.a("string");
     const retry = await collect(testDeps(dynamo.client(), tables), body, NOW + 1000);
     const sessions = await scanAll(dynamo.client(), tables.sessions);
-    const successor = String(sessions.find((s) => s.session_id !== "s")!.session_id);
-    expect(retry.json.session_ids).to.deep.equal([successor, successor]);
-    expect(sessions.find((s) => s.session_id === "s")).to.include({ successor, last_activity: NOW - 50 * MIN });
+    // Stored keys are `<site>#<session>` (docs/sites.md); the answer carries the session id alone.
+    const successor = String(sessions.find((s) => s.session_id !== "local#s")!.session_id);
+    expect(retry.json.session_ids).to.deep.equal([successor.replace("local#", ""), successor.replace("local#", "")]);
+    expect(sessions.find((s) => s.session_id === "local#s")).to.include({ successor, last_activity: NOW - 50 * MIN });
     const events = (await scanAll(dynamo.client(), tables.events)).map((e) => [e.session_id, e.event_id]);
     expect(events).to.deep.equal(
       [
-        ["s", "old"],
+        ["local#s", "old"],
         [successor, "n1"],
         [successor, "n2"],
       ].sort((a, b) => a[0].localeCompare(b[0])),

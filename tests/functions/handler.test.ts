@@ -14,11 +14,15 @@ describe("collector handler (real module, env at module scope)", () => {
       ["invalid", 400, 1],
       ["malformed", 400, 1],
       ["method", 405, 1],
+      ["bot", 200, 1],
+      ["origin", 403, 1],
+      ["unknown-site", 400, 1],
       ["storage-down", 503, 1],
     ]);
     for (const { lines, status } of requests) {
       const line = JSON.parse(lines[0]);
-      const expected = status >= 400 ? [...REQUEST_LINE_FIELDS, "error_name", "error_message"] : REQUEST_LINE_FIELDS;
+      const dropped = line.dropped > 0 ? ["drop_reason"] : [];
+      const expected = [...REQUEST_LINE_FIELDS, ...dropped, ...(status >= 400 ? ["error_name", "error_message"] : [])];
       expect(Object.keys(line)).to.deep.equal(expected);
       expect(line).to.include({ message: "request completed", service: "collector", environment: "dev", status });
       expect(new Date(line.timestamp).toISOString()).to.equal(line.timestamp);
@@ -28,17 +32,29 @@ describe("collector handler (real module, env at module scope)", () => {
 
   it("counts events, rejections, sessions and new sessions, and marks only the first request cold", async () => {
     const lines = (await capturedCollectorRequests()).map((r) => JSON.parse(r.lines[0]));
-    const pick = (l: Record<string, unknown>) => [l.level, l.cold_start, l.events, l.rejected, l.sessions, l.sessions_created];
+    const pick = (l: Record<string, unknown>) => [
+      l.level,
+      l.cold_start,
+      l.events,
+      l.rejected,
+      l.sessions,
+      l.sessions_created,
+      l.dropped,
+      l.drop_reason,
+    ];
     expect(lines.map(pick)).to.deep.equal([
-      ["INFO", true, 1, 0, 1, 1],
-      ["INFO", false, 5, 0, 2, 1],
-      ["WARN", false, 0, 2, 0, 0],
-      ["WARN", false, 0, 1, 0, 0],
-      ["WARN", false, 0, 0, 0, 0],
-      ["ERROR", false, 0, 0, 1, 0],
+      ["INFO", true, 1, 0, 1, 1, 0, undefined],
+      ["INFO", false, 5, 0, 2, 1, 0, undefined],
+      ["WARN", false, 0, 2, 0, 0, 0, undefined],
+      ["WARN", false, 0, 1, 0, 0, 0, undefined],
+      ["WARN", false, 0, 0, 0, 0, 0, undefined],
+      ["INFO", false, 0, 0, 0, 0, 2, "bot"],
+      ["WARN", false, 0, 0, 0, 0, 2, "origin"],
+      ["WARN", false, 0, 0, 0, 0, 2, "unknown_site"],
+      ["ERROR", false, 0, 0, 1, 0, 0, undefined],
     ]);
-    expect(lines.map((l) => l.request_id)).to.deep.equal(["req-1", "req-2", "req-3", "req-4", "req-5", "req-6"]);
-    expect([lines[5].error_name, lines[2].error_name]).to.deep.equal(["ResourceNotFoundException", "ClientError"]);
+    expect(lines.map((l) => l.request_id)).to.deep.equal(Array.from({ length: 9 }, (_, i) => `req-${i + 1}`));
+    expect([lines[8].error_name, lines[2].error_name]).to.deep.equal(["ResourceNotFoundException", "ClientError"]);
   });
 
   it("never logs the full client IP, the request body or a stack trace", async () => {

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import type { TableNames } from "../../contracts/tables";
-import { successorSessionId } from "../../functions/core/ids";
+import { sessionIdOfKey, successorSessionId } from "../../functions/core/ids";
 import { collect, getSession, scanAll, storedEvents, testDeps } from "../support/collector";
 import { startDynamo, type TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";
@@ -14,11 +14,16 @@ const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
 const MIN = 60_000;
 
 /** The chain from `head`, following successors: every session id in order. */
+/** The chain from `head`, as the bare session ids the client sees (rows are keyed `local#<id>`, docs/sites.md). */
 async function chainOf(dynamo: TestDynamo, tables: TableNames, head: string): Promise<string[]> {
   const rows = new Map((await scanAll(dynamo.client(), tables.sessions)).map((r) => [r.session_id as string, r]));
   const ids: string[] = [];
-  for (let id: string | undefined = head; id !== undefined && rows.has(id); id = rows.get(id)?.successor as string | undefined)
-    ids.push(id);
+  for (
+    let key: string | undefined = `local#${head}`;
+    key !== undefined && rows.has(key);
+    key = rows.get(key)?.successor as string | undefined
+  )
+    ids.push(sessionIdOfKey(key));
   return ids;
 }
 
@@ -51,7 +56,7 @@ describe("long session chains: O(1) writes per session, never a 503 on healthy s
     // 100 session writes (each closing its session), one tail update, one live-row put
     expect(stats.calls.UpdateItemCommand).to.equal(101);
     expect(await getSession(dynamo.client(), tables.sessions, "s")).to.include({
-      tail_id: chain[99],
+      tail_id: `local#${chain[99]}`, // the tail's key
       tail_from: events[98].timestamp + 30 * MIN + 1,
     });
     expect(await storedEvents(dynamo.client(), tables.events)).to.have.length(100);

@@ -20,7 +20,7 @@ describe("realtime reader against dynalite", () => {
   after(async () => dynamo.close());
   beforeEach(async () => (tables = await dynamo.freshTables()));
 
-  async function seed(rows: { id: string; user: string; page?: string; expiresAt: number }[]) {
+  async function seed(rows: { id: string; user: string; page?: string; expiresAt: number; site?: string }[]) {
     const client = dynamo.client();
     for (const part of chunk(rows, 25)) {
       await client.send(
@@ -29,6 +29,7 @@ describe("realtime reader against dynalite", () => {
             [tables.activeSessions]: part.map((r) => ({
               PutRequest: {
                 Item: {
+                  site_id: { S: r.site ?? "local" },
                   session_id: { S: r.id },
                   user_id: { S: r.user },
                   expires_at: { N: String(r.expiresAt) },
@@ -65,8 +66,8 @@ describe("realtime reader against dynalite", () => {
     const snapshot = await createRealtimeReader(
       { db: createDocumentClient(client), table: tables.activeSessions, cacheMs: 5000, maxPages: 50, pageSize: 10 },
       { now: () => NOW },
-    )();
-    expect(stats.calls.ScanCommand).to.equal(6); // 56 rows, 10 per page
+    )("local");
+    expect(stats.calls.QueryCommand).to.equal(6); // 56 rows, 10 per page
     expect(snapshot.active_sessions).to.equal(47);
     expect(snapshot.active_users).to.equal(30);
     expect(snapshot.top_pages).to.have.length(10);
@@ -83,17 +84,23 @@ describe("realtime reader against dynalite", () => {
   it("counts a row whose user or page is missing or not a string as a session, never as a user or page", async () => {
     const live = Math.floor(NOW / 1000) + 60;
     await seed([{ id: "s1", user: "u1", page: "https://e.com/a", expiresAt: live }]);
-    const odd = { session_id: { S: "s2" }, expires_at: { N: String(live) }, current_page: { N: "7" }, user_id: { NULL: true } };
+    const odd = {
+      site_id: { S: "local" },
+      session_id: { S: "s2" },
+      expires_at: { N: String(live) },
+      current_page: { N: "7" },
+      user_id: { NULL: true },
+    };
     await dynamo.client().send(new PutItemCommand({ TableName: tables.activeSessions, Item: odd }));
     const snapshot = await createRealtimeReader(
       { db: createDocumentClient(dynamo.client()), table: tables.activeSessions, cacheMs: 0, maxPages: 5 },
       { now: () => NOW },
-    )();
+    )("local");
     expect([snapshot.active_sessions, snapshot.active_users]).to.deep.equal([2, 1]);
     expect(snapshot.top_pages).to.deep.equal([{ page_url: "https://e.com/a", sessions: 1 }]);
   });
 
-  it("serves one scan per cache window to every caller and says when the page cap cut the scan", async () => {
+  it("serves one read per site per cache window to every caller and says when the page cap cut the read", async () => {
     await seed(Array.from({ length: 30 }, (_, i) => ({ id: `s${i}`, user: "u", expiresAt: Math.floor(NOW / 1000) + 60 })));
     const client = dynamo.client();
     const stats = injectFaults(client, {});
@@ -102,15 +109,77 @@ describe("realtime reader against dynalite", () => {
       { db: createDocumentClient(client), table: tables.activeSessions, cacheMs: 5000, maxPages: 2, pageSize: 10 },
       { now: () => now },
     );
-    const [a, b] = await Promise.all([read(), read()]);
+    const [a, b] = await Promise.all([read("local"), read("local")]);
     expect(a).to.equal(b);
     expect([a.active_sessions, a.truncated]).to.deep.equal([20, true]);
     now += 4999;
-    await read();
-    expect(stats.calls.ScanCommand).to.equal(2);
+    await read("local");
+    expect(stats.calls.QueryCommand).to.equal(2);
+    const other = await read("shop");
+    expect([other.site, other.active_sessions, stats.calls.QueryCommand]).to.deep.equal(["shop", 0, 3]);
     now += 1;
-    await read();
-    expect(stats.calls.ScanCommand).to.equal(4);
+    await read("local");
+    expect(stats.calls.QueryCommand).to.equal(5);
+    expect(stats.calls.ScanCommand ?? 0).to.equal(0);
+  });
+
+  it("counts one site's visitors only, with a Query of that site's rows, and the same session id under two sites twice", async () => {
+    const live = Math.floor(NOW / 1000) + 60;
+    await seed([
+      { id: "s1", user: "u1", page: "https://shop.test/a", expiresAt: live, site: "shop" },
+      { id: "s2", user: "u2", page: "https://shop.test/b", expiresAt: live, site: "shop" },
+      { id: "s1", user: "u9", page: "https://blog.test/x", expiresAt: live, site: "blog" },
+    ]);
+    const read = createRealtimeReader(
+      { db: createDocumentClient(dynamo.client()), table: tables.activeSessions, cacheMs: 0, maxPages: 5 },
+      { now: () => NOW },
+    );
+    const [shop, blog] = [await read("shop"), await read("blog")];
+    expect([shop.site, shop.active_sessions, shop.active_users, shop.top_pages.length]).to.deep.equal(["shop", 2, 2, 2]);
+    expect([blog.site, blog.active_sessions, blog.top_pages]).to.deep.equal([
+      "blog",
+      1,
+      [{ page_url: "https://blog.test/x", sessions: 1 }],
+    ]);
+  });
+
+  it("the realtime handler takes ?site=, else the default, else the only site, and answers 400 UnknownSite naming the ids", async () => {
+    const live = Math.floor(Date.now() / 1000) + 600; // the handler reads the real clock
+    await seed([{ id: "s1", user: "u1", expiresAt: live, site: "shop" }]);
+    const sites = (list: string, def = "") =>
+      readEnv(
+        stackFunctionEnv(tables, {
+          DYNAMODB_ENDPOINT: dynamo.endpoint,
+          SITES: JSON.stringify(list.split(",").map((id) => ({ id, hosts: [`${id}.test`] }))),
+          DEFAULT_SITE: def,
+        }),
+        ["activeSessions"],
+      );
+    const get = (query?: Record<string, string>) => ({ ...apiEvent("GET", undefined), rawPath: "/realtime", queryStringParameters: query });
+    const answer = async (env: ReturnType<typeof sites>, query?: Record<string, string>) => {
+      const out = await realtimeHandler(env, createDocumentClient(dynamo.client()), () => {})(get(query), lambdaContext("rt"));
+      return [out.statusCode, JSON.parse(out.body as string)];
+    };
+    const [okStatus, ok] = await answer(sites("shop,blog"), { site: "shop" });
+    expect([okStatus, ok.site, ok.active_sessions]).to.deep.equal([200, "shop", 1]);
+    expect((await answer(sites("shop"), undefined))[1].site).to.equal("shop");
+    expect((await answer(sites("blog,shop", "shop"), undefined))[1].site).to.equal("shop");
+    expect(await answer(sites("shop,blog"), undefined)).to.deep.equal([
+      400,
+      {
+        error: "UnknownSite",
+        message: "Name the site whose visitors to count: GET /realtime?site=<id> (known: shop, blog).",
+        details: [{ field: "site", problem: "is required (known: shop, blog)" }],
+      },
+    ]);
+    expect(await answer(sites("shop,blog"), { site: "news" })).to.deep.equal([
+      400,
+      {
+        error: "UnknownSite",
+        message: 'site "news" is not a site of this stack (known: shop, blog).',
+        details: [{ field: "site", problem: '"news" is not a site of this stack (known: shop, blog)' }],
+      },
+    ]);
   });
 
   it("the realtime handler writes the request line of docs/operations.md, events 0, at INFO for a 200 and ERROR for a 503", async () => {

@@ -37,7 +37,7 @@ describe("sessions and dedup under real browser delivery", () => {
     expect(answers).to.deep.equal(["s", "s", "s"]);
     const events = await storedEvents(reader(), tables.events);
     expect(events.map((e) => [e.session_id, e.event_key, e.timestamp, e.client_timestamp])).to.deep.equal([
-      ["s", `${NOW - 9 * DAY}#queued`, NOW, NOW - 9 * DAY],
+      ["local#s", `${NOW - 9 * DAY}#queued`, NOW, NOW - 9 * DAY],
     ]);
     expect(await getSession(reader(), tables.sessions, "s")).to.include({ start_time: NOW, last_activity: NOW, duration_ms: 0 });
   });
@@ -62,8 +62,9 @@ describe("sessions and dedup under real browser delivery", () => {
     expect(tabs.map((t) => [t.result.statusCode, t.json.session_id])).to.deep.equal(Array(4).fill([200, successor]));
     expect((await scanAll(reader(), tables.sessions)).map((s) => [s.session_id, s.total_events, s.successor])).to.deep.equal(
       [
-        ["s", 1, successor],
-        [successor, 4, undefined],
+        // Stored under the site-scoped key; the stored successor names the successor's key.
+        ["local#s", 1, `local#${successor}`],
+        [`local#${successor}`, 4, undefined],
       ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     );
     expect(await getSession(reader(), tables.sessions, successor)).to.include({
@@ -84,15 +85,15 @@ describe("sessions and dedup under real browser delivery", () => {
     const successor = successorSessionId("s", NOW - 60 * MIN);
     expect([first.json.session_id, beacon.json.session_id, retry.json.session_id]).to.deep.equal([successor, "s", successor]);
     expect((await storedEvents(reader(), tables.events)).map((e) => [e.session_id, e.event_id])).to.deep.equal([
-      ["s", "a"],
-      ["s", "b"],
-      [successor, "c"],
+      ["local#s", "a"],
+      ["local#s", "b"],
+      [`local#${successor}`, "c"],
     ]);
     expect(await getSession(reader(), tables.sessions, "s")).to.include({
       start_time: NOW - 60 * MIN,
       last_activity: NOW - 45 * MIN,
       duration_ms: 15 * MIN,
-      successor,
+      successor: `local#${successor}`,
     });
   });
 
@@ -147,6 +148,7 @@ describe("sessions and dedup under real browser delivery", () => {
     );
     expect(await scanAll(reader(), tables.activeSessions)).to.deep.equal([
       {
+        site_id: "local",
         session_id: "s",
         user_id: "u",
         last_activity: NOW - 2 * MIN,

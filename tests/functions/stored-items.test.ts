@@ -43,11 +43,14 @@ const RETRY_AND_LATE = `{"events":[
 const RESUMED = `{"event_type":"page_view","event_id":"e4","session_id":"s1","user_id":"u1","timestamp":${NOW + 45 * MIN},"page_url":"${PAGE("c")}"}`;
 
 const SUCCESSOR = successorSessionId("s1", NOW - MIN);
+/** Events and Sessions are keyed by the session within its site (docs/sites.md); the test deps' site is local. */
+const KEY = (sessionId: string) => `local#${sessionId}`;
 
 function event(sessionId: string, id: string, type: string, ms: number, receivedAt: number, extra: Item): Item {
   return {
-    session_id: S(sessionId),
+    session_id: S(KEY(sessionId)),
     event_key: key(ms, id),
+    site_id: S("local"),
     event_id: S(id),
     event_type: S(type),
     user_id: S(sessionId === "s2" ? "u2" : "u1"),
@@ -62,7 +65,7 @@ function event(sessionId: string, id: string, type: string, ms: number, received
 
 const EXPECTED_EVENTS: Item[] = [
   {
-    session_id: S("#pin#s2"),
+    session_id: S("#pin#local#s2"),
     event_key: key(NOW - 30 * DAY, "e3"),
     pinned_timestamp: N(NOW),
     expires_at: exp(NOW),
@@ -100,7 +103,8 @@ const EXPECTED_EVENTS: Item[] = [
 
 const EXPECTED_SESSIONS: Item[] = [
   {
-    session_id: S("s1"),
+    session_id: S(KEY("s1")),
+    site_id: S("local"),
     user_id: S("u1"),
     start_time: N(NOW - 3 * MIN),
     last_activity: N(NOW - MIN),
@@ -115,14 +119,15 @@ const EXPECTED_SESSIONS: Item[] = [
     ip_prefix: IP,
     total_events: N(3),
     page_views: N(1),
-    successor: S(SUCCESSOR),
+    successor: S(KEY(SUCCESSOR)),
     boundary: N(NOW - MIN + 30 * MIN + 1),
     // s1 is its chain's head: the write that closed it recorded the successor as the chain's tail
-    tail_id: S(SUCCESSOR),
+    tail_id: S(KEY(SUCCESSOR)),
     tail_from: N(NOW - MIN + 30 * MIN + 1),
   },
   {
-    session_id: S("s2"),
+    session_id: S(KEY("s2")),
+    site_id: S("local"),
     user_id: S("u2"),
     start_time: N(NOW),
     last_activity: N(NOW),
@@ -138,7 +143,8 @@ const EXPECTED_SESSIONS: Item[] = [
     page_views: N(0),
   },
   {
-    session_id: S(SUCCESSOR),
+    session_id: S(KEY(SUCCESSOR)),
+    site_id: S("local"),
     user_id: S("u1"),
     start_time: N(NOW + 45 * MIN),
     last_activity: N(NOW + 45 * MIN),
@@ -157,7 +163,9 @@ const EXPECTED_SESSIONS: Item[] = [
 
 const EXPECTED_ACTIVE: Item[] = [
   // Snapshots of the Sessions rows: the heartbeat kept the exit page of the page view; the late event did not move it.
+  // Keyed by site (hash) and the bare session id (range): docs/sites.md.
   {
+    site_id: S("local"),
     session_id: S("s1"),
     user_id: S("u1"),
     last_activity: N(NOW - MIN),
@@ -166,6 +174,7 @@ const EXPECTED_ACTIVE: Item[] = [
     exit_key: key(NOW - 2 * MIN, "e1"),
   },
   {
+    site_id: S("local"),
     session_id: S("s2"),
     user_id: S("u2"),
     last_activity: N(NOW),
@@ -174,6 +183,7 @@ const EXPECTED_ACTIVE: Item[] = [
     exit_key: key(NOW, "e3"),
   },
   {
+    site_id: S("local"),
     session_id: S(SUCCESSOR),
     user_id: S("u1"),
     last_activity: N(NOW + 45 * MIN),
@@ -253,7 +263,7 @@ describe("stored items: exact attribute types and values", () => {
       const requests = input.RequestItems?.[tables.events];
       if (Array.isArray(requests)) for (const r of requests) written.set(order(r.PutRequest!.Item), r.PutRequest!.Item); // not BatchGetItem's keys
     }
-    expect([...written.values()].sort(byKey)).to.deep.equal(EXPECTED_EVENTS.filter((e) => e.session_id.S !== "#pin#s2"));
+    expect([...written.values()].sort(byKey)).to.deep.equal(EXPECTED_EVENTS.filter((e) => e.session_id.S !== "#pin#local#s2"));
     expect(numbersIn(sent).filter((n) => !/^-?\d+(\.\d+)?$/.test(n))).to.deep.equal([]);
   });
 

@@ -26,7 +26,13 @@ describe("window-edge retries: one item per event, whichever side of an edge eac
 
   const deps = () => testDeps(dynamo.client(), tables);
   const stored = async () =>
-    (await storedEvents(dynamo.client(), tables.events)).map((e) => [e.session_id, e.event_key, e.timestamp, e.client_timestamp]);
+    // Stored under the site-scoped key `local#s` (docs/sites.md); compared as the bare id.
+    (await storedEvents(dynamo.client(), tables.events)).map((e) => [
+      String(e.session_id).replace("local#", ""),
+      e.event_key,
+      e.timestamp,
+      e.client_timestamp,
+    ]);
   const click = (ts: number, id = "e") => ({ event_type: "click", event_id: id, session_id: "s", timestamp: ts });
 
   it("stores once at the client time when the first attempt was inside and the retry days later is outside", async () => {

@@ -39,6 +39,7 @@ describe("loadtest options", () => {
       htmlFile: null,
       cloudwatchWaitS: null,
       seed: 7,
+      site: "local",
       quiet: false,
     });
   });
@@ -196,5 +197,12 @@ describe("loadtest --stack URL resolution", () => {
     const odd: ExecFn = async () => ({ stdout: "file:///etc/passwd\n" });
     const error = await resolveEventsUrl("dev", odd).catch((e: unknown) => e);
     expect((error as Error).message).to.equal('--url must use http or https; got "file:" in "file:///etc/passwd".');
+  });
+
+  it("takes --site for the site_id of every event and refuses a malformed one naming the rule", () => {
+    expect(parseOptions(["--url", "http://127.0.0.1:3000/events", "--site", "dev"])?.site).to.equal("dev");
+    expect(() => parseOptions(["--url", "http://127.0.0.1:3000/events", "--site", "Dev!"])).to.throw(
+      "--site must be 3-40 characters of a-z, 0-9 or '-'; got \"Dev!\".",
+    );
   });
 });

@@ -40,6 +40,15 @@ describe("loadtest traffic", () => {
     for (const type of ["page_view", "click", "heartbeat"]) expect(types.has(type), type).to.equal(true);
   });
 
+  it("gives every event its generator's site: local mode's site by default, or the one given", () => {
+    const sites = (siteId?: string) => {
+      const traffic = new TrafficGenerator({ sessions: 3, seed: 5, runId: "s", siteId });
+      return new Set(traffic.visitors.flatMap((v) => traffic.nextEvents(v, 4, 1_700_000_000_000).map((e) => e.site_id)));
+    };
+    expect([...sites()]).to.deep.equal(["local"]);
+    expect([...sites("shop")]).to.deep.equal(["shop"]);
+  });
+
   it("gives every event a unique id and spaces a batch 100 ms apart ending now", () => {
     const traffic = generator();
     const events = [...traffic.nextEvents(traffic.acquire(), 3, NOW), ...traffic.nextEvents(traffic.acquire(), 2, NOW)];

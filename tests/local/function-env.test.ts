@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { DEFAULTS } from "../../config";
 import { functionEnvironment, functionSettingsOf } from "../../contracts/function-env";
+import { LOCAL_SITE } from "../../contracts/sites";
 import { tableNamesFor } from "../../contracts/tables";
 import { readEnv } from "../../functions/shared/env";
 import { localFunctionEnv } from "../../local/function-env";
@@ -10,7 +11,7 @@ describe("local mode function environment", () => {
     const tables = tableNamesFor("local");
     expect(localFunctionEnv("http://127.0.0.1:8123", {})).to.deep.equal({
       // The collector's environment holds the realtime function's: both run in this one process.
-      ...functionEnvironment("collector", "local", tables, functionSettingsOf(DEFAULTS)),
+      ...functionEnvironment("collector", "local", tables, { ...functionSettingsOf(DEFAULTS), sites: [LOCAL_SITE], defaultSite: "local" }),
       AWS_REGION: "us-east-1",
       DYNAMODB_ENDPOINT: "http://127.0.0.1:8123",
     });
@@ -19,7 +20,25 @@ describe("local mode function environment", () => {
       ACTIVE_SESSIONS_TABLE: "LiveInsight-local-ActiveSessions",
       ENVIRONMENT: "local",
       HOT_RETENTION_DAYS: "7",
+      SITES: '[{"id":"local","hosts":["*"],"allowServer":true}]',
+      DEFAULT_SITE: "local",
     });
+  });
+
+  it("adds the sites of LIVEINSIGHT_SITES after the built-in site local, which stays the default", () => {
+    const env = localFunctionEnv("http://x", { LIVEINSIGHT_SITES: '[{"id":"shop","hosts":["localhost:8080","*.shop.test"]}]' });
+    const read = readEnv(env, ["events"]);
+    expect(read.sites).to.deep.equal([LOCAL_SITE, { id: "shop", hosts: ["localhost:8080", "*.shop.test"], allowServer: false }]);
+    expect(read.defaultSite).to.equal("local");
+  });
+
+  it("refuses a bad LIVEINSIGHT_SITES naming the variable, the site and the field", () => {
+    expect(() => localFunctionEnv("http://x", { LIVEINSIGHT_SITES: '[{"id":"shop","hosts":["http://shop.io"]}]' })).to.throw(
+      'LIVEINSIGHT_SITES: sites[0] ("shop").hosts[0] must be a host name like "example.com"',
+    );
+    expect(() => localFunctionEnv("http://x", { LIVEINSIGHT_SITES: '[{"id":"local","hosts":["a.io"]}]' })).to.throw(
+      'LIVEINSIGHT_SITES: sites[1] ("local").id repeats an earlier site\'s id; every id must be unique (site "local" is built in; list the others).',
+    );
   });
 
   it("takes overrides from the shell as typed, so the functions' own check names a bad value", () => {

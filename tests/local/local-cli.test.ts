@@ -125,14 +125,14 @@ describe("local mode commands", function () {
     const event = JSON.parse(running.stdout);
     expect([event.event_id, event.session_id, event.page_url, event.timestamp]).to.deep.equal([
       "evt-scan-1",
-      "sess-scan",
+      "local#sess-scan", // stored under its site (docs/sites.md)
       body.page_url,
       body.timestamp,
     ]);
     expect([stopped.code, stopped.stderr, JSON.parse(stopped.stdout).session_id]).to.deep.equal([
       0,
       "1 item in LiveInsight-local-Sessions\n",
-      "sess-scan",
+      "local#sess-scan", // stored under its site (docs/sites.md)
     ]);
   });
 

@@ -122,9 +122,15 @@ describe("local mode over HTTP", function () {
   });
 
   it("puts the CORS header on a POST from a browser origin", async () => {
-    const res = await post(JSON.stringify(event("evt-cors", "sess-a")), "application/json", { origin: ORIGIN });
+    // A browser's User-Agent: with an Origin, Node's own ("node") is judged a bot and dropped (docs/sites.md).
+    const browser = {
+      origin: ORIGIN,
+      "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    };
+    const res = await post(JSON.stringify(event("evt-cors", "sess-a")), "application/json", browser);
     expect(res.status).to.equal(200);
     expect(res.headers.get("access-control-allow-origin")).to.equal("*");
+    expect((await json(res)).event_id).to.equal("evt-cors");
   });
 
   it("counts active sessions, users and top pages on GET /realtime", async () => {

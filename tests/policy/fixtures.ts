@@ -43,7 +43,26 @@ export function goodSpecs(): Record<string, Spec> {
         handler: "index.handler",
         memorySize: 512,
         timeout: 10,
-        environment: { variables: { EVENTS_TABLE: "LiveInsight-test-Events", AWS_MAX_ATTEMPTS: "3", AWS_RETRY_MODE: "standard" } },
+        environment: {
+          variables: {
+            EVENTS_TABLE: "LiveInsight-test-Events",
+            AWS_MAX_ATTEMPTS: "3",
+            AWS_RETRY_MODE: "standard",
+            SITES: '[{"id":"shop","hosts":["shop.io","*.shop.io"]}]',
+          },
+        },
+      },
+    },
+    "api-http": {
+      type: "aws:apigatewayv2/api:Api",
+      props: {
+        name: "LiveInsight-test",
+        protocolType: "HTTP",
+        corsConfiguration: {
+          allowOrigins: ["https://shop.io", "https://*"],
+          allowMethods: ["GET", "POST"],
+          allowHeaders: ["content-type"],
+        },
       },
     },
     "collector-invoke-config": {

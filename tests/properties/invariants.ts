@@ -4,7 +4,7 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SESSION_IDLE_TIMEOUT_MS, type TableNames } from "../../contracts/tables";
-import { successorSessionId } from "../../functions/core/ids";
+import { sessionIdOfKey, successorSessionId } from "../../functions/core/ids";
 import { scanAll, storedEvents } from "../support/collector";
 import type { Traffic } from "./visits";
 
@@ -116,10 +116,21 @@ function checkActive(active: Row[], sessions: Map<string, Row>, bySession: Map<s
   }
 }
 
+/** A stored row with its session key and successor key as the bare session ids. */
+function bareSessionIds(row: Row): Row {
+  const bare: Row = { ...row, session_id: sessionIdOfKey(String(row.session_id)) };
+  if (typeof row.successor === "string") bare.successor = sessionIdOfKey(row.successor);
+  return bare;
+}
+
 export async function violations(client: DynamoDBClient, tables: TableNames, traffic: Traffic, answers: Answers): Promise<string[]> {
   const problems: string[] = [];
-  const events: Row[] = await storedEvents(client, tables.events);
-  const sessions = new Map<string, Row>((await scanAll(client, tables.sessions)).map((s) => [s.session_id as string, s]));
+  // Events and Sessions are keyed `<site>#<session>` (docs/sites.md); one site here, so the
+  // invariants speak of the session ids the client sees, as the answers and live rows do.
+  const events: Row[] = (await storedEvents(client, tables.events)).map(bareSessionIds);
+  const sessions = new Map<string, Row>(
+    (await scanAll(client, tables.sessions)).map((s) => [sessionIdOfKey(String(s.session_id)), bareSessionIds(s)]),
+  );
   const bySession = new Map<string, Row[]>();
   for (const e of events) bySession.set(e.session_id, [...(bySession.get(e.session_id) ?? []), e]);
   checkEvents(traffic, events, answers, problems);

@@ -50,6 +50,8 @@ describe("docs/api.md from the code (npm run docs:api)", () => {
       ["POST /events", 415, "UnsupportedMediaType"],
       ["POST /events", 413, "PayloadTooLarge"],
       ["GET /events", 405, "MethodNotAllowed"],
+      ["POST /events", 400, "UnknownSite"],
+      ["POST /events", 403, "OriginNotAllowed"],
       ["POST /events", 503, "StorageUnavailable"],
       ["POST /events", 500, "InternalError"],
       ["POST /realtime", 405, "MethodNotAllowed"],

@@ -102,7 +102,12 @@ async function run(argv: string[], root: string, account: StubAccount) {
   return { code, out, calls, regions, simulated };
 }
 
-const REAL_EMAIL = (t: string) => t.replace("oncall@example.com", "oncall@liveinsight.io");
+/** The committed prod stack's alarm e-mail and site hosts made real. */
+const REAL_EMAIL = (t: string) =>
+  t
+    .replace("oncall@example.com", "oncall@liveinsight.io")
+    .replace("- www.example.com", "- www.liveinsight.io")
+    .replace("- example.com", "- liveinsight.io");
 /** The committed prod stack with its placeholders (alarm e-mail, CORS origins) made real. */
 const REAL = (t: string) =>
   REAL_EMAIL(t).replace("https://www.example.com", "https://www.liveinsight.io").replace("https://example.com", "https://liveinsight.io");
@@ -137,6 +142,7 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
       "ok   region       Region us-east-1 (aws:region in Pulumi.prod.yaml).",
       "ok   alarm-email  Alarm e-mail oncall@liveinsight.io (confirm the subscription AWS mails after the first deploy).",
       'ok   cors-origins CORS origins "https://www.liveinsight.io", "https://liveinsight.io".',
+      'ok   sites        Sites "www" (liveinsight.io, www.liveinsight.io).',
       "ok   identity     Deploying as arn:aws:sts::111122223333:assumed-role/deployer/me in account 111122223333.",
       "ok   concurrency  Reserving 50 for each of 2 functions leaves 900 of account 111122223333's quota of 1000 unreserved (AWS requires 100).",
       `ok   log-delivery The caller may set up the stage's access-log delivery (${LOG_DELIVERY.length} actions, by IAM's policy simulator).`,
@@ -154,11 +160,14 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
         "(RFC 2606 reserves these names; no real page is served from them, so real pages' requests would fail CORS); " +
         "list the origins of the sites that load the tracker in liveinsight:corsOrigins in Pulumi.prod.yaml, e.g. " +
         "`pulumi config set --path 'liveinsight:corsOrigins[0]' https://www.yoursite.com --stack prod` (one index per origin).",
+      'FAIL sites        liveinsight:sites in Pulumi.prod.yaml: site "www" lists the placeholder host(s) "example.com", "www.example.com" ' +
+        "(RFC 2606 reserves these names; no real page is served from them, so every real page's events would be refused with 403); " +
+        "list the hosts your pages are served from in liveinsight:sites in Pulumi.prod.yaml (docs/sites.md).",
       "FAIL concurrency  Reserving 50 for each of 2 functions needs 200 of account 111122223333's concurrency (100 + 100 AWS keeps unreserved) " +
         'but only 150 is available (quota 150), so `pulumi up` would fail; request a higher "Concurrent executions" quota in Service Quotas (AWS Lambda) ' +
         "or lower liveinsight:reservedConcurrency in Pulumi.prod.yaml to at most 25.",
     ]);
-    expect(r.out.at(-1)).to.equal("3 problem(s) to fix before `pulumi up --stack prod`.");
+    expect(r.out.at(-1)).to.equal("4 problem(s) to fix before `pulumi up --stack prod`.");
     // docs/deploy.md shows this very output.
     const doc = readFileSync(path.join(REPO_ROOT, "docs/deploy.md"), "utf8");
     expect(/Example preflight output[\s\S]*?```text\n([\s\S]*?)\n```/.exec(doc)?.[1]?.split("\n")).to.deep.equal(r.out);
@@ -195,6 +204,28 @@ describe("npm run preflight (stub AWS clients, never AWS)", () => {
         origins.join(),
       ).to.match(/^ok {3}cors-origins CORS origins /);
     }
+  });
+
+  it("refuses a stack without sites, a placeholder host under a wildcard, and a localhost host outside dev", async () => {
+    const sitesLine = async (stack: string, edit: (t: string) => string) =>
+      (
+        await run(
+          ["--stack", stack],
+          rootWith(stack, (t) => edit(REAL(t))),
+          BIG,
+        )
+      ).out.find((l) => l.includes(" sites "));
+    const noSites = (t: string) => t.replace(/ {2}liveinsight:sites:\n( {4}.*\n)+/, "");
+    expect(await sitesLine("prod", noSites)).to.equal(
+      "FAIL sites        Pulumi.prod.yaml sets no liveinsight:sites, so the collector refuses every event (UnknownSite); list the hosts your pages are served from in liveinsight:sites in Pulumi.prod.yaml (docs/sites.md).",
+    );
+    expect(await sitesLine("prod", (t) => t.replace("- www.liveinsight.io", '- "*.shop.example.org"'))).to.match(
+      /^FAIL sites {8}liveinsight:sites in Pulumi\.prod\.yaml: site "www" lists the placeholder host\(s\) "\*\.shop\.example\.org" \(RFC 2606/,
+    );
+    expect(await sitesLine("prod", (t) => t.replace("- www.liveinsight.io", "- localhost:8080"))).to.match(
+      /^FAIL sites {8}liveinsight:sites in Pulumi\.prod\.yaml: site "www" lists "localhost:8080", pages on the visitor's own machine, which only a dev\* stack may allow/,
+    );
+    expect(await sitesLine("dev", (t) => t)).to.equal('ok   sites        Sites "dev" (localhost, 127.0.0.1).');
   });
 
   it("refuses a localhost origin on a non-dev stack and allows it on a dev stack", async () => {

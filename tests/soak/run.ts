@@ -7,20 +7,23 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { numberOption, parseCommandLine, runCli, UsageError, urlOption } from "../../lib/cli";
+import { numberOption, parseCommandLine, runCli, stringOption, UsageError, urlOption } from "../../lib/cli";
 import { lockHolder } from "../../local/data-lock";
 import { dataDirFrom } from "../../local/settings";
 import { eventIdPrefix } from "../../scripts/lib/event-generator";
+import { siteOption } from "../../scripts/loadtest/options";
 import { driveLoad, newStats, type SendStats } from "../support/event-sender";
 import { type LocalProcess, type Reconciliation, reconcile, startLocalMode, storedEventIdCounts } from "../support/local-process";
 
-export const SOAK_USAGE = `Usage: npm run soak -- [--duration <s>] [--concurrency <n>] [--url <api>/events [--dynamodb-endpoint <url>]]
+export const SOAK_USAGE = `Usage: npm run soak -- [--duration <s>] [--concurrency <n>] [--site <id>] [--url <api>/events [--dynamodb-endpoint <url>]]
 
 Sends events from concurrent clients, then scans the Events table and proves that every
 acknowledged event is stored exactly once.
 
   --duration <s>              seconds of load (default 60)
   --concurrency <n>           concurrent clients (default 50)
+  --site <id>                 the site_id of every event (default local; on another server, a site
+                              with allowServer: true, docs/sites.md)
   --url <url>                 collector endpoint, as for npm run loadtest, e.g.
                               http://127.0.0.1:3000/events; without it a fresh local mode is started
   --dynamodb-endpoint <url>   where that server stores its events (default: the endpoint of the
@@ -32,6 +35,7 @@ Exit codes: 0 = stored == acknowledged, 1 = a mismatch or nothing acknowledged, 
 export interface SoakArgs {
   durationS: number;
   concurrency: number;
+  site: string;
   url?: string;
   dynamodbEndpoint?: string;
 }
@@ -40,6 +44,7 @@ export function parseSoakArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   const parsed = parseCommandLine(argv, {
     duration: { type: "string" },
     concurrency: { type: "string" },
+    site: { type: "string" },
     url: { type: "string" },
     "dynamodb-endpoint": { type: "string" },
   });
@@ -59,6 +64,7 @@ export function parseSoakArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   return {
     durationS: numberOption(values, "duration", { min: 1, max: 86_400 }, 60),
     concurrency: numberOption(values, "concurrency", { min: 1, max: 10_000, integer: true }, 50),
+    site: siteOption(stringOption(values, "site")),
     url,
     dynamodbEndpoint,
   };
@@ -122,7 +128,13 @@ async function soak(args: SoakArgs): Promise<number> {
     const started = Date.now();
     const ticker = setInterval(() => progress(stats, started), 1000);
     await driveLoad(
-      { eventsUrl, concurrency: args.concurrency, prefix, shouldStop: () => Date.now() - started >= args.durationS * 1000 },
+      {
+        eventsUrl,
+        concurrency: args.concurrency,
+        siteId: args.site,
+        prefix,
+        shouldStop: () => Date.now() - started >= args.durationS * 1000,
+      },
       stats,
     );
     clearInterval(ticker);

@@ -20,7 +20,13 @@ describe("soak", function () {
     const fails = (argv: string[], message: string) => expect(() => parseSoakArgs(argv, noLocal)).to.throw(UsageError, message);
 
     it("defaults to 60 s with 50 clients against a fresh local mode", () => {
-      expect(parseSoakArgs([], noLocal)).to.deep.equal({ durationS: 60, concurrency: 50, url: undefined, dynamodbEndpoint: undefined });
+      expect(parseSoakArgs([], noLocal)).to.deep.equal({
+        durationS: 60,
+        concurrency: 50,
+        site: "local",
+        url: undefined,
+        dynamodbEndpoint: undefined,
+      });
     });
 
     it("takes the load tester's --url with the store's endpoint", () => {
@@ -38,7 +44,13 @@ describe("soak", function () {
           ],
           noLocal,
         ),
-      ).to.deep.equal({ durationS: 5, concurrency: 3, url: "http://127.0.0.1:3000/events", dynamodbEndpoint: "http://127.0.0.1:8000" });
+      ).to.deep.equal({
+        durationS: 5,
+        concurrency: 3,
+        site: "local",
+        url: "http://127.0.0.1:3000/events",
+        dynamodbEndpoint: "http://127.0.0.1:8000",
+      });
     });
 
     it("answers --help before anything else", () => {

@@ -48,6 +48,8 @@ describe("stats function bundle", function () {
       AWS_MAX_ATTEMPTS: "2",
       AWS_RETRY_MODE: "standard",
       TRUSTED_PROXY_HOPS: "0",
+      SITES: "[]",
+      DEFAULT_SITE: "",
       STATS_KEY_SECRET: "LiveInsight-test-stats-key",
       ATHENA_WORKGROUP: "LiveInsight-test",
       ATHENA_DATABASE: "liveinsight_test",

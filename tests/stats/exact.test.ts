@@ -37,7 +37,7 @@ async function withArchive<T>(
       engine,
       key: async () => KEY,
       rules: () => ({ retentionDays: 90, now: Date.parse("2026-11-20T00:00:00Z") }),
-      readRealtime: async () => ({ active_sessions: 0, active_users: 0, top_pages: [], generated_at: "" }),
+      readRealtime: async () => ({ site: "local", active_sessions: 0, active_users: 0, top_pages: [], generated_at: "" }),
       page,
     };
     const ask = async (query: Record<string, string>) => {

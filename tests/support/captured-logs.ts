@@ -48,6 +48,8 @@ async function capture(): Promise<CapturedRequest[]> {
     AWS_MAX_ATTEMPTS: "1",
     AWS_REGION: "us-east-1",
     DYNAMODB_ENDPOINT: dynamo.endpoint,
+    // local (every host, the default) and one site with a host, so a foreign page can be refused.
+    SITES: '[{"id":"local","hosts":["*"],"allowServer":true},{"id":"shop","hosts":["shop.test"]}]',
   });
   const saved = Object.fromEntries(Object.keys(functionEnv).map((k) => [k, process.env[k]]));
   Object.assign(process.env, functionEnv);
@@ -92,6 +94,15 @@ async function capture(): Promise<CapturedRequest[]> {
   await run("invalid", apiEvent("POST", JSON.stringify({ events: [{ event_type: "ok" }, { event_type: "Bad" }] })));
   await run("malformed", apiEvent("POST", "{not json"));
   await run("method", apiEvent("GET", undefined));
+  const shopPage = {
+    origin: "https://shop.test",
+    "user-agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+  };
+  const twoEvents = (site: string) =>
+    JSON.stringify({ events: [1, 2].map((i) => ({ event_type: "click", site_id: site, timestamp: now - i })) });
+  await run("bot", apiEvent("POST", twoEvents("shop"), shopPage));
+  await run("origin", apiEvent("POST", twoEvents("shop"), { origin: "https://elsewhere.test" }));
+  await run("unknown-site", apiEvent("POST", twoEvents("nope")));
   await dynamo.client().send(new DeleteTableCommand({ TableName: tables.sessions }));
   await run("storage-down", apiEvent("POST", JSON.stringify({ event_type: "click", session_id: "cap-s3" })));
   await dynamo.close();

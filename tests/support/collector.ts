@@ -5,8 +5,11 @@
  */
 import { type AttributeValue, type DynamoDBClient, GetItemCommand, paginateScan, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { LOCAL_SITE } from "../../contracts/sites";
 import type { TableNames } from "../../contracts/tables";
+import { siteTable } from "../../functions/core/admission";
 import { type CollectorDeps, handleCollect, type Outcome } from "../../functions/core/collect";
+import { sessionKey } from "../../functions/core/ids";
 import type { HttpRequest } from "../../functions/core/request";
 import { createDocumentClient } from "../../functions/shared/clients";
 import { createRng } from "../../scripts/lib/rng";
@@ -22,6 +25,7 @@ export function testDeps(client: DynamoDBClient, tables: TableNames, overrides: 
   return {
     db: createDocumentClient(client),
     tables,
+    sites: siteTable([LOCAL_SITE], LOCAL_SITE.id),
     retentionDays: 30,
     remainingTimeMs: () => 10_000,
     hex: counterHex(),
@@ -72,18 +76,30 @@ export async function scanAll(client: DynamoDBClient, table: string): Promise<Re
   );
 }
 
-export async function getSession(client: DynamoDBClient, table: string, sessionId: string): Promise<Record<string, unknown> | undefined> {
-  const key = { session_id: { S: sessionId } };
+/** The Sessions row of a session of `site` (default local, the test deps' site), keyed `<site>#<session>`. */
+export async function getSession(
+  client: DynamoDBClient,
+  table: string,
+  sessionId: string,
+  site = LOCAL_SITE.id,
+): Promise<Record<string, unknown> | undefined> {
+  const key = { session_id: { S: sessionKey(site, sessionId) } };
   const out = await client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }));
   return out.Item && plain(out.Item);
 }
 
-export async function sessionEvents(client: DynamoDBClient, table: string, sessionId: string): Promise<Record<string, unknown>[]> {
+/** The stored events of a session of `site` (default local), in key order. */
+export async function sessionEvents(
+  client: DynamoDBClient,
+  table: string,
+  sessionId: string,
+  site = LOCAL_SITE.id,
+): Promise<Record<string, unknown>[]> {
   const out = await client.send(
     new QueryCommand({
       TableName: table,
       KeyConditionExpression: "session_id = :s",
-      ExpressionAttributeValues: { ":s": { S: sessionId } },
+      ExpressionAttributeValues: { ":s": { S: sessionKey(site, sessionId) } },
     }),
   );
   return (out.Items ?? []).map(plain);

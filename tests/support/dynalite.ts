@@ -3,6 +3,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynam
 import dynalite from "dynalite";
 import { DEFAULTS } from "../../config";
 import { functionEnvironment, functionSettingsOf } from "../../contracts/function-env";
+import { LOCAL_SITE } from "../../contracts/sites";
 import { type TableNames, tableNamesFor } from "../../contracts/tables";
 import { type FunctionEnv, readEnv } from "../../functions/shared/env";
 import { ensureTables } from "../../local/tables";
@@ -74,7 +75,9 @@ export function useDynamo(): SuiteDynamo {
  * setting reaches every test without touching it.
  */
 export function stackFunctionEnv(tables: TableNames, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...functionEnvironment("collector", "test", tables, functionSettingsOf(DEFAULTS)), ...extra };
+  // Local mode's site table (site `local`: every host, server senders, the default), so a test that is not about sites needs none.
+  const settings = { ...functionSettingsOf(DEFAULTS), sites: [LOCAL_SITE], defaultSite: LOCAL_SITE.id };
+  return { ...functionEnvironment("collector", "test", tables, settings), ...extra };
 }
 
 /** Both functions' environment on the suite's tables, as Lambda would pass it, plus `extra`. */

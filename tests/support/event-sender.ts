@@ -23,6 +23,8 @@ export interface LoadOptions {
   shouldStop: () => boolean;
   /** Largest batch; senders cycle through 1 … maxBatch events per request (default 5). */
   maxBatch?: number;
+  /** The site_id of every event (default local mode's, `local`). */
+  siteId?: string;
 }
 
 export function newStats(): SendStats {
@@ -51,6 +53,7 @@ export async function driveLoad(options: LoadOptions, stats = newStats()): Promi
     seed: 1,
     runId: randomBytes(4).toString("hex"),
     idPrefix: options.prefix,
+    siteId: options.siteId,
   });
   const transport = createHttpTransport(options.eventsUrl, options.concurrency, 15_000);
   try {

@@ -11,6 +11,7 @@ export const REQUEST_LINE_FIELDS = [
   "rejected",
   "sessions",
   "sessions_created",
+  "dropped",
   "processing_time_ms",
   "status",
 ];
