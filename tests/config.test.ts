@@ -136,7 +136,7 @@ describe("config", () => {
       trustedProxyHops: 0,
       tableKmsKeyArn: undefined,
       archiveBatchSize: 1000,
-      archiveBatchingWindowSeconds: 30,
+      archiveBatchingWindowSeconds: 300,
       archiveMaxRetryAttempts: 3,
       archiveMaxRecordAgeSeconds: 86400,
       archiverMemorySize: 512,

@@ -51,7 +51,7 @@ const VISITORS = 400;
  * without event ids, so the collector mints them with random hex as it does for a tracker that
  * sends none; the acknowledged ids come from the 200's body.
  */
-async function storeTraffic(dynamo: TestDynamo, tag: string, at: (i: number) => number, onAck?: (ids: string[], t: number) => void) {
+export async function storeTraffic(dynamo: TestDynamo, tag: string, at: (i: number) => number, onAck?: (ids: string[], t: number) => void) {
   const tables = await dynamo.freshTables();
   const deps = testDeps(dynamo.client(), tables, { retentionDays: 395, hex: randomHex8 });
   const traffic = new BenchTraffic(tag, VISITORS);
@@ -67,7 +67,7 @@ async function storeTraffic(dynamo: TestDynamo, tag: string, at: (i: number) => 
   };
 }
 
-async function scanImages(dynamo: TestDynamo, table: string): Promise<Record<string, AttributeValue>[]> {
+export async function scanImages(dynamo: TestDynamo, table: string): Promise<Record<string, AttributeValue>[]> {
   const items: Record<string, AttributeValue>[] = [];
   for await (const page of paginateScan({ client: dynamo.client() }, { TableName: table })) items.push(...(page.Items ?? []));
   return items;
@@ -79,7 +79,7 @@ const toRecord = (item: Record<string, AttributeValue>, i: number): ArchiverReco
 });
 
 /** Encode speed and bytes per event on `items` (what the collector stored). */
-function encodeFigures(items: Record<string, AttributeValue>[]) {
+export function encodeFigures(items: Record<string, AttributeValue>[]) {
   const records = items.map(toRecord);
   const runs: number[] = [];
   let batchBytes = 0;
@@ -105,7 +105,7 @@ function encodeFigures(items: Record<string, AttributeValue>[]) {
 }
 
 /** A month of compacted days from `template` rows (re-timed), and what page views per day for 30 days reads. */
-async function scanFigures(template: ArchiveRow[], eventsPerDay: number) {
+export async function scanFigures(template: ArchiveRow[], eventsPerDay: number) {
   const dir = mkdtempSync(path.join(tmpdir(), "li-bench-month-"));
   try {
     const store = directoryStore(dir);
@@ -144,7 +144,7 @@ async function scanFigures(template: ArchiveRow[], eventsPerDay: number) {
 }
 
 /** Traffic for `seconds` through the collector while the feeder runs; lag = first seen in the view − acknowledged. */
-async function lagFigures(dynamo: TestDynamo, seconds: number, windowMs: number) {
+export async function lagFigures(dynamo: TestDynamo, seconds: number, windowMs: number) {
   const dir = mkdtempSync(path.join(tmpdir(), "li-bench-lag-"));
   const acked = new Map<string, number>();
   const seen = new Map<string, number>();
@@ -202,6 +202,61 @@ async function lagFigures(dynamo: TestDynamo, seconds: number, windowMs: number)
   };
 }
 
+/** How much each part of the archive bench does: `npm run bench:archive` and `npm run bench` (full or --quick). */
+export interface ArchiveBenchPlan {
+  /** Requests of 10 events stored for the encode and size figures. */
+  readonly sizeRequests: number;
+  /** Events per generated compacted day (30 days) for the scan figure. */
+  readonly monthEventsPerDay: number;
+  /** Seconds of traffic for the lag figure. */
+  readonly lagSeconds: number;
+  /** The feeder's batching window, seconds. */
+  readonly windowS: number;
+}
+
+/** encode, size, scan and lag on one dynalite, progress through `progress`. */
+export async function archiveFigures(dynamo: TestDynamo, plan: ArchiveBenchPlan, progress = log) {
+  progress(
+    `storing ${plan.sizeRequests.toLocaleString("en")} requests × 10 events of tracker-like traffic (${VISITORS} visitors, a request every 2 s) through the collector core`,
+  );
+  const base = Date.UTC(2026, 11, 7, 9);
+  const sized = await storeTraffic(dynamo, `size${Date.now()}`, (i) => base + i * 2_000);
+  for (let i = 0; i < plan.sizeRequests; i++) await sized.send(i);
+  const items = await scanImages(dynamo, sized.tables.events);
+  progress(`encoding ${items.length} events (5 timed runs)`);
+  const { rows, ...encode } = encodeFigures(items);
+  progress(
+    `a generated month (30 compacted days × ${plan.monthEventsPerDay.toLocaleString("en")} events): bytes the page-views-per-day query reads`,
+  );
+  const scan = await scanFigures(rows, plan.monthEventsPerDay);
+  progress(`lag: ${plan.lagSeconds} s of traffic, feeder window ${plan.windowS} s, DuckDB polled every 250 ms`);
+  const lag = await lagFigures(dynamo, plan.lagSeconds, plan.windowS * 1000);
+  return { encode, scan, lag };
+}
+
+export type ArchiveFigures = Awaited<ReturnType<typeof archiveFigures>>;
+
+/** The archive figures as markdown table rows (`| figure | value |`), as both benches print them. */
+export function archiveRows({ encode, scan, lag }: ArchiveFigures): string[][] {
+  return [
+    [
+      `encode (${encode.events} events, batches of ${LOCAL_STREAM_READING.batchSize})`,
+      `${encode.events_per_second.toLocaleString("en")} events/s (median ${encode.encode_ms_median} ms)`,
+    ],
+    ["Parquet bytes/event, batch objects", `${encode.parquet_bytes_per_event_batch} B`],
+    ["Parquet bytes/event, compacted day", `${encode.parquet_bytes_per_event_compacted} B`],
+    ["DynamoDB item bytes/event (same events)", `${encode.dynamodb_item_bytes} B`],
+    [
+      `page views per day, 30 days, ${scan.month_events.toLocaleString("en")} events`,
+      `${scan.bytes_scanned.toLocaleString("en")} B read (${scan.bytes_scanned_per_million_events.toLocaleString("en")} B per million events; all columns ${scan.all_columns_bytes.toLocaleString("en")} B)`,
+    ],
+    [
+      `lag ack → queryable, window ${lag.window_s} s (${lag.acknowledged} events, ${lag.missing} missing)`,
+      `p50 ${lag.lag_p50_ms} ms, p99 ${lag.lag_p99_ms} ms, max ${lag.lag_max_ms} ms`,
+    ],
+  ];
+}
+
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, { seconds: { type: "string" }, "window-s": { type: "string" }, json: { type: "string" } });
   if (parsed.help) {
@@ -213,37 +268,15 @@ async function main(argv: string[]): Promise<number> {
   const json = stringOption(parsed.values, "json");
   const dynamo = await startDynamo();
   try {
-    log(
-      `storing 2,000 requests × 10 events of tracker-like traffic (${VISITORS} visitors, a request every 2 s) through the collector core`,
-    );
-    const base = Date.UTC(2026, 11, 7, 9);
-    const sized = await storeTraffic(dynamo, `size${Date.now()}`, (i) => base + i * 2_000);
-    for (let i = 0; i < 2000; i++) await sized.send(i);
-    const items = await scanImages(dynamo, sized.tables.events);
-    log(`encoding ${items.length} events (5 timed runs)`);
-    const { rows, ...encode } = encodeFigures(items);
-    log("a generated month (30 compacted days × 20,000 events): bytes the page-views-per-day query reads");
-    const scan = await scanFigures(rows, 20_000);
-    log(`lag: ${seconds} s of traffic, feeder window ${windowS} s, DuckDB polled every 250 ms`);
-    const lag = await lagFigures(dynamo, seconds, windowS * 1000);
-    const figures = { encode, scan, lag };
-    const table = [
-      "| figure | value |",
-      "|---|---|",
-      `| encode (${encode.events} events, batches of ${LOCAL_STREAM_READING.batchSize}) | ${encode.events_per_second.toLocaleString("en")} events/s (median ${encode.encode_ms_median} ms) |`,
-      `| Parquet bytes/event, batch objects | ${encode.parquet_bytes_per_event_batch} B |`,
-      `| Parquet bytes/event, compacted day | ${encode.parquet_bytes_per_event_compacted} B |`,
-      `| DynamoDB item bytes/event (same events) | ${encode.dynamodb_item_bytes} B |`,
-      `| page views per day, 30 days, ${scan.month_events.toLocaleString("en")} events | ${scan.bytes_scanned.toLocaleString("en")} B read (${scan.bytes_scanned_per_million_events.toLocaleString("en")} B per million events; all columns ${scan.all_columns_bytes.toLocaleString("en")} B) |`,
-      `| lag ack → queryable, window ${lag.window_s} s (${lag.acknowledged} events, ${lag.missing} missing) | p50 ${lag.lag_p50_ms} ms, p99 ${lag.lag_p99_ms} ms, max ${lag.lag_max_ms} ms |`,
-    ].join("\n");
+    const figures = await archiveFigures(dynamo, { sizeRequests: 2000, monthEventsPerDay: 20_000, lagSeconds: seconds, windowS });
+    const table = ["| figure | value |", "|---|---|", ...archiveRows(figures).map((row) => `| ${row.join(" | ")} |`)].join("\n");
     process.stdout.write(`${table}\n`);
     if (json) {
       mkdirSync(path.dirname(path.resolve(json)), { recursive: true });
       writeFileSync(json, `${JSON.stringify(figures, null, 2)}\n`);
       log(`figures written to ${path.resolve(json)}`);
     }
-    return lag.missing === 0 ? 0 : 1;
+    return figures.lag.missing === 0 ? 0 : 1;
   } finally {
     await dynamo.close();
   }

@@ -78,8 +78,22 @@ describe("bench archive cost (S3, Athena, archiver, compaction, scheduler)", () 
   it("reads the archive's settings from each committed stack file", () => {
     const prod = archiveCostInputs(readStackConfig("prod"));
     expect([prod.eventRetentionDays, prod.batchSize, prod.batchingWindowSeconds, prod.archiverMemoryMb]).to.deep.equal([
-      395, 1000, 30, 512,
+      395, 1000, 300, 512,
     ]);
-    expect(archiveCostInputs(readStackConfig("dev")).eventRetentionDays).to.equal(30);
+    const dev = archiveCostInputs(readStackConfig("dev"));
+    expect([dev.eventRetentionDays, dev.batchingWindowSeconds]).to.deep.equal([30, 30]);
+  });
+
+  it("prod gathers 300 s per shard: a tenth of 30 s's objects at 10 M events, full batches at 100 M, and its lag alarm sits above twice the window", () => {
+    const cfg = readStackConfig("prod");
+    expect(cfg.alarmThresholds.archiveIteratorAgeMs).to.be.at.least(2 * cfg.archiveBatchingWindowSeconds * 1000);
+    const prod = archiveCostInputs(cfg);
+    const windows = (DAYS_PER_MONTH * 86_400) / 300;
+    // λ ≈ 285 records per shard window at 10 M: every window invokes once, none fills a batch of 1000.
+    expect(archiverInvocations(prod, 1e7)).to.be.closeTo(4 * windows, 1e-6);
+    expect(archiverInvocations({ ...prod, batchingWindowSeconds: 30 }, 1e7) / archiverInvocations(prod, 1e7)).to.be.closeTo(10, 1e-9);
+    // λ ≈ 2,852 at 100 M: batches of 1000 close before the window does.
+    expect(archiverInvocations(prod, 1e8)).to.be.closeTo(1e5, 1e-6);
+    expect(line(archiveLines(prod, 1e7), "Archive PUTs")).to.be.closeTo(4 * windows * 0.000005, 1e-12);
   });
 });

@@ -1,4 +1,6 @@
 /** What `npm run bench` prints on stdout: a markdown table, one row per figure with its goal, then the all-in cost and sizes. */
+
+import { type ArchiveFigures, archiveRows } from "../archive/lag-bench";
 import { type MonthlyCost, sideBySide } from "./all-in";
 import type { BenchResult } from "./run";
 
@@ -70,4 +72,15 @@ export function summary(r: BenchResult, allIn: Record<string, MonthlyCost[]>): s
     `Tracker: /tracker.js is ${r.tracker_gzip_bytes} B gzipped (zlib level 9; budget 2048 B).`,
     "",
   ].join("\n");
+}
+
+/** The archive in local mode (tests/archive/lag-bench.ts's figures): its own table, every acknowledged event must become queryable. */
+export function archiveTableRows(a: ArchiveFigures): string[] {
+  const goals = ["—", "—", "—", "—", "—", "0 missing"];
+  const verdicts = ["—", "—", "—", "—", "—", verdict(a.lag.missing === 0)];
+  return [
+    "| archive (local mode) | result | goal | verdict |",
+    "|---|---|---|---|",
+    ...archiveRows(a).map(([figure, value], k) => `| ${figure} | ${value} | ${goals[k]} | ${verdicts[k]} |`),
+  ];
 }

@@ -3,6 +3,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { trackerAsset } from "../../components/tracker-asset";
 import { parseCommandLine, runCli, stringOption } from "../../lib/cli";
+import { LOCAL_STREAM_READING } from "../../local/stream-reading";
+import { type ArchiveBenchPlan, archiveFigures } from "../archive/lag-bench";
 import { renderStatsBench, statsBench } from "../stats/stats-bench";
 import { startDynamo, type TestDynamo } from "../support/dynalite";
 import { allInMonthly, type MonthlyCost, renderMonthly } from "./all-in";
@@ -14,7 +16,7 @@ import { measureItemSizes } from "./item-sizes";
 import { manySessions } from "./many-sessions";
 import { PRICES, PRICES_AS_OF } from "./prices";
 import { realtimeReadsOneSiteAmongTen } from "./realtime-reads";
-import { markdownTable, summary } from "./report";
+import { archiveTableRows, markdownTable, summary } from "./report";
 import { type MeasuredInputs, stackCostInputs } from "./stacks";
 import { log, round } from "./stats";
 import { collectorVsFloor } from "./throughput";
@@ -32,13 +34,20 @@ Runs every benchmark in one process against an in-process dynalite and prints a 
 (stdout) and the cost arithmetic line by line (stderr):
   collector vs floor, cold start, hostile-input refusal, write units per event, the
   100-sessions × 1-event batch (latency per request, write units), tracker size,
-  item sizes, realtime read units for one site among ten, and the
-  cost per million events (ingest, and all-in at 1 M / 10 M / 100 M events a month, dev and prod),
-  and the stats queries over one generated month (latency per view, bytes scanned, Athena cost
-  per dashboard load; npm run bench:stats alone).
+  item sizes, realtime read units for one site among ten, the archive in local mode (Parquet bytes
+  per event, lag from the 200 to queryable in DuckDB, bytes a 30-day page-view query scans in a
+  generated month), the cost per million events (ingest, and all-in at 1 M / 10 M / 100 M events a
+  month, dev and prod), and the stats queries over one generated month (latency per view, bytes
+  scanned, Athena cost per dashboard load; npm run bench:stats alone).
   --json <file>  also write every figure to <file> (directories are created; the path is printed)
-  --quick        fewer rounds: a smoke run, not figures to quote
+  --quick        fewer rounds, a smaller archive sample and a 2 s feeder window: a smoke run, not figures to quote
 `;
+
+/** The archive bench's share (tests/archive/lag-bench.ts): the full run uses local mode's batching window. */
+export const ARCHIVE_PLAN: Record<"full" | "quick", ArchiveBenchPlan> = {
+  full: { sizeRequests: 2000, monthEventsPerDay: 20_000, lagSeconds: 40, windowS: LOCAL_STREAM_READING.maximumBatchingWindowInSeconds },
+  quick: { sizeRequests: 200, monthEventsPerDay: 2_000, lagSeconds: 5, windowS: 2 },
+};
 
 /** The bench's options; `help` when --help was asked (nothing runs). */
 export function parseArgs(argv: string[]): { help: true } | { help: false; json?: string; quick: boolean } {
@@ -68,7 +77,9 @@ async function measure(dynamo: TestDynamo, quick: boolean) {
   log("item sizes: tracker-like traffic stored in dynalite, sized by DynamoDB's rules");
   const sizes = await measureItemSizes(dynamo);
   log("realtime read units: one site's Query among ten sites vs a Scan of the table");
-  return { throughput, cold, hostile, writeUnits, many, sizes, realtimeReads: await realtimeReadsOneSiteAmongTen(dynamo) };
+  const realtimeReads = await realtimeReadsOneSiteAmongTen(dynamo);
+  const archive = await archiveFigures(dynamo, ARCHIVE_PLAN[quick ? "quick" : "full"], (m) => log(`archive: ${m}`));
+  return { throughput, cold, hostile, writeUnits, many, sizes, realtimeReads, archive };
 }
 
 /** The cost model on the measured figures: ingest per million events, all-in per month, and what it assumed. */
@@ -107,6 +118,7 @@ function figures(m: Measured, { costs, allIn, assumptions }: ReturnType<typeof p
     cost_per_million_events_usd: Object.fromEntries(costs.map((c) => [c.name, { total: round(c.totalUsd, 4), lines: c.lines }])),
     cost_assumptions: assumptions,
     item_sizes_bytes: m.sizes,
+    archive: m.archive,
     tracker_gzip_bytes: trackerAsset().gzip.length,
     all_in_cost: Object.fromEntries(
       Object.entries(allIn).map(([stack, ms]) => [
@@ -145,7 +157,9 @@ export async function main(argv: string[]): Promise<number> {
       writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
       log(`figures written to ${file}`);
     }
-    process.stdout.write(`${markdownTable(result)}\n\n${summary(result, priced.allIn)}\n\n${renderStatsBench(stats)}\n`);
+    process.stdout.write(
+      `${markdownTable(result)}\n\n${archiveTableRows(result.archive).join("\n")}\n\n${summary(result, priced.allIn)}\n\n${renderStatsBench(stats)}\n`,
+    );
     return 0;
   } finally {
     await dynamo.close();

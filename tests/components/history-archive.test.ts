@@ -19,8 +19,8 @@ function one(resources: RecordedResource[], type: string, name: string): Recorde
 
 /** What each committed stack file sets for the archive (Pulumi.dev.yaml / Pulumi.prod.yaml). */
 const STACKS = {
-  dev: { retention: 30, protect: false, cutoffMb: 1024, resultDays: 1, logDays: 14 },
-  prod: { retention: 395, protect: true, cutoffMb: 10240, resultDays: 7, logDays: 90 },
+  dev: { retention: 30, protect: false, cutoffMb: 1024, resultDays: 1, logDays: 14, windowS: 30 },
+  prod: { retention: 395, protect: true, cutoffMb: 10240, resultDays: 7, logDays: 90, windowS: 300 },
 } as const;
 
 describe("components/history-archive (HistoryArchive under mocks)", () => {
@@ -82,7 +82,7 @@ describe("components/history-archive (HistoryArchive under mocks)", () => {
           functionName: `arn:aws:lambda:${REGION}:${ACCT}:function:LiveInsight-${stack}-archiver`,
           startingPosition: "TRIM_HORIZON",
           batchSize: 1000,
-          maximumBatchingWindowInSeconds: 30,
+          maximumBatchingWindowInSeconds: want.windowS,
           maximumRetryAttempts: 3,
           maximumRecordAgeInSeconds: 86400,
           bisectBatchOnFunctionError: true,
