@@ -96,7 +96,9 @@ describe("stats dashboard in Chromium", function () {
     const { context, page } = await open(1440);
     await page.getByRole("textbox", { name: "Stats key" }).fill("not-the-key");
     await page.keyboard.press("Enter");
-    await expect(await page.getByRole("alert").textContent()).to.equal(
+    // The message is written when the 401 arrives; read it once it is there, not before.
+    await page.waitForFunction(() => document.getElementById("key-error")?.textContent !== "");
+    expect(await page.getByRole("alert").textContent()).to.equal(
       "That key was not accepted (401). Use the key npm start prints, or the one in Secrets Manager.",
     );
     expect(await page.locator("#filters").count()).to.equal(0);
