@@ -4,11 +4,13 @@
  * per container; the key is read from Secrets Manager with a 60 s cache, so a rotation shows
  * within a minute.
  */
+
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import { siteTable } from "./core/admission";
 import { createRealtimeReader, stackSiteReader } from "./core/realtime";
 import { createDocumentClient, createDynamoClient } from "./shared/clients";
 import { readEnv } from "./shared/env";
@@ -19,6 +21,7 @@ import { statsHandler } from "./stats/handler";
 import { API_BUDGET_MS, athenaForInvocation, readStatsEnv, secretKeySource } from "./stats/runtime";
 
 const env = readEnv(process.env, ["activeSessions"]);
+const sites = siteTable(env.sites, env.defaultSite);
 const settings = readStatsEnv(process.env);
 const clock = { now: () => Date.now() };
 const sdk = { region: env.region, maxAttempts: env.sdkMaxAttempts, retryMode: env.sdkRetryMode };
@@ -38,7 +41,7 @@ const handle = statsHandler(
     engine: athena.engine,
     relation: athena.relation,
     key: cachedKey(secretKeySource(new SecretsManagerClient(sdk), settings.keySecret), clock),
-    rules: () => ({ retentionDays: settings.retentionDays, now: Date.now() }),
+    rules: () => ({ retentionDays: settings.retentionDays, sites, now: Date.now() }),
     readRealtime: stackSiteReader(
       createRealtimeReader(
         { db: createDocumentClient(createDynamoClient(env)), table: env.tables.activeSessions, cacheMs: 5_000, maxPages: 50 },

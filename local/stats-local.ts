@@ -4,6 +4,7 @@
  * first start with 32 random bytes, mode 0600; delete the file to rotate, it is read with the same
  * short cache as the secret on AWS).
  */
+
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -11,6 +12,7 @@ import path from "node:path";
 import { dashboardPage } from "../components/dashboard-asset";
 import { DEFAULTS } from "../config";
 import { LOCAL_KEY_FILE, STATS_ENV } from "../contracts/stats";
+import { siteTable } from "../functions/core/admission";
 import { createRealtimeReader, stackSiteReader } from "../functions/core/realtime";
 import { createDocumentClient, createDynamoClient } from "../functions/shared/clients";
 import { readEnv } from "../functions/shared/env";
@@ -41,6 +43,7 @@ export function ensureLocalKey(dataDir: string): { file: string; key: string } {
 /** The stats handler for local mode; call after the functions' environment is in process.env. */
 export function localStatsHandler(dataDir: string) {
   const env = readEnv(process.env, ["activeSessions"]);
+  const sites = siteTable(env.sites, env.defaultSite);
   const { file } = ensureLocalKey(dataDir);
   // The archive's retention, as the stack's (config.ts); EVENT_RETENTION_DAYS overrides it locally.
   const retentionDays = readStatsEnv({
@@ -55,7 +58,7 @@ export function localStatsHandler(dataDir: string) {
     {
       engine,
       key: cachedKey(() => readFile(file, "utf8"), clock),
-      rules: () => ({ retentionDays, now: Date.now() }),
+      rules: () => ({ retentionDays, sites, now: Date.now() }),
       readRealtime: stackSiteReader(
         createRealtimeReader({ db, table: env.tables.activeSessions, cacheMs: 5_000, maxPages: 50 }, clock),
         env,

@@ -106,10 +106,18 @@ export function admit(siteIds: readonly (string | undefined)[], headers: Record<
  * several sites and no default a missing `site` is a 400 naming the ids.
  */
 export function realtimeSite(requested: string | undefined, table: SiteTable): { site?: Site; error?: ClientError } {
+  return requestedSite(requested, table, "Name the site whose visitors to count: GET /realtime?site=<id>");
+}
+
+/**
+ * The site a read names with `?site=` (GET /realtime, GET /stats, GET /stats/realtime): the same
+ * rule for each, `ask` says how to name one when none is given and none is implied.
+ */
+export function requestedSite(requested: string | undefined, table: SiteTable, ask: string): { site?: Site; error?: ClientError } {
   const id = requested ?? table.defaultSite ?? (table.sites.length === 1 ? table.sites[0]!.id : undefined);
   const known = `known: ${knownIds(table.sites)}`;
   if (id === undefined) {
-    const message = `Name the site whose visitors to count: GET /realtime?site=<id> (${known}).`;
+    const message = `${ask} (${known}).`;
     return { error: new ClientError(400, "UnknownSite", message, [{ field: "site", problem: `is required (${known})` }], 0) };
   }
   const site = table.byId.get(id);

@@ -4,6 +4,7 @@
  * as literals (Athena result reuse matches on the query text, and a literal keeps it one text).
  */
 import { z } from "zod/v4";
+import { requestedSite, type SiteTable } from "../core/admission";
 import { ClientError } from "../core/errors";
 
 export const STATS_VIEWS = ["aggregate", "timeseries", "breakdown"] as const;
@@ -27,8 +28,12 @@ export type StatsQuery = { site: string; from: string; to: string } & (
 export interface ParamRules {
   /** The archive's retention (eventRetentionDays): no range may be longer, nor start before it. */
   retentionDays: number;
-  /** Known site ids; when given, another id is a 400. */
-  sites?: readonly string[];
+  /**
+   * The stack's sites (SITES / DEFAULT_SITE, as the collector reads them): another id is a 400
+   * UnknownSite naming the known ids, and a missing `site` means the default, else the only site.
+   * Without a table `site` is required and any well-formed id is read.
+   */
+  sites?: SiteTable;
   now: number;
 }
 
@@ -41,7 +46,7 @@ const oneOf = (values: readonly string[]) => z.enum(values as [string, ...string
 const day = z.string({ error: "is required (YYYY-MM-DD, a UTC day)" }).refine(isRealDay, { error: "must be a UTC day as YYYY-MM-DD" });
 
 const SCHEMA = z.object({
-  site: z.string({ error: "is required" }).regex(SITE_ID, { error: "must be a site id ([a-z0-9-], 3 to 40 characters)" }),
+  site: z.string().regex(SITE_ID, { error: "must be a site id ([a-z0-9-], 3 to 40 characters)" }).optional(),
   from: day,
   to: day,
   view: oneOf(STATS_VIEWS).optional(),
@@ -64,6 +69,16 @@ function bad(parameter: string, problem: string): ClientError {
 /** Days in the inclusive range [from, to]. */
 export const daysIn = (from: string, to: string) => Math.round((dayMs(to) - dayMs(from)) / MS_PER_DAY) + 1;
 
+function siteOf(requested: string | undefined, table: SiteTable | undefined): string {
+  if (!table) {
+    if (requested === undefined) throw bad("site", "is required");
+    return requested;
+  }
+  const { site, error } = requestedSite(requested, table, "Name the site to report on: GET /stats?site=<id>");
+  if (!site) throw error!;
+  return site.id;
+}
+
 export function parseStatsQuery(query: Record<string, string | undefined>, rules: ParamRules): StatsQuery {
   const unknown = Object.keys(query).find((k) => !KNOWN.has(k));
   if (unknown) throw bad(unknown, `is not a parameter of /stats (use ${[...KNOWN].join(", ")})`);
@@ -73,7 +88,7 @@ export function parseStatsQuery(query: Record<string, string | undefined>, rules
     throw bad(String(issue.path[0]), issue.message);
   }
   const p = parsed.data;
-  if (rules.sites && !rules.sites.includes(p.site)) throw bad("site", `names no site of this stack (${rules.sites.join(", ")})`);
+  const site = siteOf(p.site, rules.sites);
   if (p.from > p.to) throw bad("from", `must not be after "to" (${p.to})`);
   const days = daysIn(p.from, p.to);
   if (days > rules.retentionDays)
@@ -88,7 +103,7 @@ export function parseStatsQuery(query: Record<string, string | undefined>, rules
   misplaced("interval", "timeseries");
   misplaced("by", "breakdown");
   misplaced("limit", "breakdown");
-  const base = { site: p.site, from: p.from, to: p.to };
+  const base = { site, from: p.from, to: p.to };
   if (view === "timeseries") {
     if (!p.interval) throw bad("interval", "is required with view=timeseries (day or hour)");
     return { ...base, view, interval: p.interval as StatsInterval };

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { siteTable } from "../../functions/core/admission";
 import { ClientError } from "../../functions/core/errors";
 import { parseStatsQuery } from "../../functions/stats/params";
 
@@ -92,11 +93,27 @@ describe("stats: query parameters", () => {
   for (const [what, query, field, message] of cases)
     it(`refuses ${what} with a 400 naming ${field}`, () => expect(problem(query)).to.deep.equal({ field, message }));
 
-  it("refuses a site the stack does not have when the sites are known", () => {
-    expect(problem(base, { ...rules, sites: ["shop", "blog"] })).to.deep.equal({
-      field: "site",
-      message: 'Query parameter "site" names no site of this stack (shop, blog).',
-    });
+  it("reads the stack's site table: unknown → 400 UnknownSite naming the ids; absent → the default, else the only site, else 400", () => {
+    const two = [
+      { id: "shop", hosts: ["shop.example"], allowServer: false },
+      { id: "blog", hosts: ["blog.example"], allowServer: false },
+    ];
+    const unknown = () => parseStatsQuery(base, { ...rules, sites: siteTable(two) });
+    expect(unknown).to.throw(ClientError, 'site "local" is not a site of this stack (known: shop, blog).');
+    try {
+      unknown();
+    } catch (error) {
+      expect((error as ClientError).code).to.equal("UnknownSite");
+      expect((error as ClientError).details?.[0].field).to.equal("site");
+    }
+    const { site: _, ...noSite } = base;
+    expect(parseStatsQuery(noSite, { ...rules, sites: siteTable(two, "blog") }).site).to.equal("blog");
+    expect(parseStatsQuery(noSite, { ...rules, sites: siteTable([two[0]!]) }).site).to.equal("shop");
+    expect(() => parseStatsQuery(noSite, { ...rules, sites: siteTable(two) })).to.throw(
+      ClientError,
+      "Name the site to report on: GET /stats?site=<id> (known: shop, blog).",
+    );
+    expect(parseStatsQuery({ ...base, site: "blog" }, { ...rules, sites: siteTable(two) }).site).to.equal("blog");
   });
 
   it("accepts exactly the retention's length ending today", () => {
