@@ -3,10 +3,12 @@
  * with the caller's permissions (Athena User Guide, "Identity and access management in Athena",
  * https://docs.aws.amazon.com/athena/latest/ug/security-iam-athena.html), so the role also needs
  * the Glue catalog reads and the S3 reads of the archive, and writes to the workgroup's result
- * location. Each statement is what functions/stats/* sends, on exactly the named resource.
+ * location. Each statement is what functions/stats/* sends, on exactly the named resource. The
+ * live count is read by the realtime function's reader (functions/core/realtime.ts), so its
+ * statements are the realtime function's own (realtimePolicy), whatever that reader comes to send.
  */
 import type { AccountScope, PolicyDocument, PolicyStatement } from "./iam";
-import { logGroupArn, tableArn } from "./iam";
+import { logGroupArn, realtimePolicy } from "./iam";
 
 export interface StatsPolicyNames extends AccountScope {
   activeSessionsTableName: string;
@@ -55,8 +57,13 @@ export function statsPolicy(n: StatsPolicyNames): PolicyDocument {
         ["secretsmanager:GetSecretValue"],
         [`arn:${n.partition}:secretsmanager:${n.region}:${n.accountId}:secret:${n.secretName}-??????`],
       ),
-      allow("ReadActiveSessions", ["dynamodb:Scan"], [tableArn(n, n.activeSessionsTableName)]),
+      ...liveCountStatements(n),
       allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [`${logGroupArn(n, n.logGroupName)}:*`]),
     ],
   };
+}
+
+/** realtimePolicy's statements but its log grant (this function writes to its own log group). */
+function liveCountStatements(n: StatsPolicyNames): readonly PolicyStatement[] {
+  return realtimePolicy(n).Statement.filter((s) => !s.Action.every((a) => a.startsWith("logs:")));
 }

@@ -18,19 +18,31 @@
 import { randomBytes } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type FunctionSettings, functionEnvironment } from "../contracts/function-env";
-import { lambdaLogGroupName, functionName as physicalFunctionName, stackPrefix } from "../contracts/names";
+import { FUNCTION_TABLES, type FunctionSettings, functionEnvironment } from "../contracts/function-env";
+import {
+  lambdaLogGroupName,
+  functionName as physicalFunctionName,
+  QUERY_WORKLOAD,
+  statsAccessLogGroupName,
+  statsApiName,
+  WORKLOAD_TAG,
+} from "../contracts/names";
 import { STATS_ENV, STATS_PATHS, statsSecretName } from "../contracts/stats";
 import { bundleFunction } from "./bundle";
+import type { CollectorApiTables } from "./collector-api-args";
 import { dashboardPage } from "./dashboard-asset";
+import { createHttpApi, createLambdaIntegration } from "./http-api";
 import { lambdaAssumeRolePolicy } from "./iam";
 import { statsPolicy } from "./stats-api-policy";
 
 export interface StatsApiArgs {
   /** Stack name: function `LiveInsight-<stack>-stats`, API `LiveInsight-<stack>-stats`. */
   readonly stack: string;
-  /** The live count's table (read with Scan, as GET /realtime does). */
-  readonly activeSessionsTableName: pulumi.Input<string>;
+  /**
+   * The stack's tables; the function gets those the realtime reader uses (FUNCTION_TABLES.realtime,
+   * as the realtime function does), since the dashboard's live count is read the same way.
+   */
+  readonly tables: CollectorApiTables;
   /** The archive: its bucket, Glue database and table, and the Athena workgroup with its result location. */
   readonly archiveBucketName: pulumi.Input<string>;
   readonly databaseName: pulumi.Input<string>;
@@ -39,10 +51,12 @@ export interface StatsApiArgs {
   readonly resultsBucketName: pulumi.Input<string>;
   /** Key prefix of the workgroup's result location, e.g. "stats/". */
   readonly resultsPrefix: pulumi.Input<string>;
-  /** Memory of the stats function (default 512 MB: it only waits on Athena). */
-  readonly memorySize?: pulumi.Input<number>;
+  /** Memory of the stats function (liveinsight:statsMemorySize). */
+  readonly memorySize: pulumi.Input<number>;
   readonly architecture: pulumi.Input<"arm64" | "x86_64">;
+  /** Of the function's log group and the API's access log group. */
   readonly logRetentionDays: pulumi.Input<number>;
+  /** The stats API stage's limits (liveinsight:statsThrottleRateLimit / statsThrottleBurstLimit). */
   readonly throttleRateLimit: pulumi.Input<number>;
   readonly throttleBurstLimit: pulumi.Input<number>;
   /** The archive's retention (eventRetentionDays): the longest /stats range. */
@@ -58,7 +72,8 @@ export const STATS_FUNCTION_TIMEOUT_S = 29;
 export class StatsApi extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
   public readonly dashboardUrl: pulumi.Output<string>;
-  /** The secret's ARN, never its value: `aws secretsmanager get-secret-value --secret-id <arn>`. */
+  /** The secret's name and ARN, never its value: `aws secretsmanager get-secret-value --secret-id <name>`. */
+  public readonly keySecretName: pulumi.Output<string>;
   public readonly keySecretArn: pulumi.Output<string>;
   public readonly functionName: pulumi.Output<string>;
 
@@ -76,15 +91,15 @@ export class StatsApi extends pulumi.ComponentResource {
       { parent: this, ignoreChanges: ["secretString"] },
     );
     const fn = this.createFunction(name, args, secretName);
-    const { api, stage } = this.createApi(name, args, fn);
-    this.url = stage.invokeUrl.apply((u) => u.replace(/\/+$/, ""));
+    this.url = this.createApi(name, args, fn);
     this.dashboardUrl = pulumi.interpolate`${this.url}${STATS_PATHS.dashboard}`;
+    this.keySecretName = secret.name;
     this.keySecretArn = secret.arn;
     this.functionName = fn.name;
-    void api;
     this.registerOutputs({
       url: this.url,
       dashboardUrl: this.dashboardUrl,
+      keySecretName: this.keySecretName,
       keySecretArn: this.keySecretArn,
       functionName: this.functionName,
     });
@@ -106,7 +121,7 @@ export class StatsApi extends pulumi.ComponentResource {
     const document = pulumi
       .output({
         ...scope,
-        activeSessionsTableName: args.activeSessionsTableName,
+        activeSessionsTableName: args.tables.activeSessions.name,
         logGroupName: lambdaLogGroupName(functionName),
         secretName,
         workgroupName: args.workgroupName,
@@ -123,15 +138,17 @@ export class StatsApi extends pulumi.ComponentResource {
       { parent: this },
     );
     const page = dashboardPage();
+    const liveTables = Object.fromEntries(FUNCTION_TABLES.realtime.map((table) => [table, args.tables[table].name]));
     const environment = pulumi
       .output({
-        activeSessions: args.activeSessionsTableName,
+        tables: liveTables,
         workgroup: args.workgroupName,
         database: args.databaseName,
         table: args.tableName,
       })
       .apply((v) => ({
-        ...functionEnvironment("realtime", args.stack, { activeSessions: v.activeSessions }, args.functionSettings),
+        // The realtime function's environment: the live count goes through the same reader.
+        ...functionEnvironment("realtime", args.stack, v.tables, args.functionSettings),
         [STATS_ENV.keySecret]: secretName,
         [STATS_ENV.workgroup]: v.workgroup,
         [STATS_ENV.database]: v.database,
@@ -151,10 +168,12 @@ export class StatsApi extends pulumi.ComponentResource {
           "login.html": new pulumi.asset.StringAsset(page.login),
         }),
         role: role.arn,
-        memorySize: args.memorySize ?? 512,
+        memorySize: args.memorySize,
         timeout: STATS_FUNCTION_TIMEOUT_S,
         environment: { variables: environment },
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+        // The policy pack judges it by its query ranges (up to 29 s), not the collector's (docs/policy.md).
+        tags: { [WORKLOAD_TAG]: QUERY_WORKLOAD },
       },
       { parent: this, dependsOn: [logGroup, policy] },
     );
@@ -166,34 +185,21 @@ export class StatsApi extends pulumi.ComponentResource {
     return fn;
   }
 
-  private createApi(name: string, args: StatsApiArgs, fn: aws.lambda.Function) {
-    const api = new aws.apigatewayv2.Api(
-      `${name}-http`,
-      { name: `${stackPrefix(args.stack)}-stats`, protocolType: "HTTP", description: `LiveInsight stats API (${args.stack})` },
-      { parent: this },
-    );
-    const stage = new aws.apigatewayv2.Stage(
-      `${name}-stage`,
+  /** The API with its access log and stage, the routes and the invoke permission; returns the base URL. */
+  private createApi(name: string, args: StatsApiArgs, fn: aws.lambda.Function): pulumi.Output<string> {
+    const { api, url } = createHttpApi(
+      name,
       {
-        apiId: api.id,
-        name: "$default",
-        autoDeploy: true,
-        defaultRouteSettings: { throttlingRateLimit: args.throttleRateLimit, throttlingBurstLimit: args.throttleBurstLimit },
+        apiName: statsApiName(args.stack),
+        description: `LiveInsight stats API (${args.stack})`,
+        accessLogGroupName: statsAccessLogGroupName(args.stack),
+        logRetentionDays: args.logRetentionDays,
+        throttleRateLimit: args.throttleRateLimit,
+        throttleBurstLimit: args.throttleBurstLimit,
       },
-      { parent: this },
+      this,
     );
-    const integration = new aws.apigatewayv2.Integration(
-      `${name}-integration`,
-      {
-        apiId: api.id,
-        integrationType: "AWS_PROXY",
-        integrationUri: fn.arn,
-        integrationMethod: "POST",
-        payloadFormatVersion: "2.0",
-        timeoutMilliseconds: STATS_INTEGRATION_TIMEOUT_MS,
-      },
-      { parent: this },
-    );
+    const integration = createLambdaIntegration(`${name}-integration`, api, fn, STATS_INTEGRATION_TIMEOUT_MS, this);
     // The key is checked by the function (the 401 of /dashboard is the key form, which an API
     // Gateway authorizer's fixed 401 body could not be); the policy pack checks each of these
     // routes reaches a function that holds the key (policy/stats.ts).
@@ -214,6 +220,6 @@ export class StatsApi extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    return { api, stage };
+    return url;
   }
 }
