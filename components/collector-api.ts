@@ -14,8 +14,8 @@ import { createHttpApi, createLambdaIntegration } from "./http-api";
 import { collectorPolicy, lambdaAssumeRolePolicy, type PolicyDocument, realtimePolicy } from "./iam";
 import { trackerAsset } from "./tracker-asset";
 
-export { accessLogFormat } from "./http-api";
 export type { CollectorApiArgs, CollectorApiFunctions, CollectorApiHttp, CollectorApiTables, TableRef } from "./collector-api-args";
+export { accessLogFormat } from "./http-api";
 
 /** One function behind the API, with everything it owns. */
 export interface ApiFunction {

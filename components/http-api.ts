@@ -5,7 +5,7 @@
  * component's name (`<name>-http`, `<name>-access-logs`, `<name>-stage`) and parented to it.
  */
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 export interface HttpApiSpec {
   /** Physical API name, e.g. `LiveInsight-<stack>` (contracts/names.ts). */
