@@ -74,13 +74,9 @@ const stats = new StatsApi("stats", {
     sessions: { name: tables.tableNames.Sessions },
     activeSessions: { name: tables.tableNames.ActiveSessions },
   },
-  archiveBucketName: archive.archiveBucketName,
   databaseName: archive.databaseName,
   tableName: archive.tableName,
   workgroupName: archive.workgroupName,
-  resultsBucketName: archive.resultsBucketName,
-  // The workgroup enforces its result location, the results bucket's root (components/archive-catalog.ts).
-  resultsPrefix: "",
   memorySize: config.statsMemorySize,
   architecture: config.architecture,
   logRetentionDays: config.logRetentionDays,

@@ -7,6 +7,8 @@
  * live count is read by the realtime function's reader (functions/core/realtime.ts), so its
  * statements are the realtime function's own (realtimePolicy), whatever that reader comes to send.
  */
+import { ARCHIVE_TABLE_NAME, archiveDatabaseName, athenaWorkgroupName, bucketName } from "../contracts/names";
+import { workgroupConfiguration } from "./archive-catalog";
 import type { AccountScope, PolicyDocument, PolicyStatement } from "./iam";
 import { logGroupArn, realtimePolicy } from "./iam";
 
@@ -21,6 +23,30 @@ export interface StatsPolicyNames extends AccountScope {
   /** The workgroup's enforced result location: bucket and key prefix (no leading slash). */
   resultsBucketName: string;
   resultsPrefix: string;
+}
+
+/**
+ * The names the document needs, from the stack and the account scope alone: the archive's by the
+ * calls HistoryArchive names its resources with, and the result location the workgroup enforces
+ * (workgroupConfiguration), so the grant follows wherever the workgroup puts results.
+ */
+export function statsPolicyNames(
+  stack: string,
+  known: AccountScope & { activeSessionsTableName: string },
+  own: { secretName: string; logGroupName: string },
+): StatsPolicyNames {
+  const resultsBucketName = bucketName(stack, known.accountId, known.region, "results");
+  const location = workgroupConfiguration(resultsBucketName, 0).resultConfiguration.outputLocation;
+  return {
+    ...known,
+    ...own,
+    workgroupName: athenaWorkgroupName(stack),
+    databaseName: archiveDatabaseName(stack),
+    tableName: ARCHIVE_TABLE_NAME,
+    archiveBucketName: bucketName(stack, known.accountId, known.region, "archive"),
+    resultsBucketName,
+    resultsPrefix: location.slice(`s3://${resultsBucketName}/`.length),
+  };
 }
 
 const allow = (Sid: string, Action: string[], Resource: string[]): PolicyStatement => ({ Sid, Effect: "Allow", Action, Resource });

@@ -33,7 +33,7 @@ import type { CollectorApiTables } from "./collector-api-args";
 import { dashboardPage } from "./dashboard-asset";
 import { createHttpApi, createLambdaIntegration } from "./http-api";
 import { lambdaAssumeRolePolicy } from "./iam";
-import { statsPolicy } from "./stats-api-policy";
+import { statsPolicy, statsPolicyNames } from "./stats-api-policy";
 
 export interface StatsApiArgs {
   /** Stack name: function `LiveInsight-<stack>-stats`, API `LiveInsight-<stack>-stats`. */
@@ -43,14 +43,15 @@ export interface StatsApiArgs {
    * as the realtime function does), since the dashboard's live count is read the same way.
    */
   readonly tables: CollectorApiTables;
-  /** The archive: its bucket, Glue database and table, and the Athena workgroup with its result location. */
-  readonly archiveBucketName: pulumi.Input<string>;
+  /**
+   * The archive's Glue database and table and its Athena workgroup (HistoryArchive's outputs): the
+   * function's environment, so it is created after them. Its IAM document is built from the same
+   * physical names (contracts/names.ts) and the account lookups instead, so it is known at a first
+   * preview, as every other role's document is (components/iam.ts): buckets, catalog, workgroup.
+   */
   readonly databaseName: pulumi.Input<string>;
   readonly tableName: pulumi.Input<string>;
   readonly workgroupName: pulumi.Input<string>;
-  readonly resultsBucketName: pulumi.Input<string>;
-  /** Key prefix of the workgroup's result location, e.g. "stats/". */
-  readonly resultsPrefix: pulumi.Input<string>;
   /** Memory of the stats function (liveinsight:statsMemorySize). */
   readonly memorySize: pulumi.Input<number>;
   readonly architecture: pulumi.Input<"arm64" | "x86_64">;
@@ -119,19 +120,8 @@ export class StatsApi extends pulumi.ComponentResource {
       accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
     };
     const document = pulumi
-      .output({
-        ...scope,
-        activeSessionsTableName: args.tables.activeSessions.name,
-        logGroupName: lambdaLogGroupName(functionName),
-        secretName,
-        workgroupName: args.workgroupName,
-        databaseName: args.databaseName,
-        tableName: args.tableName,
-        archiveBucketName: args.archiveBucketName,
-        resultsBucketName: args.resultsBucketName,
-        resultsPrefix: args.resultsPrefix,
-      })
-      .apply(statsPolicy);
+      .output({ ...scope, activeSessionsTableName: args.tables.activeSessions.name })
+      .apply((known) => statsPolicy(statsPolicyNames(args.stack, known, { secretName, logGroupName: lambdaLogGroupName(functionName) })));
     const policy = new aws.iam.RolePolicy(
       `${name}-policy`,
       { role: role.id, policy: document.apply((d) => JSON.stringify(d)) },

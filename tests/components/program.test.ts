@@ -133,7 +133,18 @@ describe("index.ts (the whole program under mocks)", () => {
       // The workgroup enforces its result location: the function may write there and nowhere else.
       const location = workgroup.inputs.configuration.resultConfiguration.outputLocation as string;
       expect(resources("WriteResults")).to.deep.equal([`arn:aws:s3:::${location.replace(/^s3:\/\//, "")}*`]);
-      expect(resources("ReadArchive")).to.deep.equal([`arn:aws:s3:::liveinsight-${stack}-123456789012-us-east-1-archive/events/*`]);
+      // Built from names (known at a first preview), they name exactly the archive's resources.
+      const bucket = (n: string) => byName("aws:s3/bucket:Bucket", n).inputs.bucket as string;
+      expect(resources("ReadArchive")).to.deep.equal([`arn:aws:s3:::${bucket("archive-bucket")}/events/*`]);
+      expect(resources("ListResults")).to.deep.equal([`arn:aws:s3:::${bucket("archive-results")}`]);
+      expect(resources("RunStatsQueries")).to.deep.equal([`arn:aws:athena:us-east-1:123456789012:workgroup/${workgroup.inputs.name}`]);
+      const database = ofType(run.resources, "aws:glue/catalogDatabase:CatalogDatabase")[0]!.inputs.name;
+      const table = ofType(run.resources, "aws:glue/catalogTable:CatalogTable")[0]!.inputs.name;
+      expect(resources("ReadArchiveCatalog")).to.deep.equal([
+        "arn:aws:glue:us-east-1:123456789012:catalog",
+        `arn:aws:glue:us-east-1:123456789012:database/${database}`,
+        `arn:aws:glue:us-east-1:123456789012:table/${database}/${table}`,
+      ]);
       const stage = byName("aws:apigatewayv2/stage:Stage", "stats-stage");
       expect(stage.inputs.defaultRouteSettings).to.deep.equal({ throttlingRateLimit: 10, throttlingBurstLimit: 20 });
     });
