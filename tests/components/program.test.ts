@@ -107,7 +107,7 @@ describe("index.ts (the whole program under mocks)", () => {
         statsUrl: statsApi,
         statsDashboardUrl: `${statsApi}/dashboard`,
         statsKeySecretName: `LiveInsight-${stack}-stats-key`,
-        statsKeySecretArn: `arn:aws:mock:us-east-1:123456789012:Secret/LiveInsight-${stack}-stats-key`,
+        statsKeySecretArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:LiveInsight-${stack}-stats-key-AbCdEf`,
       });
     });
 
