@@ -8,7 +8,8 @@
  * ignores CORS headers returned from your backend integration",
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html), and the
  * collector's must allow the sites' origins (dev: `*`). This API has no CORS configuration: the
- * dashboard is same-origin and no other origin gets a permissive answer.
+ * dashboard is same-origin and no other origin gets a permissive answer. The API, its access log
+ * and stage come from components/http-api.ts, as the collector's do.
  *
  * The key: 32 random bytes made once, at the secret's creation, kept as a Pulumi secret in the
  * state (encrypted) and never exported. `ignoreChanges` keeps later runs from replacing it, so it
@@ -29,7 +30,7 @@ import {
 } from "../contracts/names";
 import { STATS_ENV, STATS_PATHS, statsSecretName } from "../contracts/stats";
 import { bundleFunction } from "./bundle";
-import type { CollectorApiTables } from "./collector-api-args";
+import type { Architecture, CollectorApiTables } from "./collector-api-args";
 import { dashboardPage } from "./dashboard-asset";
 import { createHttpApi, createLambdaIntegration } from "./http-api";
 import { lambdaAssumeRolePolicy } from "./iam";
@@ -54,7 +55,7 @@ export interface StatsApiArgs {
   readonly workgroupName: pulumi.Input<string>;
   /** Memory of the stats function (liveinsight:statsMemorySize). */
   readonly memorySize: pulumi.Input<number>;
-  readonly architecture: pulumi.Input<"arm64" | "x86_64">;
+  readonly architecture: pulumi.Input<Architecture>;
   /** Of the function's log group and the API's access log group. */
   readonly logRetentionDays: pulumi.Input<number>;
   /** The stats API stage's limits (liveinsight:statsThrottleRateLimit / statsThrottleBurstLimit). */
