@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import type { DashboardPage } from "../functions/stats/handler";
+import { SITES_SLOT } from "../functions/stats/page";
 import { deterministicBuild } from "./bundle";
 
 const UPLOT_CSS = require.resolve("uplot/dist/uPlot.min.css");
@@ -42,14 +43,15 @@ function documentOf(title: string, style: string, body: string, script: string):
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title><style>${style}</style></head><body>${body}<script>${script}</script></body></html>`;
 }
 
-const APP_BODY = `<header><h1>LiveInsight stats</h1><p aria-live="polite"><strong id="live" data-value="">–</strong> visitors right now</p></header>
+// The stats function fills SITES_SLOT with the stack's site ids when it serves the page (functions/stats/page.ts).
+const APP_BODY = `${SITES_SLOT}<header><h1>LiveInsight stats</h1><p aria-live="polite"><strong id="live" data-value="">–</strong> visitors right now<span id="live-site"></span></p></header>
 <form id="filters" aria-label="Site and date range">
-<label for="site">Site<input id="site" name="site" required pattern="[a-z0-9-]{3,40}" autocomplete="off"></label>
+<label for="site">Site<select id="site" name="site" required></select></label>
 <label for="from">From (UTC)<input id="from" name="from" type="date" required></label>
 <label for="to">To (UTC)<input id="to" name="to" type="date" required></label>
 <label for="interval">Interval<select id="interval" name="interval"><option value="day">Day</option><option value="hour">Hour</option></select></label>
 <button type="submit">Show</button><button type="button" class="plain" id="forget">Forget key</button></form>
-<p id="error" role="alert"></p>
+<p id="error" role="alert"></p><p class="note" id="site-note" role="status"></p>
 <ul class="cards" aria-label="Totals for the range">
 <li><span>Page views</span><strong data-metric="pageviews">–</strong></li>
 <li><span>Visitors</span><strong data-metric="visitors">–</strong></li>

@@ -43,9 +43,10 @@ export interface Breakdown {
   rows: { value: string | null; pageviews: number; visitors: number; events: number }[];
 }
 export interface Live {
+  site: string;
   active_sessions: number;
   active_users: number;
 }
 
 export const stats = <T>(params: Record<string, string>) => getJson<T>(STATS_PATHS.stats, params);
-export const live = () => getJson<Live>(STATS_PATHS.realtime);
+export const live = (site: string) => getJson<Live>(STATS_PATHS.realtime, { site });

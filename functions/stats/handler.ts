@@ -2,9 +2,12 @@
  * The stats function's core: GET /stats, GET /stats/realtime and GET /dashboard, each behind the
  * Bearer key (functions/stats/auth.ts), answered from a StatsEngine (Athena on AWS, DuckDB in local
  * mode). No CORS headers: the page is same-origin, and no other site needs these answers.
+ * /stats and /stats/realtime answer for one site, resolved by one rule (params.ts → admission.ts);
+ * the page is served with the stack's site ids filled in (page.ts).
  * Guard clauses first: method, key, parameters; then the one query; one request line per request.
  */
 import { STATS_PATHS } from "../../contracts/stats";
+import { requestedSite, type SiteTable } from "../core/admission";
 import type { Outcome } from "../core/collect";
 import { ClientError, clientErrorResult, type HttpResult, jsonResult, methodNotAllowed } from "../core/errors";
 import type { RealtimeSnapshot } from "../core/realtime";
@@ -13,12 +16,13 @@ import { createHandler } from "../shared/lambda";
 import type { LogSink } from "../shared/logger";
 import { bearerToken, type KeySource, keysMatch } from "./auth";
 import { EngineUnavailableError, type StatsEngine } from "./engine";
-import { type ParamRules, parseStatsQuery } from "./params";
+import { type PageSites, pageWithSites } from "./page";
+import { type ParamRules, parseRealtimeQuery, parseStatsQuery } from "./params";
 import { statsResponse } from "./results";
 import { statsSql } from "./sql";
 
 export interface DashboardPage {
-  /** The full page (app + plot library inline), served only to a request with the key. */
+  /** The full page (app + plot library inline, SITES_SLOT for the site list), served only to a request with the key. */
   readonly app: string;
   /** The key form, the 401 body of /dashboard: asks once, keeps the key in sessionStorage. */
   readonly login: string;
@@ -28,7 +32,8 @@ export interface StatsDeps {
   engine: StatsEngine;
   key: KeySource;
   rules: () => ParamRules;
-  readRealtime: () => Promise<RealtimeSnapshot>;
+  /** One site's live count (functions/core/realtime.ts createRealtimeReader); only known sites reach it. */
+  readRealtime: (siteId: string) => Promise<RealtimeSnapshot>;
   page: DashboardPage;
   /** What the SQL reads: the view `events` (DuckDB) or the view's text over the Glue table (Athena). */
   relation?: string;
@@ -74,11 +79,19 @@ const unavailable = (what: string) =>
     PRIVATE,
   );
 
+/** The picker's sites: every id, and the one /stats answers for without `site` (the same rule, admission.ts). */
+export function pageSites(table: SiteTable | undefined): PageSites {
+  if (!table) return { ids: [] };
+  return { ids: table.sites.map((s) => s.id), implied: requestedSite(undefined, table, "").site?.id };
+}
+
 async function answer(request: HttpRequest, deps: StatsDeps): Promise<Outcome> {
-  if (request.path === STATS_PATHS.dashboard) return { ...none, result: html(200, deps.page.app) };
+  if (request.path === STATS_PATHS.dashboard)
+    return { ...none, result: html(200, pageWithSites(deps.page.app, pageSites(deps.rules().sites))) };
   if (request.path === STATS_PATHS.realtime) {
+    const site = parseRealtimeQuery(request.query ?? {}, deps.rules());
     try {
-      const snapshot = await deps.readRealtime();
+      const snapshot = await deps.readRealtime(site);
       return { ...none, result: jsonResult(200, snapshot, PRIVATE) };
     } catch (error) {
       return { ...none, result: unavailable("The live count"), error };

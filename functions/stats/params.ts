@@ -69,26 +69,44 @@ function bad(parameter: string, problem: string): ClientError {
 /** Days in the inclusive range [from, to]. */
 export const daysIn = (from: string, to: string) => Math.round((dayMs(to) - dayMs(from)) / MS_PER_DAY) + 1;
 
-function siteOf(requested: string | undefined, table: SiteTable | undefined): string {
+function siteOf(requested: string | undefined, table: SiteTable | undefined, ask: string): string {
   if (!table) {
     if (requested === undefined) throw bad("site", "is required");
     return requested;
   }
-  const { site, error } = requestedSite(requested, table, "Name the site to report on: GET /stats?site=<id>");
+  const { site, error } = requestedSite(requested, table, ask);
   if (!site) throw error!;
   return site.id;
 }
 
+const unknownParameter = (query: Record<string, string | undefined>, known: ReadonlySet<string>, route: string) => {
+  const unknown = Object.keys(query).find((k) => !known.has(k));
+  if (unknown) throw bad(unknown, `is not a parameter of ${route} (use ${[...known].join(", ")})`);
+};
+
+const REALTIME_SCHEMA = z.object({ site: SCHEMA.shape.site });
+const REALTIME_KNOWN = new Set(Object.keys(REALTIME_SCHEMA.shape));
+
+/**
+ * GET /stats/realtime's one parameter: the site whose live count the page shows, by the same rule
+ * as /stats (absent → the default, else the only site; unknown → 400 UnknownSite naming `site`).
+ */
+export function parseRealtimeQuery(query: Record<string, string | undefined>, rules: Pick<ParamRules, "sites">): string {
+  unknownParameter(query, REALTIME_KNOWN, "/stats/realtime");
+  const parsed = REALTIME_SCHEMA.safeParse(query);
+  if (!parsed.success) throw bad("site", parsed.error.issues[0].message);
+  return siteOf(parsed.data.site, rules.sites, "Name the site whose visitors to count: GET /stats/realtime?site=<id>");
+}
+
 export function parseStatsQuery(query: Record<string, string | undefined>, rules: ParamRules): StatsQuery {
-  const unknown = Object.keys(query).find((k) => !KNOWN.has(k));
-  if (unknown) throw bad(unknown, `is not a parameter of /stats (use ${[...KNOWN].join(", ")})`);
+  unknownParameter(query, KNOWN, "/stats");
   const parsed = SCHEMA.safeParse(query);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw bad(String(issue.path[0]), issue.message);
   }
   const p = parsed.data;
-  const site = siteOf(p.site, rules.sites);
+  const site = siteOf(p.site, rules.sites, "Name the site to report on: GET /stats?site=<id>");
   if (p.from > p.to) throw bad("from", `must not be after "to" (${p.to})`);
   const days = daysIn(p.from, p.to);
   if (days > rules.retentionDays)

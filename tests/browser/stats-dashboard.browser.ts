@@ -1,9 +1,10 @@
 /**
  * The dashboard in Chromium against the local stats route (the handler local mode runs: DuckDB over
- * an archive of generated traffic, with redeliveries): the figures and tables on the page equal the
- * API's answers, a wrong key gets a clear message, the live count refreshes, nothing is requested
- * from another origin, and screenshots at 360 px and 1,440 px are written to
- * `out/browser/` (or $TEST_OUTPUT_DIR).
+ * an archive of generated traffic for two sites, with redeliveries): the figures and tables on the
+ * page equal the API's answers for the selected site, choosing the other site by keyboard shows its
+ * numbers and live count, a wrong key gets a clear message, the live count refreshes, nothing is
+ * requested from another origin, and screenshots at 360 px and 1,440 px are written to
+ * `out/browser/` (or $TEST_OUTPUT_DIR). Every read of the page waits for the state it checks first.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import type http from "node:http";
@@ -11,9 +12,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { dashboardPage } from "../../components/dashboard-asset";
 import { REALTIME_REFRESH_MS } from "../../contracts/stats";
+import { siteTable } from "../../functions/core/admission";
 import { statsHandler } from "../../functions/stats/handler";
 import { createLocalApi, type LambdaHandler } from "../../local/server";
 import { duckdbStatsEngine } from "../../local/stats-engine";
@@ -31,7 +33,12 @@ describe("stats dashboard in Chromium", function () {
   let server: http.Server;
   let base: string;
   let browser: Browser;
-  let live = 7;
+  // generateTraffic's two sites; site-b is the default, so "implied" and "first listed" differ.
+  const sites = siteTable(
+    ["site-a", "site-b"].map((id) => ({ id, hosts: [`${id}.example`], allowServer: false })),
+    "site-b",
+  );
+  const live: Record<string, number> = { "site-a": 7, "site-b": 3 };
   const engine = { close: () => undefined } as ReturnType<typeof duckdbStatsEngine>;
   const range = { site: "site-a", from: "", to: "" };
 
@@ -48,11 +55,11 @@ describe("stats dashboard in Chromium", function () {
       {
         engine,
         key: async () => KEY,
-        rules: () => ({ retentionDays: 90, now: Date.now() }),
-        readRealtime: async () => ({
-          site: "local",
-          active_sessions: live,
-          active_users: live,
+        rules: () => ({ retentionDays: 90, sites, now: Date.now() }),
+        readRealtime: async (site) => ({
+          site,
+          active_sessions: live[site],
+          active_users: live[site],
           top_pages: [],
           generated_at: new Date().toISOString(),
         }),
@@ -78,17 +85,46 @@ describe("stats dashboard in Chromium", function () {
     const response = await fetch(`${base}/stats?${new URLSearchParams({ ...range, ...params })}`, {
       headers: { authorization: `Bearer ${KEY}` },
     });
+    expect(response.status).to.equal(200);
     return response.json();
   };
 
-  async function open(width: number) {
+  /** Waits until the page has finished loading `site`, then checks every number on it against the API's answers for it. */
+  async function expectShowsSite(page: Page, site: string) {
+    await page.waitForSelector(`body[data-state=ready][data-site="${site}"]`);
+    const aggregate = await api({ site, view: "aggregate" });
+    for (const metric of ["pageviews", "visitors", "sessions", "bounce_rate", "mean_session_duration_ms"])
+      expect(await page.locator(`[data-metric="${metric}"]`).getAttribute("data-value"), `${site} ${metric}`).to.equal(
+        String(aggregate[metric]),
+      );
+    const series = await api({ site, view: "timeseries", interval: "day" });
+    expect(await page.locator("#plot").getAttribute("data-pageviews")).to.equal(
+      series.buckets.map((b: { pageviews: number }) => b.pageviews).join(","),
+    );
+    expect(await page.locator("#plot canvas").count()).to.equal(1);
+    for (const [table, by] of [
+      ["top-pages", "page"],
+      ["top-referrers", "referrer"],
+    ]) {
+      const rows = (await api({ site, view: "breakdown", by, limit: "10" })).rows.map(
+        (r: { value: string | null; pageviews: number; visitors: number }) => [r.value ?? "", String(r.pageviews), String(r.visitors)],
+      );
+      const shown = await page
+        .locator(`#${table} tbody tr`)
+        .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.dataset.value)));
+      expect(shown, `${site} ${table}`).to.deep.equal(rows);
+    }
+    return aggregate;
+  }
+
+  async function open(width: number, query: Record<string, string> = { ...range, interval: "day" }) {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
     const foreign: string[] = [];
     page.on("request", (r) => {
       if (!r.url().startsWith(base)) foreign.push(r.url());
     });
-    await page.goto(`${base}/dashboard?${new URLSearchParams({ ...range, interval: "day" })}`);
+    await page.goto(`${base}/dashboard?${new URLSearchParams(query)}`);
     return { context, page, foreign };
   }
 
@@ -111,27 +147,9 @@ describe("stats dashboard in Chromium", function () {
       const { context, page, foreign } = await open(width);
       await page.getByRole("textbox", { name: "Stats key" }).fill(KEY);
       await page.keyboard.press("Enter");
-      await page.waitForSelector("body[data-state=ready]");
-      const aggregate = await api({ view: "aggregate" });
-      for (const metric of ["pageviews", "visitors", "sessions", "bounce_rate", "mean_session_duration_ms"])
-        expect(await page.locator(`[data-metric="${metric}"]`).getAttribute("data-value"), metric).to.equal(String(aggregate[metric]));
-      const series = await api({ view: "timeseries", interval: "day" });
-      expect(await page.locator("#plot").getAttribute("data-pageviews")).to.equal(
-        series.buckets.map((b: { pageviews: number }) => b.pageviews).join(","),
-      );
-      expect(await page.locator("#plot canvas").count()).to.equal(1);
-      for (const [table, by] of [
-        ["top-pages", "page"],
-        ["top-referrers", "referrer"],
-      ]) {
-        const rows = (await api({ view: "breakdown", by, limit: "10" })).rows.map(
-          (r: { value: string | null; pageviews: number; visitors: number }) => [r.value ?? "", String(r.pageviews), String(r.visitors)],
-        );
-        const shown = await page
-          .locator(`#${table} tbody tr`)
-          .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.dataset.value)));
-        expect(shown, table).to.deep.equal(rows);
-      }
+      // ?site=site-a from the URL wins over the default site-b.
+      await expectShowsSite(page, "site-a");
+      expect(await page.locator("#site").inputValue()).to.equal("site-a");
       // Keyboard: the controls are reachable by Tab in order (a date input's day, month and year are
       // each a Tab stop of the one control in Chromium), and Enter on "Show" reloads.
       await page.locator("#site").focus();
@@ -156,15 +174,57 @@ describe("stats dashboard in Chromium", function () {
     const { context, page } = await open(1440);
     await page.getByRole("textbox", { name: "Stats key" }).fill(KEY);
     await page.keyboard.press("Enter");
-    await page.waitForSelector("body[data-state=ready]");
+    await page.waitForSelector("#live[data-site=site-a]");
     expect(await page.locator("#live").getAttribute("data-value")).to.equal("7");
-    live = 9;
+    live["site-a"] = 9;
     await page.waitForFunction(() => document.getElementById("live")?.dataset.value === "9", undefined, {
       timeout: REALTIME_REFRESH_MS * 3,
     });
     await page.reload();
     await page.waitForSelector("body[data-state=ready]");
     expect(await page.locator("#key").count()).to.equal(0);
+    await context.close();
+  });
+
+  it("lists the stack's sites, preselects the default, and shows the other site's numbers and live count when chosen by keyboard", async () => {
+    const { context, page, foreign } = await open(1440, { from: range.from, to: range.to, interval: "day" });
+    await page.getByRole("textbox", { name: "Stats key" }).fill(KEY);
+    await page.keyboard.press("Enter");
+    const picker = page.getByRole("combobox", { name: "Site" });
+    await picker.waitFor();
+    expect(await picker.locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).to.deep.equal([
+      "site-a",
+      "site-b",
+    ]);
+    const b = await expectShowsSite(page, "site-b");
+    expect(await picker.inputValue()).to.equal("site-b");
+    await page.waitForSelector("#live[data-site=site-b]");
+    expect(await page.locator("#live").getAttribute("data-value")).to.equal(String(live["site-b"]));
+
+    await picker.focus();
+    await page.keyboard.press("ArrowUp");
+    const a = await expectShowsSite(page, "site-a");
+    await page.waitForSelector("#live[data-site=site-a]");
+    expect(await page.locator("#live").getAttribute("data-value")).to.equal(String(live["site-a"]));
+    expect(new URL(page.url()).searchParams.get("site")).to.equal("site-a");
+    // The two sites' traffic differs, so equal figures would not show that the page switched.
+    expect(a.pageviews).not.to.equal(b.pageviews);
+
+    await page.keyboard.press("ArrowDown");
+    await expectShowsSite(page, "site-b");
+    await page.waitForSelector("#live[data-site=site-b]");
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal("site");
+    expect(foreign).to.deep.equal([]);
+    await context.close();
+  });
+
+  it("falls back to the default site, saying so, when ?site= names a site the stack does not have", async () => {
+    const { context, page } = await open(1440, { site: "site-zz", from: range.from, to: range.to, interval: "day" });
+    await page.getByRole("textbox", { name: "Stats key" }).fill(KEY);
+    await page.keyboard.press("Enter");
+    await expectShowsSite(page, "site-b");
+    await page.waitForFunction(() => document.getElementById("site-note")?.textContent !== "");
+    expect(await page.getByRole("status").textContent()).to.equal('"site-zz" is not a site of this stack; showing site-b.');
     await context.close();
   });
 });

@@ -1,4 +1,7 @@
-/** `npm start` → the ready line's dashboard URL and key; a few posts → GET /stats shows exactly them. */
+/**
+ * `npm start` → the ready line's dashboard URL and key; a few posts → GET /stats shows exactly them;
+ * with a second site (LIVEINSIGHT_SITES), /stats/realtime and /stats answer each site for itself.
+ */
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -16,7 +19,9 @@ describe("local mode serves /stats and /dashboard with the key it prints", funct
   });
 
   it("prints the dashboard URL and a key kept in the data directory (0600), and answers posted events within the window", async () => {
-    local = await startLocalMode(dataDir, { env: { LIVEINSIGHT_ARCHIVE_WINDOW_S: "0.5" } });
+    local = await startLocalMode(dataDir, {
+      env: { LIVEINSIGHT_ARCHIVE_WINDOW_S: "0.5", LIVEINSIGHT_SITES: JSON.stringify([{ id: "blog", hosts: ["*"], allowServer: true }]) },
+    });
     const keyFile = path.join(dataDir, "stats-key");
     expect(local.statsKey).to.equal(readFileSync(keyFile, "utf8").trim());
     expect(local.statsKey).to.match(/^[A-Za-z0-9_-]{43}$/);
@@ -80,5 +85,74 @@ describe("local mode serves /stats and /dashboard with the key it prints", funct
     const page = await fetch(local.dashboardUrl, { headers: auth });
     expect([page.status, page.headers.get("content-type")]).to.deep.equal([200, "text/html; charset=utf-8"]);
     expect(local.stdout()).not.to.include(local.statsKey);
+  });
+
+  it("answers /stats/realtime and /stats for the site named (else the default local), and 400 UnknownSite for another", async () => {
+    const auth = { authorization: `Bearer ${local!.statsKey}` };
+    const now = Date.now();
+    const blog = [
+      {
+        site_id: "blog",
+        event_type: "page_view",
+        event_id: "b-1",
+        session_id: "sc",
+        user_id: "uc",
+        timestamp: now - 300,
+        page_url: "https://blog.example/p",
+      },
+      { site_id: "blog", event_type: "click", event_id: "b-2", session_id: "sc", user_id: "uc", timestamp: now - 200 },
+    ];
+    const posted = await fetch(local!.eventsUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ events: blog }),
+    });
+    expect(posted.status).to.equal(200);
+    const live = async (query: string) => {
+      const res = await fetch(`${local!.apiUrl}/stats/realtime${query}`, { headers: auth });
+      return [res.status, await res.json()] as [number, Record<string, unknown>];
+    };
+    const [blogStatus, blogLive] = await live("?site=blog");
+    expect(blogStatus).to.equal(200);
+    expect(blogLive).to.deep.include({
+      site: "blog",
+      active_sessions: 1,
+      active_users: 1,
+      top_pages: [{ page_url: "https://blog.example/p", sessions: 1 }],
+    });
+    // The first test's two sessions (sa, sb) are the default site's, and only they.
+    for (const query of ["", "?site=local"]) {
+      const [status, body] = await live(query);
+      expect([status, body.site, body.active_sessions, body.active_users]).to.deep.equal([200, "local", 2, 2]);
+    }
+    const [unknownStatus, unknown] = await live("?site=shop");
+    expect([unknownStatus, unknown.error, unknown.details]).to.deep.equal([
+      400,
+      "UnknownSite",
+      [{ field: "site", problem: '"shop" is not a site of this stack (known: local, blog)' }],
+    ]);
+
+    const day = new Date(now).toISOString().slice(0, 10);
+    let body: Record<string, unknown> = {};
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+      body = (await (await fetch(`${local!.statsUrl}?site=blog&from=${day}&to=${day}`, { headers: auth })).json()) as Record<
+        string,
+        unknown
+      >;
+      if (body.sessions === 1) break;
+    }
+    expect(body).to.deep.include({
+      site: "blog",
+      pageviews: 1,
+      visitors: 1,
+      sessions: 1,
+      bounced_sessions: 1,
+      mean_session_duration_ms: 100,
+    });
+    const localDay = (await (await fetch(`${local!.statsUrl}?from=${day}&to=${day}`, { headers: auth })).json()) as Record<string, unknown>;
+    expect(localDay).to.deep.include({ site: "local", pageviews: 2, sessions: 2 });
+
+    const page = await (await fetch(local!.dashboardUrl, { headers: auth })).text();
+    expect(page).to.include(`<script type="application/json" id="stack-sites">{"ids":["local","blog"],"implied":"local"}</script>`);
   });
 });

@@ -12,6 +12,7 @@ import { expect } from "chai";
 import { buildFunctionBundle } from "../../components/bundle";
 import { dashboardPage } from "../../components/dashboard-asset";
 import { redirectRequestLines } from "../../functions/shared/logger";
+import { SITES_SLOT } from "../../functions/stats/page";
 
 const KEY = "bundle-test-key-0123456789abcdefghijklmnopq";
 
@@ -48,8 +49,11 @@ describe("stats function bundle", function () {
       AWS_MAX_ATTEMPTS: "2",
       AWS_RETRY_MODE: "standard",
       TRUSTED_PROXY_HOPS: "0",
-      SITES: "[]",
-      DEFAULT_SITE: "",
+      SITES: JSON.stringify([
+        { id: "shop", hosts: ["shop.example"] },
+        { id: "blog", hosts: ["blog.example"] },
+      ]),
+      DEFAULT_SITE: "blog",
       STATS_KEY_SECRET: "LiveInsight-test-stats-key",
       ATHENA_WORKGROUP: "LiveInsight-test",
       ATHENA_DATABASE: "liveinsight_test",
@@ -62,7 +66,7 @@ describe("stats function bundle", function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("serves the key form without the key and the page with it, reading the secret once (cached)", async () => {
+  it("serves the key form without the key and the page with it and the stack's sites, reading the secret once (cached)", async () => {
     const page = dashboardPage();
     writeFileSync(path.join(dir, "index.js"), buildFunctionBundle("functions/stats.ts"));
     writeFileSync(path.join(dir, "dashboard.html"), page.app);
@@ -80,7 +84,8 @@ describe("stats function bundle", function () {
       const without = await call({});
       const withKey = await call({ authorization: `Bearer ${KEY}` });
       expect([without.statusCode, without.body]).to.deep.equal([401, page.login]);
-      expect([withKey.statusCode, withKey.body]).to.deep.equal([200, page.app]);
+      const sites = `<script type="application/json" id="stack-sites">{"ids":["shop","blog"],"implied":"blog"}</script>`;
+      expect([withKey.statusCode, withKey.body]).to.deep.equal([200, page.app.replace(SITES_SLOT, sites)]);
     } finally {
       restore();
     }

@@ -2,9 +2,12 @@ import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { expect } from "chai";
 import { dashboardPage, gzippedSize } from "../../components/dashboard-asset";
 import { DASHBOARD_BUDGET_GZ_BYTES } from "../../contracts/stats";
+import { siteTable } from "../../functions/core/admission";
+import type { RealtimeSnapshot } from "../../functions/core/realtime";
 import { bearerToken, cachedKey, keysMatch } from "../../functions/stats/auth";
 import { EngineUnavailableError, type StatsEngine } from "../../functions/stats/engine";
 import { statsHandler } from "../../functions/stats/handler";
+import { pageWithSites, SITES_ELEMENT_ID, SITES_SLOT } from "../../functions/stats/page";
 
 const KEY = "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5";
 const queries: string[] = [];
@@ -33,7 +36,7 @@ function setup(over: Partial<Parameters<typeof statsHandler>[1]> = {}) {
         top_pages: [],
         generated_at: "2026-12-08T00:00:00.000Z",
       }),
-      page: { app: "<html>app</html>", login: "<html>login</html>" },
+      page: { app: `<html>${SITES_SLOT}app</html>`, login: "<html>login</html>" },
       ...over,
     },
     (line) => lines.push(line),
@@ -81,7 +84,10 @@ describe("stats: handler and key", () => {
       "text/html; charset=utf-8",
     ]);
     const withKey = await call("/dashboard", { authorization: `bearer ${KEY}` });
-    expect([withKey.statusCode, withKey.body]).to.deep.equal([200, "<html>app</html>"]);
+    expect([withKey.statusCode, withKey.body]).to.deep.equal([
+      200,
+      `<html><script type="application/json" id="${SITES_ELEMENT_ID}">{"ids":[]}</script>app</html>`,
+    ]);
     expect(String(withKey.headers?.["content-security-policy"])).to.include("default-src 'none'");
   });
 
@@ -122,7 +128,7 @@ describe("stats: handler and key", () => {
     const down = await failing.call("/stats", { authorization: `Bearer ${KEY}` }, range);
     expect([down.statusCode, JSON.parse(String(down.body)).error]).to.deep.equal([503, "StatsUnavailable"]);
     expect(failing.lines.at(-1)).to.include('"error_message":"athena down"');
-    const live = await failing.call("/stats/realtime", { authorization: `Bearer ${KEY}` });
+    const live = await failing.call("/stats/realtime", { authorization: `Bearer ${KEY}` }, { site: "local" });
     expect(JSON.parse(String(live.body)).active_users).to.equal(3);
   });
 
@@ -170,5 +176,108 @@ describe("stats: handler and key", () => {
       expect(html).not.to.match(/<(script|link|img)[^>]+(src|href)=/i);
       expect(html).not.to.match(/https?:\/\/(?!www\.w3\.org)/);
     }
+  });
+
+  describe("one site per answer: /stats/realtime and the page's site list follow the stack's sites", () => {
+    const site = (id: string) => ({ id, hosts: [`${id}.example`], allowServer: false });
+    const snapshotOf = (id: string): RealtimeSnapshot => ({
+      site: id,
+      active_sessions: id.length,
+      active_users: id.length - 1,
+      top_pages: [],
+      generated_at: "2026-12-08T00:00:00.000Z",
+    });
+    function withSites(ids: string[], defaultSite?: string) {
+      const asked: string[] = [];
+      const table = siteTable(ids.map(site), defaultSite);
+      const { call } = setup({
+        page: dashboardPage(),
+        rules: () => ({ retentionDays: 30, sites: table, now: Date.parse("2026-12-08T00:00:00Z") }),
+        readRealtime: async (id) => {
+          asked.push(id);
+          return snapshotOf(id);
+        },
+      });
+      const live = async (query: Record<string, string> = {}) => {
+        const result = await call("/stats/realtime", { authorization: `Bearer ${KEY}` }, query);
+        return [result.statusCode, JSON.parse(String(result.body))];
+      };
+      return { call, live, asked };
+    }
+
+    it("answers the live count of the site named, else the default, else the only site", async () => {
+      const two = withSites(["site-a", "site-bb"], "site-bb");
+      expect(await two.live({ site: "site-a" })).to.deep.equal([200, snapshotOf("site-a")]);
+      expect(await two.live({ site: "site-bb" })).to.deep.equal([200, snapshotOf("site-bb")]);
+      expect(await two.live()).to.deep.equal([200, snapshotOf("site-bb")]);
+      expect(two.asked).to.deep.equal(["site-a", "site-bb", "site-bb"]);
+      const one = withSites(["solo"]);
+      expect(await one.live()).to.deep.equal([200, snapshotOf("solo")]);
+    });
+
+    it("answers 400 UnknownSite naming the field site (unknown id, or none implied) and reads nothing", async () => {
+      const two = withSites(["site-a", "site-b"]);
+      expect(await two.live({ site: "site-c" })).to.deep.equal([
+        400,
+        {
+          error: "UnknownSite",
+          message: 'site "site-c" is not a site of this stack (known: site-a, site-b).',
+          details: [{ field: "site", problem: '"site-c" is not a site of this stack (known: site-a, site-b)' }],
+        },
+      ]);
+      expect(await two.live()).to.deep.equal([
+        400,
+        {
+          error: "UnknownSite",
+          message: "Name the site whose visitors to count: GET /stats/realtime?site=<id> (known: site-a, site-b).",
+          details: [{ field: "site", problem: "is required (known: site-a, site-b)" }],
+        },
+      ]);
+      expect(two.asked).to.deep.equal([]);
+    });
+
+    it("answers 400 InvalidParameter for a malformed site or another parameter, after the key check", async () => {
+      const two = withSites(["site-a", "site-b"], "site-a");
+      const [status, body] = await two.live({ site: "A!" });
+      expect([status, body.error, body.details]).to.deep.equal([
+        400,
+        "InvalidParameter",
+        [{ field: "site", problem: "must be a site id ([a-z0-9-], 3 to 40 characters)" }],
+      ]);
+      const [otherStatus, other] = await two.live({ site: "site-a", from: "2026-12-01" });
+      expect([otherStatus, other.message]).to.deep.equal([400, 'Query parameter "from" is not a parameter of /stats/realtime (use site).']);
+      const anonymous = await two.call("/stats/realtime", {}, { site: "nope!" });
+      expect(anonymous.statusCode).to.equal(401);
+      expect(two.asked).to.deep.equal([]);
+    });
+
+    it("answers /stats for the default site when site is absent, and 400 UnknownSite for another id", async () => {
+      const two = withSites(["site-a", "site-b"], "site-b");
+      const absent = await two.call("/stats", { authorization: `Bearer ${KEY}` }, { from: range.from, to: range.to });
+      expect(JSON.parse(String(absent.body)).site).to.equal("site-b");
+      expect(queries.at(-1)).to.include(`"site_id" = 'site-b'`);
+      const unknown = await two.call("/stats", { authorization: `Bearer ${KEY}` }, { ...range, site: "site-c" });
+      expect([unknown.statusCode, JSON.parse(String(unknown.body)).details[0].field]).to.deep.equal([400, "site"]);
+    });
+
+    it("serves the page with every site id and the implied one, in the built dashboard's slot", async () => {
+      const built = dashboardPage().app;
+      const { call } = withSites(["site-a", "site-b", "site-c"], "site-b");
+      const served = await call("/dashboard", { authorization: `Bearer ${KEY}` });
+      const embedded = new RegExp(`<script type="application/json" id="${SITES_ELEMENT_ID}">([^<]*)</script>`).exec(String(served.body));
+      expect(JSON.parse(embedded![1])).to.deep.equal({ ids: ["site-a", "site-b", "site-c"], implied: "site-b" });
+      expect(served.body).to.equal(built.replace(SITES_SLOT, embedded![0]));
+      const noDefault = await withSites(["site-a", "site-b"]).call("/dashboard", { authorization: `Bearer ${KEY}` });
+      expect(String(noDefault.body)).to.include('{"ids":["site-a","site-b"]}');
+    });
+
+    it("refuses to serve a page without exactly one slot, naming the builder", () => {
+      const problem = `the dashboard page must contain ${SITES_SLOT} exactly once (components/dashboard-asset.ts writes it)`;
+      expect(() => pageWithSites("<html></html>", { ids: ["a"] })).to.throw(problem);
+      expect(() => pageWithSites(SITES_SLOT + SITES_SLOT, { ids: ["a"] })).to.throw(problem);
+      expect(pageWithSites(`a${SITES_SLOT}b`, { ids: ["x</script>"] })).to.equal(
+        `a<script type="application/json" id="${SITES_ELEMENT_ID}">{"ids":["x\\u003c/script>"]}</script>b`,
+      );
+    });
   });
 });
