@@ -304,6 +304,19 @@ const DEFINITIONS = {
     7,
     "Days Athena query results are kept in the workgroup's result bucket before its lifecycle deletes them.",
   ),
+  // The stats API (components/stats-api.ts). Its function's timeout is not a setting: it is 29 s,
+  // the most that fits API Gateway's 30 s integration limit, which cannot be raised.
+  statsMemorySize: setting(
+    wholeNumber(128, 10240, " MB"),
+    512,
+    "Memory in MB of the stats function (128-10240); it mostly waits on Athena, so more memory buys little.",
+  ),
+  statsThrottleRateLimit: setting(
+    numberSetting(0),
+    10,
+    "Stats API stage steady-state limit in requests per second; every /stats request runs an Athena query.",
+  ),
+  statsThrottleBurstLimit: setting(wholeNumber(0), 20, "Stats API stage burst limit in requests."),
   alarmThresholds: setting(
     alarmThresholds,
     DEFAULT_ALARM_THRESHOLDS,

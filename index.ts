@@ -4,6 +4,7 @@ import { AnalyticsTables } from "./components/analytics-tables";
 import { CollectorApi } from "./components/collector-api";
 import { HistoryArchive } from "./components/history-archive";
 import { Observability } from "./components/observability";
+import { StatsApi } from "./components/stats-api";
 import { loadConfig } from "./config";
 import { functionSettingsOf } from "./contracts/function-env";
 import { apiCorsOrigins } from "./contracts/sites";
@@ -65,6 +66,26 @@ const archive = new HistoryArchive("archive", {
   athena: { bytesScannedCutoffMb: config.athenaBytesScannedCutoffMb, resultRetentionDays: config.athenaResultRetentionDays },
 });
 
+// The stats API and dashboard over the archive, behind a key kept in Secrets Manager (docs/stats.md).
+const stats = new StatsApi("stats", {
+  stack: config.stack,
+  tables: {
+    events: { name: tables.tableNames.Events },
+    sessions: { name: tables.tableNames.Sessions },
+    activeSessions: { name: tables.tableNames.ActiveSessions },
+  },
+  databaseName: archive.databaseName,
+  tableName: archive.tableName,
+  workgroupName: archive.workgroupName,
+  memorySize: config.statsMemorySize,
+  architecture: config.architecture,
+  logRetentionDays: config.logRetentionDays,
+  throttleRateLimit: config.statsThrottleRateLimit,
+  throttleBurstLimit: config.statsThrottleBurstLimit,
+  retentionDays: config.eventRetentionDays,
+  functionSettings: functionSettingsOf(config),
+});
+
 const observability = new Observability("observability", {
   stack: config.stack,
   functions: {
@@ -87,6 +108,7 @@ const observability = new Observability("observability", {
     compactionFunctionName: archive.compactionFunctionName,
     failureQueueName: archive.failureQueueName,
   },
+  statsFunctionName: stats.functionName,
 });
 
 // docs/deploy.md's "Stack outputs" table says what each is for (tests/components/program.test.ts keeps it complete).
@@ -103,3 +125,8 @@ export const archiveBucketName = archive.archiveBucketName;
 export const archiveFailureQueueUrl = archive.failureQueueUrl;
 export const athenaWorkgroupName = archive.workgroupName;
 export const archiveDatabaseName = archive.databaseName;
+export const statsUrl = stats.url;
+export const statsDashboardUrl = stats.dashboardUrl;
+// The key's secret by name and ARN; the key itself is never an output (docs/stats.md: get-secret-value).
+export const statsKeySecretName = stats.keySecretName;
+export const statsKeySecretArn = stats.keySecretArn;

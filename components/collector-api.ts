@@ -10,10 +10,12 @@ import { FUNCTION_TABLES, type FunctionKind, functionEnvironment } from "../cont
 import { accessLogGroupName, apiName, lambdaLogGroupName, functionName as physicalFunctionName } from "../contracts/names";
 import { bundleFunction } from "./bundle";
 import type { CollectorApiArgs } from "./collector-api-args";
+import { createHttpApi, createLambdaIntegration } from "./http-api";
 import { collectorPolicy, lambdaAssumeRolePolicy, type PolicyDocument, realtimePolicy } from "./iam";
 import { trackerAsset } from "./tracker-asset";
 
 export type { CollectorApiArgs, CollectorApiFunctions, CollectorApiHttp, CollectorApiTables, TableRef } from "./collector-api-args";
+export { accessLogFormat } from "./http-api";
 
 /** One function behind the API, with everything it owns. */
 export interface ApiFunction {
@@ -49,12 +51,12 @@ export class CollectorApi extends pulumi.ComponentResource {
   constructor(name: string, args: CollectorApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("liveinsight:api:CollectorApi", name, {}, opts);
     const { collector, realtime } = this.createFunctions(name, args);
-    const { api, stage, accessLogs } = this.createApi(name, args);
+    const { api, stage, accessLogs, url } = this.createApi(name, args);
     this.createRoutes(name, api, { collector: collector.function, realtime: realtime.function }, args);
 
     this.apiId = api.id;
     this.stageName = stage.name;
-    this.url = stage.invokeUrl.apply((u) => u.replace(/\/+$/, ""));
+    this.url = url;
     this.eventsUrl = pulumi.interpolate`${this.url}/events`;
     this.realtimeUrl = pulumi.interpolate`${this.url}/realtime`;
     this.trackerUrl = pulumi.interpolate`${this.url}/tracker.js`;
@@ -157,40 +159,20 @@ export class CollectorApi extends pulumi.ComponentResource {
   }
 
   private createApi(name: string, args: CollectorApiArgs) {
-    const api = new aws.apigatewayv2.Api(
-      `${name}-http`,
+    return createHttpApi(
+      name,
       {
-        name: apiName(args.stack),
-        protocolType: "HTTP",
+        apiName: apiName(args.stack),
         description: `LiveInsight collector API (${args.stack})`,
         // The same CORS settings local mode emulates (contracts/edge.ts).
         corsConfiguration: pulumi.output(args.api.corsOrigins).apply(corsConfiguration),
+        accessLogGroupName: accessLogGroupName(args.stack),
+        logRetentionDays: args.functions.logRetentionDays,
+        throttleRateLimit: args.api.throttleRateLimit,
+        throttleBurstLimit: args.api.throttleBurstLimit,
       },
-      { parent: this },
+      this,
     );
-    // Under /aws/vendedlogs/ API Gateway's log delivery needs no entry in the account's CloudWatch
-    // Logs resource policy, whose 5,120-character limit otherwise fills up after a few APIs
-    // (CloudWatch Logs User Guide, "Enabling logging from AWS services").
-    const accessLogs = new aws.cloudwatch.LogGroup(
-      `${name}-access-logs`,
-      { name: accessLogGroupName(args.stack), retentionInDays: args.functions.logRetentionDays },
-      { parent: this },
-    );
-    const stage = new aws.apigatewayv2.Stage(
-      `${name}-stage`,
-      {
-        apiId: api.id,
-        name: "$default",
-        autoDeploy: true,
-        defaultRouteSettings: {
-          throttlingRateLimit: args.api.throttleRateLimit,
-          throttlingBurstLimit: args.api.throttleBurstLimit,
-        },
-        accessLogSettings: { destinationArn: accessLogs.arn, format: accessLogFormat() },
-      },
-      { parent: this },
-    );
-    return { api, stage, accessLogs };
   }
 
   /**
@@ -204,8 +186,8 @@ export class CollectorApi extends pulumi.ComponentResource {
     args: CollectorApiArgs,
   ) {
     const integrations = {
-      collector: this.createIntegration(name, "events", api, functions.collector, args),
-      realtime: this.createIntegration(name, "realtime", api, functions.realtime, args),
+      collector: createLambdaIntegration(`${name}-events-integration`, api, functions.collector, args.api.integrationTimeoutMs, this),
+      realtime: createLambdaIntegration(`${name}-realtime-integration`, api, functions.realtime, args.api.integrationTimeoutMs, this),
     };
     for (const route of edgeRoutes()) {
       const id = route.primary ? `${name}-${route.path.id}-route` : `${name}-${route.path.id}-${route.method.toLowerCase()}-route`;
@@ -225,21 +207,6 @@ export class CollectorApi extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-  }
-
-  private createIntegration(name: string, id: string, api: aws.apigatewayv2.Api, fn: aws.lambda.Function, args: CollectorApiArgs) {
-    return new aws.apigatewayv2.Integration(
-      `${name}-${id}-integration`,
-      {
-        apiId: api.id,
-        integrationType: "AWS_PROXY",
-        integrationUri: fn.arn,
-        integrationMethod: "POST",
-        payloadFormatVersion: "2.0",
-        timeoutMilliseconds: args.api.integrationTimeoutMs,
-      },
-      { parent: this },
-    );
   }
 }
 
@@ -264,33 +231,4 @@ export function accountScope(parent: pulumi.Resource) {
     region: aws.getRegionOutput({}, { parent }).region,
     accountId: aws.getCallerIdentityOutput({}, { parent }).accountId,
   };
-}
-
-/**
- * Pure: one JSON object per request. Every value is quoted because API Gateway writes "-" for a
- * missing value, which would break unquoted JSON. No source IP or user agent: the functions keep
- * only an IP prefix, and the access log must not undo that.
- */
-export function accessLogFormat(): string {
-  return JSON.stringify({
-    requestId: "$context.requestId",
-    // The dimension of the ThrottledRequests metric filter (components/metrics/filters.ts).
-    apiId: "$context.apiId",
-    requestTimeEpoch: "$context.requestTimeEpoch",
-    httpMethod: "$context.httpMethod",
-    routeKey: "$context.routeKey",
-    path: "$context.path",
-    status: "$context.status",
-    protocol: "$context.protocol",
-    responseLength: "$context.responseLength",
-    responseLatency: "$context.responseLatency",
-    integrationLatency: "$context.integrationLatency",
-    // `integration.status` is the status the function answered; `integrationStatus` would be
-    // Lambda's invoke status (200 even when the function answered 503). API Gateway HTTP API
-    // access-logging variables: $context.integration.status, $context.integration.error.
-    integrationStatus: "$context.integration.status",
-    integrationError: "$context.integration.error",
-    integrationErrorMessage: "$context.integrationErrorMessage",
-    error: "$context.error.message",
-  });
 }

@@ -77,6 +77,8 @@ export interface ObservabilityArgs {
   readonly alarms: AlarmSettings;
   /** The history archive's functions and failure queue; absent: no archive alarms or widgets. */
   readonly archive?: ArchiveResources<pulumi.Input<string>>;
+  /** The stats function of StatsApi; absent: no stats alarms or widgets. */
+  readonly statsFunctionName?: pulumi.Input<string>;
 }
 
 type In = pulumi.Input<string>;
@@ -178,6 +180,7 @@ function monitoredResources(args: ObservabilityArgs): MonitoredResources<In> {
       Realtime: args.functions.realtime.reservedConcurrency,
     },
     archive: args.archive,
+    statsFunctionName: args.statsFunctionName,
   };
 }
 
@@ -273,8 +276,9 @@ function dashboardBodyJson(region: string, r: MonitoredResources<In>, thresholds
       r.apiStageName,
       pulumi.all([...r.tableNames]),
       pulumi.output(r.archive),
+      pulumi.output(r.statsFunctionName),
     ])
-    .apply(([collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames, archive]) =>
+    .apply(([collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames, archive, statsFunctionName]) =>
       JSON.stringify(
         buildDashboardBody({
           region,
@@ -288,6 +292,7 @@ function dashboardBodyJson(region: string, r: MonitoredResources<In>, thresholds
             tableNames,
             reservedConcurrency: r.reservedConcurrency,
             archive,
+            statsFunctionName,
           },
         }),
       ),

@@ -3,10 +3,14 @@
  * with the caller's permissions (Athena User Guide, "Identity and access management in Athena",
  * https://docs.aws.amazon.com/athena/latest/ug/security-iam-athena.html), so the role also needs
  * the Glue catalog reads and the S3 reads of the archive, and writes to the workgroup's result
- * location. Each statement is what functions/stats/* sends, on exactly the named resource.
+ * location. Each statement is what functions/stats/* sends, on exactly the named resource. The
+ * live count is read by the realtime function's reader (functions/core/realtime.ts), so its
+ * statements are the realtime function's own (realtimePolicy), whatever that reader comes to send.
  */
+import { ARCHIVE_TABLE_NAME, archiveDatabaseName, athenaWorkgroupName, bucketName } from "../contracts/names";
+import { workgroupConfiguration } from "./archive-catalog";
 import type { AccountScope, PolicyDocument, PolicyStatement } from "./iam";
-import { logGroupArn, tableArn } from "./iam";
+import { logGroupArn, realtimePolicy } from "./iam";
 
 export interface StatsPolicyNames extends AccountScope {
   activeSessionsTableName: string;
@@ -19,6 +23,30 @@ export interface StatsPolicyNames extends AccountScope {
   /** The workgroup's enforced result location: bucket and key prefix (no leading slash). */
   resultsBucketName: string;
   resultsPrefix: string;
+}
+
+/**
+ * The names the document needs, from the stack and the account scope alone: the archive's by the
+ * calls HistoryArchive names its resources with, and the result location the workgroup enforces
+ * (workgroupConfiguration), so the grant follows wherever the workgroup puts results.
+ */
+export function statsPolicyNames(
+  stack: string,
+  known: AccountScope & { activeSessionsTableName: string },
+  own: { secretName: string; logGroupName: string },
+): StatsPolicyNames {
+  const resultsBucketName = bucketName(stack, known.accountId, known.region, "results");
+  const location = workgroupConfiguration(resultsBucketName, 0).resultConfiguration.outputLocation;
+  return {
+    ...known,
+    ...own,
+    workgroupName: athenaWorkgroupName(stack),
+    databaseName: archiveDatabaseName(stack),
+    tableName: ARCHIVE_TABLE_NAME,
+    archiveBucketName: bucketName(stack, known.accountId, known.region, "archive"),
+    resultsBucketName,
+    resultsPrefix: location.slice(`s3://${resultsBucketName}/`.length),
+  };
 }
 
 const allow = (Sid: string, Action: string[], Resource: string[]): PolicyStatement => ({ Sid, Effect: "Allow", Action, Resource });
@@ -55,8 +83,13 @@ export function statsPolicy(n: StatsPolicyNames): PolicyDocument {
         ["secretsmanager:GetSecretValue"],
         [`arn:${n.partition}:secretsmanager:${n.region}:${n.accountId}:secret:${n.secretName}-??????`],
       ),
-      allow("ReadActiveSessions", ["dynamodb:Scan"], [tableArn(n, n.activeSessionsTableName)]),
+      ...liveCountStatements(n),
       allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [`${logGroupArn(n, n.logGroupName)}:*`]),
     ],
   };
+}
+
+/** realtimePolicy's statements but its log grant (this function writes to its own log group). */
+function liveCountStatements(n: StatsPolicyNames): readonly PolicyStatement[] {
+  return realtimePolicy(n).Statement.filter((s) => !s.Action.every((a) => a.startsWith("logs:")));
 }

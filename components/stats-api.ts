@@ -8,7 +8,8 @@
  * ignores CORS headers returned from your backend integration",
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html), and the
  * collector's must allow the sites' origins (dev: `*`). This API has no CORS configuration: the
- * dashboard is same-origin and no other origin gets a permissive answer.
+ * dashboard is same-origin and no other origin gets a permissive answer. The API, its access log
+ * and stage come from components/http-api.ts, as the collector's do.
  *
  * The key: 32 random bytes made once, at the secret's creation, kept as a Pulumi secret in the
  * state (encrypted) and never exported. `ignoreChanges` keeps later runs from replacing it, so it
@@ -18,31 +19,46 @@
 import { randomBytes } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type FunctionSettings, functionEnvironment } from "../contracts/function-env";
-import { lambdaLogGroupName, functionName as physicalFunctionName, stackPrefix } from "../contracts/names";
+import { FUNCTION_TABLES, type FunctionSettings, functionEnvironment } from "../contracts/function-env";
+import {
+  lambdaLogGroupName,
+  functionName as physicalFunctionName,
+  QUERY_WORKLOAD,
+  statsAccessLogGroupName,
+  statsApiName,
+  WORKLOAD_TAG,
+} from "../contracts/names";
 import { STATS_ENV, STATS_PATHS, statsSecretName } from "../contracts/stats";
 import { bundleFunction } from "./bundle";
+import type { Architecture, CollectorApiTables } from "./collector-api-args";
 import { dashboardPage } from "./dashboard-asset";
+import { createHttpApi, createLambdaIntegration } from "./http-api";
 import { lambdaAssumeRolePolicy } from "./iam";
-import { statsPolicy } from "./stats-api-policy";
+import { statsPolicy, statsPolicyNames } from "./stats-api-policy";
 
 export interface StatsApiArgs {
   /** Stack name: function `LiveInsight-<stack>-stats`, API `LiveInsight-<stack>-stats`. */
   readonly stack: string;
-  /** The live count's table (read with Scan, as GET /realtime does). */
-  readonly activeSessionsTableName: pulumi.Input<string>;
-  /** The archive: its bucket, Glue database and table, and the Athena workgroup with its result location. */
-  readonly archiveBucketName: pulumi.Input<string>;
+  /**
+   * The stack's tables; the function gets those the realtime reader uses (FUNCTION_TABLES.realtime,
+   * as the realtime function does), since the dashboard's live count is read the same way.
+   */
+  readonly tables: CollectorApiTables;
+  /**
+   * The archive's Glue database and table and its Athena workgroup (HistoryArchive's outputs): the
+   * function's environment, so it is created after them. Its IAM document is built from the same
+   * physical names (contracts/names.ts) and the account lookups instead, so it is known at a first
+   * preview, as every other role's document is (components/iam.ts): buckets, catalog, workgroup.
+   */
   readonly databaseName: pulumi.Input<string>;
   readonly tableName: pulumi.Input<string>;
   readonly workgroupName: pulumi.Input<string>;
-  readonly resultsBucketName: pulumi.Input<string>;
-  /** Key prefix of the workgroup's result location, e.g. "stats/". */
-  readonly resultsPrefix: pulumi.Input<string>;
-  /** Memory of the stats function (default 512 MB: it only waits on Athena). */
-  readonly memorySize?: pulumi.Input<number>;
-  readonly architecture: pulumi.Input<"arm64" | "x86_64">;
+  /** Memory of the stats function (liveinsight:statsMemorySize). */
+  readonly memorySize: pulumi.Input<number>;
+  readonly architecture: pulumi.Input<Architecture>;
+  /** Of the function's log group and the API's access log group. */
   readonly logRetentionDays: pulumi.Input<number>;
+  /** The stats API stage's limits (liveinsight:statsThrottleRateLimit / statsThrottleBurstLimit). */
   readonly throttleRateLimit: pulumi.Input<number>;
   readonly throttleBurstLimit: pulumi.Input<number>;
   /** The archive's retention (eventRetentionDays): the longest /stats range. */
@@ -58,7 +74,8 @@ export const STATS_FUNCTION_TIMEOUT_S = 29;
 export class StatsApi extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
   public readonly dashboardUrl: pulumi.Output<string>;
-  /** The secret's ARN, never its value: `aws secretsmanager get-secret-value --secret-id <arn>`. */
+  /** The secret's name and ARN, never its value: `aws secretsmanager get-secret-value --secret-id <name>`. */
+  public readonly keySecretName: pulumi.Output<string>;
   public readonly keySecretArn: pulumi.Output<string>;
   public readonly functionName: pulumi.Output<string>;
 
@@ -76,15 +93,15 @@ export class StatsApi extends pulumi.ComponentResource {
       { parent: this, ignoreChanges: ["secretString"] },
     );
     const fn = this.createFunction(name, args, secretName);
-    const { api, stage } = this.createApi(name, args, fn);
-    this.url = stage.invokeUrl.apply((u) => u.replace(/\/+$/, ""));
+    this.url = this.createApi(name, args, fn);
     this.dashboardUrl = pulumi.interpolate`${this.url}${STATS_PATHS.dashboard}`;
+    this.keySecretName = secret.name;
     this.keySecretArn = secret.arn;
     this.functionName = fn.name;
-    void api;
     this.registerOutputs({
       url: this.url,
       dashboardUrl: this.dashboardUrl,
+      keySecretName: this.keySecretName,
       keySecretArn: this.keySecretArn,
       functionName: this.functionName,
     });
@@ -104,34 +121,25 @@ export class StatsApi extends pulumi.ComponentResource {
       accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
     };
     const document = pulumi
-      .output({
-        ...scope,
-        activeSessionsTableName: args.activeSessionsTableName,
-        logGroupName: lambdaLogGroupName(functionName),
-        secretName,
-        workgroupName: args.workgroupName,
-        databaseName: args.databaseName,
-        tableName: args.tableName,
-        archiveBucketName: args.archiveBucketName,
-        resultsBucketName: args.resultsBucketName,
-        resultsPrefix: args.resultsPrefix,
-      })
-      .apply(statsPolicy);
+      .output({ ...scope, activeSessionsTableName: args.tables.activeSessions.name })
+      .apply((known) => statsPolicy(statsPolicyNames(args.stack, known, { secretName, logGroupName: lambdaLogGroupName(functionName) })));
     const policy = new aws.iam.RolePolicy(
       `${name}-policy`,
       { role: role.id, policy: document.apply((d) => JSON.stringify(d)) },
       { parent: this },
     );
     const page = dashboardPage();
+    const liveTables = Object.fromEntries(FUNCTION_TABLES.realtime.map((table) => [table, args.tables[table].name]));
     const environment = pulumi
       .output({
-        activeSessions: args.activeSessionsTableName,
+        tables: liveTables,
         workgroup: args.workgroupName,
         database: args.databaseName,
         table: args.tableName,
       })
       .apply((v) => ({
-        ...functionEnvironment("realtime", args.stack, { activeSessions: v.activeSessions }, args.functionSettings),
+        // The realtime function's environment: the live count goes through the same reader.
+        ...functionEnvironment("realtime", args.stack, v.tables, args.functionSettings),
         [STATS_ENV.keySecret]: secretName,
         [STATS_ENV.workgroup]: v.workgroup,
         [STATS_ENV.database]: v.database,
@@ -151,10 +159,12 @@ export class StatsApi extends pulumi.ComponentResource {
           "login.html": new pulumi.asset.StringAsset(page.login),
         }),
         role: role.arn,
-        memorySize: args.memorySize ?? 512,
+        memorySize: args.memorySize,
         timeout: STATS_FUNCTION_TIMEOUT_S,
         environment: { variables: environment },
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+        // The policy pack judges it by its query ranges (up to 29 s), not the collector's (docs/policy.md).
+        tags: { [WORKLOAD_TAG]: QUERY_WORKLOAD },
       },
       { parent: this, dependsOn: [logGroup, policy] },
     );
@@ -166,34 +176,21 @@ export class StatsApi extends pulumi.ComponentResource {
     return fn;
   }
 
-  private createApi(name: string, args: StatsApiArgs, fn: aws.lambda.Function) {
-    const api = new aws.apigatewayv2.Api(
-      `${name}-http`,
-      { name: `${stackPrefix(args.stack)}-stats`, protocolType: "HTTP", description: `LiveInsight stats API (${args.stack})` },
-      { parent: this },
-    );
-    const stage = new aws.apigatewayv2.Stage(
-      `${name}-stage`,
+  /** The API with its access log and stage, the routes and the invoke permission; returns the base URL. */
+  private createApi(name: string, args: StatsApiArgs, fn: aws.lambda.Function): pulumi.Output<string> {
+    const { api, url } = createHttpApi(
+      name,
       {
-        apiId: api.id,
-        name: "$default",
-        autoDeploy: true,
-        defaultRouteSettings: { throttlingRateLimit: args.throttleRateLimit, throttlingBurstLimit: args.throttleBurstLimit },
+        apiName: statsApiName(args.stack),
+        description: `LiveInsight stats API (${args.stack})`,
+        accessLogGroupName: statsAccessLogGroupName(args.stack),
+        logRetentionDays: args.logRetentionDays,
+        throttleRateLimit: args.throttleRateLimit,
+        throttleBurstLimit: args.throttleBurstLimit,
       },
-      { parent: this },
+      this,
     );
-    const integration = new aws.apigatewayv2.Integration(
-      `${name}-integration`,
-      {
-        apiId: api.id,
-        integrationType: "AWS_PROXY",
-        integrationUri: fn.arn,
-        integrationMethod: "POST",
-        payloadFormatVersion: "2.0",
-        timeoutMilliseconds: STATS_INTEGRATION_TIMEOUT_MS,
-      },
-      { parent: this },
-    );
+    const integration = createLambdaIntegration(`${name}-integration`, api, fn, STATS_INTEGRATION_TIMEOUT_MS, this);
     // The key is checked by the function (the 401 of /dashboard is the key form, which an API
     // Gateway authorizer's fixed 401 body could not be); the policy pack checks each of these
     // routes reaches a function that holds the key (policy/stats.ts).
@@ -214,6 +211,6 @@ export class StatsApi extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    return { api, stage };
+    return url;
   }
 }

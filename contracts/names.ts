@@ -14,6 +14,12 @@ export type FunctionKind = "collector" | "realtime" | "stats";
  */
 export const WORKLOAD_TAG = "liveinsight:workload";
 export const BATCH_WORKLOAD = "batch";
+/**
+ * The tag value marking a function that answers an API request by waiting on a query engine (the
+ * stats function, on Athena): the policy pack judges it by its query ranges, up to the 29 s that
+ * fit API Gateway's 30 s integration limit, instead of the collector's few seconds.
+ */
+export const QUERY_WORKLOAD = "query";
 
 /** The history archive's functions (components/history-archive.ts): no request line, no API in front. */
 export type ArchiveFunctionKind = "archiver" | "compaction";
@@ -45,6 +51,16 @@ export function accessLogGroupName(stack: string): string {
 }
 
 const ACCESS_LOG_ROOT = "/aws/vendedlogs/apigateway";
+
+/** The stats API (components/stats-api.ts) is an HTTP API of its own: `LiveInsight-<stack>-stats`. */
+export function statsApiName(stack: string): string {
+  return `${stackPrefix(stack)}-stats`;
+}
+
+/** The stats API's access log group, beside the collector API's (same root, same deploy-policy scope). */
+export function statsAccessLogGroupName(stack: string): string {
+  return `${ACCESS_LOG_ROOT}/${statsApiName(stack)}/access`;
+}
 
 export function apiName(stack: string): string {
   return stackPrefix(stack);

@@ -1,10 +1,16 @@
-// Lambda sizing rules: memory and timeout within the stack's range. Both can remediate: with
-// enforcementLevel "remediate" they clamp the input into the allowed range instead of failing.
-// A function tagged `liveinsight:workload: batch` (the archiver, compaction: no API in front,
-// minutes of work on a schedule or a stream) is judged by the batch ranges; an API function that
-// carried the tag would still meet lambda-function-timeout-below-integration.
+// Lambda sizing rules: memory and timeout within the stack's range for the function's workload.
+// Both can remediate: with enforcementLevel "remediate" they clamp the input into the allowed
+// range instead of failing. The workload is the function's `liveinsight:workload` tag
+// (contracts/names.ts), set by the component that builds it:
+// - untagged: a function behind the collector API, answering in a few seconds (the API range);
+// - `batch` (the archiver, compaction): no API in front, minutes of work on a schedule or a stream;
+// - `query` (the stats function): behind an API of its own, waiting on Athena for up to 29 s, the
+//   most that fits API Gateway's 30 s integration limit.
+// Each workload's range is a pair of config settings (below) whose values live in the stack
+// profiles (lib/profiles.ts) and policy/config/<stack>.json. A tag only picks the range: a function
+// behind an API still meets lambda-function-timeout-below-integration, whatever it is tagged.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { BATCH_WORKLOAD, WORKLOAD_TAG } from "../contracts/names";
+import { BATCH_WORKLOAD, QUERY_WORKLOAD, WORKLOAD_TAG } from "../contracts/names";
 import { AWS_DEFAULTS, TYPES } from "./lib/aws";
 import { integerSettings } from "./lib/config";
 import { checkRange, clamp, effectiveValue, type RangeCheck, subject } from "./lib/messages";
@@ -15,7 +21,20 @@ const functionSubject = (name: string) => subject("Lambda function", name);
 
 type Limit = [minimum: number, maximum: number, description: string];
 
-const isBatch = (props: Props) => props.tags?.[WORKLOAD_TAG] === BATCH_WORKLOAD;
+/** The workloads with ranges of their own, by tag value; any other function is judged as an API function. */
+const TAGGED_WORKLOADS = { [BATCH_WORKLOAD]: "batch", [QUERY_WORKLOAD]: "query" } as const;
+export type Workload = "api" | (typeof TAGGED_WORKLOADS)[keyof typeof TAGGED_WORKLOADS];
+
+export function workloadOf(props: Props): Workload {
+  const tag = props.tags?.[WORKLOAD_TAG];
+  return (typeof tag === "string" && (TAGGED_WORKLOADS as Record<string, Workload>)[tag]) || "api";
+}
+
+/** One workload's range: the config settings holding the lower and the upper bound. */
+interface RangeSettings<Min extends string, Max extends string> {
+  min: [Min, Limit];
+  max: [Max, Limit];
+}
 
 /** One numeric Lambda property that must lie within [min, max] from the policy config. */
 interface RangeRule<Min extends string, Max extends string> {
@@ -24,10 +43,7 @@ interface RangeRule<Min extends string, Max extends string> {
   field: "memorySize" | "timeout";
   unit: string;
   awsDefault: number;
-  /** the config settings holding the lower and the upper bound */
-  limits: { min: [Min, Limit]; max: [Max, Limit] };
-  /** the same for functions tagged as batch workloads */
-  batchLimits: { min: [Min, Limit]; max: [Max, Limit] };
+  limits: Record<Workload, RangeSettings<Min, Max>>;
 }
 
 function rangeCheck<Min extends string, Max extends string>(
@@ -36,10 +52,10 @@ function rangeCheck<Min extends string, Max extends string>(
   name: string,
   c: Record<Min | Max, number>,
 ): RangeCheck {
-  const batch = isBatch(props);
-  const limits = batch ? rule.batchLimits : rule.limits;
+  const workload = workloadOf(props);
+  const limits = rule.limits[workload];
   return {
-    subject: batch ? `${functionSubject(name)} (${WORKLOAD_TAG}: ${BATCH_WORKLOAD})` : functionSubject(name),
+    subject: workload === "api" ? functionSubject(name) : `${functionSubject(name)} (${WORKLOAD_TAG}: ${props.tags[WORKLOAD_TAG]})`,
     field: rule.field,
     value: props[rule.field],
     unit: rule.unit,
@@ -51,14 +67,12 @@ function rangeCheck<Min extends string, Max extends string>(
 
 /** Validates the range and, with enforcementLevel "remediate", clamps the value into it. */
 function rangePolicy<Min extends string, Max extends string>(rule: RangeRule<Min, Max>): ResourceValidationPolicy {
-  const { min, max } = rule.limits;
-  const { min: batchMin, max: batchMax } = rule.batchLimits;
-  const settings = integerSettings({
-    [min[0]]: min[1],
-    [max[0]]: max[1],
-    [batchMin[0]]: batchMin[1],
-    [batchMax[0]]: batchMax[1],
-  } as Record<Min | Max, Limit>);
+  const settings = integerSettings(
+    Object.fromEntries(Object.values<RangeSettings<Min, Max>>(rule.limits).flatMap(({ min, max }) => [min, max])) as Record<
+      Min | Max,
+      Limit
+    >,
+  );
   return {
     name: rule.name,
     description: rule.description,
@@ -76,33 +90,45 @@ function rangePolicy<Min extends string, Max extends string>(rule: RangeRule<Min
 
 export const lambdaMemoryRange = rangePolicy({
   name: "lambda-function-memory-range",
-  description: "Checks that every Lambda function's memorySize is within the configured range.",
+  description: "Checks that every Lambda function's memorySize is within the configured range for its workload.",
   field: "memorySize",
   unit: " MB",
   awsDefault: AWS_DEFAULTS.lambdaMemoryMb,
   limits: {
-    min: ["minMemoryMb", [128, 10240, "Smallest memorySize allowed (MB)."]],
-    max: ["maxMemoryMb", [128, 10240, "Largest memorySize allowed (MB)."]],
-  },
-  batchLimits: {
-    min: ["minBatchMemoryMb", [128, 10240, "Smallest memorySize allowed for batch functions (MB)."]],
-    max: ["maxBatchMemoryMb", [128, 10240, "Largest memorySize allowed for batch functions (MB)."]],
+    api: {
+      min: ["minMemoryMb", [128, 10240, "Smallest memorySize allowed (MB)."]],
+      max: ["maxMemoryMb", [128, 10240, "Largest memorySize allowed (MB)."]],
+    },
+    batch: {
+      min: ["minBatchMemoryMb", [128, 10240, "Smallest memorySize allowed for batch functions (MB)."]],
+      max: ["maxBatchMemoryMb", [128, 10240, "Largest memorySize allowed for batch functions (MB)."]],
+    },
+    query: {
+      min: ["minQueryMemoryMb", [128, 10240, "Smallest memorySize allowed for query functions (MB)."]],
+      max: ["maxQueryMemoryMb", [128, 10240, "Largest memorySize allowed for query functions (MB)."]],
+    },
   },
 });
 
 export const lambdaTimeoutRange = rangePolicy({
   name: "lambda-function-timeout-range",
-  description: "Checks that every Lambda function's timeout is within the configured range.",
+  description: "Checks that every Lambda function's timeout is within the configured range for its workload.",
   field: "timeout",
   unit: " s",
   awsDefault: AWS_DEFAULTS.lambdaTimeoutSeconds,
   limits: {
-    min: ["minTimeoutSeconds", [1, 900, "Shortest timeout allowed (seconds)."]],
-    max: ["maxTimeoutSeconds", [1, 900, "Longest timeout allowed (seconds)."]],
-  },
-  batchLimits: {
-    min: ["minBatchTimeoutSeconds", [1, 900, "Shortest timeout allowed for batch functions (seconds)."]],
-    max: ["maxBatchTimeoutSeconds", [1, 900, "Longest timeout allowed for batch functions (seconds)."]],
+    api: {
+      min: ["minTimeoutSeconds", [1, 900, "Shortest timeout allowed (seconds)."]],
+      max: ["maxTimeoutSeconds", [1, 900, "Longest timeout allowed (seconds)."]],
+    },
+    batch: {
+      min: ["minBatchTimeoutSeconds", [1, 900, "Shortest timeout allowed for batch functions (seconds)."]],
+      max: ["maxBatchTimeoutSeconds", [1, 900, "Longest timeout allowed for batch functions (seconds)."]],
+    },
+    query: {
+      min: ["minQueryTimeoutSeconds", [1, 900, "Shortest timeout allowed for query functions (seconds)."]],
+      max: ["maxQueryTimeoutSeconds", [1, 900, "Longest timeout allowed for query functions (seconds)."]],
+    },
   },
 });
 

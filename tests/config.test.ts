@@ -89,6 +89,9 @@ describe("config", () => {
       compactionTimeoutSeconds: 300,
       athenaBytesScannedCutoffMb: 1024,
       athenaResultRetentionDays: 1,
+      statsMemorySize: 512,
+      statsThrottleRateLimit: 10,
+      statsThrottleBurstLimit: 20,
       alarmThresholds: {
         collectorErrorRatePercent: 5,
         functionErrors: 5,
@@ -145,6 +148,9 @@ describe("config", () => {
       compactionTimeoutSeconds: 300,
       athenaBytesScannedCutoffMb: 10240,
       athenaResultRetentionDays: 7,
+      statsMemorySize: 512,
+      statsThrottleRateLimit: 10,
+      statsThrottleBurstLimit: 20,
       alarmThresholds: {
         collectorErrorRatePercent: 1,
         functionErrors: 0,
@@ -322,6 +328,10 @@ describe("config", () => {
         { archiveMaxRecordAgeSeconds: 59 },
         "liveinsight:archiveMaxRecordAgeSeconds must be -1 or between 60 and 604800 seconds; got 59 in Pulumi.dev.yaml",
       ],
+      [{ statsMemorySize: 64 }, "liveinsight:statsMemorySize must be between 128 and 10240 MB; got 64 in Pulumi.dev.yaml"],
+      [{ statsMemorySize: "big" }, 'liveinsight:statsMemorySize must be a whole number; got "big" in Pulumi.dev.yaml'],
+      [{ statsThrottleRateLimit: -1 }, "liveinsight:statsThrottleRateLimit must be at least 0; got -1 in Pulumi.dev.yaml"],
+      [{ statsThrottleBurstLimit: 2.5 }, "liveinsight:statsThrottleBurstLimit must be a whole number; got 2.5 in Pulumi.dev.yaml"],
       [{ archiverMemorySize: 64 }, "liveinsight:archiverMemorySize must be between 128 and 10240 MB; got 64 in Pulumi.dev.yaml"],
       [
         { compactionTimeoutSeconds: 901 },
@@ -424,7 +434,8 @@ describe("config", () => {
           "logRetentionDays, hotRetentionDays, eventRetentionDays, sdkMaxAttempts, sdkRetryMode, throttleRateLimit, throttleBurstLimit, corsOrigins, " +
           "alarmEmail, protectData, integrationTimeoutMs, trustedProxyHops, tableKmsKeyArn, sites, defaultSite, archiveBatchSize, archiveBatchingWindowSeconds, " +
           "archiveMaxRetryAttempts, archiveMaxRecordAgeSeconds, archiverMemorySize, archiverTimeoutSeconds, compactionMemorySize, " +
-          "compactionTimeoutSeconds, athenaBytesScannedCutoffMb, athenaResultRetentionDays, alarmThresholds); check its spelling in Pulumi.dev.yaml",
+          "compactionTimeoutSeconds, athenaBytesScannedCutoffMb, athenaResultRetentionDays, statsMemorySize, statsThrottleRateLimit, " +
+          "statsThrottleBurstLimit, alarmThresholds); check its spelling in Pulumi.dev.yaml",
       );
     });
 

@@ -264,6 +264,28 @@ function archiveDrafts<V>(t: AlarmThresholds, a: NonNullable<MetricCatalog<V>["a
   ];
 }
 
+/** The stats function: crashes and timeouts, and throttles, as the other functions (thresholds shared). */
+function statsDrafts<V>(t: AlarmThresholds, s: NonNullable<MetricCatalog<V>["stats"]>): AlarmDraft<V>[] {
+  return [
+    {
+      resource: "Stats",
+      metric: "Errors",
+      shape: metric(s.errors),
+      threshold: t.functionErrors,
+      missing: "notBreaching",
+      what: "Stats Lambda Errors: crashes, timeouts (sum)",
+    },
+    {
+      resource: "Stats",
+      metric: "Throttles",
+      shape: metric(s.throttles),
+      threshold: t.functionThrottles,
+      missing: "notBreaching",
+      what: "Stats throttles (sum)",
+    },
+  ];
+}
+
 /** Every alarm of a stack, in a stable order. */
 export function buildAlarmSpecs<V>(r: MonitoredResources<V>, t: AlarmThresholds): AlarmSpec<V>[] {
   const c = metricCatalog(r);
@@ -315,5 +337,6 @@ export function buildAlarmSpecs<V>(r: MonitoredResources<V>, t: AlarmThresholds)
     },
   );
   if (c.archive) drafts.push(...archiveDrafts(t, c.archive));
+  if (c.stats) drafts.push(...statsDrafts(t, c.stats));
   return drafts.map((d) => makeAlarm(r, t, d));
 }

@@ -33,6 +33,8 @@ export interface MonitoredResources<V = string> {
   readonly reservedConcurrency?: Readonly<Partial<Record<FunctionLabel, number>>>;
   /** The history archive's functions and failure queue (components/history-archive.ts); absent: no archive metrics. */
   readonly archive?: ArchiveResources<V>;
+  /** The stats function (components/stats-api.ts); absent: no stats metrics. */
+  readonly statsFunctionName?: V;
 }
 
 export interface ArchiveResources<V = string> {
@@ -197,6 +199,32 @@ export function archiveMetrics<V>(a: ArchiveResources<V>) {
   };
 }
 
+/**
+ * The stats function's AWS/Lambda metrics only: it writes no request lines the metric filters
+ * read, so it costs its alarms and nothing per metric. Its timeouts (29 s, API Gateway's limit)
+ * count in Errors.
+ */
+export function statsMetrics<V>(functionName: V) {
+  const m = (metricName: string, stat: Stat, label: string): MetricDef<V> => ({
+    namespace: "AWS/Lambda",
+    metricName,
+    dimensions: { FunctionName: functionName },
+    stat,
+    label,
+  });
+  return {
+    invocations: m("Invocations", "Sum", "Stats invocations"),
+    errors: m("Errors", "Sum", "Stats errors"),
+    throttles: m("Throttles", "Sum", "Stats throttles"),
+    duration: percentiles<V>({
+      namespace: "AWS/Lambda",
+      metricName: "Duration",
+      dimensions: { FunctionName: functionName },
+      label: "Stats duration",
+    }),
+  };
+}
+
 /** Table labels (for alarm names and titles), by position in MonitoredResources.tableNames. */
 export const TABLE_LABELS: readonly string[] = TABLE_SCHEMAS.map((s) => s.logicalName);
 
@@ -208,6 +236,7 @@ export function metricCatalog<V>(r: MonitoredResources<V>) {
     custom: customMetrics(r.stack),
     tables: r.tableNames.map((name, i) => tableMetrics(TABLE_LABELS[i] ?? `Table${i}`, name)),
     archive: r.archive === undefined ? undefined : archiveMetrics(r.archive),
+    stats: r.statsFunctionName === undefined ? undefined : statsMetrics(r.statsFunctionName),
   };
 }
 

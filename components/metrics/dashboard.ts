@@ -219,6 +219,18 @@ function archiveSection(a: NonNullable<MetricCatalog<string>["archive"]>, alarm:
   };
 }
 
+function statsSection(s: NonNullable<MetricCatalog<string>["stats"]>, alarm: (key: string) => AlarmSpec<string>): Section {
+  return {
+    heading: "Stats function (GET /stats, /dashboard)",
+    graphs: [
+      { title: "Stats invocations / errors", series: [{ metric: s.invocations }, { metric: s.errors }], alarms: [alarm("stats-errors")] },
+      { title: "Stats throttles", series: [{ metric: s.throttles }], alarms: [alarm("stats-throttles")] },
+      // No alarm: Athena decides it; a run into the 29 s timeout is an Error.
+      { title: "Stats duration (ms)", series: [{ metric: s.duration.p50 }, { metric: s.duration.p99 }], alarms: [], unit: "ms" },
+    ],
+  };
+}
+
 const GRID_WIDTH = 24;
 const GRAPH_WIDTH = 6;
 const GRAPH_HEIGHT = 6;
@@ -275,6 +287,7 @@ export function buildDashboardBody(view: DashboardView): DashboardBody {
     customSection(c, alarm),
     tableSection(c, alarm),
     ...(c.archive ? [archiveSection(c.archive, alarm)] : []),
+    ...(c.stats ? [statsSection(c.stats, alarm)] : []),
   ];
   return { start: "-PT3H", periodOverride: "inherit", widgets: layout(sections, view) };
 }

@@ -14,12 +14,21 @@ type Thresholds = Record<string, Record<string, unknown>>;
 
 export const PROFILES: Record<ProfileName, Thresholds> = {
   dev: {
-    "lambda-function-memory-range": { minMemoryMb: 128, maxMemoryMb: 3008, minBatchMemoryMb: 128, maxBatchMemoryMb: 3008 },
+    "lambda-function-memory-range": {
+      minMemoryMb: 128,
+      maxMemoryMb: 3008,
+      minBatchMemoryMb: 128,
+      maxBatchMemoryMb: 3008,
+      minQueryMemoryMb: 128,
+      maxQueryMemoryMb: 3008,
+    },
     "lambda-function-timeout-range": {
       minTimeoutSeconds: 1,
       maxTimeoutSeconds: 29,
       minBatchTimeoutSeconds: 1,
       maxBatchTimeoutSeconds: 900,
+      minQueryTimeoutSeconds: 1,
+      maxQueryTimeoutSeconds: 29,
     },
     "lambda-function-timeout-below-integration": { defaultIntegrationTimeoutMs: 30000 },
     "lambda-function-sdk-retry-env": { minAttempts: 1, maxAttempts: 10, allowedRetryModes: [...SDK_RETRY_MODES] },
@@ -40,14 +49,25 @@ export const PROFILES: Record<ProfileName, Thresholds> = {
     "athena-workgroup-enforcement": { maxBytesScannedCutoffMb: 10240 },
   },
   prod: {
-    "lambda-function-memory-range": { minMemoryMb: 256, maxMemoryMb: 3008, minBatchMemoryMb: 256, maxBatchMemoryMb: 3008 },
-    // 11 s: the API integrations time out at 12 s, so a timeout clamped into this range also
-    // satisfies lambda-function-timeout-below-integration.
+    "lambda-function-memory-range": {
+      minMemoryMb: 256,
+      maxMemoryMb: 3008,
+      minBatchMemoryMb: 256,
+      maxBatchMemoryMb: 3008,
+      minQueryMemoryMb: 256,
+      maxQueryMemoryMb: 3008,
+    },
+    // 11 s: the collector API's integrations time out at 12 s, so a timeout clamped into this range
+    // also satisfies lambda-function-timeout-below-integration. Query functions (the stats
+    // function, on an API of its own) wait on Athena: 29 s is the most below API Gateway's 30 s
+    // integration limit, and 10 s the least that leaves a query time to finish.
     "lambda-function-timeout-range": {
       minTimeoutSeconds: 3,
       maxTimeoutSeconds: 11,
       minBatchTimeoutSeconds: 10,
       maxBatchTimeoutSeconds: 900,
+      minQueryTimeoutSeconds: 10,
+      maxQueryTimeoutSeconds: 29,
     },
     "lambda-function-timeout-below-integration": { defaultIntegrationTimeoutMs: 30000 },
     "lambda-function-sdk-retry-env": { minAttempts: 1, maxAttempts: 5, allowedRetryModes: ["standard", "adaptive"] },

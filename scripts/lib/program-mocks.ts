@@ -91,6 +91,12 @@ function computedOutputs(type: string, name: string, inputs: State, region: stri
       return { id: name, arn: `arn:aws:athena:${region}:${acct}:workgroup/${name}` };
     case "aws:scheduler/schedule:Schedule":
       return { id: `default/${name}`, arn: `arn:aws:scheduler:${region}:${acct}:schedule/default/${name}` };
+    // Secrets Manager appends six random characters to a secret's ARN; the provider's id is the ARN
+    // (Secrets Manager User Guide, "Secret ARNs": https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources).
+    case "aws:secretsmanager/secret:Secret": {
+      const arn = `arn:aws:secretsmanager:${region}:${acct}:secret:${name}-AbCdEf`;
+      return { id: arn, arn };
+    }
     case "aws:lambda/eventSourceMapping:EventSourceMapping":
       return { id: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", uuid: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" };
     default:

@@ -514,7 +514,7 @@ describe("pure metric builders", () => {
 });
 
 describe("docs/operations.md", () => {
-  it("documents every alarm a reserved stack with an archive creates", () => {
+  it("documents every alarm a reserved stack with an archive and the stats function creates", () => {
     const text = require("node:fs").readFileSync(require("node:path").join(__dirname, "../../docs/operations.md"), "utf8") as string;
     const resources = {
       stack: "x",
@@ -525,6 +525,7 @@ describe("docs/operations.md", () => {
       tableNames: ["LiveInsight-x-Events", "LiveInsight-x-Sessions", "LiveInsight-x-ActiveSessions"],
       reservedConcurrency: { Collector: 10, Realtime: 10 },
       archive: { archiverFunctionName: "a", compactionFunctionName: "k", failureQueueName: "q" },
+      statsFunctionName: "s",
     };
     for (const spec of buildAlarmSpecs(resources, PROD_THRESHOLDS)) {
       const suffix = spec.name.replace("LiveInsight-x-", "").replace(/^(Events|Sessions|ActiveSessions)-/, "<Table>-");

@@ -97,6 +97,12 @@ describe("policy pack through the real analyzer: dev", function () {
         "mandatory",
         'CloudWatch log group "archive-compaction-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days.',
       ],
+      ["stats-logs", "mandatory", 'CloudWatch log group "stats-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days.'],
+      [
+        "stats-access-logs",
+        "mandatory",
+        'CloudWatch log group "stats-access-logs" has retentionInDays 14 days; the allowed range is 1 to 10 days.',
+      ],
     ]);
   });
 
@@ -181,8 +187,8 @@ describe("policy pack through the real analyzer: prod", function () {
       }),
     );
     expect(report.violations).to.deep.equal([]);
-    // 6 on the API's functions; the archive's two functions take the same SDK settings (AWS_MAX_ATTEMPTS 25 → 5).
-    expect(report.remediated).to.equal(8);
+    // 6 on the API's functions; the archive's two functions and the stats function take the same SDK settings (AWS_MAX_ATTEMPTS 25 → 5).
+    expect(report.remediated).to.equal(9);
     expect(report.remediations.map((r) => `${r.policy} ${r.resourceName}`).sort()).to.deep.equal([
       "lambda-function-memory-range api-collector",
       "lambda-function-memory-range api-realtime",
@@ -190,6 +196,7 @@ describe("policy pack through the real analyzer: prod", function () {
       "lambda-function-sdk-retry-env api-realtime",
       "lambda-function-sdk-retry-env archive-archiver",
       "lambda-function-sdk-retry-env archive-compaction",
+      "lambda-function-sdk-retry-env stats",
       "lambda-function-timeout-range api-collector",
       "lambda-function-timeout-range api-realtime",
     ]);

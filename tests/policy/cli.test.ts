@@ -70,7 +70,7 @@ describe("npm run policy:check (command line)", function () {
       'lambda-function-memory-range               mandatory  api-collector       Lambda function "api-collector" has memorySize 10240 MB; the allowed range is 256 to 3008 MB.',
     );
     expect(result.stdout).to.match(
-      /\n10 mandatory, 0 advisory, 0 exempted, 0 not run, 0 remediated\. FAIL: mandatory violations would block `pulumi up`\. \(\d+\.\d s\)\n$/,
+      /\n11 mandatory, 0 advisory, 0 exempted, 0 not run, 0 remediated\. FAIL: mandatory violations would block `pulumi up`\. \(\d+\.\d s\)\n$/,
     );
   });
 

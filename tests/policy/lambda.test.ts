@@ -161,3 +161,77 @@ describe("policy lambda memory and timeout ranges for batch functions (tag livei
     ]);
   });
 });
+
+describe("policy lambda memory and timeout ranges for query functions (tag liveinsight:workload: query)", () => {
+  const query =
+    (edit: (p: Record<string, any>) => void) =>
+    (p: Record<string, any>): void => {
+      p.tags = { "liveinsight:workload": "query" };
+      edit(p);
+    };
+  const timeout = (seconds: number, config?: object) =>
+    messagesOf(
+      "lambda-function-timeout-range",
+      stackWith(
+        "collector",
+        query((p) => {
+          p.timeout = seconds;
+        }),
+      ),
+      config as Record<string, unknown> | undefined,
+    );
+
+  it("passes the stats function's 29 s under the prod profile, where an API function may take 11 s at most", async () => {
+    expect(await timeout(29)).to.deep.equal([]);
+  });
+
+  it("rejects a query function's timeout of 30 s (API Gateway's integration limit) and of 5 s, naming the query range", async () => {
+    expect(await timeout(30)).to.deep.equal([
+      'Lambda function "collector" (liveinsight:workload: query) has timeout 30 s; the allowed range is 10 to 29 s.',
+    ]);
+    expect(await timeout(5)).to.deep.equal([
+      'Lambda function "collector" (liveinsight:workload: query) has timeout 5 s; the allowed range is 10 to 29 s.',
+    ]);
+  });
+
+  it("reads the query range from its own settings, not the API's or the batch one", async () => {
+    expect(await timeout(29, { maxTimeoutSeconds: 60, maxBatchTimeoutSeconds: 60, maxQueryTimeoutSeconds: 20 })).to.deep.equal([
+      'Lambda function "collector" (liveinsight:workload: query) has timeout 29 s; the allowed range is 10 to 20 s.',
+    ]);
+  });
+
+  it("judges a query function's memory by the query range", async () => {
+    expect(
+      await messagesOf(
+        "lambda-function-memory-range",
+        stackWith(
+          "collector",
+          query((p) => {
+            p.memorySize = 4096;
+          }),
+        ),
+        { maxQueryMemoryMb: 1024 },
+      ),
+    ).to.deep.equal([
+      'Lambda function "collector" (liveinsight:workload: query) has memorySize 4096 MB; the allowed range is 256 to 1024 MB.',
+    ]);
+  });
+
+  it("judges a function with an unknown workload tag by the API range", async () => {
+    expect(
+      await messagesOf(
+        "lambda-function-timeout-range",
+        stackWith("collector", (p) => {
+          p.tags = { "liveinsight:workload": "slow" };
+          p.timeout = 29;
+        }),
+      ),
+    ).to.deep.equal(['Lambda function "collector" has timeout 29 s; the allowed range is 3 to 11 s.']);
+  });
+
+  it("remediates a query function into the query range", async () => {
+    const remediate = lambdaTimeoutRange.remediateResource!;
+    const tags = { "liveinsight:workload": "query" };
+    expect(await remediate(remediationArgs(FUNCTION, "stats", { timeout: 60, tags }, {}))).to.deep.equal({ timeout: 29, tags });
+  });
+});

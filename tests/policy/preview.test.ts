@@ -12,8 +12,8 @@ describe("the program as a first preview sees it (harness preview mode)", functi
     expect(fn.wire.outputs.arn).to.equal(pulumi.runtime.unknownValue);
     expect(fn.wire.inputs.role).to.equal(pulumi.runtime.unknownValue);
     const documents = ofType(resources, "aws:iam/rolePolicy:RolePolicy").map((p) => p.wire.inputs.policy);
-    // collector, realtime, archiver, compaction, the compaction schedule
-    expect(documents).to.have.length(5);
+    // collector, realtime, archiver, compaction, the compaction schedule, stats
+    expect(documents).to.have.length(6);
     for (const document of documents) expect(document).to.be.a("string").and.not.equal(pulumi.runtime.unknownValue);
     const collector = JSON.parse(documents.find((d) => String(d).includes("WriteEvents")) as string);
     expect(collector.Statement[0].Resource).to.deep.equal(["arn:aws:dynamodb:us-east-1:123456789012:table/LiveInsight-dev-Events"]);

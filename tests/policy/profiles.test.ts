@@ -26,6 +26,27 @@ describe("policy stack profiles", () => {
     }
   });
 
+  it("docs/policy.md's workload table states each profile's timeout range and the memory range, as the profiles hold them", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "policy.md"), "utf8");
+    const rows = [...doc.matchAll(/^\| (untagged \(API\)|`batch`|`query`) +\|[^|]+\|[^|]+\| ([\d–]+ s) +\| ([\d–]+ s) +\|$/gm)];
+    const keys = { "untagged (API)": "", "`batch`": "Batch", "`query`": "Query" } as Record<string, string>;
+    expect(rows.map((r) => r[1])).to.deep.equal(Object.keys(keys));
+    for (const [, workload, dev, prod] of rows) {
+      const range = (profile: "dev" | "prod") => {
+        const t = PROFILES[profile]["lambda-function-timeout-range"] as Record<string, number>;
+        return `${t[`min${keys[workload!]}TimeoutSeconds`]}–${t[`max${keys[workload!]}TimeoutSeconds`]} s`;
+      };
+      expect([dev, prod], workload).to.deep.equal([range("dev"), range("prod")]);
+    }
+    const memory = (profile: "dev" | "prod") => {
+      const m = PROFILES[profile]["lambda-function-memory-range"] as Record<string, number>;
+      const ranges = new Set(["", "Batch", "Query"].map((w) => `${m[`min${w}MemoryMb`]}–${m[`max${w}MemoryMb`]} MB`));
+      expect(ranges.size, `${profile}: one memory range for every workload, as the doc says`).to.equal(1);
+      return [...ranges][0];
+    };
+    expect(doc).to.include(`Memory is ${memory("dev")} in dev and ${memory("prod")} in prod for every workload.`);
+  });
+
   it("caps the prod timeout below the 12 s integration timeout", () => {
     expect(PROFILES.prod["lambda-function-timeout-range"].maxTimeoutSeconds).to.equal(11);
   });

@@ -101,6 +101,11 @@ function arnsOf(r: RecordedResource): string[] {
       return [arn("scheduler", `schedule/default/${i.name}`)];
     case "aws:lambda/eventSourceMapping:EventSourceMapping":
       return [arn("lambda", `event-source-mapping:${r.wire.id}`)];
+    // A secret's ARN ends in six random characters; a version is managed through its secret's ARN.
+    case "aws:secretsmanager/secret:Secret":
+      return [arn("secretsmanager", `secret:${i.name}-AbCdEf`)];
+    case "aws:secretsmanager/secretVersion:SecretVersion":
+      return [i.secretId];
     default:
       throw new Error(`No ARN for ${r.type} in this test: add how AWS names it to arnsOf.`);
   }
@@ -186,7 +191,7 @@ describe("docs/deploy-policy.json (the deploying role's hand-reviewed least-priv
         const service = r.split(":")[2];
         for (const action of s.Action) expect(action.split(":")[0], `${s.Sid}: ${action} on ${r}`).to.equal(service);
         expect(r, s.Sid).to.match(
-          /LiveInsight-|liveinsight[-_]|:catalog$|role\/(api-(collector|realtime)|archive-(archiver|compaction|scheduler|\*))-role-\*|apigateway:\*::\/(apis|tags)|role\/aws-service-role\/ops\.apigateway\.amazonaws\.com\/|event-source-mapping:\*$/,
+          /LiveInsight-|liveinsight[-_]|:catalog$|role\/(api-(collector|realtime)|archive-(archiver|compaction|scheduler|\*)|stats)-role-\*|apigateway:\*::\/(apis|tags)|role\/aws-service-role\/ops\.apigateway\.amazonaws\.com\/|event-source-mapping:\*$/,
         );
       }
     }
@@ -200,6 +205,7 @@ describe("docs/deploy-policy.json (the deploying role's hand-reviewed least-priv
       "archive-archiver-role",
       "archive-compaction-role",
       "archive-scheduler-role",
+      "stats-role",
     ]);
     const roles = all.filter((r) => r !== "archive-scheduler-role");
     expect(statement("PassSchedulerRole")).to.deep.equal({

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import { accessLogFormat } from "../../components/http-api";
+import { realtimePolicy } from "../../components/iam";
 import { MOCK_ACCOUNT_ID, ProgramMocks } from "../../scripts/lib/program-mocks";
 
 const recorded: pulumi.runtime.MockResourceArgs[] = [];
@@ -21,13 +23,15 @@ describe("components/stats-api (Pulumi mocks)", () => {
     const { StatsApi } = require("../../components/stats-api") as typeof import("../../components/stats-api");
     component = new StatsApi("stats", {
       stack: "dev",
-      activeSessionsTableName: "LiveInsight-dev-ActiveSessions",
-      archiveBucketName: "liveinsight-dev-archive",
+      tables: {
+        events: { name: "LiveInsight-dev-Events" },
+        sessions: { name: "LiveInsight-dev-Sessions" },
+        activeSessions: { name: "LiveInsight-dev-ActiveSessions" },
+      },
+      memorySize: 512,
       databaseName: "liveinsight_dev",
       tableName: "events",
       workgroupName: "LiveInsight-dev",
-      resultsBucketName: "liveinsight-dev-athena-results",
-      resultsPrefix: "stats/",
       architecture: "arm64",
       logRetentionDays: 30,
       throttleRateLimit: 10,
@@ -51,6 +55,27 @@ describe("components/stats-api (Pulumi mocks)", () => {
     ]);
     const [integration] = ofType("aws:apigatewayv2/integration:Integration");
     expect(integration.inputs).to.include({ integrationType: "AWS_PROXY", payloadFormatVersion: "2.0", timeoutMilliseconds: 30_000 });
+  });
+
+  it("throttles its $default stage and writes the collector API's JSON access log to a log group of its own", () => {
+    const [logs] = ofType("aws:cloudwatch/logGroup:LogGroup").filter((g) => g.name === "stats-access-logs");
+    expect(logs!.inputs).to.deep.equal({ name: "/aws/vendedlogs/apigateway/LiveInsight-dev-stats/access", retentionInDays: 30 });
+    const [stage] = ofType("aws:apigatewayv2/stage:Stage");
+    expect(stage!.inputs).to.deep.equal({
+      apiId: "liveinsightdevstatsmock",
+      name: "$default",
+      autoDeploy: true,
+      defaultRouteSettings: { throttlingRateLimit: 10, throttlingBurstLimit: 20 },
+      accessLogSettings: {
+        destinationArn: `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:log-group:/aws/vendedlogs/apigateway/LiveInsight-dev-stats/access`,
+        format: accessLogFormat(),
+      },
+    });
+  });
+
+  it("tags the function as a query workload, so the policy pack judges it by the query ranges", () => {
+    const [fn] = ofType("aws:lambda/function:Function");
+    expect(fn!.inputs.tags).to.deep.equal({ "liveinsight:workload": "query" });
   });
 
   it("gives the function the secret's name, the Athena names and a timeout below the integration's", () => {
@@ -79,8 +104,10 @@ describe("components/stats-api (Pulumi mocks)", () => {
     const outputs = JSON.stringify([
       await output(component.url),
       await output(component.dashboardUrl),
+      await output(component.keySecretName),
       await output(component.keySecretArn),
     ]);
+    expect(await output(component.keySecretName)).to.equal("LiveInsight-dev-stats-key");
     expect(outputs).not.to.include(wrapped.value);
   });
 
@@ -99,17 +126,25 @@ describe("components/stats-api (Pulumi mocks)", () => {
         ["glue:GetDatabase", "glue:GetTable"],
         [`arn:aws:glue:${a}:catalog`, `arn:aws:glue:${a}:database/liveinsight_dev`, `arn:aws:glue:${a}:table/liveinsight_dev/events`],
       ],
-      ["ListArchive", ["s3:ListBucket", "s3:GetBucketLocation"], ["arn:aws:s3:::liveinsight-dev-archive"]],
-      ["ReadArchive", ["s3:GetObject"], ["arn:aws:s3:::liveinsight-dev-archive/events/*"]],
-      ["ListResults", ["s3:ListBucket", "s3:GetBucketLocation"], ["arn:aws:s3:::liveinsight-dev-athena-results"]],
+      ["ListArchive", ["s3:ListBucket", "s3:GetBucketLocation"], [`arn:aws:s3:::liveinsight-dev-${MOCK_ACCOUNT_ID}-us-east-1-archive`]],
+      ["ReadArchive", ["s3:GetObject"], [`arn:aws:s3:::liveinsight-dev-${MOCK_ACCOUNT_ID}-us-east-1-archive/events/*`]],
+      ["ListResults", ["s3:ListBucket", "s3:GetBucketLocation"], [`arn:aws:s3:::liveinsight-dev-${MOCK_ACCOUNT_ID}-us-east-1-results`]],
       [
         "WriteResults",
         ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
-        ["arn:aws:s3:::liveinsight-dev-athena-results/stats/*"],
+        [`arn:aws:s3:::liveinsight-dev-${MOCK_ACCOUNT_ID}-us-east-1-results/*`],
       ],
       ["ReadStatsKey", ["secretsmanager:GetSecretValue"], [`arn:aws:secretsmanager:${a}:secret:LiveInsight-dev-stats-key-??????`]],
-      ["ReadActiveSessions", ["dynamodb:Scan"], [`arn:aws:dynamodb:${a}:table/LiveInsight-dev-ActiveSessions`]],
+      ["ReadActiveSessions", ["dynamodb:Query"], [`arn:aws:dynamodb:${a}:table/LiveInsight-dev-ActiveSessions`]],
       ["WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [`arn:aws:logs:${a}:log-group:/aws/lambda/LiveInsight-dev-stats:*`]],
     ]);
+  });
+
+  it("reads the live count with exactly the realtime function's table grants (one reader, one grant)", () => {
+    const [policy] = ofType("aws:iam/rolePolicy:RolePolicy");
+    const live = JSON.parse(policy!.inputs.policy).Statement.filter((s: { Action: string[] }) => s.Action[0]!.startsWith("dynamodb:"));
+    const scope = { partition: "aws", region: "us-east-1", accountId: MOCK_ACCOUNT_ID };
+    const realtime = realtimePolicy({ ...scope, activeSessionsTableName: "LiveInsight-dev-ActiveSessions", logGroupName: "x" });
+    expect(live).to.deep.equal(realtime.Statement.filter((s) => s.Action[0]!.startsWith("dynamodb:")));
   });
 });
