@@ -113,7 +113,7 @@ const logRetentionDays = wholeNumber(0).refine((days) => LOG_RETENTION_DAYS.incl
 const THRESHOLDS: { readonly [K in keyof AlarmThresholds]: readonly [number, string] } = {
   collectorErrorRatePercent: [
     1,
-    "5xx answers / requests * 100 per period, from each function's own request lines (metric filters Requests, ServerErrors); both functions",
+    "5xx answers / invocations * 100 per period: each function's own request lines (metric filter ServerErrors) over AWS/Lambda Invocations; both functions",
   ],
   functionErrors: [0, "Sum of Lambda Errors (crashes, timeouts) per period, each function"],
   collectorP99DurationMs: [1000, "collector p99 Duration"],
@@ -128,7 +128,6 @@ const THRESHOLDS: { readonly [K in keyof AlarmThresholds]: readonly [number, str
   apiThrottledRequests: [10, "Sum of 429 answers (stage throttling) per period, from the access log"],
   apiP99LatencyMs: [1500, "API p99 Latency"],
   tableThrottleEvents: [1, "Sum of Read/WriteThrottleEvents per period, each table"],
-  processingErrors: [1, "Sum of LiveInsight ProcessingErrors per period"],
   eventsRejected: [100, "Sum of LiveInsight EventsRejected per period (a spike: broken client)"],
   droppedSharePercent: [
     5,

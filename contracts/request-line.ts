@@ -14,7 +14,7 @@ export interface RequestLogLine {
   timestamp: string;
   level: "INFO" | "WARN" | "ERROR";
   message: string;
-  /** Which function wrote the line: the `Function` dimension of its Requests / ServerErrors metrics. */
+  /** Which function wrote the line: the `Function` dimension of its ServerErrors metric. */
   service: FunctionKind;
   environment: string;
   request_id: string;

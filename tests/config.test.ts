@@ -101,7 +101,6 @@ describe("config", () => {
         apiThrottledRequests: 100,
         apiP99LatencyMs: 3000,
         tableThrottleEvents: 25,
-        processingErrors: 10,
         eventsRejected: 500,
         droppedSharePercent: 50,
         archiveIteratorAgeMs: 1800000,
@@ -157,7 +156,6 @@ describe("config", () => {
         apiThrottledRequests: 10,
         apiP99LatencyMs: 1000,
         tableThrottleEvents: 1,
-        processingErrors: 1,
         eventsRejected: 100,
         droppedSharePercent: 5,
         archiveIteratorAgeMs: 600000,
@@ -306,7 +304,7 @@ describe("config", () => {
         { alarmThresholds: { errorRate: 1 } },
         'liveinsight:alarmThresholds has no threshold "errorRate" (known: collectorErrorRatePercent, functionErrors, collectorP99DurationMs, ' +
           "realtimeP99DurationMs, concurrencyPercent, functionThrottles, api5xxRatePercent, api4xxRatePercent, apiThrottledRequests, " +
-          "apiP99LatencyMs, tableThrottleEvents, processingErrors, eventsRejected, droppedSharePercent, archiveIteratorAgeMs, periodSeconds, " +
+          "apiP99LatencyMs, tableThrottleEvents, eventsRejected, droppedSharePercent, archiveIteratorAgeMs, periodSeconds, " +
           "evaluationPeriods, datapointsToAlarm); got 1 in Pulumi.dev.yaml",
       ],
       [{ trustedProxyHops: -1 }, "liveinsight:trustedProxyHops must be between 0 and 10 proxies; got -1 in Pulumi.dev.yaml"],

@@ -122,17 +122,17 @@ function functionDrafts<V>(r: MonitoredResources<V>, t: AlarmThresholds, fn: Met
   const p99 = label === "Collector" ? t.collectorP99DurationMs : t.realtimeP99DurationMs;
   const drafts: AlarmDraft<V>[] = [
     // From the function's own answers: what a client saw. Lambda's Errors stays 0 through a
-    // DynamoDB outage because the handlers answer 503 themselves.
+    // DynamoDB outage because the handlers answer 503 themselves; Invocations (free) is the denominator.
     {
       resource: label,
       metric: "ErrorRate",
       threshold: t.collectorErrorRatePercent,
       missing: "notBreaching",
-      what: `${label} 5xx rate (5xx answers / requests from its request lines, %)`,
+      what: `${label} 5xx rate (5xx answers from its request lines / AWS/Lambda Invocations, %)`,
       shape: {
         kind: "math",
         numerator: { id: "serverErrors", metric: fn.serverErrors },
-        denominator: { id: "requests", metric: fn.requests },
+        denominator: { id: "invocations", metric: fn.invocations },
         label: `${label} 5xx rate (%)`,
       },
     },
@@ -284,14 +284,6 @@ export function buildAlarmSpecs<V>(r: MonitoredResources<V>, t: AlarmThresholds)
     }
   }
   drafts.push(
-    {
-      resource: "Collector",
-      metric: "ProcessingErrors",
-      shape: metric<V>(c.custom.processingErrors),
-      threshold: t.processingErrors,
-      missing: "notBreaching",
-      what: "Collector requests that ended in a 5xx (ProcessingErrors, sum)",
-    },
     {
       resource: "Collector",
       metric: "EventsRejected",

@@ -158,7 +158,6 @@ function functionSection(
 }
 
 function customSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSpec<string>): Section {
-  const t = c.custom.processingTime;
   return {
     heading: "Collector custom metrics (from log metric filters)",
     graphs: [
@@ -172,8 +171,6 @@ function customSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSp
         unit: "%",
       },
       { title: "Sessions created", series: [{ metric: c.custom.sessionsCreated }], alarms: [] },
-      { title: "Processing time (ms)", series: [{ metric: t.p50 }, { metric: t.p90 }, { metric: t.p99 }], alarms: [], unit: "ms" },
-      { title: "Processing errors", series: [{ metric: c.custom.processingErrors }], alarms: [alarm("collector-processing-errors")] },
     ],
   };
 }

@@ -17,7 +17,7 @@ export interface MetricFilterDef {
   readonly pattern: string;
   /** Metric value: a `$.` selector into the line, or a literal. */
   readonly value: string;
-  readonly unit: "Count" | "Milliseconds";
+  readonly unit: "Count";
   /** Dimension name → `$.` selector: a metric filter can only take dimension values from the log event. */
   readonly dimensions: Readonly<Record<string, string>>;
   readonly sources: readonly LogSource[];
@@ -29,7 +29,7 @@ export interface MetricFilterDef {
  */
 export const FILTER_DIMENSIONS: Readonly<Record<string, string>> = { [DIMENSIONS.environment]: selector("environment") };
 
-/** Requests and 5xx are counted per function: the `Function` dimension is the line's `service`. */
+/** 5xx answers are counted per function: the `Function` dimension is the line's `service`. */
 export const FUNCTION_FILTER_DIMENSIONS: Readonly<Record<string, string>> = {
   ...FILTER_DIMENSIONS,
   [DIMENSIONS.function]: selector("service"),
@@ -70,14 +70,6 @@ export const METRIC_FILTERS: readonly MetricFilterDef[] = [
   }),
   collectorOnly({ metricName: "EventsRejected", ...positive("rejected"), unit: "Count" }),
   collectorOnly({ metricName: "SessionsCreated", ...positive("sessions_created"), unit: "Count" }),
-  collectorOnly({
-    metricName: "ProcessingTime",
-    pattern: `{ ${REQUEST_LINE} && ${$("processing_time_ms")} >= 0 }`,
-    value: $("processing_time_ms"),
-    unit: "Milliseconds",
-  }),
-  // One per request that ended in a 5xx (the collector logs those, and only those, at ERROR).
-  collectorOnly({ metricName: "ProcessingErrors", pattern: `{ ${REQUEST_LINE} && ${$("level")} = "ERROR" }`, value: "1", unit: "Count" }),
   // Bots, foreign pages and unknown sites (docs/sites.md): answered without storing, so not EventsProcessed.
   {
     metricName: "EventsDropped",
@@ -86,16 +78,9 @@ export const METRIC_FILTERS: readonly MetricFilterDef[] = [
     dimensions: DROP_FILTER_DIMENSIONS,
     sources: ["collector"],
   },
-  // The error-rate alarms' inputs. Lambda's `Errors` counts only thrown exceptions, and both
-  // handlers answer every failure themselves, so a DynamoDB outage shows up here and only here.
-  {
-    metricName: "Requests",
-    pattern: `{ ${ANY_REQUEST_LINE} && ${$("status")} >= 100 }`,
-    value: "1",
-    unit: "Count",
-    dimensions: FUNCTION_FILTER_DIMENSIONS,
-    sources: ["collector", "realtime"],
-  },
+  // The error-rate alarms' numerator (their denominator is AWS/Lambda Invocations, free). Lambda's
+  // `Errors` counts only thrown exceptions, and both handlers answer every failure themselves, so a
+  // DynamoDB outage shows up here and only here.
   {
     metricName: "ServerErrors",
     pattern: `{ ${ANY_REQUEST_LINE} && ${$("status")} >= 500 }`,

@@ -116,11 +116,11 @@ describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
   });
 
   it("counts the alarm metrics each committed stack bills: metric-math alarms bill each metric they read", () => {
-    // dev: 25 alarms (no concurrency alarm while unreserved; 4 of the archive), 4 of them metric math over 2 metrics
+    // dev: 24 alarms (no concurrency alarm while unreserved; 4 of the archive), 4 of them metric math over 2 metrics
     // and the dropped share over 4 (three EventsDropped reasons and EventsProcessed).
-    expect(alarmMetricCount(readStackConfig("dev"))).to.equal(20 + 4 * 2 + 4);
+    expect(alarmMetricCount(readStackConfig("dev"))).to.equal(19 + 4 * 2 + 4);
     // prod reserves concurrency, so each function's concurrency alarm is added.
-    expect(alarmMetricCount(readStackConfig("prod"))).to.equal(22 + 4 * 2 + 4);
+    expect(alarmMetricCount(readStackConfig("prod"))).to.equal(21 + 4 * 2 + 4);
   });
 
   it("prices the access log from the stage's own format", () => {

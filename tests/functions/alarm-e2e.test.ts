@@ -3,7 +3,10 @@
  * client, through the real handler composition Lambda runs) → the request lines the handler
  * really writes → the real metric filter patterns (evaluated by tests/support/filter-pattern.ts)
  * → per-period datapoints → the real alarm expression and "M of N" rule. Proves the 5xx-rate
- * alarm fires on a storage outage while Lambda's Errors metric stays 0.
+ * alarm fires on a storage outage while Lambda's Errors metric stays 0. The AWS/Lambda metrics the
+ * expression also reads are what Lambda publishes for the same invocations: Invocations counts every
+ * invocation, successful or not, Errors those that threw (Lambda Developer Guide, "Types of metrics
+ * for Lambda functions": https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html).
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { expect } from "chai";
@@ -39,9 +42,19 @@ const canonical = (metricName: string, dims: Record<string, unknown>) =>
     .sort()
     .join(",")}`;
 
-/** Sum per metric + dimensions of what the filters of `source` publish for one period's lines. */
-function datapoints(lines: string[], source: Source | "access"): Map<string, number> {
+const FUNCTION_NAMES: Record<Source, string> = { collector: RESOURCES.collectorFunctionName, realtime: RESOURCES.realtimeFunctionName };
+
+/**
+ * Sum per metric + dimensions of what the filters of `source` publish for one period's lines, and
+ * of what AWS/Lambda publishes for the period's invocations (`invoked`, of which `thrown` threw).
+ */
+function datapoints(lines: string[], source: Source | "access", invoked = 0, thrown = 0): Map<string, number> {
   const sums = new Map<string, number>();
+  if (source !== "access" && invoked > 0) {
+    const fn = { FunctionName: FUNCTION_NAMES[source] };
+    sums.set(canonical("Invocations", fn), invoked);
+    sums.set(canonical("Errors", fn), thrown);
+  }
   for (const filter of METRIC_FILTERS.filter((f) => f.sources.includes(source))) {
     for (const line of lines) {
       const r = evaluateMetricFilter(filter, line);
@@ -121,7 +134,7 @@ describe("storage outage → request lines → metric filters → 5xx-rate alarm
       const spec = specNamed(`LiveInsight-${STACK}-${label}-ErrorRate`);
       const series = alarmSeries(
         spec,
-        runs.map((r) => datapoints(r.lines, source)),
+        runs.map((r) => datapoints(r.lines, source, r.statuses.length + r.thrown, r.thrown)),
       );
       expect(series).to.deep.equal([0, 0, 100, 100, 100]);
       expect(series.filter((v) => v > spec.threshold)).to.have.length(3);
@@ -146,7 +159,9 @@ describe("storage outage → request lines → metric filters → 5xx-rate alarm
     const okLine = ok.lines[0]!;
     const badLine = bad.lines[0]!;
     const rate = (okCount: number, badCount: number) =>
-      alarmSeries(spec, [datapoints([...Array(okCount).fill(okLine), ...Array(badCount).fill(badLine)], "collector")])[0];
+      alarmSeries(spec, [
+        datapoints([...Array(okCount).fill(okLine), ...Array(badCount).fill(badLine)], "collector", okCount + badCount),
+      ])[0];
     expect(rate(199, 1)).to.equal(0.5);
     expect(rate(98, 2)).to.equal(2);
     expect(rate(100, 0)).to.equal(0); // no ServerErrors datapoint at all: FILL makes it 0, not missing
