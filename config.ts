@@ -113,9 +113,12 @@ const logRetentionDays = wholeNumber(0).refine((days) => LOG_RETENTION_DAYS.incl
 const THRESHOLDS: { readonly [K in keyof AlarmThresholds]: readonly [number, string] } = {
   collectorErrorRatePercent: [
     1,
-    "5xx answers / invocations * 100 per period: each function's own request lines (metric filter ServerErrors) over AWS/Lambda Invocations; both functions",
+    "failed answers / invocations * 100 per period: 5xx from each function's own request lines (metric filter ServerErrors) + its Lambda Errors, over AWS/Lambda Invocations; both functions",
   ],
-  functionErrors: [0, "Sum of Lambda Errors (crashes, timeouts) per period, each function"],
+  functionErrors: [
+    0,
+    "Sum of Lambda Errors (crashes, timeouts) per period of the archiver and of compaction (the collector's and realtime's count in their failure rate)",
+  ],
   collectorP99DurationMs: [1000, "collector p99 Duration"],
   realtimeP99DurationMs: [1000, "realtime p99 Duration"],
   concurrencyPercent: [
@@ -302,6 +305,11 @@ const DEFINITIONS = {
     wholeNumber(1),
     7,
     "Days Athena query results are kept in the workgroup's result bucket before its lifecycle deletes them.",
+  ),
+  diagnosticAlarms: setting(
+    z.preprocess(fromBooleanText, z.boolean({ error: "must be true or false" })),
+    false,
+    "Also create the diagnostic alarms (table and function throttles, function p99 duration, API 4xx rate): causes the symptom alarms already page for, each alarm metric $0.10 a month (docs/operations.md); the dashboard plots them either way.",
   ),
   alarmThresholds: setting(
     alarmThresholds,

@@ -37,7 +37,7 @@ import {
 /** A function the stack watches: its metrics by name, its request lines in its log group. */
 export interface ObservedFunction {
   readonly name: pulumi.Input<string>;
-  /** Its log group: its Requests / ServerErrors filters (and, for the collector, the event metrics) attach here. */
+  /** Its log group: its ServerErrors filter (and, for the collector, the event metrics) attach here. */
   readonly logGroupName: pulumi.Input<string>;
   /** Its reserved concurrency (-1 = unreserved, and no concurrency alarm): its concurrency alarm's 100 %. */
   readonly reservedConcurrency: number;
@@ -62,6 +62,8 @@ export interface AlarmSettings {
   readonly thresholds: AlarmThresholds;
   /** Address subscribed to the alarm topic; undefined: the topic has no subscription. */
   readonly email: string | undefined;
+  /** Also create the diagnostic alarms (liveinsight:diagnosticAlarms, default in config.ts). */
+  readonly diagnostic: boolean;
 }
 
 export interface ObservabilityArgs {
@@ -88,7 +90,7 @@ export class Observability extends pulumi.ComponentResource {
   public readonly alarmTopicArn: pulumi.Output<string>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { thresholds, email: alarmEmail } = args.alarms;
+    const { thresholds, email: alarmEmail, diagnostic } = args.alarms;
     // Checked before registering anything, so a bad stack config fails without a half-built component.
     checkArgs(name, args, thresholds, alarmEmail);
     const region = requireRegion(name);
@@ -101,7 +103,7 @@ export class Observability extends pulumi.ComponentResource {
       // E-mail subscriptions stay "pending confirmation" until the recipient clicks the link AWS sends.
       new aws.sns.TopicSubscription(`${name}-alarm-email`, { topic: topic.arn, protocol: "email", endpoint: alarmEmail }, { parent: this });
     }
-    for (const spec of buildAlarmSpecs(resources, thresholds)) {
+    for (const spec of buildAlarmSpecs(resources, thresholds, diagnostic)) {
       // An alarm on a custom metric waits for the filters that publish it.
       const metrics = spec.kind === "metric" ? [spec.metric] : spec.inputs.map((i) => i.metric);
       const producers = metrics.filter((m) => m.namespace === CUSTOM_NAMESPACE).flatMap((m) => filters.get(m.metricName) ?? []);
@@ -112,7 +114,7 @@ export class Observability extends pulumi.ComponentResource {
       `${name}-dashboard`,
       {
         dashboardName: dashboardName(args.stack),
-        dashboardBody: dashboardBodyJson(region, resources, thresholds),
+        dashboardBody: dashboardBodyJson(region, resources, thresholds, diagnostic),
       },
       { parent: this },
     );
@@ -264,7 +266,12 @@ function metricQueries(spec: MathAlarmSpec<In>): aws.types.input.cloudwatch.Metr
   ];
 }
 
-function dashboardBodyJson(region: string, r: MonitoredResources<In>, thresholds: AlarmThresholds): pulumi.Output<string> {
+function dashboardBodyJson(
+  region: string,
+  r: MonitoredResources<In>,
+  thresholds: AlarmThresholds,
+  diagnosticAlarms: boolean,
+): pulumi.Output<string> {
   return pulumi
     .all([
       r.collectorFunctionName,
@@ -279,6 +286,7 @@ function dashboardBodyJson(region: string, r: MonitoredResources<In>, thresholds
         buildDashboardBody({
           region,
           thresholds,
+          diagnosticAlarms,
           resources: {
             stack: r.stack,
             collectorFunctionName,

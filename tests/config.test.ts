@@ -89,6 +89,7 @@ describe("config", () => {
       compactionTimeoutSeconds: 300,
       athenaBytesScannedCutoffMb: 1024,
       athenaResultRetentionDays: 1,
+      diagnosticAlarms: false,
       alarmThresholds: {
         collectorErrorRatePercent: 5,
         functionErrors: 5,
@@ -144,6 +145,7 @@ describe("config", () => {
       compactionTimeoutSeconds: 300,
       athenaBytesScannedCutoffMb: 10240,
       athenaResultRetentionDays: 7,
+      diagnosticAlarms: false,
       alarmThresholds: {
         collectorErrorRatePercent: 1,
         functionErrors: 0,
@@ -422,7 +424,7 @@ describe("config", () => {
           "logRetentionDays, hotRetentionDays, eventRetentionDays, sdkMaxAttempts, sdkRetryMode, throttleRateLimit, throttleBurstLimit, corsOrigins, " +
           "alarmEmail, protectData, integrationTimeoutMs, trustedProxyHops, tableKmsKeyArn, sites, defaultSite, archiveBatchSize, archiveBatchingWindowSeconds, " +
           "archiveMaxRetryAttempts, archiveMaxRecordAgeSeconds, archiverMemorySize, archiverTimeoutSeconds, compactionMemorySize, " +
-          "compactionTimeoutSeconds, athenaBytesScannedCutoffMb, athenaResultRetentionDays, alarmThresholds); check its spelling in Pulumi.dev.yaml",
+          "compactionTimeoutSeconds, athenaBytesScannedCutoffMb, athenaResultRetentionDays, diagnosticAlarms, alarmThresholds); check its spelling in Pulumi.dev.yaml",
       );
     });
 

@@ -3,7 +3,7 @@
  * catalog and alarm specifications the alarms use: each alarm's threshold is drawn on the widget
  * that plots its metric or expression.
  */
-import { type AlarmSpec, buildAlarmSpecs, kebab } from "./alarms";
+import { type AlarmSpec, alarmCatalog, kebab } from "./alarms";
 import { type MetricCatalog, type MetricDef, type MonitoredResources, metricCatalog } from "./catalog";
 import type { AlarmThresholds } from "./thresholds";
 
@@ -54,6 +54,18 @@ export interface DashboardView {
   readonly region: string;
   readonly resources: MonitoredResources<string>;
   readonly thresholds: AlarmThresholds;
+  /** liveinsight:diagnosticAlarms: whether the diagnostic alarms exist, so their threshold lines are drawn. */
+  readonly diagnosticAlarms: boolean;
+}
+
+/**
+ * Looks alarms up by key. `series` takes any alarm of the catalog (a graph plots what the alarm
+ * would evaluate, created or not); `lines` only the created ones: a threshold line names an alarm
+ * that exists.
+ */
+interface AlarmLookup {
+  readonly series: (key: string) => AlarmSpec<string>;
+  readonly lines: (key: string) => AlarmSpec<string>[];
 }
 
 type Series =
@@ -105,69 +117,60 @@ function thresholdLines(alarms: AlarmSpec<string>[]): HorizontalAnnotation[] {
   }));
 }
 
-function apiSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSpec<string>): Section {
+function apiSection(c: MetricCatalog<string>, a: AlarmLookup): Section {
   return {
     heading: "API",
     graphs: [
       { title: "API requests", series: [{ metric: c.api.requests }], alarms: [] },
       { title: "API 4xx / 5xx", series: [{ metric: c.api.clientErrors }, { metric: c.api.serverErrors }], alarms: [] },
-      { title: "API 5xx rate (%)", series: mathSeries(alarm("api-5xx-rate")), alarms: [alarm("api-5xx-rate")], unit: "%" },
-      { title: "API 4xx rate (%)", series: mathSeries(alarm("api-4xx-rate")), alarms: [alarm("api-4xx-rate")], unit: "%" },
-      { title: "API 429 throttled (access log)", series: [{ metric: c.api.throttled }], alarms: [alarm("api-throttled")] },
+      { title: "API 5xx rate (%)", series: mathSeries(a.series("api-5xx-rate")), alarms: a.lines("api-5xx-rate"), unit: "%" },
+      { title: "API 4xx rate (%)", series: mathSeries(a.series("api-4xx-rate")), alarms: a.lines("api-4xx-rate"), unit: "%" },
+      { title: "API 429 throttled (access log)", series: [{ metric: c.api.throttled }], alarms: a.lines("api-throttled") },
       {
         title: "API latency (ms)",
         series: [{ metric: c.api.latency.p50 }, { metric: c.api.latency.p90 }, { metric: c.api.latency.p99 }],
-        alarms: [alarm("api-p99-latency")],
+        alarms: a.lines("api-p99-latency"),
         unit: "ms",
       },
     ],
   };
 }
 
-function functionSection(
-  fn: MetricCatalog<string>["functions"][number],
-  alarm: (key: string) => AlarmSpec<string>,
-  has: (key: string) => boolean,
-): Section {
+function functionSection(fn: MetricCatalog<string>["functions"][number], a: AlarmLookup): Section {
   const key = fn.label.toLowerCase();
-  const concurrencyAlarms = has(`${key}-concurrent-executions`) ? [alarm(`${key}-concurrent-executions`)] : [];
   return {
     heading: `${fn.label} function`,
     graphs: [
       {
-        title: `${fn.label} 5xx rate (%)`,
-        series: mathSeries(alarm(`${key}-error-rate`)),
-        alarms: [alarm(`${key}-error-rate`)],
+        title: `${fn.label} failure rate (%)`,
+        series: mathSeries(a.series(`${key}-error-rate`)),
+        alarms: a.lines(`${key}-error-rate`),
         unit: "%",
       },
-      {
-        title: `${fn.label} invocations / errors`,
-        series: [{ metric: fn.invocations }, { metric: fn.errors }],
-        alarms: [alarm(`${key}-errors`)],
-      },
+      { title: `${fn.label} invocations / errors`, series: [{ metric: fn.invocations }, { metric: fn.errors }], alarms: [] },
       {
         title: `${fn.label} duration (ms)`,
         series: [{ metric: fn.duration.p50 }, { metric: fn.duration.p90 }, { metric: fn.duration.p99 }],
-        alarms: [alarm(`${key}-p99-duration`)],
+        alarms: a.lines(`${key}-p99-duration`),
         unit: "ms",
       },
-      { title: `${fn.label} throttles`, series: [{ metric: fn.throttles }], alarms: [alarm(`${key}-throttles`)] },
-      { title: `${fn.label} concurrent executions`, series: [{ metric: fn.concurrency }], alarms: concurrencyAlarms },
+      { title: `${fn.label} throttles`, series: [{ metric: fn.throttles }], alarms: a.lines(`${key}-throttles`) },
+      { title: `${fn.label} concurrent executions`, series: [{ metric: fn.concurrency }], alarms: a.lines(`${key}-concurrent-executions`) },
     ],
   };
 }
 
-function customSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSpec<string>): Section {
+function customSection(c: MetricCatalog<string>, a: AlarmLookup): Section {
   return {
     heading: "Collector custom metrics (from log metric filters)",
     graphs: [
       { title: "Events processed", series: [{ metric: c.custom.eventsProcessed }], alarms: [] },
-      { title: "Events rejected", series: [{ metric: c.custom.eventsRejected }], alarms: [alarm("collector-events-rejected")] },
+      { title: "Events rejected", series: [{ metric: c.custom.eventsRejected }], alarms: a.lines("collector-events-rejected") },
       { title: "Events dropped by reason", series: c.custom.eventsDropped.map((metric) => ({ metric })), alarms: [] },
       {
         title: "Dropped share (%)",
-        series: mathSeries(alarm("collector-dropped-share")),
-        alarms: [alarm("collector-dropped-share")],
+        series: mathSeries(a.series("collector-dropped-share")),
+        alarms: a.lines("collector-dropped-share"),
         unit: "%",
       },
       { title: "Sessions created", series: [{ metric: c.custom.sessionsCreated }], alarms: [] },
@@ -175,7 +178,7 @@ function customSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSp
   };
 }
 
-function tableSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSpec<string>): Section {
+function tableSection(c: MetricCatalog<string>, a: AlarmLookup): Section {
   return {
     heading: "DynamoDB tables",
     graphs: c.tables.flatMap((table) => {
@@ -189,28 +192,32 @@ function tableSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSpe
         {
           title: `${table.label} throttle events`,
           series: [{ metric: table.readThrottles }, { metric: table.writeThrottles }],
-          alarms: [alarm(`${key}-read-throttle-events`), alarm(`${key}-write-throttle-events`)],
+          alarms: [...a.lines(`${key}-read-throttle-events`), ...a.lines(`${key}-write-throttle-events`)],
         },
       ];
     }),
   };
 }
 
-function archiveSection(a: NonNullable<MetricCatalog<string>["archive"]>, alarm: (key: string) => AlarmSpec<string>): Section {
+function archiveSection(archive: NonNullable<MetricCatalog<string>["archive"]>, a: AlarmLookup): Section {
   return {
     heading: "History archive (stream → Parquet on S3)",
     graphs: [
-      { title: "Archive lag (ms)", series: [{ metric: a.iteratorAge }], alarms: [alarm("archive-iterator-age")], unit: "ms" },
+      { title: "Archive lag (ms)", series: [{ metric: archive.iteratorAge }], alarms: a.lines("archive-iterator-age"), unit: "ms" },
       {
         title: "Archiver invocations / errors",
-        series: [{ metric: a.archiverInvocations }, { metric: a.archiverErrors }],
-        alarms: [alarm("archiver-errors")],
+        series: [{ metric: archive.archiverInvocations }, { metric: archive.archiverErrors }],
+        alarms: a.lines("archiver-errors"),
       },
-      { title: "Failed archive batches (queue)", series: [{ metric: a.failureQueueDepth }], alarms: [alarm("archive-failed-batches")] },
+      {
+        title: "Failed archive batches (queue)",
+        series: [{ metric: archive.failureQueueDepth }],
+        alarms: a.lines("archive-failed-batches"),
+      },
       {
         title: "Compaction runs / errors",
-        series: [{ metric: a.compactionInvocations }, { metric: a.compactionErrors }],
-        alarms: [alarm("compaction-errors")],
+        series: [{ metric: archive.compactionInvocations }, { metric: archive.compactionErrors }],
+        alarms: a.lines("compaction-errors"),
       },
     ],
   };
@@ -259,19 +266,25 @@ function layout(sections: Section[], view: DashboardView): DashboardWidget[] {
  */
 export function buildDashboardBody(view: DashboardView): DashboardBody {
   const c = metricCatalog(view.resources);
-  const specs = buildAlarmSpecs(view.resources, view.thresholds);
-  const alarm = (key: string): AlarmSpec<string> => {
-    const spec = specs.find((s) => s.key === key);
-    if (!spec) throw new Error(`No alarm with key ${key}; known: ${specs.map((s) => s.key).join(", ")}`);
-    return spec;
+  const catalog = alarmCatalog(view.resources, view.thresholds);
+  const find = (key: string): AlarmSpec<string> | undefined => catalog.find((s) => s.key === key);
+  const a: AlarmLookup = {
+    series: (key) => {
+      const spec = find(key);
+      if (!spec) throw new Error(`No alarm with key ${key}; known: ${catalog.map((s) => s.key).join(", ")}`);
+      return spec;
+    },
+    lines: (key) => {
+      const spec = find(key);
+      return spec && (view.diagnosticAlarms || !spec.diagnostic) ? [spec] : [];
+    },
   };
-  const has = (key: string) => specs.some((s) => s.key === key);
   const sections = [
-    apiSection(c, alarm),
-    ...c.functions.map((fn) => functionSection(fn, alarm, has)),
-    customSection(c, alarm),
-    tableSection(c, alarm),
-    ...(c.archive ? [archiveSection(c.archive, alarm)] : []),
+    apiSection(c, a),
+    ...c.functions.map((fn) => functionSection(fn, a)),
+    customSection(c, a),
+    tableSection(c, a),
+    ...(c.archive ? [archiveSection(c.archive, a)] : []),
   ];
   return { start: "-PT3H", periodOverride: "inherit", widgets: layout(sections, view) };
 }

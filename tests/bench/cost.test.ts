@@ -116,11 +116,16 @@ describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
   });
 
   it("counts the alarm metrics each committed stack bills: metric-math alarms bill each metric they read", () => {
-    // dev: 24 alarms (no concurrency alarm while unreserved; 4 of the archive), 4 of them metric math over 2 metrics
-    // and the dropped share over 4 (three EventsDropped reasons and EventsProcessed).
-    expect(alarmMetricCount(readStackConfig("dev"))).to.equal(19 + 4 * 2 + 4);
+    // dev: 11 alarms, no concurrency alarm while unreserved. Metric math: each function's failure rate over 3
+    // (ServerErrors, Errors, Invocations), the API 5xx rate over 2, the dropped share over 4 (three EventsDropped
+    // reasons and EventsProcessed); one metric each: API 429s, API p99 latency, EventsRejected, the 4 of the archive.
+    const dev = readStackConfig("dev");
+    expect(dev.diagnosticAlarms).to.equal(false);
+    expect(alarmMetricCount(dev)).to.equal(2 * 3 + 2 + 4 + 3 + 4);
     // prod reserves concurrency, so each function's concurrency alarm is added.
-    expect(alarmMetricCount(readStackConfig("prod"))).to.equal(21 + 4 * 2 + 4);
+    expect(alarmMetricCount(readStackConfig("prod"))).to.equal(19 + 2);
+    // The diagnostic alarms: each function's p99 duration and throttles, the API 4xx rate (2), 6 table throttles.
+    expect(alarmMetricCount({ ...dev, diagnosticAlarms: true })).to.equal(19 + 2 * 2 + 2 + 6);
   });
 
   it("prices the access log from the stage's own format", () => {

@@ -32,6 +32,7 @@ export function alarmMetricCount(cfg: StackConfig): number {
       archive: { archiverFunctionName: "archiver", compactionFunctionName: "compaction", failureQueueName: "queue" },
     },
     cfg.alarmThresholds,
+    cfg.diagnosticAlarms,
   );
   return specs.reduce((n, s) => n + (s.kind === "math" ? s.inputs.length : 1), 0);
 }

@@ -76,7 +76,7 @@ function alarmSeries(spec: AlarmSpec, periods: Map<string, number>[]): number[] 
 }
 
 const specNamed = (name: string) => {
-  const spec = buildAlarmSpecs(RESOURCES, THRESHOLDS).find((s) => s.name === name);
+  const spec = buildAlarmSpecs(RESOURCES, THRESHOLDS, readStackConfig(STACK).diagnosticAlarms).find((s) => s.name === name);
   if (!spec) throw new Error(`no alarm ${name}`);
   return spec;
 };
@@ -141,16 +141,26 @@ describe("storage outage → request lines → metric filters → 5xx-rate alarm
       expect(alarmState(spec, series)).to.equal("ALARM");
       // Before the outage, or with one failing minute only, it stays OK.
       expect(alarmState(spec, series.slice(0, 3))).to.equal("OK");
-      // The crash alarm (Lambda Errors) could not have seen it: no invocation threw.
-      const crash = specNamed(`LiveInsight-${STACK}-${label}-Errors`);
-      expect(
-        alarmState(
-          crash,
-          runs.map((r) => r.thrown),
-        ),
-      ).to.equal("OK");
+      // Lambda Errors alone could not have seen it: no invocation threw, so the alarm's errors input reads 0.
+      const errors = spec.kind === "math" ? spec.inputs.find((i) => i.metric.metricName === "Errors") : undefined;
+      expect(errors?.metric.dimensions).to.deep.equal({ FunctionName: FUNCTION_NAMES[source] });
+      const alone = runs.map((r) =>
+        datapoints([], source, r.statuses.length, r.thrown).get(canonical("Errors", errors!.metric.dimensions)),
+      );
+      expect(alone).to.deep.equal([0, 0, 0, 0, 0]);
     });
   }
+
+  it("crashes that write no request line (Lambda Errors) raise the same failure-rate alarm", () => {
+    const spec = specNamed(`LiveInsight-${STACK}-Collector-ErrorRate`);
+    // 20 invocations a minute; in the last three, 5 of them time out (no line, counted by Errors only).
+    const okLine = JSON.stringify({ message: "request completed", service: "collector", environment: STACK, status: 200, events: 1 });
+    const minute = (crashed: number) => datapoints(Array(20 - crashed).fill(okLine), "collector", 20, crashed);
+    const series = alarmSeries(spec, [0, 0, 5, 5, 5].map(minute));
+    expect(series).to.deep.equal([0, 0, 25, 25, 25]);
+    expect(alarmState(spec, series)).to.equal("ALARM");
+    expect(alarmState(spec, alarmSeries(spec, [0, 0, 0, 0, 5].map(minute)))).to.equal("OK");
+  });
 
   it("one 503 among 200 requests stays under the 1 % threshold (0.5 %), two among 100 exceed it", async () => {
     const spec = specNamed(`LiveInsight-${STACK}-Collector-ErrorRate`);
