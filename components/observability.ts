@@ -114,7 +114,7 @@ export class Observability extends pulumi.ComponentResource {
       `${name}-dashboard`,
       {
         dashboardName: dashboardName(args.stack),
-        dashboardBody: dashboardBodyJson(region, resources, thresholds, diagnostic),
+        dashboardBody: dashboardBodyJson(region, resources, thresholds, diagnostic, args.functions.collector.logGroupName),
       },
       { parent: this },
     );
@@ -271,6 +271,7 @@ function dashboardBodyJson(
   r: MonitoredResources<In>,
   thresholds: AlarmThresholds,
   diagnosticAlarms: boolean,
+  collectorLogGroupName: pulumi.Input<string>,
 ): pulumi.Output<string> {
   return pulumi
     .all([
@@ -280,13 +281,15 @@ function dashboardBodyJson(
       r.apiStageName,
       pulumi.all([...r.tableNames]),
       pulumi.output(r.archive),
+      collectorLogGroupName,
     ])
-    .apply(([collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames, archive]) =>
+    .apply(([collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames, archive, collectorLogGroup]) =>
       JSON.stringify(
         buildDashboardBody({
           region,
           thresholds,
           diagnosticAlarms,
+          collectorLogGroupName: collectorLogGroup,
           resources: {
             stack: r.stack,
             collectorFunctionName,

@@ -27,6 +27,4 @@ export const DIMENSIONS = {
   environment: "Environment",
   function: "Function",
   apiId: "ApiId",
-  /** EventsDropped's drop reason (request-line DROP_REASONS: bot, origin, unknown_site). */
-  reason: "Reason",
 } as const;

@@ -330,7 +330,7 @@ export function alarmCatalog<V>(r: MonitoredResources<V>, t: AlarmThresholds): A
       metric: "DroppedShare",
       shape: {
         kind: "share",
-        parts: c.custom.eventsDropped.map((m) => ({ id: `dropped_${m.dimensions.Reason}`, metric: m })),
+        parts: [{ id: "dropped", metric: c.custom.eventsDropped }],
         rest: { id: "processed", metric: c.custom.eventsProcessed },
         label: "Dropped share (%)",
       },

@@ -7,7 +7,6 @@
  */
 
 import { CUSTOM_NAMESPACE, type CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
-import { DROP_REASONS } from "../../contracts/request-line";
 import { TABLE_SCHEMAS } from "../../contracts/tables";
 
 export type Stat = "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount" | "p50" | "p90" | "p99";
@@ -143,16 +142,8 @@ export function customMetrics(stack: string) {
     eventsProcessed: m("EventsProcessed", "Events processed"),
     eventsRejected: m("EventsRejected", "Events rejected"),
     sessionsCreated: m("SessionsCreated", "Sessions created"),
-    /** One metric per drop reason (the filter's Reason dimension), in DROP_REASONS order. */
-    eventsDropped: DROP_REASONS.map(
-      (reason): MetricDef<string> => ({
-        namespace: CUSTOM_NAMESPACE,
-        metricName: "EventsDropped" satisfies CustomMetricName,
-        dimensions: { [DIMENSIONS.environment]: stack, [DIMENSIONS.reason]: reason },
-        stat: "Sum",
-        label: `Dropped: ${reason}`,
-      }),
-    ),
+    /** All drop reasons in one metric; the dashboard's Logs Insights widget splits them by drop_reason. */
+    eventsDropped: m("EventsDropped", "Events dropped"),
   };
 }
 

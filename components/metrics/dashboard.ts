@@ -1,8 +1,11 @@
 /**
  * The dashboard body (CloudWatch dashboard body structure) for one stack, from the same metric
  * catalog and alarm specifications the alarms use: each alarm's threshold is drawn on the widget
- * that plots its metric or expression.
+ * that plots its metric or expression. Widget fields follow the API reference's "Dashboard Body
+ * Structure and Syntax"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html).
  */
+import { REQUEST_COMPLETED, selector } from "../../contracts/request-line";
 import { type AlarmSpec, alarmCatalog, kebab } from "./alarms";
 import { type MetricCatalog, type MetricDef, type MonitoredResources, metricCatalog } from "./catalog";
 import type { AlarmThresholds } from "./thresholds";
@@ -34,13 +37,21 @@ export interface MetricWidgetProperties {
   readonly yAxis?: { readonly left: { readonly min: number; readonly label?: string } };
 }
 
+/** A Logs Insights widget: `query` is `SOURCE '<log group>' | <query>`. */
+export interface LogWidgetProperties {
+  readonly title: string;
+  readonly region: string;
+  readonly view: "bar";
+  readonly query: string;
+}
+
 export interface DashboardWidget {
-  readonly type: "metric" | "text";
+  readonly type: "metric" | "text" | "log";
   readonly x: number;
   readonly y: number;
   readonly width: number;
   readonly height: number;
-  readonly properties: MetricWidgetProperties | { readonly markdown: string };
+  readonly properties: MetricWidgetProperties | LogWidgetProperties | { readonly markdown: string };
 }
 
 export interface DashboardBody {
@@ -56,6 +67,8 @@ export interface DashboardView {
   readonly thresholds: AlarmThresholds;
   /** liveinsight:diagnosticAlarms: whether the diagnostic alarms exist, so their threshold lines are drawn. */
   readonly diagnosticAlarms: boolean;
+  /** The collector's log group: the drops-by-reason widget queries its request lines. */
+  readonly collectorLogGroupName: string;
 }
 
 /**
@@ -79,9 +92,30 @@ interface GraphDraft {
   readonly unit?: string;
 }
 
+/** Logs Insights over one log group, for a breakdown a metric dimension would bill per value. */
+interface LogDraft {
+  readonly title: string;
+  readonly logGroupName: string;
+  readonly query: string;
+}
+
 interface Section {
   readonly heading: string;
-  readonly graphs: GraphDraft[];
+  readonly graphs: (GraphDraft | LogDraft)[];
+}
+
+/**
+ * Dropped events by drop_reason over the dashboard's time range, from the collector's request
+ * lines: one EventsDropped metric instead of one per reason; Logs Insights bills the bytes it
+ * scans when the widget loads ($0.005 per GB, aws.amazon.com/cloudwatch/pricing).
+ */
+export function droppedByReasonQuery(): string {
+  const field = (name: Parameters<typeof selector>[0]) => selector(name).slice(2);
+  return [
+    `filter ${field("service")} = "collector" and ${field("message")} = "${REQUEST_COMPLETED}" and ${field("dropped")} > 0`,
+    `stats sum(${field("dropped")}) as events by ${field("drop_reason")}`,
+    "sort events desc",
+  ].join(" | ");
 }
 
 function metricEntry(series: Series): DashboardMetric {
@@ -160,13 +194,14 @@ function functionSection(fn: MetricCatalog<string>["functions"][number], a: Alar
   };
 }
 
-function customSection(c: MetricCatalog<string>, a: AlarmLookup): Section {
+function customSection(c: MetricCatalog<string>, a: AlarmLookup, collectorLogGroupName: string): Section {
   return {
     heading: "Collector custom metrics (from log metric filters)",
     graphs: [
       { title: "Events processed", series: [{ metric: c.custom.eventsProcessed }], alarms: [] },
       { title: "Events rejected", series: [{ metric: c.custom.eventsRejected }], alarms: a.lines("collector-events-rejected") },
-      { title: "Events dropped by reason", series: c.custom.eventsDropped.map((metric) => ({ metric })), alarms: [] },
+      { title: "Events dropped", series: [{ metric: c.custom.eventsDropped }], alarms: [] },
+      { title: "Events dropped by reason (Logs Insights)", logGroupName: collectorLogGroupName, query: droppedByReasonQuery() },
       {
         title: "Dropped share (%)",
         series: mathSeries(a.series("collector-dropped-share")),
@@ -227,6 +262,16 @@ const GRID_WIDTH = 24;
 const GRAPH_WIDTH = 6;
 const GRAPH_HEIGHT = 6;
 
+function logWidget(g: LogDraft, view: DashboardView, x: number, y: number): DashboardWidget {
+  const properties: LogWidgetProperties = {
+    title: g.title,
+    region: view.region,
+    view: "bar",
+    query: `SOURCE '${g.logGroupName}' | ${g.query}`,
+  };
+  return { type: "log", x, y, width: GRAPH_WIDTH, height: GRAPH_HEIGHT, properties };
+}
+
 function graphWidget(g: GraphDraft, view: DashboardView, x: number, y: number): DashboardWidget {
   const lines = thresholdLines(g.alarms);
   const properties: MetricWidgetProperties = {
@@ -252,7 +297,8 @@ function layout(sections: Section[], view: DashboardView): DashboardWidget[] {
     section.graphs.forEach((g, i) => {
       const column = (i * GRAPH_WIDTH) % GRID_WIDTH;
       const row = Math.floor((i * GRAPH_WIDTH) / GRID_WIDTH);
-      widgets.push(graphWidget(g, view, column, y + row * GRAPH_HEIGHT));
+      const top = y + row * GRAPH_HEIGHT;
+      widgets.push("query" in g ? logWidget(g, view, column, top) : graphWidget(g, view, column, top));
     });
     y += Math.ceil((section.graphs.length * GRAPH_WIDTH) / GRID_WIDTH) * GRAPH_HEIGHT;
   }
@@ -282,7 +328,7 @@ export function buildDashboardBody(view: DashboardView): DashboardBody {
   const sections = [
     apiSection(c, a),
     ...c.functions.map((fn) => functionSection(fn, a)),
-    customSection(c, a),
+    customSection(c, a, view.collectorLogGroupName),
     tableSection(c, a),
     ...(c.archive ? [archiveSection(c.archive, a)] : []),
   ];

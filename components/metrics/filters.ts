@@ -4,7 +4,7 @@
  */
 import { type CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
 import { metricFilterName } from "../../contracts/names";
-import { DROP_REASONS, REQUEST_COMPLETED, type RequestLineField, type RequestLogLine, selector } from "../../contracts/request-line";
+import { REQUEST_COMPLETED, type RequestLineField, type RequestLogLine, selector } from "../../contracts/request-line";
 
 export type { CustomMetricName } from "../../contracts/metrics";
 export { CUSTOM_NAMESPACE } from "../../contracts/metrics";
@@ -33,12 +33,6 @@ export const FILTER_DIMENSIONS: Readonly<Record<string, string>> = { [DIMENSIONS
 export const FUNCTION_FILTER_DIMENSIONS: Readonly<Record<string, string>> = {
   ...FILTER_DIMENSIONS,
   [DIMENSIONS.function]: selector("service"),
-};
-
-/** Dropped events are counted per reason: the `Reason` dimension is the line's `drop_reason`. */
-export const DROP_FILTER_DIMENSIONS: Readonly<Record<string, string>> = {
-  ...FILTER_DIMENSIONS,
-  [DIMENSIONS.reason]: selector("drop_reason"),
 };
 
 /** The access log carries no stack name; its metrics are keyed by the API, like AWS/ApiGateway's. */
@@ -71,13 +65,9 @@ export const METRIC_FILTERS: readonly MetricFilterDef[] = [
   collectorOnly({ metricName: "EventsRejected", ...positive("rejected"), unit: "Count" }),
   collectorOnly({ metricName: "SessionsCreated", ...positive("sessions_created"), unit: "Count" }),
   // Bots, foreign pages and unknown sites (docs/sites.md): answered without storing, so not EventsProcessed.
-  {
-    metricName: "EventsDropped",
-    ...positive("dropped"),
-    unit: "Count",
-    dimensions: DROP_FILTER_DIMENSIONS,
-    sources: ["collector"],
-  },
+  // One metric for all reasons: a Reason dimension would bill one per reason, and the dashboard
+  // breaks the drops down by the line's drop_reason with Logs Insights instead (./dashboard).
+  collectorOnly({ metricName: "EventsDropped", ...positive("dropped"), unit: "Count" }),
   // The error-rate alarms' numerator (their denominator is AWS/Lambda Invocations, free). Lambda's
   // `Errors` counts only thrown exceptions, and both handlers answer every failure themselves, so a
   // DynamoDB outage shows up here and only here.
@@ -106,8 +96,11 @@ export function filterName(stack: string, def: MetricFilterDef, source: LogSourc
   return metricFilterName(stack, def.metricName, def.sources.length > 1 ? source : undefined);
 }
 
-/** How many custom metrics (distinct name + dimension values) the filters publish per stack: the metric bill. */
+/**
+ * How many custom metrics (distinct name + dimension values) the filters publish per stack: the
+ * metric bill. Every dimension value is one per source (the stack, the line's service, the API),
+ * so each filter and source is one metric.
+ */
 export function customMetricCount(): number {
-  const values = (def: MetricFilterDef) => (def.dimensions === DROP_FILTER_DIMENSIONS ? DROP_REASONS.length : 1);
-  return METRIC_FILTERS.reduce((n, def) => n + def.sources.length * values(def), 0);
+  return METRIC_FILTERS.reduce((n, def) => n + def.sources.length, 0);
 }

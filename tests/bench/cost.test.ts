@@ -142,15 +142,15 @@ describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
 
   it("counts the alarm metrics each committed stack bills: metric-math alarms bill each metric they read", () => {
     // dev: 11 alarms, no concurrency alarm while unreserved. Metric math: each function's failure rate over 3
-    // (ServerErrors, Errors, Invocations), the API 5xx rate over 2, the dropped share over 4 (three EventsDropped
-    // reasons and EventsProcessed); one metric each: API 429s, API p99 latency, EventsRejected, the 4 of the archive.
+    // (ServerErrors, Errors, Invocations), the API 5xx rate over 2, the dropped share over 2 (EventsDropped,
+    // EventsProcessed); one metric each: API 429s, API p99 latency, EventsRejected, the 4 of the archive.
     const dev = readStackConfig("dev");
     expect(dev.diagnosticAlarms).to.equal(false);
-    expect(alarmMetricCount(dev)).to.equal(2 * 3 + 2 + 4 + 3 + 4);
+    expect(alarmMetricCount(dev)).to.equal(2 * 3 + 2 + 2 + 3 + 4);
     // prod reserves concurrency, so each function's concurrency alarm is added.
-    expect(alarmMetricCount(readStackConfig("prod"))).to.equal(19 + 2);
+    expect(alarmMetricCount(readStackConfig("prod"))).to.equal(17 + 2);
     // The diagnostic alarms: each function's p99 duration and throttles, the API 4xx rate (2), 6 table throttles.
-    expect(alarmMetricCount({ ...dev, diagnosticAlarms: true })).to.equal(19 + 2 * 2 + 2 + 6);
+    expect(alarmMetricCount({ ...dev, diagnosticAlarms: true })).to.equal(17 + 2 * 2 + 2 + 6);
   });
 
   it("prices the access log from the stage's own format", () => {

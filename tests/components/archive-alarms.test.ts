@@ -89,7 +89,13 @@ describe("archive alarms and widgets (components/metrics, from the catalog)", ()
   });
 
   it("draws one dashboard widget per archive alarm with its threshold line, in a section of its own", () => {
-    const body = buildDashboardBody({ region: "eu-west-1", resources: WITH_ARCHIVE, thresholds: T, diagnosticAlarms: false });
+    const body = buildDashboardBody({
+      region: "eu-west-1",
+      resources: WITH_ARCHIVE,
+      thresholds: T,
+      diagnosticAlarms: false,
+      collectorLogGroupName: "/aws/lambda/LiveInsight-qa-collector",
+    });
     const heading = body.widgets.findIndex(
       (w) => w.type === "text" && (w.properties as { markdown: string }).markdown.includes("History archive"),
     );
@@ -109,7 +115,13 @@ describe("archive alarms and widgets (components/metrics, from the catalog)", ()
       [["LiveInsight-qa-Archive-FailedBatches > 0", 0]],
       [["LiveInsight-qa-Compaction-Errors > 2", 2]],
     ]);
-    const without = buildDashboardBody({ region: "eu-west-1", resources: BASE, thresholds: T, diagnosticAlarms: false });
+    const without = buildDashboardBody({
+      region: "eu-west-1",
+      resources: BASE,
+      thresholds: T,
+      diagnosticAlarms: false,
+      collectorLogGroupName: "/aws/lambda/LiveInsight-qa-collector",
+    });
     expect(JSON.stringify(without)).not.to.include("History archive");
   });
 });

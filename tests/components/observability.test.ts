@@ -18,7 +18,6 @@ import {
 } from "../../components/metrics";
 // Type-only: the component module is loaded with require() after the mocks are in place.
 import type { ObservabilityArgs, Observability as ObservabilityClass } from "../../components/observability";
-import { DROP_REASONS } from "../../contracts/request-line";
 
 interface Recorded {
   type: string;
@@ -365,8 +364,8 @@ for (const [stack, thresholds, email, diagnostic] of [
         const producers = METRIC_FILTERS.filter((f) => f.metricName === metricName);
         expect(producers, what).to.have.length(1);
         expect(Object.keys(dimensions).sort(), what).to.deep.equal(Object.keys(producers[0]!.dimensions).sort());
-        // The values a filter takes from the log line: the stack's name, the function's service, the API id, the drop reason.
-        const publishable = new Set<string>([stack, "collector", "realtime", r.apiId, ...DROP_REASONS]);
+        // The values a filter takes from the log line: the stack's name, the function's service, the API id.
+        const publishable = new Set<string>([stack, "collector", "realtime", r.apiId]);
         for (const value of Object.values(dimensions)) expect(publishable.has(value), what).to.equal(true);
       }
     });
@@ -382,7 +381,13 @@ for (const [stack, thresholds, email, diagnostic] of [
     it("builds the dashboard body with the pure builder from the resolved names, every graph in the region at the alarm period", () => {
       const body = dashboardBodyOf(b);
       expect(body).to.deep.equal(
-        buildDashboardBody({ region: REGION, thresholds, resources: resourcesOf(args), diagnosticAlarms: diagnostic }),
+        buildDashboardBody({
+          region: REGION,
+          thresholds,
+          resources: resourcesOf(args),
+          diagnosticAlarms: diagnostic,
+          collectorLogGroupName: args.functions.collector.logGroupName as string,
+        }),
       );
       for (const p of metricWidgets(body)) expect([p.region, p.period], p.title).to.deep.equal([REGION, thresholds.periodSeconds]);
     });
@@ -457,6 +462,8 @@ describe("Observability argument checks", () => {
   });
 });
 
+const LOG_GROUP = "/aws/lambda/LiveInsight-dev-collector";
+
 describe("pure metric builders", () => {
   const resources = {
     stack: "dev",
@@ -506,13 +513,44 @@ describe("pure metric builders", () => {
   });
 
   it("plots a diagnostic alarm's metric without its threshold line while the alarm is not created", () => {
-    const off = buildDashboardBody({ region: REGION, resources, thresholds: PROD_THRESHOLDS, diagnosticAlarms: false });
-    const on = buildDashboardBody({ region: REGION, resources, thresholds: PROD_THRESHOLDS, diagnosticAlarms: true });
+    const off = buildDashboardBody({
+      region: REGION,
+      resources,
+      thresholds: PROD_THRESHOLDS,
+      diagnosticAlarms: false,
+      collectorLogGroupName: LOG_GROUP,
+    });
+    const on = buildDashboardBody({
+      region: REGION,
+      resources,
+      thresholds: PROD_THRESHOLDS,
+      diagnosticAlarms: true,
+      collectorLogGroupName: LOG_GROUP,
+    });
     const widget = (body: DashboardBody) =>
       body.widgets.map((w) => w.properties).find((p) => "title" in p && p.title === "API 4xx rate (%)") as MetricWidgetProperties;
     expect(widget(off).metrics).to.deep.equal(widget(on).metrics);
     expect(widget(off).annotations).to.equal(undefined);
     expect(widget(on).annotations?.horizontal.map((l) => l.label)).to.deep.equal(["LiveInsight-dev-Api-4xxRate > 5"]);
+  });
+
+  it("breaks the drops down by reason with Logs Insights over the collector's request lines, not one metric per reason", () => {
+    const body = buildDashboardBody({
+      region: REGION,
+      resources,
+      thresholds: PROD_THRESHOLDS,
+      diagnosticAlarms: false,
+      collectorLogGroupName: LOG_GROUP,
+    });
+    const logs = body.widgets.filter((w) => w.type === "log");
+    expect(logs.map((w) => w.properties)).to.deep.equal([
+      {
+        title: "Events dropped by reason (Logs Insights)",
+        region: REGION,
+        view: "bar",
+        query: `SOURCE '${LOG_GROUP}' | filter service = "collector" and message = "request completed" and dropped > 0 | stats sum(dropped) as events by drop_reason | sort events desc`,
+      },
+    ]);
   });
 
   it("accepts sound thresholds and explains each unsound one", () => {
@@ -529,7 +567,7 @@ describe("pure metric builders", () => {
   });
 
   it("returns the same body for the same view and keeps widgets inside the grid without overlaps", () => {
-    const view = { region: REGION, resources, thresholds: DEV_THRESHOLDS, diagnosticAlarms: false };
+    const view = { region: REGION, resources, thresholds: DEV_THRESHOLDS, diagnosticAlarms: false, collectorLogGroupName: LOG_GROUP };
     const body = buildDashboardBody(view);
     expect(JSON.stringify(buildDashboardBody(view))).to.equal(JSON.stringify(body));
     const cells = new Set<string>();
@@ -546,7 +584,13 @@ describe("pure metric builders", () => {
 
   it("draws every alarm's threshold on a widget that plots that alarm's own metric or expression, for reserved functions too", () => {
     const reserved = { ...resources, reservedConcurrency: { Collector: 10, Realtime: 6 } };
-    const body = buildDashboardBody({ region: REGION, resources: reserved, thresholds: PROD_THRESHOLDS, diagnosticAlarms: true });
+    const body = buildDashboardBody({
+      region: REGION,
+      resources: reserved,
+      thresholds: PROD_THRESHOLDS,
+      diagnosticAlarms: true,
+      collectorLogGroupName: LOG_GROUP,
+    });
     const specs = buildAlarmSpecs(reserved, PROD_THRESHOLDS, true);
     expect(specs.map((s) => s.key)).to.include.members(["collector-concurrent-executions", "realtime-concurrent-executions"]);
     for (const spec of specs) {
