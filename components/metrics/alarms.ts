@@ -175,7 +175,9 @@ function functionDrafts<V>(r: MonitoredResources<V>, t: AlarmThresholds, fn: Met
       what: `${label} p99 duration (ms)`,
       diagnostic: true,
     },
-    // A throttled invocation is answered 5xx by the API (Api-5xxRate); the concurrency alarm warns before.
+    // A throttled invocation reaches the client as a 5xx of the API, which Api-5xxRate counts (Lambda
+    // Developer Guide, "Handling Lambda errors with an API Gateway API":
+    // https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html); the concurrency alarm warns before.
     {
       resource: label,
       metric: "Throttles",
