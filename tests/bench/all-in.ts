@@ -178,3 +178,21 @@ export function sideBySide(byStack: Record<string, MonthlyCost[]>): string {
   );
   return [head, rule, ...rows].join("\n");
 }
+
+/** Every line item of every stack and volume, one row each ("—" where a stack has no such line, e.g. dev's PITR). */
+export function lineItemTable(byStack: Record<string, MonthlyCost[]>): string {
+  const columns = Object.entries(byStack).flatMap(([stack, months]) => months.map((m) => ({ stack, m })));
+  // In the order of the stack with the most lines (prod's PITR sits after its storage, not at the end).
+  const byLength = [...columns].sort((a, b) => b.m.lines.length - a.m.lines.length);
+  const items = [...new Set(byLength.flatMap(({ m }) => m.lines.map((l) => l.item)))];
+  const cell = (m: MonthlyCost, item: string) => {
+    const line = m.lines.find((l) => l.item === item);
+    return line === undefined ? "—" : `$${line.usd.toFixed(2)}`;
+  };
+  const head = `| line item, $/month | ${columns.map(({ stack, m }) => `${stack} ${fmt(m.eventsPerMonth / 1e6)} M`).join(" | ")} |`;
+  const rule = `|---|${columns.map(() => "---:|").join("")}`;
+  const rows = items.map((item) => `| ${item} | ${columns.map(({ m }) => cell(m, item)).join(" | ")} |`);
+  const total = `| **total** | ${columns.map(({ m }) => `**$${m.monthlyUsd.toFixed(2)}**`).join(" | ")} |`;
+  const free = `| free tier, not in the total | ${columns.map(({ m }) => `$${m.freeTier.reduce((n, l) => n + l.usd, 0).toFixed(2)}`).join(" | ")} |`;
+  return [head, rule, ...rows, total, free].join("\n");
+}

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { accessLogFormat } from "../../components/collector-api";
 import { startDynamo } from "../support/dynalite";
-import { type AllInInputs, allInMonthly, renderMonthly } from "./all-in";
+import { type AllInInputs, allInMonthly, lineItemTable, renderMonthly } from "./all-in";
 import { type CostInputs, costPerMillionEvents, NAIVE_BASELINE } from "./cost";
 import type { ItemSizes } from "./item-sizes";
 import { measureItemSizes } from "./item-sizes";
@@ -138,6 +138,21 @@ describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
       `  ${"per million with it".padEnd(24)} ${"".padEnd(86)} = $${m.perMillionWithFreeTierUsd.toFixed(4)}`,
     ]);
     expect(allInMonthly({ ...inputs(false), dashboards: 0 }, 1e7).freeTier).to.deep.equal([]);
+  });
+
+  it("tabulates every line item per stack and volume, with — where a stack has no such line", () => {
+    const table = lineItemTable({ x: [allInMonthly(inputs(true), 1e6)], y: [allInMonthly(inputs(false), 1e7)] }).split("\n");
+    expect(table.slice(0, 2)).to.deep.equal(["| line item, $/month | x 1 M | y 10 M |", "|---|---:|---:|"]);
+    const row = (item: string) => table.find((r) => r.startsWith(`| ${item} |`));
+    expect(row("PITR")).to.match(/^\| PITR \| \$\d+\.\d\d \| — \|$/);
+    expect(row("Dashboard")).to.equal("| Dashboard | $3.00 | $3.00 |");
+    expect(row("Alarms")).to.equal("| Alarms | $2.50 | $2.50 |");
+    expect(table.at(-1)).to.equal("| free tier, not in the total | $-3.00 | $-3.00 |");
+    expect(table).to.have.length(2 + allInMonthly(inputs(true), 1e6).lines.length + 2);
+    // PITR keeps its place after the storage lines although the first stack has none.
+    expect(table.findIndex((r) => r.startsWith("| PITR |"))).to.equal(
+      table.findIndex((r) => r.startsWith("| ActiveSessions storage |")) + 1,
+    );
   });
 
   it("counts the alarm metrics each committed stack bills: metric-math alarms bill each metric they read", () => {

@@ -1,7 +1,7 @@
 /** What `npm run bench` prints on stdout: a markdown table, one row per figure with its goal, then the all-in cost and sizes. */
 
 import { type ArchiveFigures, archiveRows } from "../archive/lag-bench";
-import { type MonthlyCost, sideBySide } from "./all-in";
+import { lineItemTable, type MonthlyCost, sideBySide } from "./all-in";
 import type { BenchResult } from "./run";
 
 const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
@@ -88,6 +88,8 @@ export function summary(r: BenchResult, allIn: Record<string, MonthlyCost[]>): s
   return [
     "All-in cost (ingest + storage over retention + PITR + logs + live views + fixed monthly), arithmetic on stderr:",
     sideBySide(allIn),
+    "",
+    lineItemTable(allIn),
     "",
     ...goalRows(allIn),
     "",
