@@ -243,6 +243,7 @@ describe("config", () => {
     const c = parseConfig({ memorySize: null, protectData: "false", alarmThresholds: '{"apiP99LatencyMs":"700"}' }, "qa");
     expect(c.memorySize).to.equal(DEFAULTS.memorySize);
     expect(c.protectData).to.equal(false);
+    expect(parseConfig({ diagnosticAlarms: "true" }, "qa").diagnosticAlarms).to.equal(true);
     expect(c.alarmThresholds.apiP99LatencyMs).to.equal(700);
   });
 
@@ -291,6 +292,7 @@ describe("config", () => {
         'liveinsight:alarmEmail must be an e-mail address (SNS rejects anything else); got "oncall" in Pulumi.dev.yaml',
       ],
       [{ protectData: "yes" }, 'liveinsight:protectData must be true or false; got "yes" in Pulumi.dev.yaml'],
+      [{ diagnosticAlarms: "on" }, 'liveinsight:diagnosticAlarms must be true or false; got "on" in Pulumi.dev.yaml'],
       [{ integrationTimeoutMs: 30001 }, "liveinsight:integrationTimeoutMs must be between 50 and 30000 ms; got 30001 in Pulumi.dev.yaml"],
       [{ integrationTimeoutMs: 49 }, "liveinsight:integrationTimeoutMs must be between 50 and 30000 ms; got 49 in Pulumi.dev.yaml"],
       [{ alarmThresholds: [1] }, "liveinsight:alarmThresholds must be an object; got [1] in Pulumi.dev.yaml"],
