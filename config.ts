@@ -113,9 +113,12 @@ const logRetentionDays = wholeNumber(0).refine((days) => LOG_RETENTION_DAYS.incl
 const THRESHOLDS: { readonly [K in keyof AlarmThresholds]: readonly [number, string] } = {
   collectorErrorRatePercent: [
     1,
-    "5xx answers / requests * 100 per period, from each function's own request lines (metric filters Requests, ServerErrors); both functions",
+    "failed answers / invocations * 100 per period: 5xx from each function's own request lines (metric filter ServerErrors) + its Lambda Errors, over AWS/Lambda Invocations; both functions",
   ],
-  functionErrors: [0, "Sum of Lambda Errors (crashes, timeouts) per period, each function"],
+  functionErrors: [
+    0,
+    "Sum of Lambda Errors (crashes, timeouts) per period of the archiver and of compaction (the collector's and realtime's count in their failure rate)",
+  ],
   collectorP99DurationMs: [1000, "collector p99 Duration"],
   realtimeP99DurationMs: [1000, "realtime p99 Duration"],
   concurrencyPercent: [
@@ -128,7 +131,6 @@ const THRESHOLDS: { readonly [K in keyof AlarmThresholds]: readonly [number, str
   apiThrottledRequests: [10, "Sum of 429 answers (stage throttling) per period, from the access log"],
   apiP99LatencyMs: [1500, "API p99 Latency"],
   tableThrottleEvents: [1, "Sum of Read/WriteThrottleEvents per period, each table"],
-  processingErrors: [1, "Sum of LiveInsight ProcessingErrors per period"],
   eventsRejected: [100, "Sum of LiveInsight EventsRejected per period (a spike: broken client)"],
   droppedSharePercent: [
     5,
@@ -317,6 +319,11 @@ const DEFINITIONS = {
     "Stats API stage steady-state limit in requests per second; every /stats request runs an Athena query.",
   ),
   statsThrottleBurstLimit: setting(wholeNumber(0), 20, "Stats API stage burst limit in requests."),
+  diagnosticAlarms: setting(
+    z.preprocess(fromBooleanText, z.boolean({ error: "must be true or false" })),
+    false,
+    "Also create the diagnostic alarms (table and function throttles, function p99 duration, API 4xx rate): causes the symptom alarms already page for, each alarm metric $0.10 a month (docs/operations.md); the dashboard plots them either way.",
+  ),
   alarmThresholds: setting(
     alarmThresholds,
     DEFAULT_ALARM_THRESHOLDS,

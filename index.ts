@@ -102,7 +102,7 @@ const observability = new Observability("observability", {
   },
   api: { id: api.apiId, stageName: api.stageName, accessLogGroupName: api.accessLogGroupName },
   tableNames: [tables.tableNames.Events, tables.tableNames.Sessions, tables.tableNames.ActiveSessions],
-  alarms: { thresholds: config.alarmThresholds, email: config.alarmEmail },
+  alarms: { thresholds: config.alarmThresholds, email: config.alarmEmail, diagnostic: config.diagnosticAlarms },
   archive: {
     archiverFunctionName: archive.archiverFunctionName,
     compactionFunctionName: archive.compactionFunctionName,

@@ -37,7 +37,7 @@ import {
 /** A function the stack watches: its metrics by name, its request lines in its log group. */
 export interface ObservedFunction {
   readonly name: pulumi.Input<string>;
-  /** Its log group: its Requests / ServerErrors filters (and, for the collector, the event metrics) attach here. */
+  /** Its log group: its ServerErrors filter (and, for the collector, the event metrics) attach here. */
   readonly logGroupName: pulumi.Input<string>;
   /** Its reserved concurrency (-1 = unreserved, and no concurrency alarm): its concurrency alarm's 100 %. */
   readonly reservedConcurrency: number;
@@ -62,6 +62,8 @@ export interface AlarmSettings {
   readonly thresholds: AlarmThresholds;
   /** Address subscribed to the alarm topic; undefined: the topic has no subscription. */
   readonly email: string | undefined;
+  /** Also create the diagnostic alarms (liveinsight:diagnosticAlarms, default in config.ts). */
+  readonly diagnostic: boolean;
 }
 
 export interface ObservabilityArgs {
@@ -90,7 +92,7 @@ export class Observability extends pulumi.ComponentResource {
   public readonly alarmTopicArn: pulumi.Output<string>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { thresholds, email: alarmEmail } = args.alarms;
+    const { thresholds, email: alarmEmail, diagnostic } = args.alarms;
     // Checked before registering anything, so a bad stack config fails without a half-built component.
     checkArgs(name, args, thresholds, alarmEmail);
     const region = requireRegion(name);
@@ -103,7 +105,7 @@ export class Observability extends pulumi.ComponentResource {
       // E-mail subscriptions stay "pending confirmation" until the recipient clicks the link AWS sends.
       new aws.sns.TopicSubscription(`${name}-alarm-email`, { topic: topic.arn, protocol: "email", endpoint: alarmEmail }, { parent: this });
     }
-    for (const spec of buildAlarmSpecs(resources, thresholds)) {
+    for (const spec of buildAlarmSpecs(resources, thresholds, diagnostic)) {
       // An alarm on a custom metric waits for the filters that publish it.
       const metrics = spec.kind === "metric" ? [spec.metric] : spec.inputs.map((i) => i.metric);
       const producers = metrics.filter((m) => m.namespace === CUSTOM_NAMESPACE).flatMap((m) => filters.get(m.metricName) ?? []);
@@ -114,7 +116,7 @@ export class Observability extends pulumi.ComponentResource {
       `${name}-dashboard`,
       {
         dashboardName: dashboardName(args.stack),
-        dashboardBody: dashboardBodyJson(region, resources, thresholds),
+        dashboardBody: dashboardBodyJson(region, resources, thresholds, diagnostic, args.functions.collector.logGroupName),
       },
       { parent: this },
     );
@@ -267,7 +269,13 @@ function metricQueries(spec: MathAlarmSpec<In>): aws.types.input.cloudwatch.Metr
   ];
 }
 
-function dashboardBodyJson(region: string, r: MonitoredResources<In>, thresholds: AlarmThresholds): pulumi.Output<string> {
+function dashboardBodyJson(
+  region: string,
+  r: MonitoredResources<In>,
+  thresholds: AlarmThresholds,
+  diagnosticAlarms: boolean,
+  collectorLogGroupName: pulumi.Input<string>,
+): pulumi.Output<string> {
   return pulumi
     .all([
       r.collectorFunctionName,
@@ -277,24 +285,28 @@ function dashboardBodyJson(region: string, r: MonitoredResources<In>, thresholds
       pulumi.all([...r.tableNames]),
       pulumi.output(r.archive),
       pulumi.output(r.statsFunctionName),
+      collectorLogGroupName,
     ])
-    .apply(([collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames, archive, statsFunctionName]) =>
-      JSON.stringify(
-        buildDashboardBody({
-          region,
-          thresholds,
-          resources: {
-            stack: r.stack,
-            collectorFunctionName,
-            realtimeFunctionName,
-            apiId,
-            apiStageName,
-            tableNames,
-            reservedConcurrency: r.reservedConcurrency,
-            archive,
-            statsFunctionName,
-          },
-        }),
-      ),
+    .apply(
+      ([collectorFunctionName, realtimeFunctionName, apiId, apiStageName, tableNames, archive, statsFunctionName, collectorLogGroup]) =>
+        JSON.stringify(
+          buildDashboardBody({
+            region,
+            thresholds,
+            diagnosticAlarms,
+            collectorLogGroupName: collectorLogGroup,
+            resources: {
+              stack: r.stack,
+              collectorFunctionName,
+              realtimeFunctionName,
+              apiId,
+              apiStageName,
+              tableNames,
+              reservedConcurrency: r.reservedConcurrency,
+              archive,
+              statsFunctionName,
+            },
+          }),
+        ),
     );
 }

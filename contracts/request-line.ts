@@ -6,7 +6,7 @@
  */
 import type { FunctionKind } from "./names";
 
-/** Why a request's events were dropped: the `Reason` dimension of the EventsDropped metric. */
+/** Why a request's events were dropped (the dashboard breaks EventsDropped down by it with Logs Insights). */
 export const DROP_REASONS = ["bot", "origin", "unknown_site"] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
@@ -14,7 +14,7 @@ export interface RequestLogLine {
   timestamp: string;
   level: "INFO" | "WARN" | "ERROR";
   message: string;
-  /** Which function wrote the line: the `Function` dimension of its Requests / ServerErrors metrics. */
+  /** Which function wrote the line: the `Function` dimension of its ServerErrors metric. */
   service: FunctionKind;
   environment: string;
   request_id: string;

@@ -92,6 +92,7 @@ describe("config", () => {
       statsMemorySize: 512,
       statsThrottleRateLimit: 10,
       statsThrottleBurstLimit: 20,
+      diagnosticAlarms: false,
       alarmThresholds: {
         collectorErrorRatePercent: 5,
         functionErrors: 5,
@@ -104,7 +105,6 @@ describe("config", () => {
         apiThrottledRequests: 100,
         apiP99LatencyMs: 3000,
         tableThrottleEvents: 25,
-        processingErrors: 10,
         eventsRejected: 500,
         droppedSharePercent: 50,
         archiveIteratorAgeMs: 1800000,
@@ -151,6 +151,7 @@ describe("config", () => {
       statsMemorySize: 512,
       statsThrottleRateLimit: 10,
       statsThrottleBurstLimit: 20,
+      diagnosticAlarms: false,
       alarmThresholds: {
         collectorErrorRatePercent: 1,
         functionErrors: 0,
@@ -163,7 +164,6 @@ describe("config", () => {
         apiThrottledRequests: 10,
         apiP99LatencyMs: 1000,
         tableThrottleEvents: 1,
-        processingErrors: 1,
         eventsRejected: 100,
         droppedSharePercent: 5,
         archiveIteratorAgeMs: 600000,
@@ -249,6 +249,7 @@ describe("config", () => {
     const c = parseConfig({ memorySize: null, protectData: "false", alarmThresholds: '{"apiP99LatencyMs":"700"}' }, "qa");
     expect(c.memorySize).to.equal(DEFAULTS.memorySize);
     expect(c.protectData).to.equal(false);
+    expect(parseConfig({ diagnosticAlarms: "true" }, "qa").diagnosticAlarms).to.equal(true);
     expect(c.alarmThresholds.apiP99LatencyMs).to.equal(700);
   });
 
@@ -297,6 +298,7 @@ describe("config", () => {
         'liveinsight:alarmEmail must be an e-mail address (SNS rejects anything else); got "oncall" in Pulumi.dev.yaml',
       ],
       [{ protectData: "yes" }, 'liveinsight:protectData must be true or false; got "yes" in Pulumi.dev.yaml'],
+      [{ diagnosticAlarms: "on" }, 'liveinsight:diagnosticAlarms must be true or false; got "on" in Pulumi.dev.yaml'],
       [{ integrationTimeoutMs: 30001 }, "liveinsight:integrationTimeoutMs must be between 50 and 30000 ms; got 30001 in Pulumi.dev.yaml"],
       [{ integrationTimeoutMs: 49 }, "liveinsight:integrationTimeoutMs must be between 50 and 30000 ms; got 49 in Pulumi.dev.yaml"],
       [{ alarmThresholds: [1] }, "liveinsight:alarmThresholds must be an object; got [1] in Pulumi.dev.yaml"],
@@ -312,7 +314,7 @@ describe("config", () => {
         { alarmThresholds: { errorRate: 1 } },
         'liveinsight:alarmThresholds has no threshold "errorRate" (known: collectorErrorRatePercent, functionErrors, collectorP99DurationMs, ' +
           "realtimeP99DurationMs, concurrencyPercent, functionThrottles, api5xxRatePercent, api4xxRatePercent, apiThrottledRequests, " +
-          "apiP99LatencyMs, tableThrottleEvents, processingErrors, eventsRejected, droppedSharePercent, archiveIteratorAgeMs, periodSeconds, " +
+          "apiP99LatencyMs, tableThrottleEvents, eventsRejected, droppedSharePercent, archiveIteratorAgeMs, periodSeconds, " +
           "evaluationPeriods, datapointsToAlarm); got 1 in Pulumi.dev.yaml",
       ],
       [{ trustedProxyHops: -1 }, "liveinsight:trustedProxyHops must be between 0 and 10 proxies; got -1 in Pulumi.dev.yaml"],
@@ -435,7 +437,7 @@ describe("config", () => {
           "alarmEmail, protectData, integrationTimeoutMs, trustedProxyHops, tableKmsKeyArn, sites, defaultSite, archiveBatchSize, archiveBatchingWindowSeconds, " +
           "archiveMaxRetryAttempts, archiveMaxRecordAgeSeconds, archiverMemorySize, archiverTimeoutSeconds, compactionMemorySize, " +
           "compactionTimeoutSeconds, athenaBytesScannedCutoffMb, athenaResultRetentionDays, statsMemorySize, statsThrottleRateLimit, " +
-          "statsThrottleBurstLimit, alarmThresholds); check its spelling in Pulumi.dev.yaml",
+          "statsThrottleBurstLimit, diagnosticAlarms, alarmThresholds); check its spelling in Pulumi.dev.yaml",
       );
     });
 

@@ -2,6 +2,13 @@
  * The alarm specifications of a stack, as plain data: which metric (or metric-math expression),
  * which threshold, "M of N" evaluation and missing-data handling. The component turns each into
  * a CloudWatch alarm; the dashboard draws each threshold on the widget that plots its metric.
+ *
+ * Symptom alarms page: what a client or the archive feels (errors, latency, lost events, lag).
+ * Diagnostic alarms watch causes a symptom alarm already covers (a throttled table shows up as
+ * 503s in the error rate) and exist only with liveinsight:diagnosticAlarms; the dashboard plots
+ * their metrics either way. CloudWatch bills each metric an alarm reads, metric math included
+ * (aws.amazon.com/cloudwatch/pricing), so folding two signals into one expression saves an alarm,
+ * not money: fewer metrics do.
  */
 import { alarmName } from "../../contracts/names";
 import { type MetricCatalog, type MetricDef, type MonitoredResources, metricCatalog } from "./catalog";
@@ -20,6 +27,8 @@ interface AlarmCommon {
   readonly datapointsToAlarm: number;
   /** notBreaching for counts and rates (no traffic is healthy), missing for latencies. */
   readonly treatMissingData: "notBreaching" | "missing";
+  /** A cause some symptom alarm already covers: created only with liveinsight:diagnosticAlarms. */
+  readonly diagnostic: boolean;
 }
 
 export interface MetricAlarmSpec<V = string> extends AlarmCommon {
@@ -60,9 +69,20 @@ export function kebab(text: string): string {
   return text.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
 }
 
+/**
+ * A function's failed answers as % of its invocations: 5xx it answered itself (request lines) plus
+ * invocations that threw (Lambda Errors: crashes, timeouts, out of memory, which write no line).
+ * The two are disjoint and Invocations counts both (Lambda Developer Guide, "Types of metrics for
+ * Lambda functions": https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html).
+ */
+export function failureRateExpression(answeredId: string, thrownId: string, invocationsId: string): string {
+  return `IF(${invocationsId} > 0, 100 * (FILL(${answeredId}, 0) + FILL(${thrownId}, 0)) / ${invocationsId}, 0)`;
+}
+
 type AlarmShape<V> =
   | { kind: "metric"; metric: MetricDef<V | string> }
   | { kind: "math"; numerator: MathInput<V>; denominator: MathInput<V>; label: string }
+  | { kind: "failures"; answered: MathInput<V>; thrown: MathInput<V>; invocations: MathInput<V>; label: string }
   | { kind: "share"; parts: MathInput<V>[]; rest: MathInput<V>; label: string };
 
 /**
@@ -83,6 +103,8 @@ interface AlarmDraft<V> {
   what: string;
   /** Replaces the stack's "M of N" for an alarm whose metric has one datapoint per occurrence (a daily job). */
   evaluation?: { evaluationPeriods: number; datapointsToAlarm: number };
+  /** Set for a cause a symptom alarm covers (see the file comment). */
+  diagnostic?: true;
 }
 
 function makeAlarm<V>(r: MonitoredResources<V>, t: AlarmThresholds, d: AlarmDraft<V>): AlarmSpec<V> {
@@ -97,8 +119,14 @@ function makeAlarm<V>(r: MonitoredResources<V>, t: AlarmThresholds, d: AlarmDraf
     evaluationPeriods,
     datapointsToAlarm,
     treatMissingData: d.missing,
+    diagnostic: d.diagnostic === true,
   };
   if (d.shape.kind === "metric") return { ...common, kind: "metric", metric: d.shape.metric };
+  if (d.shape.kind === "failures") {
+    const { answered, thrown, invocations, label } = d.shape;
+    const expression = failureRateExpression(answered.id, thrown.id, invocations.id);
+    return { ...common, kind: "math", expression: { id: "rate", expression, label }, inputs: [answered, thrown, invocations] };
+  }
   if (d.shape.kind === "share") {
     const { parts, rest, label } = d.shape;
     const expression = shareExpression(
@@ -121,30 +149,23 @@ function functionDrafts<V>(r: MonitoredResources<V>, t: AlarmThresholds, fn: Met
   const label = fn.label;
   const p99 = label === "Collector" ? t.collectorP99DurationMs : t.realtimeP99DurationMs;
   const drafts: AlarmDraft<V>[] = [
-    // From the function's own answers: what a client saw. Lambda's Errors stays 0 through a
-    // DynamoDB outage because the handlers answer 503 themselves.
+    // What a client saw, whichever way it failed. Lambda's Errors alone stays 0 through a DynamoDB
+    // outage (the handlers answer 503 themselves); the request lines alone miss crashes.
     {
       resource: label,
       metric: "ErrorRate",
       threshold: t.collectorErrorRatePercent,
       missing: "notBreaching",
-      what: `${label} 5xx rate (5xx answers / requests from its request lines, %)`,
+      what: `${label} failure rate ((5xx answers from its request lines + Lambda Errors) / AWS/Lambda Invocations, %)`,
       shape: {
-        kind: "math",
-        numerator: { id: "serverErrors", metric: fn.serverErrors },
-        denominator: { id: "requests", metric: fn.requests },
-        label: `${label} 5xx rate (%)`,
+        kind: "failures",
+        answered: { id: "serverErrors", metric: fn.serverErrors },
+        thrown: { id: "errors", metric: fn.errors },
+        invocations: { id: "invocations", metric: fn.invocations },
+        label: `${label} failure rate (%)`,
       },
     },
-    // Crashes (thrown exceptions, timeouts, out of memory) never write a request line.
-    {
-      resource: label,
-      metric: "Errors",
-      shape: metric<V>(fn.errors),
-      threshold: t.functionErrors,
-      missing: "notBreaching",
-      what: `${label} Lambda Errors: crashes, timeouts (sum)`,
-    },
+    // Api-P99Latency is the symptom: it includes the integration's duration.
     {
       resource: label,
       metric: "P99Duration",
@@ -152,7 +173,11 @@ function functionDrafts<V>(r: MonitoredResources<V>, t: AlarmThresholds, fn: Met
       threshold: p99,
       missing: "missing",
       what: `${label} p99 duration (ms)`,
+      diagnostic: true,
     },
+    // A throttled invocation reaches the client as a 5xx of the API, which Api-5xxRate counts (Lambda
+    // Developer Guide, "Handling Lambda errors with an API Gateway API":
+    // https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html); the concurrency alarm warns before.
     {
       resource: label,
       metric: "Throttles",
@@ -160,6 +185,7 @@ function functionDrafts<V>(r: MonitoredResources<V>, t: AlarmThresholds, fn: Met
       threshold: t.functionThrottles,
       missing: "notBreaching",
       what: `${label} throttles (sum)`,
+      diagnostic: true,
     },
   ];
   // Lambda throttles a function at its reservation; the alarm fires before that, while there is room to raise it.
@@ -193,6 +219,7 @@ function apiDrafts<V>(t: AlarmThresholds, c: MetricCatalog<V>): AlarmDraft<V>[] 
       missing: "notBreaching",
       what: "API 5xx rate (5xx / Count, %)",
     },
+    // The 4xx that lose events have their own alarms (EventsRejected, DroppedShare, Throttled).
     {
       resource: "Api",
       metric: "4xxRate",
@@ -200,6 +227,7 @@ function apiDrafts<V>(t: AlarmThresholds, c: MetricCatalog<V>): AlarmDraft<V>[] 
       threshold: t.api4xxRatePercent,
       missing: "notBreaching",
       what: "API 4xx rate (4xx / Count, %)",
+      diagnostic: true,
     },
     {
       resource: "Api",
@@ -281,13 +309,19 @@ function statsDrafts<V>(t: AlarmThresholds, s: NonNullable<MetricCatalog<V>["sta
       shape: metric(s.throttles),
       threshold: t.functionThrottles,
       missing: "notBreaching",
+      // A symptom here, unlike the collector's and realtime's: no 5xx-rate alarm watches the stats API.
       what: "Stats throttles (sum)",
     },
   ];
 }
 
-/** Every alarm of a stack, in a stable order. */
-export function buildAlarmSpecs<V>(r: MonitoredResources<V>, t: AlarmThresholds): AlarmSpec<V>[] {
+/** The alarms a stack creates: the symptom alarms, and the diagnostic ones when `diagnosticAlarms` is set. */
+export function buildAlarmSpecs<V>(r: MonitoredResources<V>, t: AlarmThresholds, diagnosticAlarms: boolean): AlarmSpec<V>[] {
+  return alarmCatalog(r, t).filter((spec) => diagnosticAlarms || !spec.diagnostic);
+}
+
+/** Every alarm a stack can have (diagnostic ones included), in a stable order. */
+export function alarmCatalog<V>(r: MonitoredResources<V>, t: AlarmThresholds): AlarmSpec<V>[] {
   const c = metricCatalog(r);
   const drafts: AlarmDraft<V>[] = [...c.functions.flatMap((fn) => functionDrafts(r, t, fn)), ...apiDrafts(t, c)];
   for (const table of c.tables) {
@@ -302,18 +336,12 @@ export function buildAlarmSpecs<V>(r: MonitoredResources<V>, t: AlarmThresholds)
         threshold: t.tableThrottleEvents,
         missing: "notBreaching",
         what: `${table.label} table ${rw} throttle events (sum)`,
+        // Throttled reads and writes the SDK cannot retry away end as 503s: the functions' error rates.
+        diagnostic: true,
       });
     }
   }
   drafts.push(
-    {
-      resource: "Collector",
-      metric: "ProcessingErrors",
-      shape: metric<V>(c.custom.processingErrors),
-      threshold: t.processingErrors,
-      missing: "notBreaching",
-      what: "Collector requests that ended in a 5xx (ProcessingErrors, sum)",
-    },
     {
       resource: "Collector",
       metric: "EventsRejected",
@@ -327,7 +355,7 @@ export function buildAlarmSpecs<V>(r: MonitoredResources<V>, t: AlarmThresholds)
       metric: "DroppedShare",
       shape: {
         kind: "share",
-        parts: c.custom.eventsDropped.map((m) => ({ id: `dropped_${m.dimensions.Reason}`, metric: m })),
+        parts: [{ id: "dropped", metric: c.custom.eventsDropped }],
         rest: { id: "processed", metric: c.custom.eventsProcessed },
         label: "Dropped share (%)",
       },

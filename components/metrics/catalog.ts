@@ -7,7 +7,6 @@
  */
 
 import { CUSTOM_NAMESPACE, type CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
-import { DROP_REASONS } from "../../contracts/request-line";
 import { TABLE_SCHEMAS } from "../../contracts/tables";
 
 export type Stat = "Sum" | "Average" | "Maximum" | "Minimum" | "SampleCount" | "p50" | "p90" | "p99";
@@ -84,8 +83,7 @@ export function lambdaMetrics<V>(label: FunctionLabel, functionName: V, stack: s
     }),
     throttles: m("Throttles", "Sum", "Throttles"),
     concurrency: m("ConcurrentExecutions", "Maximum", "Concurrent executions"),
-    /** From the function's own request lines (metric filters), not from Lambda. */
-    requests: own("Requests", "Requests (request lines)"),
+    /** From the function's own request lines (metric filter): Lambda's Errors misses the 5xx a handler answers itself. */
     serverErrors: own("ServerErrors", "5xx answers (request lines)"),
   };
 }
@@ -135,34 +133,19 @@ export function tableMetrics<V>(label: string, tableName: V) {
 
 /** Custom metrics carry the stack as a plain string: it is known at program time. */
 export function customMetrics(stack: string) {
-  const m = (metricName: CustomMetricName, label: string, stat: Stat = "Sum"): MetricDef<string> => ({
+  const m = (metricName: CustomMetricName, label: string): MetricDef<string> => ({
     namespace: CUSTOM_NAMESPACE,
     metricName,
     dimensions: { [DIMENSIONS.environment]: stack },
-    stat,
+    stat: "Sum",
     label,
   });
   return {
     eventsProcessed: m("EventsProcessed", "Events processed"),
     eventsRejected: m("EventsRejected", "Events rejected"),
     sessionsCreated: m("SessionsCreated", "Sessions created"),
-    processingTime: percentiles<string>({
-      namespace: CUSTOM_NAMESPACE,
-      metricName: "ProcessingTime",
-      dimensions: { [DIMENSIONS.environment]: stack },
-      label: "Processing time",
-    }),
-    processingErrors: m("ProcessingErrors", "Processing errors"),
-    /** One metric per drop reason (the filter's Reason dimension), in DROP_REASONS order. */
-    eventsDropped: DROP_REASONS.map(
-      (reason): MetricDef<string> => ({
-        namespace: CUSTOM_NAMESPACE,
-        metricName: "EventsDropped" satisfies CustomMetricName,
-        dimensions: { [DIMENSIONS.environment]: stack, [DIMENSIONS.reason]: reason },
-        stat: "Sum",
-        label: `Dropped: ${reason}`,
-      }),
-    ),
+    /** All drop reasons in one metric; the dashboard's Logs Insights widget splits them by drop_reason. */
+    eventsDropped: m("EventsDropped", "Events dropped"),
   };
 }
 

@@ -1,9 +1,12 @@
 /**
  * The dashboard body (CloudWatch dashboard body structure) for one stack, from the same metric
  * catalog and alarm specifications the alarms use: each alarm's threshold is drawn on the widget
- * that plots its metric or expression.
+ * that plots its metric or expression. Widget fields follow the API reference's "Dashboard Body
+ * Structure and Syntax"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html).
  */
-import { type AlarmSpec, buildAlarmSpecs, kebab } from "./alarms";
+import { REQUEST_COMPLETED, selector } from "../../contracts/request-line";
+import { type AlarmSpec, alarmCatalog, kebab } from "./alarms";
 import { type MetricCatalog, type MetricDef, type MonitoredResources, metricCatalog } from "./catalog";
 import type { AlarmThresholds } from "./thresholds";
 
@@ -34,13 +37,21 @@ export interface MetricWidgetProperties {
   readonly yAxis?: { readonly left: { readonly min: number; readonly label?: string } };
 }
 
+/** A Logs Insights widget: `query` is `SOURCE '<log group>' | <query>`. */
+export interface LogWidgetProperties {
+  readonly title: string;
+  readonly region: string;
+  readonly view: "bar";
+  readonly query: string;
+}
+
 export interface DashboardWidget {
-  readonly type: "metric" | "text";
+  readonly type: "metric" | "text" | "log";
   readonly x: number;
   readonly y: number;
   readonly width: number;
   readonly height: number;
-  readonly properties: MetricWidgetProperties | { readonly markdown: string };
+  readonly properties: MetricWidgetProperties | LogWidgetProperties | { readonly markdown: string };
 }
 
 export interface DashboardBody {
@@ -54,6 +65,20 @@ export interface DashboardView {
   readonly region: string;
   readonly resources: MonitoredResources<string>;
   readonly thresholds: AlarmThresholds;
+  /** liveinsight:diagnosticAlarms: whether the diagnostic alarms exist, so their threshold lines are drawn. */
+  readonly diagnosticAlarms: boolean;
+  /** The collector's log group: the drops-by-reason widget queries its request lines. */
+  readonly collectorLogGroupName: string;
+}
+
+/**
+ * Looks alarms up by key. `series` takes any alarm of the catalog (a graph plots what the alarm
+ * would evaluate, created or not); `lines` only the created ones: a threshold line names an alarm
+ * that exists.
+ */
+interface AlarmLookup {
+  readonly series: (key: string) => AlarmSpec<string>;
+  readonly lines: (key: string) => AlarmSpec<string>[];
 }
 
 type Series =
@@ -67,9 +92,30 @@ interface GraphDraft {
   readonly unit?: string;
 }
 
+/** Logs Insights over one log group, for a breakdown a metric dimension would bill per value. */
+interface LogDraft {
+  readonly title: string;
+  readonly logGroupName: string;
+  readonly query: string;
+}
+
 interface Section {
   readonly heading: string;
-  readonly graphs: GraphDraft[];
+  readonly graphs: (GraphDraft | LogDraft)[];
+}
+
+/**
+ * Dropped events by drop_reason over the dashboard's time range, from the collector's request
+ * lines: one EventsDropped metric instead of one per reason; Logs Insights bills the bytes it
+ * scans when the widget loads ($0.005 per GB, aws.amazon.com/cloudwatch/pricing).
+ */
+export function droppedByReasonQuery(): string {
+  const field = (name: Parameters<typeof selector>[0]) => selector(name).slice(2);
+  return [
+    `filter ${field("service")} = "collector" and ${field("message")} = "${REQUEST_COMPLETED}" and ${field("dropped")} > 0`,
+    `stats sum(${field("dropped")}) as events by ${field("drop_reason")}`,
+    "sort events desc",
+  ].join(" | ");
 }
 
 function metricEntry(series: Series): DashboardMetric {
@@ -105,80 +151,69 @@ function thresholdLines(alarms: AlarmSpec<string>[]): HorizontalAnnotation[] {
   }));
 }
 
-function apiSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSpec<string>): Section {
+function apiSection(c: MetricCatalog<string>, a: AlarmLookup): Section {
   return {
     heading: "API",
     graphs: [
       { title: "API requests", series: [{ metric: c.api.requests }], alarms: [] },
       { title: "API 4xx / 5xx", series: [{ metric: c.api.clientErrors }, { metric: c.api.serverErrors }], alarms: [] },
-      { title: "API 5xx rate (%)", series: mathSeries(alarm("api-5xx-rate")), alarms: [alarm("api-5xx-rate")], unit: "%" },
-      { title: "API 4xx rate (%)", series: mathSeries(alarm("api-4xx-rate")), alarms: [alarm("api-4xx-rate")], unit: "%" },
-      { title: "API 429 throttled (access log)", series: [{ metric: c.api.throttled }], alarms: [alarm("api-throttled")] },
+      { title: "API 5xx rate (%)", series: mathSeries(a.series("api-5xx-rate")), alarms: a.lines("api-5xx-rate"), unit: "%" },
+      { title: "API 4xx rate (%)", series: mathSeries(a.series("api-4xx-rate")), alarms: a.lines("api-4xx-rate"), unit: "%" },
+      { title: "API 429 throttled (access log)", series: [{ metric: c.api.throttled }], alarms: a.lines("api-throttled") },
       {
         title: "API latency (ms)",
         series: [{ metric: c.api.latency.p50 }, { metric: c.api.latency.p90 }, { metric: c.api.latency.p99 }],
-        alarms: [alarm("api-p99-latency")],
+        alarms: a.lines("api-p99-latency"),
         unit: "ms",
       },
     ],
   };
 }
 
-function functionSection(
-  fn: MetricCatalog<string>["functions"][number],
-  alarm: (key: string) => AlarmSpec<string>,
-  has: (key: string) => boolean,
-): Section {
+function functionSection(fn: MetricCatalog<string>["functions"][number], a: AlarmLookup): Section {
   const key = fn.label.toLowerCase();
-  const concurrencyAlarms = has(`${key}-concurrent-executions`) ? [alarm(`${key}-concurrent-executions`)] : [];
   return {
     heading: `${fn.label} function`,
     graphs: [
       {
-        title: `${fn.label} 5xx rate (%)`,
-        series: mathSeries(alarm(`${key}-error-rate`)),
-        alarms: [alarm(`${key}-error-rate`)],
+        title: `${fn.label} failure rate (%)`,
+        series: mathSeries(a.series(`${key}-error-rate`)),
+        alarms: a.lines(`${key}-error-rate`),
         unit: "%",
       },
-      {
-        title: `${fn.label} invocations / errors`,
-        series: [{ metric: fn.invocations }, { metric: fn.errors }],
-        alarms: [alarm(`${key}-errors`)],
-      },
+      { title: `${fn.label} invocations / errors`, series: [{ metric: fn.invocations }, { metric: fn.errors }], alarms: [] },
       {
         title: `${fn.label} duration (ms)`,
         series: [{ metric: fn.duration.p50 }, { metric: fn.duration.p90 }, { metric: fn.duration.p99 }],
-        alarms: [alarm(`${key}-p99-duration`)],
+        alarms: a.lines(`${key}-p99-duration`),
         unit: "ms",
       },
-      { title: `${fn.label} throttles`, series: [{ metric: fn.throttles }], alarms: [alarm(`${key}-throttles`)] },
-      { title: `${fn.label} concurrent executions`, series: [{ metric: fn.concurrency }], alarms: concurrencyAlarms },
+      { title: `${fn.label} throttles`, series: [{ metric: fn.throttles }], alarms: a.lines(`${key}-throttles`) },
+      { title: `${fn.label} concurrent executions`, series: [{ metric: fn.concurrency }], alarms: a.lines(`${key}-concurrent-executions`) },
     ],
   };
 }
 
-function customSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSpec<string>): Section {
-  const t = c.custom.processingTime;
+function customSection(c: MetricCatalog<string>, a: AlarmLookup, collectorLogGroupName: string): Section {
   return {
     heading: "Collector custom metrics (from log metric filters)",
     graphs: [
       { title: "Events processed", series: [{ metric: c.custom.eventsProcessed }], alarms: [] },
-      { title: "Events rejected", series: [{ metric: c.custom.eventsRejected }], alarms: [alarm("collector-events-rejected")] },
-      { title: "Events dropped by reason", series: c.custom.eventsDropped.map((metric) => ({ metric })), alarms: [] },
+      { title: "Events rejected", series: [{ metric: c.custom.eventsRejected }], alarms: a.lines("collector-events-rejected") },
+      { title: "Events dropped", series: [{ metric: c.custom.eventsDropped }], alarms: [] },
+      { title: "Events dropped by reason (Logs Insights)", logGroupName: collectorLogGroupName, query: droppedByReasonQuery() },
       {
         title: "Dropped share (%)",
-        series: mathSeries(alarm("collector-dropped-share")),
-        alarms: [alarm("collector-dropped-share")],
+        series: mathSeries(a.series("collector-dropped-share")),
+        alarms: a.lines("collector-dropped-share"),
         unit: "%",
       },
       { title: "Sessions created", series: [{ metric: c.custom.sessionsCreated }], alarms: [] },
-      { title: "Processing time (ms)", series: [{ metric: t.p50 }, { metric: t.p90 }, { metric: t.p99 }], alarms: [], unit: "ms" },
-      { title: "Processing errors", series: [{ metric: c.custom.processingErrors }], alarms: [alarm("collector-processing-errors")] },
     ],
   };
 }
 
-function tableSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSpec<string>): Section {
+function tableSection(c: MetricCatalog<string>, a: AlarmLookup): Section {
   return {
     heading: "DynamoDB tables",
     graphs: c.tables.flatMap((table) => {
@@ -192,39 +227,43 @@ function tableSection(c: MetricCatalog<string>, alarm: (key: string) => AlarmSpe
         {
           title: `${table.label} throttle events`,
           series: [{ metric: table.readThrottles }, { metric: table.writeThrottles }],
-          alarms: [alarm(`${key}-read-throttle-events`), alarm(`${key}-write-throttle-events`)],
+          alarms: [...a.lines(`${key}-read-throttle-events`), ...a.lines(`${key}-write-throttle-events`)],
         },
       ];
     }),
   };
 }
 
-function archiveSection(a: NonNullable<MetricCatalog<string>["archive"]>, alarm: (key: string) => AlarmSpec<string>): Section {
+function archiveSection(archive: NonNullable<MetricCatalog<string>["archive"]>, a: AlarmLookup): Section {
   return {
     heading: "History archive (stream → Parquet on S3)",
     graphs: [
-      { title: "Archive lag (ms)", series: [{ metric: a.iteratorAge }], alarms: [alarm("archive-iterator-age")], unit: "ms" },
+      { title: "Archive lag (ms)", series: [{ metric: archive.iteratorAge }], alarms: a.lines("archive-iterator-age"), unit: "ms" },
       {
         title: "Archiver invocations / errors",
-        series: [{ metric: a.archiverInvocations }, { metric: a.archiverErrors }],
-        alarms: [alarm("archiver-errors")],
+        series: [{ metric: archive.archiverInvocations }, { metric: archive.archiverErrors }],
+        alarms: a.lines("archiver-errors"),
       },
-      { title: "Failed archive batches (queue)", series: [{ metric: a.failureQueueDepth }], alarms: [alarm("archive-failed-batches")] },
+      {
+        title: "Failed archive batches (queue)",
+        series: [{ metric: archive.failureQueueDepth }],
+        alarms: a.lines("archive-failed-batches"),
+      },
       {
         title: "Compaction runs / errors",
-        series: [{ metric: a.compactionInvocations }, { metric: a.compactionErrors }],
-        alarms: [alarm("compaction-errors")],
+        series: [{ metric: archive.compactionInvocations }, { metric: archive.compactionErrors }],
+        alarms: a.lines("compaction-errors"),
       },
     ],
   };
 }
 
-function statsSection(s: NonNullable<MetricCatalog<string>["stats"]>, alarm: (key: string) => AlarmSpec<string>): Section {
+function statsSection(s: NonNullable<MetricCatalog<string>["stats"]>, a: AlarmLookup): Section {
   return {
     heading: "Stats function (GET /stats, /dashboard)",
     graphs: [
-      { title: "Stats invocations / errors", series: [{ metric: s.invocations }, { metric: s.errors }], alarms: [alarm("stats-errors")] },
-      { title: "Stats throttles", series: [{ metric: s.throttles }], alarms: [alarm("stats-throttles")] },
+      { title: "Stats invocations / errors", series: [{ metric: s.invocations }, { metric: s.errors }], alarms: a.lines("stats-errors") },
+      { title: "Stats throttles", series: [{ metric: s.throttles }], alarms: a.lines("stats-throttles") },
       // No alarm: Athena decides it; a run into the 29 s timeout is an Error.
       { title: "Stats duration (ms)", series: [{ metric: s.duration.p50 }, { metric: s.duration.p99 }], alarms: [], unit: "ms" },
     ],
@@ -234,6 +273,16 @@ function statsSection(s: NonNullable<MetricCatalog<string>["stats"]>, alarm: (ke
 const GRID_WIDTH = 24;
 const GRAPH_WIDTH = 6;
 const GRAPH_HEIGHT = 6;
+
+function logWidget(g: LogDraft, view: DashboardView, x: number, y: number): DashboardWidget {
+  const properties: LogWidgetProperties = {
+    title: g.title,
+    region: view.region,
+    view: "bar",
+    query: `SOURCE '${g.logGroupName}' | ${g.query}`,
+  };
+  return { type: "log", x, y, width: GRAPH_WIDTH, height: GRAPH_HEIGHT, properties };
+}
 
 function graphWidget(g: GraphDraft, view: DashboardView, x: number, y: number): DashboardWidget {
   const lines = thresholdLines(g.alarms);
@@ -260,7 +309,8 @@ function layout(sections: Section[], view: DashboardView): DashboardWidget[] {
     section.graphs.forEach((g, i) => {
       const column = (i * GRAPH_WIDTH) % GRID_WIDTH;
       const row = Math.floor((i * GRAPH_WIDTH) / GRID_WIDTH);
-      widgets.push(graphWidget(g, view, column, y + row * GRAPH_HEIGHT));
+      const top = y + row * GRAPH_HEIGHT;
+      widgets.push("query" in g ? logWidget(g, view, column, top) : graphWidget(g, view, column, top));
     });
     y += Math.ceil((section.graphs.length * GRAPH_WIDTH) / GRID_WIDTH) * GRAPH_HEIGHT;
   }
@@ -274,20 +324,26 @@ function layout(sections: Section[], view: DashboardView): DashboardWidget[] {
  */
 export function buildDashboardBody(view: DashboardView): DashboardBody {
   const c = metricCatalog(view.resources);
-  const specs = buildAlarmSpecs(view.resources, view.thresholds);
-  const alarm = (key: string): AlarmSpec<string> => {
-    const spec = specs.find((s) => s.key === key);
-    if (!spec) throw new Error(`No alarm with key ${key}; known: ${specs.map((s) => s.key).join(", ")}`);
-    return spec;
+  const catalog = alarmCatalog(view.resources, view.thresholds);
+  const find = (key: string): AlarmSpec<string> | undefined => catalog.find((s) => s.key === key);
+  const a: AlarmLookup = {
+    series: (key) => {
+      const spec = find(key);
+      if (!spec) throw new Error(`No alarm with key ${key}; known: ${catalog.map((s) => s.key).join(", ")}`);
+      return spec;
+    },
+    lines: (key) => {
+      const spec = find(key);
+      return spec && (view.diagnosticAlarms || !spec.diagnostic) ? [spec] : [];
+    },
   };
-  const has = (key: string) => specs.some((s) => s.key === key);
   const sections = [
-    apiSection(c, alarm),
-    ...c.functions.map((fn) => functionSection(fn, alarm, has)),
-    customSection(c, alarm),
-    tableSection(c, alarm),
-    ...(c.archive ? [archiveSection(c.archive, alarm)] : []),
-    ...(c.stats ? [statsSection(c.stats, alarm)] : []),
+    apiSection(c, a),
+    ...c.functions.map((fn) => functionSection(fn, a)),
+    customSection(c, a, view.collectorLogGroupName),
+    tableSection(c, a),
+    ...(c.archive ? [archiveSection(c.archive, a)] : []),
+    ...(c.stats ? [statsSection(c.stats, a)] : []),
   ];
   return { start: "-PT3H", periodOverride: "inherit", widgets: layout(sections, view) };
 }

@@ -4,7 +4,7 @@
  */
 import { type CustomMetricName, DIMENSIONS } from "../../contracts/metrics";
 import { metricFilterName } from "../../contracts/names";
-import { DROP_REASONS, REQUEST_COMPLETED, type RequestLineField, type RequestLogLine, selector } from "../../contracts/request-line";
+import { REQUEST_COMPLETED, type RequestLineField, type RequestLogLine, selector } from "../../contracts/request-line";
 
 export type { CustomMetricName } from "../../contracts/metrics";
 export { CUSTOM_NAMESPACE } from "../../contracts/metrics";
@@ -17,7 +17,7 @@ export interface MetricFilterDef {
   readonly pattern: string;
   /** Metric value: a `$.` selector into the line, or a literal. */
   readonly value: string;
-  readonly unit: "Count" | "Milliseconds";
+  readonly unit: "Count";
   /** Dimension name → `$.` selector: a metric filter can only take dimension values from the log event. */
   readonly dimensions: Readonly<Record<string, string>>;
   readonly sources: readonly LogSource[];
@@ -29,16 +29,10 @@ export interface MetricFilterDef {
  */
 export const FILTER_DIMENSIONS: Readonly<Record<string, string>> = { [DIMENSIONS.environment]: selector("environment") };
 
-/** Requests and 5xx are counted per function: the `Function` dimension is the line's `service`. */
+/** 5xx answers are counted per function: the `Function` dimension is the line's `service`. */
 export const FUNCTION_FILTER_DIMENSIONS: Readonly<Record<string, string>> = {
   ...FILTER_DIMENSIONS,
   [DIMENSIONS.function]: selector("service"),
-};
-
-/** Dropped events are counted per reason: the `Reason` dimension is the line's `drop_reason`. */
-export const DROP_FILTER_DIMENSIONS: Readonly<Record<string, string>> = {
-  ...FILTER_DIMENSIONS,
-  [DIMENSIONS.reason]: selector("drop_reason"),
 };
 
 /** The access log carries no stack name; its metrics are keyed by the API, like AWS/ApiGateway's. */
@@ -70,32 +64,13 @@ export const METRIC_FILTERS: readonly MetricFilterDef[] = [
   }),
   collectorOnly({ metricName: "EventsRejected", ...positive("rejected"), unit: "Count" }),
   collectorOnly({ metricName: "SessionsCreated", ...positive("sessions_created"), unit: "Count" }),
-  collectorOnly({
-    metricName: "ProcessingTime",
-    pattern: `{ ${REQUEST_LINE} && ${$("processing_time_ms")} >= 0 }`,
-    value: $("processing_time_ms"),
-    unit: "Milliseconds",
-  }),
-  // One per request that ended in a 5xx (the collector logs those, and only those, at ERROR).
-  collectorOnly({ metricName: "ProcessingErrors", pattern: `{ ${REQUEST_LINE} && ${$("level")} = "ERROR" }`, value: "1", unit: "Count" }),
   // Bots, foreign pages and unknown sites (docs/sites.md): answered without storing, so not EventsProcessed.
-  {
-    metricName: "EventsDropped",
-    ...positive("dropped"),
-    unit: "Count",
-    dimensions: DROP_FILTER_DIMENSIONS,
-    sources: ["collector"],
-  },
-  // The error-rate alarms' inputs. Lambda's `Errors` counts only thrown exceptions, and both
-  // handlers answer every failure themselves, so a DynamoDB outage shows up here and only here.
-  {
-    metricName: "Requests",
-    pattern: `{ ${ANY_REQUEST_LINE} && ${$("status")} >= 100 }`,
-    value: "1",
-    unit: "Count",
-    dimensions: FUNCTION_FILTER_DIMENSIONS,
-    sources: ["collector", "realtime"],
-  },
+  // One metric for all reasons: a Reason dimension would bill one per reason, and the dashboard
+  // breaks the drops down by the line's drop_reason with Logs Insights instead (./dashboard).
+  collectorOnly({ metricName: "EventsDropped", ...positive("dropped"), unit: "Count" }),
+  // The error-rate alarms' numerator (their denominator is AWS/Lambda Invocations, free). Lambda's
+  // `Errors` counts only thrown exceptions, and both handlers answer every failure themselves, so a
+  // DynamoDB outage shows up here and only here.
   {
     metricName: "ServerErrors",
     pattern: `{ ${ANY_REQUEST_LINE} && ${$("status")} >= 500 }`,
@@ -121,8 +96,11 @@ export function filterName(stack: string, def: MetricFilterDef, source: LogSourc
   return metricFilterName(stack, def.metricName, def.sources.length > 1 ? source : undefined);
 }
 
-/** How many custom metrics (distinct name + dimension values) the filters publish per stack: the metric bill. */
+/**
+ * How many custom metrics (distinct name + dimension values) the filters publish per stack: the
+ * metric bill. Every dimension value is one per source (the stack, the line's service, the API),
+ * so each filter and source is one metric.
+ */
 export function customMetricCount(): number {
-  const values = (def: MetricFilterDef) => (def.dimensions === DROP_FILTER_DIMENSIONS ? DROP_REASONS.length : 1);
-  return METRIC_FILTERS.reduce((n, def) => n + def.sources.length * values(def), 0);
+  return METRIC_FILTERS.reduce((n, def) => n + def.sources.length, 0);
 }

@@ -16,7 +16,6 @@ export interface AlarmThresholds {
   apiThrottledRequests: number;
   apiP99LatencyMs: number;
   tableThrottleEvents: number;
-  processingErrors: number;
   eventsRejected: number;
   /** Dropped events (bots, foreign pages, unknown sites) as % of the events that arrived. */
   droppedSharePercent: number;

@@ -22,7 +22,6 @@ const LAMBDA: Spec[] = [
 ];
 const CUSTOM: [string, string, CustomMetricName, string, string, Aggregate][] = [
   ["events_processed", "LiveInsight EventsProcessed", "EventsProcessed", "Sum", "count", "sum"],
-  ["processing_time_p99", "LiveInsight ProcessingTime p99", "ProcessingTime", "p99", "ms", "max"],
 ];
 
 /** An API Gateway URL names its region (<id>.execute-api.<region>.amazonaws.com); else undefined: the SDK's usual lookup. */

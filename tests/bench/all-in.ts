@@ -1,13 +1,19 @@
 /**
  * The all-in monthly cost of a stack at a given volume: ingest (per-event costs from ./cost),
  * storage and PITR of what each retention keeps (measured item sizes, ./item-sizes), log
- * storage, and the fixed monthly costs (alarms, dashboard, custom metrics). Steady state: the
- * tables and log groups hold a full retention's worth of data. Pure; prices from ./prices.
+ * storage, live views (./realtime-cost), and the fixed monthly costs (alarms, dashboard, custom
+ * metrics). Steady state: the tables and log groups hold a full retention's worth of data. No
+ * free tier in the total; the one that a stack may well get (CloudWatch's first 3 dashboards per
+ * account) is a separate line below it. Pure; prices from ./prices.
  */
 import { type ArchiveCostInputs, archiveLines } from "./archive-cost";
 import { type CostBreakdown, type CostLine, costRows, fmt, sumUsd } from "./cost";
 import type { ItemSizes } from "./item-sizes";
 import { BYTES_PER_GB, DAYS_PER_MONTH, PRICES } from "./prices";
+import { ANSWERS_PER_VIEWER_DAY, type RealtimeViewerInputs, viewerDayUsd } from "./realtime-cost";
+
+/** CloudWatch's free dashboards per account (aws.amazon.com/cloudwatch/pricing). */
+export const FREE_DASHBOARDS_PER_ACCOUNT = 3;
 
 export interface AllInInputs {
   readonly stack: string;
@@ -27,6 +33,8 @@ export interface AllInInputs {
   readonly alarmMetrics: number;
   readonly customMetrics: number;
   readonly dashboards: number;
+  /** Live views: one viewer-day's inputs and how many viewer-days a month; absent: not priced. */
+  readonly realtime?: { readonly viewer: RealtimeViewerInputs; readonly viewerDaysPerMonth: number };
 }
 
 export interface MonthlyCost {
@@ -35,6 +43,9 @@ export interface MonthlyCost {
   readonly lines: CostLine[];
   readonly monthlyUsd: number;
   readonly perMillionUsd: number;
+  /** Free-tier credits the stack may get, never in monthlyUsd: shown apart, with the figures they would give. */
+  readonly freeTier: CostLine[];
+  readonly perMillionWithFreeTierUsd: number;
 }
 
 /**
@@ -93,6 +104,15 @@ export function allInMonthly(i: AllInInputs, eventsPerMonth: number): MonthlyCos
   // PITR bills the table size; global secondary indexes are not backed up.
   if (i.pitr) lines.push(monthly("PITR", events.gb + sessionRows.gb + active.gb, " GB of tables", PRICES.pitrGbMonth.usd));
   if (i.archive) lines.push(...archiveLines(i.archive, eventsPerMonth));
+  if (i.realtime) {
+    const { viewer, viewerDaysPerMonth } = i.realtime;
+    const perDay = viewerDayUsd(viewer);
+    lines.push({
+      item: "Realtime viewers",
+      arithmetic: `${fmt(viewerDaysPerMonth)} viewer-days × $${perDay.toFixed(4)} (${fmt(ANSWERS_PER_VIEWER_DAY)} answers × ${fmt(viewer.readUnitsPerAnswer)} RRU + API, Lambda, logs)`,
+      usd: viewerDaysPerMonth * perDay,
+    });
+  }
   const logDays = i.logRetentionDays === 0 ? 365 : i.logRetentionDays;
   const logGb = (millions * i.logBytesPerMillion * (logDays / DAYS_PER_MONTH)) / BYTES_PER_GB;
   lines.push(
@@ -106,12 +126,25 @@ export function allInMonthly(i: AllInInputs, eventsPerMonth: number): MonthlyCos
     monthly("Custom metrics", i.customMetrics, " metrics (name × dimension values)", PRICES.customMetricMonth.usd),
   );
   const monthlyUsd = sumUsd(lines);
+  const freeDashboards = Math.min(i.dashboards, FREE_DASHBOARDS_PER_ACCOUNT);
+  const freeTier: CostLine[] =
+    freeDashboards > 0
+      ? [
+          {
+            item: "Dashboard free tier",
+            arithmetic: `only if the account has no more than ${FREE_DASHBOARDS_PER_ACCOUNT} dashboards: −${freeDashboards} × ${money(PRICES.dashboardMonth.usd)}`,
+            usd: -freeDashboards * PRICES.dashboardMonth.usd,
+          },
+        ]
+      : [];
   return {
     stack: i.stack,
     eventsPerMonth,
     lines: lines.map(({ item, arithmetic, usd }) => ({ item, arithmetic, usd })),
     monthlyUsd,
     perMillionUsd: monthlyUsd / millions,
+    freeTier,
+    perMillionWithFreeTierUsd: (monthlyUsd + sumUsd(freeTier)) / millions,
   };
 }
 
@@ -123,6 +156,13 @@ export function renderMonthly(m: MonthlyCost): string {
     ...costRows(m.lines, 24, 86),
     ...costRows([total], 24, 86, 2),
     ...costRows([{ item: "per million events", arithmetic: perMillionText, usd: m.perMillionUsd }], 24, 86),
+    ...(m.freeTier.length > 0
+      ? [
+          "  not in the total above, a free tier the stack may get:",
+          ...costRows(m.freeTier, 24, 86),
+          ...costRows([{ item: "per million with it", arithmetic: "", usd: m.perMillionWithFreeTierUsd }], 24, 86),
+        ]
+      : []),
   ].join("\n");
 }
 
@@ -137,4 +177,22 @@ export function sideBySide(byStack: Record<string, MonthlyCost[]>): string {
       `| ${fmt(v / 1e6)} M | ${stacks.map((s) => `$${byStack[s]![k]!.monthlyUsd.toFixed(2)} | **$${byStack[s]![k]!.perMillionUsd.toFixed(4)}**`).join(" | ")} |`,
   );
   return [head, rule, ...rows].join("\n");
+}
+
+/** Every line item of every stack and volume, one row each ("—" where a stack has no such line, e.g. dev's PITR). */
+export function lineItemTable(byStack: Record<string, MonthlyCost[]>): string {
+  const columns = Object.entries(byStack).flatMap(([stack, months]) => months.map((m) => ({ stack, m })));
+  // In the order of the stack with the most lines (prod's PITR sits after its storage, not at the end).
+  const byLength = [...columns].sort((a, b) => b.m.lines.length - a.m.lines.length);
+  const items = [...new Set(byLength.flatMap(({ m }) => m.lines.map((l) => l.item)))];
+  const cell = (m: MonthlyCost, item: string) => {
+    const line = m.lines.find((l) => l.item === item);
+    return line === undefined ? "—" : `$${line.usd.toFixed(2)}`;
+  };
+  const head = `| line item, $/month | ${columns.map(({ stack, m }) => `${stack} ${fmt(m.eventsPerMonth / 1e6)} M`).join(" | ")} |`;
+  const rule = `|---|${columns.map(() => "---:|").join("")}`;
+  const rows = items.map((item) => `| ${item} | ${columns.map(({ m }) => cell(m, item)).join(" | ")} |`);
+  const total = `| **total** | ${columns.map(({ m }) => `**$${m.monthlyUsd.toFixed(2)}**`).join(" | ")} |`;
+  const free = `| free tier, not in the total | ${columns.map(({ m }) => `$${m.freeTier.reduce((n, l) => n + l.usd, 0).toFixed(2)}`).join(" | ")} |`;
+  return [head, rule, ...rows, total, free].join("\n");
 }

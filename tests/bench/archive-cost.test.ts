@@ -4,6 +4,7 @@ import { type ArchiveCostInputs, archiveLines, archiverInvocations } from "./arc
 import { costPerMillionEvents, NAIVE_BASELINE } from "./cost";
 import { DAYS_PER_MONTH } from "./prices";
 import { archiveCostInputs, readStackConfig } from "./stacks";
+import { expectClose } from "./tolerance";
 
 const A: ArchiveCostInputs = {
   eventRetentionDays: 365.25,
@@ -27,22 +28,21 @@ const line = (lines: { item: string; usd: number }[], item: string) => lines.fin
 describe("bench archive cost (S3, Athena, archiver, compaction, scheduler)", () => {
   it("invokes once per shard window that has a record, and once per full batch beyond that", () => {
     // Far below a record per window: about one invocation per event (a few windows get two).
-    expect(archiverInvocations(A, 1000)).to.be.closeTo(4 * WINDOWS * (1 - Math.exp(-1000 / 4 / WINDOWS)), 1e-9);
-    expect(archiverInvocations(A, 1000)).to.be.within(998, 1000);
+    expectClose(archiverInvocations(A, 1000), 4 * WINDOWS * (1 - Math.exp(-1000 / 4 / WINDOWS)));
     // λ = 1e9 / 4 / WINDOWS ≈ 2852 per shard window: full batches decide (1e9 / 1000).
-    expect(archiverInvocations(A, 1e9)).to.be.closeTo(1e6, 1e-6);
+    expectClose(archiverInvocations(A, 1e9), 1e6);
     const λ = 1e7 / 4 / WINDOWS;
-    expect(archiverInvocations(A, 1e7)).to.be.closeTo(4 * WINDOWS * (1 - Math.exp(-λ)), 1e-6);
+    expectClose(archiverInvocations(A, 1e7), 4 * WINDOWS * (1 - Math.exp(-λ)));
   });
 
   it("prices a year of Parquet at 1 GB = 1e9 B, the Athena minimum of 10 MB a query, and free stream reads", () => {
     const lines = archiveLines(A, 1e6);
     // 1e6 ev × 40 B × 12 months = 0.48 GB × $0.023
-    expect(line(lines, "Archive storage (S3)")).to.be.closeTo(0.48 * 0.023, 1e-12);
+    expectClose(line(lines, "Archive storage (S3)"), 0.48 * 0.023);
     // 30 days of 1e6/month events × 0.25 B < 10 MB: every query bills 10 MB.
-    expect(line(lines, "Athena scans")).to.be.closeTo((100 * 10 * 1_048_576 * 5) / 1e12, 1e-12);
-    expect(line(lines, "Archive PUTs")).to.be.closeTo(archiverInvocations(A, 1e6) * 0.000005, 1e-12);
-    expect(line(lines, "Scheduler")).to.be.closeTo(DAYS_PER_MONTH * 1e-6, 1e-12);
+    expectClose(line(lines, "Athena scans"), (100 * 10 * 1_048_576 * 5) / 1e12);
+    expectClose(line(lines, "Archive PUTs"), archiverInvocations(A, 1e6) * 0.000005);
+    expectClose(line(lines, "Scheduler"), DAYS_PER_MONTH * 1e-6);
     for (const free of ["Stream reads", "Failure queue (SQS)", "Glue Data Catalog"]) expect(line(lines, free), free).to.equal(0);
   });
 
@@ -69,9 +69,11 @@ describe("bench archive cost (S3, Athena, archiver, compaction, scheduler)", () 
     const everythingHot = allInMonthly({ ...base, hotRetentionDays: 395 }, 1e7);
     const archived = allInMonthly({ ...base, hotRetentionDays: 14, archive: { ...A, eventRetentionDays: 395 } }, 1e7);
     const storage = (m: typeof archived) => line(m.lines, "Events storage");
-    expect(storage(archived) / storage(everythingHot)).to.be.closeTo(14 / 395, 1e-12);
-    // ActiveSessions rows (2 days of TTL lag) are backed up either way, so PITR falls a little less.
-    expect(line(archived.lines, "PITR") / line(everythingHot.lines, "PITR")).to.be.within(14 / 395, 0.04);
+    expectClose(storage(archived) / storage(everythingHot), 14 / 395);
+    // ActiveSessions rows (2 days of TTL lag) are backed up either way, so PITR falls a little less:
+    // per day of retention 1e7 events × 500 B + 1e6 sessions × 400 B, plus 1e6 × 200 B × 2 days.
+    const pitrBytes = (days: number) => (1e7 * 500 + 1e6 * 400) * days + 1e6 * 200 * 2;
+    expectClose(line(archived.lines, "PITR") / line(everythingHot.lines, "PITR"), pitrBytes(14) / pitrBytes(395));
     expect(archived.lines.map((l) => l.item)).to.include.members(["Archive storage (S3)", "Archiver invocations", "Compaction"]);
   });
 
@@ -90,10 +92,10 @@ describe("bench archive cost (S3, Athena, archiver, compaction, scheduler)", () 
     const prod = archiveCostInputs(cfg);
     const windows = (DAYS_PER_MONTH * 86_400) / 300;
     // λ ≈ 285 records per shard window at 10 M: every window invokes once, none fills a batch of 1000.
-    expect(archiverInvocations(prod, 1e7)).to.be.closeTo(4 * windows, 1e-6);
-    expect(archiverInvocations({ ...prod, batchingWindowSeconds: 30 }, 1e7) / archiverInvocations(prod, 1e7)).to.be.closeTo(10, 1e-9);
+    expectClose(archiverInvocations(prod, 1e7), 4 * windows);
+    expectClose(archiverInvocations({ ...prod, batchingWindowSeconds: 30 }, 1e7) / archiverInvocations(prod, 1e7), 10);
     // λ ≈ 2,852 at 100 M: batches of 1000 close before the window does.
-    expect(archiverInvocations(prod, 1e8)).to.be.closeTo(1e5, 1e-6);
-    expect(line(archiveLines(prod, 1e7), "Archive PUTs")).to.be.closeTo(4 * windows * 0.000005, 1e-12);
+    expectClose(archiverInvocations(prod, 1e8), 1e5);
+    expectClose(line(archiveLines(prod, 1e7), "Archive PUTs"), 4 * windows * 0.000005);
   });
 });

@@ -10,6 +10,8 @@ export interface CostInputs {
   durationMs: number;
   /** DynamoDB write request units per event (items + index writes). */
   writeUnitsPerEvent: number;
+  /** DynamoDB read request units per event (the collector's future-marker BatchGetItem, measured). */
+  readUnitsPerEvent: number;
   putMetricDataPerEvent: number;
   /** Application log bytes per invocation (platform lines are added). */
   appLogBytesPerRequest: number;
@@ -63,6 +65,11 @@ export function costPerMillionEvents(c: CostInputs): CostBreakdown {
       arithmetic: `${fmt(EVENTS)} ev × ${fmt(c.writeUnitsPerEvent)} WRU × $${fmt(PRICES.dynamoWriteUnit.usd * 1e6)}/M`,
       usd: EVENTS * c.writeUnitsPerEvent * PRICES.dynamoWriteUnit.usd,
     },
+    {
+      item: "DynamoDB reads",
+      arithmetic: `${fmt(EVENTS)} ev × ${fmt(c.readUnitsPerEvent)} RRU × $${fmt(PRICES.dynamoReadUnit.usd * 1e6)}/M`,
+      usd: EVENTS * c.readUnitsPerEvent * PRICES.dynamoReadUnit.usd,
+    },
     perMillion("CloudWatch PutMetricData", EVENTS * c.putMetricDataPerEvent, "calls", PRICES.putMetricData.usd),
     ingested(
       "CloudWatch Logs ingestion",
@@ -76,7 +83,7 @@ export function costPerMillionEvents(c: CostInputs): CostBreakdown {
 
 /**
  * The seed's design (docs/prices.md worked reference): 1 event per request, x86 512 MB at 134 ms,
- * 3 writes and 2 PutMetricData per event, a ~200-byte application log line.
+ * 3 writes and 2 PutMetricData per event, no reads, a ~200-byte application log line.
  */
 export const NAIVE_BASELINE: CostInputs = {
   name: "naive_baseline",
@@ -85,6 +92,7 @@ export const NAIVE_BASELINE: CostInputs = {
   memoryMb: 512,
   durationMs: 134,
   writeUnitsPerEvent: 3,
+  readUnitsPerEvent: 0,
   putMetricDataPerEvent: 2,
   appLogBytesPerRequest: 200,
 };

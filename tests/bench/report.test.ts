@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { ArchiveFigures } from "../archive/lag-bench";
-import { archiveTableRows } from "./report";
+import type { MonthlyCost } from "./all-in";
+import { archiveTableRows, goalRows } from "./report";
 
 const figures = (missing: number): ArchiveFigures => ({
   encode: {
@@ -40,5 +41,31 @@ describe("npm run bench: the archive table", () => {
     expect(last).to.equal(
       "| lag ack → queryable, window 30 s (7960 events, 2 missing) | p50 19600 ms, p99 30700 ms, max 31200 ms | 0 missing | **missed** |",
     );
+  });
+});
+
+describe("npm run bench: the cost goals", () => {
+  const month = (eventsPerMonth: number, monthlyUsd: number): MonthlyCost => ({
+    stack: "prod",
+    eventsPerMonth,
+    lines: [],
+    monthlyUsd,
+    perMillionUsd: monthlyUsd / (eventsPerMonth / 1e6),
+    freeTier: [{ item: "Dashboard free tier", arithmetic: "", usd: -3 }],
+    perMillionWithFreeTierUsd: (monthlyUsd - 3) / (eventsPerMonth / 1e6),
+  });
+
+  it("judges issue 19's $1.50 at 10 M and issue 21's $1.25 at 10 M and 100 M on list prices, the free tier beside", () => {
+    expect(goalRows({ prod: [month(1e6, 10), month(1e7, 14), month(1e8, 130)] })).to.deep.equal([
+      "| cost goal | result (list prices) | goal | verdict |",
+      "|---|---|---|---|",
+      "| prod all-in at 10 M | **$1.4000** per million (with the dashboard free tier $1.1000) | ≤ $1.50 | met |",
+      "| prod all-in at 10 M | **$1.4000** per million (with the dashboard free tier $1.1000) | ≤ $1.25 | **missed** by $1.50 a month |",
+      "| prod all-in at 100 M | **$1.3000** per million (with the dashboard free tier $1.2700) | ≤ $1.25 | **missed** by $5.00 a month |",
+    ]);
+  });
+
+  it("names the missing figure instead of judging without it", () => {
+    expect(() => goalRows({ prod: [month(1e6, 10)] })).to.throw("no all-in figure for prod at 10000000 events a month");
   });
 });

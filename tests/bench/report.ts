@@ -1,7 +1,7 @@
 /** What `npm run bench` prints on stdout: a markdown table, one row per figure with its goal, then the all-in cost and sizes. */
 
 import { type ArchiveFigures, archiveRows } from "../archive/lag-bench";
-import { type MonthlyCost, sideBySide } from "./all-in";
+import { lineItemTable, type MonthlyCost, sideBySide } from "./all-in";
 import type { BenchResult } from "./run";
 
 const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
@@ -62,12 +62,38 @@ export function markdownTable(r: BenchResult): string {
   return [...lines, "", `Write units: ${w.batch_10.method}.`, ...r.cost_assumptions.map((a) => `Cost: ${a}.`)].join("\n");
 }
 
-/** The lines after the table: all-in cost per stack and volume, stored item sizes, the tracker's size. */
+/** The cost goals of the all-in table: issue 19 (≤ $1.50 at 10 M) and issue 21 (≤ $1.25 at 10 M and 100 M), prod, list prices. */
+export const ALL_IN_GOALS = [
+  { stack: "prod", eventsPerMonth: 1e7, perMillionUsd: 1.5 },
+  { stack: "prod", eventsPerMonth: 1e7, perMillionUsd: 1.25 },
+  { stack: "prod", eventsPerMonth: 1e8, perMillionUsd: 1.25 },
+] as const;
+
+/** One row per goal: the figure at list prices decides; the free-tier figure is shown beside it, never instead. */
+export function goalRows(allIn: Record<string, MonthlyCost[]>): string[] {
+  const rows = ALL_IN_GOALS.map((g) => {
+    const m = allIn[g.stack]?.find((x) => x.eventsPerMonth === g.eventsPerMonth);
+    if (!m) throw new Error(`no all-in figure for ${g.stack} at ${g.eventsPerMonth} events a month`);
+    const gap = m.monthlyUsd - (g.perMillionUsd * g.eventsPerMonth) / 1e6;
+    const free = `with the dashboard free tier $${m.perMillionWithFreeTierUsd.toFixed(4)}`;
+    return `| ${g.stack} all-in at ${g.eventsPerMonth / 1e6} M | **$${m.perMillionUsd.toFixed(4)}** per million (${free}) | ≤ $${g.perMillionUsd.toFixed(2)} | ${gap <= 0 ? "met" : `**missed** by $${gap.toFixed(2)} a month`} |`;
+  });
+  return ["| cost goal | result (list prices) | goal | verdict |", "|---|---|---|---|", ...rows];
+}
+
+/** The lines after the table: all-in cost per stack and volume, the goals, stored item sizes, the tracker's size. */
 export function summary(r: BenchResult, allIn: Record<string, MonthlyCost[]>): string {
   const s = r.item_sizes_bytes;
+  const viewer = Object.entries(r.realtime_viewer_day_usd).map(([stack, usd]) => `${stack} $${usd.toFixed(4)}`);
   return [
-    "All-in cost (ingest + storage over retention + PITR + logs + fixed monthly), arithmetic on stderr:",
+    "All-in cost (ingest + storage over retention + PITR + logs + live views + fixed monthly), arithmetic on stderr:",
     sideBySide(allIn),
+    "",
+    lineItemTable(allIn),
+    "",
+    ...goalRows(allIn),
+    "",
+    `Realtime cost per viewer-day (one page polling the live count around the clock): ${viewer.join(", ")}.`,
     `Item sizes stored (mean, + 100 B overhead): Events ${s.events.mean_stored_bytes} B, Sessions ${s.sessions.mean_stored_bytes} B, UserIndex ${s.user_index.mean_stored_bytes} B, ActiveSessions ${s.active_sessions.mean_stored_bytes} B.`,
     `Tracker: /tracker.js is ${r.tracker_gzip_bytes} B gzipped (zlib level 9; budget 2048 B).`,
     "",

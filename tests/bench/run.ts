@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { trackerAsset } from "../../components/tracker-asset";
+import { REALTIME_REFRESH_MS } from "../../contracts/stats";
 import { parseCommandLine, runCli, stringOption } from "../../lib/cli";
 import { LOCAL_STREAM_READING } from "../../local/stream-reading";
 import { type ArchiveBenchPlan, archiveFigures } from "../archive/lag-bench";
@@ -10,11 +11,12 @@ import { startDynamo, type TestDynamo } from "../support/dynalite";
 import { allInMonthly, type MonthlyCost, renderMonthly } from "./all-in";
 import { ARCHIVE_ASSUMED, ARCHIVE_MEASURED } from "./archive-cost";
 import { coldStart } from "./cold-start";
-import { costPerMillionEvents, NAIVE_BASELINE, renderBreakdown } from "./cost";
+import { costPerMillionEvents, fmt, NAIVE_BASELINE, renderBreakdown } from "./cost";
 import { hostileInput } from "./hostile";
 import { measureItemSizes } from "./item-sizes";
 import { manySessions } from "./many-sessions";
 import { PRICES, PRICES_AS_OF } from "./prices";
+import { REALTIME_ASSUMED, viewerDayUsd } from "./realtime-cost";
 import { realtimeReadsOneSiteAmongTen } from "./realtime-reads";
 import { archiveTableRows, markdownTable, summary } from "./report";
 import { type MeasuredInputs, stackCostInputs } from "./stacks";
@@ -83,9 +85,11 @@ async function measure(dynamo: TestDynamo, quick: boolean) {
 }
 
 /** The cost model on the measured figures: ingest per million events, all-in per month, and what it assumed. */
-function price({ cold, writeUnits, sizes }: Measured) {
+function price({ cold, writeUnits, sizes, realtimeReads }: Measured) {
   const measured: MeasuredInputs = {
     writeUnitsPerEvent: writeUnits.batch_10.write_units_per_event,
+    readUnitsPerEvent: writeUnits.batch_10.read_units_per_event,
+    realtimeReadUnitsPerAnswer: realtimeReads.one_site_query_read_units,
     appLogBytesPerRequest: cold.log_line_bytes,
     billedDurationMs: ASSUMED_DURATION_MS,
     eventsPerRequest: 10,
@@ -97,23 +101,26 @@ function price({ cold, writeUnits, sizes }: Measured) {
   const assumptions = [
     `prices: ${PRICES_AS_OF}; ${Object.values(PRICES).map(priceText).join("; ")}`,
     `dev/prod: 10 events per request, ${ASSUMED_DURATION_MS} ms billed per invocation (assumed, not measured: dynalite is not DynamoDB), memory/architecture from Pulumi.<stack>.yaml, WRU/event = measured batch_10, app log line = measured ${cold.log_line_bytes} B, access log line from the stage's format, no PutMetricData (metrics come from log filters), INIT excluded (< 1% of invocations)`,
-    `all-in: steady state (a full hot and archive retention stored), item sizes measured (${sizes.method}), ${sizes.events_per_session} events per session, no free tier, realtime reads not included (they scale with viewers, not events)`,
+    `all-in: steady state (a full hot and archive retention stored), item sizes measured (${sizes.method}), ${sizes.events_per_session} events per session, no free tier in the total (the dashboard's is shown apart), DynamoDB reads = the collector's future-marker BatchGetItem as measured (batch_10: ${writeUnits.batch_10.read_units_per_event} RRU/event)`,
+    `realtime viewers: ${fmt(REALTIME_ASSUMED.viewerDaysPerMonth)} viewer-days a month assumed (one page polling every ${REALTIME_REFRESH_MS / 1000} s around the clock), each answer ${realtimeReads.one_site_query_read_units} RRU as measured (realtime_read_units), no cache hit, ${ASSUMED_DURATION_MS} ms billed, logs sized as a collector request's; priced per viewer-day in realtime_viewer_day_usd`,
     "naive_baseline: 1 event/request, x86_64 512 MB at 134 ms, 3 WRU/event, 2 PutMetricData/event, 200 B app log line",
     `archive: DynamoDB keeps hotRetentionDays, S3 keeps eventRetentionDays; measured by npm run bench:archive: ${ARCHIVE_MEASURED.parquetBytesPerEvent} B/event compacted, ${ARCHIVE_MEASURED.encodeEventsPerSecond} events/s encode, ${ARCHIVE_MEASURED.scanBytesPerEvent.toFixed(4)} B scanned per event by a 30-day page-view query; assumed: ${ARCHIVE_ASSUMED.streamShards} stream shards, ${ARCHIVE_ASSUMED.archiverBaseMs} ms per archiver invocation besides encoding, ${ARCHIVE_ASSUMED.queriesPerMonth} such queries a month, ${ARCHIVE_ASSUMED.archiverLogBytes} B archiver log line, compaction at 3× encode time`,
   ];
-  return { costs, allIn, assumptions };
+  const viewerDay = Object.fromEntries(stacks.map((s) => [s.stack, round(viewerDayUsd(s.realtime!.viewer), 4)]));
+  return { costs, allIn, assumptions, viewerDay };
 }
 
 type Measured = Awaited<ReturnType<typeof measure>>;
 
 /** Every figure, as `--json` writes it and the table reads it. */
-function figures(m: Measured, { costs, allIn, assumptions }: ReturnType<typeof price>) {
+function figures(m: Measured, { costs, allIn, assumptions, viewerDay }: ReturnType<typeof price>) {
   return {
     collector_vs_floor: m.throughput,
     cold_start: m.cold,
     hostile_input: m.hostile,
     write_units_per_event: m.writeUnits,
     realtime_read_units: m.realtimeReads,
+    realtime_viewer_day_usd: viewerDay,
     many_sessions: m.many,
     cost_per_million_events_usd: Object.fromEntries(costs.map((c) => [c.name, { total: round(c.totalUsd, 4), lines: c.lines }])),
     cost_assumptions: assumptions,
@@ -128,6 +135,8 @@ function figures(m: Measured, { costs, allIn, assumptions }: ReturnType<typeof p
           monthly_usd: round(month.monthlyUsd, 4),
           per_million_events_usd: round(month.perMillionUsd, 4),
           lines: month.lines,
+          free_tier_not_in_total: month.freeTier,
+          per_million_events_with_free_tier_usd: round(month.perMillionWithFreeTierUsd, 4),
         })),
       ]),
     ),

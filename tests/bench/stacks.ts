@@ -1,7 +1,7 @@
 /**
  * A stack as the cost model sees it: its Pulumi.<stack>.yaml through config.ts's own parser (so
  * the bench prices the real settings), and what it deploys that has a monthly price: alarm
- * metrics, custom metrics, the dashboard, log lines per request.
+ * metrics, custom metrics, the dashboard, log lines per request, live views.
  */
 import { accessLogFormat } from "../../components/collector-api";
 import { buildAlarmSpecs, customMetricCount } from "../../components/metrics";
@@ -13,6 +13,7 @@ import { ARCHIVE_ASSUMED, ARCHIVE_MEASURED, type ArchiveCostInputs } from "./arc
 import { type CostInputs, costPerMillionEvents } from "./cost";
 import type { ItemSizes } from "./item-sizes";
 import { PLATFORM_LOG_BYTES } from "./prices";
+import { REALTIME_ASSUMED, type RealtimeViewerInputs } from "./realtime-cost";
 
 export function readStackConfig(stack: string, root = REPO_ROOT): StackConfig {
   return parseConfig(stackSettings(stack, root), stack);
@@ -32,6 +33,7 @@ export function alarmMetricCount(cfg: StackConfig): number {
       archive: { archiverFunctionName: "archiver", compactionFunctionName: "compaction", failureQueueName: "queue" },
     },
     cfg.alarmThresholds,
+    cfg.diagnosticAlarms,
   );
   return specs.reduce((n, s) => n + (s.kind === "math" ? s.inputs.length : 1), 0);
 }
@@ -64,6 +66,9 @@ export function sampleAccessLogBytes(): number {
 
 export interface MeasuredInputs {
   readonly writeUnitsPerEvent: number;
+  readonly readUnitsPerEvent: number;
+  /** Read units of one GET /realtime answer (./realtime-reads). */
+  readonly realtimeReadUnitsPerAnswer: number;
   readonly appLogBytesPerRequest: number;
   readonly billedDurationMs: number;
   readonly eventsPerRequest: number;
@@ -80,6 +85,7 @@ export function stackCostInputs(stack: string, m: MeasuredInputs): AllInInputs {
     memoryMb: cfg.memorySize,
     durationMs: m.billedDurationMs,
     writeUnitsPerEvent: m.writeUnitsPerEvent,
+    readUnitsPerEvent: m.readUnitsPerEvent,
     putMetricDataPerEvent: 0,
     appLogBytesPerRequest: m.appLogBytesPerRequest,
     accessLogBytesPerRequest: access,
@@ -97,6 +103,19 @@ export function stackCostInputs(stack: string, m: MeasuredInputs): AllInInputs {
     alarmMetrics: alarmMetricCount(cfg),
     customMetrics: customMetricCount(),
     dashboards: 1,
+    realtime: { viewer: realtimeViewerInputs(cfg, m, access), viewerDaysPerMonth: REALTIME_ASSUMED.viewerDaysPerMonth },
+  };
+}
+
+/** One live-count answer as the stack runs it: the realtime function's settings, its request line sized as the collector's. */
+export function realtimeViewerInputs(cfg: StackConfig, m: MeasuredInputs, accessLogBytes: number): RealtimeViewerInputs {
+  return {
+    readUnitsPerAnswer: m.realtimeReadUnitsPerAnswer,
+    architecture: cfg.architecture,
+    memoryMb: cfg.memorySize,
+    durationMs: m.billedDurationMs,
+    logBytesPerAnswer: PLATFORM_LOG_BYTES + m.appLogBytesPerRequest + accessLogBytes,
+    logRetentionDays: cfg.logRetentionDays,
   };
 }
 

@@ -9,6 +9,7 @@ import type { ConsumedCapacity, DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { handleCollect } from "../../functions/core/collect";
 import { fixedClock, postEvents, testDeps } from "../support/collector";
 import type { TestDynamo } from "../support/dynalite";
+import { batchGetReadUnits } from "./read-units";
 import { round, runPool } from "./stats";
 import { BenchTraffic } from "./traffic";
 
@@ -23,6 +24,10 @@ export interface WriteUnitResult {
   out_of_window_pins: number;
   /** BatchGetItem calls reading the chains' future markers (one per request; read units, not write). */
   marker_reads: number;
+  /** Read request units those BatchGetItem calls bill (./read-units: one per key, consistent). */
+  marker_read_units: number;
+  /** marker_read_units per event: the cost model's DynamoDB reads input. */
+  read_units_per_event: number;
   /** Strongly consistent reads after a failed condition (local mode only; read units, not write). */
   consistent_reads: number;
   write_units_per_event: number;
@@ -76,6 +81,7 @@ export async function writeUnitsPerEvent(
   const itemWrites = (table: string) =>
     ["PutItemCommand", "UpdateItemCommand", "DeleteItemCommand"].reduce((n, command) => n + (calls[command]?.[table] ?? 0), 0);
   const meter = consumedCapacityMeter(client);
+  const reads = batchGetReadUnits(client);
   const tables = await dynamo.freshTables();
   const deps = testDeps(client, tables);
   const base = Date.now() - 60 * 60_000;
@@ -108,6 +114,8 @@ export async function writeUnitsPerEvent(
     active_session_puts: puts,
     out_of_window_pins: pins,
     marker_reads: calls.BatchGetItemCommand?.[tables.events] ?? 0,
+    marker_read_units: reads.units,
+    read_units_per_event: round(reads.units / events, 3),
     consistent_reads: Object.values(calls.GetItemCommand ?? {}).reduce((a, b) => a + b, 0),
     write_units_per_event: round(units / events, 3),
     dynalite_consumed_wcu_per_event: meter.reported ? round(meter.units / events, 3) : null,

@@ -25,14 +25,14 @@ const byKey = (specs: AlarmSpec[], key: string) => specs.find((s) => s.key === k
 
 describe("archive alarms and widgets (components/metrics, from the catalog)", () => {
   it("adds exactly the four archive alarms when the stack has an archive, and none without", () => {
-    const without = buildAlarmSpecs(BASE, T).map((s) => s.key);
-    const withArchive = buildAlarmSpecs(WITH_ARCHIVE, T).map((s) => s.key);
+    const without = buildAlarmSpecs(BASE, T, false).map((s) => s.key);
+    const withArchive = buildAlarmSpecs(WITH_ARCHIVE, T, false).map((s) => s.key);
     expect(withArchive.filter((k) => !without.includes(k))).to.deep.equal(ARCHIVE_KEYS);
     expect(without.filter((k) => ARCHIVE_KEYS.includes(k))).to.deep.equal([]);
   });
 
   it("alarms on archive lag: the archiver's maximum IteratorAge above archiveIteratorAgeMs, M of N, idle = healthy", () => {
-    const spec = byKey(buildAlarmSpecs(WITH_ARCHIVE, T), "archive-iterator-age");
+    const spec = byKey(buildAlarmSpecs(WITH_ARCHIVE, T, false), "archive-iterator-age");
     const catalog = metricCatalog(WITH_ARCHIVE).archive!;
     expect(spec).to.deep.include({
       kind: "metric",
@@ -53,7 +53,7 @@ describe("archive alarms and widgets (components/metrics, from the catalog)", ()
   });
 
   it("alarms on the first failed batch in the queue: depth > 0 in 1 of 1 period", () => {
-    const spec = byKey(buildAlarmSpecs(WITH_ARCHIVE, T), "archive-failed-batches");
+    const spec = byKey(buildAlarmSpecs(WITH_ARCHIVE, T, false), "archive-failed-batches");
     expect(spec).to.deep.include({
       kind: "metric",
       name: "LiveInsight-qa-Archive-FailedBatches",
@@ -74,7 +74,7 @@ describe("archive alarms and widgets (components/metrics, from the catalog)", ()
   });
 
   it("alarms on archiver errors with the stack's M of N, and on one failed compaction run (1 of 1)", () => {
-    const specs = buildAlarmSpecs(WITH_ARCHIVE, T);
+    const specs = buildAlarmSpecs(WITH_ARCHIVE, T, false);
     const archiver = byKey(specs, "archiver-errors");
     const compaction = byKey(specs, "compaction-errors");
     expect([archiver.threshold, archiver.evaluationPeriods, archiver.datapointsToAlarm]).to.deep.equal([2, 5, 3]);
@@ -89,7 +89,13 @@ describe("archive alarms and widgets (components/metrics, from the catalog)", ()
   });
 
   it("draws one dashboard widget per archive alarm with its threshold line, in a section of its own", () => {
-    const body = buildDashboardBody({ region: "eu-west-1", resources: WITH_ARCHIVE, thresholds: T });
+    const body = buildDashboardBody({
+      region: "eu-west-1",
+      resources: WITH_ARCHIVE,
+      thresholds: T,
+      diagnosticAlarms: false,
+      collectorLogGroupName: "/aws/lambda/LiveInsight-qa-collector",
+    });
     const heading = body.widgets.findIndex(
       (w) => w.type === "text" && (w.properties as { markdown: string }).markdown.includes("History archive"),
     );
@@ -109,7 +115,13 @@ describe("archive alarms and widgets (components/metrics, from the catalog)", ()
       [["LiveInsight-qa-Archive-FailedBatches > 0", 0]],
       [["LiveInsight-qa-Compaction-Errors > 2", 2]],
     ]);
-    const without = buildDashboardBody({ region: "eu-west-1", resources: BASE, thresholds: T });
+    const without = buildDashboardBody({
+      region: "eu-west-1",
+      resources: BASE,
+      thresholds: T,
+      diagnosticAlarms: false,
+      collectorLogGroupName: "/aws/lambda/LiveInsight-qa-collector",
+    });
     expect(JSON.stringify(without)).not.to.include("History archive");
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { expect } from "chai";
 import { accessLogFormat } from "../../components/collector-api";
 import {
@@ -5,7 +7,6 @@ import {
   CUSTOM_NAMESPACE,
   type CustomMetricName,
   customMetricCount,
-  DROP_FILTER_DIMENSIONS,
   FILTER_DIMENSIONS,
   FUNCTION_FILTER_DIMENSIONS,
   METRIC_FILTERS,
@@ -28,47 +29,47 @@ const COLLECTOR_LOG_FIXTURES: readonly LogFixture[] = [
   {
     name: "200, one event, new session, cold start",
     line: '{"timestamp":"2025-01-15T10:00:00.000Z","level":"INFO","message":"request completed","service":"collector","environment":"dev","request_id":"req-1","cold_start":true,"events":1,"rejected":0,"sessions":1,"sessions_created":1,"processing_time_ms":12,"status":200}',
-    publishes: { EventsProcessed: 1, SessionsCreated: 1, ProcessingTime: 12, Requests: 1 },
+    publishes: { EventsProcessed: 1, SessionsCreated: 1 },
   },
   {
     name: "200, batch of 3 into known sessions",
     line: '{"timestamp":"2025-01-15T10:00:01.000Z","level":"INFO","message":"request completed","service":"collector","environment":"dev","request_id":"req-2","cold_start":false,"events":3,"rejected":0,"sessions":2,"sessions_created":0,"processing_time_ms":8,"status":200}',
-    publishes: { EventsProcessed: 3, ProcessingTime: 8, Requests: 1 },
+    publishes: { EventsProcessed: 3 },
   },
   {
     name: "400 validation error rejecting 2 events",
     line: '{"timestamp":"2025-01-15T10:00:02.000Z","level":"WARN","message":"request completed","service":"collector","environment":"dev","request_id":"req-3","cold_start":false,"events":0,"rejected":2,"sessions":0,"sessions_created":0,"processing_time_ms":1,"status":400,"error_name":"ValidationError","error_message":"events[1].event_type is required"}',
-    publishes: { EventsRejected: 2, ProcessingTime: 1, Requests: 1 },
+    publishes: { EventsRejected: 2 },
   },
   {
     name: "400 malformed JSON (the body counts as one rejected event, as the collector logs it)",
     line: '{"timestamp":"2025-01-15T10:00:03.000Z","level":"WARN","message":"request completed","service":"collector","environment":"dev","request_id":"req-4","cold_start":false,"events":0,"rejected":1,"sessions":0,"sessions_created":0,"processing_time_ms":0,"status":400,"error_name":"InvalidJSON","error_message":"Body is not valid JSON"}',
-    publishes: { EventsRejected: 1, ProcessingTime: 0, Requests: 1 },
+    publishes: { EventsRejected: 1 },
   },
   {
     name: "405 wrong method (no events either way)",
     line: '{"timestamp":"2025-01-15T10:00:03.500Z","level":"WARN","message":"request completed","service":"collector","environment":"dev","request_id":"req-4b","cold_start":false,"events":0,"rejected":0,"sessions":0,"sessions_created":0,"processing_time_ms":0,"status":405,"error_name":"MethodNotAllowed","error_message":"Use POST"}',
-    publishes: { ProcessingTime: 0, Requests: 1 },
+    publishes: {},
   },
   {
     name: "503 storage failure after storing some events",
     line: '{"timestamp":"2025-01-15T10:00:04.000Z","level":"ERROR","message":"request completed","service":"collector","environment":"dev","request_id":"req-5","cold_start":false,"events":2,"rejected":0,"sessions":1,"sessions_created":1,"processing_time_ms":2950,"status":503,"error_name":"StorageUnavailable","error_message":"DynamoDB unavailable after retries"}',
-    publishes: { SessionsCreated: 1, ProcessingTime: 2950, ProcessingErrors: 1, Requests: 1, ServerErrors: 1 },
+    publishes: { SessionsCreated: 1, ServerErrors: 1 },
   },
   {
     name: "realtime request line (other service: only the per-function filters count it)",
     line: '{"timestamp":"2025-01-15T10:00:05.000Z","level":"ERROR","message":"request completed","service":"realtime","environment":"dev","request_id":"req-6","cold_start":false,"events":0,"rejected":0,"sessions":0,"sessions_created":0,"processing_time_ms":40,"status":500,"error_name":"Error","error_message":"scan failed"}',
-    publishes: { Requests: 1, ServerErrors: 1 },
+    publishes: { ServerErrors: 1 },
   },
   {
     name: "collector 200 answering a bot: 3 events dropped, none stored",
     line: '{"timestamp":"2025-01-15T10:00:05.500Z","level":"INFO","message":"request completed","service":"collector","environment":"dev","request_id":"req-6b","cold_start":false,"events":0,"rejected":0,"sessions":0,"sessions_created":0,"dropped":3,"drop_reason":"bot","processing_time_ms":1,"status":200}',
-    publishes: { EventsDropped: 3, ProcessingTime: 1, Requests: 1 },
+    publishes: { EventsDropped: 3 },
   },
   {
     name: "collector 403 for a page of another host: 1 event dropped",
     line: '{"timestamp":"2025-01-15T10:00:05.600Z","level":"WARN","message":"request completed","service":"collector","environment":"dev","request_id":"req-6c","cold_start":false,"events":0,"rejected":0,"sessions":0,"sessions_created":0,"dropped":1,"drop_reason":"origin","processing_time_ms":0,"status":403,"error_name":"ClientError","error_message":"The page host is not a host of site"}',
-    publishes: { EventsDropped: 1, ProcessingTime: 0, Requests: 1 },
+    publishes: { EventsDropped: 1 },
   },
   {
     name: "another collector JSON line that is not the request summary",
@@ -111,20 +112,16 @@ const FUNCTION_FILTERS = METRIC_FILTERS.filter((f) => !f.sources.includes("acces
 /** The dimensions a datapoint of `filter` carries for a fixture line, written out per dimension set. */
 function expectedDimensions(filter: MetricFilterDef, line: string): Record<string, string> {
   if (filter.dimensions === FUNCTION_FILTER_DIMENSIONS) return { Environment: "dev", Function: JSON.parse(line).service };
-  if (filter.dimensions === DROP_FILTER_DIMENSIONS) return { Environment: "dev", Reason: JSON.parse(line).drop_reason };
   return { Environment: "dev" };
 }
 
 describe("collector metric filters", () => {
-  it("define the five custom metrics of docs/operations.md, the per-function Requests / ServerErrors and the access-log 429s", () => {
+  it("define the collector's event metrics of docs/operations.md, the per-function ServerErrors and the access-log 429s, nothing an AWS metric answers", () => {
     expect(METRIC_FILTERS.map((f) => [f.metricName, f.value, f.unit, f.sources.join("+")])).to.deep.equal([
       ["EventsProcessed", "$.events", "Count", "collector"],
       ["EventsRejected", "$.rejected", "Count", "collector"],
       ["SessionsCreated", "$.sessions_created", "Count", "collector"],
-      ["ProcessingTime", "$.processing_time_ms", "Milliseconds", "collector"],
-      ["ProcessingErrors", "1", "Count", "collector"],
       ["EventsDropped", "$.dropped", "Count", "collector"],
-      ["Requests", "1", "Count", "collector+realtime"],
       ["ServerErrors", "1", "Count", "collector+realtime"],
       ["ThrottledRequests", "1", "Count", "access"],
     ]);
@@ -132,12 +129,17 @@ describe("collector metric filters", () => {
     expect(FILTER_DIMENSIONS).to.deep.equal({ Environment: "$.environment" });
     expect(FUNCTION_FILTER_DIMENSIONS).to.deep.equal({ Environment: "$.environment", Function: "$.service" });
     expect(ACCESS_FILTER_DIMENSIONS).to.deep.equal({ ApiId: "$.apiId" });
-    expect(DROP_FILTER_DIMENSIONS).to.deep.equal({ Environment: "$.environment", Reason: "$.drop_reason" });
   });
 
-  it("bills one custom metric per filter and source, and one EventsDropped per drop reason", () => {
-    const perSource = METRIC_FILTERS.reduce((n, f) => n + f.sources.length, 0);
-    expect(customMetricCount()).to.equal(perSource - 1 + 3);
+  it("bills one custom metric per filter and source (no dimension takes more than one value per source), as docs/operations.md says", () => {
+    expect(customMetricCount()).to.equal(METRIC_FILTERS.reduce((n, f) => n + f.sources.length, 0));
+    for (const f of METRIC_FILTERS)
+      expect(Object.values(f.dimensions), f.metricName).to.satisfy((v: string[]) =>
+        v.every((x) => ["$.environment", "$.service", "$.apiId"].includes(x)),
+      );
+    const docs = readFileSync(path.join(__dirname, "../../docs/operations.md"), "utf8");
+    expect(docs).to.contain(`**${customMetricCount()} custom metrics** per stack`);
+    for (const filter of METRIC_FILTERS) expect(docs, filter.metricName).to.contain(`| \`${filter.metricName}\``);
   });
 
   for (const filter of FUNCTION_FILTERS) {
@@ -183,12 +185,12 @@ describe("collector metric filters", () => {
     expect(matchesFilterPattern(filterFor("EventsProcessed").pattern, line)).to.equal(false);
   });
 
-  it("ProcessingErrors counts only ERROR lines: the same line at WARN or INFO is not counted", () => {
+  it("ServerErrors counts 5xx answers of either function, whatever the line's level", () => {
     const errorLine = lineWhere((e) => isCollector(e) && e.level === "ERROR");
-    const pattern = filterFor("ProcessingErrors").pattern;
-    expect(matchesFilterPattern(pattern, errorLine)).to.equal(true);
-    expect(matchesFilterPattern(pattern, withFields(errorLine, { level: "WARN" }))).to.equal(false);
-    expect(matchesFilterPattern(pattern, withFields(errorLine, { level: "INFO" }))).to.equal(false);
+    const pattern = filterFor("ServerErrors").pattern;
+    expect(matchesFilterPattern(pattern, withFields(errorLine, { level: "WARN" }))).to.equal(true);
+    expect(matchesFilterPattern(pattern, withFields(errorLine, { status: 499 }))).to.equal(false);
+    expect(matchesFilterPattern(pattern, withFields(errorLine, { service: "realtime", status: 500 }))).to.equal(true);
   });
 
   it("publishes no datapoint for a line without environment (the dimension comes from the line)", () => {
@@ -202,8 +204,8 @@ describe("collector metric filters", () => {
 
   it("publishes no datapoint when a counted field is a string instead of a number", () => {
     const ok = lineWhere((e) => isCollector(e) && e.status === 200);
-    const line = withFields(ok, { processing_time_ms: String(JSON.parse(ok).processing_time_ms) });
-    expect(evaluateMetricFilter(filterFor("ProcessingTime"), line).value).to.equal(undefined);
+    const line = withFields(ok, { events: String(JSON.parse(ok).events) });
+    expect(evaluateMetricFilter(filterFor("EventsProcessed"), line).value).to.equal(undefined);
   });
 
   it("every pattern fits the 1024-character limit of a metric filter", () => {

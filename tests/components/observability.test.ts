@@ -3,6 +3,7 @@ import { expect } from "chai";
 import {
   type AlarmSpec,
   type AlarmThresholds,
+  alarmCatalog,
   buildAlarmSpecs,
   buildDashboardBody,
   CUSTOM_NAMESPACE,
@@ -17,7 +18,6 @@ import {
 } from "../../components/metrics";
 // Type-only: the component module is loaded with require() after the mocks are in place.
 import type { ObservabilityArgs, Observability as ObservabilityClass } from "../../components/observability";
-import { DROP_REASONS } from "../../contracts/request-line";
 
 interface Recorded {
   type: string;
@@ -42,7 +42,6 @@ const DEV_THRESHOLDS: AlarmThresholds = {
   apiThrottledRequests: 200,
   apiP99LatencyMs: 5000,
   tableThrottleEvents: 50,
-  processingErrors: 20,
   eventsRejected: 1000,
   droppedSharePercent: 50,
   archiveIteratorAgeMs: 900000,
@@ -62,7 +61,6 @@ const PROD_THRESHOLDS: AlarmThresholds = {
   apiThrottledRequests: 10,
   apiP99LatencyMs: 1500,
   tableThrottleEvents: 0,
-  processingErrors: 0,
   eventsRejected: 50,
   droppedSharePercent: 5,
   archiveIteratorAgeMs: 300000,
@@ -77,7 +75,7 @@ const RESERVED: Record<string, { Collector: number; Realtime: number }> = {
 };
 const reservedFor = (stack: string, label: "Collector" | "Realtime") => RESERVED[stack]![label];
 
-function argsFor(stack: string, thresholds: AlarmThresholds, alarmEmail?: string): ObservabilityArgs {
+function argsFor(stack: string, thresholds: AlarmThresholds, alarmEmail?: string, diagnostic = false): ObservabilityArgs {
   return {
     stack,
     functions: {
@@ -94,7 +92,7 @@ function argsFor(stack: string, thresholds: AlarmThresholds, alarmEmail?: string
     },
     api: { id: `api${stack}01`, stageName: "$default", accessLogGroupName: `/aws/vendedlogs/apigateway/liveinsight-${stack}/access` },
     tableNames: [`LiveInsight-${stack}-Events`, `LiveInsight-${stack}-Sessions`, `LiveInsight-${stack}-ActiveSessions`],
-    alarms: { thresholds, email: alarmEmail },
+    alarms: { thresholds, email: alarmEmail, diagnostic },
   };
 }
 
@@ -228,15 +226,15 @@ function dashboardBodyOf(b: Built): DashboardBody {
 const metricWidgets = (body: DashboardBody) =>
   body.widgets.filter((w) => w.type === "metric").map((w) => w.properties as MetricWidgetProperties);
 
-for (const [stack, thresholds, email] of [
-  ["dev", DEV_THRESHOLDS, undefined],
-  ["prod", PROD_THRESHOLDS, "oncall@example.com"],
+for (const [stack, thresholds, email, diagnostic] of [
+  ["dev", DEV_THRESHOLDS, undefined, false],
+  ["prod", PROD_THRESHOLDS, "oncall@example.com", true],
 ] as const) {
-  describe(`Observability (${stack}-like thresholds${email ? ", alarm e-mail" : ", no e-mail"})`, () => {
+  describe(`Observability (${stack}-like thresholds${email ? ", alarm e-mail" : ", no e-mail"}, diagnostic alarms ${diagnostic ? "on" : "off"})`, () => {
     let b: Built;
     const topicArn = `arn:aws:sns:${REGION}:${ACCOUNT}:LiveInsight-${stack}-alarms`;
-    const args = argsFor(stack, thresholds, email);
-    const specs = buildAlarmSpecs(resourcesOf(args), thresholds);
+    const args = argsFor(stack, thresholds, email, diagnostic);
+    const specs = buildAlarmSpecs(resourcesOf(args), thresholds, diagnostic);
 
     before(async () => {
       await installMocks();
@@ -331,10 +329,20 @@ for (const [stack, thresholds, email] of [
         const latency = spec.kind === "metric" && isPercentile(spec.metric.stat);
         expect(spec.treatMissingData, spec.name).to.equal(latency ? "missing" : "notBreaching");
       }
-      const used = new Set(specs.map((s) => s.threshold));
+      // Every threshold belongs to some alarm of the catalog, diagnostic ones included.
+      const used = new Set(alarmCatalog(resourcesOf(args), thresholds).map((s) => s.threshold));
       const derived = Object.entries(thresholds).filter(
-        // archiveIteratorAgeMs needs an archive, which these args leave out (tests/components/archive-alarms.test.ts).
-        ([k]) => !["periodSeconds", "evaluationPeriods", "datapointsToAlarm", "concurrencyPercent", "archiveIteratorAgeMs"].includes(k),
+        // archiveIteratorAgeMs and functionErrors (archiver, compaction) need an archive, which these args leave out
+        // (tests/components/archive-alarms.test.ts).
+        ([k]) =>
+          ![
+            "periodSeconds",
+            "evaluationPeriods",
+            "datapointsToAlarm",
+            "concurrencyPercent",
+            "archiveIteratorAgeMs",
+            "functionErrors",
+          ].includes(k),
       );
       for (const [key, value] of derived) expect(used.has(value), `alarmThresholds.${key} is used by an alarm`).to.equal(true);
     });
@@ -356,8 +364,8 @@ for (const [stack, thresholds, email] of [
         const producers = METRIC_FILTERS.filter((f) => f.metricName === metricName);
         expect(producers, what).to.have.length(1);
         expect(Object.keys(dimensions).sort(), what).to.deep.equal(Object.keys(producers[0]!.dimensions).sort());
-        // The values a filter takes from the log line: the stack's name, the function's service, the API id, the drop reason.
-        const publishable = new Set<string>([stack, "collector", "realtime", r.apiId, ...DROP_REASONS]);
+        // The values a filter takes from the log line: the stack's name, the function's service, the API id.
+        const publishable = new Set<string>([stack, "collector", "realtime", r.apiId]);
         for (const value of Object.values(dimensions)) expect(publishable.has(value), what).to.equal(true);
       }
     });
@@ -372,7 +380,15 @@ for (const [stack, thresholds, email] of [
 
     it("builds the dashboard body with the pure builder from the resolved names, every graph in the region at the alarm period", () => {
       const body = dashboardBodyOf(b);
-      expect(body).to.deep.equal(buildDashboardBody({ region: REGION, thresholds, resources: resourcesOf(args) }));
+      expect(body).to.deep.equal(
+        buildDashboardBody({
+          region: REGION,
+          thresholds,
+          resources: resourcesOf(args),
+          diagnosticAlarms: diagnostic,
+          collectorLogGroupName: args.functions.collector.logGroupName as string,
+        }),
+      );
       for (const p of metricWidgets(body)) expect([p.region, p.period], p.title).to.deep.equal([REGION, thresholds.periodSeconds]);
     });
 
@@ -446,6 +462,8 @@ describe("Observability argument checks", () => {
   });
 });
 
+const LOG_GROUP = "/aws/lambda/LiveInsight-dev-collector";
+
 describe("pure metric builders", () => {
   const resources = {
     stack: "dev",
@@ -455,6 +473,85 @@ describe("pure metric builders", () => {
     apiStageName: "$default",
     tableNames: ["LiveInsight-dev-Events", "LiveInsight-dev-Sessions", "LiveInsight-dev-ActiveSessions"],
   };
+
+  it("creates the symptom alarms by default and adds exactly the diagnostic ones with diagnosticAlarms", () => {
+    const keys = (diagnostic: boolean) => buildAlarmSpecs(resources, PROD_THRESHOLDS, diagnostic).map((s) => s.key);
+    expect(keys(false)).to.deep.equal([
+      "collector-error-rate",
+      "realtime-error-rate",
+      "api-5xx-rate",
+      "api-throttled",
+      "api-p99-latency",
+      "collector-events-rejected",
+      "collector-dropped-share",
+    ]);
+    expect(keys(true).filter((k) => !keys(false).includes(k))).to.deep.equal([
+      "collector-p99-duration",
+      "collector-throttles",
+      "realtime-p99-duration",
+      "realtime-throttles",
+      "api-4xx-rate",
+      "events-read-throttle-events",
+      "events-write-throttle-events",
+      "sessions-read-throttle-events",
+      "sessions-write-throttle-events",
+      "active-sessions-read-throttle-events",
+      "active-sessions-write-throttle-events",
+    ]);
+    expect(alarmCatalog(resources, PROD_THRESHOLDS).map((s) => s.key)).to.deep.equal(keys(true));
+  });
+
+  it("folds a function's answered 5xx and its crashes into one failure rate over its invocations", () => {
+    const spec = buildAlarmSpecs(resources, PROD_THRESHOLDS, false).find((s) => s.key === "collector-error-rate")!;
+    if (spec.kind !== "math") throw new Error("collector-error-rate is metric math");
+    expect(spec.expression.expression).to.equal("IF(invocations > 0, 100 * (FILL(serverErrors, 0) + FILL(errors, 0)) / invocations, 0)");
+    expect(spec.inputs.map((i) => [i.id, i.metric.namespace, i.metric.metricName, i.metric.dimensions])).to.deep.equal([
+      ["serverErrors", "LiveInsight", "ServerErrors", { Environment: "dev", Function: "collector" }],
+      ["errors", "AWS/Lambda", "Errors", { FunctionName: "c" }],
+      ["invocations", "AWS/Lambda", "Invocations", { FunctionName: "c" }],
+    ]);
+  });
+
+  it("plots a diagnostic alarm's metric without its threshold line while the alarm is not created", () => {
+    const off = buildDashboardBody({
+      region: REGION,
+      resources,
+      thresholds: PROD_THRESHOLDS,
+      diagnosticAlarms: false,
+      collectorLogGroupName: LOG_GROUP,
+    });
+    const on = buildDashboardBody({
+      region: REGION,
+      resources,
+      thresholds: PROD_THRESHOLDS,
+      diagnosticAlarms: true,
+      collectorLogGroupName: LOG_GROUP,
+    });
+    const widget = (body: DashboardBody) =>
+      body.widgets.map((w) => w.properties).find((p) => "title" in p && p.title === "API 4xx rate (%)") as MetricWidgetProperties;
+    expect(widget(off).metrics).to.deep.equal(widget(on).metrics);
+    expect(widget(off).annotations).to.equal(undefined);
+    expect(widget(on).annotations?.horizontal.map((l) => l.label)).to.deep.equal(["LiveInsight-dev-Api-4xxRate > 5"]);
+  });
+
+  it("breaks the drops down by reason with Logs Insights over the collector's request lines, not one metric per reason", () => {
+    const body = buildDashboardBody({
+      region: REGION,
+      resources,
+      thresholds: PROD_THRESHOLDS,
+      diagnosticAlarms: false,
+      collectorLogGroupName: LOG_GROUP,
+    });
+    const logs = body.widgets.filter((w) => w.type === "log");
+    expect(logs.map((w) => w.properties)).to.deep.equal([
+      {
+        title: "Events dropped by reason (Logs Insights)",
+        region: REGION,
+        view: "bar",
+        query: `SOURCE '${LOG_GROUP}' | filter service = "collector" and message = "request completed" and dropped > 0 | stats sum(dropped) as events by drop_reason | sort events desc`,
+      },
+    ]);
+  });
 
   it("accepts sound thresholds and explains each unsound one", () => {
     expect(thresholdProblems(PROD_THRESHOLDS)).to.deep.equal([]);
@@ -470,7 +567,7 @@ describe("pure metric builders", () => {
   });
 
   it("returns the same body for the same view and keeps widgets inside the grid without overlaps", () => {
-    const view = { region: REGION, resources, thresholds: DEV_THRESHOLDS };
+    const view = { region: REGION, resources, thresholds: DEV_THRESHOLDS, diagnosticAlarms: false, collectorLogGroupName: LOG_GROUP };
     const body = buildDashboardBody(view);
     expect(JSON.stringify(buildDashboardBody(view))).to.equal(JSON.stringify(body));
     const cells = new Set<string>();
@@ -487,8 +584,14 @@ describe("pure metric builders", () => {
 
   it("draws every alarm's threshold on a widget that plots that alarm's own metric or expression, for reserved functions too", () => {
     const reserved = { ...resources, reservedConcurrency: { Collector: 10, Realtime: 6 } };
-    const body = buildDashboardBody({ region: REGION, resources: reserved, thresholds: PROD_THRESHOLDS });
-    const specs = buildAlarmSpecs(reserved, PROD_THRESHOLDS);
+    const body = buildDashboardBody({
+      region: REGION,
+      resources: reserved,
+      thresholds: PROD_THRESHOLDS,
+      diagnosticAlarms: true,
+      collectorLogGroupName: LOG_GROUP,
+    });
+    const specs = buildAlarmSpecs(reserved, PROD_THRESHOLDS, true);
     expect(specs.map((s) => s.key)).to.include.members(["collector-concurrent-executions", "realtime-concurrent-executions"]);
     for (const spec of specs) {
       const plotted =
@@ -527,7 +630,7 @@ describe("docs/operations.md", () => {
       archive: { archiverFunctionName: "a", compactionFunctionName: "k", failureQueueName: "q" },
       statsFunctionName: "s",
     };
-    for (const spec of buildAlarmSpecs(resources, PROD_THRESHOLDS)) {
+    for (const spec of alarmCatalog(resources, PROD_THRESHOLDS)) {
       const suffix = spec.name.replace("LiveInsight-x-", "").replace(/^(Events|Sessions|ActiveSessions)-/, "<Table>-");
       expect(text, spec.name).to.contain(`\`${suffix}\``);
     }

@@ -25,14 +25,14 @@ const lambdaMetric = (metricName: string, stat: string, label: string) => ({
 
 describe("stats function alarms and widgets (components/metrics, from the catalog)", () => {
   it("adds exactly the stats Errors and Throttles alarms when the stack has a stats function, and none without", () => {
-    const without = buildAlarmSpecs(BASE, T).map((s) => s.key);
-    const withStats = buildAlarmSpecs(WITH_STATS, T).map((s) => s.key);
+    const without = buildAlarmSpecs(BASE, T, false).map((s) => s.key);
+    const withStats = buildAlarmSpecs(WITH_STATS, T, false).map((s) => s.key);
     expect(withStats.filter((k) => !without.includes(k))).to.deep.equal(["stats-errors", "stats-throttles"]);
     expect(without.filter((k) => k.startsWith("stats-"))).to.deep.equal([]);
   });
 
   it("alarms on the stats function's AWS/Lambda Errors with the stack's functionErrors threshold, idle = healthy", () => {
-    expect(byKey(buildAlarmSpecs(WITH_STATS, T), "stats-errors")).to.deep.equal({
+    expect(byKey(buildAlarmSpecs(WITH_STATS, T, false), "stats-errors")).to.deep.equal({
       key: "stats-errors",
       name: "LiveInsight-qa-Stats-Errors",
       description: "Stats Lambda Errors: crashes, timeouts (sum) above 2 in 3 of 5 periods of 60 s (stack qa).",
@@ -42,29 +42,38 @@ describe("stats function alarms and widgets (components/metrics, from the catalo
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
       treatMissingData: "notBreaching",
+      diagnostic: false,
       kind: "metric",
       metric: lambdaMetric("Errors", "Sum", "Stats errors"),
     });
   });
 
   it("alarms on the stats function's Throttles with functionThrottles", () => {
-    expect(byKey(buildAlarmSpecs(WITH_STATS, T), "stats-throttles")).to.deep.include({
+    expect(byKey(buildAlarmSpecs(WITH_STATS, T, false), "stats-throttles")).to.deep.include({
       name: "LiveInsight-qa-Stats-Throttles",
       threshold: 7,
       treatMissingData: "notBreaching",
+      // Created without diagnosticAlarms: no 5xx-rate alarm watches the stats API.
+      diagnostic: false,
       metric: lambdaMetric("Throttles", "Sum", "Stats throttles"),
     });
   });
 
   it("uses no custom metric for the stats function (it costs its two alarms only)", () => {
-    const stats = buildAlarmSpecs(WITH_STATS, T).filter((s) => s.key.startsWith("stats-"));
+    const stats = buildAlarmSpecs(WITH_STATS, T, false).filter((s) => s.key.startsWith("stats-"));
     const namespaces = stats.flatMap((s) => (s.kind === "metric" ? [s.metric.namespace] : s.inputs.map((i) => i.metric.namespace)));
     expect(namespaces).to.deep.equal(["AWS/Lambda", "AWS/Lambda"]);
     expect(namespaces).not.to.include(CUSTOM_NAMESPACE);
   });
 
   it("draws a stats section: invocations and errors with the Errors threshold, throttles, p50/p99 duration", () => {
-    const body = buildDashboardBody({ region: "eu-west-1", resources: WITH_STATS, thresholds: T });
+    const body = buildDashboardBody({
+      region: "eu-west-1",
+      resources: WITH_STATS,
+      thresholds: T,
+      diagnosticAlarms: false,
+      collectorLogGroupName: "/aws/lambda/LiveInsight-qa-collector",
+    });
     const heading = body.widgets.findIndex((w) => "markdown" in w.properties && w.properties.markdown.startsWith("## Stats function"));
     expect(heading).to.be.greaterThan(-1);
     const graphs = body.widgets.slice(heading + 1, heading + 4).map((w) => w.properties as any);
@@ -77,7 +86,13 @@ describe("stats function alarms and widgets (components/metrics, from the catalo
       { label: "Stats duration p50", stat: "p50" },
       { label: "Stats duration p99", stat: "p99" },
     ]);
-    const without = buildDashboardBody({ region: "eu-west-1", resources: BASE, thresholds: T });
+    const without = buildDashboardBody({
+      region: "eu-west-1",
+      resources: BASE,
+      thresholds: T,
+      diagnosticAlarms: false,
+      collectorLogGroupName: "/aws/lambda/LiveInsight-qa-collector",
+    });
     expect(without.widgets.some((w) => "markdown" in w.properties && w.properties.markdown.startsWith("## Stats"))).to.equal(false);
   });
 });

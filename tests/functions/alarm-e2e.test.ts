@@ -3,7 +3,10 @@
  * client, through the real handler composition Lambda runs) → the request lines the handler
  * really writes → the real metric filter patterns (evaluated by tests/support/filter-pattern.ts)
  * → per-period datapoints → the real alarm expression and "M of N" rule. Proves the 5xx-rate
- * alarm fires on a storage outage while Lambda's Errors metric stays 0.
+ * alarm fires on a storage outage while Lambda's Errors metric stays 0. The AWS/Lambda metrics the
+ * expression also reads are what Lambda publishes for the same invocations: Invocations counts every
+ * invocation, successful or not, Errors those that threw (Lambda Developer Guide, "Types of metrics
+ * for Lambda functions": https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html).
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { expect } from "chai";
@@ -39,9 +42,19 @@ const canonical = (metricName: string, dims: Record<string, unknown>) =>
     .sort()
     .join(",")}`;
 
-/** Sum per metric + dimensions of what the filters of `source` publish for one period's lines. */
-function datapoints(lines: string[], source: Source | "access"): Map<string, number> {
+const FUNCTION_NAMES: Record<Source, string> = { collector: RESOURCES.collectorFunctionName, realtime: RESOURCES.realtimeFunctionName };
+
+/**
+ * Sum per metric + dimensions of what the filters of `source` publish for one period's lines, and
+ * of what AWS/Lambda publishes for the period's invocations (`invoked`, of which `thrown` threw).
+ */
+function datapoints(lines: string[], source: Source | "access", invoked = 0, thrown = 0): Map<string, number> {
   const sums = new Map<string, number>();
+  if (source !== "access" && invoked > 0) {
+    const fn = { FunctionName: FUNCTION_NAMES[source] };
+    sums.set(canonical("Invocations", fn), invoked);
+    sums.set(canonical("Errors", fn), thrown);
+  }
   for (const filter of METRIC_FILTERS.filter((f) => f.sources.includes(source))) {
     for (const line of lines) {
       const r = evaluateMetricFilter(filter, line);
@@ -63,7 +76,7 @@ function alarmSeries(spec: AlarmSpec, periods: Map<string, number>[]): number[] 
 }
 
 const specNamed = (name: string) => {
-  const spec = buildAlarmSpecs(RESOURCES, THRESHOLDS).find((s) => s.name === name);
+  const spec = buildAlarmSpecs(RESOURCES, THRESHOLDS, readStackConfig(STACK).diagnosticAlarms).find((s) => s.name === name);
   if (!spec) throw new Error(`no alarm ${name}`);
   return spec;
 };
@@ -121,23 +134,33 @@ describe("storage outage → request lines → metric filters → 5xx-rate alarm
       const spec = specNamed(`LiveInsight-${STACK}-${label}-ErrorRate`);
       const series = alarmSeries(
         spec,
-        runs.map((r) => datapoints(r.lines, source)),
+        runs.map((r) => datapoints(r.lines, source, r.statuses.length + r.thrown, r.thrown)),
       );
       expect(series).to.deep.equal([0, 0, 100, 100, 100]);
       expect(series.filter((v) => v > spec.threshold)).to.have.length(3);
       expect(alarmState(spec, series)).to.equal("ALARM");
       // Before the outage, or with one failing minute only, it stays OK.
       expect(alarmState(spec, series.slice(0, 3))).to.equal("OK");
-      // The crash alarm (Lambda Errors) could not have seen it: no invocation threw.
-      const crash = specNamed(`LiveInsight-${STACK}-${label}-Errors`);
-      expect(
-        alarmState(
-          crash,
-          runs.map((r) => r.thrown),
-        ),
-      ).to.equal("OK");
+      // Lambda Errors alone could not have seen it: no invocation threw, so the alarm's errors input reads 0.
+      const errors = spec.kind === "math" ? spec.inputs.find((i) => i.metric.metricName === "Errors") : undefined;
+      expect(errors?.metric.dimensions).to.deep.equal({ FunctionName: FUNCTION_NAMES[source] });
+      const alone = runs.map((r) =>
+        datapoints([], source, r.statuses.length, r.thrown).get(canonical("Errors", errors!.metric.dimensions)),
+      );
+      expect(alone).to.deep.equal([0, 0, 0, 0, 0]);
     });
   }
+
+  it("crashes that write no request line (Lambda Errors) raise the same failure-rate alarm", () => {
+    const spec = specNamed(`LiveInsight-${STACK}-Collector-ErrorRate`);
+    // 20 invocations a minute; in the last three, 5 of them time out (no line, counted by Errors only).
+    const okLine = JSON.stringify({ message: "request completed", service: "collector", environment: STACK, status: 200, events: 1 });
+    const minute = (crashed: number) => datapoints(Array(20 - crashed).fill(okLine), "collector", 20, crashed);
+    const series = alarmSeries(spec, [0, 0, 5, 5, 5].map(minute));
+    expect(series).to.deep.equal([0, 0, 25, 25, 25]);
+    expect(alarmState(spec, series)).to.equal("ALARM");
+    expect(alarmState(spec, alarmSeries(spec, [0, 0, 0, 0, 5].map(minute)))).to.equal("OK");
+  });
 
   it("one 503 among 200 requests stays under the 1 % threshold (0.5 %), two among 100 exceed it", async () => {
     const spec = specNamed(`LiveInsight-${STACK}-Collector-ErrorRate`);
@@ -146,7 +169,9 @@ describe("storage outage → request lines → metric filters → 5xx-rate alarm
     const okLine = ok.lines[0]!;
     const badLine = bad.lines[0]!;
     const rate = (okCount: number, badCount: number) =>
-      alarmSeries(spec, [datapoints([...Array(okCount).fill(okLine), ...Array(badCount).fill(badLine)], "collector")])[0];
+      alarmSeries(spec, [
+        datapoints([...Array(okCount).fill(okLine), ...Array(badCount).fill(badLine)], "collector", okCount + badCount),
+      ])[0];
     expect(rate(199, 1)).to.equal(0.5);
     expect(rate(98, 2)).to.equal(2);
     expect(rate(100, 0)).to.equal(0); // no ServerErrors datapoint at all: FILL makes it 0, not missing

@@ -27,7 +27,6 @@ describe("loadtest CloudWatch metrics", () => {
       ["throttles", "AWS/Lambda", "Throttles", fn, "Sum", 60, true],
       ["concurrent_executions", "AWS/Lambda", "ConcurrentExecutions", fn, "Maximum", 60, true],
       ["events_processed", "LiveInsight", "EventsProcessed", env, "Sum", 60, true],
-      ["processing_time_p99", "LiveInsight", "ProcessingTime", env, "p99", 60, true],
     ]);
     for (const query of input.MetricDataQueries!) expect(query.Id).to.match(/^[a-z][a-zA-Z0-9_]*$/);
   });
@@ -112,7 +111,6 @@ describe("loadtest CloudWatch metrics", () => {
         "  Lambda Throttles (count)                   no data  sum",
         "  Lambda ConcurrentExecutions max (count)          9  worst minute     [7 9]",
         "  LiveInsight EventsProcessed (count)          12500  sum              [6000 6500]",
-        "  LiveInsight ProcessingTime p99 (ms)        no data  worst minute",
       ].join("\n"),
     );
   });
