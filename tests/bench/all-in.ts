@@ -2,7 +2,7 @@
  * The all-in monthly cost of a stack at a given volume: ingest (per-event costs from ./cost),
  * storage and PITR of what each retention keeps (measured item sizes, ./item-sizes), log
  * storage, live views (./realtime-cost), and the fixed monthly costs (alarms, dashboard, custom
- * metrics). Steady state: the tables and log groups hold a full retention's worth of data. No
+ * metrics, the stats key's secret). Steady state: the tables and log groups hold a full retention's worth of data. No
  * free tier in the total; the one that a stack may well get (CloudWatch's first 3 dashboards per
  * account) is a separate line below it. Pure; prices from ./prices.
  */
@@ -33,6 +33,8 @@ export interface AllInInputs {
   readonly alarmMetrics: number;
   readonly customMetrics: number;
   readonly dashboards: number;
+  /** Secrets Manager secrets the stack keeps (the stats key); its reads are cached for a minute, priced under the viewers. */
+  readonly secrets: number;
   /** Live views: one viewer-day's inputs and how many viewer-days a month; absent: not priced. */
   readonly realtime?: { readonly viewer: RealtimeViewerInputs; readonly viewerDaysPerMonth: number };
 }
@@ -124,6 +126,7 @@ export function allInMonthly(i: AllInInputs, eventsPerMonth: number): MonthlyCos
     monthly("Alarms", i.alarmMetrics, " alarm metrics", PRICES.alarmMetricMonth.usd),
     monthly("Dashboard", i.dashboards, "", PRICES.dashboardMonth.usd),
     monthly("Custom metrics", i.customMetrics, " metrics (name × dimension values)", PRICES.customMetricMonth.usd),
+    monthly("Stats key secret", i.secrets, " secrets", PRICES.secretMonth.usd),
   );
   const monthlyUsd = sumUsd(lines);
   const freeDashboards = Math.min(i.dashboards, FREE_DASHBOARDS_PER_ACCOUNT);

@@ -65,6 +65,7 @@ describe("bench archive cost (S3, Athena, archiver, compaction, scheduler)", () 
       alarmMetrics: 0,
       customMetrics: 0,
       dashboards: 0,
+      secrets: 0,
     };
     const everythingHot = allInMonthly({ ...base, hotRetentionDays: 395 }, 1e7);
     const archived = allInMonthly({ ...base, hotRetentionDays: 14, archive: { ...A, eventRetentionDays: 395 } }, 1e7);

@@ -27,6 +27,7 @@ const stackShape = fc.record({
   alarmMetrics: fc.nat({ max: 60 }),
   customMetrics: fc.nat({ max: 30 }),
   dashboards: fc.nat({ max: 5 }),
+  secrets: fc.nat({ max: 3 }),
   viewerDays: fc.double({ min: 0, max: 100, noNaN: true }),
   readUnitsPerAnswer: fc.double({ min: 0, max: 50, noNaN: true }),
 });
@@ -49,6 +50,7 @@ function inputs(s: StackShape): AllInInputs {
     alarmMetrics: s.alarmMetrics,
     customMetrics: s.customMetrics,
     dashboards: s.dashboards,
+    secrets: s.secrets,
     realtime: {
       viewer: {
         readUnitsPerAnswer: s.readUnitsPerAnswer,

@@ -95,6 +95,7 @@ describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
     alarmMetrics: 25,
     customMetrics: 10,
     dashboards: 1,
+    secrets: 1,
   });
 
   it("prices a year of retention at 1 M events/month line by line (steady state)", () => {
@@ -108,7 +109,7 @@ describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
     const tableGb = 6 + 0.48 + (1e5 * 200 * (2 / 30.4375)) / 1e9; // the index is not backed up
     expectClose(lines.PITR, tableGb * 0.2);
     expectClose(lines["Log storage"], 0.003); // 0.1 GB × 1 month × $0.03
-    expect([lines.Alarms, lines.Dashboard, lines["Custom metrics"]]).to.deep.equal([2.5, 3, 3]);
+    expect([lines.Alarms, lines.Dashboard, lines["Custom metrics"], lines["Stats key secret"]]).to.deep.equal([2.5, 3, 3, 0.4]);
     expectClose(m.perMillionUsd, m.monthlyUsd);
     expect(m.lines.find((l) => l.item === "Events storage")!.arithmetic).to.equal("1000000 ev × 500 B × 365.25 d/30.4375 d = 6 GB × $0.25");
   });
@@ -117,7 +118,7 @@ describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
     const at1 = allInMonthly(inputs(false), 1e6);
     const at100 = allInMonthly(inputs(false), 1e8);
     expect(at1.lines.map((l) => l.item)).not.to.include("PITR");
-    const fixed = 2.5 + 3 + 3;
+    const fixed = 2.5 + 3 + 3 + 0.4;
     expectClose(at1.perMillionUsd - at100.perMillionUsd, fixed - fixed / 100);
   });
 
@@ -158,14 +159,15 @@ describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
   it("counts the alarm metrics each committed stack bills: metric-math alarms bill each metric they read", () => {
     // dev: 11 alarms, no concurrency alarm while unreserved. Metric math: each function's failure rate over 3
     // (ServerErrors, Errors, Invocations), the API 5xx rate over 2, the dropped share over 2 (EventsDropped,
-    // EventsProcessed); one metric each: API 429s, API p99 latency, EventsRejected, the 4 of the archive.
+    // EventsProcessed); one metric each: API 429s, API p99 latency, EventsRejected, the 4 of the archive, the
+    // stats function's Errors and Throttles.
     const dev = readStackConfig("dev");
     expect(dev.diagnosticAlarms).to.equal(false);
-    expect(alarmMetricCount(dev)).to.equal(2 * 3 + 2 + 2 + 3 + 4);
+    expect(alarmMetricCount(dev)).to.equal(2 * 3 + 2 + 2 + 3 + 4 + 2);
     // prod reserves concurrency, so each function's concurrency alarm is added.
-    expect(alarmMetricCount(readStackConfig("prod"))).to.equal(17 + 2);
+    expect(alarmMetricCount(readStackConfig("prod"))).to.equal(19 + 2);
     // The diagnostic alarms: each function's p99 duration and throttles, the API 4xx rate (2), 6 table throttles.
-    expect(alarmMetricCount({ ...dev, diagnosticAlarms: true })).to.equal(17 + 2 * 2 + 2 + 6);
+    expect(alarmMetricCount({ ...dev, diagnosticAlarms: true })).to.equal(19 + 2 * 2 + 2 + 6);
   });
 
   it("prices the access log from the stage's own format", () => {

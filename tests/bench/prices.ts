@@ -39,6 +39,7 @@ export const PRICES = {
     per: "standard-resolution alarm metric-month (a metric-math alarm bills each metric it reads)",
     source: "aws.amazon.com/cloudwatch/pricing",
   },
+  secretMonth: { usd: 0.4, per: "secret-month (Secrets Manager)", source: "aws.amazon.com/secrets-manager/pricing" },
   dashboardMonth: { usd: 3.0, per: "dashboard-month (beyond the first 3 per account)", source: "aws.amazon.com/cloudwatch/pricing" },
   customMetricMonth: {
     usd: 0.3,

@@ -85,6 +85,7 @@ describe("bench realtime cost per viewer-day", () => {
       alarmMetrics: 0,
       customMetrics: 0,
       dashboards: 0,
+      secrets: 0,
     };
     const realtime = { viewer: VIEWER, viewerDaysPerMonth: DAYS_PER_MONTH };
     for (const volume of [1e6, 1e8]) {

@@ -31,6 +31,7 @@ export function alarmMetricCount(cfg: StackConfig): number {
       tableNames: TABLE_SCHEMAS.map((s) => tableName(cfg.stack, s)),
       reservedConcurrency: { Collector: cfg.reservedConcurrency, Realtime: cfg.reservedConcurrency },
       archive: { archiverFunctionName: "archiver", compactionFunctionName: "compaction", failureQueueName: "queue" },
+      statsFunctionName: "stats",
     },
     cfg.alarmThresholds,
     cfg.diagnosticAlarms,
@@ -103,6 +104,7 @@ export function stackCostInputs(stack: string, m: MeasuredInputs): AllInInputs {
     alarmMetrics: alarmMetricCount(cfg),
     customMetrics: customMetricCount(),
     dashboards: 1,
+    secrets: 1,
     realtime: { viewer: realtimeViewerInputs(cfg, m, access), viewerDaysPerMonth: REALTIME_ASSUMED.viewerDaysPerMonth },
   };
 }
