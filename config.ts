@@ -217,6 +217,11 @@ const DEFINITIONS = {
     90,
     "Days each event is kept in the Parquet archive on S3 (lifecycle expiry of the archive bucket's objects); keep it at least hotRetentionDays.",
   ),
+  realtimePeakWriteUnits: setting(
+    wholeNumber(1, 10000),
+    1000,
+    "Peak write units a second one site's realtime counters take (about one move per live session a minute, each a few units; docs/architecture.md). Above 1000, one DynamoDB partition's limit, the counters are split into ceil(value / 1000) shards and GET /realtime reads them all (7 items per shard) (REALTIME_PEAK_WRITE_UNITS).",
+  ),
   sdkMaxAttempts: setting(wholeNumber(1), 3, "AWS SDK attempts per call, first try included (AWS_MAX_ATTEMPTS)."),
   sdkRetryMode: setting(
     oneOf(SDK_RETRY_MODES),

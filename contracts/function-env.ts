@@ -23,6 +23,8 @@ export interface FunctionSettings {
   readonly sdkMaxAttempts: number;
   readonly sdkRetryMode: SdkRetryMode;
   readonly trustedProxyHops: number;
+  /** Peak write units a second of one site's realtime counters: decides their shards (contracts/realtime.ts). */
+  readonly realtimePeakWriteUnits: number;
   /** The site table (contracts/sites.ts), read once per container. */
   readonly sites: readonly Site[];
   /** The site of an event without site_id; undefined: such an event is refused (UnknownSite). */
@@ -95,6 +97,8 @@ export const SETTING_VARIABLES: { readonly [K in keyof FunctionSettings]-?: Vari
   sdkRetryMode: { name: "AWS_RETRY_MODE", read: oneOf(SDK_RETRY_MODES) },
   /** X-Forwarded-For entries trusted in front of the API (0: API Gateway's source IP). */
   trustedProxyHops: { name: "TRUSTED_PROXY_HOPS", read: nonNegativeInt },
+  /** The collector writes and the realtime reader reads the same shards: both read this one value. */
+  realtimePeakWriteUnits: { name: "REALTIME_PEAK_WRITE_UNITS", read: positiveInt },
   /** Compact JSON of the sites; counts against Lambda's 4 KB of environment (config.ts checks at preview). */
   sites: { name: "SITES", read: siteTable, write: sitesEnvValue },
   defaultSite: { name: "DEFAULT_SITE", read: optionalSiteId, write: (id) => id ?? "", mayBeEmpty: true },

@@ -30,7 +30,7 @@ export interface TableSchema {
   readonly ttlAttribute: string;
 }
 
-/** An ActiveSessions row expires this long after the session's last activity. */
+/** A session is active (GET /realtime) this long after its last activity, at minute granularity (contracts/realtime.ts). */
 export const ACTIVE_WINDOW_MS = 30 * 60 * 1000;
 
 /** A session whose last activity is older than this (relative to a new event) rolls over. */
@@ -69,12 +69,15 @@ export const SESSIONS_TABLE: TableSchema = {
   ttlAttribute: "expires_at",
 };
 
-// Keyed by site, so one site's live visitors are a Query of its own rows, never a Scan of every
-// site's (GET /realtime?site=; docs/sites.md). The session id is the range key.
+/**
+ * The realtime counters (contracts/realtime.ts; docs/architecture.md). The table keeps its old
+ * name and slot, but no longer holds one row per live session: it holds per-site bucket items
+ * (`<site>#<slot>` plus `#<shard>` when sharded), each with per-minute counters of sessions,
+ * users and current pages, and one small record per live user (`<site>#user#<user_id>`).
+ */
 export const ACTIVE_SESSIONS_TABLE: TableSchema = {
   logicalName: "ActiveSessions",
-  hashKey: { name: "site_id", type: "S" },
-  rangeKey: { name: "session_id", type: "S" },
+  hashKey: { name: "counter_key", type: "S" },
   globalIndexes: [],
   ttlAttribute: "expires_at",
 };

@@ -6,9 +6,4 @@ import { stdoutSink } from "./shared/logger";
 
 const env = readEnv(process.env, ["activeSessions"]);
 
-export const handler = realtimeHandler(
-  env,
-  createDocumentClient(createDynamoClient(env)),
-  stdoutSink,
-  Number(process.env.REALTIME_MAX_PAGES) || 50,
-);
+export const handler = realtimeHandler(env, createDocumentClient(createDynamoClient(env)), stdoutSink);

@@ -11,7 +11,7 @@ import { AthenaClient } from "@aws-sdk/client-athena";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { siteTable } from "./core/admission";
-import { createRealtimeReader, stackSiteReader } from "./core/realtime";
+import { realtimeReaderFor, stackSiteReader } from "./core/realtime";
 import { createDocumentClient, createDynamoClient } from "./shared/clients";
 import { readEnv } from "./shared/env";
 import { sleep } from "./shared/lambda";
@@ -42,13 +42,7 @@ const handle = statsHandler(
     relation: athena.relation,
     key: cachedKey(secretKeySource(new SecretsManagerClient(sdk), settings.keySecret), clock),
     rules: () => ({ retentionDays: settings.retentionDays, sites, now: Date.now() }),
-    readRealtime: stackSiteReader(
-      createRealtimeReader(
-        { db: createDocumentClient(createDynamoClient(env)), table: env.tables.activeSessions, cacheMs: 5_000, maxPages: 50 },
-        clock,
-      ),
-      env,
-    ),
+    readRealtime: stackSiteReader(realtimeReaderFor(env, createDocumentClient(createDynamoClient(env)), clock), env),
     page,
   },
   stdoutSink,

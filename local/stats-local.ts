@@ -13,7 +13,7 @@ import { dashboardPage } from "../components/dashboard-asset";
 import { DEFAULTS } from "../config";
 import { LOCAL_KEY_FILE, STATS_ENV } from "../contracts/stats";
 import { siteTable } from "../functions/core/admission";
-import { createRealtimeReader, stackSiteReader } from "../functions/core/realtime";
+import { realtimeReaderFor, stackSiteReader } from "../functions/core/realtime";
 import { createDocumentClient, createDynamoClient } from "../functions/shared/clients";
 import { readEnv } from "../functions/shared/env";
 import { stdoutSink } from "../functions/shared/logger";
@@ -59,10 +59,7 @@ export function localStatsHandler(dataDir: string) {
       engine,
       key: cachedKey(() => readFile(file, "utf8"), clock),
       rules: () => ({ retentionDays, sites, now: Date.now() }),
-      readRealtime: stackSiteReader(
-        createRealtimeReader({ db, table: env.tables.activeSessions, cacheMs: 5_000, maxPages: 50 }, clock),
-        env,
-      ),
+      readRealtime: stackSiteReader(realtimeReaderFor(env, db, clock), env),
       page: dashboardPage(),
     },
     stdoutSink,

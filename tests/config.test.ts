@@ -67,6 +67,7 @@ describe("config", () => {
       logRetentionDays: 14,
       hotRetentionDays: 7,
       eventRetentionDays: 30,
+      realtimePeakWriteUnits: 1000,
       sdkMaxAttempts: 3,
       sdkRetryMode: "standard",
       throttleRateLimit: 50,
@@ -123,6 +124,7 @@ describe("config", () => {
       logRetentionDays: 90,
       hotRetentionDays: 14,
       eventRetentionDays: 395,
+      realtimePeakWriteUnits: 1000,
       sdkMaxAttempts: 3,
       sdkRetryMode: "standard",
       throttleRateLimit: 500,
@@ -421,7 +423,7 @@ describe("config", () => {
     it("an unknown key, so a misspelt setting is not silently ignored", () => {
       expect(rejection({ memorysize: 512 })).to.equal(
         "liveinsight:memorysize is not a LiveInsight setting (known: memorySize, timeoutSeconds, architecture, reservedConcurrency, " +
-          "logRetentionDays, hotRetentionDays, eventRetentionDays, sdkMaxAttempts, sdkRetryMode, throttleRateLimit, throttleBurstLimit, corsOrigins, " +
+          "logRetentionDays, hotRetentionDays, eventRetentionDays, realtimePeakWriteUnits, sdkMaxAttempts, sdkRetryMode, throttleRateLimit, throttleBurstLimit, corsOrigins, " +
           "alarmEmail, protectData, integrationTimeoutMs, trustedProxyHops, tableKmsKeyArn, sites, defaultSite, archiveBatchSize, archiveBatchingWindowSeconds, " +
           "archiveMaxRetryAttempts, archiveMaxRecordAgeSeconds, archiverMemorySize, archiverTimeoutSeconds, compactionMemorySize, " +
           "compactionTimeoutSeconds, athenaBytesScannedCutoffMb, athenaResultRetentionDays, alarmThresholds); check its spelling in Pulumi.dev.yaml",

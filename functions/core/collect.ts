@@ -1,6 +1,5 @@
 import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { TableNames } from "../../contracts/tables";
 import { admit, type DropReason, type SiteTable } from "./admission";
 import { type Placement, placeChain } from "./chain";
@@ -17,12 +16,13 @@ import {
 } from "./errors";
 import { type HexSource, sessionIdOfKey } from "./ids";
 import { clientIpPrefix } from "./ip";
-import { activeExpiry, activeSessionPut, eventItem } from "./items";
+import { eventItem } from "./items";
 import { mapLimited } from "./limit";
 import { decideEffectiveTimes } from "./pins";
 import { type EventRecord, groupBySession, normalizeEvents } from "./plan";
+import { settleSession } from "./realtime-moves";
 import { type HttpRequest, parseEvents } from "./request";
-import { type Budget, batchWriteAll, conditionalWrite, type DynamoSender, MAX_ATTEMPT_MS, WRITE_CONCURRENCY } from "./store";
+import { type Budget, batchWriteAll, type DynamoSender, MAX_ATTEMPT_MS, WRITE_CONCURRENCY } from "./store";
 
 export interface Clock {
   now(): number;
@@ -34,6 +34,8 @@ export interface CollectorDeps {
   /** The stack's sites, from the environment at cold start (admission.ts). */
   sites: SiteTable;
   retentionDays: number;
+  /** Shards of the realtime counters (contracts/realtime.ts realtimeShards): the reader reads the same. */
+  realtimeShards: number;
   /** Milliseconds the invocation has left (Lambda's `getRemainingTimeInMillis`). */
   remainingTimeMs(): number;
   hex: HexSource;
@@ -71,19 +73,31 @@ function startBudget(deps: CollectorDeps): Budget {
   };
 }
 
-/** Live: the session's last activity (as stored after this request's update) is less than 30 minutes before now. */
-const isActive = (placement: Placement, nowMs: number) => activeExpiry(Number(placement.row.last_activity)) * 1000 > nowMs;
+/** The Sessions rows this request left, one per session (the last placement of a session saw its latest state). */
+function rowsToSettle(placements: Placement[]) {
+  const bySession = new Map<string, Placement>();
+  for (const p of placements) bySession.set(p.sessionId, p);
+  return [...bySession.values()].map((p) => ({ sessionId: p.sessionId, row: p.row }));
+}
 
-/** The live row of an open session: a snapshot of its Sessions row after this request's update. */
-function writeActive(deps: CollectorDeps, placement: Placement, budget: Budget) {
-  const command = new PutCommand(activeSessionPut(deps.tables.activeSessions, placement.sessionId, placement.row));
-  // A failed condition means a newer request already moved the row on: nothing to do.
-  return conditionalWrite(deps.db, command, budget, { readOnFailure: false });
+/** Brings the realtime counters to every session this request touched (realtime-moves.ts). */
+function settleCounters(deps: CollectorDeps, placements: Placement[], budget: Budget, nowMs: number) {
+  const ctx = {
+    db: deps.db,
+    sessionsTable: deps.tables.sessions,
+    countersTable: deps.tables.activeSessions,
+    shards: deps.realtimeShards,
+    budget,
+    nowMs,
+    owner: `${deps.hex()}${deps.hex()}`,
+  };
+  return mapLimited(rowsToSettle(placements), WRITE_CONCURRENCY, (s) => settleSession(ctx, s));
 }
 
 /**
  * Decides effective times (pins), places every chain's events (the conditional Sessions writes), then
- * writes the events under their resolved sessions and the live rows, concurrently.
+ * writes the events under their resolved sessions and moves the realtime counters, concurrently.
+ * Both run to the end before the answer, so no write of this request is still in flight after it.
  */
 async function storeAll(deps: CollectorDeps, records: EventRecord[], nowMs: number): Promise<Placement[]> {
   const budget = startBudget(deps);
@@ -92,16 +106,16 @@ async function storeAll(deps: CollectorDeps, records: EventRecord[], nowMs: numb
   const chains = groupBySession(records);
   const placements = (await mapLimited(chains, WRITE_CONCURRENCY, (g) => placeChain({ ...ctx, headId: g.sessionId }, g.events))).flat();
   for (const p of placements) for (const e of p.events) e.session_id = p.sessionId;
-  const live = placements.filter((p) => p.open && isActive(p, nowMs));
-  await Promise.all([
+  const settled = await Promise.allSettled([
     batchWriteAll(
       deps.db,
       deps.tables.events,
       records.map((e) => ({ PutRequest: { Item: eventItem(e) } })),
       budget,
     ),
-    mapLimited(live, WRITE_CONCURRENCY, (p) => writeActive(deps, p, budget)),
+    settleCounters(deps, placements, budget, nowMs),
   ]);
+  for (const outcome of settled) if (outcome.status === "rejected") throw outcome.reason;
   return placements;
 }
 

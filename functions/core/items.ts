@@ -1,6 +1,4 @@
-import { type NativeAttributeValue, NumberValue, type PutCommandInput } from "@aws-sdk/lib-dynamodb";
-import { ACTIVE_WINDOW_MS } from "../../contracts/tables";
-import { sessionIdOfKey, siteOfKey } from "./ids";
+import { type NativeAttributeValue, NumberValue } from "@aws-sdk/lib-dynamodb";
 import { dynamoNumber } from "./numbers";
 import { type EventRecord, keyOf } from "./plan";
 import type { Item } from "./store";
@@ -50,43 +48,4 @@ export function eventItem(e: EventRecord): Item {
     ip_prefix: e.ip_prefix,
     client_timestamp: e.client_timestamp,
   });
-}
-
-/** Epoch seconds at which a session whose last activity is `lastActivityMs` stops being active: + 30 minutes. */
-export function activeExpiry(lastActivityMs: number): number {
-  return Math.floor((lastActivityMs + ACTIVE_WINDOW_MS) / 1000);
-}
-
-/**
- * Never move the row backwards. A snapshot is ordered by the Sessions row's `last_activity`, then
- * its `exit_key` (both only grow), so of two requests racing, the later state of the session wins,
- * and a late page event that moved the exit page without moving last activity still lands.
- */
-const ACTIVE_CONDITION =
-  "attribute_not_exists(session_id) OR last_activity < :last OR (last_activity = :last AND (attribute_not_exists(exit_key) OR exit_key <= :xk))";
-
-/**
- * The ActiveSessions row as a snapshot of the Sessions row just written (`row`: the update's
- * ALL_NEW image): `current_page` is the session's `exit_page`, so /realtime agrees with the
- * Sessions row whatever order page views and heartbeats arrive in. One whole-item put, conditional.
- */
-export function activeSessionPut(table: string, sessionId: string, row: Item): PutCommandInput {
-  const last = Number(row.last_activity);
-  const item = withOptional(
-    // Keyed by site and the bare session id (contracts/tables.ts): `sessionId` is the Sessions key.
-    {
-      site_id: siteOfKey(sessionId),
-      session_id: sessionIdOfKey(sessionId),
-      user_id: row.user_id,
-      last_activity: last,
-      expires_at: activeExpiry(last),
-    },
-    { current_page: row.exit_page, exit_key: row.exit_key },
-  );
-  return {
-    TableName: table,
-    Item: item,
-    ConditionExpression: ACTIVE_CONDITION,
-    ExpressionAttributeValues: { ":last": last, ":xk": row.exit_key ?? "" },
-  };
 }

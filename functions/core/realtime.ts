@@ -1,6 +1,9 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand } from "@aws-sdk/lib-dynamodb";
+import { realtimeShards, TOP_PAGES } from "../../contracts/realtime";
 import type { Clock } from "./collect";
-import type { DynamoSender } from "./store";
+import { StorageUnavailableError } from "./errors";
+import { bucketKeysRead, type CounterTotals, sumBuckets } from "./realtime-buckets";
+import { backoffDelay, type DynamoSender, type Item } from "./store";
 
 export interface RealtimeSnapshot {
   site: string;
@@ -8,78 +11,63 @@ export interface RealtimeSnapshot {
   active_users: number;
   top_pages: { page_url: string; sessions: number }[];
   generated_at: string;
-  /** Present (true) only when the page cap stopped the scan early; never a silent cut. */
-  truncated?: true;
 }
 
 export interface RealtimeDeps {
   /** The document client (functions/shared/clients.ts): faults injected on the client under it still apply. */
   db: DynamoSender;
+  /** The counters table (the ActiveSessions slot, contracts/tables.ts). */
   table: string;
   /** How long a snapshot is reused (docs/api.md: at most 5 s). */
   cacheMs: number;
-  /** Upper bound on Query pages (1 MB each) per snapshot, so one request cannot read without end. */
-  maxPages: number;
-  /** Items per Query page; absent = DynamoDB's 1 MB pages. */
-  pageSize?: number;
+  /** Shards per bucket (contracts/realtime.ts realtimeShards): every shard is read. */
+  shards: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
-export const TOP_PAGES = 10;
+export { TOP_PAGES };
 
-/** The projected attributes, unmarshalled by lib-dynamodb; absent or non-string values are skipped. */
-export interface ActiveRow {
-  user_id?: unknown;
-  current_page?: unknown;
-}
+/** How long a snapshot is reused: the contract allows up to 5 s (docs/api.md). */
+export const REALTIME_CACHE_MS = 5_000;
+
+/** Rounds of UnprocessedKeys a snapshot retries before it gives up (BatchGetItem may return some keys unread). */
+const MAX_READ_ROUNDS = 5;
 
 /**
- * Reads one site's live ActiveSessions rows: a Query on the site's partition (the table's hash
- * key), so the cost is that site's rows, not every site's. TTL deletion lags, so `expires_at >
- * now` is filtered here.
+ * Reads a site's bucket items: at most 7 per shard (contracts/realtime.ts MAX_SLOTS_READ) whatever
+ * the number of live sessions, in one BatchGetItem (100 keys per call), eventually consistent.
+ * BatchGetItem returns absent items as nothing and may return some keys in UnprocessedKeys, which
+ * are asked again (BatchGetItem API reference:
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html).
  */
-async function queryActive(deps: RealtimeDeps, siteId: string, nowMs: number): Promise<{ rows: ActiveRow[]; truncated: boolean }> {
-  const rows: ActiveRow[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  for (let page = 0; page < deps.maxPages; page++) {
-    const out = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.table,
-        KeyConditionExpression: "site_id = :site",
-        ProjectionExpression: "user_id, current_page",
-        FilterExpression: "expires_at > :now",
-        ExpressionAttributeValues: { ":site": siteId, ":now": Math.floor(nowMs / 1000) },
-        ExclusiveStartKey: startKey,
-        Limit: deps.pageSize,
-      }),
-    );
-    rows.push(...(out.Items ?? []));
-    startKey = out.LastEvaluatedKey;
-    if (!startKey) return { rows, truncated: false };
+async function readBuckets(deps: RealtimeDeps, siteId: string, nowMs: number): Promise<Item[]> {
+  const found: Item[] = [];
+  let pending: Item[] = bucketKeysRead(siteId, nowMs, deps.shards).map((counter_key) => ({ counter_key }));
+  for (let round = 1; pending.length > 0; round++) {
+    if (round > MAX_READ_ROUNDS)
+      throw new StorageUnavailableError(`${pending.length} realtime buckets of ${siteId} still unread after ${MAX_READ_ROUNDS} rounds`);
+    if (round > 1) await (deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(backoffDelay(round, Math.random));
+    const out = await deps.db.send(new BatchGetCommand({ RequestItems: { [deps.table]: { Keys: pending } } }));
+    found.push(...(out.Responses?.[deps.table] ?? []));
+    pending = out.UnprocessedKeys?.[deps.table]?.Keys ?? [];
   }
-  return { rows, truncated: true };
+  return found;
 }
 
-export function summarise(siteId: string, rows: ActiveRow[], nowMs: number, truncated: boolean): RealtimeSnapshot {
-  const users = new Set<string>();
-  const pages = new Map<string, number>();
-  for (const row of rows) {
-    if (typeof row.user_id === "string" && row.user_id) users.add(row.user_id);
-    const page = row.current_page;
-    if (typeof page === "string" && page) pages.set(page, (pages.get(page) ?? 0) + 1);
-  }
-  const top_pages = [...pages]
+/** The snapshot of summed counters: pages with a positive count, most sessions first, then by URL. */
+export function summarise(siteId: string, totals: CounterTotals, nowMs: number): RealtimeSnapshot {
+  const top_pages = [...totals.pages]
+    .filter(([, sessions]) => sessions > 0)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, TOP_PAGES)
     .map(([page_url, sessions]) => ({ page_url, sessions }));
-  const snapshot: RealtimeSnapshot = {
+  return {
     site: siteId,
-    active_sessions: rows.length,
-    active_users: users.size,
+    active_sessions: totals.sessions,
+    active_users: totals.users,
     top_pages,
     generated_at: new Date(nowMs).toISOString(),
   };
-  if (truncated) snapshot.truncated = true;
-  return snapshot;
 }
 
 /**
@@ -93,7 +81,7 @@ export function createRealtimeReader(deps: RealtimeDeps, clock: Clock): (siteId:
     const now = clock.now();
     const hit = cached.get(siteId);
     if (hit && now - hit.at < deps.cacheMs) return hit.snapshot;
-    const snapshot = queryActive(deps, siteId, now).then(({ rows, truncated }) => summarise(siteId, rows, now, truncated));
+    const snapshot = readBuckets(deps, siteId, now).then((items) => summarise(siteId, sumBuckets(items, now), now));
     const entry = { at: now, snapshot };
     cached.set(siteId, entry);
     snapshot.catch(() => {
@@ -113,4 +101,16 @@ export function stackSiteReader(
 ): () => Promise<RealtimeSnapshot> {
   const site = env.defaultSite ?? env.sites[0]?.id ?? "local";
   return () => read(site);
+}
+
+/** The reader every caller uses (GET /realtime, the stats page's live count): the stack's table, shards and the 5 s cache. */
+export function realtimeReaderFor(
+  env: { readonly tables: { readonly activeSessions: string }; readonly realtimePeakWriteUnits: number },
+  db: DynamoSender,
+  clock: Clock,
+): (siteId: string) => Promise<RealtimeSnapshot> {
+  return createRealtimeReader(
+    { db, table: env.tables.activeSessions, cacheMs: REALTIME_CACHE_MS, shards: realtimeShards(env.realtimePeakWriteUnits) },
+    clock,
+  );
 }

@@ -5,11 +5,12 @@
  * Lambda runs (request adapter → core → one request log line).
  */
 
+import { realtimeShards } from "../../contracts/realtime";
 import { realtimeSite, siteTable } from "../core/admission";
 import { handleCollect, type Outcome } from "../core/collect";
 import { clientErrorResult, jsonResult, methodNotAllowed } from "../core/errors";
 import { randomHex8 } from "../core/ids";
-import { createRealtimeReader } from "../core/realtime";
+import { realtimeReaderFor } from "../core/realtime";
 import type { DynamoSender } from "../core/store";
 import type { FunctionEnv } from "./env";
 import { createHandler, remainingTimeOf, sleep } from "./lambda";
@@ -28,6 +29,7 @@ export function collectorHandler(env: FunctionEnv, db: DynamoSender, log: LogSin
         tables: env.tables,
         sites,
         retentionDays: env.hotRetentionDays,
+        realtimeShards: realtimeShards(env.realtimePeakWriteUnits),
         remainingTimeMs: remainingTimeOf(context),
         hex: randomHex8,
         random: Math.random,
@@ -41,9 +43,9 @@ export function collectorHandler(env: FunctionEnv, db: DynamoSender, log: LogSin
 const none = { events: 0, rejected: 0, sessions: 0, sessionsCreated: 0 };
 
 /** GET /realtime. Its request line (events: 0) feeds the same Requests / 5xx filters as the collector's. */
-export function realtimeHandler(env: FunctionEnv, db: DynamoSender, log: LogSink, maxPages = 50) {
+export function realtimeHandler(env: FunctionEnv, db: DynamoSender, log: LogSink) {
   // The snapshot cache lives in the reader, so one per container (≤ 5 s, docs/api.md).
-  const readSnapshot = createRealtimeReader({ db, table: env.tables.activeSessions, cacheMs: 5_000, maxPages }, clock);
+  const readSnapshot = realtimeReaderFor(env, db, clock);
   const sites = siteTable(env.sites, env.defaultSite);
   return createHandler({ service: "realtime", environment: env.environment, log }, async (request): Promise<Outcome> => {
     if (request.method !== "GET") {

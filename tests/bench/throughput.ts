@@ -1,18 +1,21 @@
 /**
  * collector_vs_floor: events/s through handleCollect ÷ events/s of a minimal loop issuing the same
  * DynamoDB calls through the same document client (BatchGetItem of the chains' future markers,
- * BatchWriteItem + per-session UpdateItem + PutItem)
- * with no validation, logging or retry logic. Rounds alternate collector/floor so the shared machine's noise hits both alike.
+ * BatchWriteItem + per-session UpdateItem, then the session's realtime counter moves, realtime-moves.ts)
+ * with no validation, logging or placement logic. Rounds alternate collector/floor so the shared machine's noise hits both alike.
  */
 
 import { performance } from "node:perf_hooks";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchGetCommand, BatchWriteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, BatchWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DEFAULTS } from "../../config";
+import { realtimeShards } from "../../contracts/realtime";
 import type { TableNames } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
-import { activeSessionPut, eventItem } from "../../functions/core/items";
+import { eventItem } from "../../functions/core/items";
 import { markerKey } from "../../functions/core/pins";
-import { groupBySession, normalizeEvents, orderOf, type SessionGroup } from "../../functions/core/plan";
+import { groupBySession, normalizeEvents } from "../../functions/core/plan";
+import { settleSession } from "../../functions/core/realtime-moves";
 import { parseEvents } from "../../functions/core/request";
 import { fastPathUpdate } from "../../functions/core/session-updates";
 import { chunk } from "../../functions/core/store";
@@ -47,13 +50,6 @@ function bodies(tag: string, o: ThroughputOptions, nowMs: number): BenchBody[] {
   });
 }
 
-/** The Sessions row a new session of `group` has after its fast-path update (what the live row snapshots). */
-function rowAfter(group: SessionGroup) {
-  const exit = group.events.filter((e) => e.page_url).at(-1);
-  const last = group.events[group.events.length - 1];
-  return { user_id: last.user_id, last_activity: last.timestamp, exit_page: exit?.page_url, exit_key: exit && orderOf(exit) };
-}
-
 /** The calls the collector makes for `body`, without its validation, budget, logging or retries. */
 function floorCalls(body: BenchBody, tables: TableNames, nowMs: number) {
   const request = postEvents(body);
@@ -67,17 +63,29 @@ function floorCalls(body: BenchBody, tables: TableNames, nowMs: number) {
   });
   const groups = groupBySession(records);
   const markers = groups.map((g) => markerKey(g.sessionId));
-  return [
+  const updates = groups.map((g) => ({
+    sessionId: g.sessionId,
+    command: new UpdateCommand(fastPathUpdate(tables.sessions, g.sessionId, g.events, 30)),
+  }));
+  const writes = [
     // the chains' future markers (functions/core/pins.ts), read before placement by the collector
     new BatchGetCommand({ RequestItems: { [tables.events]: { Keys: markers, ConsistentRead: true } } }),
     ...chunk(
       records.map((e) => ({ PutRequest: { Item: eventItem(e) } })),
       25,
     ).map((c) => new BatchWriteCommand({ RequestItems: { [tables.events]: c } })),
-    ...groups.map((g) => new UpdateCommand(fastPathUpdate(tables.sessions, g.sessionId, g.events, 30))),
-    ...groups.map((g) => new PutCommand(activeSessionPut(tables.activeSessions, g.sessionId, rowAfter(g)))),
   ];
+  return { writes, updates };
 }
+
+/** The floor's storage budget: no deadline is reached in a bench round. */
+const floorBudget = () => ({
+  deadline: Number.POSITIVE_INFINITY,
+  signal: new AbortController().signal,
+  now: () => performance.now(),
+  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+  random: Math.random,
+});
 
 async function timed(o: ThroughputOptions, work: (i: number) => Promise<void>): Promise<number> {
   const started = performance.now();
@@ -103,8 +111,22 @@ async function floorRound(dynamo: TestDynamo, client: DynamoDBClient, o: Through
   const db = createDocumentClient(client); // the collector's client, as testDeps wraps it
   // Items are built inside the timed loop, as the collector builds them: the floor skips only
   // validation, logging and retry handling, not the unavoidable item marshalling.
+  const hex = counterHex();
   return timed(o, async (i) => {
-    await Promise.all(floorCalls(all[i], tables, nowMs).map((c) => db.send(c as BatchWriteCommand)));
+    const { writes, updates } = floorCalls(all[i], tables, nowMs);
+    const ctx = {
+      db,
+      sessionsTable: tables.sessions,
+      countersTable: tables.activeSessions,
+      shards: realtimeShards(DEFAULTS.realtimePeakWriteUnits),
+      budget: floorBudget(),
+      nowMs,
+      owner: `${hex()}${hex()}`,
+    };
+    await Promise.all([
+      ...writes.map((c) => db.send(c as BatchWriteCommand)),
+      ...updates.map(async (u) => settleSession(ctx, { sessionId: u.sessionId, row: (await db.send(u.command)).Attributes ?? {} })),
+    ]);
   });
 }
 

@@ -21,6 +21,7 @@ const SETTINGS: FunctionSettings = {
   sdkMaxAttempts: 5,
   sdkRetryMode: "adaptive",
   trustedProxyHops: 2,
+  realtimePeakWriteUnits: 2500,
   sites: SITES,
   defaultSite: "shop",
 };
@@ -33,6 +34,7 @@ describe("contracts/function-env (the functions' environment, written and read)"
       AWS_MAX_ATTEMPTS: "5",
       AWS_RETRY_MODE: "adaptive",
       TRUSTED_PROXY_HOPS: "2",
+      REALTIME_PEAK_WRITE_UNITS: "2500",
       SITES: '[{"id":"shop","hosts":["shop.io","*.shop.io"]},{"id":"api-feed","hosts":["feed.shop.io"],"allowServer":true}]',
       DEFAULT_SITE: "shop",
     };
@@ -58,6 +60,7 @@ describe("contracts/function-env (the functions' environment, written and read)"
         sdkMaxAttempts: fc.integer({ min: 1, max: 100 }),
         sdkRetryMode: fc.constantFrom(...SDK_RETRY_MODES),
         trustedProxyHops: fc.integer({ min: 0, max: 10 }),
+        realtimePeakWriteUnits: fc.integer({ min: 1, max: 10_000 }),
         sites: fc.uniqueArray(
           fc.record({
             id: fc.stringMatching(/^[a-z0-9-]{3,40}$/),

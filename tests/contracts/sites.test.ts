@@ -118,6 +118,7 @@ describe("contracts/sites (the site table)", () => {
       sdkMaxAttempts: 10,
       sdkRetryMode: "adaptive",
       trustedProxyHops: 10,
+      realtimePeakWriteUnits: 10000,
       sites,
       defaultSite: "s".repeat(40),
     });

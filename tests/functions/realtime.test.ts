@@ -1,151 +1,207 @@
-import { BatchWriteItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
+import { ACTIVE_WINDOW_MINUTES, MAX_SLOTS_READ, MINUTE_MS } from "../../contracts/realtime";
 import type { TableNames } from "../../contracts/tables";
-import { createRealtimeReader } from "../../functions/core/realtime";
-import { chunk } from "../../functions/core/store";
+import { siteTable } from "../../functions/core/admission";
+import { createRealtimeReader, type RealtimeSnapshot } from "../../functions/core/realtime";
 import { createDocumentClient } from "../../functions/shared/clients";
 import { readEnv } from "../../functions/shared/env";
 import { realtimeHandler } from "../../functions/shared/handlers";
 import { apiEvent, lambdaContext } from "../support/captured-logs";
+import { collect, scanAll, testDeps } from "../support/collector";
 import { stackFunctionEnv, startDynamo, type TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";
 import { REQUEST_LINE_FIELDS } from "../support/request-line-fields";
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
+const page = (p: string) => `https://e.com/${p}`;
+const SITES = [
+  { id: "shop", hosts: ["shop.test"], allowServer: true },
+  { id: "blog", hosts: ["blog.test"], allowServer: true },
+];
 
-describe("realtime reader against dynalite", () => {
+describe("realtime counters against dynalite", () => {
   let dynamo: TestDynamo;
   let tables: TableNames;
   before(async () => (dynamo = await startDynamo()));
   after(async () => dynamo.close());
   beforeEach(async () => (tables = await dynamo.freshTables()));
 
-  async function seed(rows: { id: string; user: string; page?: string; expiresAt: number; site?: string }[]) {
-    const client = dynamo.client();
-    for (const part of chunk(rows, 25)) {
-      await client.send(
-        new BatchWriteItemCommand({
-          RequestItems: {
-            [tables.activeSessions]: part.map((r) => ({
-              PutRequest: {
-                Item: {
-                  site_id: { S: r.site ?? "local" },
-                  session_id: { S: r.id },
-                  user_id: { S: r.user },
-                  expires_at: { N: String(r.expiresAt) },
-                  last_activity: { N: String(NOW) },
-                  ...(r.page ? { current_page: { S: r.page } } : {}),
-                },
-              },
-            })),
-          },
-        }),
-      );
+  const view = (session: string, user: string, at: number, p?: string, site?: string) => ({
+    event_type: p ? "page_view" : "heartbeat",
+    event_id: `e-${session}-${at}-${p ?? "hb"}`,
+    session_id: session,
+    user_id: user,
+    timestamp: at,
+    ...(p ? { page_url: page(p) } : {}),
+    ...(site ? { site_id: site } : {}),
+  });
+  /** Sends until a 200, as the tracker does: a lost response or a throttled write is answered 503 and sent again. */
+  const send = async (events: object[], now = NOW, client = dynamo.client()) => {
+    const deps = testDeps(client, tables, { sites: siteTable(SITES, "shop") });
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const out = await collect(deps, { events }, now + attempt * 1000);
+      if (out.result.statusCode === 200) return out;
+      expect(out.result.statusCode, out.result.body).to.equal(503);
     }
-  }
+    throw new Error("no 200 in 20 attempts");
+  };
+  const reader = (now: () => number, shards = 1, client = dynamo.client()) =>
+    createRealtimeReader({ db: createDocumentClient(client), table: tables.activeSessions, cacheMs: 0, shards }, { now });
+  const counts = (s: RealtimeSnapshot) => [s.active_sessions, s.active_users, s.top_pages];
 
-  it("paginates every page, drops expired rows and ranks the top 10 pages", async () => {
-    const live = Math.floor(NOW / 1000) + 60;
-    const rows = Array.from({ length: 47 }, (_, i) => ({
-      id: `s${i}`,
-      user: `u${i % 30}`,
-      page: `https://e.com/p${i % 12}`,
-      expiresAt: live,
-    }));
-    rows.push(
-      ...Array.from({ length: 9 }, (_, i) => ({
-        id: `old${i}`,
-        user: `gone${i}`,
-        page: "https://e.com/expired",
-        expiresAt: Math.floor(NOW / 1000),
-      })),
-    );
-    await seed(rows);
+  it("counts sessions, users and current pages from the counters, ranking pages by sessions then URL", async () => {
+    await send([view("s1", "u1", NOW - 3 * MINUTE_MS, "a"), view("s2", "u1", NOW - 2 * MINUTE_MS, "b")]);
+    await send([view("s3", "u2", NOW - MINUTE_MS, "b"), view("s4", "u3", NOW - 10 * MINUTE_MS)]);
+    await send([view("s1", "u1", NOW - 1000, "c")]);
+    const snapshot = await reader(() => NOW)("shop");
+    expect(snapshot).to.deep.equal({
+      site: "shop",
+      active_sessions: 4,
+      active_users: 3,
+      top_pages: [
+        { page_url: page("b"), sessions: 2 },
+        { page_url: page("c"), sessions: 1 },
+      ],
+      generated_at: "2026-11-26T12:00:00.000Z",
+    });
+  });
+
+  it("keeps a session active through the 30th minute after its last activity's minute and drops it in the 31st", async () => {
+    const last = NOW - 17_000; // 11:59:43
+    await send([view("s1", "u1", last, "a")]);
+    const minuteStart = Math.floor(last / MINUTE_MS) * MINUTE_MS;
+    const at = (ms: number) => reader(() => ms)("shop").then(counts);
+    const live = [1, 1, [{ page_url: page("a"), sessions: 1 }]];
+    expect(await at(minuteStart + ACTIVE_WINDOW_MINUTES * MINUTE_MS - 1)).to.deep.equal(live);
+    expect(await at(minuteStart + ACTIVE_WINDOW_MINUTES * MINUTE_MS)).to.deep.equal([0, 0, []]);
+  });
+
+  it("reads at most 7 items per snapshot, in one BatchGetItem, at any number of sessions", async () => {
+    for (let batch = 0; batch < 3; batch++)
+      await send(Array.from({ length: 40 }, (_, i) => view(`b${batch}s${i}`, `u${i}`, NOW - (i % 35) * MINUTE_MS, `p${i % 12}`)));
     const client = dynamo.client();
     const stats = injectFaults(client, {});
-    const snapshot = await createRealtimeReader(
-      { db: createDocumentClient(client), table: tables.activeSessions, cacheMs: 5000, maxPages: 50, pageSize: 10 },
-      { now: () => NOW },
-    )("local");
-    expect(stats.calls.QueryCommand).to.equal(6); // 56 rows, 10 per page
-    expect(snapshot.active_sessions).to.equal(47);
-    expect(snapshot.active_users).to.equal(30);
-    expect(snapshot.top_pages).to.have.length(10);
-    expect(snapshot.top_pages.slice(0, 3)).to.deep.equal([
-      { page_url: "https://e.com/p0", sessions: 4 },
-      { page_url: "https://e.com/p1", sessions: 4 },
-      { page_url: "https://e.com/p10", sessions: 4 },
+    const keys: number[] = [];
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { RequestItems?: Record<string, { Keys: unknown[] }> };
+        keys.push(...Object.values(input.RequestItems ?? {}).map((r) => r.Keys.length));
+        return next(args);
+      },
+      { step: "initialize", name: "countKeys" },
+    );
+    const snapshot = await reader(() => NOW, 1, client)("shop");
+    // i = 0..29 and 35..39 are 0..29 minutes back; u0..u29 and u35..u39 have them.
+    expect(snapshot.active_sessions).to.equal(3 * 35);
+    expect(snapshot.active_users).to.equal(35);
+    expect(stats.calls).to.deep.equal({ BatchGetItemCommand: 1 });
+    expect(keys[0]).to.be.at.most(MAX_SLOTS_READ);
+    expect(MAX_SLOTS_READ).to.equal(7);
+  });
+
+  it("writes no counter for a heartbeat in the same minute on the same page, and moves on a new minute", async () => {
+    // NOW is 12:00:00, the first minute of a 6-minute slot: the moves below stay in one bucket item.
+    await send([view("s1", "u1", NOW + 10_000, "a")], NOW + 10_000);
+    const client = dynamo.client();
+    const writes: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const table = (args.input as { TableName?: string }).TableName;
+        if (table === tables.activeSessions) writes.push(context.commandName as string);
+        return next(args);
+      },
+      { step: "initialize", name: "countCounterWrites" },
+    );
+    await send([view("s1", "u1", NOW + 15_000)], NOW + 15_000, client);
+    expect(writes).to.deep.equal([]);
+    await send([view("s1", "u1", NOW + 70_000)], NOW + 70_000, client);
+    // the user's record: read, start, apply, commit, clean; the session's: apply, clean (its start and commit are on Sessions)
+    expect(writes).to.deep.equal(["GetItemCommand", ...Array(6).fill("UpdateItemCommand")]);
+    expect(counts(await reader(() => NOW + 70_000)("shop"))).to.deep.equal([1, 1, [{ page_url: page("a"), sessions: 1 }]]);
+  });
+
+  it("counts one site's visitors only, and the same session id under two sites as two sessions", async () => {
+    await send([view("s1", "u1", NOW - 1000, "a", "shop"), view("s2", "u2", NOW - 1000, "b", "shop")]);
+    await send([view("s1", "u9", NOW - 1000, "x", "blog")]);
+    const read = reader(() => NOW);
+    expect(counts(await read("shop"))).to.deep.equal([
+      2,
+      2,
+      [
+        { page_url: page("a"), sessions: 1 },
+        { page_url: page("b"), sessions: 1 },
+      ],
     ]);
-    expect(snapshot.top_pages.map((p) => p.page_url)).not.to.include("https://e.com/expired");
-    expect(snapshot.generated_at).to.equal("2026-11-26T12:00:00.000Z");
-    expect(snapshot.truncated).to.equal(undefined);
+    expect(counts(await read("blog"))).to.deep.equal([1, 1, [{ page_url: page("x"), sessions: 1 }]]);
+    expect(counts(await read("news"))).to.deep.equal([0, 0, []]);
   });
 
-  it("counts a row whose user or page is missing or not a string as a session, never as a user or page", async () => {
-    const live = Math.floor(NOW / 1000) + 60;
-    await seed([{ id: "s1", user: "u1", page: "https://e.com/a", expiresAt: live }]);
-    const odd = {
-      site_id: { S: "local" },
-      session_id: { S: "s2" },
-      expires_at: { N: String(live) },
-      current_page: { N: "7" },
-      user_id: { NULL: true },
-    };
-    await dynamo.client().send(new PutItemCommand({ TableName: tables.activeSessions, Item: odd }));
-    const snapshot = await createRealtimeReader(
-      { db: createDocumentClient(dynamo.client()), table: tables.activeSessions, cacheMs: 0, maxPages: 5 },
-      { now: () => NOW },
-    )("local");
-    expect([snapshot.active_sessions, snapshot.active_users]).to.deep.equal([2, 1]);
-    expect(snapshot.top_pages).to.deep.equal([{ page_url: "https://e.com/a", sessions: 1 }]);
+  it("stays exact when every counter write's response is lost once after it landed", async () => {
+    const client = dynamo.client({ maxAttempts: 1 });
+    const faults = injectFaults(client, { seed: 3, failAfterWriteRate: 0.5, commands: ["UpdateItemCommand", "GetItemCommand"] });
+    await send([view("s1", "u1", NOW - 5 * MINUTE_MS, "a"), view("s2", "u2", NOW - 4 * MINUTE_MS, "b")], NOW, client);
+    for (let i = 0; i < 6; i++)
+      await send([view("s1", "u1", NOW - 3 * MINUTE_MS + i * MINUTE_MS, `p${i % 2}`)], NOW + i * MINUTE_MS, client);
+    expect(faults.failedAfterWrite).to.be.greaterThan(5);
+    const snapshot = await reader(() => NOW + 6 * MINUTE_MS)("shop");
+    expect(counts(snapshot)).to.deep.equal([
+      2,
+      2,
+      [
+        { page_url: page("b"), sessions: 1 },
+        { page_url: page("p1"), sessions: 1 },
+      ],
+    ]);
+    const tokens = (await scanAll(dynamo.client(), tables.activeSessions)).flatMap((item) =>
+      Object.keys(item).filter((k) => k.startsWith("t:")),
+    );
+    expect(tokens).to.deep.equal([]);
   });
 
-  it("serves one read per site per cache window to every caller and says when the page cap cut the read", async () => {
-    await seed(Array.from({ length: 30 }, (_, i) => ({ id: `s${i}`, user: "u", expiresAt: Math.floor(NOW / 1000) + 60 })));
+  it("reads every shard and counts the same as unsharded", async () => {
+    const events = Array.from({ length: 30 }, (_, i) => view(`s${i}`, `u${i % 7}`, NOW - (i % 9) * MINUTE_MS, `p${i % 4}`));
+    const sharded = testDeps(dynamo.client(), tables, { realtimeShards: 3 });
+    expect((await collect(sharded, { events }, NOW)).result.statusCode).to.equal(200);
+    const keys = (await scanAll(dynamo.client(), tables.activeSessions)).map((i) => String(i.counter_key));
+    expect(keys.filter((k) => /^local#\d+#[12]$/.test(k)).length).to.be.greaterThan(0);
+    const snapshot = await reader(() => NOW, 3)("local");
+    expect(counts(snapshot).slice(0, 2)).to.deep.equal([30, 7]);
+    expect(snapshot.top_pages.map((p) => p.sessions)).to.deep.equal([8, 8, 7, 7]);
+  });
+
+  it("serves one read per site per cache window to every caller; a failed read is not cached", async () => {
+    await send([view("s1", "u1", NOW - 1000, "a")]);
     const client = dynamo.client();
     const stats = injectFaults(client, {});
     let now = NOW;
     const read = createRealtimeReader(
-      { db: createDocumentClient(client), table: tables.activeSessions, cacheMs: 5000, maxPages: 2, pageSize: 10 },
+      { db: createDocumentClient(client), table: tables.activeSessions, cacheMs: 5000, shards: 1 },
       { now: () => now },
     );
-    const [a, b] = await Promise.all([read("local"), read("local")]);
+    const [a, b] = await Promise.all([read("shop"), read("shop")]);
     expect(a).to.equal(b);
-    expect([a.active_sessions, a.truncated]).to.deep.equal([20, true]);
     now += 4999;
-    await read("local");
-    expect(stats.calls.QueryCommand).to.equal(2);
-    const other = await read("shop");
-    expect([other.site, other.active_sessions, stats.calls.QueryCommand]).to.deep.equal(["shop", 0, 3]);
+    await read("shop");
+    expect(stats.calls.BatchGetItemCommand).to.equal(1);
+    await read("blog");
     now += 1;
-    await read("local");
-    expect(stats.calls.QueryCommand).to.equal(5);
-    expect(stats.calls.ScanCommand ?? 0).to.equal(0);
+    await read("shop");
+    expect(stats.calls).to.deep.equal({ BatchGetItemCommand: 3 });
   });
+});
 
-  it("counts one site's visitors only, with a Query of that site's rows, and the same session id under two sites twice", async () => {
-    const live = Math.floor(NOW / 1000) + 60;
-    await seed([
-      { id: "s1", user: "u1", page: "https://shop.test/a", expiresAt: live, site: "shop" },
-      { id: "s2", user: "u2", page: "https://shop.test/b", expiresAt: live, site: "shop" },
-      { id: "s1", user: "u9", page: "https://blog.test/x", expiresAt: live, site: "blog" },
-    ]);
-    const read = createRealtimeReader(
-      { db: createDocumentClient(dynamo.client()), table: tables.activeSessions, cacheMs: 0, maxPages: 5 },
-      { now: () => NOW },
-    );
-    const [shop, blog] = [await read("shop"), await read("blog")];
-    expect([shop.site, shop.active_sessions, shop.active_users, shop.top_pages.length]).to.deep.equal(["shop", 2, 2, 2]);
-    expect([blog.site, blog.active_sessions, blog.top_pages]).to.deep.equal([
-      "blog",
-      1,
-      [{ page_url: "https://blog.test/x", sessions: 1 }],
-    ]);
-  });
+describe("realtime handler", () => {
+  let dynamo: TestDynamo;
+  let tables: TableNames;
+  before(async () => (dynamo = await startDynamo()));
+  after(async () => dynamo.close());
+  beforeEach(async () => (tables = await dynamo.freshTables()));
 
-  it("the realtime handler takes ?site=, else the default, else the only site, and answers 400 UnknownSite naming the ids", async () => {
-    const live = Math.floor(Date.now() / 1000) + 600; // the handler reads the real clock
-    await seed([{ id: "s1", user: "u1", expiresAt: live, site: "shop" }]);
+  it("takes ?site=, else the default, else the only site, and answers 400 UnknownSite naming the ids", async () => {
+    const deps = testDeps(dynamo.client(), tables, { sites: siteTable(SITES, "shop") });
+    const now = Date.now(); // the handler reads the real clock
+    const body = { events: [{ event_type: "page_view", session_id: "s1", user_id: "u1", timestamp: now, page_url: "https://shop.test/" }] };
+    expect((await collect(deps, body, now)).result.statusCode).to.equal(200);
     const sites = (list: string, def = "") =>
       readEnv(
         stackFunctionEnv(tables, {
@@ -182,7 +238,7 @@ describe("realtime reader against dynalite", () => {
     ]);
   });
 
-  it("the realtime handler writes the request line of docs/operations.md, events 0, at INFO for a 200 and ERROR for a 503", async () => {
+  it("writes the request line of docs/operations.md, events 0, at INFO for a 200 and ERROR for a 503", async () => {
     const lines: string[] = [];
     const env = readEnv(stackFunctionEnv(tables, { ENVIRONMENT: "dev", DYNAMODB_ENDPOINT: dynamo.endpoint }), ["activeSessions"]);
     const healthy = realtimeHandler(env, createDocumentClient(dynamo.client()), (l) => lines.push(l));

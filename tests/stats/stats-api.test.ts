@@ -10,7 +10,14 @@ class RecordingMocks extends ProgramMocks {
   }
 }
 
-const settings = { hotRetentionDays: 7, sdkMaxAttempts: 3, sdkRetryMode: "standard" as const, trustedProxyHops: 0, sites: [] };
+const settings = {
+  hotRetentionDays: 7,
+  sdkMaxAttempts: 3,
+  sdkRetryMode: "standard" as const,
+  trustedProxyHops: 0,
+  realtimePeakWriteUnits: 1000,
+  sites: [],
+};
 const output = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 describe("components/stats-api (Pulumi mocks)", () => {

@@ -5,6 +5,8 @@
  */
 import { type AttributeValue, type DynamoDBClient, GetItemCommand, paginateScan, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { DEFAULTS } from "../../config";
+import { realtimeShards } from "../../contracts/realtime";
 import { LOCAL_SITE } from "../../contracts/sites";
 import type { TableNames } from "../../contracts/tables";
 import { siteTable } from "../../functions/core/admission";
@@ -27,6 +29,7 @@ export function testDeps(client: DynamoDBClient, tables: TableNames, overrides: 
     tables,
     sites: siteTable([LOCAL_SITE], LOCAL_SITE.id),
     retentionDays: 30,
+    realtimeShards: realtimeShards(DEFAULTS.realtimePeakWriteUnits),
     remainingTimeMs: () => 10_000,
     hex: counterHex(),
     random: createRng(7),
