@@ -20,6 +20,11 @@ export const PRICES = {
     per: "on-demand write request unit (after the 2024-11-01 cut)",
     source: "aws.amazon.com/dynamodb/pricing/on-demand",
   },
+  dynamoReadUnit: {
+    usd: 0.125 / 1e6,
+    per: "on-demand read request unit (4 KB strongly consistent, 8 KB eventually consistent)",
+    source: "aws.amazon.com/dynamodb/pricing/on-demand",
+  },
   dynamoStorageGbMonth: {
     usd: 0.25,
     per: "GB-month of table and index storage (Standard class; item size + 100 B)",

@@ -49,10 +49,19 @@ export function markdownTable(r: BenchResult): string {
       verdict(r.hostile_input.ratio <= 10),
     ],
     [
-      "realtime_read_units (one site among ten)",
-      `Query **${r.realtime_read_units.one_site_query_read_units}** RRU vs Scan of all ${r.realtime_read_units.whole_table_scan_read_units} RRU = ${r.realtime_read_units.ratio_scan_to_query}× (${r.realtime_read_units.live_sessions_per_site} live + ${r.realtime_read_units.expired_rows_per_site} expired rows per site)`,
-      "Query ≤ Scan / 5",
-      verdict(r.realtime_read_units.ratio_scan_to_query >= 5),
+      "realtime_read_units per answer (100 / 10,000 / 100,000 active sessions)",
+      `**${r.realtime_read_units.rows.map((x) => x.read_units).join(" / ")}** RRU, ${r.realtime_read_units.rows.map((x) => x.items_read).join(" / ")} items; viewer-day $${r.realtime_read_units.viewer_day_usd.total_without_duration} (reads $${r.realtime_read_units.viewer_day_usd.dynamo_reads})`,
+      `constant, ≤ ${r.realtime_read_units.max_items_per_answer} items`,
+      verdict(
+        new Set(r.realtime_read_units.rows.map((x) => x.read_units)).size === 1 &&
+          r.realtime_read_units.rows.every((x) => x.items_read <= r.realtime_read_units.max_items_per_answer),
+      ),
+    ],
+    [
+      "realtime_write_units_per_event batch_1 / batch_10",
+      `**${w.batch_1.realtime_write_units_per_event} / ${w.batch_10.realtime_write_units_per_event}** (${w.batch_10.counter_writes} counter + ${w.batch_10.session_marker_writes} marker writes for ${w.batch_10.events} events)`,
+      "—",
+      "—",
     ],
     ["cost_per_million_events_usd dev", `**$${cost.dev.total.toFixed(4)}**`, "—", "—"],
     ["cost_per_million_events_usd prod", `**$${cost.prod.total.toFixed(4)}**`, "≤ $1.00", verdict(cost.prod.total <= 1)],

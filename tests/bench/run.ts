@@ -15,7 +15,7 @@ import { hostileInput } from "./hostile";
 import { measureItemSizes } from "./item-sizes";
 import { manySessions } from "./many-sessions";
 import { PRICES, PRICES_AS_OF } from "./prices";
-import { realtimeReadsOneSiteAmongTen } from "./realtime-reads";
+import { realtimeReadsAtScale } from "./realtime-reads";
 import { archiveTableRows, markdownTable, summary } from "./report";
 import { type MeasuredInputs, stackCostInputs } from "./stacks";
 import { log, round } from "./stats";
@@ -76,8 +76,8 @@ async function measure(dynamo: TestDynamo, quick: boolean) {
   const many = await manySessions(dynamo, quick ? 3 : 20);
   log("item sizes: tracker-like traffic stored in dynalite, sized by DynamoDB's rules");
   const sizes = await measureItemSizes(dynamo);
-  log("realtime read units: one site's Query among ten sites vs a Scan of the table");
-  const realtimeReads = await realtimeReadsOneSiteAmongTen(dynamo);
+  log("realtime read units per answer at 100, 10,000 and 100,000 active sessions");
+  const realtimeReads = await realtimeReadsAtScale(dynamo);
   const archive = await archiveFigures(dynamo, ARCHIVE_PLAN[quick ? "quick" : "full"], (m) => log(`archive: ${m}`));
   return { throughput, cold, hostile, writeUnits, many, sizes, realtimeReads, archive };
 }

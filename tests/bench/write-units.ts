@@ -1,7 +1,11 @@
 /**
  * write_units_per_event: realistic traffic (visitors whose sessions continue across requests)
  * through handleCollect, counting item and index writes per table from the calls sent (a failed
- * conditional write is billed too, so every call counts).
+ * conditional write is billed too, so every call counts). The realtime counters' writes (the
+ * ActiveSessions slot, and the marker writes on Sessions rows, realtime-moves.ts) are billed by
+ * item size, as DynamoDB bills an UpdateItem: the larger of the item before and after, per 1 KB
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html);
+ * dynalite's ReturnConsumedCapacity applies that rule and is what is summed for them.
  * dynalite's ReturnConsumedCapacity is read alongside as a cross-check (it bills table writes
  * by item size but does not model GSI writes, so the count is the figure used).
  */
@@ -18,7 +22,13 @@ export interface WriteUnitResult {
   event_item_writes: number;
   session_updates: number;
   user_index_writes: number;
-  active_session_puts: number;
+  /** UpdateItem calls on the counters table (bucket items and user records). */
+  counter_writes: number;
+  /** Sessions UpdateItem calls that start or commit a realtime move (rt_move). */
+  session_marker_writes: number;
+  /** Write units of those two, by item size (dynalite ConsumedCapacity). */
+  realtime_write_units: number;
+  realtime_write_units_per_event: number;
   /** Conditional writes on the Events table's pin partitions (pins, future markers; none in this traffic). */
   out_of_window_pins: number;
   /** BatchGetItem calls reading the chains' future markers (one per request; read units, not write). */
@@ -46,17 +56,28 @@ export function callsByTable(client: DynamoDBClient) {
   return calls;
 }
 
-/** Asks every call for its consumed capacity and adds it up (the collector itself never asks). */
+/** A realtime write: any call on the counters table, or a Sessions update that moves a marker. */
+const isRealtimeWrite = (input: { TableName?: string; UpdateExpression?: string }, countersTable: string | undefined) =>
+  input.TableName !== undefined && (input.TableName === countersTable || /\brt_move\b/.test(input.UpdateExpression ?? ""));
+
+/**
+ * Asks every call for its consumed capacity and adds it up (the collector itself never asks);
+ * `realtime` sums the realtime writes' share (countersTable set once the tables exist).
+ */
 export function consumedCapacityMeter(client: DynamoDBClient) {
-  const meter = { units: 0, reported: false };
+  const meter = { units: 0, reported: false, realtime: 0, realtimeCalls: 0, countersTable: undefined as string | undefined };
   client.middlewareStack.add(
     (next) => async (args) => {
-      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = "INDEXES";
+      const input = args.input as { ReturnConsumedCapacity?: string; TableName?: string; UpdateExpression?: string };
+      input.ReturnConsumedCapacity = "INDEXES";
+      const realtime = isRealtimeWrite(input, meter.countersTable);
+      if (realtime) meter.realtimeCalls++;
       const out = await next(args);
       const cc = (out.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
       for (const c of cc === undefined ? [] : Array.isArray(cc) ? cc : [cc]) {
         meter.reported = true;
         meter.units += c.CapacityUnits ?? 0;
+        if (realtime) meter.realtime += c.CapacityUnits ?? 0;
       }
       return out;
     },
@@ -77,6 +98,7 @@ export async function writeUnitsPerEvent(
     ["PutItemCommand", "UpdateItemCommand", "DeleteItemCommand"].reduce((n, command) => n + (calls[command]?.[table] ?? 0), 0);
   const meter = consumedCapacityMeter(client);
   const tables = await dynamo.freshTables();
+  meter.countersTable = tables.activeSessions;
   const deps = testDeps(client, tables);
   const base = Date.now() - 60 * 60_000;
   let events = 0;
@@ -95,23 +117,28 @@ export async function writeUnitsPerEvent(
       created += out.sessionsCreated;
     }
   });
-  const updates = itemWrites(tables.sessions);
-  const puts = itemWrites(tables.activeSessions);
+  const counterWrites = itemWrites(tables.activeSessions);
+  const markerWrites = meter.realtimeCalls - counterWrites - (calls.GetItemCommand?.[tables.activeSessions] ?? 0);
+  // Placement's own Sessions updates; the marker writes are billed by size below.
+  const updates = itemWrites(tables.sessions) - markerWrites;
   const pins = itemWrites(tables.events);
-  const units = events + updates + created + puts + pins;
+  const units = events + updates + created + meter.realtime + pins;
   return {
     events,
     requests: visitors * requestsPerVisitor,
     event_item_writes: events,
     session_updates: updates,
     user_index_writes: created,
-    active_session_puts: puts,
+    counter_writes: counterWrites,
+    session_marker_writes: markerWrites,
+    realtime_write_units: round(meter.realtime, 3),
+    realtime_write_units_per_event: round(meter.realtime / events, 3),
     out_of_window_pins: pins,
     marker_reads: calls.BatchGetItemCommand?.[tables.events] ?? 0,
     consistent_reads: Object.values(calls.GetItemCommand ?? {}).reduce((a, b) => a + b, 0),
     write_units_per_event: round(units / events, 3),
     dynalite_consumed_wcu_per_event: meter.reported ? round(meter.units / events, 3) : null,
     method:
-      "counted: event items (BatchWriteItem) + Sessions UpdateItem calls + UserIndex writes on session creation (KEYS_ONLY) + ActiveSessions PutItem calls + Events PutItem/UpdateItem calls (pins, future markers); items assumed ≤ 1 KB",
+      "counted: event items (BatchWriteItem) + Sessions UpdateItem calls of placement + UserIndex writes on session creation (KEYS_ONLY) + Events PutItem/UpdateItem calls (pins, future markers), items assumed ≤ 1 KB; plus the realtime writes (counter items, user records, Sessions marker writes) by item size from dynalite ConsumedCapacity (applied writes; a failed condition is not reported by dynalite)",
   };
 }
