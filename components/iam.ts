@@ -91,18 +91,20 @@ export function collectorPolicy(n: CollectorPolicyNames): PolicyDocument {
         [tableArn(n, n.eventsTableName)],
       ),
       allow("UpdateSessions", ["dynamodb:UpdateItem", "dynamodb:GetItem"], [tableArn(n, n.sessionsTableName)]),
-      allow("TrackActiveSessions", ["dynamodb:PutItem"], [tableArn(n, n.activeSessionsTableName)]),
+      // The realtime counters (functions/core/realtime-moves.ts): guarded UpdateItem writes, and a
+      // consistent GetItem after a failed condition.
+      allow("MoveRealtimeCounters", ["dynamodb:UpdateItem", "dynamodb:GetItem"], [tableArn(n, n.activeSessionsTableName)]),
       logStatement(logGroupArn(n, n.logGroupName)),
     ],
   };
 }
 
-/** Realtime: scans the active-session rows, nothing else. */
+/** Realtime: reads one site's counter items (one BatchGetItem per snapshot), nothing else. */
 export function realtimePolicy(n: RealtimePolicyNames): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      allow("ReadActiveSessions", ["dynamodb:Query"], [tableArn(n, n.activeSessionsTableName)]),
+      allow("ReadRealtimeCounters", ["dynamodb:BatchGetItem"], [tableArn(n, n.activeSessionsTableName)]),
       logStatement(logGroupArn(n, n.logGroupName)),
     ],
   };

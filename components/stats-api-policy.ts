@@ -55,7 +55,7 @@ export function statsPolicy(n: StatsPolicyNames): PolicyDocument {
         ["secretsmanager:GetSecretValue"],
         [`arn:${n.partition}:secretsmanager:${n.region}:${n.accountId}:secret:${n.secretName}-??????`],
       ),
-      allow("ReadActiveSessions", ["dynamodb:Scan"], [tableArn(n, n.activeSessionsTableName)]),
+      allow("ReadRealtimeCounters", ["dynamodb:BatchGetItem"], [tableArn(n, n.activeSessionsTableName)]),
       allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [`${logGroupArn(n, n.logGroupName)}:*`]),
     ],
   };

@@ -29,7 +29,7 @@ import { statsPolicy } from "./stats-api-policy";
 export interface StatsApiArgs {
   /** Stack name: function `LiveInsight-<stack>-stats`, API `LiveInsight-<stack>-stats`. */
   readonly stack: string;
-  /** The live count's table (read with Scan, as GET /realtime does). */
+  /** The live count's table (the realtime counters, read with BatchGetItem as GET /realtime reads them). */
   readonly activeSessionsTableName: pulumi.Input<string>;
   /** The archive: its bucket, Glue database and table, and the Athena workgroup with its result location. */
   readonly archiveBucketName: pulumi.Input<string>;

@@ -59,7 +59,7 @@ const keyText = (keys: { AttributeName?: string; KeyType?: string }[] | undefine
 
 /**
  * An existing table must have the schema's key: data written under an older key schema (before
- * ActiveSessions was keyed by site, docs/sites.md) would fail every write with a key error.
+ * ActiveSessions held the realtime counters, docs/architecture.md) would fail every write with a key error.
  */
 async function checkKey(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
   const out = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
@@ -67,7 +67,7 @@ async function checkKey(client: DynamoDBClient, input: CreateTableCommandInput):
   const wanted = keyText(input.KeySchema);
   if (found !== wanted)
     throw new StartError(
-      `Table ${input.TableName} has the key ${found}, but this version keys it by ${wanted} (docs/sites.md); its data was written by an older version: run \`npm run local:reset\` (deletes the local data) and start again.`,
+      `Table ${input.TableName} has the key ${found}, but this version keys it by ${wanted} (docs/architecture.md); its data was written by an older version: run \`npm run local:reset\` (deletes the local data) and start again.`,
     );
 }
 

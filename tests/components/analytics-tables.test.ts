@@ -50,13 +50,9 @@ function expectedTables(stack: string, protectData: boolean): Record<string, any
     {
       ...common,
       name: `LiveInsight-${stack}-ActiveSessions`,
-      // One site's live rows are one partition: GET /realtime?site= is a Query (docs/sites.md).
-      hashKey: "site_id",
-      rangeKey: "session_id",
-      attributes: [
-        { name: "site_id", type: "S" },
-        { name: "session_id", type: "S" },
-      ],
+      // The realtime counters: per-site bucket items and user records, one key each (docs/architecture.md).
+      hashKey: "counter_key",
+      attributes: [{ name: "counter_key", type: "S" }],
     },
   ];
 }

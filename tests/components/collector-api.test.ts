@@ -171,9 +171,9 @@ describe("components/collector-api", () => {
               Resource: [tableArn("Sessions")],
             },
             {
-              Sid: "TrackActiveSessions",
+              Sid: "MoveRealtimeCounters",
               Effect: "Allow",
-              Action: ["dynamodb:PutItem"],
+              Action: ["dynamodb:UpdateItem", "dynamodb:GetItem"],
               Resource: [tableArn("ActiveSessions")],
             },
             {
@@ -186,13 +186,13 @@ describe("components/collector-api", () => {
         });
       });
 
-      it("grants the realtime function a Query of ActiveSessions (one site's rows) and its own log group", () => {
+      it("grants the realtime function a BatchGetItem of the counters (one site's bucket items) and its own log group", () => {
         const policy = one(runs[stack], "aws:iam/rolePolicy:RolePolicy", "api-realtime-policy");
         expect(policy.inputs.role).to.equal("api-realtime-role");
         expect(JSON.parse(policy.inputs.policy)).to.deep.equal({
           Version: "2012-10-17",
           Statement: [
-            { Sid: "ReadActiveSessions", Effect: "Allow", Action: ["dynamodb:Query"], Resource: [tableArn("ActiveSessions")] },
+            { Sid: "ReadRealtimeCounters", Effect: "Allow", Action: ["dynamodb:BatchGetItem"], Resource: [tableArn("ActiveSessions")] },
             {
               Sid: "WriteOwnLogs",
               Effect: "Allow",

@@ -44,9 +44,9 @@ describe("components/iam", () => {
           Resource: [TABLE(NAMES.sessionsTableName)],
         },
         {
-          Sid: "TrackActiveSessions",
+          Sid: "MoveRealtimeCounters",
           Effect: "Allow",
-          Action: ["dynamodb:PutItem"],
+          Action: ["dynamodb:UpdateItem", "dynamodb:GetItem"],
           Resource: [TABLE(NAMES.activeSessionsTableName)],
         },
         {
@@ -68,7 +68,7 @@ describe("components/iam", () => {
     expect(doc).to.deep.equal({
       Version: "2012-10-17",
       Statement: [
-        { Sid: "ReadActiveSessions", Effect: "Allow", Action: ["dynamodb:Query"], Resource: [TABLE(NAMES.activeSessionsTableName)] },
+        { Sid: "ReadRealtimeCounters", Effect: "Allow", Action: ["dynamodb:BatchGetItem"], Resource: [TABLE(NAMES.activeSessionsTableName)] },
         {
           Sid: "WriteOwnLogs",
           Effect: "Allow",

@@ -86,6 +86,6 @@ describe("collector IAM policy matches the calls the collector makes", () => {
     const grant = (sid: string) => [...(allowed.Statement.find((s) => s.Sid === sid)?.Action ?? [])].sort();
     expect(byTable(tables.events)).to.deep.equal(grant("WriteEvents"));
     expect(byTable(tables.sessions)).to.deep.equal(grant("UpdateSessions"));
-    expect(byTable(tables.activeSessions)).to.deep.equal(grant("TrackActiveSessions"));
+    expect(byTable(tables.activeSessions)).to.deep.equal(grant("MoveRealtimeCounters"));
   });
 });

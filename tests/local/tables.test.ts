@@ -31,7 +31,7 @@ describe("local tables (ensureTables)", () => {
     );
     expect([error?.name, error?.message]).to.deep.equal([
       "StartError",
-      "Table LiveInsight-old-ActiveSessions has the key session_id (HASH), but this version keys it by site_id (HASH) + session_id (RANGE) (docs/sites.md); its data was written by an older version: run `npm run local:reset` (deletes the local data) and start again.",
+      "Table LiveInsight-old-ActiveSessions has the key session_id (HASH), but this version keys it by counter_key (HASH) (docs/architecture.md); its data was written by an older version: run `npm run local:reset` (deletes the local data) and start again.",
     ]);
   });
 });

@@ -115,7 +115,7 @@ describe("components/stats-api (Pulumi mocks)", () => {
         ["arn:aws:s3:::liveinsight-dev-athena-results/stats/*"],
       ],
       ["ReadStatsKey", ["secretsmanager:GetSecretValue"], [`arn:aws:secretsmanager:${a}:secret:LiveInsight-dev-stats-key-??????`]],
-      ["ReadActiveSessions", ["dynamodb:Scan"], [`arn:aws:dynamodb:${a}:table/LiveInsight-dev-ActiveSessions`]],
+      ["ReadRealtimeCounters", ["dynamodb:BatchGetItem"], [`arn:aws:dynamodb:${a}:table/LiveInsight-dev-ActiveSessions`]],
       ["WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [`arn:aws:logs:${a}:log-group:/aws/lambda/LiveInsight-dev-stats:*`]],
     ]);
   });
