@@ -20,7 +20,7 @@ import { eventItem } from "./items";
 import { mapLimited } from "./limit";
 import { decideEffectiveTimes } from "./pins";
 import { type EventRecord, groupBySession, normalizeEvents } from "./plan";
-import { settleSession } from "./realtime-moves";
+import { CALLS_PER_SETTLE, settleSession } from "./realtime-moves";
 import { type HttpRequest, parseEvents } from "./request";
 import { type Budget, batchWriteAll, type DynamoSender, MAX_ATTEMPT_MS, WRITE_CONCURRENCY } from "./store";
 
@@ -91,7 +91,8 @@ function settleCounters(deps: CollectorDeps, placements: Placement[], budget: Bu
     nowMs,
     owner: `${deps.hex()}${deps.hex()}`,
   };
-  return mapLimited(rowsToSettle(placements), WRITE_CONCURRENCY, (s) => settleSession(ctx, s));
+  // Within the conditional-write budget of store.ts WRITE_CONCURRENCY, as the placements were.
+  return mapLimited(rowsToSettle(placements), Math.floor(WRITE_CONCURRENCY / CALLS_PER_SETTLE), (s) => settleSession(ctx, s));
 }
 
 /**

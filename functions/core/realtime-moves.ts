@@ -45,6 +45,8 @@ export interface MoveContext {
   nowMs: number;
   /** Unique per request: the moves it starts carry it. */
   owner: string;
+  /** The request's user moves in flight, so two sessions of one user move it one after the other, not racing. */
+  userMoves?: Map<string, Promise<void>>;
 }
 
 interface PendingMove {
@@ -73,6 +75,12 @@ interface Holder {
   /** Wait for another request's move instead of leaving it to that request (a user's wanted minute lives only in this request). */
   waitsForOthers: boolean;
 }
+
+/**
+ * Calls one session's settling keeps in flight at most: its user's move (whose apply touches up to
+ * two bucket items) beside its own apply on up to two bucket items.
+ */
+export const CALLS_PER_SETTLE = 4;
 
 /** A move another request started may be finished by anyone after its storage time (plus clock drift between hosts). */
 export const TAKEOVER_AFTER_MS = MAX_ATTEMPT_MS + 5_000;
@@ -309,8 +317,16 @@ export async function settleSession(ctx: MoveContext, session: SessionToSettle):
   await settle(ctx, holder, markerState(session.row));
 }
 
-async function settleUser(ctx: MoveContext, site: string, userId: string, wanted: number) {
+/** Moves the user to `wanted` after any move of the same user this request already has in flight. */
+function settleUser(ctx: MoveContext, site: string, userId: string, wanted: number): Promise<void> {
   const key = userRecordKey(site, userId);
+  const moves = (ctx.userMoves ??= new Map());
+  const next = (moves.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => moveUser(ctx, site, key, wanted));
+  moves.set(key, next);
+  return next;
+}
+
+async function moveUser(ctx: MoveContext, site: string, key: string, wanted: number) {
   const holder: Holder = {
     kind: "user",
     table: ctx.countersTable,

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { TableNames } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
 import { successorSessionId } from "../../functions/core/ids";
-import { collect, fixedClock, getSession, postEvents, scanAll, sessionEvents, testDeps } from "../support/collector";
+import { collect, fixedClock, getSession, placementCalls, postEvents, realtimeAt, scanAll, sessionEvents, testDeps } from "../support/collector";
 import { startDynamo, type TestDynamo } from "../support/dynalite";
 import { injectFaults } from "../support/fault-injector";
 
@@ -72,18 +72,12 @@ describe("collector core against dynalite", () => {
       expires_at: Math.floor((NOW - 1000) / 1000) + 30 * 86400,
       entry_key: `${NOW - 1000}#e1`,
       exit_key: `${NOW - 1000}#e1`,
+      // what the realtime counters hold for the session: its last activity's minute and current page
+      rt_minute: Math.floor((NOW - 1000) / MIN),
+      rt_page: "https://shop.example/a",
     });
-    expect(await scanAll(reader(), tables.activeSessions)).to.deep.equal([
-      {
-        site_id: "local",
-        session_id: "s1",
-        user_id: "u1",
-        last_activity: NOW - 1000,
-        current_page: "https://shop.example/a",
-        exit_key: `${NOW - 1000}#e1`,
-        expires_at: Math.floor((NOW - 1000 + 30 * MIN) / 1000),
-      },
-    ]);
+    const live = await realtimeAt(reader(), tables, NOW);
+    expect([live.active_sessions, live.active_users, live.top_pages]).to.deep.equal([1, 1, [{ page_url: "https://shop.example/a", sessions: 1 }]]);
     expect([out.events, out.sessions, out.sessionsCreated]).to.deep.equal([1, 1, 1]);
   });
 
@@ -120,9 +114,9 @@ describe("collector core against dynalite", () => {
     expect((await scanAll(reader(), tables.events)).map((e) => e.event_key)).to.deep.equal([`${NOW - 5000}#e-retry`]);
   });
 
-  it("coalesces a 10-event request for 2 sessions into 1 BatchWriteItem, 2 UpdateItem and 2 PutItem calls (+1 BatchGetItem of the chains' future markers)", async () => {
+  it("coalesces a 10-event request for 2 sessions into 1 BatchWriteItem and 2 UpdateItem calls (+1 BatchGetItem of the chains' future markers, + the realtime moves)", async () => {
     const client = dynamo.client();
-    const stats = injectFaults(client, {});
+    const stats = placementCalls(client, tables);
     const events = Array.from({ length: 10 }, (_, i) => ({
       event_type: i % 3 ? "click" : "page_view",
       session_id: i < 6 ? "sa" : "sb",
@@ -131,7 +125,7 @@ describe("collector core against dynalite", () => {
     }));
     const out = await collect(testDeps(client, tables), { events }, NOW);
     expect(out.result.statusCode).to.equal(200);
-    expect(stats.calls).to.deep.equal({ BatchGetItemCommand: 1, BatchWriteItemCommand: 1, UpdateItemCommand: 2, PutItemCommand: 2 });
+    expect(stats).to.deep.equal({ BatchGetItemCommand: 1, BatchWriteItemCommand: 1, UpdateItemCommand: 2 });
     const a = await getSession(reader(), tables.sessions, "sa");
     expect([a?.total_events, a?.page_views, a?.duration_ms, a?.entry_page, a?.exit_page]).to.deep.equal([
       6,
@@ -209,7 +203,10 @@ describe("collector core against dynalite", () => {
       ["e3", `local#${rolled}`],
     ]);
     expect(await getSession(reader(), tables.sessions, "s-old")).to.include({ total_events: 1, last_activity: NOW - 40 * MIN });
-    expect((await scanAll(reader(), tables.activeSessions)).map((a) => a.session_id)).to.deep.equal([rolled]);
+    // The old session's minute is past every window still read: only the successor is counted.
+    expect((await realtimeAt(reader(), tables, NOW + 1000)).active_sessions).to.equal(1);
+    expect((await getSession(reader(), tables.sessions, rolled))?.rt_minute).to.equal(Math.floor((NOW - 4 * MIN) / MIN));
+    expect((await getSession(reader(), tables.sessions, "s-old"))?.rt_minute).to.equal(undefined);
   });
 
   it("splits one request's events at a 30-minute gap into two sessions", async () => {
@@ -226,7 +223,8 @@ describe("collector core against dynalite", () => {
     const second = successorSessionId("s", NOW - 50 * MIN);
     expect(out.json.session_ids).to.deep.equal(["s", second]);
     expect([out.sessions, out.sessionsCreated]).to.deep.equal([2, 2]);
-    expect((await scanAll(reader(), tables.activeSessions)).map((a) => a.session_id)).to.deep.equal([second]);
+    expect((await realtimeAt(reader(), tables, NOW)).active_sessions).to.equal(1);
+    expect((await getSession(reader(), tables.sessions, second))?.rt_minute).to.equal(Math.floor((NOW - 10 * MIN) / MIN));
   });
 
   it("replaces a timestamp outside [now − 7 days, now + 5 min] by server time and keeps the client's", async () => {

@@ -13,6 +13,7 @@ import { siteTable } from "../../functions/core/admission";
 import { type CollectorDeps, handleCollect, type Outcome } from "../../functions/core/collect";
 import { sessionKey } from "../../functions/core/ids";
 import type { HttpRequest } from "../../functions/core/request";
+import { createRealtimeReader } from "../../functions/core/realtime";
 import { createDocumentClient } from "../../functions/shared/clients";
 import { createRng } from "../../scripts/lib/rng";
 
@@ -111,4 +112,31 @@ export async function sessionEvents(
 /** Every stored event (without the pins of out-of-window times, which share the Events table). */
 export async function storedEvents(client: DynamoDBClient, table: string) {
   return (await scanAll(client, table)).filter((e) => !String(e.session_id).startsWith("#pin#"));
+}
+
+/** GET /realtime's answer for `site` at `now`, read through the real reader (no cache) from the counters the collector left. */
+export function realtimeAt(client: DynamoDBClient, tables: TableNames, now: number, site = LOCAL_SITE.id, shards = 1) {
+  const read = createRealtimeReader({ db: createDocumentClient(client), table: tables.activeSessions, cacheMs: 0, shards }, { now: () => now });
+  return read(site);
+}
+
+/** Whether a call is one of the realtime counters' writes or reads (realtime-moves.ts), not the placement of events. */
+export function isRealtimeCall(input: { TableName?: string; UpdateExpression?: string }, tables: TableNames): boolean {
+  return input.TableName === tables.activeSessions || /\brt_move\b/.test(input.UpdateExpression ?? "");
+}
+
+/** Counts `client`'s calls by command, leaving out the realtime counters' (tests of placement assert these). */
+export function placementCalls(client: DynamoDBClient, tables: TableNames): Record<string, number> {
+  const calls: Record<string, number> = {};
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!isRealtimeCall(args.input as { TableName?: string }, tables)) {
+        const name = context.commandName as string;
+        calls[name] = (calls[name] ?? 0) + 1;
+      }
+      return next(args);
+    },
+    { step: "initialize", name: "placementCalls" },
+  );
+  return calls;
 }
