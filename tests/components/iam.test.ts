@@ -68,7 +68,12 @@ describe("components/iam", () => {
     expect(doc).to.deep.equal({
       Version: "2012-10-17",
       Statement: [
-        { Sid: "ReadRealtimeCounters", Effect: "Allow", Action: ["dynamodb:BatchGetItem"], Resource: [TABLE(NAMES.activeSessionsTableName)] },
+        {
+          Sid: "ReadRealtimeCounters",
+          Effect: "Allow",
+          Action: ["dynamodb:BatchGetItem"],
+          Resource: [TABLE(NAMES.activeSessionsTableName)],
+        },
         {
           Sid: "WriteOwnLogs",
           Effect: "Allow",

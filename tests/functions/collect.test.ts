@@ -2,9 +2,18 @@ import { expect } from "chai";
 import type { TableNames } from "../../contracts/tables";
 import { handleCollect } from "../../functions/core/collect";
 import { successorSessionId } from "../../functions/core/ids";
-import { collect, fixedClock, getSession, placementCalls, postEvents, realtimeAt, scanAll, sessionEvents, testDeps } from "../support/collector";
+import {
+  collect,
+  fixedClock,
+  getSession,
+  placementCalls,
+  postEvents,
+  realtimeAt,
+  scanAll,
+  sessionEvents,
+  testDeps,
+} from "../support/collector";
 import { startDynamo, type TestDynamo } from "../support/dynalite";
-import { injectFaults } from "../support/fault-injector";
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 const MIN = 60_000;
@@ -77,7 +86,11 @@ describe("collector core against dynalite", () => {
       rt_page: "https://shop.example/a",
     });
     const live = await realtimeAt(reader(), tables, NOW);
-    expect([live.active_sessions, live.active_users, live.top_pages]).to.deep.equal([1, 1, [{ page_url: "https://shop.example/a", sessions: 1 }]]);
+    expect([live.active_sessions, live.active_users, live.top_pages]).to.deep.equal([
+      1,
+      1,
+      [{ page_url: "https://shop.example/a", sessions: 1 }],
+    ]);
     expect([out.events, out.sessions, out.sessionsCreated]).to.deep.equal([1, 1, 1]);
   });
 

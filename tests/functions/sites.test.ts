@@ -4,7 +4,7 @@ import type { Site } from "../../contracts/sites";
 import type { TableNames } from "../../contracts/tables";
 import { siteTable } from "../../functions/core/admission";
 import { isBotUserAgent } from "../../functions/core/bots";
-import { collect, scanAll, testDeps } from "../support/collector";
+import { collect, realtimeAt, scanAll, testDeps } from "../support/collector";
 import { startDynamo, type TestDynamo } from "../support/dynalite";
 
 const NOW = Date.UTC(2026, 11, 8, 12, 0, 0);
@@ -170,7 +170,7 @@ describe("sites and bots: who may send, and nothing written for a refusal", () =
     expect(out.result.statusCode).to.equal(200);
   });
 
-  it("keeps the same session id under two sites as two sessions: own rows, own counters, own live rows", async () => {
+  it("keeps the same session id under two sites as two sessions: own rows, own counters, own realtime counts", async () => {
     const deps = depsWith();
     const send = (site: string, i: number, page: string) =>
       collect(deps, { ...event(site, i), page_url: page }, NOW, fromPage(`https://${site}.test`));
@@ -183,10 +183,10 @@ describe("sites and bots: who may send, and nothing written for a refusal", () =
       ["feed#s1", "feed", 1, "https://feed.test/b"],
       ["shop#s1", "shop", 2, "https://shop.test/c"],
     ]);
-    const live = await scanAll(dynamo.client(), tables.activeSessions);
-    expect(live.map((row) => [row.site_id, row.session_id, row.current_page]).sort()).to.deep.equal([
-      ["feed", "s1", "https://feed.test/b"],
-      ["shop", "s1", "https://shop.test/c"],
+    const live = async (site: string) => (await realtimeAt(dynamo.client(), tables, NOW, site)).top_pages;
+    expect([await live("feed"), await live("shop")]).to.deep.equal([
+      [{ page_url: "https://feed.test/b", sessions: 1 }],
+      [{ page_url: "https://shop.test/c", sessions: 1 }],
     ]);
     const events = await scanAll(dynamo.client(), tables.events);
     expect(events.map((e) => [e.session_id, e.site_id, e.event_id])).to.deep.equal([

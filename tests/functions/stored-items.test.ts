@@ -1,9 +1,10 @@
 /**
- * The exact stored form of every item the collector writes (Events, pins, Sessions,
- * ActiveSessions), read back raw with the plain client, and the event items as sent on the wire:
+ * The exact stored form of every item the collector writes (Events, pins, Sessions, and the
+ * realtime counters in the ActiveSessions slot), read back raw with the plain client, and the event items as sent on the wire:
  * attribute types and values, numbers in plain decimal as validated (docs/api.md), so a change of
  * the marshalling layer cannot re-type or re-spell anything. One fixed scenario covers every write path: fast-path and merge updates,
- * the live-row put and update, an out-of-window pin and its retry, a late event, a rollover.
+ * the realtime moves (a new session, a late event that moves nothing, a rollover whose old minute is
+ * past every window), an out-of-window pin and its retry, a late event, a rollover.
  */
 import { type AttributeValue, type DynamoDBClient, paginateScan } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
@@ -23,7 +24,12 @@ const S = (v: string): AttributeValue => ({ S: v });
 const N = (v: number | string): AttributeValue => ({ N: String(v) });
 const key = (ms: number, id: string) => S(`${String(ms).padStart(13, "0")}#${id}`);
 const exp = (ms: number) => N(Math.floor(ms / 1000) + 30 * 86_400);
-const activeExp = (ms: number) => N(Math.floor((ms + 30 * MIN) / 1000));
+/** Epoch minute of NOW, and the 6-minute slot (counter item) of a minute (contracts/realtime.ts). */
+const M = NOW / MIN;
+const slot = (minute: number) => Math.floor(minute / 6);
+/** A slot item is read until 30 minutes (+2 of margin) after its last minute; a user record until 33 minutes after its minute. */
+const slotExp = (minute: number) => N((slot(minute) * 6 + 5 + 33) * 60);
+const userExp = (minute: number) => N((minute + 33) * 60);
 const PAGE = (p: string) => `https://shop.example.com/${p}`;
 const IP = S("198.51.100.0/24");
 const UA = S("test-agent/1.0");
@@ -124,6 +130,9 @@ const EXPECTED_SESSIONS: Item[] = [
     // s1 is its chain's head: the write that closed it recorded the successor as the chain's tail
     tail_id: S(KEY(SUCCESSOR)),
     tail_from: N(NOW - MIN + 30 * MIN + 1),
+    // counted at its last activity's minute and exit page; the late e0 and the close moved neither
+    rt_minute: N(M - 1),
+    rt_page: S(PAGE("a")),
   },
   {
     session_id: S(KEY("s2")),
@@ -141,6 +150,8 @@ const EXPECTED_SESSIONS: Item[] = [
     ip_prefix: IP,
     total_events: N(2), // a retried event counts twice (docs/sessions.md)
     page_views: N(0),
+    rt_minute: N(M),
+    rt_page: S(PAGE("b")),
   },
   {
     session_id: S(KEY(SUCCESSOR)),
@@ -158,42 +169,28 @@ const EXPECTED_SESSIONS: Item[] = [
     ip_prefix: IP,
     total_events: N(1),
     page_views: N(1),
+    rt_minute: N(M + 45),
+    rt_page: S(PAGE("c")),
   },
 ];
 
 const EXPECTED_ACTIVE: Item[] = [
-  // Snapshots of the Sessions rows: the heartbeat kept the exit page of the page view; the late event did not move it.
-  // Keyed by site (hash) and the bare session id (range): docs/sites.md.
+  // Per minute offset o of the slot: s<o> sessions, u<o> users, p<o>:<url> current pages
+  // (docs/architecture.md). Every move's token attribute is gone once it committed.
   {
-    site_id: S("local"),
-    session_id: S("s1"),
-    user_id: S("u1"),
-    last_activity: N(NOW - MIN),
-    expires_at: activeExp(NOW - MIN),
-    current_page: S(PAGE("a")),
-    exit_key: key(NOW - 2 * MIN, "e1"),
+    counter_key: S(`local#${slot(M - 1)}`),
+    s5: N(1),
+    u5: N(1), // u1 at M − 1: its move to M + 45 left the old minute alone, past every window by then
+    [`p5:${PAGE("a")}`]: N(1),
+    expires_at: slotExp(M - 1),
   },
-  {
-    site_id: S("local"),
-    session_id: S("s2"),
-    user_id: S("u2"),
-    last_activity: N(NOW),
-    expires_at: activeExp(NOW),
-    current_page: S(PAGE("b")),
-    exit_key: key(NOW, "e3"),
-  },
-  {
-    site_id: S("local"),
-    session_id: S(SUCCESSOR),
-    user_id: S("u1"),
-    last_activity: N(NOW + 45 * MIN),
-    expires_at: activeExp(NOW + 45 * MIN),
-    current_page: S(PAGE("c")),
-    exit_key: key(NOW + 45 * MIN, "e4"),
-  },
+  { counter_key: S(`local#${slot(M)}`), s0: N(1), u0: N(1), [`p0:${PAGE("b")}`]: N(1), expires_at: slotExp(M) },
+  { counter_key: S(`local#${slot(M + 45)}`), s3: N(1), u3: N(1), [`p3:${PAGE("c")}`]: N(1), expires_at: slotExp(M + 45) },
+  { counter_key: S("local#user#u1"), rt_minute: N(M + 45), expires_at: userExp(M + 45) },
+  { counter_key: S("local#user#u2"), rt_minute: N(M), expires_at: userExp(M) },
 ];
 
-const order = (i: Item) => `${i.session_id.S}|${i.event_key?.S ?? ""}`;
+const order = (i: Item) => `${i.session_id?.S ?? i.counter_key?.S}|${i.event_key?.S ?? ""}`;
 const byKey = (a: Item, b: Item) => (order(a) < order(b) ? -1 : 1);
 
 async function rawItems(client: DynamoDBClient, table: string): Promise<Item[]> {

@@ -12,8 +12,8 @@ import type { TableNames } from "../../contracts/tables";
 import { siteTable } from "../../functions/core/admission";
 import { type CollectorDeps, handleCollect, type Outcome } from "../../functions/core/collect";
 import { sessionKey } from "../../functions/core/ids";
-import type { HttpRequest } from "../../functions/core/request";
 import { createRealtimeReader } from "../../functions/core/realtime";
+import type { HttpRequest } from "../../functions/core/request";
 import { createDocumentClient } from "../../functions/shared/clients";
 import { createRng } from "../../scripts/lib/rng";
 
@@ -116,7 +116,10 @@ export async function storedEvents(client: DynamoDBClient, table: string) {
 
 /** GET /realtime's answer for `site` at `now`, read through the real reader (no cache) from the counters the collector left. */
 export function realtimeAt(client: DynamoDBClient, tables: TableNames, now: number, site = LOCAL_SITE.id, shards = 1) {
-  const read = createRealtimeReader({ db: createDocumentClient(client), table: tables.activeSessions, cacheMs: 0, shards }, { now: () => now });
+  const read = createRealtimeReader(
+    { db: createDocumentClient(client), table: tables.activeSessions, cacheMs: 0, shards },
+    { now: () => now },
+  );
   return read(site);
 }
 
