@@ -90,6 +90,7 @@ function settleCounters(deps: CollectorDeps, placements: Placement[], budget: Bu
     budget,
     nowMs,
     owner: `${deps.hex()}${deps.hex()}`,
+    userMoves: new Map(),
   };
   // Within the conditional-write budget of store.ts WRITE_CONCURRENCY, as the placements were.
   return mapLimited(rowsToSettle(placements), Math.floor(WRITE_CONCURRENCY / CALLS_PER_SETTLE), (s) => settleSession(ctx, s));

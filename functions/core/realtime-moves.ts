@@ -46,7 +46,7 @@ export interface MoveContext {
   /** Unique per request: the moves it starts carry it. */
   owner: string;
   /** The request's user moves in flight, so two sessions of one user move it one after the other, not racing. */
-  userMoves?: Map<string, Promise<void>>;
+  userMoves: Map<string, Promise<void>>;
 }
 
 interface PendingMove {
@@ -320,7 +320,7 @@ export async function settleSession(ctx: MoveContext, session: SessionToSettle):
 /** Moves the user to `wanted` after any move of the same user this request already has in flight. */
 function settleUser(ctx: MoveContext, site: string, userId: string, wanted: number): Promise<void> {
   const key = userRecordKey(site, userId);
-  const moves = (ctx.userMoves ??= new Map());
+  const moves = ctx.userMoves;
   const next = (moves.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => moveUser(ctx, site, key, wanted));
   moves.set(key, next);
   return next;

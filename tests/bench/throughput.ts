@@ -122,6 +122,7 @@ async function floorRound(dynamo: TestDynamo, client: DynamoDBClient, o: Through
       budget: floorBudget(),
       nowMs,
       owner: `${hex()}${hex()}`,
+      userMoves: new Map(),
     };
     await Promise.all([
       ...writes.map((c) => db.send(c as BatchWriteCommand)),
