@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { TableNames } from "../../contracts/tables";
@@ -89,7 +90,10 @@ function settleCounters(deps: CollectorDeps, placements: Placement[], budget: Bu
     shards: deps.realtimeShards,
     budget,
     nowMs,
-    owner: `${deps.hex()}${deps.hex()}`,
+    wallClock: Date.now,
+    // Unique per request whatever hex source minted its ids (tests use a counter that restarts): two
+    // requests sharing an owner would both finish one move (realtime-moves.ts).
+    owner: randomUUID(),
     userMoves: new Map(),
   };
   // Within the conditional-write budget of store.ts WRITE_CONCURRENCY, as the placements were.

@@ -42,7 +42,13 @@ export interface MoveContext {
   countersTable: string;
   shards: number;
   budget: Budget;
+  /** The request's time: decides which minutes are past every window (realtime-buckets.ts freshFrom). */
   nowMs: number;
+  /**
+   * Real time, for the age of another request's move: the storage budget that bounds that
+   * request is real time (store.ts MAX_ATTEMPT_MS), whatever clock its events were timed by.
+   */
+  wallClock(): number;
   /** Unique per request: the moves it starts carry it. */
   owner: string;
   /** The request's user moves in flight, so two sessions of one user move it one after the other, not racing. */
@@ -260,7 +266,7 @@ async function settle(ctx: MoveContext, h: Holder, start: MarkerState): Promise<
     if (ctx.budget.now() >= ctx.budget.deadline)
       throw new StorageUnavailableError(`the realtime counters of ${h.entityKey} did not settle within the request's storage time`);
     const move = state.move;
-    if (move && move.owner !== ctx.owner && ctx.nowMs < move.since + TAKEOVER_AFTER_MS) {
+    if (move && move.owner !== ctx.owner && ctx.wallClock() < move.since + TAKEOVER_AFTER_MS) {
       if (!h.waitsForOthers) return;
       await ctx.budget.sleep(backoffDelay(Math.min(round, 6), ctx.budget.random));
       state = await read(ctx, h);
@@ -272,7 +278,7 @@ async function settle(ctx: MoveContext, h: Holder, start: MarkerState): Promise<
     }
     const to = h.target(state);
     if (!to) return;
-    const next = { to, token: `${ctx.owner}.${++moveCounter}`, owner: ctx.owner, since: ctx.nowMs };
+    const next = { to, token: `${ctx.owner}.${++moveCounter}`, owner: ctx.owner, since: ctx.wallClock() };
     const out = await send(ctx, startMove(h, state, next));
     state = out.applied ? markerState(out.item) : await read(ctx, h);
   }

@@ -5,6 +5,7 @@
  * with no validation, logging or placement logic. Rounds alternate collector/floor so the shared machine's noise hits both alike.
  */
 
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchGetCommand, BatchWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
@@ -111,7 +112,6 @@ async function floorRound(dynamo: TestDynamo, client: DynamoDBClient, o: Through
   const db = createDocumentClient(client); // the collector's client, as testDeps wraps it
   // Items are built inside the timed loop, as the collector builds them: the floor skips only
   // validation, logging and retry handling, not the unavoidable item marshalling.
-  const hex = counterHex();
   return timed(o, async (i) => {
     const { writes, updates } = floorCalls(all[i], tables, nowMs);
     const ctx = {
@@ -121,7 +121,8 @@ async function floorRound(dynamo: TestDynamo, client: DynamoDBClient, o: Through
       shards: realtimeShards(DEFAULTS.realtimePeakWriteUnits),
       budget: floorBudget(),
       nowMs,
-      owner: `${hex()}${hex()}`,
+      wallClock: Date.now,
+      owner: randomUUID(),
       userMoves: new Map(),
     };
     await Promise.all([

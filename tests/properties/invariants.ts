@@ -6,6 +6,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SESSION_IDLE_TIMEOUT_MS, type TableNames } from "../../contracts/tables";
 import { sessionIdOfKey, successorSessionId } from "../../functions/core/ids";
 import { scanAll, storedEvents } from "../support/collector";
+import { checkRealtime } from "./realtime";
 import type { Traffic } from "./visits";
 
 type Row = Record<string, any>;
@@ -15,7 +16,7 @@ export interface Answers {
   sessionIds: Map<string, Set<string>>;
   /** True when no request was attempted twice (then counters must be exact). */
   singleAttempts: boolean;
-  /** The latest server time of any attempt: a live row still live then was written by every request that moved its session. */
+  /** The latest server time of any attempt: from then on, GET /realtime must answer the brute-force count (realtime.ts). */
   lastServerTime: number;
 }
 
@@ -94,28 +95,6 @@ function checkSession(row: Row, events: Row[], exact: boolean, problems: string[
     );
 }
 
-function checkActive(active: Row[], sessions: Map<string, Row>, bySession: Map<string, Row[]>, lastServerTime: number, problems: string[]) {
-  for (const a of active) {
-    const session = sessions.get(a.session_id);
-    // Live at the end: every request that updated the session saw it live and put its snapshot, so the
-    // row is the Sessions row's latest state (late page views and heartbeats in any order).
-    if (session && session.successor === undefined && a.expires_at * 1000 > lastServerTime) {
-      if (a.current_page !== session.exit_page || a.last_activity !== session.last_activity)
-        problems.push(
-          `active ${a.session_id}: ${a.current_page}@${a.last_activity} disagrees with its session ${session.exit_page}@${session.last_activity}`,
-        );
-    }
-    const events = bySession.get(a.session_id) ?? [];
-    const latest = events.filter((e) => e.timestamp === a.last_activity);
-    if (latest.length === 0) problems.push(`active ${a.session_id}: last_activity ${a.last_activity} is no event's time`);
-    if (a.last_activity > sessions.get(a.session_id)?.last_activity) problems.push(`active ${a.session_id}: ahead of its session`);
-    if (latest.length === 1 && latest[0].page_url && a.current_page !== latest[0].page_url)
-      problems.push(`active ${a.session_id}: current_page ${a.current_page} is not its latest page ${latest[0].page_url}`);
-    if (a.current_page !== undefined && !events.some((e) => e.page_url === a.current_page && e.timestamp <= a.last_activity))
-      problems.push(`active ${a.session_id}: current_page ${a.current_page} is from no earlier event`);
-  }
-}
-
 /** A stored row with its session key and successor key as the bare session ids. */
 function bareSessionIds(row: Row): Row {
   const bare: Row = { ...row, session_id: sessionIdOfKey(String(row.session_id)) };
@@ -123,7 +102,14 @@ function bareSessionIds(row: Row): Row {
   return bare;
 }
 
-export async function violations(client: DynamoDBClient, tables: TableNames, traffic: Traffic, answers: Answers): Promise<string[]> {
+/** `seen.liveAnswers` counts the realtime answers checked that had live sessions. */
+export async function violations(
+  client: DynamoDBClient,
+  tables: TableNames,
+  traffic: Traffic,
+  answers: Answers,
+  seen: { liveAnswers: number } = { liveAnswers: 0 },
+): Promise<string[]> {
   const problems: string[] = [];
   // Events and Sessions are keyed `<site>#<session>` (docs/sites.md); one site here, so the
   // invariants speak of the session ids the client sees, as the answers and live rows do.
@@ -141,6 +127,6 @@ export async function violations(client: DynamoDBClient, tables: TableNames, tra
   for (const e of events)
     if (!chains.get(headOf.get(e.event_id)!)?.has(e.session_id)) problems.push(`${e.event_id} is in ${e.session_id}, outside its chain`);
   for (const row of sessions.values()) checkSession(row, bySession.get(row.session_id) ?? [], answers.singleAttempts, problems);
-  checkActive(await scanAll(client, tables.activeSessions), sessions, bySession, answers.lastServerTime, problems);
+  seen.liveAnswers += await checkRealtime(client, tables, bySession, sessions, answers.lastServerTime, problems);
   return problems;
 }
