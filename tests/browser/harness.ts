@@ -238,18 +238,20 @@ export class BrowserHarness {
     return items.map((item) => ({ ...item, session_id: sessionIdOfKey(String(item.session_id)) }));
   }
 
-  /** The Sessions and ActiveSessions rows of one session of `site` (undefined where there is none). */
-  async session(sessionId: string, site = LOCAL_SITE.id): Promise<{ session?: Record<string, unknown>; active?: Record<string, unknown> }> {
+  /**
+   * The Sessions row of one session of `site`, and what the realtime counters hold for it (the
+   * row's marker: the minute and page it is counted at, docs/architecture.md); undefined where there is none.
+   */
+  async session(
+    sessionId: string,
+    site = LOCAL_SITE.id,
+  ): Promise<{ session?: Record<string, unknown>; active?: { current_page?: unknown; minute?: unknown } }> {
     const client = DynamoDBDocumentClient.from(this.dynamo.client());
-    const [session, active] = await Promise.all([
-      client.send(
-        new GetCommand({ TableName: this.tables.sessions, Key: { session_id: sessionKey(site, sessionId) }, ConsistentRead: true }),
-      ),
-      client.send(
-        new GetCommand({ TableName: this.tables.activeSessions, Key: { site_id: site, session_id: sessionId }, ConsistentRead: true }),
-      ),
-    ]);
-    return { session: session.Item, active: active.Item };
+    const out = await client.send(
+      new GetCommand({ TableName: this.tables.sessions, Key: { session_id: sessionKey(site, sessionId) }, ConsistentRead: true }),
+    );
+    const session = out.Item;
+    return { session, active: session?.rt_minute === undefined ? undefined : { current_page: session.rt_page, minute: session.rt_minute } };
   }
 
   /** A fresh Chromium profile (own --user-data-dir) with the page loaded. */

@@ -33,15 +33,15 @@ describe("sites and bots in Chromium", function () {
   const posts = () => pages.seen().filter((s) => s.method === "POST" && s.path.startsWith("/events"));
   const storedOf = async (type: string) => (await harness.stored()).filter((i) => i.event_type === type);
 
-  it("delivers a page of the site's host under its site: events and the live row carry site_id", async () => {
+  it("delivers a page of the site's host under its site: events and the session carry site_id, and the site's counters count it", async () => {
     const { page } = await pages.open({ path: "/site-page", attributes: { "data-site": SHOP_SITE, "data-auto": "false" } });
     expect(await trackAndFlush(page, "site_probe")).to.equal("");
     await eventually(async () => (await storedOf("site_probe")).length === 1, 5000, "the stored event");
     const [stored] = await storedOf("site_probe");
     expect(stored!.site_id).to.equal(SHOP_SITE);
     expect(posts().map((s) => s.status)).to.deep.equal([200]);
-    const { active } = await harness.session(stored!.session_id as string, SHOP_SITE);
-    expect(active?.site_id).to.equal(SHOP_SITE);
+    const { session, active } = await harness.session(stored!.session_id as string, SHOP_SITE);
+    expect([session?.site_id, active?.minute]).to.deep.equal([SHOP_SITE, Math.floor((stored!.timestamp as number) / 60_000)]);
   });
 
   it("stores nothing and throws nothing for a page on a host the site does not list (CORS refuses the origin too)", async () => {
