@@ -48,6 +48,7 @@ describe("stats function bundle", function () {
       AWS_MAX_ATTEMPTS: "2",
       AWS_RETRY_MODE: "standard",
       TRUSTED_PROXY_HOPS: "0",
+      REALTIME_PEAK_WRITE_UNITS: "1000",
       SITES: "[]",
       DEFAULT_SITE: "",
       STATS_KEY_SECRET: "LiveInsight-test-stats-key",
