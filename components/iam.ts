@@ -75,8 +75,8 @@ export function lambdaAssumeRolePolicy(): AssumeRolePolicyDocument {
 /**
  * Collector: batch-writes events (plus the pins that decide effective times near and outside
  * the window: conditional puts, reads of pins and per-chain future markers with GetItem /
- * BatchGetItem, a marker UpdateItem; functions/core/pins.ts), updates sessions, puts
- * live rows (snapshots of the Sessions rows). GetItem re-reads an item after a failed condition where DynamoDB-compatible servers
+ * BatchGetItem, a marker UpdateItem; functions/core/pins.ts), updates sessions, moves the
+ * realtime counters (guarded UpdateItems, functions/core/realtime-moves.ts). GetItem re-reads an item after a failed condition where DynamoDB-compatible servers
  * return none (functions/core/store.ts), and follows a chain when an out-of-window retry looks
  * for its earlier in-window copy. A test drives every
  * write path against dynalite and checks each call it made is allowed here, and nothing more.

@@ -34,7 +34,7 @@ export interface Placement {
   events: EventRecord[];
   created: boolean;
   open: boolean;
-  /** The Sessions row right after this request's update (ALL_NEW): the live row is its snapshot. */
+  /** The Sessions row right after this request's update (ALL_NEW): the realtime counters move to it. */
   row: Item;
 }
 

@@ -63,7 +63,7 @@ const RESPONSE_RESERVE_MS = 250;
 function startBudget(deps: CollectorDeps): Budget {
   const deadline = performance.now() + Math.min(deps.remainingTimeMs() - RESPONSE_RESERVE_MS, MAX_ATTEMPT_MS);
   const signal = AbortSignal.timeout(Math.max(1, Math.floor(deadline - performance.now())));
-  // One signal bounds every call of the request: pins, the conditional session writes, batches, live rows.
+  // One signal bounds every call of the request: pins, the conditional session writes, batches, realtime moves.
   setMaxListeners(0, signal);
   return {
     deadline,

@@ -60,7 +60,7 @@ class Expression {
       UpdateExpression: `SET ${this.sets.join(", ")}${add}`,
       ConditionExpression: this.conditions.join(" AND "),
       ExpressionAttributeValues: this.values,
-      // The row after the update: the live row is its snapshot, and a new row has counted only these events.
+      // The row after the update: the realtime counters move to it, and a new row has counted only these events.
       ReturnValues: "ALL_NEW",
       // AWS returns the stored item with the ConditionalCheckFailedException (UpdateItem API
       // reference, ReturnValuesOnConditionCheckFailure); store.ts reads it when it is absent.

@@ -40,7 +40,7 @@ const BATCH_GET_SIZE = 100; // BatchGetItem limit
 export const MAX_ATTEMPT_MS = 30_000;
 
 /**
- * Conditional writes (session updates, live rows, pins) one request keeps in flight at most; its
+ * Conditional writes (session updates, realtime moves, pins) one request keeps in flight at most; its
  * event batches (at most 4: 100 events / 25) come on top. The client's sockets are sized to the
  * sum (functions/shared/clients.ts), so on Lambda (one request per container) no call waits for
  * a socket.

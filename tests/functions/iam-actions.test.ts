@@ -47,7 +47,7 @@ describe("collector IAM policy matches the calls the collector makes", () => {
         )
       ).result.statusCode,
     ).to.equal(200);
-    // heartbeat without a page (live row update), late event (slow path), out-of-window time (pin)
+    // heartbeat without a page (a realtime move to a new minute), late event (slow path), out-of-window time (pin)
     expect(
       (await collect(deps, { event_type: "heartbeat", session_id: "s1", event_id: "e2", timestamp: t0 + 60_000 }, t0 + 60_000)).result
         .statusCode,

@@ -112,7 +112,7 @@ export async function violations(
 ): Promise<string[]> {
   const problems: string[] = [];
   // Events and Sessions are keyed `<site>#<session>` (docs/sites.md); one site here, so the
-  // invariants speak of the session ids the client sees, as the answers and live rows do.
+  // invariants speak of the session ids the client sees, as the answers do.
   const events: Row[] = (await storedEvents(client, tables.events)).map(bareSessionIds);
   const sessions = new Map<string, Row>(
     (await scanAll(client, tables.sessions)).map((s) => [sessionIdOfKey(String(s.session_id)), bareSessionIds(s)]),
