@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { TableNames } from "../../contracts/tables";
 import { admit, type DropReason, type SiteTable } from "./admission";
+import { settledAttempt } from "./attempt";
 import { type Placement, placeChain } from "./chain";
 import { refuseDuplicates } from "./duplicates";
 import {
@@ -157,7 +158,7 @@ export async function handleCollect(request: HttpRequest, deps: CollectorDeps, c
   };
   const records = normalizeEvents(parsed.events, facts);
   try {
-    const placements = await storeAll(deps, records, nowMs);
+    const placements = await settledAttempt(deps.db, (db) => storeAll({ ...deps, db }, records, nowMs));
     const sessions = new Set(placements.map((p) => p.sessionId)).size;
     const created = placements.filter((p) => p.created).length;
     const result = jsonResult(200, successBody(records, parsed.batch));

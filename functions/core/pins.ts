@@ -14,8 +14,9 @@
  * - Inside, far from both edges: no write. A later out-of-window retry finds the stored event
  *   (above); an earlier out-of-window *future* attempt left a per-chain marker, read here with
  *   one consistent BatchGetItem per request, and only chains with a marker read their pins.
- * No attempt writes longer than MAX_ATTEMPT_MS (store.ts), so two attempts further apart than
- * the edge margins cannot overlap: the later one sees everything the earlier one wrote.
+ * No attempt writes longer than MAX_ATTEMPT_MS (store.ts), nor after it answered (attempt.ts),
+ * so two attempts further apart than the edge margins cannot overlap: the later one sees
+ * everything the earlier one wrote.
  */
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { TableNames } from "../../contracts/tables";

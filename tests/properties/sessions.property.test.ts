@@ -27,7 +27,9 @@ describe("session invariants under generated browser delivery (fast-check, dynal
         const tables = await dynamo.freshTables();
         const { answers, stats } = await deliver(dynamo, tables, traffic);
         expect(stats.unexpectedStatuses).to.deep.equal([]);
-        expect(await violations(dynamo.client(), tables, traffic, answers)).to.deep.equal([]);
+        // The violations as the message: a counterexample says what broke, not only that something did.
+        const broken = await violations(dynamo.client(), tables, traffic, answers);
+        expect(broken, broken.join("; ")).to.deep.equal([]);
         totals.cases++;
         totals.events += traffic.events.length;
         totals.attempts += stats.attempts;
