@@ -53,17 +53,21 @@ function percentiles<V>(base: Omit<MetricDef<V>, "stat">): Percentiles<V> {
   return { p50: at("p50"), p90: at("p90"), p99: at("p99") };
 }
 
+/** One AWS/Lambda metric of a function (dimension FunctionName). */
+function lambdaMetric<V>(functionName: V, metricName: string, stat: Stat, label: string): MetricDef<V> {
+  return { namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: functionName }, stat, label };
+}
+
+/** A function's Lambda Duration at p50/p90/p99. */
+function lambdaDuration<V>(functionName: V, label: string): Percentiles<V> {
+  return percentiles<V>({ namespace: "AWS/Lambda", metricName: "Duration", dimensions: { FunctionName: functionName }, label });
+}
+
 /** `service` of the function's request line, i.e. the `Function` dimension of its custom metrics. */
 export type FunctionLabel = "Collector" | "Realtime";
 
 export function lambdaMetrics<V>(label: FunctionLabel, functionName: V, stack: string) {
-  const m = (metricName: string, stat: Stat, l: string): MetricDef<V> => ({
-    namespace: "AWS/Lambda",
-    metricName,
-    dimensions: { FunctionName: functionName },
-    stat,
-    label: l,
-  });
+  const m = (metricName: string, stat: Stat, l: string) => lambdaMetric(functionName, metricName, stat, l);
   const own = (metricName: CustomMetricName, l: string): MetricDef<string> => ({
     namespace: CUSTOM_NAMESPACE,
     metricName,
@@ -75,12 +79,7 @@ export function lambdaMetrics<V>(label: FunctionLabel, functionName: V, stack: s
     label,
     invocations: m("Invocations", "Sum", "Invocations"),
     errors: m("Errors", "Sum", "Errors"),
-    duration: percentiles<V>({
-      namespace: "AWS/Lambda",
-      metricName: "Duration",
-      dimensions: { FunctionName: functionName },
-      label: "Duration",
-    }),
+    duration: lambdaDuration(functionName, "Duration"),
     throttles: m("Throttles", "Sum", "Throttles"),
     concurrency: m("ConcurrentExecutions", "Maximum", "Concurrent executions"),
     /** From the function's own request lines (metric filter): Lambda's Errors misses the 5xx a handler answers itself. */
@@ -158,13 +157,7 @@ export function customMetrics(stack: string) {
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
  */
 export function archiveMetrics<V>(a: ArchiveResources<V>) {
-  const fn = (functionName: V, metricName: string, stat: Stat, label: string): MetricDef<V> => ({
-    namespace: "AWS/Lambda",
-    metricName,
-    dimensions: { FunctionName: functionName },
-    stat,
-    label,
-  });
+  const fn = lambdaMetric<V>;
   return {
     iteratorAge: fn(a.archiverFunctionName, "IteratorAge", "Maximum", "Archive lag (IteratorAge, ms)"),
     archiverInvocations: fn(a.archiverFunctionName, "Invocations", "Sum", "Archiver invocations"),
@@ -188,23 +181,12 @@ export function archiveMetrics<V>(a: ArchiveResources<V>) {
  * count in Errors.
  */
 export function statsMetrics<V>(functionName: V) {
-  const m = (metricName: string, stat: Stat, label: string): MetricDef<V> => ({
-    namespace: "AWS/Lambda",
-    metricName,
-    dimensions: { FunctionName: functionName },
-    stat,
-    label,
-  });
+  const m = (metricName: string, stat: Stat, label: string) => lambdaMetric(functionName, metricName, stat, label);
   return {
     invocations: m("Invocations", "Sum", "Stats invocations"),
     errors: m("Errors", "Sum", "Stats errors"),
     throttles: m("Throttles", "Sum", "Stats throttles"),
-    duration: percentiles<V>({
-      namespace: "AWS/Lambda",
-      metricName: "Duration",
-      dimensions: { FunctionName: functionName },
-      label: "Stats duration",
-    }),
+    duration: lambdaDuration(functionName, "Stats duration"),
   };
 }
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { allInMonthly } from "./all-in";
+import { allInFixture } from "./all-in-fixture";
 import { type ArchiveCostInputs, archiveLines, archiverInvocations } from "./archive-cost";
-import { costPerMillionEvents, NAIVE_BASELINE } from "./cost";
 import { DAYS_PER_MONTH } from "./prices";
 import { archiveCostInputs, readStackConfig } from "./stacks";
 import { expectClose } from "./tolerance";
@@ -47,26 +47,7 @@ describe("bench archive cost (S3, Athena, archiver, compaction, scheduler)", () 
   });
 
   it("moves DynamoDB storage and PITR to the hot tier: 14 days cost 14/395 of 395 days", () => {
-    const sizes = {
-      events: { items: 10, mean_stored_bytes: 500 },
-      sessions: { items: 1, mean_stored_bytes: 400 },
-      user_index: { items: 1, mean_stored_bytes: 150 },
-      active_sessions: { items: 1, mean_stored_bytes: 200 },
-      events_per_session: 10,
-      method: "fixture",
-    };
-    const base = {
-      stack: "x",
-      ingestPerMillion: costPerMillionEvents({ ...NAIVE_BASELINE, name: "x" }),
-      sizes,
-      logRetentionDays: 30,
-      pitr: true,
-      logBytesPerMillion: 1e8,
-      alarmMetrics: 0,
-      customMetrics: 0,
-      dashboards: 0,
-      secrets: 0,
-    };
+    const base = allInFixture({ pitr: true });
     const everythingHot = allInMonthly({ ...base, hotRetentionDays: 395 }, 1e7);
     const archived = allInMonthly({ ...base, hotRetentionDays: 14, archive: { ...A, eventRetentionDays: 395 } }, 1e7);
     const storage = (m: typeof archived) => line(m.lines, "Events storage");

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { accessLogFormat } from "../../components/collector-api";
 import { startDynamo } from "../support/dynalite";
 import { type AllInInputs, allInMonthly, lineItemTable, renderMonthly } from "./all-in";
+import { allInFixture } from "./all-in-fixture";
 import { type CostInputs, costPerMillionEvents, NAIVE_BASELINE } from "./cost";
-import type { ItemSizes } from "./item-sizes";
 import { measureItemSizes } from "./item-sizes";
 import { alarmMetricCount, readStackConfig, sampleAccessLogBytes } from "./stacks";
 import { expectClose } from "./tolerance";
@@ -75,28 +75,17 @@ describe("bench cost per million events", () => {
 });
 
 describe("bench all-in monthly cost (storage, PITR, logs, fixed costs)", () => {
-  const sizes: ItemSizes = {
-    events: { items: 10, mean_stored_bytes: 500 },
-    sessions: { items: 1, mean_stored_bytes: 400 },
-    user_index: { items: 1, mean_stored_bytes: 150 },
-    active_sessions: { items: 1, mean_stored_bytes: 200 },
-    events_per_session: 10,
-    method: "fixture",
-  };
-  const ingest = costPerMillionEvents({ ...NAIVE_BASELINE, name: "x" });
-  const inputs = (pitr: boolean): AllInInputs => ({
-    stack: "x",
-    ingestPerMillion: ingest,
-    sizes,
-    hotRetentionDays: 365.25,
-    logRetentionDays: 30.4375,
-    pitr,
-    logBytesPerMillion: 1e8,
-    alarmMetrics: 25,
-    customMetrics: 10,
-    dashboards: 1,
-    secrets: 1,
-  });
+  const ingest = allInFixture().ingestPerMillion;
+  const inputs = (pitr: boolean): AllInInputs =>
+    allInFixture({
+      hotRetentionDays: 365.25,
+      logRetentionDays: 30.4375,
+      pitr,
+      alarmMetrics: 25,
+      customMetrics: 10,
+      dashboards: 1,
+      secrets: 1,
+    });
 
   it("prices a year of retention at 1 M events/month line by line (steady state)", () => {
     const m = allInMonthly(inputs(true), 1e6);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { REALTIME_REFRESH_MS } from "../../contracts/stats";
 import { allInMonthly } from "./all-in";
-import { costPerMillionEvents, NAIVE_BASELINE } from "./cost";
+import { allInFixture } from "./all-in-fixture";
 import { DAYS_PER_MONTH } from "./prices";
 import { ANSWERS_PER_VIEWER_DAY, type RealtimeViewerInputs, viewerDayLines, viewerDayUsd } from "./realtime-cost";
 import { readStackConfig, realtimeViewerInputs } from "./stacks";
@@ -66,27 +66,7 @@ describe("bench realtime cost per viewer-day", () => {
   });
 
   it("adds the assumed viewer-days to the all-in month as one line, the same at every volume", () => {
-    const sizes = {
-      events: { items: 1, mean_stored_bytes: 500 },
-      sessions: { items: 1, mean_stored_bytes: 400 },
-      user_index: { items: 1, mean_stored_bytes: 150 },
-      active_sessions: { items: 1, mean_stored_bytes: 200 },
-      events_per_session: 10,
-      method: "fixture",
-    };
-    const base = {
-      stack: "x",
-      ingestPerMillion: costPerMillionEvents({ ...NAIVE_BASELINE, name: "x" }),
-      sizes,
-      hotRetentionDays: 7,
-      logRetentionDays: 30,
-      pitr: false,
-      logBytesPerMillion: 1e8,
-      alarmMetrics: 0,
-      customMetrics: 0,
-      dashboards: 0,
-      secrets: 0,
-    };
+    const base = allInFixture();
     const realtime = { viewer: VIEWER, viewerDaysPerMonth: DAYS_PER_MONTH };
     for (const volume of [1e6, 1e8]) {
       const withViewers = allInMonthly({ ...base, realtime }, volume);

@@ -1,15 +1,9 @@
 import { expect } from "chai";
-import { type AlarmSpec, buildAlarmSpecs, buildDashboardBody, type MonitoredResources, metricCatalog } from "../../components/metrics";
+import { type AlarmSpec, buildAlarmSpecs, type MonitoredResources, metricCatalog } from "../../components/metrics";
 import { DEFAULT_ALARM_THRESHOLDS } from "../../config";
+import { QA_RESOURCES, qaDashboard } from "./qa-stack";
 
-const BASE: MonitoredResources<string> = {
-  stack: "qa",
-  collectorFunctionName: "LiveInsight-qa-collector",
-  realtimeFunctionName: "LiveInsight-qa-realtime",
-  apiId: "api01",
-  apiStageName: "$default",
-  tableNames: ["LiveInsight-qa-Events", "LiveInsight-qa-Sessions", "LiveInsight-qa-ActiveSessions"],
-};
+const BASE = QA_RESOURCES;
 const WITH_ARCHIVE: MonitoredResources<string> = {
   ...BASE,
   archive: {
@@ -89,13 +83,7 @@ describe("archive alarms and widgets (components/metrics, from the catalog)", ()
   });
 
   it("draws one dashboard widget per archive alarm with its threshold line, in a section of its own", () => {
-    const body = buildDashboardBody({
-      region: "eu-west-1",
-      resources: WITH_ARCHIVE,
-      thresholds: T,
-      diagnosticAlarms: false,
-      collectorLogGroupName: "/aws/lambda/LiveInsight-qa-collector",
-    });
+    const body = qaDashboard(WITH_ARCHIVE, T);
     const heading = body.widgets.findIndex(
       (w) => w.type === "text" && (w.properties as { markdown: string }).markdown.includes("History archive"),
     );
@@ -115,13 +103,7 @@ describe("archive alarms and widgets (components/metrics, from the catalog)", ()
       [["LiveInsight-qa-Archive-FailedBatches > 0", 0]],
       [["LiveInsight-qa-Compaction-Errors > 2", 2]],
     ]);
-    const without = buildDashboardBody({
-      region: "eu-west-1",
-      resources: BASE,
-      thresholds: T,
-      diagnosticAlarms: false,
-      collectorLogGroupName: "/aws/lambda/LiveInsight-qa-collector",
-    });
+    const without = qaDashboard(BASE, T);
     expect(JSON.stringify(without)).not.to.include("History archive");
   });
 });

@@ -1,16 +1,10 @@
 import { expect } from "chai";
-import { type AlarmSpec, buildAlarmSpecs, buildDashboardBody, type MonitoredResources } from "../../components/metrics";
+import { type AlarmSpec, buildAlarmSpecs, type MonitoredResources } from "../../components/metrics";
 import { DEFAULT_ALARM_THRESHOLDS } from "../../config";
 import { CUSTOM_NAMESPACE } from "../../contracts/metrics";
+import { QA_RESOURCES, qaDashboard } from "./qa-stack";
 
-const BASE: MonitoredResources<string> = {
-  stack: "qa",
-  collectorFunctionName: "LiveInsight-qa-collector",
-  realtimeFunctionName: "LiveInsight-qa-realtime",
-  apiId: "api01",
-  apiStageName: "$default",
-  tableNames: ["LiveInsight-qa-Events", "LiveInsight-qa-Sessions", "LiveInsight-qa-ActiveSessions"],
-};
+const BASE = QA_RESOURCES;
 const WITH_STATS: MonitoredResources<string> = { ...BASE, statsFunctionName: "LiveInsight-qa-stats" };
 const T = { ...DEFAULT_ALARM_THRESHOLDS, functionErrors: 2, functionThrottles: 7, evaluationPeriods: 5, datapointsToAlarm: 3 };
 
@@ -67,13 +61,7 @@ describe("stats function alarms and widgets (components/metrics, from the catalo
   });
 
   it("draws a stats section: invocations and errors with the Errors threshold, throttles, p50/p99 duration", () => {
-    const body = buildDashboardBody({
-      region: "eu-west-1",
-      resources: WITH_STATS,
-      thresholds: T,
-      diagnosticAlarms: false,
-      collectorLogGroupName: "/aws/lambda/LiveInsight-qa-collector",
-    });
+    const body = qaDashboard(WITH_STATS, T);
     const heading = body.widgets.findIndex((w) => "markdown" in w.properties && w.properties.markdown.startsWith("## Stats function"));
     expect(heading).to.be.greaterThan(-1);
     const graphs = body.widgets.slice(heading + 1, heading + 4).map((w) => w.properties as any);
@@ -86,13 +74,7 @@ describe("stats function alarms and widgets (components/metrics, from the catalo
       { label: "Stats duration p50", stat: "p50" },
       { label: "Stats duration p99", stat: "p99" },
     ]);
-    const without = buildDashboardBody({
-      region: "eu-west-1",
-      resources: BASE,
-      thresholds: T,
-      diagnosticAlarms: false,
-      collectorLogGroupName: "/aws/lambda/LiveInsight-qa-collector",
-    });
+    const without = qaDashboard(BASE, T);
     expect(without.widgets.some((w) => "markdown" in w.properties && w.properties.markdown.startsWith("## Stats"))).to.equal(false);
   });
 });
