@@ -19,7 +19,7 @@ h1{font-size:1.25rem;margin:0}h2{font-size:1rem;margin:0 0 8px}
 header{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:baseline;justify-content:space-between}
 form{display:flex;flex-wrap:wrap;gap:8px;align-items:end;margin:12px 0}
 label{display:flex;flex-direction:column;font-size:.8rem;color:#374151;gap:2px}
-input,select,button{font:inherit;padding:6px 8px;border:1px solid #9ca3af;border-radius:6px;background:#fff;min-height:36px}
+input,select,button{font:inherit;padding:6px 8px;border:1px solid #9ca3af;border-radius:6px;background:#fff;box-sizing:border-box;height:38px}
 button{background:#1d4ed8;color:#fff;border-color:#1d4ed8;cursor:pointer}button.plain{background:#fff;color:#1d4ed8}
 :focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px;margin:0;padding:0;list-style:none}
