@@ -18,13 +18,16 @@ const tables = new AnalyticsTables("tables", {
   tableKmsKeyArn: config.tableKmsKeyArn,
 });
 
+// The three tables as the functions' settings name them (the collector and the stats function both read them).
+const tableRefs = {
+  events: { name: tables.tableNames.Events },
+  sessions: { name: tables.tableNames.Sessions },
+  activeSessions: { name: tables.tableNames.ActiveSessions },
+};
+
 const api = new CollectorApi("api", {
   stack: config.stack,
-  tables: {
-    events: { name: tables.tableNames.Events },
-    sessions: { name: tables.tableNames.Sessions },
-    activeSessions: { name: tables.tableNames.ActiveSessions },
-  },
+  tables: tableRefs,
   functions: {
     memorySize: config.memorySize,
     timeoutSeconds: config.timeoutSeconds,
@@ -69,11 +72,7 @@ const archive = new HistoryArchive("archive", {
 // The stats API and dashboard over the archive, behind a key kept in Secrets Manager (docs/stats.md).
 const stats = new StatsApi("stats", {
   stack: config.stack,
-  tables: {
-    events: { name: tables.tableNames.Events },
-    sessions: { name: tables.tableNames.Sessions },
-    activeSessions: { name: tables.tableNames.ActiveSessions },
-  },
+  tables: tableRefs,
   databaseName: archive.databaseName,
   tableName: archive.tableName,
   workgroupName: archive.workgroupName,
