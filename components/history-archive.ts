@@ -136,12 +136,21 @@ export class HistoryArchive extends pulumi.ComponentResource {
     });
   }
 
-  private environment(args: HistoryArchiveArgs, bucket: pulumi.Output<string>) {
+  /** What the archiver and compaction share: name, bundle, size, runtime, logs and environment. */
+  private functionBasics(role: "archiver" | "compaction", args: HistoryArchiveArgs, bucket: pulumi.Output<string>) {
     return {
-      [ARCHIVE_BUCKET_ENV]: bucket,
-      ENVIRONMENT: args.stack,
-      [SETTING_VARIABLES.sdkMaxAttempts.name]: String(args.functions.sdkMaxAttempts),
-      [SETTING_VARIABLES.sdkRetryMode.name]: args.functions.sdkRetryMode,
+      functionName: functionName(args.stack, role),
+      entry: ARCHIVE_ENTRY_POINTS[role],
+      memorySize: args[role].memorySize,
+      timeoutSeconds: args[role].timeoutSeconds,
+      architecture: args.functions.architecture,
+      logRetentionDays: args.functions.logRetentionDays,
+      environment: {
+        [ARCHIVE_BUCKET_ENV]: bucket,
+        ENVIRONMENT: args.stack,
+        [SETTING_VARIABLES.sdkMaxAttempts.name]: String(args.functions.sdkMaxAttempts),
+        [SETTING_VARIABLES.sdkRetryMode.name]: args.functions.sdkRetryMode,
+      },
     };
   }
 
@@ -163,17 +172,10 @@ export class HistoryArchive extends pulumi.ComponentResource {
     bucket: pulumi.Output<string>,
     queue: aws.sqs.Queue,
   ): BatchFunction {
-    const fnName = functionName(args.stack, "archiver");
     const archiver = createBatchFunction(
       `${name}-archiver`,
       {
-        functionName: fnName,
-        entry: ARCHIVE_ENTRY_POINTS.archiver,
-        memorySize: args.archiver.memorySize,
-        timeoutSeconds: args.archiver.timeoutSeconds,
-        architecture: args.functions.architecture,
-        logRetentionDays: args.functions.logRetentionDays,
-        environment: this.environment(args, bucket),
+        ...this.functionBasics("archiver", args, bucket),
         policy: (logGroupName) =>
           pulumi
             .output({
@@ -223,17 +225,12 @@ export class HistoryArchive extends pulumi.ComponentResource {
     scope: ReturnType<typeof accountScope>,
     bucket: pulumi.Output<string>,
   ): BatchFunction {
-    const fnName = functionName(args.stack, "compaction");
+    const basics = this.functionBasics("compaction", args, bucket);
+    const fnName = basics.functionName;
     const compaction = createBatchFunction(
       `${name}-compaction`,
       {
-        functionName: fnName,
-        entry: ARCHIVE_ENTRY_POINTS.compaction,
-        memorySize: args.compaction.memorySize,
-        timeoutSeconds: args.compaction.timeoutSeconds,
-        architecture: args.functions.architecture,
-        logRetentionDays: args.functions.logRetentionDays,
-        environment: this.environment(args, bucket),
+        ...basics,
         policy: (logGroupName) => pulumi.output({ ...scope, bucketName: bucket, logGroupName }).apply(compactionPolicy),
         asyncRetries: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
       },
