@@ -3,6 +3,14 @@ import { Recorder } from "../../scripts/loadtest/recorder";
 import { buildResult, evaluateSlos, formatPercent, formatProgress, formatReport, summarizeWarmup } from "../../scripts/loadtest/report";
 import { closedResult, optionsFor, STARTED } from "./fixtures";
 
+/** What buildResult gets after one second with `argv`, a recorder holding one 12 ms 200 at 50 ms. */
+function oneSecondFacts(argv: string[], stoppedEarly = false) {
+  const options = optionsFor(argv);
+  const recorder = new Recorder();
+  recorder.record({ status: "200", ok: true, latencyMs: 12, events: 1, completedAtMs: 50 });
+  return { options, url: options.url!, startedAt: STARTED, elapsedMs: 1000, recorder, eventLoopUtilization: 0.1, stoppedEarly };
+}
+
 describe("loadtest result and reports", () => {
   it("builds the JSON result with hand-computed figures", () => {
     expect(closedResult()).to.deep.equal({
@@ -51,19 +59,9 @@ describe("loadtest result and reports", () => {
   });
 
   it("reports the open model's schedule and send lag, and an early stop", () => {
-    const options = optionsFor(["--rate", "10", "--duration", "1"]);
-    const recorder = new Recorder();
-    recorder.record({ status: "200", ok: true, latencyMs: 12, events: 1, completedAtMs: 50 });
-    recorder.recordSendLag(12.5);
-    const result = buildResult({
-      options,
-      url: options.url!,
-      startedAt: STARTED,
-      elapsedMs: 1000,
-      recorder,
-      eventLoopUtilization: 0.1,
-      stoppedEarly: true,
-    });
+    const facts = oneSecondFacts(["--rate", "10", "--duration", "1"], true);
+    facts.recorder.recordSendLag(12.5);
+    const result = buildResult(facts);
     expect(result.open_model).to.deep.equal({ scheduled: 10, late: 1, late_threshold_ms: 10, max_send_lag_ms: 12.5 });
     expect([result.model, result.config.concurrency, result.config.rate]).to.deep.equal(["open", null, 10]);
     const text = formatReport(result);
@@ -76,21 +74,10 @@ describe("loadtest result and reports", () => {
   });
 
   it("reports a warmup beside the figures, never inside them or the SLOs", () => {
-    const options = optionsFor(["--rate", "10", "--duration", "1", "--warmup", "2", "--slo-p99-ms", "50"]);
     const warm = new Recorder();
     warm.record({ status: "200", ok: true, latencyMs: 900, events: 1, completedAtMs: 100 });
     warm.record({ status: "503", ok: false, latencyMs: 1500, events: 1, completedAtMs: 1500 });
-    const recorder = new Recorder();
-    recorder.record({ status: "200", ok: true, latencyMs: 12, events: 1, completedAtMs: 50 });
-    const facts = {
-      options,
-      url: options.url!,
-      startedAt: STARTED,
-      elapsedMs: 1000,
-      recorder,
-      eventLoopUtilization: 0.1,
-      stoppedEarly: false,
-    };
+    const facts = oneSecondFacts(["--rate", "10", "--duration", "1", "--warmup", "2", "--slo-p99-ms", "50"]);
     const result = buildResult({ ...facts, warmup: summarizeWarmup(warm, 2004) });
     expect(result.warmup).to.deep.equal({
       duration_s: 2.004,
@@ -109,18 +96,7 @@ describe("loadtest result and reports", () => {
   });
 
   it("prints the machine's load average, and warns when it is above the CPUs a local target shares", () => {
-    const options = optionsFor(["--duration", "1"]);
-    const recorder = new Recorder();
-    recorder.record({ status: "200", ok: true, latencyMs: 12, events: 1, completedAtMs: 50 });
-    const facts = {
-      options,
-      url: options.url!,
-      startedAt: STARTED,
-      elapsedMs: 1000,
-      recorder,
-      eventLoopUtilization: 0.1,
-      stoppedEarly: false,
-    };
+    const facts = oneSecondFacts(["--duration", "1"]);
     const idle = buildResult({ ...facts, machine: { cpus: 2, loadAverage: [0.514, 1.2] } });
     expect(idle.machine).to.deep.equal({ cpus: 2, load_average_1m: { start: 0.51, end: 1.2 } });
     expect(formatReport(idle)).to.contain("\nmachine         load average 0.51 → 1.2 (1 min) on 2 CPUs\n");
